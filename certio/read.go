@@ -1,0 +1,262 @@
+// Package certio reads certificates from files, directories and standard
+// input, in PEM (many certificates a file, junk between blocks tolerated) or
+// DER (one or more concatenated certificates), and parses them for linting.
+//
+// Every certificate keeps its Origin, and an input that cannot be read or is
+// not a certificate becomes an Item with an error at the place it was found,
+// so that one bad input never hides the others.
+package certio
+
+import (
+	"bytes"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// Stdin is the path that names standard input.
+const Stdin = "-"
+
+// Origin says where a certificate came from.
+type Origin struct {
+	// File is the path as given or found in a directory walk; "-" is stdin.
+	File string `json:"file"`
+	// Index is the 0-based position of the certificate within File.
+	Index int `json:"index"`
+	// Offset is the byte offset in File of the PEM block or DER element.
+	Offset int64 `json:"offset"`
+}
+
+// String formats o as "file[index]@offset".
+func (o Origin) String() string {
+	return fmt.Sprintf("%s[%d]@%d", o.File, o.Index, o.Offset)
+}
+
+// Item is one certificate read from an input, or an error that took the
+// place of one. Exactly one of DER and Err is set.
+type Item struct {
+	Origin Origin
+	DER    []byte
+	Err    error
+}
+
+// InputError is an error in reading or decoding an input, located at its
+// origin.
+type InputError struct {
+	Origin Origin
+	Msg    string
+}
+
+func (e *InputError) Error() string {
+	return fmt.Sprintf("%s (certificate %d, byte %d): %s", e.Origin.File, e.Origin.Index, e.Origin.Offset, e.Msg)
+}
+
+// Read returns the certificates found in paths, in order. A path is a file,
+// a directory (walked recursively in lexical order, skipping names that
+// start with a dot) or Stdin, which reads stdin.
+func Read(paths []string, stdin io.Reader) iter.Seq[Item] {
+	return func(yield func(Item) bool) {
+		for _, p := range paths {
+			if !readPath(p, stdin, yield) {
+				return
+			}
+		}
+	}
+}
+
+func readPath(path string, stdin io.Reader, yield func(Item) bool) bool {
+	if path == Stdin {
+		data, err := io.ReadAll(stdin)
+		if err != nil {
+			return yield(Item{Origin: Origin{File: path}, Err: &InputError{Origin{File: path}, "reading standard input: " + err.Error()}})
+		}
+		return Decode(path, data, yield)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return yield(Item{Origin: Origin{File: path}, Err: &InputError{Origin{File: path}, describe(err)}})
+	}
+	if !info.IsDir() {
+		return readFile(path, yield)
+	}
+	var files []string
+	walkErr := filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			files = append(files, p) // reported when read
+			return nil
+		}
+		if p != path && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0 {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if walkErr != nil {
+		return yield(Item{Origin: Origin{File: path}, Err: &InputError{Origin{File: path}, describe(walkErr)}})
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		if !readFile(f, yield) {
+			return false
+		}
+	}
+	return true
+}
+
+func readFile(path string, yield func(Item) bool) bool {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return yield(Item{Origin: Origin{File: path}, Err: &InputError{Origin{File: path}, describe(err)}})
+	}
+	return Decode(path, data, yield)
+}
+
+func describe(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	return err.Error()
+}
+
+var pemBegin = []byte("-----BEGIN ")
+
+// Decode yields the certificates in data, read from the input named name.
+// PEM is recognised by its BEGIN line; anything else is taken as DER.
+// It returns false when yield asked to stop.
+func Decode(name string, data []byte, yield func(Item) bool) bool {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return yield(Item{Origin: Origin{File: name}, Err: &InputError{Origin{File: name}, "empty input: no certificate found"}})
+	}
+	if bytes.Contains(data, pemBegin) {
+		return decodePEM(name, data, yield)
+	}
+	return decodeDER(name, data, yield)
+}
+
+// decodePEM yields every CERTIFICATE block. A block that is not closed
+// before the next BEGIN line or the end of input, or whose body does not
+// decode, is an error at its offset; reading goes on with the next block.
+func decodePEM(name string, data []byte, yield func(Item) bool) bool {
+	index, certs := 0, 0
+	var other []string
+	pos := 0
+	for {
+		rel := bytes.Index(data[pos:], pemBegin)
+		if rel < 0 {
+			break
+		}
+		start := pos + rel
+		origin := Origin{File: name, Index: index, Offset: int64(start)}
+		next := bytes.Index(data[start+1:], pemBegin)
+		if next >= 0 {
+			next += start + 1
+		} else {
+			next = len(data)
+		}
+		end := bytes.Index(data[start:next], []byte("-----END "))
+		if end < 0 {
+			index++
+			if !yield(Item{Origin: origin, Err: &InputError{origin, "truncated PEM block: no END line before " + endOf(next, len(data))}}) {
+				return false
+			}
+			pos = next
+			continue
+		}
+		// Include the END line itself.
+		stop := start + end + len("-----END ")
+		if nl := bytes.IndexByte(data[stop:next], '\n'); nl >= 0 {
+			stop += nl + 1
+		} else {
+			stop = next
+		}
+		block, _ := pem.Decode(data[start:stop])
+		pos = stop
+		switch {
+		case block == nil:
+			index++
+			if !yield(Item{Origin: origin, Err: &InputError{origin, "malformed PEM block: bad BEGIN/END lines or base64 body"}}) {
+				return false
+			}
+		case block.Type == "CERTIFICATE" || block.Type == "X509 CERTIFICATE":
+			index++
+			certs++
+			if len(block.Bytes) == 0 {
+				if !yield(Item{Origin: origin, Err: &InputError{origin, "empty CERTIFICATE PEM block"}}) {
+					return false
+				}
+				continue
+			}
+			if !yield(Item{Origin: origin, DER: block.Bytes}) {
+				return false
+			}
+		default:
+			// Keys, CSRs and CRLs travel with certificates; they are not
+			// certificates and are skipped (their contents never printed).
+			other = append(other, block.Type)
+		}
+	}
+	if index == 0 {
+		msg := "no CERTIFICATE PEM block found"
+		if len(other) > 0 {
+			msg += " (only: " + strings.Join(other, ", ") + ")"
+		}
+		return yield(Item{Origin: Origin{File: name}, Err: &InputError{Origin{File: name}, msg}})
+	}
+	return true
+}
+
+func endOf(next, n int) string {
+	if next == n {
+		return "end of input"
+	}
+	return fmt.Sprintf("the next BEGIN line at byte %d", next)
+}
+
+// decodeDER yields each top-level DER SEQUENCE in data. Reading stops at the
+// first element that is not a complete SEQUENCE, since DER has no way to
+// find the start of the next one.
+func decodeDER(name string, data []byte, yield func(Item) bool) bool {
+	s := cryptobyte.String(data)
+	index := 0
+	for len(s) > 0 {
+		offset := int64(len(data) - len(s))
+		origin := Origin{File: name, Index: index, Offset: offset}
+		var elem cryptobyte.String
+		var tag cbasn1.Tag
+		if !s.ReadAnyASN1Element(&elem, &tag) {
+			msg := "not a certificate: neither PEM nor a complete DER element"
+			if len(s) > 0 && s[0] == 0x30 {
+				msg = "truncated or malformed DER: the SEQUENCE length runs past the end of input"
+			}
+			return yield(Item{Origin: origin, Err: &InputError{origin, msg}})
+		}
+		index++
+		if tag != cbasn1.SEQUENCE {
+			return yield(Item{Origin: origin, Err: &InputError{origin, fmt.Sprintf("not a certificate: DER element has tag 0x%02x, want SEQUENCE", uint8(tag))}})
+		}
+		if !yield(Item{Origin: origin, DER: []byte(elem)}) {
+			return false
+		}
+		// Trailing newlines after a DER file are harmless.
+		if len(bytes.TrimSpace(s)) == 0 {
+			break
+		}
+	}
+	return true
+}

@@ -1,0 +1,161 @@
+// Command gencerts writes iotcert's test certificates: for each profile a
+// conforming chain (testdata/certs/<profile>/{root,sub,ee,chain}.pem), and
+// for each case a variant of one certificate of a chain that breaks one
+// rule (testdata/certs/cases/<name>.pem). testdata/certs/manifest.json
+// lists every file with the profile it is linted with and the exact set of
+// findings that profile must report; the tests assert them.
+//
+// Run it with "go generate ./..." from the module root.
+package main
+
+import (
+	"encoding/json"
+	"encoding/pem"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+
+	"github.com/iotcert/iotcert/internal/certgen"
+)
+
+// Case is one test certificate that breaks a rule.
+type Case struct {
+	// Name is the file name without ".pem"; by convention the name of the
+	// lint the case breaks.
+	Name string
+	// Profile is the profile whose conforming chain is varied and with
+	// which the result is linted.
+	Profile string
+	// Role is the certificate of the chain that is varied: "root", "sub"
+	// or "ee".
+	Role string
+	// Breaks says in words what is wrong with the certificate.
+	Breaks string
+	// Edit changes the template before signing; may be nil.
+	Edit func(t *certgen.Template)
+	// Rewrite changes the encoded TBSCertificate after signing; may be nil.
+	Rewrite []certgen.Rewrite
+	// Want is the exact set of findings the profile reports; nil means
+	// just Name.
+	Want []string
+}
+
+// Entry is one line of manifest.json.
+type Entry struct {
+	File    string   `json:"file"`
+	Profile string   `json:"profile"`
+	Role    string   `json:"role"`
+	Breaks  string   `json:"breaks,omitempty"`
+	Want    []string `json:"want"`
+}
+
+// allCases gathers the cases of every catalogue section.
+func allCases() []Case {
+	return slices.Concat(
+		casesAllCerts(),
+		casesRoot(),
+		casesSub(),
+		casesEndEntity(),
+		casesRFC7925(),
+		casesDevID(),
+	)
+}
+
+func main() {
+	out := flag.String("out", "testdata/certs", "directory to write the certificates to")
+	flag.Parse()
+	if err := run(*out); err != nil {
+		fmt.Fprintln(os.Stderr, "gencerts:", err)
+		os.Exit(1)
+	}
+}
+
+func run(out string) error {
+	if err := os.RemoveAll(filepath.Join(out, "cases")); err != nil {
+		return err
+	}
+	var manifest []Entry
+	chains := map[string]*certgen.Chain{}
+	for _, p := range certgen.Profiles {
+		ch, err := certgen.NewChain(p)
+		if err != nil {
+			return err
+		}
+		chains[p] = ch
+		files := []struct {
+			name, role string
+			certs      []*certgen.Issued
+		}{
+			{"root.pem", "root", []*certgen.Issued{ch.Root}},
+			{"sub.pem", "sub", []*certgen.Issued{ch.Sub}},
+			{"ee.pem", "ee", []*certgen.Issued{ch.EE}},
+			{"chain.pem", "chain", []*certgen.Issued{ch.EE, ch.Sub, ch.Root}},
+		}
+		for _, f := range files {
+			rel := filepath.Join(p, f.name)
+			if err := writePEM(filepath.Join(out, rel), f.certs...); err != nil {
+				return err
+			}
+			manifest = append(manifest, Entry{File: rel, Profile: p, Role: f.role, Want: []string{}})
+		}
+	}
+	seen := map[string]bool{}
+	for _, c := range allCases() {
+		if seen[c.Name] {
+			return fmt.Errorf("case %q defined twice", c.Name)
+		}
+		seen[c.Name] = true
+		ch, ok := chains[c.Profile]
+		if !ok {
+			return fmt.Errorf("case %q: unknown profile %q", c.Name, c.Profile)
+		}
+		var t *certgen.Template
+		switch c.Role {
+		case "root":
+			t = certgen.RootTemplate()
+		case "sub":
+			t = certgen.SubTemplate(ch.Root)
+		case "ee":
+			t = certgen.EETemplate(c.Profile, ch.Sub)
+		default:
+			return fmt.Errorf("case %q: unknown role %q", c.Name, c.Role)
+		}
+		if c.Edit != nil {
+			c.Edit(t)
+		}
+		cert, err := certgen.Issue(t, c.Rewrite...)
+		if err != nil {
+			return fmt.Errorf("case %q: %w", c.Name, err)
+		}
+		rel := filepath.Join("cases", c.Name+".pem")
+		if err := writePEM(filepath.Join(out, rel), cert); err != nil {
+			return err
+		}
+		want := c.Want
+		if want == nil {
+			want = []string{c.Name}
+		}
+		want = slices.Clone(want)
+		sort.Strings(want)
+		manifest = append(manifest, Entry{File: rel, Profile: c.Profile, Role: c.Role, Breaks: c.Breaks, Want: want})
+	}
+	data, err := json.MarshalIndent(manifest, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(out, "manifest.json"), append(data, '\n'), 0o644)
+}
+
+func writePEM(path string, certs ...*certgen.Issued) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	var data []byte
+	for _, c := range certs {
+		data = append(data, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.DER()})...)
+	}
+	return os.WriteFile(path, data, 0o644)
+}

@@ -1,0 +1,283 @@
+// Package profile loads rules.yaml, the description of which lints make up
+// each IoT certificate profile, and lints certificates with a profile.
+//
+// It is the library entry point for CA software:
+//
+//	p, _ := profile.Default("tls13-iot")
+//	res := p.LintDER(der)
+//	for _, f := range res.Findings { ... }
+//
+// A Profile is immutable and safe for concurrent use.
+package profile
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/zmap/zcrypto/x509"
+	"github.com/zmap/zlint/v3/lint"
+
+	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/role"
+)
+
+// Profile is a compiled profile: the lints it runs, with their severities
+// and parameters, and the device kind it is written for.
+type Profile struct {
+	// Name is the profile's name in rules.yaml.
+	Name string
+	// Description says what the profile checks.
+	Description string
+	// Reference names the document the profile implements.
+	Reference string
+	// Device is the kind of end entity the profile is written for.
+	Device role.Device
+	// Sources are the lint sources whose lints the profile runs.
+	Sources []lint.LintSource
+
+	guessDevice bool
+	lints       []*compiledLint
+	byRole      map[role.Role][]*compiledLint
+}
+
+// compiledLint is one lint of a profile with the profile's rule applied.
+type compiledLint struct {
+	lint     *lint.CertificateLint
+	roles    role.Set
+	severity Level         // 0: as the lint says
+	params   reflect.Value // the decoded parameters, or invalid
+}
+
+// index builds the per-role lint lists.
+func (p *Profile) index() {
+	p.byRole = map[role.Role][]*compiledLint{}
+	for _, r := range []role.Role{role.Root, role.Subordinate, role.EndEntity, role.IDevID, role.LDevID} {
+		for _, cl := range p.lints {
+			if cl.roles.Contains(r) {
+				p.byRole[r] = append(p.byRole[r], cl)
+			}
+		}
+	}
+}
+
+// WithDeviceGuessing returns a copy of p that, when p names no device kind,
+// guesses it for each end entity (ambiguity A19 of the rules catalogue):
+// notAfter 99991231235959Z and no extendedKeyUsage make an IDevID; a TLS
+// extendedKeyUsage makes an LDevID. Each guess is reported as a notice.
+func (p *Profile) WithDeviceGuessing() *Profile {
+	q := *p
+	q.guessDevice = true
+	return &q
+}
+
+// LintInfo describes one lint of a profile.
+type LintInfo struct {
+	Name        string `json:"name"`
+	Level       Level  `json:"level"`
+	Roles       string `json:"roles"`
+	Source      string `json:"source"`
+	Citation    string `json:"citation"`
+	Description string `json:"description"`
+}
+
+// Lints describes the lints p runs, sorted by name. Level is the level a
+// failure is reported at: the profile's severity override, or the level
+// the lint's name prefix declares.
+func (p *Profile) Lints() []LintInfo {
+	out := make([]LintInfo, 0, len(p.lints))
+	for _, cl := range p.lints {
+		lv := cl.severity
+		if lv == 0 {
+			lv = levelFromName(cl.lint.Name)
+		}
+		out = append(out, LintInfo{
+			Name:        cl.lint.Name,
+			Level:       lv,
+			Roles:       cl.roles.String(),
+			Source:      string(cl.lint.Source),
+			Citation:    cl.lint.Citation,
+			Description: cl.lint.Description,
+		})
+	}
+	return out
+}
+
+// levelFromName is the level zlint's naming convention gives a lint.
+func levelFromName(name string) Level {
+	switch {
+	case strings.HasPrefix(name, "e_"):
+		return Error
+	case strings.HasPrefix(name, "w_"):
+		return Warn
+	case strings.HasPrefix(name, "n_"):
+		return Notice
+	}
+	return Error
+}
+
+// Result is the verdict of a profile on one certificate.
+type Result struct {
+	// Origin is where the certificate came from.
+	Origin certio.Origin `json:"origin"`
+	// Subject is the subject DN, in RFC 4514 order (empty when unparseable).
+	Subject string `json:"subject"`
+	// Serial is the serial number in hexadecimal.
+	Serial string `json:"serial"`
+	// SHA256 is the SHA-256 of the certificate's DER, in hexadecimal.
+	SHA256 string `json:"sha256"`
+	// Role is the role the certificate was linted as.
+	Role string `json:"role"`
+	// Findings are the lint results that are neither pass, NA nor NE, in
+	// lint name order.
+	Findings []Finding `json:"findings"`
+}
+
+// Worst returns the highest level among r's findings, or 0 when it has none.
+func (r *Result) Worst() Level {
+	var worst Level
+	for _, f := range r.Findings {
+		worst = max(worst, f.Level)
+	}
+	return worst
+}
+
+// Finding is one lint result that is not pass, NA or NE.
+type Finding struct {
+	// Lint is the lint's name, e.g. "e_iot_ee_ku_critical".
+	Lint string `json:"lint"`
+	// Level is notice, warn, error or fatal.
+	Level Level `json:"level"`
+	// Details says what is wrong with this certificate.
+	Details string `json:"details"`
+	// Citation names the requirement, e.g. "draft-ietf-uta-tls13-iot-profile-23 §17.4.4".
+	Citation string `json:"citation"`
+	// Source is the lint source, e.g. "IoT_TLS13" or "RFC5280".
+	Source string `json:"source"`
+}
+
+// Names of findings the engine itself produces.
+const (
+	// InputErrorLint is the finding for input that is not a certificate.
+	InputErrorLint = "iotcert_input_error"
+	// DeviceGuessedLint is the notice that a device kind was guessed.
+	DeviceGuessedLint = "n_iotcert_device_kind_guessed"
+)
+
+// InputError returns the result for an input that could not be read or
+// parsed as a certificate: one fatal finding, so that it is reported in the
+// place of the certificate it should have been.
+func InputError(origin certio.Origin, der []byte, err error) Result {
+	r := Result{Origin: origin, Role: role.Unknown.String()}
+	if der != nil {
+		sum := sha256.Sum256(der)
+		r.SHA256 = hex.EncodeToString(sum[:])
+	}
+	r.Findings = []Finding{{Lint: InputErrorLint, Level: Fatal, Details: err.Error(), Source: "iotcert"}}
+	return r
+}
+
+// LintDER parses der and lints it. A der that is not a certificate gives a
+// Result with one fatal finding.
+func (p *Profile) LintDER(der []byte) Result {
+	return p.LintItem(certio.Item{DER: der})
+}
+
+// LintItem lints one item read by certio.
+func (p *Profile) LintItem(it certio.Item) Result {
+	if it.Err != nil {
+		return InputError(it.Origin, nil, it.Err)
+	}
+	c, err := certio.Parse(it.DER)
+	if err != nil {
+		return InputError(it.Origin, it.DER, fmt.Errorf("not a valid X.509 certificate: %w", err))
+	}
+	res := p.Lint(c)
+	res.Origin = it.Origin
+	sum := sha256.Sum256(it.DER)
+	res.SHA256 = hex.EncodeToString(sum[:])
+	return res
+}
+
+// Lint lints a parsed certificate. The result's Origin is zero and its
+// SHA256 is that of c.Raw; LintItem fills both from the input.
+func (p *Profile) Lint(c *x509.Certificate) Result {
+	base := role.Of(c)
+	r := role.Refine(base, p.Device)
+	var findings []Finding
+	if p.guessDevice && r == role.EndEntity {
+		if g, why := guessDevice(c); g != role.EndEntity {
+			r = g
+			findings = append(findings, Finding{Lint: DeviceGuessedLint, Level: Notice, Source: "iotcert",
+				Details: fmt.Sprintf("linted as %s: %s", g, why)})
+		}
+	}
+	sum := sha256.Sum256(c.Raw)
+	res := Result{
+		Subject: c.Subject.String(),
+		SHA256:  hex.EncodeToString(sum[:]),
+		Role:    r.String(),
+	}
+	if c.SerialNumber != nil {
+		res.Serial = c.SerialNumber.Text(16)
+	}
+	for _, cl := range p.byRole[r] {
+		if f, ok := cl.run(c); ok {
+			findings = append(findings, f)
+		}
+	}
+	res.Findings = findings
+	if res.Findings == nil {
+		res.Findings = []Finding{}
+	}
+	return res
+}
+
+// run runs one lint on c and returns its finding, if it has one.
+func (cl *compiledLint) run(c *x509.Certificate) (f Finding, ok bool) {
+	l := cl.lint
+	f = Finding{Lint: l.Name, Citation: l.Citation, Source: string(l.Source)}
+	defer func() {
+		if v := recover(); v != nil {
+			f.Level, f.Details, ok = Fatal, fmt.Sprintf("lint panicked: %v", v), true
+		}
+	}()
+	inst := l.Lint()
+	if cl.params.IsValid() {
+		if conf, isConf := inst.(lint.Configurable); isConf {
+			reflect.ValueOf(conf.Configure()).Elem().Set(cl.params)
+		}
+	}
+	if !inst.CheckApplies(c) || !l.CheckEffective(c) {
+		return f, false
+	}
+	res := inst.Execute(c)
+	if res == nil {
+		return f, false
+	}
+	lv := levelOf(res.Status)
+	if lv == 0 {
+		return f, false
+	}
+	if cl.severity != 0 && lv != Fatal {
+		lv = cl.severity
+	}
+	f.Level, f.Details = lv, res.Details
+	return f, true
+}
+
+// guessDevice applies the IDevID/LDevID heuristic to an end entity.
+func guessDevice(c *x509.Certificate) (role.Role, string) {
+	noExpiry := c.NotAfter.Year() == 9999 && c.NotAfter.Month() == 12 && c.NotAfter.Day() == 31
+	if noExpiry && len(c.ExtKeyUsage) == 0 && len(c.UnknownExtKeyUsage) == 0 {
+		return role.IDevID, "notAfter 99991231235959Z and no extendedKeyUsage"
+	}
+	for _, u := range c.ExtKeyUsage {
+		if u == x509.ExtKeyUsageServerAuth || u == x509.ExtKeyUsageClientAuth {
+			return role.LDevID, "extendedKeyUsage holds a TLS purpose"
+		}
+	}
+	return role.EndEntity, ""
+}
