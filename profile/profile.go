@@ -33,6 +33,8 @@ type Profile struct {
 	Description string
 	// Reference names the document the profile implements.
 	Reference string
+	// Extends is the name of the profile this one builds on, if any.
+	Extends string
 	// Device is the kind of end entity the profile is written for.
 	Device role.Device
 	// Sources are the lint sources whose lints the profile runs.
@@ -280,4 +282,14 @@ func guessDevice(c *x509.Certificate) (role.Role, string) {
 		}
 	}
 	return role.EndEntity, ""
+}
+
+// Runs reports whether p runs the lint called name.
+func (p *Profile) Runs(name string) bool {
+	for _, cl := range p.lints {
+		if cl.lint.Name == name {
+			return true
+		}
+	}
+	return false
 }

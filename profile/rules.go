@@ -199,7 +199,7 @@ func compile(name string, specs map[string]*profileSpec) (*Profile, error) {
 	}
 
 	self := chain[len(chain)-1]
-	p := &Profile{Name: name, Description: self.Description, Reference: self.Reference}
+	p := &Profile{Name: name, Description: self.Description, Reference: self.Reference, Extends: self.Extends}
 	var sources []lint.LintSource
 	rules := map[string]*ruleSpec{}
 	var ruleOrder []string

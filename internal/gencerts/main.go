@@ -1,8 +1,8 @@
 // Command gencerts writes iotcert's test certificates: for each profile a
 // conforming chain (testdata/certs/<profile>/{root,sub,ee,chain}.pem), and
 // for each case a variant of one certificate of a chain that breaks one
-// rule (testdata/certs/cases/<name>.pem). testdata/certs/manifest.json
-// lists every file with the profile it is linted with and the exact set of
+// rule (testdata/certs/cases/<name>.pem). testdata/manifest.json (beside
+// the output directory, so that it holds certificates only) lists every file with the profile it is linted with and the exact set of
 // findings that profile must report; the tests assert them.
 //
 // Run it with "go generate ./..." from the module root.
@@ -146,7 +146,7 @@ func run(out string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(out, "manifest.json"), append(data, '\n'), 0o644)
+	return os.WriteFile(filepath.Join(filepath.Dir(filepath.Clean(out)), "manifest.json"), append(data, '\n'), 0o644)
 }
 
 func writePEM(path string, certs ...*certgen.Issued) error {

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/iotcert/iotcert/profile"
+)
+
+// parseInterleaved parses fs from args, allowing flags after positional
+// arguments ("iotcert lint a.pem --format json"). "--" ends the flags.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// newFlagSet returns a flag set that reports errors to stderr with the
+// command's usage.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: iotcert %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// flagExit maps a flag parsing error to an exit status.
+func flagExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}
+
+// rulesFlags are the flags that choose the rules.
+type rulesFlags struct {
+	rulesFile string
+}
+
+func (r *rulesFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&r.rulesFile, "rules", "", "rules `FILE` loaded over the embedded default rules.yaml (its profiles are added or replace same-named ones; \"replace_default: true\" drops the defaults)")
+}
+
+// load loads the embedded rules and the rules file, if one was given.
+func (r *rulesFlags) load() (*profile.Rules, error) {
+	if r.rulesFile == "" {
+		return profile.LoadDefault()
+	}
+	data, err := os.ReadFile(r.rulesFile)
+	if err != nil {
+		return nil, fmt.Errorf("rules file: %w", err)
+	}
+	return profile.Load(profile.RulesFile{Name: r.rulesFile, Data: data})
+}

@@ -1,0 +1,77 @@
+// Command iotcert lints the certificates of IoT device PKIs against the
+// TLS/DTLS 1.3 IoT certificate profile, RFC 7925 and IEEE 802.1AR.
+//
+//	iotcert lint [flags] PATH...     lint files, directories or - (stdin)
+//	iotcert rules [flags]            list the lints of a profile
+//	iotcert profiles [flags]         list the profiles
+//
+// Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a
+// usage error, a rules file error or an input that is not a certificate.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+)
+
+const usage = `iotcert: keeps IoT device PKIs honest.
+
+Usage:
+  iotcert lint [flags] PATH...   lint certificates (PEM or DER files, directories, - for stdin)
+  iotcert rules [flags]          list lints with level, roles, source and citation
+  iotcert profiles [flags]       list the profiles of the rules
+  iotcert help [COMMAND]         show help
+
+Run "iotcert help COMMAND" for a command's flags.
+Exit status: 0 ok, 1 findings at or above --fail-on, 2 usage, rules or input error.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is main without the process: it returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "lint":
+		return runLint(rest, stdin, stdout, stderr)
+	case "rules":
+		return runRules(rest, stdout, stderr)
+	case "profiles":
+		return runProfiles(rest, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		return runHelp(rest, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "iotcert: unknown command %q\n\n%s", cmd, usage)
+	return exitUsage
+}
+
+func runHelp(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	switch args[0] {
+	case "lint":
+		return runLint([]string{"-h"}, nil, stdout, stdout)
+	case "rules":
+		return runRules([]string{"-h"}, stdout, stdout)
+	case "profiles":
+		return runProfiles([]string{"-h"}, stdout, stdout)
+	}
+	fmt.Fprintf(stderr, "iotcert: no help for %q\n", args[0])
+	return exitUsage
+}
