@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"sort"
 	"strings"
@@ -139,10 +140,16 @@ func parseRulesFile(f RulesFile) (*parsedFile, error) {
 	located := func(err error) error { return fmt.Errorf("%s: %w", f.Name, err) }
 	var root yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(f.Data)).Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, located(errors.New("empty rules file"))
+		}
 		return nil, located(cleanYAMLError(err))
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return nil, located(errors.New("empty rules file"))
+	}
+	if err := checkDuplicateKeys(&root); err != nil {
+		return nil, located(err)
 	}
 	var doc fileSpec
 	if err := decodeStrict(root.Content[0], &doc); err != nil {

@@ -124,3 +124,24 @@ func cleanYAMLError(err error) error {
 	}
 	return fmt.Errorf("%s", strings.Join(lines, "; "))
 }
+
+// checkDuplicateKeys reports the first mapping, at any depth, that defines
+// a key twice (yaml.v3 only notices this when decoding into a Go map).
+func checkDuplicateKeys(node *yaml.Node) error {
+	if node.Kind == yaml.MappingNode {
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			k := node.Content[i]
+			if seen[k.Value] {
+				return fmt.Errorf("line %d: mapping key %q already defined", k.Line, k.Value)
+			}
+			seen[k.Value] = true
+		}
+	}
+	for _, child := range node.Content {
+		if err := checkDuplicateKeys(child); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -137,8 +137,24 @@ type TBS struct {
 	Extensions         []pkix.Extension `asn1:"omitempty,optional,explicit,tag:3"`
 
 	// OuterSignatureAlgorithm, when set, is written as the certificate's
-	// signatureAlgorithm instead of a copy of SignatureAlgorithm.
-	OuterSignatureAlgorithm *pkix.AlgorithmIdentifier `asn1:"-"`
+	// signatureAlgorithm instead of a copy of SignatureAlgorithm. It is
+	// not part of the encoded TBSCertificate.
+	OuterSignatureAlgorithm *pkix.AlgorithmIdentifier
+}
+
+// tbsCertificate is the encoded form of TBS (encoding/asn1 has no way to
+// skip a field).
+type tbsCertificate struct {
+	Version            int `asn1:"optional,explicit,default:0,tag:0"`
+	SerialNumber       *big.Int
+	SignatureAlgorithm pkix.AlgorithmIdentifier
+	Issuer             asn1.RawValue
+	Validity           Validity
+	Subject            asn1.RawValue
+	PublicKey          asn1.RawValue
+	IssuerUniqueID     asn1.BitString   `asn1:"optional,tag:1"`
+	SubjectUniqueID    asn1.BitString   `asn1:"optional,tag:2"`
+	Extensions         []pkix.Extension `asn1:"omitempty,optional,explicit,tag:3"`
 }
 
 // Validity holds the two times as encoded, so that their ASN.1 type and
@@ -201,14 +217,24 @@ func rewrite(der []byte, signer crypto.Signer, rewrites []Rewrite) ([]byte, erro
 	if _, err := asn1.Unmarshal(der, &cert); err != nil {
 		return nil, err
 	}
-	var tbs TBS
-	if _, err := asn1.Unmarshal(cert.TBS.FullBytes, &tbs); err != nil {
+	var enc tbsCertificate
+	if _, err := asn1.Unmarshal(cert.TBS.FullBytes, &enc); err != nil {
 		return nil, err
+	}
+	tbs := TBS{
+		Version: enc.Version, SerialNumber: enc.SerialNumber, SignatureAlgorithm: enc.SignatureAlgorithm,
+		Issuer: enc.Issuer, Validity: enc.Validity, Subject: enc.Subject, PublicKey: enc.PublicKey,
+		IssuerUniqueID: enc.IssuerUniqueID, SubjectUniqueID: enc.SubjectUniqueID, Extensions: enc.Extensions,
 	}
 	for _, rw := range rewrites {
 		rw(&tbs)
 	}
-	tbsDER, err := asn1.Marshal(tbs)
+	enc = tbsCertificate{
+		Version: tbs.Version, SerialNumber: tbs.SerialNumber, SignatureAlgorithm: tbs.SignatureAlgorithm,
+		Issuer: tbs.Issuer, Validity: tbs.Validity, Subject: tbs.Subject, PublicKey: tbs.PublicKey,
+		IssuerUniqueID: tbs.IssuerUniqueID, SubjectUniqueID: tbs.SubjectUniqueID, Extensions: tbs.Extensions,
+	}
+	tbsDER, err := asn1.Marshal(enc)
 	if err != nil {
 		return nil, err
 	}
