@@ -1,9 +1,10 @@
 package certio
 
 import (
-	"github.com/zmap/zcrypto/encoding/asn1"
 	"math/big"
+	"regexp"
 
+	"github.com/zmap/zcrypto/encoding/asn1"
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zcrypto/x509/pkix"
 )
@@ -128,4 +129,14 @@ func markUndecodedKey(der []byte) ([]byte, bool) {
 		return nil, false
 	}
 	return out, true
+}
+
+// fieldOptions matches the Go struct dump that zcrypto's ASN.1 structure
+// errors carry, which says nothing to a user.
+var fieldOptions = regexp.MustCompile(` ?\{optional:[^}]*\}`)
+
+// DescribeParseError returns the message of a Parse error without the
+// parser's internal detail.
+func DescribeParseError(err error) string {
+	return fieldOptions.ReplaceAllString(err.Error(), "")
 }

@@ -194,7 +194,7 @@ func (p *Profile) LintItem(it certio.Item) Result {
 	}
 	c, err := certio.Parse(it.DER)
 	if err != nil {
-		return InputError(it.Origin, it.DER, fmt.Errorf("not a valid X.509 certificate: %w", err))
+		return InputError(it.Origin, it.DER, &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certio.DescribeParseError(err)})
 	}
 	res := p.Lint(c)
 	res.Origin = it.Origin

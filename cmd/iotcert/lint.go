@@ -62,10 +62,8 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "iotcert lint: writing report: %v\n", err)
 			return exitUsage
 		}
-		if it.Err != nil {
-			fmt.Fprintf(stderr, "iotcert lint: %v\n", it.Err)
-		} else if len(res.Findings) == 1 && res.Findings[0].Lint == profile.InputErrorLint {
-			fmt.Fprintf(stderr, "iotcert lint: %s: %s\n", it.Origin, res.Findings[0].Details)
+		if len(res.Findings) == 1 && res.Findings[0].Lint == profile.InputErrorLint {
+			fmt.Fprintf(stderr, "iotcert lint: %s\n", res.Findings[0].Details)
 		}
 	}
 	if err := w.Close(sum); err != nil {

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/iotcert/iotcert/profile"
+)
+
+const certs = "../../testdata/certs"
+
+// iotcert runs the command with args and stdin and returns its exit
+// status, stdout and stderr.
+func iotcert(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLintConformingChains(t *testing.T) {
+	for _, p := range []string{"tls13-iot", "rfc7925", "idevid-8021ar", "ldevid-8021ar"} {
+		code, out, errOut := iotcert(t, "", "lint", "--profile", p, "--fail-on", "notice", filepath.Join(certs, p, "chain.pem"))
+		if code != exitOK {
+			t.Errorf("%s chain: exit %d\n%s%s", p, code, out, errOut)
+		}
+		if !strings.Contains(out, "3 certificate(s) linted with profile "+p+": 3 clean") || !strings.Contains(out, "verdict: PASS") {
+			t.Errorf("%s chain: unexpected report\n%s", p, out)
+		}
+	}
+}
+
+func TestLintJSON(t *testing.T) {
+	garbage := writeFile(t, "garbage.der", []byte{0x30, 0x82, 0x01})
+	code, out, errOut := iotcert(t, "", "lint", filepath.Join(certs, "tls13-iot", "chain.pem"), garbage, "--format", "json")
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d (input error)", code, exitUsage)
+	}
+	if !strings.Contains(errOut, "garbage.der (certificate 0, byte 0): truncated or malformed DER") {
+		t.Errorf("stderr does not name the bad input: %q", errOut)
+	}
+	var rep profile.Report
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rep); err != nil {
+		t.Fatalf("JSON report does not decode into profile.Report: %v\n%s", err, out)
+	}
+	if rep.Schema != profile.ReportSchema || rep.Profile != "tls13-iot" {
+		t.Errorf("schema %q profile %q", rep.Schema, rep.Profile)
+	}
+	if len(rep.Certificates) != 4 {
+		t.Fatalf("%d certificates, want 4 (3 + the garbage entry)", len(rep.Certificates))
+	}
+	roles := []string{}
+	for _, c := range rep.Certificates[:3] {
+		roles = append(roles, c.Role)
+		if len(c.SHA256) != 64 || c.Serial == "" || c.Subject == "" || c.Findings == nil {
+			t.Errorf("incomplete entry %+v", c)
+		}
+	}
+	if got := strings.Join(roles, ","); got != "end-entity,subordinate,root" {
+		t.Errorf("roles %s", got)
+	}
+	bad := rep.Certificates[3]
+	if bad.Role != "unknown" || len(bad.Findings) != 1 || bad.Findings[0].Level != profile.Fatal || bad.Findings[0].Lint != profile.InputErrorLint {
+		t.Errorf("garbage entry %+v", bad)
+	}
+	if rep.Summary.Certificates != 4 || rep.Summary.Clean != 3 || rep.Summary.Findings.Fatal != 1 || rep.Summary.Worst != "fatal" {
+		t.Errorf("summary %+v", rep.Summary)
+	}
+}
+
+func TestLintStdin(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(certs, "tls13-iot", "root.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := iotcert(t, string(data), "lint", "-")
+	if code != exitOK || !strings.Contains(out, "ok  -[0] byte 0") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+// TestLintBadInputs checks that each kind of bad input is named with its
+// place, gives exit 2, and does not hide the verdict on a good certificate
+// linted in the same run.
+func TestLintBadInputs(t *testing.T) {
+	good := filepath.Join(certs, "tls13-iot", "ee.pem")
+	pemData, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "README"), []byte("not a cert\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path, want string
+	}{
+		{"truncated PEM", writeFile(t, "t.pem", pemData[:len(pemData)/2]), "t.pem (certificate 0, byte 0): truncated PEM block"},
+		{"garbage DER", writeFile(t, "g.der", []byte{0x30, 0x03, 0x02, 0x01, 0x05}), "g.der (certificate 0, byte 0): not a valid X.509 certificate: asn1: structure error: tags don't match (16 vs {class:0 tag:2 length:1 isCompound:false}) tbsCertificate @2"},
+		{"empty file", writeFile(t, "e.pem", nil), "e.pem (certificate 0, byte 0): empty input"},
+		{"directory with a non-certificate", dir, "README (certificate 0, byte 0): not a certificate"},
+		{"missing file", filepath.Join(dir, "nope.pem"), "nope.pem (certificate 0, byte 0): stat: no such file or directory"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := iotcert(t, "", "lint", tc.path, good)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d", code, exitUsage)
+			}
+			if !strings.Contains(errOut, tc.want) || !strings.Contains(out, tc.want) {
+				t.Errorf("stdout/stderr do not contain %q\nstdout:\n%s\nstderr:\n%s", tc.want, out, errOut)
+			}
+			if !strings.Contains(out, "ok  "+good+"[0]") {
+				t.Errorf("the good certificate's verdict is missing:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	typo := writeFile(t, "rules.yaml", []byte("profiles:\n  mine:\n    extends: tls13-iot\n    rules:\n      e_basic_constraints_not_critcal: {}\n"))
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command", nil, "Usage:"},
+		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"no input", []string{"lint"}, "no input"},
+		{"bad fail-on", []string{"lint", "--fail-on", "fatal", "x.pem"}, `--fail-on "fatal"`},
+		{"bad format", []string{"lint", "--format", "xml", "x.pem"}, `unknown format "xml"`},
+		{"unknown profile", []string{"lint", "--profile", "nope", "x.pem"}, `unknown profile "nope"`},
+		{"unknown flag", []string{"lint", "--frob", "x.pem"}, "flag provided but not defined: -frob"},
+		{"rules typo", []string{"lint", "--rules", typo, "x.pem"}, typo + `: line 5: profile "mine": unknown lint "e_basic_constraints_not_critcal" (did you mean "e_basic_constraints_not_critical"?)`},
+		{"missing rules file", []string{"rules", "--rules", "/nonexistent.yaml"}, "rules file: open /nonexistent.yaml"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := iotcert(t, "", tc.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d", code, exitUsage)
+			}
+			if !strings.Contains(errOut, tc.want) {
+				t.Errorf("stderr %q does not contain %q", errOut, tc.want)
+			}
+		})
+	}
+}
+
+func TestRulesAndProfiles(t *testing.T) {
+	code, out, errOut := iotcert(t, "", "rules", "--profile", "tls13-iot")
+	if code != exitOK || !strings.Contains(out, "e_basic_constraints_not_critical") {
+		t.Errorf("rules --profile: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = iotcert(t, "", "rules", "--format", "json")
+	var entries []profile.CatalogueEntry
+	if code != exitOK || json.Unmarshal([]byte(out), &entries) != nil {
+		t.Fatalf("rules --format json: exit %d\n%s", code, out)
+	}
+	code, out, _ = iotcert(t, "", "profiles")
+	if code != exitOK || !strings.Contains(out, "idevid-8021ar (extends tls13-iot) [end entities linted as idevid]") {
+		t.Errorf("profiles: exit %d\n%s", code, out)
+	}
+	if code, out, _ := iotcert(t, "", "help", "lint"); code != exitOK || !strings.Contains(out, "-fail-on") {
+		t.Errorf("help lint: exit %d\n%s", code, out)
+	}
+}
