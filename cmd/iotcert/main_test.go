@@ -180,3 +180,19 @@ func TestRulesAndProfiles(t *testing.T) {
 		t.Errorf("help lint: exit %d\n%s", code, out)
 	}
 }
+
+// TestDocsRulesUpToDate keeps docs/rules.md in step with the registered
+// lints and rules.yaml.
+func TestDocsRulesUpToDate(t *testing.T) {
+	code, out, errOut := iotcert(t, "", "rules", "--format", "markdown")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	doc, err := os.ReadFile("../../docs/rules.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(doc) != out {
+		t.Error("docs/rules.md is stale: run go generate ./cmd/iotcert")
+	}
+}
