@@ -1,6 +1,8 @@
 // Package certio reads certificates from files, directories and standard
-// input, in PEM (many certificates a file, junk between blocks tolerated) or
-// DER (one or more concatenated certificates), and parses them for linting.
+// input, in PEM (many certificates a file, junk between blocks tolerated),
+// DER (one or more concatenated certificates) or PKCS#7 certs-only messages
+// (.p7b/.p7c, DER, PEM or bare base64 as EST /cacerts serves them), and
+// parses them for linting.
 //
 // Every certificate keeps its Origin, and an input that cannot be read or is
 // not a certificate becomes an Item with an error at the place it was found,
@@ -9,6 +11,7 @@ package certio
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -33,7 +36,9 @@ type Origin struct {
 	File string `json:"file"`
 	// Index is the 0-based position of the certificate within File.
 	Index int `json:"index"`
-	// Offset is the byte offset in File of the PEM block or DER element.
+	// Offset is the byte offset in File of the PEM BEGIN line (also for
+	// each certificate of a PEM-armoured PKCS#7 message), or of the DER
+	// element (within the decoded message for bare base64 input).
 	Offset int64 `json:"offset"`
 }
 
@@ -146,14 +151,70 @@ func Decode(name string, data []byte, yield func(Item) bool) bool {
 	if bytes.Contains(data, pemBegin) {
 		return decodePEM(name, data, yield)
 	}
+	if raw, ok := decodeBase64(data); ok && (isPKCS7(raw) || looksLikeDER(raw)) {
+		// Unarmoured base64, as EST /cacerts serves (RFC 7030 §4.1.3).
+		return decodeBinary(name, raw, 0, yield)
+	}
+	return decodeBinary(name, data, 0, yield)
+}
+
+// decodeBinary yields the certificates of a PKCS#7 certs-only message or
+// of concatenated DER certificates. base is the offset of data in the file.
+func decodeBinary(name string, data []byte, base int, yield func(Item) bool) bool {
+	if isPKCS7(data) {
+		return decodePKCS7(name, data, base, 0, yield)
+	}
 	return decodeDER(name, data, yield)
+}
+
+// decodePKCS7 yields the certificates of a PKCS#7 message found at offset
+// base of the file, numbering them from index.
+func decodePKCS7(name string, data []byte, base, index int, yield func(Item) bool) bool {
+	certs, err := pkcs7Certificates(data)
+	for i, c := range certs {
+		origin := Origin{File: name, Index: index + i, Offset: int64(base + c.offset)}
+		if !yield(Item{Origin: origin, DER: c.der}) {
+			return false
+		}
+	}
+	if err != nil {
+		origin := Origin{File: name, Index: index + len(certs), Offset: int64(base)}
+		return yield(Item{Origin: origin, Err: &InputError{origin, err.Error()}})
+	}
+	return true
+}
+
+// looksLikeDER reports whether data starts with a DER SEQUENCE.
+func looksLikeDER(data []byte) bool {
+	return len(data) > 1 && data[0] == 0x30
+}
+
+// decodeBase64 decodes data when it is nothing but standard base64 and
+// white space.
+func decodeBase64(data []byte) ([]byte, bool) {
+	compact := make([]byte, 0, len(data))
+	for _, b := range data {
+		switch {
+		case b == ' ' || b == '\n' || b == '\r' || b == '\t':
+		case b >= 'A' && b <= 'Z', b >= 'a' && b <= 'z', b >= '0' && b <= '9', b == '+', b == '/', b == '=':
+			compact = append(compact, b)
+		default:
+			return nil, false
+		}
+	}
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(compact)))
+	n, err := base64.StdEncoding.Decode(out, compact)
+	if err != nil || n == 0 {
+		return nil, false
+	}
+	return out[:n], true
 }
 
 // decodePEM yields every CERTIFICATE block. A block that is not closed
 // before the next BEGIN line or the end of input, or whose body does not
 // decode, is an error at its offset; reading goes on with the next block.
 func decodePEM(name string, data []byte, yield func(Item) bool) bool {
-	index, certs := 0, 0
+	index := 0
 	var other []string
 	pos := 0
 	for {
@@ -193,9 +254,22 @@ func decodePEM(name string, data []byte, yield func(Item) bool) bool {
 			if !yield(Item{Origin: origin, Err: &InputError{origin, "malformed PEM block: bad BEGIN/END lines or base64 body"}}) {
 				return false
 			}
+		case block.Type == "PKCS7" || block.Type == "CMS":
+			n := index
+			// Certificates inside the block are located at its BEGIN line.
+			if !decodePKCS7(name, block.Bytes, start, index, func(it Item) bool {
+				n++
+				it.Origin.Offset = int64(start)
+				if ie, ok := it.Err.(*InputError); ok {
+					ie.Origin.Offset = int64(start)
+				}
+				return yield(it)
+			}) {
+				return false
+			}
+			index = n
 		case block.Type == "CERTIFICATE" || block.Type == "X509 CERTIFICATE":
 			index++
-			certs++
 			if len(block.Bytes) == 0 {
 				if !yield(Item{Origin: origin, Err: &InputError{origin, "empty CERTIFICATE PEM block"}}) {
 					return false
