@@ -1,0 +1,324 @@
+package lints
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/zmap/zcrypto/encoding/asn1"
+	"github.com/zmap/zcrypto/x509"
+)
+
+// Object identifiers used by the end-entity lints.
+var (
+	oidEKUServerAuth = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 1}
+	oidEKUClientAuth = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 2}
+	oidKeyX25519     = asn1.ObjectIdentifier{1, 3, 101, 110}
+	oidKeyX448       = asn1.ObjectIdentifier{1, 3, 101, 111}
+)
+
+// rawAttribute is one AttributeTypeAndValue of a distinguished name, with
+// its value undecoded so that its ASN.1 string type can be seen.
+type rawAttribute struct {
+	Type  asn1.ObjectIdentifier
+	Value asn1.RawValue
+}
+
+// subjectAttributes decodes the subject of c as it was encoded: every
+// AttributeTypeAndValue of every RDN, in order.
+func subjectAttributes(c *x509.Certificate) ([]rawAttribute, error) {
+	var seq asn1.RawValue
+	rest, err := asn1.Unmarshal(c.RawSubject, &seq)
+	if err != nil {
+		return nil, fmt.Errorf("subject: %w", err)
+	}
+	if len(rest) != 0 || seq.Class != asn1.ClassUniversal || seq.Tag != asn1.TagSequence {
+		return nil, errors.New("subject is not a single SEQUENCE")
+	}
+	var attrs []rawAttribute
+	for rdns := seq.Bytes; len(rdns) > 0; {
+		var set asn1.RawValue
+		if rdns, err = asn1.Unmarshal(rdns, &set); err != nil {
+			return nil, fmt.Errorf("subject RDN: %w", err)
+		}
+		if set.Class != asn1.ClassUniversal || set.Tag != asn1.TagSet {
+			return nil, errors.New("subject RDN is not a SET")
+		}
+		for atvs := set.Bytes; len(atvs) > 0; {
+			var atv asn1.RawValue
+			if atvs, err = asn1.Unmarshal(atvs, &atv); err != nil {
+				return nil, fmt.Errorf("subject attribute: %w", err)
+			}
+			if atv.Class != asn1.ClassUniversal || atv.Tag != asn1.TagSequence {
+				return nil, errors.New("subject attribute is not a SEQUENCE")
+			}
+			var a rawAttribute
+			inner, err := asn1.Unmarshal(atv.Bytes, &a.Type)
+			if err != nil {
+				return nil, fmt.Errorf("subject attribute type: %w", err)
+			}
+			if inner, err = asn1.Unmarshal(inner, &a.Value); err != nil {
+				return nil, fmt.Errorf("subject attribute %s value: %w", a.Type, err)
+			}
+			if len(inner) != 0 {
+				return nil, fmt.Errorf("subject attribute %s: trailing data", a.Type)
+			}
+			attrs = append(attrs, a)
+		}
+	}
+	return attrs, nil
+}
+
+// subjectIsEmpty reports whether the subject of c is an empty SEQUENCE.
+func subjectIsEmpty(c *x509.Certificate) bool {
+	var seq asn1.RawValue
+	if _, err := asn1.Unmarshal(c.RawSubject, &seq); err != nil {
+		return false
+	}
+	return seq.Tag == asn1.TagSequence && len(seq.Bytes) == 0
+}
+
+// subjectStrings returns the string values of the subject attributes of c
+// of type oid.
+func subjectStrings(c *x509.Certificate, oid asn1.ObjectIdentifier) []string {
+	var out []string
+	for _, atv := range c.Subject.Names {
+		if !atv.Type.Equal(oid) {
+			continue
+		}
+		if s, ok := atv.Value.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// asn1TagName names a universal ASN.1 tag for messages.
+func asn1TagName(class, tag int) string {
+	if class != asn1.ClassUniversal {
+		return fmt.Sprintf("[%d] class %d", tag, class)
+	}
+	switch tag {
+	case asn1.TagPrintableString:
+		return "PrintableString"
+	case asn1.TagUTF8String:
+		return "UTF8String"
+	case asn1.TagIA5String:
+		return "IA5String"
+	case asn1.TagT61String:
+		return "TeletexString"
+	case asn1.TagBMPString:
+		return "BMPString"
+	case 28:
+		return "UniversalString"
+	case asn1.TagOctetString:
+		return "OCTET STRING"
+	case asn1.TagSequence:
+		return "SEQUENCE"
+	case asn1.TagInteger:
+		return "INTEGER"
+	}
+	return fmt.Sprintf("universal tag %d", tag)
+}
+
+// euiBits reports whether s is an EUI-48 or EUI-64 written as 6 or 8 groups
+// of two hexadecimal digits separated throughout by '-' or ':'
+// ("00-1A-2B-3C-4D-5E", "01:23:45:67:89:ab:cd:ef"), and returns 48 or 64,
+// or 0 when it is not.
+func euiBits(s string) int {
+	if len(s) < 3 || (s[2] != '-' && s[2] != ':') {
+		return 0
+	}
+	groups := strings.Split(s, s[2:3])
+	if len(groups) != 6 && len(groups) != 8 {
+		return 0
+	}
+	for _, g := range groups {
+		if len(g) != 2 || !isHex(g[0]) || !isHex(g[1]) {
+			return 0
+		}
+	}
+	return len(groups) * 8
+}
+
+func isHex(b byte) bool {
+	return '0' <= b && b <= '9' || 'a' <= b && b <= 'f' || 'A' <= b && b <= 'F'
+}
+
+// looksLikeSerial is the heuristic of n_iot_ee_serial_in_cn: s has no
+// spaces, is made of letters, digits, '-' and ':', and is either an EUI
+// string, a run of at least 8 hexadecimal digits (separators aside), or at
+// least half digits with at least 4 of them ("SN0001", "A1234567").
+func looksLikeSerial(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	if euiBits(s) != 0 {
+		return true
+	}
+	var alnum, digits, hex int
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		switch {
+		case '0' <= b && b <= '9':
+			alnum++
+			digits++
+			hex++
+		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z':
+			alnum++
+			if isHex(b) {
+				hex++
+			}
+		case b == '-' || b == ':':
+		default:
+			return false
+		}
+	}
+	if hex == alnum && alnum >= 8 && digits > 0 {
+		return true
+	}
+	return digits >= 4 && 2*digits >= alnum
+}
+
+// looksLikeDomainName reports whether s has the shape of a DNS domain name
+// of two or more labels: letter-digit-hyphen labels (a leading "*" label
+// allowed), an optional trailing dot, and an alphabetic last label of two or
+// more letters (so that IPv4 addresses and version numbers are not taken
+// for domain names).
+func looksLikeDomainName(s string) bool {
+	s = strings.TrimSuffix(s, ".")
+	labels := strings.Split(s, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for i, l := range labels {
+		if i == 0 && l == "*" {
+			continue
+		}
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for j := 0; j < len(l); j++ {
+			b := l[j]
+			if !('0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || b == '-' || b == '_') {
+				return false
+			}
+		}
+	}
+	tld := labels[len(labels)-1]
+	if len(tld) < 2 {
+		return false
+	}
+	for j := 0; j < len(tld); j++ {
+		b := tld[j]
+		if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z') && !(strings.HasPrefix(strings.ToLower(tld), "xn--") && (b == '-' || '0' <= b && b <= '9')) {
+			return false
+		}
+	}
+	return true
+}
+
+// extKeyUsages decodes the extendedKeyUsage extension of c. present is
+// false when c has none.
+func extKeyUsages(c *x509.Certificate) (oids []asn1.ObjectIdentifier, present bool, err error) {
+	e := extension(c, oidExtExtendedKeyUsage)
+	if e == nil {
+		return nil, false, nil
+	}
+	rest, err := asn1.Unmarshal(e.Value, &oids)
+	if err != nil {
+		return nil, true, fmt.Errorf("extendedKeyUsage: %w", err)
+	}
+	if len(rest) != 0 {
+		return nil, true, errors.New("extendedKeyUsage: trailing data")
+	}
+	return oids, true, nil
+}
+
+// containsOID reports whether oids holds oid.
+func containsOID(oids []asn1.ObjectIdentifier, oid asn1.ObjectIdentifier) bool {
+	for _, o := range oids {
+		if o.Equal(oid) {
+			return true
+		}
+	}
+	return false
+}
+
+// ekuName names a key purpose for messages.
+func ekuName(oid asn1.ObjectIdentifier) string {
+	switch oid.String() {
+	case "1.3.6.1.5.5.7.3.1":
+		return "id-kp-serverAuth"
+	case "1.3.6.1.5.5.7.3.2":
+		return "id-kp-clientAuth"
+	case "1.3.6.1.5.5.7.3.3":
+		return "id-kp-codeSigning"
+	case "1.3.6.1.5.5.7.3.4":
+		return "id-kp-emailProtection"
+	case "1.3.6.1.5.5.7.3.8":
+		return "id-kp-timeStamping"
+	case "1.3.6.1.5.5.7.3.9":
+		return "id-kp-OCSPSigning"
+	case "2.5.29.37.0":
+		return "anyExtendedKeyUsage"
+	}
+	return oid.String()
+}
+
+// ekuNames names the key purposes oids, comma-separated.
+func ekuNames(oids []asn1.ObjectIdentifier) string {
+	names := make([]string, len(oids))
+	for i, o := range oids {
+		names[i] = ekuName(o)
+	}
+	return strings.Join(names, ", ")
+}
+
+// parseDottedOID parses an object identifier written as "1.2.3".
+func parseDottedOID(s string) (asn1.ObjectIdentifier, error) {
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 {
+		return nil, fmt.Errorf("%q is not a dotted object identifier", s)
+	}
+	oid := make(asn1.ObjectIdentifier, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || p == "" || (len(p) > 1 && p[0] == '0') {
+			return nil, fmt.Errorf("%q is not a dotted object identifier", s)
+		}
+		oid[i] = n
+	}
+	if oid[0] > 2 || (oid[0] < 2 && oid[1] > 39) {
+		return nil, fmt.Errorf("%q is not a valid object identifier", s)
+	}
+	return oid, nil
+}
+
+// sanOtherNames returns the decoded otherNames of the subjectAltName of c.
+func sanOtherNames(c *x509.Certificate) ([]otherNameValue, error) {
+	names, err := subjectAltNames(c)
+	if err != nil {
+		return nil, err
+	}
+	var out []otherNameValue
+	for i, n := range names {
+		if n.Tag != tagOtherName {
+			continue
+		}
+		id, v, err := n.otherName()
+		if err != nil {
+			return nil, fmt.Errorf("subjectAltName entry %d: %w", i, err)
+		}
+		out = append(out, otherNameValue{TypeID: id, Value: v})
+	}
+	return out, nil
+}
+
+// otherNameValue is a decoded otherName: its type-id and its [0] EXPLICIT
+// value (whose Bytes are the DER of the inner value).
+type otherNameValue struct {
+	TypeID asn1.ObjectIdentifier
+	Value  asn1.RawValue
+}
