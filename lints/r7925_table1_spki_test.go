@@ -1,0 +1,18 @@
+package lints
+
+import (
+	"testing"
+
+	"github.com/zmap/zlint/v3/lint"
+)
+
+// The lint applies to every certificate: there is no NA case.
+func TestR7925Table1SPKI(t *testing.T) {
+	testLint(t, "e_r7925_table1_spki", []wantStatus{
+		{"rfc7925/root.pem", lint.Pass},
+		{"rfc7925/ee.pem", lint.Pass},
+		{"cases/e_r7925_table1_spki.pem", lint.Error},
+		{"cases/n_r7925_key_length.pem", lint.Error},
+		{"cases/e_r7925_key_length_112.pem", lint.Error},
+	})
+}
