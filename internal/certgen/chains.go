@@ -116,7 +116,7 @@ func EETemplate(profile string, sub *Issued) *Template {
 		t.NotAfter = idevid.NoExpiry
 		t.SetSAN(false, HardwareModuleName(idevid.OIDTPM20, "SN0001"))
 		t.UnknownExtKeyUsage = []asn1.ObjectIdentifier{OIDTCGVerifiedTPMFixed}
-		t.PolicyIdentifiers = []asn1.ObjectIdentifier{OIDExamplePolicy}
+		t.SetExtension(CertificatePolicies(OIDExamplePolicy))
 	case "ldevid-8021ar":
 		t.NotAfter = Epoch.AddDate(1, 0, 0)
 		t.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
