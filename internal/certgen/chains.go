@@ -11,7 +11,7 @@ import (
 )
 
 // Profiles are the profiles a conforming chain is made for.
-var Profiles = []string{"tls13-iot", "rfc7925", "idevid-8021ar", "ldevid-8021ar"}
+var Profiles = []string{"tls13-iot", "rfc7925", "idevid-8021ar", "ldevid-8021ar", "brski-idevid", "tcg-devid"}
 
 // Chain is a conforming root → subordinate CA → end-entity chain.
 type Chain struct {
@@ -29,6 +29,16 @@ var (
 	OIDExtCRLDistribution  = asn1.ObjectIdentifier{2, 5, 29, 31}
 	OIDExtAuthorityInfo    = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 1}
 	OIDExtCertPolicies     = asn1.ObjectIdentifier{2, 5, 29, 32}
+	OIDExtMASAURL          = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 32}
+)
+
+// OIDs of the tcg-devid end entity.
+var (
+	// OIDTCGVerifiedTPMFixed is the TCG key purpose tcg-cap-verifiedTPMFixed.
+	OIDTCGVerifiedTPMFixed = asn1.ObjectIdentifier{2, 23, 133, 11, 1, 2}
+	// OIDExamplePolicy is a certificate policy under the RFC 5612 example
+	// enterprise number.
+	OIDExamplePolicy = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 32473, 2, 1}
 )
 
 // RootTemplate is a conforming root CA: P-256, subject CN/O/C, SKI and
@@ -77,6 +87,10 @@ func SubTemplate(root *Issued) *Template {
 //   - idevid-8021ar: serialNumber, a HardwareModuleName SAN, notAfter
 //     99991231235959Z, no EKU.
 //   - ldevid-8021ar: serialNumber, one dNSName, EKU clientAuth, 1 year.
+//   - brski-idevid: the idevid-8021ar end entity.
+//   - tcg-devid: a TPM-resident IDevID: the idevid-8021ar end entity with
+//     hwType 2.23.133.1.2 (TPM 2.0) in its HardwareModuleName, EKU
+//     tcg-cap-verifiedTPMFixed (2.23.133.11.1.2) and certificatePolicies.
 func EETemplate(profile string, sub *Issued) *Template {
 	t := &Template{Key: NewKey("P-256"), Issuer: sub, Certificate: &x509.Certificate{
 		SerialNumber: RandomSerial(),
@@ -95,9 +109,14 @@ func EETemplate(profile string, sub *Issued) *Template {
 	case "rfc7925":
 		t.Subject = pkix.Name{CommonName: "01-23-45-67-89-AB-CD-EF"}
 		t.SubjectKeyId = KeyID(t.Key.Public()) // RFC 5280 §4.2.1.2 SHOULD; RFC 7925 is silent
-	case "idevid-8021ar":
+	case "idevid-8021ar", "brski-idevid":
 		t.NotAfter = idevid.NoExpiry
 		t.SetSAN(false, HardwareModuleName(asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 32473, 1, 1}, "SN0001"))
+	case "tcg-devid":
+		t.NotAfter = idevid.NoExpiry
+		t.SetSAN(false, HardwareModuleName(idevid.OIDTPM20, "SN0001"))
+		t.UnknownExtKeyUsage = []asn1.ObjectIdentifier{OIDTCGVerifiedTPMFixed}
+		t.SetExtension(CertificatePolicies(OIDExamplePolicy))
 	case "ldevid-8021ar":
 		t.NotAfter = Epoch.AddDate(1, 0, 0)
 		t.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}

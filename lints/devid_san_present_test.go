@@ -1,0 +1,15 @@
+package lints
+
+import (
+	"testing"
+
+	"github.com/zmap/zlint/v3/lint"
+)
+
+func TestDevIDSANPresent(t *testing.T) {
+	testLint(t, "w_devid_san_present", []wantStatus{
+		{"idevid-8021ar/ee.pem", lint.Pass},
+		{"cases/w_devid_san_present.pem", lint.Warn},
+		{"idevid-8021ar/sub.pem", lint.NA},
+	})
+}
