@@ -1,0 +1,16 @@
+package lints
+
+import (
+	"testing"
+
+	"github.com/zmap/zlint/v3/lint"
+)
+
+func TestIoTRootBC(t *testing.T) {
+	testLint(t, "e_iot_root_bc", []wantStatus{
+		{"tls13-iot/root.pem", lint.Pass},
+		{"cases/e_iot_root_bc.pem", lint.Error},
+		{"cases/e_iot_root_bc_absent.pem", lint.Error},
+		{"tls13-iot/sub.pem", lint.NA},
+	})
+}
