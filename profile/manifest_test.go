@@ -54,6 +54,9 @@ func TestManifest(t *testing.T) {
 				got := []string{}
 				for _, f := range res.Findings {
 					got = append(got, f.Lint)
+					if f.Details == "" {
+						t.Errorf("%s: finding %s has no details", it.Origin, f.Lint)
+					}
 				}
 				sort.Strings(got)
 				if !slices.Equal(got, e.Want) {

@@ -267,6 +267,11 @@ func (cl *compiledLint) run(c *x509.Certificate) (f Finding, ok bool) {
 		lv = cl.severity
 	}
 	f.Level, f.Details = lv, res.Details
+	if f.Details == "" {
+		// zlint's own lints often give no details; their description says
+		// what failed.
+		f.Details = l.Description
+	}
 	return f, true
 }
 
