@@ -30,7 +30,7 @@ func (l *devidSubjectSerialNumber) Execute(c *x509.Certificate) *lint.LintResult
 // devidCheckSerialNumber fails with status unless the subject of c has a
 // non-empty serialNumber attribute.
 func devidCheckSerialNumber(c *x509.Certificate, status lint.LintStatus) *lint.LintResult {
-	values := devidSubjectSerialNumbers(c)
+	values := subjectStrings(c, oidAttrSerialNumber)
 	if len(values) == 0 {
 		return failf(status, "subject has no serialNumber (2.5.4.5) attribute")
 	}

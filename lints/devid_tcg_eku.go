@@ -27,7 +27,7 @@ func (l *devidTCGEKU) Execute(c *x509.Certificate) *lint.LintResult {
 	if !hasExtension(c, oidExtExtendedKeyUsage) {
 		return failf(lint.Warn, "extendedKeyUsage is absent")
 	}
-	purposes, err := devidKeyPurposes(c)
+	purposes, _, err := extKeyUsages(c)
 	if err != nil {
 		return failf(lint.Warn, "%v", err)
 	}

@@ -168,24 +168,6 @@ func devidKeyUsageNames(ku x509.KeyUsage) string {
 	return strings.Join(names, ", ")
 }
 
-// devidKeyPurposes decodes the extendedKeyUsage extension of c: nil when
-// it is absent, an error when it does not decode.
-func devidKeyPurposes(c *x509.Certificate) ([]asn1.ObjectIdentifier, error) {
-	e := extension(c, oidExtExtendedKeyUsage)
-	if e == nil {
-		return nil, nil
-	}
-	var purposes []asn1.ObjectIdentifier
-	rest, err := asn1.Unmarshal(e.Value, &purposes)
-	if err != nil {
-		return nil, fmt.Errorf("extendedKeyUsage: %w", err)
-	}
-	if len(rest) != 0 {
-		return nil, errors.New("extendedKeyUsage: trailing data")
-	}
-	return purposes, nil
-}
-
 // devidMASAURL decodes the id-pe-masa-url extension value (RFC 8995
 // §2.3.2: MASAURLSyntax ::= IA5String).
 func devidMASAURL(value []byte) (string, error) {
@@ -206,16 +188,4 @@ func devidMASAURL(value []byte) (string, error) {
 		}
 	}
 	return string(v.Bytes), nil
-}
-
-// devidSubjectSerialNumbers returns the values of the serialNumber
-// (2.5.4.5) attributes of the subject of c, as text.
-func devidSubjectSerialNumbers(c *x509.Certificate) []string {
-	var out []string
-	for _, atv := range c.Subject.Names {
-		if atv.Type.Equal(oidAttrSerialNumber) {
-			out = append(out, fmt.Sprint(atv.Value))
-		}
-	}
-	return out
 }

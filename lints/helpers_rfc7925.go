@@ -14,11 +14,8 @@ import (
 
 // Helpers of the RFC 7925 §4.4 lints.
 
-var (
-	oidR7925EKUServerAuth = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 1}
-	// oidR7925CurveP192 is prime192v1 (secp192r1), 96-bit security.
-	oidR7925CurveP192 = asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 1}
-)
+// oidR7925CurveP192 is prime192v1 (secp192r1), 96-bit security.
+var oidR7925CurveP192 = asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 1}
 
 // r7925Cert is the part of a certificate the RFC 7925 Table 1 lints read
 // as encoded: the version, both signature algorithms and the validity.
@@ -117,11 +114,6 @@ func r7925LooksLikeDomain(s string) bool {
 func r7925Server(c *x509.Certificate) (server bool, why string, err error) {
 	for _, oid := range c.ExtKeyUsage {
 		if oid == x509.ExtKeyUsageServerAuth {
-			return true, "extendedKeyUsage holds id-kp-serverAuth", nil
-		}
-	}
-	for _, oid := range c.UnknownExtKeyUsage {
-		if oid.Equal(oidR7925EKUServerAuth) {
 			return true, "extendedKeyUsage holds id-kp-serverAuth", nil
 		}
 	}
