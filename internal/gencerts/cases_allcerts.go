@@ -1,7 +1,205 @@
 package main
 
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/asn1"
+	"math/big"
+
+	"github.com/iotcert/iotcert/internal/certgen"
+)
+
+var (
+	oidKeyECDH = asn1.ObjectIdentifier{1, 3, 132, 1, 12}
+)
+
+// setCritical returns a Rewrite that marks the extension oid critical.
+func setCritical(oid asn1.ObjectIdentifier) certgen.Rewrite {
+	return func(t *certgen.TBS) { t.Extension(oid).Critical = true }
+}
+
 // casesAllCerts are the test certificates for the lints of this section of
-// the rules catalogue.
+// the rules catalogue (draft-ietf-uta-tls13-iot-profile-23 §17.1, all
+// certificates).
 func casesAllCerts() []Case {
-	return []Case{}
+	return []Case{
+		{
+			Name:    "e_iot_all_version_v3",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "version field 0 (v1) on a certificate with extensions; zlint's e_cert_extensions_version_not_3 necessarily fires too, since the extensions are kept",
+			Rewrite: []certgen.Rewrite{func(t *certgen.TBS) { t.Version = 0 }},
+			Want:    []string{"e_iot_all_version_v3", "e_cert_extensions_version_not_3"},
+		},
+		{
+			Name:    "e_iot_all_serial_max_20_octets",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "serial number of 21 octets (reported by the delegate of zlint's e_serial_number_longer_than_20_octets, which the profile disables)",
+			Rewrite: []certgen.Rewrite{certgen.SetSerial(bytes.Repeat([]byte{0x41}, 21))},
+		},
+		{
+			Name:    "w_iot_all_serial_entropy_64bit",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "serial number 0x1001, two octets: too short for 64 random bits",
+			Edit:    func(t *certgen.Template) { t.SerialNumber = big.NewInt(0x1001) },
+		},
+		{
+			Name:    "e_iot_all_sig_alg_ecdsa",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "signed with sha256WithRSAEncryption (by an RSA-3072 key under the subordinate CA's name and key identifier)",
+			Edit:    func(t *certgen.Template) { t.Issuer = certgen.StandIn(t.Issuer, "RSA-3072") },
+		},
+		{
+			Name:    "w_iot_all_sig_alg_eddsa_mldsa",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "signed with Ed25519 (by an Ed25519 key under the subordinate CA's name and key identifier); ambiguity A8",
+			Edit:    func(t *certgen.Template) { t.Issuer = certgen.StandIn(t.Issuer, "Ed25519") },
+		},
+		{
+			Name:    "n_iot_all_sig_alg_device_supported",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks: "signed with ecdsa-with-SHA384 (by a P-384 key under the subordinate CA's name and key identifier), which conforms; " +
+				"the lint notes it only when rules.yaml sets algorithms without it (no built-in profile does), see its test",
+			Edit: func(t *certgen.Template) { t.Issuer = certgen.StandIn(t.Issuer, "P-384") },
+			Want: []string{},
+		},
+		{
+			Name:    "e_iot_all_issuer_nonempty",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "issuer is an empty SEQUENCE (reported by the delegate of zlint's e_issuer_field_empty, which the profile disables)",
+			Rewrite: []certgen.Rewrite{func(t *certgen.TBS) { t.Issuer = asn1.RawValue{FullBytes: []byte{0x30, 0x00}} }},
+		},
+		{
+			Name:    "e_iot_all_time_zulu_seconds",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "notBefore is UTCTime 2501020000Z, without seconds (reported by the delegate of zlint's e_utc_time_does_not_include_seconds, which the profile disables)",
+			Rewrite: []certgen.Rewrite{func(t *certgen.TBS) { t.Validity.NotBefore = certgen.UTCTime("2501020000Z") }},
+		},
+		{
+			Name:    "e_iot_all_noexpiry_encoding",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "notAfter is GeneralizedTime 99991231235958Z: year 9999 but not the no-expiry value 99991231235959Z",
+			Rewrite: []certgen.Rewrite{func(t *certgen.TBS) { t.Validity.NotAfter = certgen.GeneralizedTime("99991231235958Z") }},
+		},
+		{
+			Name:    "e_iot_all_noexpiry_encoding_utc2049",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "notAfter is UTCTime 491231235959Z, the largest UTCTime, in place of GeneralizedTime 99991231235959Z",
+			Rewrite: []certgen.Rewrite{func(t *certgen.TBS) { t.Validity.NotAfter = certgen.UTCTime("491231235959Z") }},
+			Want:    []string{"e_iot_all_noexpiry_encoding"},
+		},
+		{
+			Name:    "w_iot_ldevid_lifetime_limited",
+			Profile: "ldevid-8021ar",
+			Role:    "ee",
+			Breaks:  "LDevID with notAfter 99991231235959Z",
+			Edit:    func(t *certgen.Template) { t.NotAfter = certgen.NoExpiry },
+		},
+		{
+			Name:    "e_iot_all_spki_ec",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "RSA-3072 subject key",
+			Edit:    func(t *certgen.Template) { t.Key = certgen.NewKey("RSA-3072") },
+		},
+		{
+			Name:    "w_iot_all_spki_eddsa_mldsa",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "Ed25519 subject key; ambiguity A8",
+			Edit:    func(t *certgen.Template) { t.Key = certgen.NewKey("Ed25519") },
+		},
+		{
+			Name:    "e_iot_all_spki_curve",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "id-ecPublicKey subject key on secp256k1 (which zcrypto cannot decode; the lint judges the original SPKI)",
+			Rewrite: []certgen.Rewrite{func(t *certgen.TBS) { t.PublicKey = certgen.Secp256k1SPKI() }},
+		},
+		{
+			Name:    "w_iot_all_key_strength_128",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "P-224 subject key, 112 bits of security; every key below 128 bits is also off the allowed curves or not EC, so e_iot_all_spki_curve necessarily fires too",
+			Edit:    func(t *certgen.Template) { t.Key = certgen.NewKey("P-224") },
+			Want:    []string{"w_iot_all_key_strength_128", "e_iot_all_spki_curve"},
+		},
+		{
+			Name:    "e_iot_ee_no_static_ecdh",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "keyUsage keyAgreement without digitalSignature: a static ECDH key (and so a signature-capable key without digitalSignature, e_iot_ee_ku_digsig)",
+			Edit:    func(t *certgen.Template) { t.KeyUsage = x509.KeyUsageKeyAgreement },
+			Want:    []string{"e_iot_ee_no_static_ecdh", "e_iot_ee_ku_digsig"},
+		},
+		{
+			Name:    "e_iot_ee_no_static_ecdh_spki",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "subject key algorithm id-ecDH (RFC 5480 §2.1.2) on P-256; not id-ecPublicKey, so e_iot_all_spki_ec necessarily fires too",
+			Rewrite: []certgen.Rewrite{certgen.SetSPKIAlgorithm(oidKeyECDH)},
+			Want:    []string{"e_iot_ee_no_static_ecdh", "e_iot_all_spki_ec"},
+		},
+		{
+			Name:    "w_iot_all_crldp_absent",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "non-critical cRLDistributionPoints present",
+			Edit:    func(t *certgen.Template) { t.CRLDistributionPoints = []string{"http://crl.example.com/device-ca.crl"} },
+		},
+		{
+			Name:    "e_iot_all_crldp_noncritical",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "critical cRLDistributionPoints; being present it also trips w_iot_all_crldp_absent",
+			Edit:    func(t *certgen.Template) { t.CRLDistributionPoints = []string{"http://crl.example.com/device-ca.crl"} },
+			Rewrite: []certgen.Rewrite{setCritical(certgen.OIDExtCRLDistribution)},
+			Want:    []string{"e_iot_all_crldp_noncritical", "w_iot_all_crldp_absent"},
+		},
+		{
+			Name:    "w_iot_all_aia_ocsp_absent",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "non-critical authorityInfoAccess with id-ad-ocsp",
+			Edit:    func(t *certgen.Template) { t.OCSPServer = []string{"http://ocsp.example.com"} },
+		},
+		{
+			Name:    "e_iot_all_aia_noncritical",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "critical authorityInfoAccess holding only id-ad-caIssuers; any AIA content trips either w_iot_all_aia_ocsp_absent or n_iot_all_aia_caissuers_ok, here the notice",
+			Edit:    func(t *certgen.Template) { t.IssuingCertificateURL = []string{"http://pki.example.com/device-ca.cer"} },
+			Rewrite: []certgen.Rewrite{setCritical(certgen.OIDExtAuthorityInfo)},
+			Want:    []string{"e_iot_all_aia_noncritical", "n_iot_all_aia_caissuers_ok"},
+		},
+		{
+			Name:    "n_iot_all_aia_caissuers_ok",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "non-critical authorityInfoAccess with only id-ad-caIssuers (allowed; noted)",
+			Edit:    func(t *certgen.Template) { t.IssuingCertificateURL = []string{"http://pki.example.com/device-ca.cer"} },
+		},
+		{
+			Name:    "n_iot_all_policy_oid",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "certificatePolicies with a deployment policy OID (allowed; noted)",
+			Edit: func(t *certgen.Template) {
+				oid, err := x509.OIDFromInts([]uint64{1, 3, 6, 1, 4, 1, 32473, 1, 2})
+				if err != nil {
+					panic(err)
+				}
+				t.Policies = []x509.OID{oid}
+			},
+		},
+	}
 }

@@ -192,9 +192,9 @@ func casesEndEntity() []Case {
 			Name:    "e_iot_ee_ku_digsig",
 			Profile: "tls13-iot",
 			Role:    "ee",
-			Breaks:  "keyUsage of the P-256 key is keyAgreement only, without digitalSignature",
+			Breaks:  "keyUsage of the P-256 key is contentCommitment only, without digitalSignature",
 			Edit: func(t *certgen.Template) {
-				t.KeyUsage = x509.KeyUsageKeyAgreement
+				t.KeyUsage = x509.KeyUsageContentCommitment
 			},
 		},
 		{

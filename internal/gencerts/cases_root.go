@@ -26,7 +26,7 @@ func casesRoot() []Case {
 			Name: "e_iot_root_subject_nonempty", Profile: "tls13-iot", Role: "root",
 			Breaks: "empty subject (and so empty issuer); CN/O/C are then missing too, and zlint's RFC 5280 lints for an empty CA subject, an empty issuer and an empty subject without SAN fire as well",
 			Edit:   func(t *certgen.Template) { t.Subject = pkix.Name{} },
-			Want:   []string{"e_iot_root_subject_nonempty", "e_iot_root_subject_cn_o_c", "e_ca_subject_field_empty", "e_issuer_field_empty", "e_subject_empty_without_san"},
+			Want:   []string{"e_iot_root_subject_nonempty", "e_iot_root_subject_cn_o_c", "e_ca_subject_field_empty", "e_iot_all_issuer_nonempty", "e_subject_empty_without_san"},
 		},
 		{
 			Name: "e_iot_root_subject_cn_o_c", Profile: "tls13-iot", Role: "root",

@@ -1,0 +1,39 @@
+package lints
+
+import (
+	"testing"
+
+	"github.com/zmap/zlint/v3/lint"
+)
+
+func TestIoTLDevIDLifetimeLimited(t *testing.T) {
+	testLint(t, "w_iot_ldevid_lifetime_limited", []wantStatus{
+		{"ldevid-8021ar/ee.pem", lint.Pass}, // one year
+		{"cases/w_iot_ldevid_lifetime_limited.pem", lint.Warn},
+		{"ldevid-8021ar/sub.pem", lint.NA},
+		{"ldevid-8021ar/root.pem", lint.NA},
+	})
+	ee := loadCert(t, "ldevid-8021ar/ee.pem")
+	for _, tc := range []struct {
+		days int
+		want lint.LintStatus
+	}{
+		{30, lint.Warn},
+		{364, lint.Warn},
+		{365, lint.Pass},
+		{398, lint.Pass},
+	} {
+		got := runLint(t, "w_iot_ldevid_lifetime_limited", ee, func(p any) { p.(*ldevidLifetime).MaxDays = tc.days })
+		if got.Status != tc.want {
+			t.Errorf("max_days %d on a one-year LDevID: got %s (%q), want %s", tc.days, got.Status, got.Details, tc.want)
+		}
+	}
+	for _, days := range []int{0, -1} {
+		if err := (&ldevidLifetime{MaxDays: days}).Validate(); err == nil {
+			t.Errorf("Validate accepts max_days %d", days)
+		}
+	}
+	if err := (&ldevidLifetime{MaxDays: 398}).Validate(); err != nil {
+		t.Errorf("Validate rejects max_days 398: %v", err)
+	}
+}
