@@ -73,7 +73,7 @@ countryName=optional
 serialNumber=optional
 CNF
 : > index.txt
-echo 01 > serial
+
 
 key() { ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:"$1" -out "$2"; }
 csr() { ossl req -new -key "$1" -subj "$2" -out "$3"; }
@@ -107,7 +107,7 @@ sign bad-ca-digsig-only.csr root.pem root.key sub_digsig_only bad-ca-digsig-only
 # IDevIDs: notAfter 99991231235959Z needs "openssl ca -enddate".
 idevid() { # idevid NAME SUBJECT
   key P-256 "$1.key"; csr "$1.key" "$2" "$1.csr"
-  ossl ca -batch -config ext.cnf -cert sub.pem -keyfile sub.key -in "$1.csr" -out "$1.pem" -notext \
+  ossl ca -batch -rand_serial -config ext.cnf -cert sub.pem -keyfile sub.key -in "$1.csr" -out "$1.pem" -notext \
     -startdate 20250102000000Z -enddate 99991231235959Z -extfile ext.cnf -extensions idevid -subj "$2" -preserveDN
 }
 idevid idevid "/O=Example Devices Ltd/serialNumber=SN0042/CN=Example sensor"
