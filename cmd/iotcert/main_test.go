@@ -196,3 +196,39 @@ func TestDocsRulesUpToDate(t *testing.T) {
 		t.Error("docs/rules.md is stale: run go generate ./cmd/iotcert")
 	}
 }
+
+// TestDocsCatalogueUpToDate keeps docs/catalogue.md in step with
+// lints.Catalogue.
+func TestDocsCatalogueUpToDate(t *testing.T) {
+	code, out, errOut := iotcert(t, "", "rules", "--catalogue", "--format", "markdown")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	doc, err := os.ReadFile("../../docs/catalogue.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(doc) != out {
+		t.Error("docs/catalogue.md is stale: run go generate ./cmd/iotcert")
+	}
+}
+
+func TestRulesCatalogue(t *testing.T) {
+	code, out, errOut := iotcert(t, "", "rules", "--catalogue")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"iot_ee_ku_critical",
+		"e_iot_ee_san_one_name_per_type, w_iot_ee_san_single_name",
+		"iot_sub_aki_matches_issuer",
+		"chain-level: the bundle gate",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("rules --catalogue does not show %q", want)
+		}
+	}
+	if code, _, errOut := iotcert(t, "", "rules", "--catalogue", "--format", "xml"); code != exitUsage || !strings.Contains(errOut, `unknown format "xml"`) {
+		t.Errorf("bad format: exit %d, %q", code, errOut)
+	}
+}

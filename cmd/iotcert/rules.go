@@ -14,7 +14,8 @@ const rulesSynopsis = `rules [flags]
 
 Without --profile, lists every iotcert lint with the profiles that run it.
 With --profile, lists every lint that profile runs (zlint's included) with
-the level it reports at.`
+the level it reports at. With --catalogue, lists every requirement of the
+rules catalogue with the lints that check it.`
 
 func runRules(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("rules", rulesSynopsis, stderr)
@@ -22,11 +23,19 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	rf.register(fs)
 	profileName := fs.String("profile", "", "list the lints this profile runs")
 	format := fs.String("format", "text", "output format: text, json or markdown")
+	catalogue := fs.Bool("catalogue", false, "list the requirements of the rules catalogue with the lints that check each")
 	if rest, err := parseInterleaved(fs, args); err != nil {
 		return flagExit(err)
 	} else if len(rest) > 0 {
 		fmt.Fprintf(stderr, "iotcert rules: unexpected argument %q\n", rest[0])
 		return exitUsage
+	}
+	if *catalogue {
+		if err := writeCatalogue(stdout, *format); err != nil {
+			fmt.Fprintf(stderr, "iotcert rules: %v\n", err)
+			return exitUsage
+		}
+		return exitOK
 	}
 	rules, err := rf.load()
 	if err != nil {

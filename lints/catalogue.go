@@ -1,0 +1,133 @@
+package lints
+
+// CatalogueRow is one requirement of iotcert's rules catalogue (sections 1
+// to 6: the TLS/DTLS 1.3 IoT profile, RFC 7925 §4.4, and IEEE 802.1AR with
+// BRSKI and the TCG device identity profile) and how iotcert checks it.
+type CatalogueRow struct {
+	// Section is the catalogue section, 1 to 6.
+	Section int `json:"section"`
+	// ID is the requirement's catalogue ID, e.g. "iot_ee_ku_critical".
+	ID string `json:"id"`
+	// AppliesTo is the catalogue's "Applies to" column: ALL, ROOT, SUB, EE,
+	// IDEVID, LDEVID, or "chain" for a check across certificates.
+	AppliesTo string `json:"applies_to"`
+	// Lints are the lints that check the requirement: iotcert's own, or
+	// zlint's where it already checks exactly this. Empty when a single
+	// certificate cannot show it (see Note).
+	Lints []string `json:"lints"`
+	// Note says how an ambiguous requirement was read, where a requirement
+	// is covered by another one's lint, or why it is not checked here.
+	Note string `json:"note,omitempty"`
+}
+
+// Catalogue returns every requirement of the rules catalogue's sections 1
+// to 6, in catalogue order, with the lints that check it.
+func Catalogue() []CatalogueRow {
+	return []CatalogueRow{
+		// Section 1: draft-ietf-uta-tls13-iot-profile-23 §17.1, all certificates.
+		{Section: 1, ID: "iot_all_version_v3", AppliesTo: "ALL", Lints: []string{"e_iot_all_version_v3"}},
+		{Section: 1, ID: "iot_all_serial_unique", AppliesTo: "ALL (corpus)", Note: "corpus-level: needs every certificate of an issuer; the bundle gate (issue 3)"},
+		{Section: 1, ID: "iot_all_serial_max_20_octets", AppliesTo: "ALL", Lints: []string{"e_iot_all_serial_max_20_octets"}, Note: "runs zlint's e_serial_number_longer_than_20_octets"},
+		{Section: 1, ID: "iot_all_serial_entropy_64bit", AppliesTo: "ALL", Lints: []string{"w_iot_all_serial_entropy_64bit"}},
+		{Section: 1, ID: "iot_all_sig_alg_ecdsa", AppliesTo: "ALL", Lints: []string{"e_iot_all_sig_alg_ecdsa", "w_iot_all_sig_alg_eddsa_mldsa"}, Note: "Ambiguity A8: EdDSA and ML-DSA signatures are not ECDSA; the stricter reading is the warn lint"},
+		{Section: 1, ID: "iot_all_sig_alg_device_supported", AppliesTo: "ALL", Lints: []string{"n_iot_all_sig_alg_device_supported"}, Note: "needs the devices' algorithms: set algorithms in rules.yaml"},
+		{Section: 1, ID: "iot_all_issuer_nonempty", AppliesTo: "ALL", Lints: []string{"e_iot_all_issuer_nonempty"}, Note: "runs zlint's e_issuer_field_empty"},
+		{Section: 1, ID: "iot_all_time_zulu_seconds", AppliesTo: "ALL", Lints: []string{"e_iot_all_time_zulu_seconds"}, Note: "runs zlint's UTCTime and GeneralizedTime Zulu and seconds lints"},
+		{Section: 1, ID: "iot_all_noexpiry_encoding", AppliesTo: "ALL", Lints: []string{"e_iot_all_noexpiry_encoding"}},
+		{Section: 1, ID: "iot_ldevid_lifetime_limited", AppliesTo: "LDEVID", Lints: []string{"w_iot_ldevid_lifetime_limited"}},
+		{Section: 1, ID: "iot_idevid_noexpiry_chain", AppliesTo: "chain (IDEVID+CAs)", Note: "chain-level: the bundle gate (issue 3)"},
+		{Section: 1, ID: "iot_all_spki_ec", AppliesTo: "ALL", Lints: []string{"e_iot_all_spki_ec", "w_iot_all_spki_eddsa_mldsa"}, Note: "Ambiguity A8: EdDSA and ML-DSA keys are not EC keys; the stricter reading is the warn lint"},
+		{Section: 1, ID: "iot_all_spki_curve", AppliesTo: "ALL", Lints: []string{"e_iot_all_spki_curve"}},
+		{Section: 1, ID: "iot_all_key_strength_128", AppliesTo: "ALL", Lints: []string{"w_iot_all_key_strength_128"}},
+		{Section: 1, ID: "iot_ee_no_static_ecdh", AppliesTo: "EE", Lints: []string{"e_iot_ee_no_static_ecdh"}},
+		{Section: 1, ID: "iot_all_crldp_absent", AppliesTo: "ALL (device PKI)", Lints: []string{"w_iot_all_crldp_absent", "w_iot_sub_crldp_absent"}, Note: "roots and end entities; subordinate CAs by the §17.3.6 lint"},
+		{Section: 1, ID: "iot_all_crldp_noncritical", AppliesTo: "ALL", Lints: []string{"e_iot_all_crldp_noncritical", "e_iot_sub_crldp_noncritical"}, Note: "roots and end entities; subordinate CAs by the §17.3.6 lint"},
+		{Section: 1, ID: "iot_all_aia_ocsp_absent", AppliesTo: "ALL", Lints: []string{"w_iot_all_aia_ocsp_absent"}, Note: "roots and end entities; subordinate CAs follow §17.3.7 (ambiguity A3)"},
+		{Section: 1, ID: "iot_all_aia_noncritical", AppliesTo: "ALL", Lints: []string{"e_iot_all_aia_noncritical", "e_iot_sub_aia_noncritical"}, Note: "roots and end entities; subordinate CAs by the §17.3.7 lint"},
+		{Section: 1, ID: "iot_all_aia_caissuers_ok", AppliesTo: "ALL", Lints: []string{"n_iot_all_aia_caissuers_ok"}, Note: "roots and end entities; subordinate CAs follow §17.3.7 (ambiguity A3)"},
+		{Section: 1, ID: "iot_all_policy_oid", AppliesTo: "ALL", Lints: []string{"n_iot_all_policy_oid"}},
+		// Section 2: §17.2, root CA.
+		{Section: 2, ID: "iot_root_subject_nonempty", AppliesTo: "ROOT", Lints: []string{"e_iot_root_subject_nonempty"}},
+		{Section: 2, ID: "iot_root_subject_cn_o_c", AppliesTo: "ROOT", Lints: []string{"e_iot_root_subject_cn_o_c"}},
+		{Section: 2, ID: "iot_root_san_noncritical", AppliesTo: "ROOT", Lints: []string{"w_iot_root_san_noncritical"}},
+		{Section: 2, ID: "iot_root_san_consistent", AppliesTo: "ROOT", Lints: []string{"n_iot_root_san_consistent"}},
+		{Section: 2, ID: "iot_root_aki_present", AppliesTo: "ROOT", Lints: []string{"w_iot_root_aki_present"}},
+		{Section: 2, ID: "iot_root_aki_noncritical", AppliesTo: "ROOT", Lints: []string{"e_iot_root_aki_noncritical"}},
+		{Section: 2, ID: "iot_root_aki_equals_ski", AppliesTo: "ROOT", Lints: []string{"e_iot_root_aki_equals_ski"}},
+		{Section: 2, ID: "iot_root_ski_present", AppliesTo: "ROOT", Lints: []string{"e_iot_root_ski_present"}},
+		{Section: 2, ID: "iot_root_ski_matches_key", AppliesTo: "ROOT", Lints: []string{"w_iot_root_ski_matches_key"}, Note: "Ambiguity A17: RFC 5280 methods 1 and 2 and RFC 7093 methods are accepted"},
+		{Section: 2, ID: "iot_root_ku_present", AppliesTo: "ROOT", Lints: []string{"w_iot_root_ku_present"}},
+		{Section: 2, ID: "iot_root_ku_critical_certsign", AppliesTo: "ROOT", Lints: []string{"e_iot_root_ku_critical_certsign"}},
+		{Section: 2, ID: "iot_root_ku_crlsign", AppliesTo: "ROOT", Lints: []string{"n_iot_root_ku_crlsign"}},
+		{Section: 2, ID: "iot_root_no_eku", AppliesTo: "ROOT", Lints: []string{"e_iot_root_no_eku"}},
+		{Section: 2, ID: "iot_root_bc", AppliesTo: "ROOT", Lints: []string{"e_iot_root_bc"}},
+		{Section: 2, ID: "iot_root_no_pathlen", AppliesTo: "ROOT", Lints: []string{"e_iot_root_no_pathlen"}},
+		// Section 3: §17.3, subordinate CA.
+		{Section: 3, ID: "iot_sub_subject_cn_o_c", AppliesTo: "SUB", Lints: []string{"e_iot_sub_subject_cn_o_c"}},
+		{Section: 3, ID: "iot_sub_aki", AppliesTo: "SUB", Lints: []string{"e_iot_sub_aki"}},
+		{Section: 3, ID: "iot_sub_aki_matches_issuer", AppliesTo: "chain (SUB)", Note: "chain-level: the bundle gate (issue 3)"},
+		{Section: 3, ID: "iot_sub_ski", AppliesTo: "SUB", Lints: []string{"e_iot_sub_ski", "w_iot_sub_ski_matches_key"}},
+		{Section: 3, ID: "iot_sub_ku_critical_certsign", AppliesTo: "SUB", Lints: []string{"e_iot_sub_ku_critical_certsign"}},
+		{Section: 3, ID: "iot_sub_ku_digsig", AppliesTo: "SUB", Lints: []string{"w_iot_sub_ku_digsig"}},
+		{Section: 3, ID: "iot_sub_ku_crlsign", AppliesTo: "SUB", Lints: []string{"n_iot_sub_ku_crlsign"}},
+		{Section: 3, ID: "iot_sub_no_eku", AppliesTo: "SUB", Lints: []string{"w_iot_sub_no_eku"}},
+		{Section: 3, ID: "iot_sub_bc", AppliesTo: "SUB", Lints: []string{"e_iot_sub_bc"}},
+		{Section: 3, ID: "iot_sub_pathlen_omitted", AppliesTo: "SUB", Lints: []string{"w_iot_sub_pathlen_omitted"}},
+		{Section: 3, ID: "iot_sub_crldp", AppliesTo: "SUB", Lints: []string{"e_iot_sub_crldp_noncritical", "w_iot_sub_crldp_absent"}},
+		{Section: 3, ID: "iot_sub_aia", AppliesTo: "SUB", Lints: []string{"e_iot_sub_aia_noncritical", "w_iot_sub_aia_absent", "w_iot_sub_aia_caissuers_and_ocsp"}, Note: "Ambiguity A3: both locations when AIA is present is the stricter reading, at warn"},
+		// Section 4: §17.4, end entity.
+		{Section: 4, ID: "iot_ee_serial_attr_encoding", AppliesTo: "EE", Lints: []string{"e_iot_ee_serial_attr_printable", "n_iot_ee_serial_in_cn"}},
+		{Section: 4, ID: "iot_ee_eui_as_macaddress", AppliesTo: "EE", Lints: []string{"w_iot_ee_eui_as_macaddress"}},
+		{Section: 4, ID: "iot_ee_eui64_in_serialnumber", AppliesTo: "EE", Lints: []string{"n_iot_ee_eui64_in_serialnumber"}},
+		{Section: 4, ID: "iot_ee_macaddress_length", AppliesTo: "EE", Lints: []string{"e_iot_ee_macaddress_length"}, Note: "Ambiguity A12: the MACAddress OID is unassigned; set macaddress_oid in rules.yaml to check it"},
+		{Section: 4, ID: "iot_ee_san_criticality", AppliesTo: "EE", Lints: []string{"e_iot_ee_san_criticality"}},
+		{Section: 4, ID: "iot_ee_no_fqdn_in_cn", AppliesTo: "EE", Lints: []string{"e_iot_ee_no_fqdn_in_cn"}},
+		{Section: 4, ID: "iot_ee_no_wildcard", AppliesTo: "EE", Lints: []string{"e_iot_ee_no_wildcard"}},
+		{Section: 4, ID: "iot_ee_san_single_name", AppliesTo: "EE", Lints: []string{"e_iot_ee_san_one_name_per_type", "w_iot_ee_san_single_name"}, Note: "Ambiguity A1, decided reading: at most one name of each type (error); the literal reading is the warn lint"},
+		{Section: 4, ID: "iot_ee_hwmodulename_info", AppliesTo: "EE", Lints: []string{"n_iot_ee_hwmodulename_info"}},
+		{Section: 4, ID: "iot_ee_aki", AppliesTo: "EE", Lints: []string{"e_iot_ee_aki"}},
+		{Section: 4, ID: "iot_ee_aki_matches_issuer", AppliesTo: "chain (EE)", Note: "chain-level: the bundle gate (issue 3)"},
+		{Section: 4, ID: "iot_ee_no_ski", AppliesTo: "EE", Lints: []string{"e_iot_ee_no_ski"}},
+		{Section: 4, ID: "iot_ee_ku_critical", AppliesTo: "EE", Lints: []string{"e_iot_ee_ku_critical"}},
+		{Section: 4, ID: "iot_ee_ku_digsig", AppliesTo: "EE", Lints: []string{"e_iot_ee_ku_digsig"}},
+		{Section: 4, ID: "iot_idevid_no_eku", AppliesTo: "IDEVID", Lints: []string{"w_iot_idevid_no_eku"}},
+		{Section: 4, ID: "iot_ldevid_eku_tls", AppliesTo: "LDEVID", Lints: []string{"e_iot_ldevid_eku_tls"}},
+		{Section: 4, ID: "iot_ldevid_eku_role", AppliesTo: "LDEVID", Lints: []string{"e_iot_ldevid_eku_role"}, Note: "needs the device's TLS role: set tls_role in rules.yaml"},
+		{Section: 4, ID: "iot_trust_anchor_update", AppliesTo: "ROOT/BUNDLE", Note: "nothing to see on one certificate; for /cacerts bundles, the bundle gate (issue 3)"},
+		// Section 5: RFC 7925 §4.4.
+		{Section: 5, ID: "r7925_server_dns_in_san", AppliesTo: "EE (server)", Lints: []string{"e_r7925_server_dns_in_san"}},
+		{Section: 5, ID: "r7925_no_wildcard", AppliesTo: "EE (server)", Lints: []string{"e_r7925_no_wildcard"}},
+		{Section: 5, ID: "r7925_san_single_name", AppliesTo: "EE (server)", Lints: []string{"e_r7925_san_single_name"}},
+		{Section: 5, ID: "r7925_client_eui64", AppliesTo: "EE (client)", Lints: []string{"e_r7925_client_eui64"}},
+		{Section: 5, ID: "r7925_eui64_text_format", AppliesTo: "EE (client)", Lints: []string{"e_r7925_eui64_text_format"}},
+		{Section: 5, ID: "r7925_no_revocation_ext", AppliesTo: "ALL", Lints: []string{"n_r7925_no_revocation_ext"}},
+		{Section: 5, ID: "r7925_table1_version", AppliesTo: "ALL", Lints: []string{"e_r7925_table1_version"}},
+		{Section: 5, ID: "r7925_table1_sig", AppliesTo: "ALL", Lints: []string{"e_r7925_table1_sig"}},
+		{Section: 5, ID: "r7925_table1_spki", AppliesTo: "ALL", Lints: []string{"e_r7925_table1_spki"}},
+		{Section: 5, ID: "r7925_table1_validity", AppliesTo: "ALL", Lints: []string{"n_r7925_table1_validity"}},
+		{Section: 5, ID: "r7925_chain_depth", AppliesTo: "chain", Note: "chain-level: the bundle gate (issue 3)"},
+		{Section: 5, ID: "r7925_key_length", AppliesTo: "ALL", Lints: []string{"e_r7925_key_length_112", "n_r7925_key_length"}},
+		// Section 6: IEEE 802.1AR, RFC 8995 (BRSKI), TCG.
+		{Section: 6, ID: "devid_subject_nonempty", AppliesTo: "IDEVID, LDEVID", Lints: []string{"e_devid_subject_nonempty"}},
+		{Section: 6, ID: "devid_subject_serialnumber", AppliesTo: "IDEVID", Lints: []string{"w_devid_subject_serialnumber"}},
+		{Section: 6, ID: "brski_subject_serialnumber", AppliesTo: "IDEVID (BRSKI)", Lints: []string{"e_brski_subject_serialnumber"}},
+		{Section: 6, ID: "devid_serialnumber_printable", AppliesTo: "IDEVID, LDEVID", Lints: []string{"e_iot_ee_serial_attr_printable"}, Note: "covered: every 802.1AR profile extends tls13-iot"},
+		{Section: 6, ID: "devid_idevid_notafter_9999", AppliesTo: "IDEVID", Lints: []string{"w_devid_idevid_notafter_9999"}},
+		{Section: 6, ID: "devid_notbefore_issuance", AppliesTo: "IDEVID", Note: "not checked: the issuance time is not on the certificate"},
+		{Section: 6, ID: "devid_aki_present", AppliesTo: "IDEVID, LDEVID, SUB", Lints: []string{"e_iot_ee_aki", "e_iot_sub_aki"}, Note: "covered: every 802.1AR profile extends tls13-iot"},
+		{Section: 6, ID: "devid_ski_not_recommended", AppliesTo: "IDEVID, LDEVID", Lints: []string{"e_iot_ee_no_ski"}, Note: "covered, more strictly: the IoT profile forbids an end-entity SKI"},
+		{Section: 6, ID: "devid_ku_present", AppliesTo: "IDEVID, LDEVID", Lints: []string{"w_devid_ku_present"}},
+		{Section: 6, ID: "brski_no_ku_restriction", AppliesTo: "IDEVID (BRSKI)", Lints: []string{"w_brski_no_ku_restriction"}},
+		{Section: 6, ID: "devid_san_present", AppliesTo: "IDEVID", Lints: []string{"w_devid_san_present"}},
+		{Section: 6, ID: "devid_hwmodulename_syntax", AppliesTo: "IDEVID, LDEVID", Lints: []string{"e_devid_hwmodulename_syntax"}},
+		{Section: 6, ID: "devid_hwmodulename_tpm", AppliesTo: "IDEVID (TPM)", Lints: []string{"e_devid_hwmodulename_tpm"}},
+		{Section: 6, ID: "devid_san_critical_empty_subject", AppliesTo: "IDEVID, LDEVID", Lints: []string{"e_iot_ee_san_criticality", "e_ext_san_not_critical_without_subject"}, Note: "covered: the IoT lint and zlint's RFC 5280 lint check the two directions"},
+		{Section: 6, ID: "devid_idevid_no_eku", AppliesTo: "IDEVID", Lints: []string{"w_iot_idevid_no_eku"}, Note: "covered: the same requirement, cited from the draft"},
+		{Section: 6, ID: "devid_tcg_eku", AppliesTo: "IDEVID (TPM)", Lints: []string{"w_devid_tcg_eku"}},
+		{Section: 6, ID: "devid_cert_policy", AppliesTo: "IDEVID (TCG)", Lints: []string{"e_devid_cert_policy"}},
+		{Section: 6, ID: "brski_masa_url", AppliesTo: "IDEVID (BRSKI)", Lints: []string{"e_brski_masa_url", "w_brski_masa_url_authority"}},
+		{Section: 6, ID: "devid_ldevid_subject_match", AppliesTo: "chain (LDEVID vs IDEVID)", Note: "chain-level: the bundle gate (issue 3)"},
+		{Section: 6, ID: "devid_same_sig_alg_chain", AppliesTo: "chain", Note: "chain-level: the bundle gate (issue 3)"},
+		{Section: 6, ID: "opcua_idevid_uri", AppliesTo: "IDEVID (OPC UA)", Note: "not checked: an OPC UA Part 21 convention, not a requirement of these profiles; a ProductInstanceUri cannot be told from other URIs"},
+	}
+}

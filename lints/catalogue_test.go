@@ -1,0 +1,85 @@
+package lints
+
+import (
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/zmap/zlint/v3/lint"
+)
+
+// TestCatalogueNamesRegisteredLints checks that every lint the catalogue
+// names is registered, that every iotcert lint checks some catalogue row,
+// and that a row without a lint says why.
+func TestCatalogueNamesRegisteredLints(t *testing.T) {
+	reg := lint.GlobalRegistry().CertificateLints()
+	named := map[string]bool{}
+	seen := map[string]bool{}
+	for _, row := range Catalogue() {
+		if seen[row.ID] {
+			t.Errorf("catalogue row %s listed twice", row.ID)
+		}
+		seen[row.ID] = true
+		if len(row.Lints) == 0 && row.Note == "" {
+			t.Errorf("catalogue row %s has no lint and no note saying why", row.ID)
+		}
+		for _, name := range row.Lints {
+			if reg.ByName(name) == nil {
+				t.Errorf("catalogue row %s names %s, which is not a registered lint", row.ID, name)
+			}
+			named[name] = true
+		}
+	}
+	for _, src := range Sources() {
+		for _, l := range reg.BySource(src) {
+			if !named[l.Name] {
+				t.Errorf("lint %s checks no catalogue row: add it to Catalogue()", l.Name)
+			}
+		}
+	}
+}
+
+// TestCatalogueCoversSharedCatalogue checks Catalogue() against the rules
+// catalogue itself, when the steering repository's shared/ folder is
+// beside the module (as on developer machines and in CI).
+func TestCatalogueCoversSharedCatalogue(t *testing.T) {
+	data, err := os.ReadFile("../../shared/rules-catalogue.md")
+	if os.IsNotExist(err) {
+		t.Skip("../../shared/rules-catalogue.md is not beside the module")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	section := 0
+	heading := regexp.MustCompile(`^## (\d+)\. `)
+	row := regexp.MustCompile(`^\| ([a-z0-9_]+) \| `)
+	for _, line := range regexp.MustCompile("\r?\n").Split(string(data), -1) {
+		if m := heading.FindStringSubmatch(line); m != nil {
+			section, _ = strconv.Atoi(m[1])
+			continue
+		}
+		if m := row.FindStringSubmatch(line); m != nil && section >= 1 && section <= 6 {
+			want = append(want, m[1])
+		}
+	}
+	if len(want) < 90 {
+		t.Fatalf("read only %d rows from the catalogue; has its format changed?", len(want))
+	}
+	var got []string
+	for _, r := range Catalogue() {
+		got = append(got, r.ID)
+	}
+	for _, id := range want {
+		if !slices.Contains(got, id) {
+			t.Errorf("catalogue row %s is missing from Catalogue()", id)
+		}
+	}
+	for _, id := range got {
+		if !slices.Contains(want, id) {
+			t.Errorf("Catalogue() lists %s, which is not in the catalogue", id)
+		}
+	}
+}
