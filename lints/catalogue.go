@@ -118,7 +118,7 @@ func Catalogue() []CatalogueRow {
 		{Section: 6, ID: "devid_ski_not_recommended", AppliesTo: "IDEVID, LDEVID", Lints: []string{"e_iot_ee_no_ski"}, Note: "covered, more strictly: the IoT profile forbids an end-entity SKI"},
 		{Section: 6, ID: "devid_ku_present", AppliesTo: "IDEVID, LDEVID", Lints: []string{"w_devid_ku_present"}},
 		{Section: 6, ID: "brski_no_ku_restriction", AppliesTo: "IDEVID (BRSKI)", Lints: []string{"w_brski_no_ku_restriction"}},
-		{Section: 6, ID: "devid_san_present", AppliesTo: "IDEVID", Lints: []string{"w_devid_san_present"}},
+		{Section: 6, ID: "devid_san_present", AppliesTo: "IDEVID", Lints: []string{"w_devid_san_present", "e_iot_ee_san_required_types"}, Note: "which name types a deployment requires is a rules.yaml parameter (types) of e_iot_ee_san_required_types"},
 		{Section: 6, ID: "devid_hwmodulename_syntax", AppliesTo: "IDEVID, LDEVID", Lints: []string{"e_devid_hwmodulename_syntax"}},
 		{Section: 6, ID: "devid_hwmodulename_tpm", AppliesTo: "IDEVID (TPM)", Lints: []string{"e_devid_hwmodulename_tpm"}},
 		{Section: 6, ID: "devid_san_critical_empty_subject", AppliesTo: "IDEVID, LDEVID", Lints: []string{"e_iot_ee_san_criticality", "e_ext_san_not_critical_without_subject"}, Note: "covered: the IoT lint and zlint's RFC 5280 lint check the two directions"},

@@ -22,6 +22,14 @@ func casesEndEntity() []Case {
 	dns := certgen.DNSName("sensor-0001.devices.example.com")
 	return []Case{
 		{
+			Name:    "e_iot_ee_san_required_types",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "device certificate without a subjectAltName: fails e_iot_ee_san_required_types only where rules.yaml sets its types parameter (the default leaves it off, so no finding here)",
+			Edit:    func(t *certgen.Template) { t.RemoveExtension(certgen.OIDExtSubjectAltName) },
+			Want:    []string{},
+		},
+		{
 			Name:    "e_iot_ee_serial_attr_printable",
 			Profile: "tls13-iot",
 			Role:    "ee",
