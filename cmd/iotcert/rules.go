@@ -80,7 +80,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Name, e.Level, e.Roles, e.Source, e.Citation)
 		}
 		tw.Flush()
-		fmt.Fprintf(stdout, "\n%d lints\n", len(entries))
+		fmt.Fprintf(stdout, "\n%d lints; \"iotcert rules --catalogue\" maps the requirements of the rules catalogue to them\n", len(entries))
 	default:
 		fmt.Fprintf(stderr, "iotcert rules: unknown format %q (want text, json or markdown)\n", *format)
 		return exitUsage
