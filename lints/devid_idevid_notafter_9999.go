@@ -1,6 +1,8 @@
 package lints
 
 import (
+	"strconv"
+
 	"github.com/zmap/zcrypto/encoding/asn1"
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zlint/v3/lint"
@@ -23,12 +25,12 @@ type devidIDevIDNotAfter9999 struct{}
 func (l *devidIDevIDNotAfter9999) CheckApplies(c *x509.Certificate) bool { return true }
 
 func (l *devidIDevIDNotAfter9999) Execute(c *x509.Certificate) *lint.LintResult {
-	_, notAfter, err := devidValidity(c)
+	_, notAfter, err := validityTimes(c)
 	if err != nil {
 		return failf(lint.Warn, "%v", err)
 	}
 	if notAfter.Class != asn1.ClassUniversal || notAfter.Tag != asn1.TagGeneralizedTime || string(notAfter.Bytes) != idevid.NoExpiryEncoding {
-		return failf(lint.Warn, "notAfter is %s, not GeneralizedTime %q", devidTimeString(notAfter), idevid.NoExpiryEncoding)
+		return failf(lint.Warn, "notAfter is %s, not GeneralizedTime %q", timeTypeName(notAfter)+" "+strconv.Quote(string(notAfter.Bytes)), idevid.NoExpiryEncoding)
 	}
 	return pass()
 }

@@ -340,30 +340,6 @@ func caSKIMatchesKey(c *x509.Certificate) *lint.LintResult {
 	return pass()
 }
 
-// caAccessDescription is one AccessDescription of an
-// authorityInfoAccess extension.
-type caAccessDescription struct {
-	Method   asn1.ObjectIdentifier
-	Location asn1.RawValue
-}
-
-// caAccessMethods decodes the authorityInfoAccess extension of c.
-func caAccessMethods(c *x509.Certificate) ([]caAccessDescription, error) {
-	e := extension(c, oidExtAuthorityInfo)
-	if e == nil {
-		return nil, errors.New("authorityInfoAccess is absent")
-	}
-	var ads []caAccessDescription
-	rest, err := asn1.Unmarshal(e.Value, &ads)
-	if err != nil {
-		return nil, fmt.Errorf("authorityInfoAccess does not decode: %v", err)
-	}
-	if len(rest) != 0 {
-		return nil, errors.New("authorityInfoAccess has trailing data")
-	}
-	return ads, nil
-}
-
 // caSANInconsistent returns a description of every subjectAltName name of
 // c that does not appear in its subject: a directoryName must equal the
 // subject; a dNSName, rfc822Name, URI or iPAddress must equal the value of

@@ -70,60 +70,6 @@ func devidHardwareModuleNames(c *x509.Certificate) ([]devidHWModuleName, error) 
 	return out, nil
 }
 
-// devidValidity returns the notBefore and notAfter of c as they are encoded
-// in its TBSCertificate (UTCTime or GeneralizedTime, with their content).
-func devidValidity(c *x509.Certificate) (notBefore, notAfter asn1.RawValue, err error) {
-	var tbs asn1.RawValue
-	if _, err = asn1.Unmarshal(c.RawTBSCertificate, &tbs); err != nil {
-		return notBefore, notAfter, fmt.Errorf("TBSCertificate: %w", err)
-	}
-	rest := tbs.Bytes
-	// version [0] EXPLICIT (optional), serialNumber, signature, issuer,
-	// then validity.
-	var fields []asn1.RawValue
-	for len(rest) > 0 && len(fields) < 5 {
-		var v asn1.RawValue
-		if rest, err = asn1.Unmarshal(rest, &v); err != nil {
-			return notBefore, notAfter, fmt.Errorf("TBSCertificate: %w", err)
-		}
-		if len(fields) == 0 && v.Class == asn1.ClassContextSpecific && v.Tag == 0 {
-			continue
-		}
-		fields = append(fields, v)
-	}
-	if len(fields) < 4 {
-		return notBefore, notAfter, errors.New("TBSCertificate: no validity")
-	}
-	validity := fields[3]
-	if validity.Class != asn1.ClassUniversal || validity.Tag != asn1.TagSequence {
-		return notBefore, notAfter, errors.New("validity is not a SEQUENCE")
-	}
-	inner, err := asn1.Unmarshal(validity.Bytes, &notBefore)
-	if err != nil {
-		return notBefore, notAfter, fmt.Errorf("validity notBefore: %w", err)
-	}
-	if inner, err = asn1.Unmarshal(inner, &notAfter); err != nil {
-		return notBefore, notAfter, fmt.Errorf("validity notAfter: %w", err)
-	}
-	if len(inner) != 0 {
-		return notBefore, notAfter, errors.New("validity: trailing data")
-	}
-	return notBefore, notAfter, nil
-}
-
-// devidTimeString describes an encoded time for messages, e.g.
-// `UTCTime "270101000000Z"`.
-func devidTimeString(t asn1.RawValue) string {
-	kind := fmt.Sprintf("[tag %d]", t.Tag)
-	switch {
-	case t.Class == asn1.ClassUniversal && t.Tag == asn1.TagUTCTime:
-		kind = "UTCTime"
-	case t.Class == asn1.ClassUniversal && t.Tag == asn1.TagGeneralizedTime:
-		kind = "GeneralizedTime"
-	}
-	return fmt.Sprintf("%s %q", kind, t.Bytes)
-}
-
 // devidKeyUsageBits are the keyUsage bits by their RFC 5280 §4.2.1.3 names.
 var devidKeyUsageBits = []struct {
 	bit  x509.KeyUsage

@@ -26,20 +26,20 @@ func TestDevIDMASAURLDecoding(t *testing.T) {
 	}
 }
 
-func TestDevIDValidity(t *testing.T) {
+func TestValidityTimes(t *testing.T) {
 	c := loadCert(t, "idevid-8021ar/ee.pem")
-	nb, na, err := devidValidity(c)
+	nb, na, err := validityTimes(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := devidTimeString(nb); got != `UTCTime "250102000000Z"` {
+	if got := timeTypeName(nb) + " " + string(nb.Bytes); got != "UTCTime 250102000000Z" {
 		t.Errorf("notBefore %s", got)
 	}
-	if got := devidTimeString(na); got != `GeneralizedTime "99991231235959Z"` {
+	if got := timeTypeName(na) + " " + string(na.Bytes); got != "GeneralizedTime 99991231235959Z" {
 		t.Errorf("notAfter %s", got)
 	}
 	c.RawTBSCertificate = []byte{0x30, 0x03, 0x02, 0x01, 0x01}
-	if _, _, err := devidValidity(c); err == nil {
+	if _, _, err := validityTimes(c); err == nil {
 		t.Error("no error for a TBSCertificate without validity")
 	}
 }

@@ -1,7 +1,6 @@
 package lints
 
 import (
-	"errors"
 	"fmt"
 	"math/big"
 	"regexp"
@@ -82,31 +81,6 @@ func r7925LeftmostCN(c *x509.Certificate) (string, bool) {
 	return cn, found
 }
 
-// r7925LooksLikeDomain reports whether s reads as a DNS domain name: at least two
-// dot-separated labels of letters, digits, hyphens (and "*", so that a
-// wildcard name is recognised), the last of which holds a letter (so that
-// an IPv4 address is not a domain name).
-func r7925LooksLikeDomain(s string) bool {
-	s = strings.TrimSuffix(s, ".")
-	labels := strings.Split(s, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if l == "" {
-			return false
-		}
-		for _, r := range l {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '*') {
-				return false
-			}
-		}
-	}
-	return strings.ContainsFunc(labels[len(labels)-1], func(r rune) bool {
-		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
-	})
-}
-
 // r7925Server reports whether the end entity c presents as a TLS server in
 // the sense of RFC 7925 §4.4.1, and why: its extendedKeyUsage holds
 // id-kp-serverAuth, its subjectAltName holds a dNSName other than an
@@ -128,7 +102,7 @@ func r7925Server(c *x509.Certificate) (server bool, why string, err error) {
 			return true, fmt.Sprintf("subjectAltName holds dNSName %q", n.Bytes), nil
 		}
 	}
-	if cn, ok := r7925LeftmostCN(c); ok && r7925LooksLikeDomain(cn) {
+	if cn, ok := r7925LeftmostCN(c); ok && looksLikeDomainName(cn) {
 		return true, fmt.Sprintf("subject CN %q is a domain name", cn), nil
 	}
 	return false, "", nil
@@ -192,31 +166,6 @@ func r7925EUI64FormatProblem(s string) string {
 		problems = append(problems, "is not of the form HH-HH-HH-HH-HH-HH-HH-HH")
 	}
 	return strings.Join(problems, " and ")
-}
-
-// r7925AIAMethods returns the accessMethod OIDs of c's
-// authorityInformationAccess extension, nil when there is none.
-func r7925AIAMethods(c *x509.Certificate) ([]asn1.ObjectIdentifier, error) {
-	e := extension(c, oidExtAuthorityInfo)
-	if e == nil {
-		return nil, nil
-	}
-	var ads []struct {
-		Method   asn1.ObjectIdentifier
-		Location asn1.RawValue
-	}
-	rest, err := asn1.Unmarshal(e.Value, &ads)
-	if err != nil {
-		return nil, fmt.Errorf("authorityInformationAccess: %w", err)
-	}
-	if len(rest) != 0 {
-		return nil, errors.New("authorityInformationAccess: trailing data")
-	}
-	methods := make([]asn1.ObjectIdentifier, len(ads))
-	for i, ad := range ads {
-		methods[i] = ad.Method
-	}
-	return methods, nil
 }
 
 // r7925SecurityBits is the security strength of k in bits as securityBits,

@@ -6,7 +6,7 @@ import (
 	"github.com/zmap/zcrypto/encoding/asn1"
 )
 
-func TestR7925LooksLikeDomain(t *testing.T) {
+func TestLooksLikeDomainName(t *testing.T) {
 	for s, want := range map[string]bool{
 		"coap.example.com":        true,
 		"*.example.com":           true,
@@ -17,8 +17,8 @@ func TestR7925LooksLikeDomain(t *testing.T) {
 		"localhost":               false,
 		"a..example.com":          false,
 	} {
-		if got := r7925LooksLikeDomain(s); got != want {
-			t.Errorf("r7925LooksLikeDomain(%q) = %v, want %v", s, got, want)
+		if got := looksLikeDomainName(s); got != want {
+			t.Errorf("looksLikeDomainName(%q) = %v, want %v", s, got, want)
 		}
 	}
 }

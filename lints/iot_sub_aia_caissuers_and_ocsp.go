@@ -16,14 +16,14 @@ func init() {
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.7",
 		Source:      IoTTLS13,
 	}, role.SubordinateSet, caHas(oidExtAuthorityInfo), func(c *x509.Certificate) *lint.LintResult {
-		ads, err := caAccessMethods(c)
+		methods, err := accessDescriptions(extension(c, oidExtAuthorityInfo).Value)
 		if err != nil {
 			return failf(lint.Warn, "%v", err)
 		}
 		var caIssuers, ocsp bool
-		for _, ad := range ads {
-			caIssuers = caIssuers || ad.Method.Equal(oidAccessCAIssuers)
-			ocsp = ocsp || ad.Method.Equal(oidAccessOCSP)
+		for _, m := range methods {
+			caIssuers = caIssuers || m.Equal(oidAccessCAIssuers)
+			ocsp = ocsp || m.Equal(oidAccessOCSP)
 		}
 		var missing []string
 		if !caIssuers {

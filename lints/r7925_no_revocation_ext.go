@@ -27,7 +27,7 @@ func (l *r7925NoRevocationExt) Execute(c *x509.Certificate) *lint.LintResult {
 	if hasExtension(c, oidExtCRLDistribution) {
 		return failf(lint.Notice, "cRLDistributionPoints is present, but RFC 7925 devices use no CRLs")
 	}
-	methods, err := r7925AIAMethods(c)
+	methods, err := accessDescriptions(extension(c, oidExtAuthorityInfo).Value)
 	if err != nil {
 		return failf(lint.Notice, "%v", err)
 	}

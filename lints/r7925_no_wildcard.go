@@ -36,7 +36,7 @@ func (l *r7925NoWildcard) Execute(c *x509.Certificate) *lint.LintResult {
 			return failf(lint.Error, "subjectAltName dNSName %q is a wildcard name", n.Bytes)
 		}
 	}
-	if cn, ok := r7925LeftmostCN(c); ok && r7925LooksLikeDomain(cn) && strings.Contains(cn, "*") {
+	if cn, ok := r7925LeftmostCN(c); ok && looksLikeDomainName(cn) && strings.Contains(cn, "*") {
 		return failf(lint.Error, "subject CN %q is a wildcard name", cn)
 	}
 	return pass()

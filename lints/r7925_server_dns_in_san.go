@@ -34,7 +34,7 @@ func (l *r7925ServerDNSInSAN) Execute(c *x509.Certificate) *lint.LintResult {
 		return failf(lint.Error, "%v", err)
 	}
 	var problems []string
-	if cn, ok := r7925LeftmostCN(c); ok && r7925LooksLikeDomain(cn) {
+	if cn, ok := r7925LeftmostCN(c); ok && looksLikeDomainName(cn) {
 		problems = append(problems, fmt.Sprintf("the domain name %q is in the subject CN", cn))
 	}
 	if !slices.ContainsFunc(names, func(n generalName) bool { return n.Tag == tagDNSName }) {
