@@ -6,23 +6,6 @@ import (
 	"github.com/zmap/zcrypto/encoding/asn1"
 )
 
-func TestLooksLikeDomainName(t *testing.T) {
-	for s, want := range map[string]bool{
-		"coap.example.com":        true,
-		"*.example.com":           true,
-		"example.com.":            true,
-		"Example sensor":          false,
-		"01-23-45-67-89-AB-CD-EF": false,
-		"192.0.2.1":               false,
-		"localhost":               false,
-		"a..example.com":          false,
-	} {
-		if got := looksLikeDomainName(s); got != want {
-			t.Errorf("looksLikeDomainName(%q) = %v, want %v", s, got, want)
-		}
-	}
-}
-
 func TestR7925EUI64FormatProblem(t *testing.T) {
 	for s, ok := range map[string]bool{
 		"01-23-45-67-89-AB-CD-EF": true,

@@ -31,6 +31,7 @@ func TestLooksLikeDomainName(t *testing.T) {
 		"-bad.example.com":                 false,
 		"sensor.devices.example.c0m":       false,
 		"Example Devices Ltd. Sensor v1.0": false,
+		"coap.example.com":                 true,
 	} {
 		if got := looksLikeDomainName(s); got != want {
 			t.Errorf("looksLikeDomainName(%q) = %v, want %v", s, got, want)
