@@ -113,7 +113,7 @@ func Catalogue() []CatalogueRow {
 		{Section: 6, ID: "brski_subject_serialnumber", AppliesTo: "IDEVID (BRSKI)", Lints: []string{"e_brski_subject_serialnumber"}},
 		{Section: 6, ID: "devid_serialnumber_printable", AppliesTo: "IDEVID, LDEVID", Lints: []string{"e_iot_ee_serial_attr_printable"}, Note: "covered: every 802.1AR profile extends tls13-iot"},
 		{Section: 6, ID: "devid_idevid_notafter_9999", AppliesTo: "IDEVID", Lints: []string{"w_devid_idevid_notafter_9999"}},
-		{Section: 6, ID: "devid_notbefore_issuance", AppliesTo: "IDEVID", Note: "not checked: the issuance time is not on the certificate"},
+		{Section: 6, ID: "devid_notbefore_issuance", AppliesTo: "IDEVID", Lints: []string{"n_devid_notbefore_issuance"}, Note: "the issuance time is not on the certificate: only a notBefore in the future is reported"},
 		{Section: 6, ID: "devid_aki_present", AppliesTo: "IDEVID, LDEVID, SUB", Lints: []string{"e_iot_ee_aki", "e_iot_sub_aki"}, Note: "covered: every 802.1AR profile extends tls13-iot"},
 		{Section: 6, ID: "devid_ski_not_recommended", AppliesTo: "IDEVID, LDEVID", Lints: []string{"e_iot_ee_no_ski"}, Note: "covered, more strictly: the IoT profile forbids an end-entity SKI"},
 		{Section: 6, ID: "devid_ku_present", AppliesTo: "IDEVID, LDEVID", Lints: []string{"w_devid_ku_present"}},

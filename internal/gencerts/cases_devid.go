@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"time"
 
 	"github.com/iotcert/iotcert/idevid"
 	"github.com/iotcert/iotcert/internal/certgen"
@@ -118,6 +119,13 @@ func casesDevID() []Case {
 			Role:    "ee",
 			Breaks:  "TPM IDevID without certificatePolicies",
 			Edit:    func(t *certgen.Template) { t.RemoveExtension(certgen.OIDExtCertPolicies) },
+		},
+		{
+			Name:    "n_devid_notbefore_issuance",
+			Profile: "tcg-devid",
+			Role:    "ee",
+			Breaks:  "TPM IDevID whose notBefore (2099-01-01) lies in the future, so it cannot be its issuance time",
+			Edit:    func(t *certgen.Template) { t.NotBefore = time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC) },
 		},
 		{
 			Name:    "e_brski_masa_url",
