@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"fmt"
@@ -36,6 +37,8 @@ type junitWriter struct {
 	suites    []*junitSuite
 	byFile    map[string]*junitSuite
 	total     junitCounts
+	buf       bytes.Buffer // one certificate's test cases
+	enc       *xml.Encoder // writes to buf
 	err       error
 }
 
@@ -67,7 +70,9 @@ func newJUnitWriter(w io.Writer, opts Options) *junitWriter {
 	if t == 0 {
 		t = profile.Error
 	}
-	return &junitWriter{w: w, opts: opts, threshold: t, spool: spool{limit: defaultSpoolLimit}, byFile: map[string]*junitSuite{}}
+	j := &junitWriter{w: w, opts: opts, threshold: t, spool: spool{limit: defaultSpoolLimit}, byFile: map[string]*junitSuite{}}
+	j.enc = xml.NewEncoder(&j.buf)
+	return j
 }
 
 // junitCase is a <testcase> element.
@@ -126,17 +131,15 @@ func (j *junitWriter) Certificate(r profile.Result) error {
 	}
 	counts.tests = len(cases)
 
-	var buf bytes.Buffer
+	j.buf.Reset()
 	for _, c := range cases {
-		buf.WriteString("\n    ")
-		b, err := xml.Marshal(c)
-		if err != nil {
+		j.buf.WriteString("\n    ")
+		if err := j.enc.Encode(c); err != nil { // Encode flushes into buf
 			return err
 		}
-		buf.Write(b)
 	}
 	start := j.spool.size
-	if _, err := j.spool.Write(buf.Bytes()); err != nil {
+	if _, err := j.spool.Write(j.buf.Bytes()); err != nil {
 		j.err = fmt.Errorf("spooling JUnit test cases: %w", err)
 		return j.err
 	}
@@ -247,7 +250,8 @@ type spool struct {
 	limit  int
 	mem    []byte
 	f      *os.File
-	remove string // the file's name, when it could not be unlinked at once
+	bw     *bufio.Writer // buffers writes to f
+	remove string        // the file's name, when it could not be unlinked at once
 	size   int64
 }
 
@@ -263,8 +267,8 @@ func (s *spool) Write(p []byte) (int, error) {
 		if os.Remove(f.Name()) != nil {
 			s.remove = f.Name()
 		}
-		s.f = f
-		if _, err := f.Write(s.mem); err != nil {
+		s.f, s.bw = f, bufio.NewWriterSize(f, 64<<10)
+		if _, err := s.bw.Write(s.mem); err != nil {
 			return 0, err
 		}
 		s.mem = nil
@@ -272,7 +276,7 @@ func (s *spool) Write(p []byte) (int, error) {
 	var n int
 	var err error
 	if s.f != nil {
-		n, err = s.f.Write(p)
+		n, err = s.bw.Write(p)
 	} else {
 		s.mem = append(s.mem, p...)
 		n = len(p)
@@ -287,6 +291,9 @@ func (s *spool) copyTo(w io.Writer, start, end int64) error {
 		_, err := w.Write(s.mem[start:end])
 		return err
 	}
+	if err := s.bw.Flush(); err != nil {
+		return err
+	}
 	_, err := io.Copy(w, io.NewSectionReader(s.f, start, end-start))
 	return err
 }
@@ -299,5 +306,5 @@ func (s *spool) close() {
 			os.Remove(s.remove)
 		}
 	}
-	s.f, s.mem, s.remove = nil, nil, ""
+	s.f, s.bw, s.mem, s.remove = nil, nil, nil, ""
 }

@@ -56,6 +56,7 @@ type sarifWriter struct {
 	used    []*sarif.ReportingDescriptor
 	index   map[string]int // lint name → index into used
 	lines   lineCounter
+	buf     bytes.Buffer // one certificate's results
 	started bool
 	results int
 	err     error
@@ -103,17 +104,21 @@ func (s *sarifWriter) Certificate(r profile.Result) error {
 	if len(r.Findings) > 0 {
 		loc = s.location(r.Origin)
 	}
+	s.buf.Reset()
 	for _, f := range r.Findings {
 		b, err := json.Marshal(s.result(r, f, loc))
 		if err != nil {
 			return err
 		}
 		if s.results > 0 {
-			s.write([]byte(","))
+			s.buf.WriteByte(',')
 		}
-		s.write([]byte("\n"))
-		s.write(b)
+		s.buf.WriteByte('\n')
+		s.buf.Write(b)
 		s.results++
+	}
+	if s.buf.Len() > 0 {
+		s.write(s.buf.Bytes())
 	}
 	return s.err
 }
@@ -319,6 +324,7 @@ type lineCounter struct {
 	pos    int64 // offset of r's next byte
 	lineNo int   // line of pos
 	seen   map[string][2]int64
+	gone   map[string]bool // files that could not be opened
 }
 
 // pemBegin starts every PEM block; a line is reported only for offsets
@@ -365,8 +371,15 @@ func (c *lineCounter) line(file string, offset int64) (int, bool) {
 func (c *lineCounter) open(file string, offset int64) bool {
 	c.remember()
 	c.close()
+	if c.gone[file] {
+		return false
+	}
 	f, err := os.Open(file)
 	if err != nil {
+		if c.gone == nil {
+			c.gone = map[string]bool{}
+		}
+		c.gone[file] = true
 		return false
 	}
 	pos, line := int64(0), 1
