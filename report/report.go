@@ -1,6 +1,9 @@
 // Package report writes lint results: text for people, JSON for machines
-// (the schema is documented in docs/json-report.md). Writers take one
-// result at a time, so a report is written as the certificates are linted.
+// (the schema is documented in docs/json-report.md), SARIF 2.1.0 for code
+// scanning and JUnit XML for CI test reports (see docs/ci.md). Writers
+// take one result at a time, so a report is written as the certificates
+// are linted (JUnit, whose counts come first, is kept in a temporary
+// spool until Close).
 package report
 
 import (
@@ -21,25 +24,40 @@ type Writer interface {
 }
 
 // Formats lists the names New accepts.
-var Formats = []string{"text", "json"}
+var Formats = []string{"text", "json", "sarif", "junit"}
 
 // Options set what a writer shows.
 type Options struct {
 	// Profile is the name of the profile the results come from.
 	Profile string
-	// FailOn is the level at or above which the run fails; shown by text.
+	// FailOn is the level at or above which the run fails. Text shows the
+	// verdict; JUnit reports findings at or above it as failures and those
+	// below it as passing test cases with output (0 means profile.Error).
 	FailOn profile.Level
+	// Rules describes the lints whose findings may be reported, e.g.
+	// Profile.Lints() plus the chain checks; SARIF describes each rule
+	// that a result names from it. A lint missing from Rules is described
+	// from its first finding.
+	Rules []profile.LintInfo
+	// ToolVersion is the iotcert version SARIF reports; when empty, the
+	// version of the iotcert module in the running binary, if known.
+	ToolVersion string
 }
 
-// New returns a writer of the named format ("text" or "json") to w.
+// New returns a writer of the named format (one of Formats) to w.
 func New(format string, w io.Writer, opts Options) (Writer, error) {
 	switch format {
 	case "text":
 		return &textWriter{w: w, opts: opts}, nil
 	case "json":
 		return &jsonWriter{w: w, opts: opts}, nil
+	case "sarif":
+		return newSARIFWriter(w, opts), nil
+	case "junit":
+		return newJUnitWriter(w, opts), nil
 	}
-	return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, " or "))
+	return nil, fmt.Errorf("unknown format %q (want %s or %s)", format,
+		strings.Join(Formats[:len(Formats)-1], ", "), Formats[len(Formats)-1])
 }
 
 // jsonWriter streams a profile.Report as one JSON object.
