@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/iotcert/iotcert/certio"
 	"github.com/iotcert/iotcert/profile"
@@ -20,7 +21,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var rf rulesFlags
 	rf.register(fs)
 	profileName := fs.String("profile", "tls13-iot", "profile to lint with (see \"iotcert profiles\")")
-	format := fs.String("format", "text", "output format: text or json")
+	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this level: notice, warn or error")
 	guess := fs.Bool("guess-devid", false, "when the profile names no device kind, guess IDevID or LDevID per end entity (reported as a notice)")
 	paths, err := parseInterleaved(fs, args)
@@ -49,7 +50,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *guess {
 		p = p.WithDeviceGuessing()
 	}
-	w, err := report.New(*format, stdout, report.Options{Profile: p.Name, FailOn: threshold})
+	w, err := report.New(*format, stdout, report.Options{Profile: p.Name, FailOn: threshold, Rules: p.Lints()})
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert lint: --format: %v\n", err)
 		return exitUsage

@@ -232,3 +232,28 @@ func TestRulesCatalogue(t *testing.T) {
 		t.Errorf("bad format: exit %d, %q", code, errOut)
 	}
 }
+
+// TestLintMachineFormats checks the CLI's SARIF and JUnit output end to end
+// (the report package's tests check the formats in detail).
+func TestLintMachineFormats(t *testing.T) {
+	bad := filepath.Join(certs, "cases", "e_iot_ee_ku_critical.pem")
+	code, out, errOut := iotcert(t, "", "lint", "--format", "sarif", bad)
+	var sarif struct {
+		Runs []struct {
+			Results []struct {
+				RuleID string `json:"ruleId"`
+				Level  string `json:"level"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if code != exitFindings || json.Unmarshal([]byte(out), &sarif) != nil || len(sarif.Runs) != 1 {
+		t.Fatalf("sarif: exit %d\n%s%s", code, out, errOut)
+	}
+	if r := sarif.Runs[0].Results; len(r) != 1 || r[0].RuleID != "e_iot_ee_ku_critical" || r[0].Level != "error" {
+		t.Errorf("sarif results %+v", r)
+	}
+	code, out, errOut = iotcert(t, "", "lint", "--format", "junit", bad, filepath.Join(certs, "tls13-iot", "chain.pem"))
+	if code != exitFindings || !strings.Contains(out, `<failure`) || !strings.Contains(out, `name="e_iot_ee_ku_critical"`) || !strings.Contains(out, "conforms to tls13-iot") {
+		t.Errorf("junit: exit %d\n%s%s", code, out, errOut)
+	}
+}
