@@ -78,10 +78,14 @@ func WriteCA(out string, ca *CA, force bool) error {
 }
 
 // LoadCAs adds every CA of the hierarchy's spec from the files WriteCA
-// wrote under out, opening keys with the hierarchy's KeyBackend. Only the
-// CAs on the way from a root to the CA called upTo are loaded ("" loads
-// all).
-func (h *Hierarchy) LoadCAs(out, upTo string) error {
+// wrote under out, opening keys with caKeys (nil: the hierarchy's
+// KeyBackend; CA keys often have a passphrase that device keys do not).
+// Only the CAs on the way from a root to the CA called upTo are loaded
+// ("" loads all).
+func (h *Hierarchy) LoadCAs(out, upTo string, caKeys KeyBackend) error {
+	if caKeys == nil {
+		caKeys = h.keys
+	}
 	want := map[string]bool{}
 	for n := upTo; n != ""; {
 		c := h.spec.CA(n)
@@ -114,7 +118,7 @@ func (h *Hierarchy) LoadCAs(out, upTo string) error {
 		} else if !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("CA %q: %w", c.Name, err)
 		}
-		signer, err := h.keys.Open(ref)
+		signer, err := caKeys.Open(ref)
 		if err != nil {
 			return fmt.Errorf("CA %q: %w", c.Name, err)
 		}

@@ -147,7 +147,7 @@ func TestExampleHierarchy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h2.LoadCAs(out, "device-ca"); err != nil {
+	if err := h2.LoadCAs(out, "device-ca", nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h2.IssueDevice(Request{Device: "bacnet-controller", ID: "5"}); err != nil {
