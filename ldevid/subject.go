@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"text/template"
+	"unicode/utf8"
 
 	"github.com/iotcert/iotcert/idevid"
 )
@@ -168,6 +169,9 @@ func attribute(key string, oid asn1.ObjectIdentifier, v string) (pkix.AttributeT
 		if len(v) != 2 || idevid.CheckPrintableString(v) != nil {
 			return pkix.AttributeTypeAndValue{}, fmt.Errorf("%q is not a two-letter country code", v)
 		}
+	}
+	if !utf8.ValidString(v) {
+		return pkix.AttributeTypeAndValue{}, fmt.Errorf("%q is not valid UTF-8", v)
 	}
 	if tag == asn1.TagIA5String {
 		for i := 0; i < len(v); i++ {
