@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/iotcert/iotcert"
+	"github.com/iotcert/iotcert/internal/strictyaml"
 	"github.com/iotcert/iotcert/lints"
 	"github.com/iotcert/iotcert/role"
 )
@@ -143,16 +144,16 @@ func parseRulesFile(f RulesFile) (*parsedFile, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, located(errors.New("empty rules file"))
 		}
-		return nil, located(cleanYAMLError(err))
+		return nil, located(strictyaml.CleanError(err))
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return nil, located(errors.New("empty rules file"))
 	}
-	if err := checkDuplicateKeys(&root); err != nil {
+	if err := strictyaml.CheckDuplicateKeys(&root); err != nil {
 		return nil, located(err)
 	}
 	var doc fileSpec
-	if err := decodeStrict(root.Content[0], &doc); err != nil {
+	if err := strictyaml.Decode(root.Content[0], &doc); err != nil {
 		return nil, located(err)
 	}
 	out := &parsedFile{ReplaceDefault: doc.ReplaceDefault}
@@ -165,7 +166,7 @@ func parseRulesFile(f RulesFile) (*parsedFile, error) {
 	for i := 0; i+1 < len(doc.Profiles.Content); i += 2 {
 		k, v := doc.Profiles.Content[i], doc.Profiles.Content[i+1]
 		p := &profileSpec{name: k.Value, file: f.Name, line: k.Line}
-		if err := decodeStrict(v, p); err != nil {
+		if err := strictyaml.Decode(v, p); err != nil {
 			return nil, located(fmt.Errorf("profile %q: %w", k.Value, err))
 		}
 		if p.Rules.Kind != 0 && p.Rules.Kind != yaml.MappingNode && !(p.Rules.Kind == yaml.ScalarNode && p.Rules.Tag == "!!null") {
@@ -174,7 +175,7 @@ func parseRulesFile(f RulesFile) (*parsedFile, error) {
 		for j := 0; p.Rules.Kind == yaml.MappingNode && j+1 < len(p.Rules.Content); j += 2 {
 			rk, rv := p.Rules.Content[j], p.Rules.Content[j+1]
 			r := &ruleSpec{lint: rk.Value, file: f.Name, line: rk.Line}
-			if err := decodeStrict(rv, r); err != nil {
+			if err := strictyaml.Decode(rv, r); err != nil {
 				return nil, located(fmt.Errorf("profile %q, rule %q: %w", k.Value, rk.Value, err))
 			}
 			p.rules = append(p.rules, r)
@@ -310,7 +311,7 @@ func newCompiledLint(l *lint.CertificateLint, r *ruleSpec) (*compiledLint, error
 		return nil, fmt.Errorf("line %d: rule %q: this lint takes no params", r.Params.Line, r.lint)
 	}
 	target := configurable.Configure()
-	if err := decodeStrict(&r.Params, target); err != nil {
+	if err := strictyaml.Decode(&r.Params, target); err != nil {
 		return nil, fmt.Errorf("rule %q params: %w", r.lint, err)
 	}
 	if v, ok := target.(interface{ Validate() error }); ok {

@@ -4,6 +4,8 @@
 //	iotcert lint [flags] PATH...     lint files, directories or - (stdin)
 //	iotcert rules [flags]            list the lints of a profile
 //	iotcert profiles [flags]         list the profiles
+//	iotcert gen example|hierarchy|device ...   generate IDevID/LDevID hierarchies
+//	iotcert sign SPEC --ca NAME --csr FILE     sign a device's CSR
 //
 // Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a
 // usage error, a rules file error or an input that is not a certificate.
@@ -28,10 +30,16 @@ Usage:
   iotcert lint [flags] PATH...   lint certificates (PEM or DER files, directories, - for stdin)
   iotcert rules [flags]          list lints with level, roles, source and citation
   iotcert profiles [flags]       list the profiles of the rules
+  iotcert gen example            print a commented example hierarchy spec
+  iotcert gen hierarchy SPEC --out DIR          create the CAs of a spec
+  iotcert gen device SPEC --out DIR --ca NAME --id ID [--set NAME=VALUE ...]
+                                 issue one device certificate and key
+  iotcert sign SPEC --ca NAME --csr FILE [--out FILE]   sign a device's CSR
   iotcert help [COMMAND]         show help
 
 Run "iotcert help COMMAND" for a command's flags.
-Exit status: 0 ok, 1 findings at or above --fail-on, 2 usage, rules or input error.
+Exit status: 0 ok, 1 findings at or above --fail-on (gen, sign: refused to
+sign), 2 usage, rules, spec or input error.
 `
 
 func main() {
@@ -52,6 +60,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runRules(rest, stdout, stderr)
 	case "profiles":
 		return runProfiles(rest, stdout, stderr)
+	case "gen":
+		return runGen(rest, stdout, stderr)
+	case "sign":
+		return runSign(rest, stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		return runHelp(rest, stdout, stderr)
 	}
@@ -71,6 +83,10 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		return runRules([]string{"-h"}, stdout, stdout)
 	case "profiles":
 		return runProfiles([]string{"-h"}, stdout, stdout)
+	case "gen":
+		return runGen([]string{"-h"}, stdout, stdout)
+	case "sign":
+		return runSign([]string{"-h"}, nil, stdout, stdout)
 	}
 	fmt.Fprintf(stderr, "iotcert: no help for %q\n", args[0])
 	return exitUsage

@@ -1,7 +1,13 @@
-package profile
+// Package strictyaml decodes YAML strictly for iotcert's configuration
+// files (rules.yaml, hierarchy specs): every mapping key must name a field
+// of the target, duplicate keys are errors, and errors carry their line.
+package strictyaml
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"sort"
 	"strings"
@@ -9,16 +15,16 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// decodeStrict decodes node into out, a pointer to a struct, after checking
+// Decode decodes node into out, a pointer to a struct, after checking
 // that every mapping key, at every depth, names a field of the target: a
 // typo is an error with its line, not a silently ignored key. Type errors
 // from yaml.v3 carry their line too.
-func decodeStrict(node *yaml.Node, out any) error {
+func Decode(node *yaml.Node, out any) error {
 	if err := checkKeys(node, reflect.TypeOf(out).Elem()); err != nil {
 		return err
 	}
 	if err := node.Decode(out); err != nil {
-		return cleanYAMLError(err)
+		return CleanError(err)
 	}
 	return nil
 }
@@ -39,7 +45,7 @@ func checkKeys(node *yaml.Node, t reflect.Type) error {
 			if node.Kind == yaml.ScalarNode && node.Tag == "!!null" {
 				return nil
 			}
-			return fmt.Errorf("line %d: expected a mapping, found %s", node.Line, kindName(node))
+			return fmt.Errorf("line %d: expected a mapping, found %s", node.Line, KindName(node))
 		}
 		fields := yamlFields(t)
 		for i := 0; i+1 < len(node.Content); i += 2 {
@@ -100,7 +106,9 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-func kindName(n *yaml.Node) string {
+// KindName describes a node for an error message: "a list", "a mapping"
+// or the value of a scalar.
+func KindName(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.SequenceNode:
 		return "a list"
@@ -112,9 +120,9 @@ func kindName(n *yaml.Node) string {
 	return "something else"
 }
 
-// cleanYAMLError turns yaml.v3's "yaml: unmarshal errors:\n  line 3: ..."
+// CleanError turns yaml.v3's "yaml: unmarshal errors:\n  line 3: ..."
 // into "line 3: ...".
-func cleanYAMLError(err error) error {
+func CleanError(err error) error {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: unmarshal errors:\n")
 	msg = strings.TrimPrefix(msg, "yaml: ")
@@ -125,9 +133,9 @@ func cleanYAMLError(err error) error {
 	return fmt.Errorf("%s", strings.Join(lines, "; "))
 }
 
-// checkDuplicateKeys reports the first mapping, at any depth, that defines
+// CheckDuplicateKeys reports the first mapping, at any depth, that defines
 // a key twice (yaml.v3 only notices this when decoding into a Go map).
-func checkDuplicateKeys(node *yaml.Node) error {
+func CheckDuplicateKeys(node *yaml.Node) error {
 	if node.Kind == yaml.MappingNode {
 		seen := map[string]bool{}
 		for i := 0; i+1 < len(node.Content); i += 2 {
@@ -139,9 +147,31 @@ func checkDuplicateKeys(node *yaml.Node) error {
 		}
 	}
 	for _, child := range node.Content {
-		if err := checkDuplicateKeys(child); err != nil {
+		if err := CheckDuplicateKeys(child); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// ErrEmpty is returned by ParseDocument for a document without content.
+var ErrEmpty = errors.New("empty document")
+
+// ParseDocument parses data as one YAML document and returns its top node,
+// after checking that no mapping defines a key twice.
+func ParseDocument(data []byte) (*yaml.Node, error) {
+	var root yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, ErrEmpty
+		}
+		return nil, CleanError(err)
+	}
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
+		return nil, ErrEmpty
+	}
+	if err := CheckDuplicateKeys(&root); err != nil {
+		return nil, err
+	}
+	return root.Content[0], nil
 }

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestGenExample runs the commands a new user would: print the example,
+// create its hierarchy, issue a device, and lint what was made.
+func TestGenExample(t *testing.T) {
+	dir := t.TempDir()
+	code, example, errOut := iotcert(t, "", "gen", "example")
+	if code != exitOK || !strings.Contains(example, "bacnet://{{.id}}") {
+		t.Fatalf("gen example: exit %d\n%s", code, errOut)
+	}
+	spec := filepath.Join(dir, "example.yaml")
+	if err := os.WriteFile(spec, []byte(example), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pki := filepath.Join(dir, "pki")
+	if code, out, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", pki); code != exitOK || !strings.Contains(out, "device-ca\t") {
+		t.Fatalf("gen hierarchy: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = iotcert(t, "", "gen", "hierarchy", spec, "--out", pki)
+	if code != exitUsage || !strings.Contains(errOut, "root/cert.pem exists: CA material is not replaced without --force") {
+		t.Errorf("second gen hierarchy: exit %d\n%s", code, errOut)
+	}
+	if code, out, errOut := iotcert(t, "", "gen", "device", spec, "--out", pki, "--ca", "device-ca", "--id", "1234", "--set", "serial=SN1234"); code != exitOK || !strings.HasPrefix(out, "1234\t") {
+		t.Fatalf("gen device: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = iotcert(t, "", "gen", "device", spec, "--out", pki, "--ca", "device-ca", "--id", "1234")
+	if code != exitUsage || !strings.Contains(errOut, "devices/1234: file already exists") {
+		t.Errorf("same device again: exit %d\n%s", code, errOut)
+	}
+	// The CAs lint clean with the built-in profile they were made with.
+	code, out, errOut := iotcert(t, "", "lint", "--profile", "tls13-iot", "--fail-on", "warn",
+		filepath.Join(pki, "root", "cert.pem"), filepath.Join(pki, "device-ca", "cert.pem"))
+	if code != exitOK {
+		t.Errorf("lint CAs: exit %d\n%s%s", code, out, errOut)
+	}
+	// The device, linted with ldevid-8021ar, has only the finding the
+	// example's own profile keeps as a warning (see example.yaml).
+	code, out, _ = iotcert(t, "", "lint", "--profile", "ldevid-8021ar", "--format", "json", filepath.Join(pki, "devices", "1234", "cert.pem"))
+	if code != exitFindings || strings.Count(out, `"lint":`) != 1 || !strings.Contains(out, `"lint":"e_ext_san_uri_host_not_fqdn_or_ip","level":"error"`) {
+		t.Errorf("lint device: exit %d\n%s", code, out)
+	}
+	for _, f := range []string{"cert.pem", "key.pem", "chain.pem"} {
+		if _, err := os.Stat(filepath.Join(pki, "devices", "1234", f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+const signSpec = `
+cas:
+  root: {subject: "CN=Root, O=Example, C=DE", validity: 20y}
+  sub: {parent: root, subject: "CN=Sub, O=Example, C=DE", validity: 10y}
+devices:
+  sensor:
+    kind: ldevid
+    ca: sub
+    profile: tls13-iot
+    validity: 365d
+    subject: "CN=sensor {{.id}}, O=Example, serialNumber={{.serial}}"
+    san:
+      - dns: "sensor-{{.id}}.example.com"
+    eku: [clientAuth]
+`
+
+// TestSign signs a good CSR and refuses a bad signature, an RSA key and
+// two dNSNames with exit 1 and the reason; input errors exit 2.
+func TestSign(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "spec.yaml")
+	if err := os.WriteFile(spec, []byte(signSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", dir); code != exitOK {
+		t.Fatalf("gen hierarchy: exit %d\n%s", code, errOut)
+	}
+	p256, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	csr := func(name string, key crypto.Signer, corrupt bool, dns ...string) string {
+		der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
+			Subject:  pkix.Name{CommonName: "sensor 9", Organization: []string{"Example"}, SerialNumber: "SN9"},
+			DNSNames: dns,
+		}, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if corrupt {
+			der[len(der)-1] ^= 0x01 // the last octet of the signature
+		}
+		return writeFile(t, name, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
+	}
+	out := filepath.Join(dir, "device.pem")
+	code, _, errOut := iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", dir, "--csr", csr("good.csr", p256, false, "sensor-9.example.com"), "--out", out, "--chain")
+	if code != exitOK {
+		t.Fatalf("good CSR: exit %d\n%s", code, errOut)
+	}
+	if data, _ := os.ReadFile(out); strings.Count(string(data), "BEGIN CERTIFICATE") != 3 {
+		t.Errorf("--chain output holds %d certificates, want 3", strings.Count(string(data), "BEGIN CERTIFICATE"))
+	}
+	for _, tc := range []struct {
+		name, csr, want string
+		code            int
+	}{
+		{"bad signature", csr("bad.csr", p256, true, "sensor-9.example.com"), "the CSR's signature does not verify: x509: ECDSA verification failure", exitFindings},
+		{"RSA key", csr("rsa.csr", rsaKey, false, "sensor-9.example.com"), `the CSR's key is RSA-2048; device profile "sensor" requires P-256`, exitFindings},
+		{"two DNS names", csr("two.csr", p256, false, "a.example.com", "b.example.com"), `the CSR requests 2 dNSName subjectAltNames; device profile "sensor" allows 1`, exitFindings},
+		{"missing CSR", filepath.Join(dir, "none.csr"), "iotcert sign: CSR: open ", exitUsage},
+		{"not a CSR", writeFile(t, "junk.csr", []byte("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n")), "iotcert sign: CSR ", exitUsage},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, errOut := iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", dir, "--csr", tc.csr)
+			if code != tc.code || !strings.Contains(errOut, tc.want) || stdout != "" {
+				t.Errorf("exit %d (want %d), stdout %q\n%s\nwant %q", code, tc.code, stdout, errOut, tc.want)
+			}
+		})
+	}
+	code, _, errOut = iotcert(t, "", "sign", spec, "--ca", "nope", "--dir", dir, "--csr", csr("any.csr", p256, false, "sensor-9.example.com"))
+	if code != exitUsage || !strings.Contains(errOut, `--ca "nope" is not a CA of `) {
+		t.Errorf("unknown CA: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestGenUsage checks the usage errors of gen.
+func TestGenUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"gen"}, "Usage: iotcert gen example"},
+		{[]string{"gen", "frobnicate"}, `iotcert gen: unknown subcommand "frobnicate"`},
+		{[]string{"gen", "hierarchy", "spec.yaml"}, "iotcert gen hierarchy: want one SPEC and --out DIR"},
+		{[]string{"gen", "device", "spec.yaml", "--out", "x"}, "iotcert gen device: want one SPEC, --out DIR, --ca NAME and --id ID"},
+		{[]string{"gen", "hierarchy", "/nonexistent/spec.yaml", "--out", "x"}, "iotcert gen hierarchy: hierarchy spec: open /nonexistent/spec.yaml: no such file or directory"},
+		{[]string{"gen", "device", "s", "--out", "x", "--ca", "c", "--id", "1", "--set", "id=2"}, `invalid value "id=2" for flag -set: the id is given with --id`},
+	} {
+		code, _, errOut := iotcert(t, "", tc.args...)
+		if code != exitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d\n%s\nwant %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}

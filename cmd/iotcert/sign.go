@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/iotcert/iotcert/internal/atomicfile"
+	"github.com/iotcert/iotcert/ldevid"
+)
+
+const signSynopsis = `sign SPEC --ca NAME --csr FILE [--dir DIR] [--device PROFILE] [--profile P] [--out FILE] [--chain]
+
+Signs a certificate request made by a device (its key never leaves it),
+after checking the CSR's signature, that its key has the device profile's
+curve and that it asks only for names the device profile has; then the
+certificate is linted before it is signed. A refused CSR exits 1 with the
+reasons; an unreadable spec, CSR or CA exits 2.`
+
+func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("sign", signSynopsis, stderr)
+	caName := fs.String("ca", "", "issuing CA `NAME`")
+	csrFile := fs.String("csr", "", "certificate request `FILE` (PEM or DER; - for standard input)")
+	dir := fs.String("dir", ".", "the `DIR` of \"gen hierarchy\" holding DIR/<ca>/cert.pem and key.pem")
+	device := fs.String("device", "", "device profile `NAME` of the spec (default: the one device profile of --ca)")
+	lintProfile := fs.String("profile", "", "lint with profile `P` instead of the device profile's")
+	out := fs.String("out", "", "write the certificate to `FILE` (default: standard output)")
+	withChain := fs.Bool("chain", false, "write the CA certificates up to the root after the certificate")
+	var kf keyFlags
+	kf.register(fs, false)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) != 1 || *caName == "" || *csrFile == "" {
+		fmt.Fprintln(stderr, "iotcert sign: want one SPEC, --ca NAME and --csr FILE")
+		return exitUsage
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "iotcert sign: %v\n", err)
+		return exitUsage
+	}
+	csr, err := readCSR(*csrFile, stdin)
+	if err != nil {
+		return fail(err)
+	}
+	caKeys, _, err := kf.backends()
+	if err != nil {
+		return fail(err)
+	}
+	spec, err := ldevid.ReadSpec(pos[0])
+	if err != nil {
+		return fail(err)
+	}
+	d, err := pickDevice(spec, *caName, *device)
+	if err != nil {
+		return fail(err)
+	}
+	if *lintProfile != "" {
+		d.Profile = *lintProfile
+	}
+	h, err := ldevid.New(spec, ldevid.WithKeys(caKeys))
+	if err != nil {
+		return fail(err)
+	}
+	if err := h.LoadCAs(*dir, *caName, nil); err != nil {
+		return fail(err)
+	}
+	dev, err := h.SignCSR(d.Name, csr)
+	if err != nil {
+		return refusalExit("sign", err, stderr)
+	}
+	for _, f := range dev.Result.Findings {
+		fmt.Fprintf(stderr, "iotcert sign: %s %s: %s\n", f.Level, f.Lint, f.Details)
+	}
+	data := ldevid.CertPEM(dev.Cert)
+	if *withChain {
+		data = dev.ChainPEM()
+	}
+	if *out == "" {
+		stdout.Write(data)
+		return exitOK
+	}
+	if err := atomicfile.Write(*out, data, 0o644, false); err != nil {
+		return fail(err)
+	}
+	return exitOK
+}
+
+// readCSR reads a PEM or DER certificate request.
+func readCSR(path string, stdin io.Reader) (*x509.CertificateRequest, error) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(stdin)
+	} else {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("CSR: %w", err)
+	}
+	der := data
+	if b, _ := pem.Decode(data); b != nil {
+		if b.Type != "CERTIFICATE REQUEST" && b.Type != "NEW CERTIFICATE REQUEST" {
+			return nil, fmt.Errorf("CSR %s: PEM block %q, want CERTIFICATE REQUEST", path, b.Type)
+		}
+		der = b.Bytes
+	} else if bytes.HasPrefix(bytes.TrimSpace(data), []byte("-----BEGIN")) {
+		return nil, fmt.Errorf("CSR %s: malformed PEM", path)
+	}
+	csr, err := x509.ParseCertificateRequest(der)
+	if err != nil {
+		return nil, fmt.Errorf("CSR %s: %w", path, err)
+	}
+	return csr, nil
+}

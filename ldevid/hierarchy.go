@@ -1,0 +1,645 @@
+// Package ldevid issues IEEE 802.1AR device identities (IDevIDs and
+// LDevIDs) and the CA hierarchy above them, from a YAML hierarchy spec,
+// with every certificate linted by an iotcert profile before it is signed.
+//
+//	spec, _ := ldevid.ReadSpec("hierarchy.yaml")
+//	h, _ := ldevid.New(spec)                      // file keys, the spec's rules
+//	cas, _ := h.CreateCAs()                       // root first; publish with WriteCA
+//	dev, _ := h.IssueDevice(ldevid.Request{Device: "sensor", ID: "1234"})
+//
+// A certificate that would carry an error-level finding of its profile is
+// not signed: the error is a *RefusedError listing the findings. A
+// Hierarchy is safe for concurrent use once its CAs are created or added,
+// so that batch issuance is a loop (or a pool of goroutines) over
+// IssueDevice.
+package ldevid
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/profile"
+)
+
+// Hierarchy issues the certificates of a Spec.
+type Hierarchy struct {
+	spec     *Spec
+	rules    *profile.Rules
+	profiles map[string]*profile.Profile
+	keys     KeyBackend
+	now      func() time.Time
+	rand     io.Reader
+
+	mu  sync.RWMutex
+	cas map[string]*CA
+}
+
+// Option configures a Hierarchy.
+type Option func(*Hierarchy)
+
+// WithRules lints with rules instead of the embedded rules.yaml and the
+// spec's rules file.
+func WithRules(rules *profile.Rules) Option { return func(h *Hierarchy) { h.rules = rules } }
+
+// WithKeys makes and opens keys with kb instead of PEM files (NewFileKeys).
+func WithKeys(kb KeyBackend) Option { return func(h *Hierarchy) { h.keys = kb } }
+
+// WithClock sets the clock that gives notBefore (time.Now by default).
+func WithClock(now func() time.Time) Option { return func(h *Hierarchy) { h.now = now } }
+
+// WithRandom sets the source of serial numbers (crypto/rand by default);
+// for tests.
+func WithRandom(r io.Reader) Option { return func(h *Hierarchy) { h.rand = r } }
+
+// New returns a Hierarchy for spec. It loads the rules (the embedded
+// rules.yaml and the spec's rules file, unless WithRules is given) and
+// checks that every lint profile the spec names exists and that each
+// device profile's kind agrees with its lint profile's device kind.
+func New(spec *Spec, opts ...Option) (*Hierarchy, error) {
+	h := &Hierarchy{spec: spec, now: time.Now, rand: rand.Reader, cas: map[string]*CA{}, profiles: map[string]*profile.Profile{}}
+	for _, o := range opts {
+		o(h)
+	}
+	if h.rules == nil {
+		var files []profile.RulesFile
+		if p := spec.RulesPath(); p != "" {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return nil, fmt.Errorf("%s: rules: %w", spec.Name, err)
+			}
+			files = append(files, profile.RulesFile{Name: p, Data: data})
+		}
+		if spec.InlineRules.Data != nil {
+			files = append(files, spec.InlineRules)
+		}
+		rules, err := profile.Load(files...)
+		if err != nil {
+			return nil, err
+		}
+		h.rules = rules
+	}
+	if h.keys == nil {
+		kb, err := NewFileKeys()
+		if err != nil {
+			return nil, err
+		}
+		h.keys = kb
+	}
+	lookup := func(name string, line int, what string) (*profile.Profile, error) {
+		if p, ok := h.profiles[name]; ok {
+			return p, nil
+		}
+		p, err := h.rules.Profile(name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: line %d: %s: %w", spec.Name, line, what, err)
+		}
+		h.profiles[name] = p
+		return p, nil
+	}
+	for _, c := range spec.CAs {
+		if _, err := lookup(c.Profile, c.Line, fmt.Sprintf("CA %q", c.Name)); err != nil {
+			return nil, err
+		}
+	}
+	for _, d := range spec.Devices {
+		p, err := lookup(d.Profile, d.Line, fmt.Sprintf("device profile %q", d.Name))
+		if err != nil {
+			return nil, err
+		}
+		if p.Device != "" && string(p.Device) != string(d.Kind) {
+			return nil, fmt.Errorf("%s: line %d: device profile %q is kind %s, but lint profile %q lints %ss", spec.Name, d.Line, d.Name, d.Kind, p.Name, p.Device)
+		}
+	}
+	return h, nil
+}
+
+// Spec returns the hierarchy's spec.
+func (h *Hierarchy) Spec() *Spec { return h.spec }
+
+// Profile returns the compiled lint profile called name (one the spec
+// names, or any of the rules).
+func (h *Hierarchy) Profile(name string) (*profile.Profile, error) {
+	if p, ok := h.profiles[name]; ok {
+		return p, nil
+	}
+	return h.rules.Profile(name)
+}
+
+// CA is a certification authority of a Hierarchy: its certificate and a
+// signer for its key.
+type CA struct {
+	// Spec is the CA's entry in the spec.
+	Spec *CASpec
+	// Cert is the CA certificate.
+	Cert *x509.Certificate
+	// Signer signs with the CA's key.
+	Signer crypto.Signer
+	// Key is the key material to publish, when CreateCA made the key; nil
+	// for a CA added with AddCA.
+	Key *Key
+	// Result is the CA certificate's pre-issuance verdict (warnings and
+	// notices only: errors refuse); zero for an added CA.
+	Result profile.Result
+}
+
+// CA returns the created or added CA called name, or nil.
+func (h *Hierarchy) CA(name string) *CA {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.cas[name]
+}
+
+// Chain returns the certificates from the CA called name up to and
+// including its root.
+func (h *Hierarchy) Chain(name string) ([]*x509.Certificate, error) {
+	var chain []*x509.Certificate
+	for n := name; n != ""; {
+		ca := h.CA(n)
+		if ca == nil {
+			return nil, fmt.Errorf("CA %q is not loaded", n)
+		}
+		chain = append(chain, ca.Cert)
+		n = ca.Spec.Parent
+	}
+	return chain, nil
+}
+
+// CreateCAs creates every CA of the spec, parents first: a new key, a
+// certificate linted before signing with the CA's profile, signed by the
+// parent (or self-signed). It stops at the first refusal or error.
+func (h *Hierarchy) CreateCAs() ([]*CA, error) {
+	var out []*CA
+	for _, c := range h.spec.CAs {
+		ca, err := h.CreateCA(c.Name)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, ca)
+	}
+	return out, nil
+}
+
+// CreateCA creates the CA called name; its parent must be created or
+// added already.
+func (h *Hierarchy) CreateCA(name string) (*CA, error) {
+	cs := h.spec.CA(name)
+	if cs == nil {
+		return nil, fmt.Errorf("CA %q is not in the spec", name)
+	}
+	var parent *CA
+	if cs.Parent != "" {
+		if parent = h.CA(cs.Parent); parent == nil {
+			return nil, fmt.Errorf("CA %q: its parent %q is not loaded", name, cs.Parent)
+		}
+	}
+	key, err := h.keys.Generate(name, cs.Curve)
+	if err != nil {
+		return nil, err
+	}
+	rawSubject, err := cs.Subject.Render(nil)
+	if err != nil {
+		return nil, fmt.Errorf("CA %q: %w", name, err)
+	}
+	serial, err := RandomSerial(h.rand)
+	if err != nil {
+		return nil, err
+	}
+	pub := key.Signer.Public()
+	ski, err := KeyID(pub)
+	if err != nil {
+		return nil, fmt.Errorf("CA %q: %w", name, err)
+	}
+	nb := h.notBefore()
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		RawSubject:            rawSubject,
+		NotBefore:             nb,
+		NotAfter:              cs.Validity.NotAfter(nb),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		SubjectKeyId:          ski,
+	}
+	if cs.PathLen != nil {
+		tmpl.MaxPathLen = *cs.PathLen
+		tmpl.MaxPathLenZero = *cs.PathLen == 0
+	} else {
+		tmpl.MaxPathLen = -1
+	}
+	var issuerCert *x509.Certificate
+	signer := key.Signer
+	if parent == nil {
+		tmpl.AuthorityKeyId = ski
+	} else {
+		// A subordinate CA also signs (OCSP responses, device attestations).
+		tmpl.KeyUsage |= x509.KeyUsageDigitalSignature
+		issuerCert, signer = parent.Cert, parent.Signer
+	}
+	cert, res, err := h.sign(fmt.Sprintf("CA %q", name), cs.Profile, tmpl, issuerCert, pub, signer)
+	if err != nil {
+		return nil, err
+	}
+	ca := &CA{Spec: cs, Cert: cert, Signer: key.Signer, Key: key, Result: res}
+	h.mu.Lock()
+	h.cas[name] = ca
+	h.mu.Unlock()
+	return ca, nil
+}
+
+// AddCA adds the existing CA called name: its certificate and a signer
+// for its key (for example opened with the KeyBackend from the files
+// WriteCA wrote). The signer must hold the certificate's key, and a
+// subordinate's certificate must be signed by its parent, added first.
+func (h *Hierarchy) AddCA(name string, cert *x509.Certificate, signer crypto.Signer) error {
+	cs := h.spec.CA(name)
+	if cs == nil {
+		return fmt.Errorf("CA %q is not in the spec", name)
+	}
+	if !cert.IsCA {
+		return fmt.Errorf("CA %q: the certificate is not a CA certificate", name)
+	}
+	if !samePublicKey(cert.PublicKey, signer.Public()) {
+		return fmt.Errorf("CA %q: the key does not belong to the certificate", name)
+	}
+	if cs.Parent != "" {
+		parent := h.CA(cs.Parent)
+		if parent == nil {
+			return fmt.Errorf("CA %q: its parent %q is not loaded", name, cs.Parent)
+		}
+		if err := cert.CheckSignatureFrom(parent.Cert); err != nil {
+			return fmt.Errorf("CA %q: not issued by its parent %q: %w", name, cs.Parent, err)
+		}
+	}
+	h.mu.Lock()
+	h.cas[name] = &CA{Spec: cs, Cert: cert, Signer: signer}
+	h.mu.Unlock()
+	return nil
+}
+
+// Request asks for the certificate of one device.
+type Request struct {
+	// Device is the device profile's name in the spec.
+	Device string
+	// ID is the device id: {{.id}} in the templates, and the name of the
+	// device's directory.
+	ID string
+	// Fields are the other template fields (the CSV columns of a batch).
+	// {{.serial}} is ID unless Fields sets "serial".
+	Fields map[string]string
+}
+
+// Issued is an issued device certificate.
+type Issued struct {
+	// ID is the device id.
+	ID string
+	// Cert is the certificate; Cert.Raw its DER.
+	Cert *x509.Certificate
+	// Key is the device's new key, or nil for a signed CSR.
+	Key *Key
+	// Chain is the issuing CA's certificate and those above it, up to and
+	// including the root.
+	Chain []*x509.Certificate
+	// Result is the pre-issuance verdict (warnings and notices only).
+	Result profile.Result
+}
+
+// ChainPEM returns the device certificate followed by Chain, as PEM.
+func (i *Issued) ChainPEM() []byte {
+	var b bytes.Buffer
+	b.Write(CertPEM(i.Cert))
+	for _, c := range i.Chain {
+		b.Write(CertPEM(c))
+	}
+	return b.Bytes()
+}
+
+// CheckID reports an error unless id can name a device (and its
+// directory): 1 to 64 letters, digits, '-', '_' or '.', not "." or "..".
+func CheckID(id string) error {
+	if len(id) == 0 || len(id) > 64 || id == "." || id == ".." {
+		return fmt.Errorf("device id %q: want 1 to 64 characters, not . or ..", id)
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return fmt.Errorf("device id %q: only letters, digits, '-', '_' and '.' are allowed", id)
+		}
+	}
+	return nil
+}
+
+// IssueDevice issues the certificate of one device with a new key.
+func (h *Hierarchy) IssueDevice(req Request) (*Issued, error) {
+	d, ca, err := h.device(req.Device)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckID(req.ID); err != nil {
+		return nil, err
+	}
+	tmpl, err := h.deviceTemplate(d, req)
+	if err != nil {
+		return nil, err
+	}
+	key, err := h.keys.Generate("device "+req.ID, d.Curve)
+	if err != nil {
+		return nil, err
+	}
+	cert, res, err := h.sign(fmt.Sprintf("device %q", req.ID), d.Profile, tmpl, ca.Cert, key.Signer.Public(), ca.Signer)
+	if err != nil {
+		return nil, err
+	}
+	chain, err := h.Chain(ca.Spec.Name)
+	if err != nil {
+		return nil, err
+	}
+	return &Issued{ID: req.ID, Cert: cert, Key: key, Chain: chain, Result: res}, nil
+}
+
+// DeviceForCA returns the device profile issued by the CA called ca, or
+// an error when there is none or more than one.
+func (s *Spec) DeviceForCA(ca string) (*DeviceSpec, error) {
+	var found []*DeviceSpec
+	for _, d := range s.Devices {
+		if d.CA == ca {
+			found = append(found, d)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return nil, fmt.Errorf("no device profile of the spec is issued by CA %q", ca)
+	}
+	var n []string
+	for _, d := range found {
+		n = append(n, d.Name)
+	}
+	return nil, fmt.Errorf("CA %q issues several device profiles (%s): name one", ca, strings.Join(n, ", "))
+}
+
+func (h *Hierarchy) device(name string) (*DeviceSpec, *CA, error) {
+	d := h.spec.Device(name)
+	if d == nil {
+		return nil, nil, fmt.Errorf("device profile %q is not in the spec", name)
+	}
+	ca := h.CA(d.CA)
+	if ca == nil {
+		return nil, nil, fmt.Errorf("device profile %q: its CA %q is not loaded", name, d.CA)
+	}
+	return d, ca, nil
+}
+
+// fields returns the template fields of req: its Fields, "id", and
+// "serial" (ID unless set).
+func (req Request) fields() map[string]string {
+	f := make(map[string]string, len(req.Fields)+2)
+	for k, v := range req.Fields {
+		f[k] = v
+	}
+	f["id"] = req.ID
+	if _, ok := f["serial"]; !ok {
+		f["serial"] = req.ID
+	}
+	return f
+}
+
+// deviceTemplate renders the device profile d for req.
+func (h *Hierarchy) deviceTemplate(d *DeviceSpec, req Request) (*x509.Certificate, error) {
+	fields := req.fields()
+	fail := func(err error) error { return fmt.Errorf("device %q (%s): %w", req.ID, d.Name, err) }
+	rawSubject, err := d.Subject.Render(fields)
+	if err != nil {
+		return nil, fail(err)
+	}
+	var names []idevid.Name
+	for _, s := range d.SANs {
+		n, err := h.renderSAN(s, fields)
+		if err != nil {
+			return nil, fail(err)
+		}
+		names = append(names, n)
+	}
+	tmpl, err := h.eeTemplate(d, rawSubject)
+	if err != nil {
+		return nil, fail(err)
+	}
+	if len(names) > 0 {
+		ext, err := idevid.SubjectAltName(d.Subject.Empty(), names...)
+		if err != nil {
+			return nil, fail(err)
+		}
+		tmpl.ExtraExtensions = append(tmpl.ExtraExtensions, ext)
+	}
+	return tmpl, nil
+}
+
+// eeTemplate is the part of a device certificate that does not depend on
+// the device: serial, validity, keyUsage digitalSignature (critical),
+// extendedKeyUsage. crypto/x509 adds the AKI and no SKI (the IoT profile
+// forbids one in end entities).
+func (h *Hierarchy) eeTemplate(d *DeviceSpec, rawSubject []byte) (*x509.Certificate, error) {
+	serial, err := RandomSerial(h.rand)
+	if err != nil {
+		return nil, err
+	}
+	nb := h.notBefore()
+	tmpl := &x509.Certificate{
+		SerialNumber:       serial,
+		NotBefore:          nb,
+		NotAfter:           d.Validity.NotAfter(nb),
+		KeyUsage:           x509.KeyUsageDigitalSignature,
+		UnknownExtKeyUsage: d.ExtKeyUsage,
+	}
+	if !bytes.Equal(rawSubject, emptyName) {
+		tmpl.RawSubject = rawSubject
+	}
+	return tmpl, nil
+}
+
+var emptyName = []byte{0x30, 0x00}
+
+func (h *Hierarchy) renderSAN(s *SANSpec, fields map[string]string) (idevid.Name, error) {
+	v, err := execute(s.Value, fields)
+	if err != nil {
+		return nil, fmt.Errorf("san %s: %w", s.Type, err)
+	}
+	if v == "" {
+		return nil, fmt.Errorf("san %s: the template %q gives an empty name", s.Type, s.Value.Root.String())
+	}
+	switch s.Type {
+	case SANDNS:
+		return idevid.DNSName(v), nil
+	case SANURI:
+		return idevid.URI(v), nil
+	case SANEmail:
+		return idevid.RFC822Name(v), nil
+	case SANIP:
+		ip := net.ParseIP(v)
+		if ip == nil {
+			return nil, fmt.Errorf("san ip: %q is not an IP address", v)
+		}
+		return idevid.IPAddress(ip), nil
+	case SANHardwareModuleName:
+		return idevid.HardwareModuleName{Type: s.HWType, SerialNumber: []byte(v)}, nil
+	case SANMACAddress:
+		mac, err := idevid.ParseMAC(v)
+		if err != nil {
+			return nil, fmt.Errorf("san macaddress: %w", err)
+		}
+		return idevid.MACAddress{OID: h.spec.MACAddressOID, Address: mac}, nil
+	}
+	return nil, fmt.Errorf("san: unknown type %q", s.Type)
+}
+
+// notBefore is the issuance time, to the second: the notBefore of
+// IEEE 802.1AR and TCG, which says a device certificate is valid from the
+// moment it is issued.
+func (h *Hierarchy) notBefore() time.Time {
+	return h.now().UTC().Truncate(time.Second)
+}
+
+// RefusedError is the refusal to sign a certificate: its pre-issuance
+// lint has findings at the error level, or (for a CSR) the request itself
+// is not acceptable.
+type RefusedError struct {
+	// What names the certificate: `CA "root"`, `device "0001"`, `CSR "CN=x"`.
+	What string
+	// Profile is the lint profile.
+	Profile string
+	// Reasons are the problems found before linting (a CSR's signature,
+	// key or names), in the order checked.
+	Reasons []string
+	// Findings are the pre-issuance findings at error level or above.
+	Findings []profile.Finding
+}
+
+// Error lists the reasons and findings, one per line after the first.
+func (e *RefusedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "refused to sign %s (profile %s):", e.What, e.Profile)
+	for _, r := range e.Reasons {
+		fmt.Fprintf(&b, "\n  %s", r)
+	}
+	for _, f := range e.Findings {
+		fmt.Fprintf(&b, "\n  %s %s: %s", f.Level, f.Lint, f.Details)
+	}
+	return b.String()
+}
+
+// sign lints tmpl with the profile called profileName, refuses it when a
+// finding reaches the error level, and otherwise signs it for real and
+// checks that the signed TBSCertificate is the linted one.
+func (h *Hierarchy) sign(what, profileName string, tmpl, issuer *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer) (*x509.Certificate, profile.Result, error) {
+	p, err := h.Profile(profileName)
+	if err != nil {
+		return nil, profile.Result{}, err
+	}
+	pre, err := p.LintTemplate(tmpl, issuer, pub)
+	if err != nil {
+		return nil, profile.Result{}, fmt.Errorf("%s: %w", what, err)
+	}
+	if pre.Result.Worst() >= profile.Error {
+		return nil, pre.Result, &RefusedError{What: what, Profile: p.Name, Findings: errorFindings(pre.Result)}
+	}
+	parent := issuer
+	if parent == nil {
+		parent = tmpl
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, signer)
+	if err != nil {
+		return nil, pre.Result, fmt.Errorf("%s: signing: %w", what, err)
+	}
+	if err := pre.Matches(der); err != nil {
+		return nil, pre.Result, fmt.Errorf("%s: %w", what, err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, pre.Result, fmt.Errorf("%s: parsing the signed certificate: %w", what, err)
+	}
+	return cert, pre.Result, nil
+}
+
+func errorFindings(r profile.Result) []profile.Finding {
+	var out []profile.Finding
+	for _, f := range r.Findings {
+		if f.Level >= profile.Error {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// RandomSerial returns a certificate serial number of 127 random bits
+// from r: 16 octets with the top bit cleared, so that it is positive and
+// its DER takes at most 16 octets (RFC 5280 §4.1.2.2 allows 20, and asks
+// for at least 64 bits of randomness from CA/Browser Forum practice).
+// A zero draw, which a working r gives with probability 2^-127, is drawn
+// again.
+func RandomSerial(r io.Reader) (*big.Int, error) {
+	b := make([]byte, 16)
+	for range 3 {
+		if _, err := io.ReadFull(r, b); err != nil {
+			return nil, fmt.Errorf("serial number: %w", err)
+		}
+		b[0] &= 0x7f
+		if n := new(big.Int).SetBytes(b); n.Sign() > 0 {
+			return n, nil
+		}
+	}
+	return nil, errors.New("serial number: the random source gives only zeros")
+}
+
+// KeyID is the RFC 5280 §4.2.1.2 method 1 key identifier of pub: the
+// SHA-1 of the subjectPublicKey BIT STRING.
+func KeyID(pub crypto.PublicKey) ([]byte, error) {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return nil, err
+	}
+	var spki struct {
+		Algorithm pkix.AlgorithmIdentifier
+		PublicKey asn1.BitString
+	}
+	if _, err := asn1.Unmarshal(der, &spki); err != nil {
+		return nil, err
+	}
+	sum := sha1.Sum(spki.PublicKey.Bytes)
+	return sum[:], nil
+}
+
+func samePublicKey(a, b crypto.PublicKey) bool {
+	k, ok := a.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && k.Equal(b)
+}
+
+// KeyDescription names the algorithm of pub: "P-256", "P-384",
+// "Ed25519", "RSA-2048", ...
+func KeyDescription(pub crypto.PublicKey) string {
+	switch k := pub.(type) {
+	case *ecdsa.PublicKey:
+		return k.Curve.Params().Name
+	case ed25519.PublicKey:
+		return "Ed25519"
+	case *rsa.PublicKey:
+		return fmt.Sprintf("RSA-%d", k.N.BitLen())
+	}
+	return fmt.Sprintf("%T", pub)
+}

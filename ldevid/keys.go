@@ -1,0 +1,183 @@
+package ldevid
+
+import (
+	"context"
+	"crypto"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"go.step.sm/crypto/kms/apiv1"
+	"go.step.sm/crypto/kms/softkms"
+	"go.step.sm/crypto/pemutil"
+)
+
+// KeyBackend creates and opens the private keys of a hierarchy. It is the
+// one place keys are handled, so that a hardware backend (PKCS#11, through
+// go.step.sm/crypto/kms/pkcs11) replaces files without any change to the
+// Hierarchy or the commands.
+//
+// Generate makes a new key pair and returns it as a Key: its signer, and
+// what must be kept to use it again — the PEM of the private key for a
+// software backend (the caller publishes it, 0600, atomically: see
+// WriteKey), or a reference such as a pkcs11: URI for a backend whose keys
+// never leave it. label names the key for backends that store keys under a
+// name (the CA name, or "device <id>"). Open returns a signer for a key kept
+// as ref: a file path for files, a URI for a token.
+//
+// Implementations must be safe for concurrent use: batch issuance calls
+// Generate from many goroutines.
+type KeyBackend interface {
+	Generate(label string, curve Curve) (*Key, error)
+	Open(ref string) (crypto.Signer, error)
+}
+
+// Key is a key pair made by a KeyBackend.
+type Key struct {
+	// Signer signs with the private key.
+	Signer crypto.Signer
+	// PEM is the private key as PEM PKCS#8 (encrypted when the backend has
+	// a passphrase), for a backend whose keys are files; nil otherwise.
+	// Never log it.
+	PEM []byte
+	// Ref is how to open the key again when it is not a file (for example
+	// a pkcs11: URI); "" for file keys, whose reference is the file's path.
+	Ref string
+}
+
+// KMS is a KeyBackend over a go.step.sm/crypto/kms key manager. Over
+// softkms (NewFileKeys) keys are generated in memory with crypto/rand and
+// returned as PEM; over a manager that keeps keys (such as kms/pkcs11) the
+// CreateKey response names the key, and that name is the Key's Ref.
+type KMS struct {
+	km         apiv1.KeyManager
+	passphrase []byte
+	keyName    func(label string) string
+}
+
+// KMSOption configures a KMS backend.
+type KMSOption func(*KMS)
+
+// WithPassphrase encrypts the PEM of generated keys with passphrase
+// (PKCS#8 PBES2, AES-256-CBC) and decrypts keys opened from files with it.
+func WithPassphrase(passphrase []byte) KMSOption {
+	return func(k *KMS) { k.passphrase = passphrase }
+}
+
+// WithKeyName sets how a key label becomes the Name of the CreateKeyRequest
+// (for a token, e.g. "pkcs11:object=" + label). Unset, the name is empty,
+// which is what softkms expects.
+func WithKeyName(f func(label string) string) KMSOption {
+	return func(k *KMS) { k.keyName = f }
+}
+
+// NewKMS returns a KeyBackend over the key manager km.
+func NewKMS(km apiv1.KeyManager, opts ...KMSOption) *KMS {
+	k := &KMS{km: km}
+	for _, o := range opts {
+		o(k)
+	}
+	return k
+}
+
+// NewFileKeys returns the KeyBackend for keys in PEM files: softkms, keys
+// from crypto/rand, written by the caller as PEM PKCS#8.
+func NewFileKeys(opts ...KMSOption) (*KMS, error) {
+	km, err := softkms.New(context.Background(), apiv1.Options{Type: apiv1.SoftKMS})
+	if err != nil {
+		return nil, fmt.Errorf("softkms: %w", err)
+	}
+	return NewKMS(km, opts...), nil
+}
+
+func signatureAlgorithm(c Curve) (apiv1.SignatureAlgorithm, error) {
+	switch c {
+	case P256:
+		return apiv1.ECDSAWithSHA256, nil
+	case P384:
+		return apiv1.ECDSAWithSHA384, nil
+	case Ed25519:
+		return apiv1.PureEd25519, nil
+	}
+	return 0, fmt.Errorf("unknown curve %q", c)
+}
+
+// Generate makes a new key pair on curve.
+func (k *KMS) Generate(label string, curve Curve) (*Key, error) {
+	alg, err := signatureAlgorithm(curve)
+	if err != nil {
+		return nil, err
+	}
+	req := &apiv1.CreateKeyRequest{SignatureAlgorithm: alg}
+	if k.keyName != nil {
+		req.Name = k.keyName(label)
+	}
+	resp, err := k.km.CreateKey(req)
+	if err != nil {
+		return nil, fmt.Errorf("creating the %s key of %s: %w", curve, label, err)
+	}
+	if resp.PrivateKey != nil {
+		signer, ok := resp.PrivateKey.(crypto.Signer)
+		if !ok {
+			return nil, fmt.Errorf("creating the key of %s: %T is not a signer", label, resp.PrivateKey)
+		}
+		opts := []pemutil.Options{pemutil.WithPKCS8(true)}
+		if k.passphrase != nil {
+			opts = append(opts, pemutil.WithPassword(k.passphrase))
+		}
+		block, err := pemutil.Serialize(signer, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("encoding the key of %s: %w", label, err)
+		}
+		return &Key{Signer: signer, PEM: pem.EncodeToMemory(block)}, nil
+	}
+	signer, err := k.km.CreateSigner(&resp.CreateSignerRequest)
+	if err != nil {
+		return nil, fmt.Errorf("opening the new key of %s: %w", label, err)
+	}
+	return &Key{Signer: signer, Ref: resp.Name}, nil
+}
+
+// Open returns a signer for the key kept as ref.
+func (k *KMS) Open(ref string) (crypto.Signer, error) {
+	s, err := k.km.CreateSigner(&apiv1.CreateSignerRequest{SigningKey: ref, Password: k.passphrase})
+	if err != nil {
+		// Do not echo the key or the passphrase; the error names the file.
+		return nil, fmt.Errorf("opening key %s: %w", ref, err)
+	}
+	return s, nil
+}
+
+// Close closes the key manager.
+func (k *KMS) Close() error { return k.km.Close() }
+
+// ReadPassphrase reads a passphrase from the file path (the first line,
+// without its line ending).
+func ReadPassphrase(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("passphrase file: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	line = strings.TrimSuffix(line, "\r")
+	if line == "" {
+		return nil, fmt.Errorf("passphrase file %s: empty", path)
+	}
+	return []byte(line), nil
+}
+
+// PassphraseFromEnv returns the passphrase in the environment variable
+// name.
+func PassphraseFromEnv(name string) ([]byte, error) {
+	v, ok := os.LookupEnv(name)
+	if !ok || v == "" {
+		return nil, fmt.Errorf("passphrase: environment variable %s is not set", name)
+	}
+	return []byte(v), nil
+}
+
+// ErrNoKeyMaterial is returned by WriteKey for a Key with neither PEM nor
+// Ref.
+var ErrNoKeyMaterial = errors.New("key has neither PEM nor a reference")

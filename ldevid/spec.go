@@ -1,0 +1,638 @@
+package ldevid
+
+import (
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/template"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/internal/strictyaml"
+	"github.com/iotcert/iotcert/profile"
+)
+
+// Spec is a loaded hierarchy spec: the CAs to create and the device
+// profiles to issue under them. Load it with LoadSpec or ReadSpec; the
+// YAML format is described in docs/generate.md.
+type Spec struct {
+	// Name is the name errors are reported under (the file name).
+	Name string
+	// Dir is the directory relative paths in the spec (Rules) resolve
+	// against.
+	Dir string
+	// Profile is the default lint profile (rules.yaml) of the CAs and
+	// devices: "tls13-iot" unless the spec sets "profile".
+	Profile string
+	// Rules is the rules file loaded over the embedded rules.yaml, as
+	// written in the spec ("" for none). RulesPath resolves it.
+	Rules string
+	// InlineRules is a rules document written in the spec itself under
+	// "rules:" (a mapping, in the format of rules.yaml), loaded over the
+	// embedded rules.yaml; its Name is the spec's, and its lines are the
+	// spec's lines. Data is nil when there is none.
+	InlineRules profile.RulesFile
+	// MACAddressOID is the otherName type-id of MACAddress names; nil
+	// unless the spec sets macaddress_oid.
+	MACAddressOID asn1.ObjectIdentifier
+	// CAs are the certification authorities, every parent before its
+	// children (the order of the spec when it already is so).
+	CAs []*CASpec
+	// Devices are the device profiles, in spec order.
+	Devices []*DeviceSpec
+}
+
+// CASpec is one certification authority of a Spec.
+type CASpec struct {
+	// Name is the CA's key in the spec; its files go to <out>/<Name>/.
+	Name string
+	// Parent is the name of the issuing CA; "" for a root.
+	Parent string
+	// PathLen is basicConstraints pathLenConstraint; nil for none.
+	PathLen *int
+	// Subject is the CA's subject (RFC 4514 order, see ParseSubject).
+	Subject *Subject
+	// Curve is the key algorithm of the CA's key.
+	Curve Curve
+	// Validity is the CA certificate's lifetime.
+	Validity Validity
+	// Profile is the lint profile the CA certificate must pass.
+	Profile string
+	// Line is the line of the CA's key in the spec.
+	Line int
+}
+
+// Kind is the kind of device identity a device profile issues.
+type Kind string
+
+// The device kinds of IEEE 802.1AR.
+const (
+	IDevID Kind = "idevid"
+	LDevID Kind = "ldevid"
+)
+
+// DeviceSpec is one device profile of a Spec: how the certificate of one
+// device is made from its id and fields.
+type DeviceSpec struct {
+	// Name is the device profile's key in the spec.
+	Name string
+	// Kind is idevid or ldevid.
+	Kind Kind
+	// CA is the name of the issuing CA.
+	CA string
+	// Profile is the lint profile every device certificate must pass.
+	Profile string
+	// Curve is the key algorithm of generated device keys, and the one a
+	// CSR's key must have.
+	Curve Curve
+	// Validity is the device certificate's lifetime; Forever gives
+	// notAfter 99991231235959Z.
+	Validity Validity
+	// Subject is the subject template.
+	Subject *Subject
+	// SANs are the subjectAltName templates, in order.
+	SANs []*SANSpec
+	// ExtKeyUsage are the extendedKeyUsage purposes, in order.
+	ExtKeyUsage []asn1.ObjectIdentifier
+	// Line is the line of the device profile's key in the spec.
+	Line int
+}
+
+// SANType names the kind of a SANSpec.
+type SANType string
+
+// The subjectAltName types a device profile can hold.
+const (
+	SANDNS                SANType = "dns"
+	SANURI                SANType = "uri"
+	SANIP                 SANType = "ip"
+	SANEmail              SANType = "email"
+	SANHardwareModuleName SANType = "hardwareModuleName"
+	SANMACAddress         SANType = "macaddress"
+)
+
+// SANSpec is one subjectAltName entry template of a device profile.
+type SANSpec struct {
+	// Type is the kind of name.
+	Type SANType
+	// Value is the template of the name (of the hwSerialNum for a
+	// HardwareModuleName).
+	Value *template.Template
+	// HWType is the hwType of a HardwareModuleName.
+	HWType asn1.ObjectIdentifier
+	// Line is the entry's line in the spec.
+	Line int
+}
+
+// Curve is a key algorithm a spec can ask for.
+type Curve string
+
+// The curves of a spec.
+const (
+	P256    Curve = "P-256"
+	P384    Curve = "P-384"
+	Ed25519 Curve = "Ed25519"
+)
+
+func parseCurve(s string) (Curve, error) {
+	switch c := Curve(s); c {
+	case P256, P384, Ed25519:
+		return c, nil
+	case "":
+		return P256, nil
+	}
+	return "", fmt.Errorf("unknown curve %q (want P-256, P-384 or Ed25519)", s)
+}
+
+// Validity is a certificate lifetime: years, days and hours after
+// notBefore, or Forever.
+type Validity struct {
+	Years, Days, Hours int
+	// Forever gives notAfter 99991231235959Z (idevid.NoExpiry).
+	Forever bool
+}
+
+// NotAfter returns the notAfter of a certificate whose notBefore is nb.
+func (v Validity) NotAfter(nb time.Time) time.Time {
+	if v.Forever {
+		return idevid.NoExpiry
+	}
+	return nb.AddDate(v.Years, 0, v.Days).Add(time.Duration(v.Hours) * time.Hour)
+}
+
+// String returns the validity as written in a spec.
+func (v Validity) String() string {
+	switch {
+	case v.Forever:
+		return "forever"
+	case v.Years != 0:
+		return fmt.Sprintf("%dy", v.Years)
+	case v.Days != 0:
+		return fmt.Sprintf("%dd", v.Days)
+	}
+	return fmt.Sprintf("%dh", v.Hours)
+}
+
+// ParseValidity parses "forever" or a positive number followed by y
+// (years), d (days) or h (hours): "20y", "825d", "48h".
+func ParseValidity(s string) (Validity, error) {
+	if s == "forever" {
+		return Validity{Forever: true}, nil
+	}
+	if len(s) < 2 {
+		return Validity{}, fmt.Errorf("validity %q: want forever or a number with y, d or h (e.g. 20y, 825d)", s)
+	}
+	n, err := strconv.Atoi(s[:len(s)-1])
+	if err != nil || n <= 0 {
+		return Validity{}, fmt.Errorf("validity %q: want forever or a positive number with y, d or h (e.g. 20y, 825d)", s)
+	}
+	switch s[len(s)-1] {
+	case 'y':
+		return Validity{Years: n}, nil
+	case 'd':
+		return Validity{Days: n}, nil
+	case 'h':
+		return Validity{Hours: n}, nil
+	}
+	return Validity{}, fmt.Errorf("validity %q: unit %q: want y, d or h", s, s[len(s)-1])
+}
+
+// The YAML model.
+
+type specFile struct {
+	Profile       string    `yaml:"profile"`
+	Rules         yaml.Node `yaml:"rules"`
+	MACAddressOID string    `yaml:"macaddress_oid"`
+	CAs           yaml.Node `yaml:"cas"`
+	Devices       yaml.Node `yaml:"devices"`
+}
+
+type caFile struct {
+	Parent   string `yaml:"parent"`
+	PathLen  *int   `yaml:"path_len"`
+	Subject  string `yaml:"subject"`
+	Curve    string `yaml:"curve"`
+	Validity string `yaml:"validity"`
+	Profile  string `yaml:"profile"`
+}
+
+type deviceFile struct {
+	Kind     string      `yaml:"kind"`
+	CA       string      `yaml:"ca"`
+	Profile  string      `yaml:"profile"`
+	Curve    string      `yaml:"curve"`
+	Validity string      `yaml:"validity"`
+	Subject  string      `yaml:"subject"`
+	SAN      []yaml.Node `yaml:"san"`
+	EKU      []string    `yaml:"eku"`
+}
+
+type sanFile struct {
+	DNS                string  `yaml:"dns"`
+	URI                string  `yaml:"uri"`
+	IP                 string  `yaml:"ip"`
+	Email              string  `yaml:"email"`
+	HardwareModuleName *hwFile `yaml:"hardwareModuleName"`
+	MACAddress         string  `yaml:"macaddress"`
+}
+
+type hwFile struct {
+	Type   string `yaml:"type"`
+	Serial string `yaml:"serial"`
+}
+
+// ReadSpec reads and loads the spec file path; relative paths in it
+// resolve against its directory.
+func ReadSpec(path string) (*Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("hierarchy spec: %w", err)
+	}
+	s, err := LoadSpec(path, data)
+	if err != nil {
+		return nil, err
+	}
+	s.Dir = filepath.Dir(path)
+	return s, nil
+}
+
+// LoadSpec loads a hierarchy spec from data, strictly: an unknown key, a
+// value of the wrong type, an unknown curve, a CA whose parent is not
+// defined (or a cycle of parents), a device profile naming an unknown CA,
+// a template that does not parse, are errors naming name and the line.
+// Lint profile names are checked by New, which has the rules.
+func LoadSpec(name string, data []byte) (*Spec, error) {
+	located := func(err error) error { return fmt.Errorf("%s: %w", name, err) }
+	at := func(line int, format string, args ...any) error {
+		return located(fmt.Errorf("line %d: %s", line, fmt.Sprintf(format, args...)))
+	}
+	top, err := strictyaml.ParseDocument(data)
+	if err != nil {
+		return nil, located(err)
+	}
+	var f specFile
+	if err := strictyaml.Decode(top, &f); err != nil {
+		return nil, located(err)
+	}
+	s := &Spec{Name: name, Dir: ".", Profile: f.Profile}
+	switch {
+	case f.Rules.Kind == 0 || f.Rules.Tag == "!!null":
+	case f.Rules.Kind == yaml.ScalarNode:
+		s.Rules = f.Rules.Value
+	case f.Rules.Kind == yaml.MappingNode:
+		s.InlineRules = profile.RulesFile{Name: name, Data: inlineDocument(data, &f.Rules)}
+	default:
+		return nil, at(f.Rules.Line, `"rules" must be a file name or a rules document (a mapping with "profiles")`)
+	}
+	if s.Profile == "" {
+		s.Profile = "tls13-iot"
+	}
+	if f.MACAddressOID != "" {
+		if s.MACAddressOID, err = parseOID(f.MACAddressOID); err != nil {
+			return nil, at(lineOf(top, "macaddress_oid"), "macaddress_oid: %v", err)
+		}
+	}
+
+	if f.CAs.Kind != yaml.MappingNode || len(f.CAs.Content) == 0 {
+		return nil, at(max(f.CAs.Line, top.Line), `"cas" must be a mapping of CA names to CAs, with at least a root`)
+	}
+	byName := map[string]*CASpec{}
+	var cas []*CASpec
+	for i := 0; i+1 < len(f.CAs.Content); i += 2 {
+		k, v := f.CAs.Content[i], f.CAs.Content[i+1]
+		if err := checkName(k.Value); err != nil {
+			return nil, at(k.Line, "CA %v", err)
+		}
+		var cf caFile
+		if err := strictyaml.Decode(v, &cf); err != nil {
+			return nil, located(fmt.Errorf("CA %q: %w", k.Value, err))
+		}
+		ca := &CASpec{Name: k.Value, Parent: cf.Parent, PathLen: cf.PathLen, Profile: cf.Profile, Line: k.Line}
+		if ca.Profile == "" {
+			ca.Profile = s.Profile
+		}
+		if ca.Curve, err = parseCurve(cf.Curve); err != nil {
+			return nil, at(lineOf(v, "curve"), "CA %q: %v", k.Value, err)
+		}
+		if cf.Validity == "" {
+			return nil, at(k.Line, "CA %q: no validity (e.g. validity: 20y)", k.Value)
+		}
+		if ca.Validity, err = ParseValidity(cf.Validity); err != nil {
+			return nil, at(lineOf(v, "validity"), "CA %q: %v", k.Value, err)
+		}
+		if ca.PathLen != nil && *ca.PathLen < 0 {
+			return nil, at(lineOf(v, "path_len"), "CA %q: path_len %d is negative", k.Value, *ca.PathLen)
+		}
+		if cf.Subject == "" {
+			return nil, at(k.Line, "CA %q: no subject", k.Value)
+		}
+		if ca.Subject, err = ParseSubject(cf.Subject); err != nil {
+			return nil, at(lineOf(v, "subject"), "CA %q: %v", k.Value, err)
+		}
+		if !ca.Subject.Constant() {
+			return nil, at(lineOf(v, "subject"), "CA %q: subject: a CA subject cannot use templates", k.Value)
+		}
+		byName[ca.Name] = ca
+		cas = append(cas, ca)
+	}
+	for _, ca := range cas {
+		if ca.Parent != "" && byName[ca.Parent] == nil {
+			return nil, at(ca.Line, "CA %q: parent %q is not a CA of this spec (CAs: %s)", ca.Name, ca.Parent, names(cas))
+		}
+	}
+	if s.CAs, err = parentsFirst(cas); err != nil {
+		return nil, located(err)
+	}
+
+	if f.Devices.Kind != 0 && f.Devices.Kind != yaml.MappingNode && f.Devices.Tag != "!!null" {
+		return nil, at(f.Devices.Line, `"devices" must be a mapping of device profile names to device profiles`)
+	}
+	for i := 0; f.Devices.Kind == yaml.MappingNode && i+1 < len(f.Devices.Content); i += 2 {
+		k, v := f.Devices.Content[i], f.Devices.Content[i+1]
+		d, err := loadDevice(s, k, v, byName)
+		if err != nil {
+			return nil, located(err)
+		}
+		s.Devices = append(s.Devices, d)
+	}
+	return s, nil
+}
+
+func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, error) {
+	at := func(line int, format string, args ...any) error {
+		return fmt.Errorf("line %d: device profile %q: %s", line, k.Value, fmt.Sprintf(format, args...))
+	}
+	if err := checkName(k.Value); err != nil {
+		return nil, fmt.Errorf("line %d: device profile %v", k.Line, err)
+	}
+	var df deviceFile
+	if err := strictyaml.Decode(v, &df); err != nil {
+		return nil, fmt.Errorf("device profile %q: %w", k.Value, err)
+	}
+	d := &DeviceSpec{Name: k.Value, Kind: Kind(df.Kind), CA: df.CA, Profile: df.Profile, Line: k.Line}
+	var err error
+	switch d.Kind {
+	case IDevID, LDevID:
+	case "":
+		return nil, at(k.Line, "no kind (idevid or ldevid)")
+	default:
+		return nil, at(lineOf(v, "kind"), "kind %q: want idevid or ldevid", df.Kind)
+	}
+	if d.CA == "" {
+		return nil, at(k.Line, "no issuing ca")
+	}
+	if cas[d.CA] == nil {
+		return nil, at(lineOf(v, "ca"), "ca %q is not a CA of this spec", d.CA)
+	}
+	if d.Profile == "" {
+		d.Profile = s.Profile
+	}
+	if d.Curve, err = parseCurve(df.Curve); err != nil {
+		return nil, at(lineOf(v, "curve"), "%v", err)
+	}
+	if df.Validity == "" {
+		return nil, at(k.Line, "no validity (e.g. validity: 365d, or forever)")
+	}
+	if d.Validity, err = ParseValidity(df.Validity); err != nil {
+		return nil, at(lineOf(v, "validity"), "%v", err)
+	}
+	if d.Subject, err = ParseSubject(df.Subject); err != nil {
+		return nil, at(lineOf(v, "subject"), "subject: %v", err)
+	}
+	for _, u := range df.EKU {
+		oid, err := parseEKU(u)
+		if err != nil {
+			return nil, at(lineOf(v, "eku"), "%v", err)
+		}
+		d.ExtKeyUsage = append(d.ExtKeyUsage, oid)
+	}
+	for i := range df.SAN {
+		n := &df.SAN[i]
+		var sf sanFile
+		if err := strictyaml.Decode(n, &sf); err != nil {
+			return nil, fmt.Errorf("device profile %q: san: %w", k.Value, err)
+		}
+		san, err := loadSAN(s, sf, n.Line)
+		if err != nil {
+			return nil, at(n.Line, "san: %v", err)
+		}
+		d.SANs = append(d.SANs, san)
+	}
+	if d.Subject.Empty() && len(d.SANs) == 0 {
+		return nil, at(k.Line, "neither a subject nor a san: the certificate would name nobody")
+	}
+	return d, nil
+}
+
+func loadSAN(s *Spec, sf sanFile, line int) (*SANSpec, error) {
+	san := &SANSpec{Line: line}
+	var value string
+	set := 0
+	for _, c := range []struct {
+		t SANType
+		v string
+	}{{SANDNS, sf.DNS}, {SANURI, sf.URI}, {SANIP, sf.IP}, {SANEmail, sf.Email}, {SANMACAddress, sf.MACAddress}} {
+		if c.v != "" {
+			san.Type, value = c.t, c.v
+			set++
+		}
+	}
+	if sf.HardwareModuleName != nil {
+		set++
+		san.Type, value = SANHardwareModuleName, sf.HardwareModuleName.Serial
+		if sf.HardwareModuleName.Type == "" || value == "" {
+			return nil, errors.New("hardwareModuleName needs type (an OID) and serial")
+		}
+		var err error
+		if san.HWType, err = parseOID(sf.HardwareModuleName.Type); err != nil {
+			return nil, fmt.Errorf("hardwareModuleName type: %v", err)
+		}
+	}
+	if set != 1 {
+		return nil, fmt.Errorf("each entry holds exactly one of dns, uri, ip, email, hardwareModuleName, macaddress (found %d)", set)
+	}
+	if san.Type == SANMACAddress && s.MACAddressOID == nil {
+		return nil, errors.New("macaddress needs macaddress_oid at the top of the spec (the MACAddress OID is not assigned yet)")
+	}
+	t, err := newTemplate(string(san.Type), value)
+	if err != nil {
+		return nil, err
+	}
+	san.Value = t
+	return san, nil
+}
+
+// inlineDocument returns the text of the block mapping n of data as a
+// document of its own, with every other line blanked so that line numbers
+// stay those of data. A flow mapping is re-encoded (its errors then carry
+// the lines of the re-encoding).
+func inlineDocument(data []byte, n *yaml.Node) []byte {
+	if n.Style&yaml.FlowStyle != 0 {
+		b, err := yaml.Marshal(n)
+		if err != nil {
+			return nil
+		}
+		return b
+	}
+	lines := strings.Split(string(data), "\n")
+	indent := n.Column - 1
+	out := make([]string, len(lines))
+	for i := n.Line - 1; i < len(lines); i++ {
+		l := lines[i]
+		trimmed := strings.TrimLeft(l, " ")
+		if trimmed != "" && !strings.HasPrefix(trimmed, "#") && len(l)-len(trimmed) < indent {
+			break
+		}
+		out[i] = l
+	}
+	return []byte(strings.Join(out, "\n"))
+}
+
+// newTemplate parses a text/template that fails on a missing field.
+func newTemplate(name, text string) (*template.Template, error) {
+	t, err := template.New(name).Option("missingkey=error").Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("template %q: %v", text, strings.TrimPrefix(err.Error(), "template: "))
+	}
+	return t, nil
+}
+
+// execute runs t over fields.
+func execute(t *template.Template, fields map[string]string) (string, error) {
+	var b strings.Builder
+	if err := t.Execute(&b, fields); err != nil {
+		msg := strings.TrimPrefix(err.Error(), "template: ")
+		return "", fmt.Errorf("template %q: %s", t.Root.String(), msg)
+	}
+	return b.String(), nil
+}
+
+// RulesPath is the path of the spec's rules file, resolved against Dir, or
+// "" when the spec names none.
+func (s *Spec) RulesPath() string {
+	if s.Rules == "" || filepath.IsAbs(s.Rules) {
+		return s.Rules
+	}
+	return filepath.Join(s.Dir, s.Rules)
+}
+
+// CA returns the CA called name, or nil.
+func (s *Spec) CA(name string) *CASpec {
+	for _, c := range s.CAs {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Device returns the device profile called name, or nil.
+func (s *Spec) Device(name string) *DeviceSpec {
+	for _, d := range s.Devices {
+		if d.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+// parentsFirst orders cas so that every parent comes before its children,
+// keeping the spec order otherwise, and reports a cycle of parents.
+func parentsFirst(cas []*CASpec) ([]*CASpec, error) {
+	done := map[string]bool{}
+	var out []*CASpec
+	for len(out) < len(cas) {
+		progress := false
+		for _, c := range cas {
+			if !done[c.Name] && (c.Parent == "" || done[c.Parent]) {
+				done[c.Name], progress = true, true
+				out = append(out, c)
+			}
+		}
+		if !progress {
+			for _, c := range cas {
+				if !done[c.Name] {
+					return nil, fmt.Errorf("line %d: CA %q: its parents form a cycle and reach no root", c.Line, c.Name)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func names(cas []*CASpec) string {
+	var n []string
+	for _, c := range cas {
+		n = append(n, c.Name)
+	}
+	return strings.Join(n, ", ")
+}
+
+// checkName accepts names that are safe as a directory name.
+func checkName(n string) error {
+	if n == "" || n == "." || n == ".." || n == "devices" {
+		return fmt.Errorf("name %q is not allowed", n)
+	}
+	for _, r := range n {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return fmt.Errorf("name %q: only letters, digits, '-', '_' and '.' are allowed", n)
+		}
+	}
+	return nil
+}
+
+// lineOf returns the line of the value of key in the mapping m, or m's
+// line.
+func lineOf(m *yaml.Node, key string) int {
+	for i := 0; m.Kind == yaml.MappingNode && i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1].Line
+		}
+	}
+	return m.Line
+}
+
+func parseOID(s string) (asn1.ObjectIdentifier, error) {
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 {
+		return nil, fmt.Errorf("%q is not a dotted OID", s)
+	}
+	oid := make(asn1.ObjectIdentifier, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || (p != "0" && strings.HasPrefix(p, "0")) {
+			return nil, fmt.Errorf("%q is not a dotted OID", s)
+		}
+		oid[i] = n
+	}
+	if oid[0] > 2 || (oid[0] < 2 && oid[1] > 39) {
+		return nil, fmt.Errorf("%q is not a valid OID", s)
+	}
+	return oid, nil
+}
+
+// ekuNames are the extendedKeyUsage purposes a spec can name.
+var ekuNames = map[string]asn1.ObjectIdentifier{
+	"serverAuth":      {1, 3, 6, 1, 5, 5, 7, 3, 1},
+	"clientAuth":      {1, 3, 6, 1, 5, 5, 7, 3, 2},
+	"codeSigning":     {1, 3, 6, 1, 5, 5, 7, 3, 3},
+	"emailProtection": {1, 3, 6, 1, 5, 5, 7, 3, 4},
+	"timeStamping":    {1, 3, 6, 1, 5, 5, 7, 3, 8},
+	"OCSPSigning":     {1, 3, 6, 1, 5, 5, 7, 3, 9},
+}
+
+func parseEKU(s string) (asn1.ObjectIdentifier, error) {
+	if oid, ok := ekuNames[s]; ok {
+		return oid, nil
+	}
+	if oid, err := parseOID(s); err == nil {
+		return oid, nil
+	}
+	return nil, fmt.Errorf("eku %q: want serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, OCSPSigning or a dotted OID", s)
+}
