@@ -39,6 +39,8 @@ var (
 	oidSafeContentsBag   = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x0a, 0x01, 0x06}
 	oidX509Certificate   = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x16, 0x01}
 	oidPBES2             = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d}
+	oidPBMAC1            = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0e}
+	oidShroudedKeyBag    = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x0a, 0x01, 0x02}
 	oidPBKDF2            = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0c}
 	oidHMACWithSHA1      = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x07}
 	oidHMACWithSHA256    = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x09}
@@ -56,9 +58,12 @@ var (
 	errPKCS12Password    = errors.New("PKCS#12: wrong password (give it with --p12-password-file or the IOTCERT_P12_PASSWORD environment variable)")
 )
 
-// maxPKCS12Iterations bounds the key derivation work a store may ask for,
-// so that a crafted store cannot stall a run. Real stores use 1 to 600,000.
-const maxPKCS12Iterations = 10_000_000
+// maxPKCS12Rounds bounds the key-derivation work one store may ask for,
+// summed over its MAC, its encrypted safes and the keys go-pkcs12 would
+// decrypt, so that a crafted store cannot stall a run (a million rounds of
+// PBKDF2-HMAC-SHA256 take about a third of a second). Real stores ask for
+// 2,048 (OpenSSL) to 600,000 rounds a step.
+const maxPKCS12Rounds = 2_000_000
 
 // maxSafeDepth bounds the nesting of safeContents bags.
 const maxSafeDepth = 4
@@ -82,6 +87,61 @@ type pkcs12Store struct {
 	// skipped counts bags that are not X.509 certificates (keys, CRLs,
 	// secrets, other certificate types).
 	skipped int
+	// rounds counts the key-derivation rounds asked for so far.
+	rounds int64
+}
+
+// spend counts n key-derivation rounds of step what against the store's
+// budget.
+func (st *pkcs12Store) spend(what string, n int64) error {
+	if n < 1 {
+		return fmt.Errorf("PKCS#12: %s iteration count %d is not positive", what, n)
+	}
+	st.rounds += n
+	if n > maxPKCS12Rounds || st.rounds > maxPKCS12Rounds {
+		return fmt.Errorf("PKCS#12: %s iteration count %d takes the store over iotcert's limit of %d key-derivation rounds", what, n, maxPKCS12Rounds)
+	}
+	return nil
+}
+
+// spendAlgorithm spends the iteration count of a password-based
+// algorithm (PKCS#12 PBE, PBES2 or PBMAC1 with PBKDF2), whose
+// AlgorithmIdentifier contents are alg. Other algorithms cost nothing
+// here: go-pkcs12 does not implement them either.
+func (st *pkcs12Store) spendAlgorithm(what string, alg cryptobyte.String) error {
+	var oid, params cryptobyte.String
+	if !alg.ReadASN1(&oid, cbasn1.OBJECT_IDENTIFIER) {
+		return fmt.Errorf("PKCS#12: malformed %s algorithm", what)
+	}
+	isPBE := len(oid) == len(oidPKCS12PBEPrefix)+1 && string(oid[:len(oidPKCS12PBEPrefix)]) == string(oidPKCS12PBEPrefix)
+	isPBKDF2 := string(oid) == string(oidPBES2) || string(oid) == string(oidPBMAC1)
+	if !isPBE && !isPBKDF2 {
+		return nil
+	}
+	if !alg.ReadASN1(&params, cbasn1.SEQUENCE) {
+		return fmt.Errorf("PKCS#12: malformed %s parameters", what)
+	}
+	var iterations int64
+	switch {
+	case isPBKDF2:
+		var kdf, kdfOID, kdfParams, salt cryptobyte.String
+		if !params.ReadASN1(&kdf, cbasn1.SEQUENCE) || !kdf.ReadASN1(&kdfOID, cbasn1.OBJECT_IDENTIFIER) {
+			return fmt.Errorf("PKCS#12: malformed %s parameters", what)
+		}
+		if string(kdfOID) != string(oidPBKDF2) {
+			return nil
+		}
+		if !kdf.ReadASN1(&kdfParams, cbasn1.SEQUENCE) || !kdfParams.ReadASN1(&salt, cbasn1.OCTET_STRING) ||
+			!kdfParams.ReadASN1Int64WithTag(&iterations, cbasn1.INTEGER) {
+			return fmt.Errorf("PKCS#12: malformed %s PBKDF2 parameters", what)
+		}
+	default:
+		var salt cryptobyte.String
+		if !params.ReadASN1(&salt, cbasn1.OCTET_STRING) || !params.ReadASN1Int64WithTag(&iterations, cbasn1.INTEGER) {
+			return fmt.Errorf("PKCS#12: malformed %s PBE parameters", what)
+		}
+	}
+	return st.spend(what, iterations)
 }
 
 // pkcs12Certificates returns the certificates of the PFX at the start of
@@ -179,18 +239,25 @@ func readPFX(der []byte, password string) (*pkcs12Store, error) {
 	if !pfx.ReadOptionalASN1(&macData, &hasMAC, cbasn1.SEQUENCE) || !pfx.Empty() {
 		return nil, errors.New("PKCS#12: malformed macData")
 	}
+	store := &pkcs12Store{}
 	// The password of the key derivation functions of RFC 7292 is a
 	// zero-terminated BMPString; PBES2 takes its UTF-8 bytes.
 	bmp := bmpPassword(password)
+	unsupported := false
 	if hasMAC {
-		ok, err := verifyPKCS12MAC(macData, content, bmp)
+		ok, err := store.verifyMAC(macData, content, bmp)
+		if errors.Is(err, errPKCS12Unsupported) {
+			// go-pkcs12 checks the MAC; the safes are still walked to
+			// bound the work it will do.
+			unsupported, ok, err = true, true, nil
+		}
 		if err != nil {
 			return nil, err
 		}
 		if !ok && password == "" {
 			// Some writers key an empty password as no bytes at all.
 			bmp = nil
-			ok, err = verifyPKCS12MAC(macData, content, bmp)
+			ok, err = store.verifyMAC(macData, content, bmp)
 			if err != nil {
 				return nil, err
 			}
@@ -205,7 +272,6 @@ func readPFX(der []byte, password string) (*pkcs12Store, error) {
 	if !content.ReadASN1(&safes, cbasn1.SEQUENCE) || !content.Empty() {
 		return nil, errors.New("PKCS#12: malformed AuthenticatedSafe")
 	}
-	store := &pkcs12Store{}
 	for !safes.Empty() {
 		safeOffset := offsetIn(der, safes)
 		var ci, ctype, body cryptobyte.String
@@ -223,7 +289,17 @@ func readPFX(der []byte, password string) (*pkcs12Store, error) {
 				return nil, err
 			}
 		case string(oidEncryptedData):
-			plain, err := decryptSafe(body, password)
+			if unsupported {
+				if err := store.spendEncrypted(body); !errors.Is(err, errPKCS12Unsupported) {
+					return nil, fmt.Errorf("%w (safe at byte %d)", err, safeOffset)
+				}
+				continue
+			}
+			plain, err := store.decryptSafe(body, password)
+			if errors.Is(err, errPKCS12Unsupported) {
+				unsupported = true
+				continue
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%w (safe at byte %d)", err, safeOffset)
 			}
@@ -231,8 +307,11 @@ func readPFX(der []byte, password string) (*pkcs12Store, error) {
 				return nil, err
 			}
 		default:
-			return nil, fmt.Errorf("PKCS#12: safe at byte %d: %w", safeOffset, errPKCS12Unsupported)
+			unsupported = true
 		}
+	}
+	if unsupported {
+		return nil, errPKCS12Unsupported
 	}
 	return store, nil
 }
@@ -270,8 +349,8 @@ func (st *pkcs12Store) readSafeContents(whole []byte, sc cryptobyte.String, fixe
 				st.skipped++
 				continue
 			}
-			if !certExplicit.ReadASN1(&cert, cbasn1.OCTET_STRING) {
-				return fmt.Errorf("PKCS#12: certificate bag at byte %d does not hold an OCTET STRING", offset)
+			if !certExplicit.ReadASN1(&cert, cbasn1.OCTET_STRING) || len(cert) == 0 {
+				return fmt.Errorf("PKCS#12: certificate bag at byte %d does not hold a certificate in an OCTET STRING", offset)
 			}
 			st.certs = append(st.certs, pkcs7Cert{der: []byte(cert), offset: offset})
 		case string(oidSafeContentsBag):
@@ -281,8 +360,18 @@ func (st *pkcs12Store) readSafeContents(whole []byte, sc cryptobyte.String, fixe
 			if err := st.readSafeContents(whole, value, fixed, depth+1); err != nil {
 				return err
 			}
+		case string(oidShroudedKeyBag):
+			// Never decrypted here; go-pkcs12 may, so its cost counts.
+			var epki, alg cryptobyte.String
+			if !value.ReadASN1(&epki, cbasn1.SEQUENCE) || !epki.ReadASN1(&alg, cbasn1.SEQUENCE) {
+				return fmt.Errorf("PKCS#12: malformed key bag at byte %d", offset)
+			}
+			if err := st.spendAlgorithm("key", alg); err != nil {
+				return err
+			}
+			st.skipped++
 		default:
-			// Keys (never decrypted), CRLs and secrets.
+			// Plain keys, CRLs and secrets.
 			st.skipped++
 		}
 	}
@@ -303,19 +392,27 @@ func bmpPassword(password string) []byte {
 // verifyPKCS12MAC checks the MacData of a PFX (RFC 7292 §5.1) over
 // content. It returns errPKCS12Unsupported for MAC algorithms it does not
 // implement.
-func verifyPKCS12MAC(macData, content cryptobyte.String, bmp []byte) (bool, error) {
+func (st *pkcs12Store) verifyMAC(macData, content cryptobyte.String, bmp []byte) (bool, error) {
 	var digestInfo, alg, algOID, digest, salt cryptobyte.String
 	iterations := int64(1)
 	if !macData.ReadASN1(&digestInfo, cbasn1.SEQUENCE) || !digestInfo.ReadASN1(&alg, cbasn1.SEQUENCE) ||
-		!alg.ReadASN1(&algOID, cbasn1.OBJECT_IDENTIFIER) || !digestInfo.ReadASN1(&digest, cbasn1.OCTET_STRING) ||
-		!macData.ReadASN1(&salt, cbasn1.OCTET_STRING) {
+		!digestInfo.ReadASN1(&digest, cbasn1.OCTET_STRING) || !macData.ReadASN1(&salt, cbasn1.OCTET_STRING) {
 		return false, errors.New("PKCS#12: malformed macData")
 	}
 	if !macData.Empty() && !macData.ReadASN1Int64WithTag(&iterations, cbasn1.INTEGER) {
 		return false, errors.New("PKCS#12: malformed MAC iteration count")
 	}
-	if iterations < 1 || iterations > maxPKCS12Iterations {
-		return false, fmt.Errorf("PKCS#12: MAC iteration count %d is out of range (1 to %d)", iterations, maxPKCS12Iterations)
+	if err := st.spendAlgorithm("MAC", alg); err != nil {
+		return false, err
+	}
+	if !alg.ReadASN1(&algOID, cbasn1.OBJECT_IDENTIFIER) {
+		return false, errors.New("PKCS#12: malformed MAC algorithm")
+	}
+	if string(algOID) == string(oidPBMAC1) {
+		return false, errPKCS12Unsupported
+	}
+	if err := st.spend("MAC", iterations); err != nil {
+		return false, err
 	}
 	var h func() hash.Hash
 	var u, v int
@@ -393,7 +490,8 @@ func fillBlocks(x []byte, v int) []byte {
 
 // decryptSafe decrypts the content of an EncryptedData safe (RFC 5652 §8)
 // protected with PBES2 (RFC 8018), PBKDF2 and AES-CBC.
-func decryptSafe(body cryptobyte.String, password string) ([]byte, error) {
+func (st *pkcs12Store) decryptSafe(body cryptobyte.String, password string) ([]byte, error) {
+	whole := body
 	var ed, eci, ctype, alg, algOID, params, encrypted cryptobyte.String
 	var version int64
 	if !body.ReadASN1(&ed, cbasn1.SEQUENCE) || !ed.ReadASN1Integer(&version) ||
@@ -405,12 +503,7 @@ func decryptSafe(body cryptobyte.String, password string) ([]byte, error) {
 		return nil, errors.New("PKCS#12: encrypted safe without (primitive) encrypted content")
 	}
 	if string(algOID) != string(oidPBES2) {
-		if len(algOID) == len(oidPKCS12PBEPrefix)+1 && string(algOID[:len(oidPKCS12PBEPrefix)]) == string(oidPKCS12PBEPrefix) {
-			if err := checkPBEIterations(alg); err != nil {
-				return nil, err
-			}
-		}
-		return nil, errPKCS12Unsupported
+		return nil, st.spendEncrypted(whole)
 	}
 	var kdf, kdfOID, kdfParams, salt, enc, encOID, iv cryptobyte.String
 	var iterations int64
@@ -426,8 +519,8 @@ func decryptSafe(body cryptobyte.String, password string) ([]byte, error) {
 		!kdfParams.ReadASN1Int64WithTag(&iterations, cbasn1.INTEGER) {
 		return nil, errors.New("PKCS#12: malformed PBKDF2 parameters")
 	}
-	if iterations < 1 || iterations > maxPKCS12Iterations {
-		return nil, fmt.Errorf("PKCS#12: PBKDF2 iteration count %d is out of range (1 to %d)", iterations, maxPKCS12Iterations)
+	if err := st.spend("safe", iterations); err != nil {
+		return nil, err
 	}
 	var keyLen int64
 	if kdfParams.PeekASN1Tag(cbasn1.INTEGER) && !kdfParams.ReadASN1Int64WithTag(&keyLen, cbasn1.INTEGER) {
@@ -493,17 +586,19 @@ func decryptSafe(body cryptobyte.String, password string) ([]byte, error) {
 	return plain[:len(plain)-pad], nil
 }
 
-// checkPBEIterations bounds the iteration count of a PKCS#12 PBE
-// algorithm (RFC 7292 Appendix C) before go-pkcs12 derives its key.
-func checkPBEIterations(alg cryptobyte.String) error {
-	var params, salt cryptobyte.String
-	var iterations int64
-	if !alg.ReadASN1(&params, cbasn1.SEQUENCE) || !params.ReadASN1(&salt, cbasn1.OCTET_STRING) ||
-		!params.ReadASN1Int64WithTag(&iterations, cbasn1.INTEGER) {
-		return errors.New("PKCS#12: malformed PBE parameters")
+// spendEncrypted spends the iteration count of an EncryptedData safe that
+// go-pkcs12 will decrypt. It returns errPKCS12Unsupported when the budget
+// allows it.
+func (st *pkcs12Store) spendEncrypted(body cryptobyte.String) error {
+	var ed, eci, ctype, alg cryptobyte.String
+	var version int64
+	if !body.ReadASN1(&ed, cbasn1.SEQUENCE) || !ed.ReadASN1Integer(&version) ||
+		!ed.ReadASN1(&eci, cbasn1.SEQUENCE) || !eci.ReadASN1(&ctype, cbasn1.OBJECT_IDENTIFIER) ||
+		!eci.ReadASN1(&alg, cbasn1.SEQUENCE) {
+		return errors.New("PKCS#12: malformed encrypted safe")
 	}
-	if iterations < 1 || iterations > maxPKCS12Iterations {
-		return fmt.Errorf("PKCS#12: PBE iteration count %d is out of range (1 to %d)", iterations, maxPKCS12Iterations)
+	if err := st.spendAlgorithm("safe", alg); err != nil {
+		return err
 	}
-	return nil
+	return errPKCS12Unsupported
 }

@@ -79,6 +79,14 @@ func TestDecodePKCS12(t *testing.T) {
 	modernKey := must(pkcs12.Modern.Encode(ee.Key, ee.Cert, chain, "s3cret"))
 	legacyTrust := must(pkcs12.LegacyRC2.EncodeTrustStore(chain, "s3cret"))
 	legacyKey := must(pkcs12.LegacyDES.Encode(ee.Key, ee.Cert, chain, "s3cret"))
+	// Iteration counts are bounded before any work: 65536 (02 03 01 00
+	// 00) is patched to 8388607 in the MAC (the last INTEGER) or in the
+	// safe's PBKDF2 parameters (the first).
+	costly := must(pkcs12.Modern.WithIterations(65536).EncodeTrustStore(chain, "s3cret"))
+	count, huge := []byte{0x02, 0x03, 0x01, 0x00, 0x00}, []byte{0x02, 0x03, 0x7f, 0xff, 0xff}
+	costlyMAC, costlySafe := bytes.Clone(costly), bytes.Clone(costly)
+	copy(costlyMAC[bytes.LastIndex(costly, count):], huge)
+	copy(costlySafe[bytes.Index(costly, count):], huge)
 	safeAt := "34" // the encrypted safe: PFX, authSafe, [0], OCTET STRING and SEQUENCE OF headers
 
 	tests := []struct {
@@ -98,6 +106,8 @@ func TestDecodePKCS12(t *testing.T) {
 		{"legacy RC2 trust store, wrong password", legacyTrust, "guess", nil, []string{"err@0: " + wrongPassword}},
 		{"legacy 3DES key and certificates (go-pkcs12)", legacyKey, "s3cret", [][]byte{ee.DER(), root.DER(), sub.DER()}, []string{"ok@0", "ok@0", "ok@0"}},
 		{"trailing data", append(bytes.Clone(modern), "junk"...), "s3cret", [][]byte{root.DER(), sub.DER()}, []string{"ok@" + safeAt, "ok@" + safeAt, "err@" + itoa(len(modern)) + ": trailing data after the PKCS#12 store"}},
+		{"MAC iteration count over the limit", costlyMAC, "s3cret", nil, []string{"err@0: PKCS#12: MAC iteration count 8388607 takes the store over iotcert's limit of 2000000 key-derivation rounds"}},
+		{"tampered safe parameters fail the MAC", costlySafe, "s3cret", nil, []string{"err@0: " + wrongPassword}},
 		{"corrupted MAC", append(bytes.Clone(modern[:len(modern)-30]), bytes.Repeat([]byte{0}, 30)...), "s3cret", nil, []string{"err@0: PKCS#12: malformed macData"}},
 	}
 	for _, tc := range tests {

@@ -68,6 +68,9 @@ func pkcs7Certificates(der []byte) ([]pkcs7Cert, error) {
 			out = append(out, pkcs7Cert{der: []byte(elem), offset: offset})
 		}
 	}
+	if len(out) == 0 {
+		return nil, errors.New("PKCS#7: the message holds no X.509 certificates (only other certificate types)")
+	}
 	return out, nil
 }
 
