@@ -87,8 +87,9 @@ type pkcs12Store struct {
 	// skipped counts bags that are not X.509 certificates (keys, CRLs,
 	// secrets, other certificate types).
 	skipped int
-	// rounds counts the key-derivation rounds asked for so far.
-	rounds int64
+	// rounds counts the key-derivation rounds asked for so far, up to
+	// limit.
+	rounds, limit int64
 }
 
 // spend counts n key-derivation rounds of step what against the store's
@@ -98,8 +99,8 @@ func (st *pkcs12Store) spend(what string, n int64) error {
 		return fmt.Errorf("PKCS#12: %s iteration count %d is not positive", what, n)
 	}
 	st.rounds += n
-	if n > maxPKCS12Rounds || st.rounds > maxPKCS12Rounds {
-		return fmt.Errorf("PKCS#12: %s iteration count %d takes the store over iotcert's limit of %d key-derivation rounds", what, n, maxPKCS12Rounds)
+	if n > st.limit || st.rounds > st.limit {
+		return fmt.Errorf("PKCS#12: %s iteration count %d takes the store over iotcert's limit of %d key-derivation rounds", what, n, st.limit)
 	}
 	return nil
 }
@@ -145,15 +146,16 @@ func (st *pkcs12Store) spendAlgorithm(what string, alg cryptobyte.String) error 
 }
 
 // pkcs12Certificates returns the certificates of the PFX at the start of
-// der, and the length of the PFX.
-func pkcs12Certificates(der []byte, password string) ([]pkcs7Cert, int, error) {
+// der, and the length of the PFX. The store may ask for at most limit
+// key-derivation rounds.
+func pkcs12Certificates(der []byte, password string, limit int64) ([]pkcs7Cert, int, error) {
 	s := cryptobyte.String(der)
 	var whole cryptobyte.String
 	if !s.ReadASN1Element(&whole, cbasn1.SEQUENCE) {
 		return nil, 0, errors.New("PKCS#12: truncated or malformed PFX")
 	}
 	n := len(whole)
-	store, err := readPFX(der[:n], password)
+	store, err := readPFX(der[:n], password, limit)
 	if errors.Is(err, errPKCS12Unsupported) {
 		certs, lerr := pkcs12ViaLibrary(der[:n], password)
 		if lerr != nil {
@@ -215,7 +217,7 @@ func trimPKCS12(err error) string {
 
 // readPFX walks a PFX: it verifies the MAC with password, then reads every
 // safe of the authenticated safe.
-func readPFX(der []byte, password string) (*pkcs12Store, error) {
+func readPFX(der []byte, password string, limit int64) (*pkcs12Store, error) {
 	s := cryptobyte.String(der)
 	var pfx, authSafe, oid, explicit, content cryptobyte.String
 	var version int64
@@ -239,7 +241,7 @@ func readPFX(der []byte, password string) (*pkcs12Store, error) {
 	if !pfx.ReadOptionalASN1(&macData, &hasMAC, cbasn1.SEQUENCE) || !pfx.Empty() {
 		return nil, errors.New("PKCS#12: malformed macData")
 	}
-	store := &pkcs12Store{}
+	store := &pkcs12Store{limit: limit}
 	// The password of the key derivation functions of RFC 7292 is a
 	// zero-terminated BMPString; PBES2 takes its UTF-8 bytes.
 	bmp := bmpPassword(password)

@@ -84,6 +84,10 @@ type Options struct {
 	// PKCS12Password opens PKCS#12 stores. The empty string also opens
 	// stores that have no password.
 	PKCS12Password string
+
+	// pkcs12Rounds, when not 0, replaces maxPKCS12Rounds (the fuzz
+	// targets keep key derivation cheap with it).
+	pkcs12Rounds int64
 }
 
 // Validate reports a malformed Include pattern.
@@ -229,7 +233,7 @@ func decodeBinary(name string, data []byte, opts Options, yield func(Item) bool)
 	case isPKCS7(data):
 		return decodePKCS7(name, data, 0, 0, yield)
 	case isPKCS12(data):
-		return decodePKCS12(name, data, opts.PKCS12Password, yield)
+		return decodePKCS12(name, data, opts, yield)
 	}
 	return decodeDER(name, data, yield)
 }
@@ -238,8 +242,12 @@ func decodeBinary(name string, data []byte, opts Options, yield func(Item) bool)
 // error (a wrong password, a store that does not decode) is one Item
 // located at the start of the store; bytes after the store are an error at
 // their offset.
-func decodePKCS12(name string, data []byte, password string, yield func(Item) bool) bool {
-	certs, n, err := pkcs12Certificates(data, password)
+func decodePKCS12(name string, data []byte, opts Options, yield func(Item) bool) bool {
+	limit := opts.pkcs12Rounds
+	if limit == 0 {
+		limit = maxPKCS12Rounds
+	}
+	certs, n, err := pkcs12Certificates(data, opts.PKCS12Password, limit)
 	for i, c := range certs {
 		if !yield(Item{Origin: Origin{File: name, Index: i, Offset: int64(c.offset)}, DER: c.der}) {
 			return false
