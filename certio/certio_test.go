@@ -201,3 +201,59 @@ func TestParseGarbage(t *testing.T) {
 		}
 	}
 }
+
+func TestReadWithInclude(t *testing.T) {
+	dir := t.TempDir()
+	a := newCert(t)
+	for name, data := range map[string][]byte{
+		"a.pem":              pemOf(a),
+		"b.crt":              pemOf(a),
+		"firmware.bin":       {0x7f, 'E', 'L', 'F'},
+		"README":             []byte("notes"),
+		"sub/c.pem":          pemOf(a),
+		"sub/d.der":          a,
+		"sub/e.PEM":          pemOf(a),
+		"sub/vmlinux.gz":     {0x1f, 0x8b},
+		"named-directly.txt": pemOf(a),
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name    string
+		paths   []string
+		include []string
+		want    string
+	}{
+		{"no filter reads everything", []string{dir}, nil, "README error, a.pem ok, b.crt ok, firmware.bin error, named-directly.txt ok, sub/c.pem ok, sub/d.der ok, sub/e.PEM ok, sub/vmlinux.gz error"},
+		{"one pattern", []string{dir}, []string{"*.pem"}, "a.pem ok, sub/c.pem ok"},
+		{"several patterns", []string{dir}, []string{"*.pem", "*.der", "*.crt"}, "a.pem ok, b.crt ok, sub/c.pem ok, sub/d.der ok"},
+		{"patterns match the base name only", []string{dir}, []string{"sub/*"}, ""},
+		{"a file named directly is always read", []string{filepath.Join(dir, "named-directly.txt"), dir}, []string{"*.der"}, "named-directly.txt ok, sub/d.der ok"},
+		{"bad pattern is an error for the walk", []string{dir, filepath.Join(dir, "a.pem")}, []string{"[a-"}, ". error, a.pem ok"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for it := range certio.ReadWith(tc.paths, nil, certio.Options{Include: tc.include}) {
+				rel, _ := filepath.Rel(dir, it.Origin.File)
+				if it.Err != nil {
+					got = append(got, filepath.ToSlash(rel)+" error")
+				} else {
+					got = append(got, filepath.ToSlash(rel)+" ok")
+				}
+			}
+			if strings.Join(got, ", ") != tc.want {
+				t.Errorf("got  %s\nwant %s", strings.Join(got, ", "), tc.want)
+			}
+		})
+	}
+	if err := (certio.Options{Include: []string{"[a-"}}).Validate(); err == nil || err.Error() != `include pattern "[a-": syntax error in pattern` {
+		t.Errorf("Validate: %v", err)
+	}
+}

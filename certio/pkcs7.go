@@ -62,14 +62,25 @@ func pkcs7Certificates(der []byte) ([]pkcs7Cert, error) {
 		var elem cryptobyte.String
 		var tag cbasn1.Tag
 		if !certSet.ReadAnyASN1Element(&elem, &tag) {
-			return out, fmt.Errorf("PKCS#7: certificate %d is truncated or malformed", len(out))
+			return out, &offsetError{offset, fmt.Sprintf("PKCS#7: certificate %d is truncated or malformed", len(out))}
 		}
 		if tag == cbasn1.SEQUENCE {
 			out = append(out, pkcs7Cert{der: []byte(elem), offset: offset})
 		}
 	}
+	if len(out) == 0 {
+		return nil, errors.New("PKCS#7: the message holds no X.509 certificates (only other certificate types)")
+	}
 	return out, nil
 }
+
+// offsetError is an error at a known offset within a message.
+type offsetError struct {
+	offset int
+	msg    string
+}
+
+func (e *offsetError) Error() string { return e.msg }
 
 // offsetIn returns the offset of sub within whole; sub must be a
 // sub-slice of whole (cryptobyte only re-slices), so their capacities

@@ -1,9 +1,11 @@
 package certio_test
 
 import (
+	"bytes"
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/pem"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -46,6 +48,8 @@ func TestDecodePKCS7(t *testing.T) {
 	a, b := newCert(t), newCert(t)
 	p7 := certsOnly(t, a, b)
 	armoured := pem.EncodeToMemory(&pem.Block{Type: "PKCS7", Bytes: p7})
+	truncated := certsOnly(t, a, b[:len(b)-1])
+	truncatedAt := strconv.Itoa(bytes.Index(truncated, b[:len(b)-1]))
 	tests := []struct {
 		name string
 		data []byte
@@ -56,7 +60,7 @@ func TestDecodePKCS7(t *testing.T) {
 		{"bare base64 (EST /cacerts)", []byte(base64.StdEncoding.EncodeToString(p7) + "\n"), []string{"ok", "ok"}},
 		{"PEM PKCS7 then a certificate", append(append([]byte{}, armoured...), pemOf(a)...), []string{"ok", "ok", "ok"}},
 		{"no certificates", certsOnly(t), []string{"err: in (certificate 0, byte 0): PKCS#7: the message holds no certificates"}},
-		{"truncated certificate inside", certsOnly(t, a, b[:len(b)-1]), []string{"ok", "err: in (certificate 1, byte 0): PKCS#7: certificate 1 is truncated or malformed"}},
+		{"truncated certificate inside", truncated, []string{"ok", "err: in (certificate 1, byte " + truncatedAt + "): PKCS#7: certificate 1 is truncated or malformed"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,8 +1,9 @@
 // Package certio reads certificates from files, directories and standard
 // input, in PEM (many certificates a file, junk between blocks tolerated),
-// DER (one or more concatenated certificates) or PKCS#7 certs-only messages
-// (.p7b/.p7c, DER, PEM or bare base64 as EST /cacerts serves them), and
-// parses them for linting.
+// DER (one or more concatenated certificates), PKCS#7 certs-only messages
+// (.p7b/.p7c, DER, PEM or bare base64 as EST /cacerts serves them) or
+// PKCS#12 stores (.p12/.pfx, password-protected), and parses them for
+// linting. The format is recognised by content, never by file name.
 //
 // Every certificate keeps its Origin, and an input that cannot be read or is
 // not a certificate becomes an Item with an error at the place it was found,
@@ -19,6 +20,7 @@ import (
 	"io/fs"
 	"iter"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -38,7 +40,10 @@ type Origin struct {
 	Index int `json:"index"`
 	// Offset is the byte offset in File of the PEM BEGIN line (also for
 	// each certificate of a PEM-armoured PKCS#7 message), or of the DER
-	// element (within the decoded message for bare base64 input).
+	// element (within the decoded message for bare base64 input). In a
+	// PKCS#12 store it is the offset of the certificate's bag when the bag
+	// is stored in clear, of the encrypted safe that holds it otherwise,
+	// and 0 for stores read with legacy algorithms.
 	Offset int64 `json:"offset"`
 }
 
@@ -66,33 +71,88 @@ func (e *InputError) Error() string {
 	return fmt.Sprintf("%s (certificate %d, byte %d): %s", e.Origin.File, e.Origin.Index, e.Origin.Offset, e.Msg)
 }
 
+// Options control how ReadWith and DecodeWith read their inputs. The zero
+// value reads every file of a directory and opens PKCS#12 stores with the
+// empty password.
+type Options struct {
+	// Include holds glob patterns (path.Match syntax, such as "*.pem")
+	// matched against the base name of each file met in a directory walk.
+	// When Include is not empty, a file that matches none of them is
+	// skipped silently, so that the other files of a firmware tree are not
+	// reported. Paths named directly (files and Stdin) are always read.
+	Include []string
+	// PKCS12Password opens PKCS#12 stores. The empty string also opens
+	// stores that have no password.
+	PKCS12Password string
+
+	// pkcs12Rounds, when not 0, replaces maxPKCS12Rounds (the fuzz
+	// targets keep key derivation cheap with it).
+	pkcs12Rounds int64
+}
+
+// Validate reports a malformed Include pattern.
+func (o Options) Validate() error {
+	for _, p := range o.Include {
+		if _, err := path.Match(p, ""); err != nil {
+			return fmt.Errorf("include pattern %q: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// included reports whether a file with base name name passes the Include
+// patterns.
+func (o Options) included(name string) bool {
+	if len(o.Include) == 0 {
+		return true
+	}
+	for _, p := range o.Include {
+		if ok, _ := path.Match(p, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // Read returns the certificates found in paths, in order. A path is a file,
 // a directory (walked recursively in lexical order, skipping names that
-// start with a dot) or Stdin, which reads stdin.
+// start with a dot) or Stdin, which reads stdin. Read is ReadWith with zero
+// Options.
 func Read(paths []string, stdin io.Reader) iter.Seq[Item] {
+	return ReadWith(paths, stdin, Options{})
+}
+
+// ReadWith is Read with options: a directory walk keeps only the files
+// whose base name matches opts.Include, and PKCS#12 stores are opened with
+// opts.PKCS12Password. A malformed Include pattern is an error Item for
+// each directory walked.
+func ReadWith(paths []string, stdin io.Reader, opts Options) iter.Seq[Item] {
 	return func(yield func(Item) bool) {
 		for _, p := range paths {
-			if !readPath(p, stdin, yield) {
+			if !readPath(p, stdin, opts, yield) {
 				return
 			}
 		}
 	}
 }
 
-func readPath(path string, stdin io.Reader, yield func(Item) bool) bool {
+func readPath(path string, stdin io.Reader, opts Options, yield func(Item) bool) bool {
 	if path == Stdin {
 		data, err := io.ReadAll(stdin)
 		if err != nil {
 			return yield(Item{Origin: Origin{File: path}, Err: &InputError{Origin{File: path}, "reading standard input: " + err.Error()}})
 		}
-		return Decode(path, data, yield)
+		return DecodeWith(path, data, opts, yield)
 	}
 	info, err := os.Stat(path)
 	if err != nil {
 		return yield(Item{Origin: Origin{File: path}, Err: &InputError{Origin{File: path}, describe(err)}})
 	}
 	if !info.IsDir() {
-		return readFile(path, yield)
+		return readFile(path, opts, yield)
+	}
+	if err := opts.Validate(); err != nil {
+		return yield(Item{Origin: Origin{File: path}, Err: &InputError{Origin{File: path}, err.Error()}})
 	}
 	var files []string
 	walkErr := filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
@@ -106,7 +166,7 @@ func readPath(path string, stdin io.Reader, yield func(Item) bool) bool {
 			}
 			return nil
 		}
-		if d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0 {
+		if (d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0) && opts.included(d.Name()) {
 			files = append(files, p)
 		}
 		return nil
@@ -116,19 +176,19 @@ func readPath(path string, stdin io.Reader, yield func(Item) bool) bool {
 	}
 	sort.Strings(files)
 	for _, f := range files {
-		if !readFile(f, yield) {
+		if !readFile(f, opts, yield) {
 			return false
 		}
 	}
 	return true
 }
 
-func readFile(path string, yield func(Item) bool) bool {
+func readFile(path string, opts Options, yield func(Item) bool) bool {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return yield(Item{Origin: Origin{File: path}, Err: &InputError{Origin{File: path}, describe(err)}})
 	}
-	return Decode(path, data, yield)
+	return DecodeWith(path, data, opts, yield)
 }
 
 func describe(err error) string {
@@ -142,9 +202,17 @@ func describe(err error) string {
 var pemBegin = []byte("-----BEGIN ")
 
 // Decode yields the certificates in data, read from the input named name.
-// PEM is recognised by its BEGIN line; anything else is taken as DER.
-// It returns false when yield asked to stop.
+// It is DecodeWith with zero Options.
 func Decode(name string, data []byte, yield func(Item) bool) bool {
+	return DecodeWith(name, data, Options{}, yield)
+}
+
+// DecodeWith yields the certificates in data, read from the input named
+// name. PEM is recognised by its BEGIN line, bare base64 by its alphabet,
+// PKCS#7 and PKCS#12 by their ASN.1 structure; anything else is taken as
+// concatenated DER. PKCS#12 stores are opened with opts.PKCS12Password.
+// It returns false when yield asked to stop.
+func DecodeWith(name string, data []byte, opts Options, yield func(Item) bool) bool {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return yield(Item{Origin: Origin{File: name}, Err: &InputError{Origin{File: name}, "empty input: no certificate found"}})
 	}
@@ -153,18 +221,47 @@ func Decode(name string, data []byte, yield func(Item) bool) bool {
 	}
 	if raw, ok := decodeBase64(data); ok && (isPKCS7(raw) || looksLikeDER(raw)) {
 		// Unarmoured base64, as EST /cacerts serves (RFC 7030 §4.1.3).
-		return decodeBinary(name, raw, 0, yield)
+		return decodeBinary(name, raw, opts, yield)
 	}
-	return decodeBinary(name, data, 0, yield)
+	return decodeBinary(name, data, opts, yield)
 }
 
-// decodeBinary yields the certificates of a PKCS#7 certs-only message or
-// of concatenated DER certificates. base is the offset of data in the file.
-func decodeBinary(name string, data []byte, base int, yield func(Item) bool) bool {
-	if isPKCS7(data) {
-		return decodePKCS7(name, data, base, 0, yield)
+// decodeBinary yields the certificates of a PKCS#7 certs-only message, a
+// PKCS#12 store or concatenated DER certificates.
+func decodeBinary(name string, data []byte, opts Options, yield func(Item) bool) bool {
+	switch {
+	case isPKCS7(data):
+		return decodePKCS7(name, data, 0, 0, yield)
+	case isPKCS12(data):
+		return decodePKCS12(name, data, opts, yield)
 	}
 	return decodeDER(name, data, yield)
+}
+
+// decodePKCS12 yields the certificates of the PKCS#12 store in data. An
+// error (a wrong password, a store that does not decode) is one Item
+// located at the start of the store; bytes after the store are an error at
+// their offset.
+func decodePKCS12(name string, data []byte, opts Options, yield func(Item) bool) bool {
+	limit := opts.pkcs12Rounds
+	if limit == 0 {
+		limit = maxPKCS12Rounds
+	}
+	certs, n, err := pkcs12Certificates(data, opts.PKCS12Password, limit)
+	for i, c := range certs {
+		if !yield(Item{Origin: Origin{File: name, Index: i, Offset: int64(c.offset)}, DER: c.der}) {
+			return false
+		}
+	}
+	if err != nil {
+		origin := Origin{File: name, Index: len(certs)}
+		return yield(Item{Origin: origin, Err: &InputError{origin, err.Error()}})
+	}
+	if n < len(data) && len(bytes.TrimSpace(data[n:])) > 0 {
+		origin := Origin{File: name, Index: len(certs), Offset: int64(n)}
+		return yield(Item{Origin: origin, Err: &InputError{origin, "trailing data after the PKCS#12 store"}})
+	}
+	return true
 }
 
 // decodePKCS7 yields the certificates of a PKCS#7 message found at offset
@@ -179,6 +276,10 @@ func decodePKCS7(name string, data []byte, base, index int, yield func(Item) boo
 	}
 	if err != nil {
 		origin := Origin{File: name, Index: index + len(certs), Offset: int64(base)}
+		var located *offsetError
+		if errors.As(err, &located) {
+			origin.Offset += int64(located.offset)
+		}
 		return yield(Item{Origin: origin, Err: &InputError{origin, err.Error()}})
 	}
 	return true

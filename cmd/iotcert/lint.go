@@ -20,6 +20,8 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("lint", lintSynopsis, stderr)
 	var rf rulesFlags
 	rf.register(fs)
+	var in inputFlags
+	in.register(fs)
 	profileName := fs.String("profile", "tls13-iot", "profile to lint with (see \"iotcert profiles\")")
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this level: notice, warn or error")
@@ -55,8 +57,13 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iotcert lint: --format: %v\n", err)
 		return exitUsage
 	}
+	opts, err := in.options()
+	if err != nil {
+		fmt.Fprintf(stderr, "iotcert lint: %v\n", err)
+		return exitUsage
+	}
 	var sum profile.Summary
-	for it := range certio.Read(paths, stdin) {
+	for it := range certio.ReadWith(paths, stdin, opts) {
 		res := p.LintItem(it)
 		sum.Add(res)
 		if err := w.Certificate(res); err != nil {
