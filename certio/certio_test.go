@@ -257,3 +257,31 @@ func TestReadWithInclude(t *testing.T) {
 		t.Errorf("Validate: %v", err)
 	}
 }
+
+// TestOriginLine checks the line of each PEM BEGIN line, also behind junk
+// and blank lines, and that binary input has none.
+func TestOriginLine(t *testing.T) {
+	der := newCert(t)
+	block := pemOf(der)
+	data := append([]byte("a comment\n\n"), block...)     // BEGIN on line 3
+	data = append(data, []byte("junk\r\nmore junk\n")...) // two more lines
+	data = append(data, block...)                         // BEGIN on line 3+lines(block)+2
+	second := 3 + bytes.Count(block, []byte("\n")) + 2
+	var lines []int
+	certio.Decode("in.pem", data, func(it certio.Item) bool {
+		if it.Err != nil {
+			t.Fatal(it.Err)
+		}
+		lines = append(lines, it.Origin.Line)
+		return true
+	})
+	if len(lines) != 2 || lines[0] != 3 || lines[1] != second {
+		t.Errorf("lines %v, want [3 %d]", lines, second)
+	}
+	certio.Decode("in.der", der, func(it certio.Item) bool {
+		if it.Origin.Line != 0 {
+			t.Errorf("DER input has line %d", it.Origin.Line)
+		}
+		return true
+	})
+}

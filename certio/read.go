@@ -45,6 +45,9 @@ type Origin struct {
 	// is stored in clear, of the encrypted safe that holds it otherwise,
 	// and 0 for stores read with legacy algorithms.
 	Offset int64 `json:"offset"`
+	// Line is the 1-based line of the PEM BEGIN line in File, or 0 for
+	// binary input (DER, PKCS#12, bare base64 PKCS#7).
+	Line int `json:"line,omitempty"`
 }
 
 // String formats o as "file[index]@offset".
@@ -318,13 +321,16 @@ func decodePEM(name string, data []byte, yield func(Item) bool) bool {
 	index := 0
 	var other []string
 	pos := 0
+	line, counted := 1, 0 // line is the line of byte counted
 	for {
 		rel := bytes.Index(data[pos:], pemBegin)
 		if rel < 0 {
 			break
 		}
 		start := pos + rel
-		origin := Origin{File: name, Index: index, Offset: int64(start)}
+		line += bytes.Count(data[counted:start], []byte{'\n'})
+		counted = start
+		origin := Origin{File: name, Index: index, Offset: int64(start), Line: line}
 		next := bytes.Index(data[start+1:], pemBegin)
 		if next >= 0 {
 			next += start + 1
@@ -360,9 +366,9 @@ func decodePEM(name string, data []byte, yield func(Item) bool) bool {
 			// Certificates inside the block are located at its BEGIN line.
 			if !decodePKCS7(name, block.Bytes, start, index, func(it Item) bool {
 				n++
-				it.Origin.Offset = int64(start)
+				it.Origin.Offset, it.Origin.Line = int64(start), line
 				if ie, ok := it.Err.(*InputError); ok {
-					ie.Origin.Offset = int64(start)
+					ie.Origin.Offset, ie.Origin.Line = int64(start), line
 				}
 				return yield(it)
 			}) {

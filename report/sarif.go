@@ -1,13 +1,10 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/url"
-	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -55,8 +52,7 @@ type sarifWriter struct {
 	rules   map[string]profile.LintInfo // from opts.Rules
 	used    []*sarif.ReportingDescriptor
 	index   map[string]int // lint name → index into used
-	lines   lineCounter
-	buf     bytes.Buffer // one certificate's results
+	buf     bytes.Buffer   // one certificate's results
 	started bool
 	results int
 	err     error
@@ -234,7 +230,8 @@ func (s *sarifWriter) location(o certio.Origin) *sarif.Location {
 	}
 	offset := int(o.Offset)
 	region := &sarif.Region{ByteOffset: &offset}
-	if line, ok := s.lines.line(o.File, o.Offset); ok {
+	if o.Line > 0 {
+		line := o.Line
 		region.StartLine = &line
 	}
 	artifact := &sarif.ArtifactLocation{}
@@ -264,7 +261,6 @@ func fileURI(path string) string {
 
 func (s *sarifWriter) Close(sum profile.Summary) error {
 	s.begin()
-	s.lines.close()
 	driver := sarif.NewDriver(sarifToolName).WithInformationURI(sarifInformationURI)
 	if v := toolVersion(s.opts.ToolVersion); v != "" {
 		driver.WithVersion(v)
@@ -312,101 +308,4 @@ func toolVersion(v string) string {
 		}
 	}
 	return ""
-}
-
-// lineCounter finds the 1-based line of a byte offset in a PEM input file,
-// reading each file forward once when offsets come in order. It keeps one
-// file open at a time and remembers, per file, how far it has counted.
-type lineCounter struct {
-	file   string
-	f      *os.File
-	r      *bufio.Reader
-	pos    int64 // offset of r's next byte
-	lineNo int   // line of pos
-	seen   map[string][2]int64
-	gone   map[string]bool // files that could not be opened
-}
-
-// pemBegin starts every PEM block; a line is reported only for offsets
-// that point at one, so DER and base64 inputs get none.
-var pemBegin = []byte("-----BEGIN ")
-
-// line returns the line at offset in file, if offset starts a PEM block.
-func (c *lineCounter) line(file string, offset int64) (int, bool) {
-	if file == certio.Stdin || file == "" || offset < 0 {
-		return 0, false
-	}
-	if file != c.file || offset < c.pos {
-		if !c.open(file, offset) {
-			return 0, false
-		}
-	}
-	for c.pos < offset {
-		b, err := c.r.ReadSlice('\n')
-		if int64(len(b)) > offset-c.pos {
-			// The offset is inside this line: not a line start, so not a
-			// PEM BEGIN line either. Realign by reopening next time.
-			c.close()
-			return 0, false
-		}
-		c.pos += int64(len(b))
-		if len(b) > 0 && b[len(b)-1] == '\n' {
-			c.lineNo++
-		}
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
-			c.close()
-			return 0, false
-		}
-	}
-	head, _ := c.r.Peek(len(pemBegin))
-	if !bytes.Equal(head, pemBegin) {
-		return 0, false
-	}
-	c.remember()
-	return c.lineNo, true
-}
-
-// open opens file and positions it at the last point counted that is not
-// after offset.
-func (c *lineCounter) open(file string, offset int64) bool {
-	c.remember()
-	c.close()
-	if c.gone[file] {
-		return false
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		if c.gone == nil {
-			c.gone = map[string]bool{}
-		}
-		c.gone[file] = true
-		return false
-	}
-	pos, line := int64(0), 1
-	if at, ok := c.seen[file]; ok && at[0] <= offset {
-		if _, err := f.Seek(at[0], io.SeekStart); err == nil {
-			pos, line = at[0], int(at[1])
-		}
-	}
-	c.file, c.f, c.r, c.pos, c.lineNo = file, f, bufio.NewReader(f), pos, line
-	return true
-}
-
-// remember records how far the open file has been counted.
-func (c *lineCounter) remember() {
-	if c.f == nil {
-		return
-	}
-	if c.seen == nil {
-		c.seen = map[string][2]int64{}
-	}
-	c.seen[c.file] = [2]int64{c.pos, int64(c.lineNo)}
-}
-
-// close closes the open file, if any.
-func (c *lineCounter) close() {
-	if c.f != nil {
-		c.f.Close()
-	}
-	c.file, c.f, c.r = "", nil, nil
 }

@@ -81,12 +81,12 @@ func fixture(dir string) []profile.Result {
 	a := filepath.Join(dir, "a.pem")
 	b := filepath.Join(dir, "b.der")
 	return []profile.Result{
-		{Origin: certio.Origin{File: a, Index: 0, Offset: 0}, Subject: "CN=Root", Serial: "1", SHA256: "aa", Role: "root", Findings: []profile.Finding{}},
-		{Origin: certio.Origin{File: a, Index: 1, Offset: 30}, Subject: "CN=Device 1", Serial: "2", SHA256: "bb", Role: "idevid", Findings: []profile.Finding{
+		{Origin: certio.Origin{File: a, Index: 0, Offset: 0, Line: 1}, Subject: "CN=Root", Serial: "1", SHA256: "aa", Role: "root", Findings: []profile.Finding{}},
+		{Origin: certio.Origin{File: a, Index: 1, Offset: 30, Line: 3}, Subject: "CN=Device 1", Serial: "2", SHA256: "bb", Role: "idevid", Findings: []profile.Finding{
 			{Lint: "e_ku_critical", Level: profile.Error, Details: "keyUsage is not critical", Citation: "RFC X §1", Source: "IoT_TLS13"},
 			{Lint: "w_validity", Level: profile.Warn, Details: "validity is long", Citation: "RFC X §2", Source: "IoT_TLS13"},
 		}},
-		{Origin: certio.Origin{File: a, Index: 2, Offset: 70}, Subject: "CN=Device 2", Serial: "3", SHA256: "cc", Role: "idevid", Findings: []profile.Finding{
+		{Origin: certio.Origin{File: a, Index: 2, Offset: 70, Line: 8}, Subject: "CN=Device 2", Serial: "3", SHA256: "cc", Role: "idevid", Findings: []profile.Finding{
 			{Lint: "e_ku_critical", Level: profile.Error, Details: "keyUsage is not critical", Citation: "RFC X §1", Source: "IoT_TLS13"},
 			{Lint: "n_policy", Level: profile.Notice, Details: "no policy", Citation: "RFC X §3", Source: "IoT_TLS13"},
 			{Lint: "e_chain_signature_invalid", Level: profile.Error, Details: "signature does not verify", Citation: "RFC 5280 §6.1.3", Source: "iotcert"},
@@ -301,48 +301,6 @@ func props(p sarif.Properties) string {
 		parts = append(parts, fmt.Sprintf("%s=%v", k, p[k]))
 	}
 	return strings.Join(parts, " ")
-}
-
-func TestLineCounter(t *testing.T) {
-	dir := t.TempDir()
-	writeFixtureFiles(t, dir)
-	a, b := filepath.Join(dir, "a.pem"), filepath.Join(dir, "b.der")
-	long := filepath.Join(dir, "long.pem")
-	// A line longer than bufio's buffer before a BEGIN line at 10001.
-	if err := os.WriteFile(long, []byte(strings.Repeat("x", 10000)+"\n-----BEGIN X-----\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	type query struct {
-		file   string
-		offset int64
-		line   int // 0: none
-	}
-	for _, tc := range []struct {
-		name    string
-		queries []query
-	}{
-		{"in order", []query{{a, 0, 1}, {a, 30, 3}, {a, 70, 8}}},
-		{"repeated offset (PKCS#7 in PEM)", []query{{a, 30, 3}, {a, 30, 3}, {a, 70, 8}}},
-		{"backwards", []query{{a, 70, 8}, {a, 30, 3}, {a, 0, 1}}},
-		{"interleaved files", []query{{a, 30, 3}, {long, 10001, 2}, {a, 70, 8}, {long, 10001, 2}}},
-		{"mid-line offset, then a good one", []query{{a, 31, 0}, {a, 70, 8}}},
-		{"offset on a line that is not BEGIN", []query{{a, 28, 0}, {a, 30, 3}}},
-		{"past the end", []query{{a, 500, 0}, {a, 0, 1}}},
-		{"DER", []query{{b, 0, 0}, {b, 5, 0}}},
-		{"missing file", []query{{filepath.Join(dir, "nope.pem"), 0, 0}, {a, 30, 3}}},
-		{"stdin", []query{{certio.Stdin, 0, 0}}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var c lineCounter
-			defer c.close()
-			for _, q := range tc.queries {
-				line, ok := c.line(q.file, q.offset)
-				if ok != (q.line != 0) || line != q.line {
-					t.Errorf("line(%s, %d) = %d, %v; want %d", filepath.Base(q.file), q.offset, line, ok, q.line)
-				}
-			}
-		})
-	}
 }
 
 func TestFileURI(t *testing.T) {
