@@ -98,8 +98,10 @@ func TestLintStdin(t *testing.T) {
 // place, gives exit 2, and does not hide the verdict on a good certificate
 // linted in the same run.
 func TestLintBadInputs(t *testing.T) {
-	good := filepath.Join(certs, "tls13-iot", "ee.pem")
-	pemData, err := os.ReadFile(good)
+	// The good input is a whole conforming chain: an end entity linted
+	// without its issuer gets the n_chain_orphan notice.
+	good := filepath.Join(certs, "tls13-iot", "chain.pem")
+	pemData, err := os.ReadFile(filepath.Join(certs, "tls13-iot", "ee.pem"))
 	if err != nil {
 		t.Fatal(err)
 	}
