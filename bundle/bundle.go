@@ -677,19 +677,22 @@ func (f *finisher) checkKeyReuse(live []*state) {
 	}
 }
 
-// devKind classifies an end entity as an IDevID ('I') or LDevID ('L').
+// devKind classifies an end entity as an IDevID ('I') or LDevID ('L'):
+// by content first (notAfter 99991231235959Z without a TLS
+// extendedKeyUsage is an IDevID; a TLS extendedKeyUsage an LDevID), since
+// a profile gives every end entity the same kind, then by role.
 func devKind(n *Node) byte {
 	switch {
 	case n.isCA:
 		return 0
-	case n.role == role.LDevID:
-		return 'L'
 	case n.noExpiry && !n.tlsEKU:
 		return 'I'
-	case n.tlsEKU || (n.role == role.IDevID && !n.noExpiry):
+	case n.tlsEKU:
 		return 'L'
 	case n.role == role.IDevID:
 		return 'I'
+	case n.role == role.LDevID:
+		return 'L'
 	}
 	return 0
 }
