@@ -4,6 +4,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"iter"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -467,6 +468,21 @@ func TestChecksMetadata(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("catalogue row %s has no chain check", id)
+		}
+	}
+}
+
+// TestDocsChecksTable keeps the chain checks table of docs/bundle.md in
+// step with Checks.
+func TestDocsChecksTable(t *testing.T) {
+	doc, err := os.ReadFile("../docs/bundle.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range bundle.Checks() {
+		row := "| `" + c.Name + "` | " + c.Level.String() + " | " + c.Roles + " | " + c.Citation + " | " + c.Description
+		if !strings.Contains(string(doc), row) {
+			t.Errorf("docs/bundle.md has no up-to-date row for %s; want a line starting %q", c.Name, row)
 		}
 	}
 }
