@@ -434,9 +434,10 @@ func (s *state) isAnchor() bool { return s.n.trusted || s.selfSigned }
 // ancestors calls fn for each certificate above s on its primary path,
 // nearest first, and stops at an anchor, a loop or when fn returns false.
 func (s *state) ancestors(fn func(a *state) bool) {
-	seen := map[*state]bool{s: true}
-	for a := s.parent(); a != nil && !seen[a]; a = a.parent() {
-		seen[a] = true
+	// A chain longer than maxDepth can only be a loop of issuers (two
+	// CAs certifying each other); walking stops there without a map.
+	const maxDepth = 64
+	for a, depth := s.parent(), 0; a != nil && a != s && depth < maxDepth; a, depth = a.parent(), depth+1 {
 		if !fn(a) || a.isAnchor() {
 			return
 		}
