@@ -13,8 +13,11 @@ type CatalogueRow struct {
 	AppliesTo string `json:"applies_to"`
 	// Lints are the lints that check the requirement: iotcert's own, or
 	// zlint's where it already checks exactly this. Empty when a single
-	// certificate cannot show it (see Note).
+	// certificate cannot show it (see Chain and Note).
 	Lints []string `json:"lints"`
+	// Chain are the chain checks (package bundle) that check a requirement
+	// only a set of certificates can show.
+	Chain []string `json:"chain_checks,omitempty"`
 	// Note says how an ambiguous requirement was read, where a requirement
 	// is covered by another one's lint, or why it is not checked here.
 	Note string `json:"note,omitempty"`
@@ -26,7 +29,7 @@ func Catalogue() []CatalogueRow {
 	return []CatalogueRow{
 		// Section 1: draft-ietf-uta-tls13-iot-profile-23 §17.1, all certificates.
 		{Section: 1, ID: "iot_all_version_v3", AppliesTo: "ALL", Lints: []string{"e_iot_all_version_v3"}},
-		{Section: 1, ID: "iot_all_serial_unique", AppliesTo: "ALL (corpus)", Note: "corpus-level: needs every certificate of an issuer; the bundle gate (issue 3)"},
+		{Section: 1, ID: "iot_all_serial_unique", AppliesTo: "ALL (corpus)", Chain: []string{"e_iot_all_serial_unique"}, Note: "the same issuer and serial on two different certificates of the input"},
 		{Section: 1, ID: "iot_all_serial_max_20_octets", AppliesTo: "ALL", Lints: []string{"e_iot_all_serial_max_20_octets"}, Note: "runs zlint's e_serial_number_longer_than_20_octets"},
 		{Section: 1, ID: "iot_all_serial_entropy_64bit", AppliesTo: "ALL", Lints: []string{"w_iot_all_serial_entropy_64bit"}},
 		{Section: 1, ID: "iot_all_sig_alg_ecdsa", AppliesTo: "ALL", Lints: []string{"e_iot_all_sig_alg_ecdsa", "w_iot_all_sig_alg_eddsa_mldsa"}, Note: "Ambiguity A8: EdDSA and ML-DSA signatures are not ECDSA; the stricter reading is the warn lint"},
@@ -35,7 +38,7 @@ func Catalogue() []CatalogueRow {
 		{Section: 1, ID: "iot_all_time_zulu_seconds", AppliesTo: "ALL", Lints: []string{"e_iot_all_time_zulu_seconds"}, Note: "runs zlint's UTCTime and GeneralizedTime Zulu and seconds lints"},
 		{Section: 1, ID: "iot_all_noexpiry_encoding", AppliesTo: "ALL", Lints: []string{"e_iot_all_noexpiry_encoding"}},
 		{Section: 1, ID: "iot_ldevid_lifetime_limited", AppliesTo: "LDEVID", Lints: []string{"w_iot_ldevid_lifetime_limited"}},
-		{Section: 1, ID: "iot_idevid_noexpiry_chain", AppliesTo: "chain (IDEVID+CAs)", Note: "chain-level: the bundle gate (issue 3)"},
+		{Section: 1, ID: "iot_idevid_noexpiry_chain", AppliesTo: "chain (IDEVID+CAs)", Chain: []string{"n_iot_idevid_noexpiry_chain"}, Note: "optional: iotcert lint --enable-check n_iot_idevid_noexpiry_chain"},
 		{Section: 1, ID: "iot_all_spki_ec", AppliesTo: "ALL", Lints: []string{"e_iot_all_spki_ec", "w_iot_all_spki_eddsa_mldsa"}, Note: "Ambiguity A8: EdDSA and ML-DSA keys are not EC keys; the stricter reading is the warn lint"},
 		{Section: 1, ID: "iot_all_spki_curve", AppliesTo: "ALL", Lints: []string{"e_iot_all_spki_curve"}},
 		{Section: 1, ID: "iot_all_key_strength_128", AppliesTo: "ALL", Lints: []string{"w_iot_all_key_strength_128"}},
@@ -65,7 +68,7 @@ func Catalogue() []CatalogueRow {
 		// Section 3: §17.3, subordinate CA.
 		{Section: 3, ID: "iot_sub_subject_cn_o_c", AppliesTo: "SUB", Lints: []string{"e_iot_sub_subject_cn_o_c"}},
 		{Section: 3, ID: "iot_sub_aki", AppliesTo: "SUB", Lints: []string{"e_iot_sub_aki"}},
-		{Section: 3, ID: "iot_sub_aki_matches_issuer", AppliesTo: "chain (SUB)", Note: "chain-level: the bundle gate (issue 3)"},
+		{Section: 3, ID: "iot_sub_aki_matches_issuer", AppliesTo: "chain (SUB)", Chain: []string{"e_iot_sub_aki_matches_issuer"}},
 		{Section: 3, ID: "iot_sub_ski", AppliesTo: "SUB", Lints: []string{"e_iot_sub_ski", "w_iot_sub_ski_matches_key"}},
 		{Section: 3, ID: "iot_sub_ku_critical_certsign", AppliesTo: "SUB", Lints: []string{"e_iot_sub_ku_critical_certsign"}},
 		{Section: 3, ID: "iot_sub_ku_digsig", AppliesTo: "SUB", Lints: []string{"w_iot_sub_ku_digsig"}},
@@ -86,14 +89,14 @@ func Catalogue() []CatalogueRow {
 		{Section: 4, ID: "iot_ee_san_single_name", AppliesTo: "EE", Lints: []string{"e_iot_ee_san_one_name_per_type", "w_iot_ee_san_single_name"}, Note: "Ambiguity A1, decided reading: at most one name of each type (error); the literal reading is the warn lint"},
 		{Section: 4, ID: "iot_ee_hwmodulename_info", AppliesTo: "EE", Lints: []string{"n_iot_ee_hwmodulename_info"}},
 		{Section: 4, ID: "iot_ee_aki", AppliesTo: "EE", Lints: []string{"e_iot_ee_aki"}},
-		{Section: 4, ID: "iot_ee_aki_matches_issuer", AppliesTo: "chain (EE)", Note: "chain-level: the bundle gate (issue 3)"},
+		{Section: 4, ID: "iot_ee_aki_matches_issuer", AppliesTo: "chain (EE)", Chain: []string{"e_iot_ee_aki_matches_issuer"}},
 		{Section: 4, ID: "iot_ee_no_ski", AppliesTo: "EE", Lints: []string{"e_iot_ee_no_ski"}},
 		{Section: 4, ID: "iot_ee_ku_critical", AppliesTo: "EE", Lints: []string{"e_iot_ee_ku_critical"}},
 		{Section: 4, ID: "iot_ee_ku_digsig", AppliesTo: "EE", Lints: []string{"e_iot_ee_ku_digsig"}},
 		{Section: 4, ID: "iot_idevid_no_eku", AppliesTo: "IDEVID", Lints: []string{"w_iot_idevid_no_eku"}},
 		{Section: 4, ID: "iot_ldevid_eku_tls", AppliesTo: "LDEVID", Lints: []string{"e_iot_ldevid_eku_tls"}},
 		{Section: 4, ID: "iot_ldevid_eku_role", AppliesTo: "LDEVID", Lints: []string{"e_iot_ldevid_eku_role"}, Note: "needs the device's TLS role: set tls_role in rules.yaml"},
-		{Section: 4, ID: "iot_trust_anchor_update", AppliesTo: "ROOT/BUNDLE", Note: "nothing to see on one certificate; for /cacerts bundles, the bundle gate (issue 3)"},
+		{Section: 4, ID: "iot_trust_anchor_update", AppliesTo: "ROOT/BUNDLE", Note: "informational: how trust anchors are updated (firmware, CMP, EST /cacerts) is not visible in certificates; iotcert roll makes the /cacerts bundles (issue 5)"},
 		// Section 5: RFC 7925 §4.4.
 		{Section: 5, ID: "r7925_server_dns_in_san", AppliesTo: "EE (server)", Lints: []string{"e_r7925_server_dns_in_san"}},
 		{Section: 5, ID: "r7925_no_wildcard", AppliesTo: "EE (server)", Lints: []string{"e_r7925_no_wildcard"}},
@@ -105,7 +108,7 @@ func Catalogue() []CatalogueRow {
 		{Section: 5, ID: "r7925_table1_sig", AppliesTo: "ALL", Lints: []string{"e_r7925_table1_sig"}},
 		{Section: 5, ID: "r7925_table1_spki", AppliesTo: "ALL", Lints: []string{"e_r7925_table1_spki"}},
 		{Section: 5, ID: "r7925_table1_validity", AppliesTo: "ALL", Lints: []string{"n_r7925_table1_validity"}},
-		{Section: 5, ID: "r7925_chain_depth", AppliesTo: "chain", Note: "chain-level: the bundle gate (issue 3)"},
+		{Section: 5, ID: "r7925_chain_depth", AppliesTo: "chain", Chain: []string{"w_r7925_chain_depth"}, Note: "rfc7925 profile only"},
 		{Section: 5, ID: "r7925_key_length", AppliesTo: "ALL", Lints: []string{"e_r7925_key_length_112", "n_r7925_key_length"}},
 		// Section 6: IEEE 802.1AR, RFC 8995 (BRSKI), TCG.
 		{Section: 6, ID: "devid_subject_nonempty", AppliesTo: "IDEVID, LDEVID", Lints: []string{"e_devid_subject_nonempty"}},
@@ -126,8 +129,8 @@ func Catalogue() []CatalogueRow {
 		{Section: 6, ID: "devid_tcg_eku", AppliesTo: "IDEVID (TPM)", Lints: []string{"w_devid_tcg_eku"}},
 		{Section: 6, ID: "devid_cert_policy", AppliesTo: "IDEVID (TCG)", Lints: []string{"e_devid_cert_policy"}},
 		{Section: 6, ID: "brski_masa_url", AppliesTo: "IDEVID (BRSKI)", Lints: []string{"e_brski_masa_url", "w_brski_masa_url_authority"}},
-		{Section: 6, ID: "devid_ldevid_subject_match", AppliesTo: "chain (LDEVID vs IDEVID)", Note: "chain-level: the bundle gate (issue 3)"},
-		{Section: 6, ID: "devid_same_sig_alg_chain", AppliesTo: "chain", Note: "chain-level: the bundle gate (issue 3)"},
+		{Section: 6, ID: "devid_ldevid_subject_match", AppliesTo: "chain (LDEVID vs IDEVID)", Chain: []string{"n_devid_ldevid_subject_match"}, Note: "when an IDevID and an LDevID of one device (same subject serialNumber) are both in the input"},
+		{Section: 6, ID: "devid_same_sig_alg_chain", AppliesTo: "chain", Chain: []string{"n_devid_same_sig_alg_chain"}, Note: "802.1AR profiles only"},
 		{Section: 6, ID: "opcua_idevid_uri", AppliesTo: "IDEVID (OPC UA)", Note: "not checked: an OPC UA Part 21 convention, not a requirement of these profiles; a ProductInstanceUri cannot be told from other URIs"},
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -42,6 +43,9 @@ type Options struct {
 	// ToolVersion is the iotcert version SARIF reports; when empty, the
 	// version of the iotcert module in the running binary, if known.
 	ToolVersion string
+	// Graph, when set, is the chain graph of the run: the text report then
+	// ends with a summary table and a chain diagram.
+	Graph *bundle.Graph
 }
 
 // New returns a writer of the named format (one of Formats) to w.
@@ -112,9 +116,10 @@ func (j *jsonWriter) Close(s profile.Summary) error {
 
 // textWriter groups findings under their certificate.
 type textWriter struct {
-	w    io.Writer
-	opts Options
-	err  error
+	w     io.Writer
+	opts  Options
+	err   error
+	roles map[string]int // certificates by role, for the summary table
 }
 
 func (t *textWriter) printf(format string, args ...any) {
@@ -124,6 +129,10 @@ func (t *textWriter) printf(format string, args ...any) {
 }
 
 func (t *textWriter) Certificate(r profile.Result) error {
+	if t.roles == nil {
+		t.roles = map[string]int{}
+	}
+	t.roles[r.Role]++
 	verdict := "ok"
 	if w := r.Worst(); w != 0 {
 		verdict = strings.ToUpper(w.String())
@@ -142,6 +151,10 @@ func (t *textWriter) Certificate(r profile.Result) error {
 }
 
 func (t *textWriter) Close(s profile.Summary) error {
+	if t.opts.Graph != nil {
+		t.writeSummaryTable(s)
+		t.writeDiagram(t.opts.Graph)
+	}
 	f := s.Findings
 	t.printf("\n%d certificate(s) linted with profile %s: %d clean; findings: %d fatal, %d error, %d warn, %d notice\n",
 		s.Certificates, t.opts.Profile, s.Clean, f.Fatal, f.Error, f.Warn, f.Notice)

@@ -48,9 +48,10 @@ func TestGenExample(t *testing.T) {
 	if code != exitOK {
 		t.Errorf("lint CAs: exit %d\n%s%s", code, out, errOut)
 	}
-	// The device, linted with ldevid-8021ar, has only the finding the
-	// example's own profile keeps as a warning (see example.yaml).
-	code, out, _ = iotcert(t, "", "lint", "--profile", "ldevid-8021ar", "--format", "json", filepath.Join(pki, "devices", "1234", "cert.pem"))
+	// The device, linted with ldevid-8021ar with its chain, has only the
+	// finding the example's own profile keeps as a warning (see
+	// example.yaml).
+	code, out, _ = iotcert(t, "", "lint", "--profile", "ldevid-8021ar", "--format", "json", filepath.Join(pki, "devices", "1234", "chain.pem"))
 	if code != exitFindings || strings.Count(out, `"lint":`) != 1 || !strings.Contains(out, `"lint":"e_ext_san_uri_host_not_fqdn_or_ip","level":"error"`) {
 		t.Errorf("lint device: exit %d\n%s", code, out)
 	}

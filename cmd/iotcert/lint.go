@@ -1,10 +1,13 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 
+	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/report"
@@ -12,20 +15,110 @@ import (
 
 const lintSynopsis = `lint [flags] PATH...
 
-Lints every certificate in the given PEM or DER files, in directories
-(recursively) and, for "-", on standard input. Inputs that are not
-certificates are reported in place (a fatal finding) and linting goes on.`
+Lints every certificate in the given files (PEM, DER, PKCS#7 as EST
+/cacerts serves it, PKCS#12 trust stores), in directories (recursively)
+and, for "-", on standard input, and checks the chains
+between them (who issued whom, signatures, key identifiers, path length,
+name constraints, validity, algorithms, key reuse, expiry): a firmware
+bundle is gated by pointing lint at it. Inputs that are not certificates
+are reported in place (a fatal finding) and linting goes on.`
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+// chainFlags are the flags of chain building, shared by lint and graph.
+type chainFlags struct {
+	rules   rulesFlags
+	input   inputFlags
+	profile string
+	guess   bool
+	trust   listFlag
+	horizon string
+	nesting string
+	enable  listFlag
+	disable listFlag
+}
+
+func (c *chainFlags) register(fs *flag.FlagSet) {
+	c.rules.register(fs)
+	c.input.register(fs)
+	fs.StringVar(&c.profile, "profile", "tls13-iot", "profile to lint with (see \"iotcert profiles\")")
+	fs.BoolVar(&c.guess, "guess-devid", false, "when the profile names no device kind, guess IDevID or LDevID per end entity (reported as a notice)")
+	fs.Var(&c.trust, "trust", "certificates in `FILE` (PEM, DER, PKCS#7 or a directory) are trusted as anchors: they end chains and are not linted (repeatable)")
+	fs.StringVar(&c.horizon, "expiry-horizon", "", "report every certificate that has expired or expires within `DURATION` (e.g. 90d, 2w, 12h; 0d: expired only) as e_chain_expiring")
+	fs.StringVar(&c.nesting, "validity-nesting", "warn", "level of w_chain_validity_outside_issuer: warn or error")
+	fs.Var(&c.enable, "enable-check", "run the optional chain check `NAME` (repeatable; see \"iotcert rules\")")
+	fs.Var(&c.disable, "disable-check", "do not run the chain check `NAME` (repeatable)")
+}
+
+// setup loads the profile and turns the flags into bundle options.
+func (c *chainFlags) setup() (*profile.Profile, bundle.Options, error) {
+	var opts bundle.Options
+	rules, err := c.rules.load()
+	if err != nil {
+		return nil, opts, err
+	}
+	p, err := rules.Profile(c.profile)
+	if err != nil {
+		return nil, opts, err
+	}
+	if c.guess {
+		p = p.WithDeviceGuessing()
+	}
+	opts.Profiles = bundle.Lineage(rules, p)
+	if c.horizon != "" {
+		d, err := bundle.ParseDuration(c.horizon)
+		if err != nil {
+			return nil, opts, fmt.Errorf("--expiry-horizon: %v", err)
+		}
+		opts.CheckExpiry, opts.ExpiryHorizon = true, d
+	}
+	switch c.nesting {
+	case "warn":
+		opts.ValidityNesting = profile.Warn
+	case "error":
+		opts.ValidityNesting = profile.Error
+	default:
+		return nil, opts, fmt.Errorf("--validity-nesting %q: want warn or error", c.nesting)
+	}
+	opts.Enable, opts.Disable = c.enable, c.disable
+	if _, err := bundle.New(opts); err != nil {
+		return nil, opts, err
+	}
+	return p, opts, nil
+}
+
+// trustItems returns the --trust certificates, or nil.
+func (c *chainFlags) trustItems(stdin io.Reader, opts certio.Options) iter.Seq[certio.Item] {
+	if len(c.trust) == 0 {
+		return nil
+	}
+	return certio.ReadWith(c.trust, stdin, opts)
+}
+
+// ruleInfos describes every finding a run with p can report: the
+// profile's lints and the chain checks.
+func ruleInfos(p *profile.Profile) []profile.LintInfo {
+	infos := p.Lints()
+	for _, c := range bundle.Checks() {
+		infos = append(infos, profile.LintInfo{Name: c.Name, Level: c.Level, Roles: c.Roles, Source: bundle.Source, Citation: c.Citation, Description: c.Description})
+	}
+	return infos
+}
 
 func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("lint", lintSynopsis, stderr)
-	var rf rulesFlags
-	rf.register(fs)
-	var in inputFlags
-	in.register(fs)
-	profileName := fs.String("profile", "tls13-iot", "profile to lint with (see \"iotcert profiles\")")
+	var cf chainFlags
+	cf.register(fs)
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this level: notice, warn or error")
-	guess := fs.Bool("guess-devid", false, "when the profile names no device kind, guess IDevID or LDevID per end entity (reported as a notice)")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -39,32 +132,35 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "iotcert lint: no input: give certificate files, directories, or - for standard input")
 		return exitUsage
 	}
-	rules, err := rf.load()
+	p, opts, err := cf.setup()
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert lint: %v\n", err)
 		return exitUsage
 	}
-	p, err := rules.Profile(*profileName)
+	inOpts, err := cf.input.options()
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert lint: %v\n", err)
 		return exitUsage
 	}
-	if *guess {
-		p = p.WithDeviceGuessing()
+	if _, err := report.New(*format, io.Discard, report.Options{}); err != nil {
+		fmt.Fprintf(stderr, "iotcert lint: --format: %v\n", err)
+		return exitUsage
 	}
-	w, err := report.New(*format, stdout, report.Options{Profile: p.Name, FailOn: threshold, Rules: p.Lints()})
+	// Chain findings are known only when every certificate is in, so the
+	// results (small: no DER) are kept and written in input order at the
+	// end; see docs/bundle.md.
+	results, g, err := bundle.Run(p, certio.ReadWith(paths, stdin, inOpts), cf.trustItems(stdin, inOpts), opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "iotcert lint: %v\n", err)
+		return exitUsage
+	}
+	w, err := report.New(*format, stdout, report.Options{Profile: p.Name, FailOn: threshold, Graph: g, Rules: ruleInfos(p)})
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert lint: --format: %v\n", err)
 		return exitUsage
 	}
-	opts, err := in.options()
-	if err != nil {
-		fmt.Fprintf(stderr, "iotcert lint: %v\n", err)
-		return exitUsage
-	}
 	var sum profile.Summary
-	for it := range certio.ReadWith(paths, stdin, opts) {
-		res := p.LintItem(it)
+	for _, res := range results {
 		sum.Add(res)
 		if err := w.Certificate(res); err != nil {
 			fmt.Fprintf(stderr, "iotcert lint: writing report: %v\n", err)

@@ -2,6 +2,7 @@
 // TLS/DTLS 1.3 IoT certificate profile, RFC 7925 and IEEE 802.1AR.
 //
 //	iotcert lint [flags] PATH...     lint files, directories or - (stdin)
+//	iotcert graph [flags] PATH...    draw the certificate hierarchy (Mermaid or DOT)
 //	iotcert rules [flags]            list the lints of a profile
 //	iotcert profiles [flags]         list the profiles
 //	iotcert gen example|hierarchy|device ...   generate IDevID/LDevID hierarchies
@@ -28,6 +29,7 @@ const usage = `iotcert: keeps IoT device PKIs honest.
 
 Usage:
   iotcert lint [flags] PATH...   lint certificates (PEM or DER files, directories, - for stdin)
+  iotcert graph [flags] PATH...  draw the hierarchy as Mermaid or DOT, coloured by worst finding
   iotcert rules [flags]          list lints with level, roles, source and citation
   iotcert profiles [flags]       list the profiles of the rules
   iotcert gen example            print a commented example hierarchy spec
@@ -56,6 +58,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "lint":
 		return runLint(rest, stdin, stdout, stderr)
+	case "graph":
+		return runGraph(rest, stdin, stdout, stderr)
 	case "rules":
 		return runRules(rest, stdout, stderr)
 	case "profiles":
@@ -79,6 +83,8 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "lint":
 		return runLint([]string{"-h"}, nil, stdout, stdout)
+	case "graph":
+		return runGraph([]string{"-h"}, nil, stdout, stdout)
 	case "rules":
 		return runRules([]string{"-h"}, stdout, stdout)
 	case "profiles":

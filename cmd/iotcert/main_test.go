@@ -98,8 +98,10 @@ func TestLintStdin(t *testing.T) {
 // place, gives exit 2, and does not hide the verdict on a good certificate
 // linted in the same run.
 func TestLintBadInputs(t *testing.T) {
-	good := filepath.Join(certs, "tls13-iot", "ee.pem")
-	pemData, err := os.ReadFile(good)
+	// The good input is a whole conforming chain: an end entity linted
+	// without its issuer gets the n_chain_orphan notice.
+	good := filepath.Join(certs, "tls13-iot", "chain.pem")
+	pemData, err := os.ReadFile(filepath.Join(certs, "tls13-iot", "ee.pem"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +224,7 @@ func TestRulesCatalogue(t *testing.T) {
 		"iot_ee_ku_critical",
 		"e_iot_ee_san_one_name_per_type, w_iot_ee_san_single_name",
 		"iot_sub_aki_matches_issuer",
-		"chain-level: the bundle gate",
+		"e_iot_sub_aki_matches_issuer (chain)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("rules --catalogue does not show %q", want)
@@ -237,7 +239,9 @@ func TestRulesCatalogue(t *testing.T) {
 // (the report package's tests check the formats in detail).
 func TestLintMachineFormats(t *testing.T) {
 	bad := filepath.Join(certs, "cases", "e_iot_ee_ku_critical.pem")
-	code, out, errOut := iotcert(t, "", "lint", "--format", "sarif", bad)
+	// With its issuers, so that the only finding is the case's own.
+	issuers := filepath.Join(certs, "tls13-iot", "sub.pem")
+	code, out, errOut := iotcert(t, "", "lint", "--format", "sarif", bad, issuers, filepath.Join(certs, "tls13-iot", "root.pem"))
 	var sarif struct {
 		Runs []struct {
 			Results []struct {

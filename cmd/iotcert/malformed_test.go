@@ -19,7 +19,9 @@ const malformed = "../../testdata/malformed"
 // certificate is still judged.
 func TestLintMalformedCorpus(t *testing.T) {
 	pw := writeFile(t, "pw", []byte("iotcert-test\n"))
-	good := filepath.Join(certs, "tls13-iot", "ee.pem")
+	// A whole chain, so that the good device certificate has its issuers
+	// and no chain finding.
+	good := filepath.Join(certs, "tls13-iot", "chain.pem")
 	code, out, errOut := iotcert(t, "", "lint", "--format", "json", "--include", "*.pem,*.der,*.p7b,*.p12,*.bin",
 		"--p12-password-file", pw, malformed, good)
 	if code != exitUsage {
@@ -66,7 +68,7 @@ func TestLintMalformedCorpus(t *testing.T) {
 		"trust-store.p12":          {"ok", "ok"},
 		"wrong-password.p12":       {"fatal@0: " + wrongPassword},
 		"wrong-tag.der":            {"fatal@0: not a certificate: DER element has tag 0x31, want SEQUENCE"},
-		"ee.pem":                   {"ok"},
+		"chain.pem":                {"ok", "ok", "ok"},
 	}
 	for file, w := range want {
 		if strings.Join(got[file], "\n") != strings.Join(w, "\n") {
@@ -78,8 +80,8 @@ func TestLintMalformedCorpus(t *testing.T) {
 			t.Errorf("unexpected input %s (README.md must be skipped by --include)", file)
 		}
 	}
-	last := rep.Certificates[len(rep.Certificates)-1]
-	if filepath.Base(last.Origin.File) != "ee.pem" || last.Role != "end-entity" || len(last.Findings) != 0 {
-		t.Errorf("the good certificate's verdict is lost: %+v", last)
+	device := rep.Certificates[len(rep.Certificates)-3]
+	if filepath.Base(device.Origin.File) != "chain.pem" || device.Role != "end-entity" || len(device.Findings) != 0 {
+		t.Errorf("the good certificate's verdict is lost: %+v", device)
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -44,7 +46,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	}
 	var entries []profile.CatalogueEntry
 	if *profileName == "" {
-		entries = rules.Catalogue()
+		entries = append(rules.Catalogue(), chainEntries(rules, nil)...)
 	} else {
 		p, err := rules.Profile(*profileName)
 		if err != nil {
@@ -54,6 +56,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		for _, li := range p.Lints() {
 			entries = append(entries, profile.CatalogueEntry{LintInfo: li, Profiles: []string{p.Name}})
 		}
+		entries = append(entries, chainEntries(rules, p)...)
 	}
 	switch *format {
 	case "json":
@@ -143,4 +146,31 @@ func runProfiles(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "\n    %s\n    reference: %s\n    %d lints from %v\n", strings.Join(strings.Fields(p.Description), " "), p.Reference, len(p.Lints()), p.Sources)
 	}
 	return exitOK
+}
+
+// chainEntries describes the chain checks of package bundle: those that run
+// under p, or all of them (with the profiles that run each) when p is nil.
+func chainEntries(rules *profile.Rules, p *profile.Profile) []profile.CatalogueEntry {
+	var out []profile.CatalogueEntry
+	for _, c := range bundle.Checks() {
+		e := profile.CatalogueEntry{LintInfo: profile.LintInfo{
+			Name: c.Name, Level: c.Level, Roles: c.Roles, Source: bundle.Source, Citation: c.Citation, Description: c.Description,
+		}}
+		if c.Optional {
+			e.Description += " Optional: runs with --enable-check " + c.Name + "."
+		}
+		for _, name := range rules.Names() {
+			q, _ := rules.Profile(name)
+			if p != nil && q != p {
+				continue
+			}
+			if len(c.Profiles) == 0 || slices.ContainsFunc(bundle.Lineage(rules, q), func(n string) bool { return slices.Contains(c.Profiles, n) }) {
+				e.Profiles = append(e.Profiles, name)
+			}
+		}
+		if len(e.Profiles) > 0 {
+			out = append(out, e)
+		}
+	}
+	return out
 }

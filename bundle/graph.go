@@ -1,0 +1,185 @@
+package bundle
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/profile"
+)
+
+// Graph is the outcome of chain building: who issued whom, the refined
+// role of every certificate and the chain findings.
+type Graph struct {
+	// Nodes holds one entry per certificate added, in input order (the
+	// position of its result), followed by the trust anchors. Inputs that
+	// were not certificates have no entry.
+	Nodes []GraphNode
+	// Findings are the chain findings, by result index.
+	Findings []ChainFinding
+}
+
+// GraphNode is one certificate of the graph.
+type GraphNode struct {
+	// Index is the position of the certificate's result, or -1 for a
+	// trust anchor.
+	Index int
+	// Subject is the subject DN.
+	Subject string
+	// Serial is the serial number in hexadecimal.
+	Serial string
+	// Origin is where the certificate was read.
+	Origin certio.Origin
+	// Role is "root", "subordinate", "link", "end-entity", "idevid",
+	// "ldevid" or "trust-anchor".
+	Role string
+	// Issuer is the position in Nodes of the issuer the chain is drawn
+	// through, or -1 (a root, a trust anchor or an orphan).
+	Issuer int
+	// OtherIssuers are the positions in Nodes of further certificates
+	// whose key verifies this one's signature (cross-certification, link
+	// certificates).
+	OtherIssuers []int
+	// SelfSigned is true for roots (and self-signed end entities).
+	SelfSigned bool
+	// Orphan is true when no certificate of the input or trust store is
+	// the issuer.
+	Orphan bool
+	// BrokenIssuer is true when an issuer by name exists but its key does
+	// not verify the signature.
+	BrokenIssuer bool
+	// NamedIssuers are the positions in Nodes of the certificates named as
+	// issuer whose key does not verify the signature.
+	NamedIssuers []int
+	// Duplicate is the position in Nodes of the first copy of this
+	// certificate, or -1.
+	Duplicate int
+	// Worst is the highest level among the certificate's findings, set by
+	// Apply.
+	Worst profile.Level
+}
+
+// graph builds the Graph from the finisher's state.
+func (f *finisher) graph(byIndex []*state) *Graph {
+	g := &Graph{Findings: f.findings}
+	pos := map[*state]int{}
+	var order []*state
+	for _, s := range byIndex {
+		if s != nil {
+			pos[s] = len(order)
+			order = append(order, s)
+		}
+	}
+	for _, s := range f.all {
+		if s.n.trusted {
+			pos[s] = len(order)
+			order = append(order, s)
+		}
+	}
+	for _, s := range order {
+		gn := GraphNode{
+			Index: s.n.index, Subject: s.n.display, Serial: s.n.serial, Origin: s.n.origin, Role: s.role,
+			Issuer: -1, Duplicate: -1, SelfSigned: s.selfSigned,
+		}
+		src := s
+		if s.dupOf != nil {
+			gn.Duplicate = pos[s.dupOf]
+			src = s.dupOf
+		}
+		for i, p := range src.parents {
+			if i == 0 {
+				gn.Issuer = pos[p]
+			} else {
+				gn.OtherIssuers = append(gn.OtherIssuers, pos[p])
+			}
+		}
+		if s.dupOf == nil && !s.isAnchor() && len(s.parents) == 0 {
+			gn.Orphan = len(s.named) == 0
+			gn.BrokenIssuer = len(s.named) > 0
+			for _, c := range s.named {
+				gn.NamedIssuers = append(gn.NamedIssuers, pos[c])
+			}
+		}
+		g.Nodes = append(g.Nodes, gn)
+	}
+	sort.SliceStable(g.Findings, func(i, j int) bool { return g.Findings[i].Index < g.Findings[j].Index })
+	return g
+}
+
+// Apply adds the chain findings to the results they concern, sets the
+// refined roles (a link certificate's role becomes "link") and records
+// each certificate's worst level in the graph. results are the results in
+// the order they were added to the bundle. Findings stay sorted by lint
+// name, a device-kind guess notice first.
+func (g *Graph) Apply(results []profile.Result) {
+	for _, cf := range g.Findings {
+		if cf.Index >= 0 && cf.Index < len(results) {
+			results[cf.Index].Findings = append(results[cf.Index].Findings, cf.Finding)
+		}
+	}
+	touched := map[int]bool{}
+	for _, cf := range g.Findings {
+		touched[cf.Index] = true
+	}
+	for i := range touched {
+		if i < 0 || i >= len(results) {
+			continue
+		}
+		fs := results[i].Findings
+		sort.SliceStable(fs, func(a, b int) bool {
+			ga, gb := fs[a].Lint == profile.DeviceGuessedLint, fs[b].Lint == profile.DeviceGuessedLint
+			if ga != gb {
+				return ga
+			}
+			return fs[a].Lint < fs[b].Lint
+		})
+	}
+	for k := range g.Nodes {
+		n := &g.Nodes[k]
+		if n.Index < 0 || n.Index >= len(results) {
+			continue
+		}
+		if n.Role == RoleLink {
+			results[n.Index].Role = RoleLink
+		}
+		n.Worst = results[n.Index].Worst()
+	}
+}
+
+// ParseDuration parses a duration that may also be given in days ("90d")
+// or weeks ("2w"), besides what time.ParseDuration accepts ("12h").
+func ParseDuration(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		return scaled(s, n, 24*time.Hour)
+	}
+	if n, ok := strings.CutSuffix(s, "w"); ok {
+		return scaled(s, n, 7*24*time.Hour)
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("duration %q: want e.g. 90d, 2w or 12h", s)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("duration %q is negative", s)
+	}
+	return d, nil
+}
+
+func scaled(s, n string, unit time.Duration) (time.Duration, error) {
+	v, err := strconv.ParseUint(n, 10, 32)
+	if err != nil {
+		return 0, fmt.Errorf("duration %q: want e.g. 90d, 2w or 12h", s)
+	}
+	return time.Duration(v) * unit, nil
+}
+
+// FormatDuration formats d in days when it is a whole number of days.
+func FormatDuration(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	}
+	return d.String()
+}

@@ -1,0 +1,216 @@
+package bundle
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/zmap/zcrypto/x509"
+
+	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/role"
+)
+
+// Node is the compact record of one certificate that chain building needs:
+// names, key identifiers, public key, the digest and value of its
+// signature, validity, CA constraints and the names that name constraints
+// judge. It keeps no DER except the subjectPublicKeyInfo (and, for the
+// rare Ed25519-signed certificate, the TBSCertificate, since EdDSA signs
+// the message rather than a digest).
+//
+// A Node costs about 500 bytes for a P-256 device certificate (see
+// docs/bundle.md); NewNode is safe to call from many goroutines.
+type Node struct {
+	subject, issuer string // raw DER names
+	ski, aki        []byte
+	spki            []byte
+	keyKind         string // "P-256", "RSA-2048", "Ed25519", ...
+
+	sigAlg x509.SignatureAlgorithm
+	digest []byte // hash of the TBSCertificate for sigAlg, or the TBS itself for Ed25519
+	sig    []byte
+
+	notBefore, notAfter int64 // Unix seconds
+	noExpiry            bool  // notAfter is 99991231235959Z
+
+	isCA       bool
+	maxPathLen int // -1 when unconstrained
+	names      *sanNames
+	nc         *nameConstraints
+
+	serial       string // serial number, hexadecimal
+	subjectSN    string // subject serialNumber attribute (802.1AR device serial)
+	tlsEKU       bool   // extendedKeyUsage holds serverAuth or clientAuth
+	display      string // subject DN for reports
+	sha256       string
+	origin       certio.Origin
+	role         role.Role
+	trusted      bool
+	index        int // position in the results; -1 for trust anchors
+	pubKey       crypto.PublicKey
+	pubKeyParsed bool
+}
+
+// sanNames are the subjectAltName entries that name constraints apply to.
+type sanNames struct {
+	dns, email, uri []string
+	ip              []net.IP
+}
+
+// nameConstraints are a CA certificate's nameConstraints, compacted.
+type nameConstraints struct {
+	permittedDNS, excludedDNS     []string
+	permittedEmail, excludedEmail []string
+	permittedURI, excludedURI     []string
+	permittedIP, excludedIP       []net.IPNet
+	permittedDir, excludedDir     [][]attr
+}
+
+// attr is one attribute of a distinguished name.
+type attr struct {
+	oid, value string
+}
+
+// noExpiry is 99991231235959Z, the "no well-defined expiration date" value
+// of RFC 5280 §4.1.2.5 and IEEE 802.1AR.
+var noExpiry = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+
+// NewNode returns the chain-building record of c. It reads c but keeps no
+// reference to it, so c (and its DER) can be dropped afterwards.
+func NewNode(c *x509.Certificate) *Node {
+	n := &Node{
+		subject:    string(c.RawSubject),
+		issuer:     string(c.RawIssuer),
+		ski:        clone(c.SubjectKeyId),
+		aki:        clone(c.AuthorityKeyId),
+		spki:       clone(certioSPKI(c)),
+		keyKind:    keyKind(c),
+		sigAlg:     c.SignatureAlgorithm,
+		sig:        clone(c.Signature),
+		notBefore:  c.NotBefore.Unix(),
+		notAfter:   c.NotAfter.Unix(),
+		noExpiry:   c.NotAfter.Equal(noExpiry),
+		isCA:       role.Of(c) != role.EndEntity,
+		maxPathLen: -1,
+		display:    c.Subject.String(),
+		subjectSN:  c.Subject.SerialNumber,
+		index:      -1,
+	}
+	if c.SerialNumber != nil {
+		n.serial = c.SerialNumber.Text(16)
+	}
+	if c.BasicConstraintsValid && c.IsCA && (c.MaxPathLen > 0 || c.MaxPathLenZero) {
+		n.maxPathLen = c.MaxPathLen
+	}
+	for _, u := range c.ExtKeyUsage {
+		if u == x509.ExtKeyUsageServerAuth || u == x509.ExtKeyUsageClientAuth {
+			n.tlsEKU = true
+		}
+	}
+	n.digest = tbsDigest(c.SignatureAlgorithm, c.RawTBSCertificate)
+	if len(c.DNSNames)+len(c.EmailAddresses)+len(c.URIs)+len(c.IPAddresses) > 0 {
+		n.names = &sanNames{dns: c.DNSNames, email: c.EmailAddresses, uri: c.URIs, ip: c.IPAddresses}
+	}
+	if n.isCA {
+		n.nc = constraintsOf(c)
+	}
+	return n
+}
+
+// certioSPKI returns the subjectPublicKeyInfo as it was in the input.
+func certioSPKI(c *x509.Certificate) []byte { return certio.SubjectPublicKeyInfo(c) }
+
+func clone(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return append([]byte(nil), b...)
+}
+
+// hashOf returns the hash a signature algorithm signs with; 0 for Ed25519
+// and for algorithms this package does not verify.
+func hashOf(alg x509.SignatureAlgorithm) crypto.Hash {
+	switch alg {
+	case x509.SHA1WithRSA, x509.ECDSAWithSHA1:
+		return crypto.SHA1
+	case x509.SHA256WithRSA, x509.ECDSAWithSHA256, x509.SHA256WithRSAPSS:
+		return crypto.SHA256
+	case x509.SHA384WithRSA, x509.ECDSAWithSHA384, x509.SHA384WithRSAPSS:
+		return crypto.SHA384
+	case x509.SHA512WithRSA, x509.ECDSAWithSHA512, x509.SHA512WithRSAPSS:
+		return crypto.SHA512
+	}
+	return 0
+}
+
+// tbsDigest returns what the signature of a certificate signed with alg
+// is computed over: the TBS digest, or the TBS itself for Ed25519. It
+// returns nil when alg is not one this package verifies.
+func tbsDigest(alg x509.SignatureAlgorithm, tbs []byte) []byte {
+	if alg == x509.Ed25519Sig {
+		return clone(tbs)
+	}
+	switch hashOf(alg) {
+	case crypto.SHA1:
+		d := sha1.Sum(tbs)
+		return d[:]
+	case crypto.SHA256:
+		d := sha256.Sum256(tbs)
+		return d[:]
+	case crypto.SHA384:
+		d := sha512.Sum384(tbs)
+		return d[:]
+	case crypto.SHA512:
+		d := sha512.Sum512(tbs)
+		return d[:]
+	}
+	return nil
+}
+
+// Key kinds, interned so that nodes share them.
+const (
+	kindP256    = "P-256"
+	kindP384    = "P-384"
+	kindP521    = "P-521"
+	kindEd25519 = "Ed25519"
+)
+
+// keyKind names the key of c: a curve name, "Ed25519", "RSA-<bits>", or
+// the algorithm when the key could not be decoded.
+func keyKind(c *x509.Certificate) string {
+	if certio.KeyUndecodable(c) {
+		return "undecodable key"
+	}
+	switch k := c.PublicKey.(type) {
+	case *x509.AugmentedECDSA:
+		if k.Pub != nil && k.Pub.Curve != nil {
+			return curveName(k.Pub.Curve.Params().Name)
+		}
+	case *ecdsa.PublicKey:
+		return curveName(k.Curve.Params().Name)
+	case *rsa.PublicKey:
+		return "RSA-" + strconv.Itoa(k.N.BitLen())
+	}
+	if c.PublicKeyAlgorithm == x509.Ed25519 {
+		return kindEd25519
+	}
+	return c.PublicKeyAlgorithm.String()
+}
+
+func curveName(name string) string {
+	switch name {
+	case "P-256":
+		return kindP256
+	case "P-384":
+		return kindP384
+	case "P-521":
+		return kindP521
+	}
+	return name
+}

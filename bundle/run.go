@@ -1,0 +1,124 @@
+package bundle
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"iter"
+	"sync"
+
+	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/profile"
+)
+
+// Run lints every certificate of items with p, on opts.Workers goroutines,
+// builds the chains over them and the trust anchors, and returns one
+// result per item, in input order, with the chain findings added (see
+// Graph.Apply), and the graph.
+//
+// Items flow through a bounded queue: at most a few DER certificates per
+// worker are held at a time; what stays is each certificate's Result and
+// Node. trust holds the certificates trusted as anchors (not linted); an
+// item of trust that is not a certificate is an error.
+func Run(p *profile.Profile, items iter.Seq[certio.Item], trust iter.Seq[certio.Item], opts Options) ([]profile.Result, *Graph, error) {
+	b, err := New(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if trust != nil {
+		for it := range trust {
+			if it.Err != nil {
+				return nil, nil, fmt.Errorf("trust store: %w", it.Err)
+			}
+			c, err := certio.Parse(it.DER)
+			if err != nil {
+				return nil, nil, fmt.Errorf("trust store: %w", &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certio.DescribeParseError(err)})
+			}
+			b.AddTrusted(NewNode(c), it.Origin)
+		}
+	}
+	results := b.Lint(p, items)
+	g := b.Finish()
+	g.Apply(results)
+	return results, g, nil
+}
+
+// Lint lints every certificate of items with p on the bundle's workers
+// and adds each, in input order, to b. It returns the results in input
+// order (without chain findings: call Finish and Graph.Apply).
+func (b *Bundle) Lint(p *profile.Profile, items iter.Seq[certio.Item]) []profile.Result {
+	type job struct {
+		seq int
+		it  certio.Item
+	}
+	type done struct {
+		seq  int
+		res  profile.Result
+		node *Node
+	}
+	workers := b.opts.Workers
+	jobs := make(chan job, 2*workers)
+	out := make(chan done, 2*workers)
+	stop := make(chan struct{})
+	go func() {
+		defer close(jobs)
+		seq := 0
+		for it := range items {
+			select {
+			case jobs <- job{seq, it}:
+			case <-stop:
+				return
+			}
+			seq++
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				res, n := LintItem(p, j.it)
+				out <- done{j.seq, res, n}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(out)
+	}()
+	var results []profile.Result
+	pending := map[int]done{}
+	for d := range out {
+		pending[d.seq] = d
+		for {
+			next, ok := pending[len(results)]
+			if !ok {
+				break
+			}
+			delete(pending, len(results))
+			results = append(results, next.res)
+			b.Add(&next.res, next.node)
+		}
+	}
+	close(stop)
+	return results
+}
+
+// LintItem lints one item with p, as p.LintItem does, and also returns the
+// chain-building node of the certificate (nil when the item is not a
+// certificate). The certificate is parsed once for both.
+func LintItem(p *profile.Profile, it certio.Item) (profile.Result, *Node) {
+	if it.Err != nil {
+		return p.LintItem(it), nil
+	}
+	c, err := certio.Parse(it.DER)
+	if err != nil {
+		return p.LintItem(it), nil
+	}
+	res := p.Lint(c)
+	res.Origin = it.Origin
+	sum := sha256.Sum256(it.DER)
+	res.SHA256 = hex.EncodeToString(sum[:])
+	return res, NewNode(c)
+}
