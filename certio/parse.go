@@ -35,7 +35,7 @@ func Parse(der []byte) (*x509.Certificate, error) {
 		dropMarker(c)
 		return c, nil
 	}
-	marked, ok := markUndecodedKey(der)
+	marked, orig, ok := markUndecodedKey(der)
 	if !ok {
 		return nil, err
 	}
@@ -43,7 +43,16 @@ func Parse(der []byte) (*x509.Certificate, error) {
 	if err2 != nil {
 		return nil, err
 	}
+	// The raw fields are the input's, so that signatures and hashes over
+	// them (chain building, fingerprints) see the certificate as it is.
+	c.Raw, c.RawTBSCertificate, c.RawSubjectPublicKeyInfo = der, orig.tbs, orig.spki
 	return c, nil
+}
+
+// originalParts are the encodings of a certificate's parts as they were in
+// the input.
+type originalParts struct {
+	tbs, spki []byte
 }
 
 // SubjectPublicKeyInfo returns the DER subjectPublicKeyInfo of c as it was in
@@ -103,16 +112,19 @@ type rawSPKI struct {
 
 // markUndecodedKey returns der with its subjectPublicKeyInfo algorithm
 // replaced by oidUndecodedKey and the original SPKI kept in an extension.
-// It reports false when der is not a well-formed certificate structure.
-func markUndecodedKey(der []byte) ([]byte, bool) {
+// It also returns the original encodings of the TBSCertificate and the
+// subjectPublicKeyInfo, and reports false when der is not a well-formed
+// certificate structure.
+func markUndecodedKey(der []byte) ([]byte, originalParts, bool) {
 	var cert rawCertificate
 	if rest, err := asn1.Unmarshal(der, &cert); err != nil || len(rest) != 0 {
-		return nil, false
+		return nil, originalParts{}, false
 	}
 	var tbs rawTBSCertificate
 	if rest, err := asn1.Unmarshal(cert.TBSCertificate.FullBytes, &tbs); err != nil || len(rest) != 0 {
-		return nil, false
+		return nil, originalParts{}, false
 	}
+	orig := originalParts{tbs: cert.TBSCertificate.FullBytes, spki: tbs.PublicKey.Raw}
 	original := append([]byte(nil), tbs.PublicKey.Raw...)
 	tbs.PublicKey = rawSPKI{
 		Algorithm: pkix.AlgorithmIdentifier{Algorithm: oidUndecodedKey},
@@ -121,14 +133,14 @@ func markUndecodedKey(der []byte) ([]byte, bool) {
 	tbs.Extensions = append(tbs.Extensions, pkix.Extension{Id: oidOriginalSPKI, Value: original})
 	tbsDER, err := asn1.Marshal(tbs)
 	if err != nil {
-		return nil, false
+		return nil, originalParts{}, false
 	}
 	cert.TBSCertificate = asn1.RawValue{FullBytes: tbsDER}
 	out, err := asn1.Marshal(cert)
 	if err != nil {
-		return nil, false
+		return nil, originalParts{}, false
 	}
-	return out, true
+	return out, orig, true
 }
 
 // fieldOptions matches the Go struct dump that zcrypto's ASN.1 structure

@@ -261,3 +261,38 @@ func TestLintMachineFormats(t *testing.T) {
 		t.Errorf("junit: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestSampleBundle pins the verdict of the README's first command: the
+// conforming chain is clean and every broken device shows exactly its own
+// defect. (A device whose key zcrypto cannot decode, secp256k1, still
+// chains to its issuer: its signature is checked over the input's bytes.)
+func TestSampleBundle(t *testing.T) {
+	code, out, errOut := iotcert(t, "", "lint", "--format", "json", filepath.Join(certs, "sample-bundle.pem"))
+	if code != exitFindings {
+		t.Errorf("exit %d, want %d\n%s", code, exitFindings, errOut)
+	}
+	var rep profile.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{}, {}, {},
+		{"w_iot_all_serial_entropy_64bit"},
+		{"e_iot_all_spki_curve"},
+		{"e_iot_ee_san_one_name_per_type", "w_iot_ee_san_single_name"},
+		{"e_iot_ee_no_ski"},
+		{"e_iot_ee_ku_critical"},
+	}
+	if len(rep.Certificates) != len(want) {
+		t.Fatalf("%d certificates, want %d", len(rep.Certificates), len(want))
+	}
+	for i, c := range rep.Certificates {
+		got := []string{}
+		for _, f := range c.Findings {
+			got = append(got, f.Lint)
+		}
+		if strings.Join(got, " ") != strings.Join(want[i], " ") {
+			t.Errorf("certificate %d (%s): findings %v, want %v", i, c.Role, got, want[i])
+		}
+	}
+}

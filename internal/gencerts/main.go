@@ -1,7 +1,9 @@
 // Command gencerts writes iotcert's test certificates: for each profile a
 // conforming chain (testdata/certs/<profile>/{root,sub,ee,chain}.pem), and
 // for each case a variant of one certificate of a chain that breaks one
-// rule (testdata/certs/cases/<name>.pem). testdata/manifest.json (beside
+// rule (testdata/certs/cases/<name>.pem), and a sample firmware bundle
+// (testdata/certs/sample-bundle.pem: the tls13-iot chain and some of its
+// cases). testdata/manifest.json (beside
 // the output directory, so that it holds certificates only) lists every file with the profile it is linted with and the exact set of
 // findings that profile must report; the tests assert them.
 //
@@ -50,6 +52,17 @@ type Entry struct {
 	Role    string   `json:"role"`
 	Breaks  string   `json:"breaks,omitempty"`
 	Want    []string `json:"want"`
+}
+
+// sampleCases are the tls13-iot cases that testdata/certs/sample-bundle.pem
+// holds after the conforming chain: a small firmware bundle with a clear
+// verdict, for the README's first command.
+var sampleCases = []string{
+	"e_iot_ee_ku_critical",
+	"e_iot_all_spki_curve",
+	"e_iot_ee_san_one_name_per_type",
+	"e_iot_ee_no_ski",
+	"w_iot_all_serial_entropy_64bit",
 }
 
 // allCases gathers the cases of every catalogue section.
@@ -103,6 +116,10 @@ func run(out string) error {
 		}
 	}
 	seen := map[string]bool{}
+	// The sample bundle: the conforming tls13-iot chain and a few devices
+	// of the same CA that each break one rule.
+	tls := chains["tls13-iot"]
+	sample := []*certgen.Issued{tls.Root, tls.Sub, tls.EE}
 	for _, c := range allCases() {
 		if seen[c.Name] {
 			return fmt.Errorf("case %q defined twice", c.Name)
@@ -134,6 +151,9 @@ func run(out string) error {
 		if err := writePEM(filepath.Join(out, rel), cert); err != nil {
 			return err
 		}
+		if slices.Contains(sampleCases, c.Name) {
+			sample = append(sample, cert)
+		}
 		want := c.Want
 		if want == nil {
 			want = []string{c.Name}
@@ -141,6 +161,12 @@ func run(out string) error {
 		want = slices.Clone(want)
 		sort.Strings(want)
 		manifest = append(manifest, Entry{File: rel, Profile: c.Profile, Role: c.Role, Breaks: c.Breaks, Want: want})
+	}
+	if len(sample) != 3+len(sampleCases) {
+		return fmt.Errorf("sample bundle: %d of the %d sample cases found", len(sample)-3, len(sampleCases))
+	}
+	if err := writePEM(filepath.Join(out, "sample-bundle.pem"), sample...); err != nil {
+		return err
 	}
 	data, err := json.MarshalIndent(manifest, "", "  ")
 	if err != nil {
