@@ -28,7 +28,7 @@ const (
 const usage = `iotcert: keeps IoT device PKIs honest.
 
 Usage:
-  iotcert lint [flags] PATH...   lint certificates (PEM or DER files, directories, - for stdin)
+  iotcert lint [flags] PATH...   lint certificates and their chains (PEM, DER, PKCS#7, PKCS#12, directories, - for stdin)
   iotcert graph [flags] PATH...  draw the hierarchy as Mermaid or DOT, coloured by worst finding
   iotcert rules [flags]          list lints with level, roles, source and citation
   iotcert profiles [flags]       list the profiles of the rules
