@@ -308,13 +308,8 @@ func (p *PKCS11) Generate(label string, curve Curve) (*Key, error) {
 		return nil, fmt.Errorf("PKCS#11 %s: empty key label", p.redacted)
 	}
 	if !p.duplicate {
-		byLabel := pkcs11String(url.Values{"object": {label}}, nil)
-		_, err := p.km.GetPublicKey(&apiv1.GetPublicKeyRequest{Name: byLabel})
-		switch {
-		case err == nil:
-			return nil, fmt.Errorf("PKCS#11 %s: the token holds a key labelled %q already (a CA key is made once: delete it from the token, or use another token): %w", p.redacted, label, os.ErrExist)
-		case !errors.Is(err, apiv1.NotFoundError{}):
-			return nil, fmt.Errorf("PKCS#11 %s: looking for a key labelled %q: %w", p.redacted, label, err)
+		if err := p.CheckLabel(label); err != nil {
+			return nil, err
 		}
 	}
 	id := make([]byte, 8)
@@ -341,6 +336,35 @@ func (p *PKCS11) Generate(label string, curve Curve) (*Key, error) {
 		query = url.Values{"pin-source": {p.pinSource}}
 	}
 	return &Key{Signer: signer, Ref: pkcs11String(path, query)}, nil
+}
+
+// CheckLabel returns an error wrapping os.ErrExist if the token holds a
+// key pair labelled label, so that a command can refuse before it makes
+// any key.
+func (p *PKCS11) CheckLabel(label string) error {
+	byLabel := pkcs11String(url.Values{"object": {label}}, nil)
+	_, err := p.km.GetPublicKey(&apiv1.GetPublicKeyRequest{Name: byLabel})
+	switch {
+	case err == nil:
+		return fmt.Errorf("PKCS#11 %s: the token holds a key labelled %q already (a CA key is made once: delete it from the token, or use another token): %w", p.redacted, label, os.ErrExist)
+	case !errors.Is(err, apiv1.NotFoundError{}):
+		return fmt.Errorf("PKCS#11 %s: looking for a key labelled %q: %w", p.redacted, label, err)
+	}
+	return nil
+}
+
+// Delete deletes the key pair named by ref, a Ref that Generate returned:
+// for a command that made keys and then failed before publishing their
+// references, so that no unreachable key is left in the token.
+func (p *PKCS11) Delete(ref string) error {
+	v, err := parsePKCS11URI(ref)
+	if err != nil || v.Get("id") == "" || v.Get("object") == "" {
+		return fmt.Errorf("key %s: delete: want a reference with id and object", RedactURI(ref))
+	}
+	if err := p.km.DeleteKey(pkcs11String(url.Values{"id": {v.Get("id")}, "object": {v.Get("object")}}, nil)); err != nil {
+		return fmt.Errorf("key %s: %w", RedactURI(ref), err)
+	}
+	return nil
 }
 
 // Open returns a signer for the key pair named by ref, a pkcs11: URI with
