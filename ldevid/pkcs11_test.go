@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/iotcert/iotcert/internal/softhsm"
@@ -140,6 +141,28 @@ func TestPKCS11Hierarchy(t *testing.T) {
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()
 	roots.AddCert(h2.CA("root").Cert)
 	inter.AddCert(h2.CA("sub").Cert)
+
+	// Batch issuance signs from many goroutines with the one token key.
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 4 {
+				d, err := h2.IssueDevice(Request{Device: "sensor", ID: fmt.Sprintf("c%d-%d", g, i)})
+				if err == nil {
+					_, err = d.Cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
+				}
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("concurrent issuance: %v", err)
+		}
+	}
 	p, err := h2.Profile("tls13-iot")
 	if err != nil {
 		t.Fatal(err)
@@ -222,6 +245,21 @@ func TestPKCS11Keys(t *testing.T) {
 	_, err = token.Generate("ed", Ed25519)
 	if err == nil || err.Error() != "PKCS#11 "+uri+": the key of ed: Ed25519 keys in a token are not supported (go.step.sm/crypto/kms/pkcs11 makes P-256 and P-384 keys); choose curve P-256 or P-384" {
 		t.Errorf("Ed25519: %v", err)
+	}
+
+	// Delete: the key is gone from the token; a reference without both
+	// id and object deletes nothing.
+	if err := dup.Delete(key2.Ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := token.Open(key2.Ref); err == nil || !strings.HasSuffix(err.Error(), ": no such key pair in the token of "+uri) {
+		t.Errorf("Open after Delete: %v", err)
+	}
+	if err := token.Delete("pkcs11:object=root"); err == nil || err.Error() != "key pkcs11:object=root: delete: want a reference with id and object" {
+		t.Errorf("Delete by label: %v", err)
+	}
+	if _, err := token.Open(key.Ref); err != nil {
+		t.Errorf("the first key labelled root: %v", err)
 	}
 
 	for _, tc := range []struct{ ref, want string }{
