@@ -410,3 +410,31 @@ func BenchmarkPKCS11IssueDevice(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "certs/s")
 }
+
+// TestWriteCAKeyKind checks that WriteCA with force, replacing a key file
+// by a key.ref or the other way round, leaves only the new one (LoadCAs
+// reads key.ref first).
+func TestWriteCAKeyKind(t *testing.T) {
+	h := exampleHierarchy(t)
+	out := t.TempDir()
+	root := *h.CA("root")
+	if err := WriteCA(out, &root, false); err != nil {
+		t.Fatal(err)
+	}
+	inToken := root
+	inToken.Key = &Key{Signer: root.Signer, Ref: "pkcs11:id=01;object=root;token=t"}
+	for _, tc := range []struct {
+		ca         *CA
+		want, gone string
+	}{{&inToken, KeyRefFile, KeyFile}, {&root, KeyFile, KeyRefFile}} {
+		if err := WriteCA(out, tc.ca, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(filepath.Join(out, "root", tc.want)); err != nil {
+			t.Error(err)
+		}
+		if _, err := os.Stat(filepath.Join(out, "root", tc.gone)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s after writing %s: %v", tc.gone, tc.want, err)
+		}
+	}
+}
