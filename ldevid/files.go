@@ -70,6 +70,15 @@ func WriteCA(out string, ca *CA, force bool) error {
 		if err := WriteKey(dir, ca.Key, !force); err != nil {
 			return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
 		}
+		// A replaced key of the other kind must go: LoadCAs reads key.ref
+		// before key.pem.
+		stale := KeyRefFile
+		if ca.Key.PEM == nil {
+			stale = KeyFile
+		}
+		if err := os.Remove(filepath.Join(dir, stale)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
+		}
 	}
 	if err := atomicfile.Write(filepath.Join(dir, CertFile), CertPEM(ca.Cert), publicMode, !force); err != nil {
 		return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)

@@ -12,10 +12,11 @@ import (
 	"github.com/iotcert/iotcert/ldevid"
 )
 
-const genSynopsis = `gen example | gen hierarchy SPEC --out DIR [--force] | gen device SPEC --out DIR --ca NAME --id ID [--set col=value ...]
+const genSynopsis = `gen example | gen hierarchy SPEC --out DIR [--force] [--kms URI] | gen device SPEC --out DIR --ca NAME --id ID [--set col=value ...] [--kms URI]
 
   example     print a commented example spec that works as it is
-  hierarchy   create every CA of SPEC: DIR/<ca>/cert.pem and key.pem (0600)
+  hierarchy   create every CA of SPEC: DIR/<ca>/cert.pem and key.pem (0600),
+              or key.ref (a pkcs11: URI) with --kms
   device      issue one device: DIR/devices/<id>/cert.pem, key.pem, chain.pem
 
 Every certificate is linted with its profile before it is signed; one with
@@ -50,6 +51,7 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 type keyFlags struct {
 	passFile, passEnv             string
 	devicePassFile, devicePassEnv string
+	kms                           kmsFlags // --kms: CA keys in a PKCS#11 token (keys_flags.go); close with kms.close
 }
 
 func (k *keyFlags) register(fs *flag.FlagSet, devices bool) {
@@ -59,6 +61,7 @@ func (k *keyFlags) register(fs *flag.FlagSet, devices bool) {
 		fs.StringVar(&k.devicePassFile, "device-passphrase-file", "", "encrypt device keys with the passphrase in `FILE`")
 		fs.StringVar(&k.devicePassEnv, "device-passphrase-env", "", "encrypt device keys with the passphrase in environment variable `NAME`")
 	}
+	k.kms.register(fs)
 }
 
 func passphrase(file, env string) ([]byte, error) {
@@ -73,7 +76,8 @@ func passphrase(file, env string) ([]byte, error) {
 	return nil, nil
 }
 
-// backends returns the key backends of CA keys and of device keys.
+// backends returns the key backends of CA keys and of device keys. With
+// --kms, CA keys are in the token: call k.kms.close when done.
 func (k *keyFlags) backends() (ca, device ldevid.KeyBackend, err error) {
 	caPass, err := passphrase(k.passFile, k.passEnv)
 	if err != nil {
@@ -83,11 +87,15 @@ func (k *keyFlags) backends() (ca, device ldevid.KeyBackend, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	caKeys, err := ldevid.NewFileKeys(ldevid.WithPassphrase(caPass))
+	caFiles, err := ldevid.NewFileKeys(ldevid.WithPassphrase(caPass))
 	if err != nil {
 		return nil, nil, err
 	}
 	devKeys, err := ldevid.NewFileKeys(ldevid.WithPassphrase(devPass))
+	if err != nil {
+		return nil, nil, err
+	}
+	caKeys, err := k.kms.caKeys(caFiles)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -114,7 +122,7 @@ func refusalExit(cmd string, err error, stderr io.Writer) int {
 }
 
 func runGenHierarchy(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("gen hierarchy", "gen hierarchy SPEC --out DIR [--force] [--passphrase-file FILE | --passphrase-env NAME]", stderr)
+	fs := newFlagSet("gen hierarchy", "gen hierarchy SPEC --out DIR [--force] [--passphrase-file FILE | --passphrase-env NAME | --kms URI [--kms-pin-env NAME]]", stderr)
 	out := fs.String("out", "", "output `DIR`: DIR/<ca-name>/cert.pem and key.pem for every CA")
 	force := fs.Bool("force", false, "replace existing CA material in DIR (every certificate the old keys signed is orphaned)")
 	var kf keyFlags
@@ -127,11 +135,17 @@ func runGenHierarchy(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "iotcert gen hierarchy: want one SPEC and --out DIR")
 		return exitUsage
 	}
+	if kf.kms.uri != "" && (kf.passFile != "" || kf.passEnv != "") {
+		fmt.Fprintln(stderr, "iotcert gen hierarchy: --passphrase-* encrypt key files; keys in a token (--kms) are not files")
+		return exitUsage
+	}
+	kf.kms.duplicateLabels = *force
 	caKeys, _, err := kf.backends()
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", err)
 		return exitUsage
 	}
+	defer kf.kms.close()
 	h, err := loadHierarchy(pos[0], caKeys)
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", err)
@@ -148,9 +162,17 @@ func runGenHierarchy(args []string, stdout, stderr io.Writer) int {
 				}
 			}
 		}
+		if err := kf.kms.checkLabels(h.Spec()); err != nil {
+			fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", err)
+			return exitUsage
+		}
 	}
 	cas, err := h.CreateCAs()
 	if err != nil {
+		// No key.ref names the keys made so far: do not leave them in the token.
+		if derr := kf.kms.discard(); derr != nil {
+			fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", derr)
+		}
 		return refusalExit("gen hierarchy", err, stderr)
 	}
 	for _, ca := range cas {
@@ -194,7 +216,7 @@ func (s setFlag) Set(v string) error {
 }
 
 func runGenDevice(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("gen device", "gen device SPEC --out DIR --ca NAME --id ID [--device PROFILE] [--set NAME=VALUE ...]", stderr)
+	fs := newFlagSet("gen device", "gen device SPEC --out DIR --ca NAME --id ID [--device PROFILE] [--set NAME=VALUE ...] [--kms URI [--kms-pin-env NAME]]", stderr)
 	out := fs.String("out", "", "the `DIR` of \"gen hierarchy\": CAs are read from DIR/<ca>/, the device goes to DIR/devices/<id>/")
 	caName := fs.String("ca", "", "issuing CA `NAME`")
 	id := fs.String("id", "", "device `ID` ({{.id}} in the templates; {{.serial}} too unless --set serial=...)")
@@ -216,6 +238,7 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
 	}
+	defer kf.kms.close()
 	h, err := loadHierarchy(pos[0], devKeys)
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)

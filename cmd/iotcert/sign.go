@@ -12,7 +12,7 @@ import (
 	"github.com/iotcert/iotcert/ldevid"
 )
 
-const signSynopsis = `sign SPEC --ca NAME --csr FILE [--dir DIR] [--device PROFILE] [--profile P] [--out FILE] [--chain]
+const signSynopsis = `sign SPEC --ca NAME --csr FILE [--dir DIR] [--device PROFILE] [--profile P] [--out FILE] [--chain] [--kms URI [--kms-pin-env NAME]]
 
 Signs a certificate request made by a device (its key never leaves it),
 after checking the CSR's signature, that its key has the device profile's
@@ -51,6 +51,7 @@ func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	defer kf.kms.close()
 	spec, err := ldevid.ReadSpec(pos[0])
 	if err != nil {
 		return fail(err)

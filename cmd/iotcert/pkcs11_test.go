@@ -1,0 +1,170 @@
+package main
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/iotcert/iotcert/internal/softhsm"
+)
+
+// TestPKCS11 runs the commands with CA keys in a fresh SoftHSM2 token:
+// gen hierarchy writes key.ref files, gen device and sign open them with
+// the PIN from a pin-source file or an environment variable, and the
+// results verify with openssl and lint clean.
+func TestPKCS11(t *testing.T) {
+	tok := softhsm.New(t, "iotcert-cli")
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "spec.yaml")
+	if err := os.WriteFile(spec, []byte(signSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pki := filepath.Join(dir, "pki")
+	kms := tok.URIWithPINSource()
+	if code, out, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", pki, "--kms", kms); code != exitOK || !strings.Contains(out, "sub\t") {
+		t.Fatalf("gen hierarchy --kms: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, ca := range []string{"root", "sub"} {
+		if _, err := os.Stat(filepath.Join(pki, ca, "key.pem")); !os.IsNotExist(err) {
+			t.Errorf("%s/key.pem: %v, want none", ca, err)
+		}
+		ref, err := os.ReadFile(filepath.Join(pki, ca, "key.ref"))
+		want := regexp.MustCompile("^pkcs11:id=[0-9a-f]{16};module-path=" + regexp.QuoteMeta(tok.Module) + ";object=" + ca + ";token=iotcert-cli\\?pin-source=" + regexp.QuoteMeta(tok.PINFile) + "\n$")
+		if err != nil || !want.Match(ref) {
+			t.Errorf("%s/key.ref: %q, %v", ca, ref, err)
+		}
+	}
+
+	// Device keys are files; the CA key is opened in the token, with the
+	// PIN from the environment this time.
+	t.Setenv("IOTCERT_TEST_PIN", tok.PIN)
+	if code, out, errOut := iotcert(t, "", "gen", "device", spec, "--out", pki, "--ca", "sub", "--id", "0001", "--kms", tok.URI(), "--kms-pin-env", "IOTCERT_TEST_PIN"); code != exitOK {
+		t.Fatalf("gen device --kms: exit %d\n%s%s", code, out, errOut)
+	}
+	devKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
+		Subject:  pkix.Name{CommonName: "sensor 9", Organization: []string{"Example"}, SerialNumber: "SN9"},
+		DNSNames: []string{"sensor-9.example.com"},
+	}, devKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csr := writeFile(t, "device.csr", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
+	signed := filepath.Join(dir, "signed.pem")
+	if code, out, errOut := iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", pki, "--csr", csr, "--out", signed, "--kms", kms); code != exitOK {
+		t.Fatalf("sign --kms: exit %d\n%s%s", code, out, errOut)
+	}
+	issued := filepath.Join(pki, "devices", "0001", "cert.pem")
+	if _, err := os.Stat(filepath.Join(pki, "devices", "0001", "key.pem")); err != nil {
+		t.Errorf("device key file: %v", err)
+	}
+	for _, leaf := range []string{issued, signed} {
+		if _, err := exec.LookPath("openssl"); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatal("openssl is not installed; .ci/run installs it")
+			}
+			break
+		}
+		cmd := exec.Command("openssl", "verify", "-CAfile", filepath.Join(pki, "root", "cert.pem"), "-untrusted", filepath.Join(pki, "sub", "cert.pem"), leaf)
+		if b, err := cmd.CombinedOutput(); err != nil || string(b) != leaf+": OK\n" {
+			t.Errorf("openssl verify: %v\n%s", err, b)
+		}
+	}
+	code, out, errOut := iotcert(t, "", "lint", "--profile", "tls13-iot", filepath.Join(pki, "root", "cert.pem"), filepath.Join(pki, "sub", "cert.pem"), issued, signed)
+	if code != exitOK {
+		t.Errorf("lint: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// Refusals and errors: exit 2, the URI named, the PIN never shown.
+	badRef := filepath.Join(dir, "bad")
+	for _, ca := range []string{"root", "sub"} {
+		os.MkdirAll(filepath.Join(badRef, ca), 0o755)
+		for _, f := range []string{"cert.pem", "key.ref"} {
+			b, _ := os.ReadFile(filepath.Join(pki, ca, f))
+			if ca == "sub" && f == "key.ref" {
+				b = regexp.MustCompile(`id=[0-9a-f]+;`).ReplaceAll(b, []byte("id=0011223344556677;"))
+			}
+			os.WriteFile(filepath.Join(badRef, ca, f), b, 0o600)
+		}
+	}
+	hsm := "pkcs11:module-path=" + tok.Module + ";token="
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"existing labels", []string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "again"), "--kms", kms},
+			`iotcert gen hierarchy: CA "root": PKCS#11 ` + kms + `: the token holds a key labelled "root" already (a CA key is made once: delete it from the token, or use another token): file already exists; --force makes a new key beside it`},
+		{"wrong PIN", []string{"gen", "device", spec, "--out", pki, "--ca", "sub", "--id", "2", "--kms", hsm + "iotcert-cli?pin-value=wrong-pin-31337"},
+			"iotcert gen device: PKCS#11 " + hsm + "iotcert-cli?pin-value=***: wrong PIN (error initializing PKCS#11: failed to log into long term session: pkcs11: 0xA0: CKR_PIN_INCORRECT)"},
+		{"missing token", []string{"sign", spec, "--ca", "sub", "--dir", pki, "--csr", csr, "--kms", hsm + "nope?pin-value=" + tok.PIN},
+			"iotcert sign: PKCS#11 " + hsm + "nope?pin-value=***: no such token in the module (error initializing PKCS#11: could not find PKCS#11 token)"},
+		{"key.ref to a missing key", []string{"gen", "device", spec, "--out", badRef, "--ca", "sub", "--id", "3", "--kms", kms},
+			`iotcert gen device: CA "sub": key ` + strings.TrimSuffix(mustRead(t, filepath.Join(badRef, "sub", "key.ref")), "\n") + ": no such key pair in the token of " + kms + "\n"},
+		{"bad URI", []string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "x"), "--kms", "pkcs11:token;pin-value=" + tok.PIN},
+			`iotcert gen hierarchy: PKCS#11 pkcs11:token;pin-value=***: malformed URI: path attribute "token" is not name=value`},
+		{"not pkcs11", []string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "x"), "--kms", "/usr/lib/softhsm/libsofthsm2.so"},
+			"iotcert gen hierarchy: PKCS#11 /usr/lib/softhsm/libsofthsm2.so: not a pkcs11: URI (want pkcs11:module-path=...;token=...)"},
+		{"PIN variable unset", []string{"sign", spec, "--ca", "sub", "--dir", pki, "--csr", csr, "--kms", tok.URI(), "--kms-pin-env", "IOTCERT_NO_SUCH_PIN"},
+			"iotcert sign: --kms-pin-env: environment variable IOTCERT_NO_SUCH_PIN is not set"},
+		{"no --kms", []string{"gen", "device", spec, "--out", pki, "--ca", "sub", "--id", "4"},
+			`iotcert gen device: CA "root": key ` + strings.TrimSuffix(mustRead(t, filepath.Join(pki, "root", "key.ref")), "\n") + " is in a PKCS#11 token: give --kms with the token's URI"},
+		{"passphrase with --kms", []string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "x"), "--kms", kms, "--passphrase-env", "X"},
+			"iotcert gen hierarchy: --passphrase-* encrypt key files; keys in a token (--kms) are not files"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, errOut := iotcert(t, "", tc.args...)
+			if code != exitUsage || !strings.HasPrefix(errOut, tc.want) || stdout != "" {
+				t.Errorf("exit %d, stdout %q\n got %s\nwant %s", code, stdout, errOut, tc.want)
+			}
+			if strings.Contains(errOut, tok.PIN) || strings.Contains(errOut, "wrong-pin-31337") {
+				t.Errorf("stderr shows a PIN: %s", errOut)
+			}
+		})
+	}
+}
+
+// TestPKCS11Discard checks that gen hierarchy leaves no key in the token
+// when it fails after making some: the same spec, fixed, then goes
+// through without --force.
+func TestPKCS11Discard(t *testing.T) {
+	tok := softhsm.New(t, "iotcert-discard")
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	good := filepath.Join(dir, "good.yaml")
+	if err := os.WriteFile(good, []byte(signSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte(strings.Replace(signSpec, "validity: 10y}", "validity: 10y, curve: Ed25519}", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	kms := tok.URIWithPINSource()
+	code, _, errOut := iotcert(t, "", "gen", "hierarchy", bad, "--out", filepath.Join(dir, "pki"), "--kms", kms)
+	if want := "iotcert gen hierarchy: PKCS#11 " + kms + ": the key of sub: Ed25519 keys in a token are not supported (go.step.sm/crypto/kms/pkcs11 makes P-256 and P-384 keys); choose curve P-256 or P-384\n"; code != exitUsage || errOut != want {
+		t.Fatalf("Ed25519 CA: exit %d\n got %s\nwant %s", code, errOut, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pki", "root", "key.ref")); !os.IsNotExist(err) {
+		t.Errorf("root/key.ref after a failed run: %v", err)
+	}
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", good, "--out", filepath.Join(dir, "pki"), "--kms", kms); code != exitOK {
+		t.Errorf("after the failed run: exit %d\n%s", code, errOut)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
