@@ -48,7 +48,8 @@ type Options struct {
 	// ExpiryHorizon, when CheckExpiry is set, is how far ahead of Now a
 	// notAfter counts as expiring (0: only certificates already expired).
 	ExpiryHorizon time.Duration
-	// CheckExpiry turns on e_chain_expiring.
+	// CheckExpiry turns on e_chain_expiring. A certificate that has
+	// expired at Now is always reported, as e_chain_expired.
 	CheckExpiry bool
 	// ValidityNesting is the level of w_chain_validity_outside_issuer:
 	// profile.Warn (the default when zero) or profile.Error.
@@ -632,14 +633,14 @@ func (f *finisher) checkAlgorithms(s *state) {
 }
 
 func (f *finisher) checkExpiry(s *state) {
-	if !f.b.opts.CheckExpiry || s.n.noExpiry {
+	if s.n.noExpiry {
 		return
 	}
 	now := f.b.opts.Now.Unix()
 	switch {
 	case s.n.notAfter < now:
-		f.add(s, Expiring, "expired on %s", day(s.n.notAfter))
-	case s.n.notAfter <= now+int64(f.b.opts.ExpiryHorizon/time.Second):
+		f.add(s, Expired, "expired on %s (judged at %s)", day(s.n.notAfter), day(now))
+	case f.b.opts.CheckExpiry && s.n.notAfter <= now+int64(f.b.opts.ExpiryHorizon/time.Second):
 		f.add(s, Expiring, "expires on %s, within the horizon of %s", day(s.n.notAfter), FormatDuration(f.b.opts.ExpiryHorizon))
 	}
 }

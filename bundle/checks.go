@@ -44,6 +44,7 @@ const (
 	NameConstraints         = "e_chain_name_constraints"
 	ValidityOutsideIssuer   = "w_chain_validity_outside_issuer"
 	AlgorithmInconsistent   = "e_chain_algorithm_inconsistent"
+	Expired                 = "e_chain_expired"
 	Expiring                = "e_chain_expiring"
 	KeyReuse                = "w_chain_key_reuse"
 	IDevIDNoExpiryChain     = "n_iot_idevid_noexpiry_chain"
@@ -98,9 +99,12 @@ var checks = []CheckInfo{
 	{Name: AlgorithmInconsistent, Level: profile.Error, Roles: "subordinate,link,end-entity",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.1.3, §17.1.6; RFC 7925 §4.4.4 Table 1",
 		Description: "The key that signs the certificate, or the signature algorithm, is not one the profile allows along a chain (tls13-iot: ECDSA on P-256, P-384 or P-521, or Ed25519; rfc7925: ECDSA P-256 with SHA-256), so devices that validate the chain may be unable to."},
+	{Name: Expired, Level: profile.Error, Roles: "all",
+		Citation:    "RFC 5280 §4.1.2.5, §6.1.3 (a)(2)",
+		Description: "The certificate has expired at the time of the check (now, or --at): no path through it validates. notAfter 99991231235959Z never expires."},
 	{Name: Expiring, Level: profile.Error, Roles: "all",
 		Citation:    "RFC 5280 §4.1.2.5, §6.1.3 (a)(2)",
-		Description: "With --expiry-horizon: the certificate has expired or expires within the horizon (notAfter 99991231235959Z never expires)."},
+		Description: "With --expiry-horizon: the certificate expires within the horizon (one already expired is e_chain_expired; notAfter 99991231235959Z never expires)."},
 	{Name: KeyReuse, Level: profile.Warn, Roles: "all",
 		Citation:    "RFC 9810 §4.4 (a key shared only among the certificates of one CA)",
 		Description: "The same public key is in certificates of different subjects, or in a CA and an end-entity certificate (certificates of one subject, as in a root key rollover or a cross-certified CA, may share a key)."},

@@ -19,13 +19,13 @@ func TestIoTLDevIDLifetimeLimited(t *testing.T) {
 		want lint.LintStatus
 	}{
 		{30, lint.Warn},
-		{364, lint.Warn},
-		{365, lint.Pass},
-		{398, lint.Pass},
+		{729, lint.Warn},
+		{730, lint.Pass},
+		{825, lint.Pass},
 	} {
 		got := runLint(t, "w_iot_ldevid_lifetime_limited", ee, func(p any) { p.(*ldevidLifetime).MaxDays = tc.days })
 		if got.Status != tc.want {
-			t.Errorf("max_days %d on a one-year LDevID: got %s (%q), want %s", tc.days, got.Status, got.Details, tc.want)
+			t.Errorf("max_days %d on a two-year LDevID: got %s (%q), want %s", tc.days, got.Status, got.Details, tc.want)
 		}
 	}
 	for _, days := range []int{0, -1} {

@@ -71,7 +71,9 @@ func TestLintBundles(t *testing.T) {
 		{"trust store, missing intermediate", []string{eePEM, "--trust", rootDER}, exitFindings, 1, map[string][]string{"ee.pem#0": {"e_chain_orphan"}}},
 		{"broken signature", []string{rootDER, subPEM, brokenDER}, exitFindings, 3, map[string][]string{"broken.der#0": {"e_chain_signature_invalid"}}},
 		{"broken copy of a certificate", []string{rootDER, subAndEE, brokenDER}, exitFindings, 4, map[string][]string{"broken.der#0": {"e_chain_signature_invalid", "e_iot_all_serial_unique"}}},
-		{"expired sub-CA", []string{rootDER, expiredPEM, "--expiry-horizon", "0d"}, exitFindings, 2, map[string][]string{"expired.pem#0": {"e_chain_expiring"}}},
+		{"expired sub-CA", []string{rootDER, expiredPEM}, exitFindings, 2, map[string][]string{"expired.pem#0": {"e_chain_expired"}}},
+		{"expiring within the horizon", []string{rootDER, subPEM, "--at", "2039-11-01", "--expiry-horizon", "90d"}, exitFindings, 2, map[string][]string{"sub.pem#0": {"e_chain_expiring"}}},
+		{"expired at a later time", []string{rootDER, subPEM, "--at", "2040-01-02"}, exitFindings, 2, map[string][]string{"sub.pem#0": {"e_chain_expired"}}},
 		{"duplicate", []string{rootDER, subAndEE, subAndEE}, exitOK, 5, map[string][]string{"sub-ee.pem#0": {"n_chain_duplicate"}, "sub-ee.pem#1": {"n_chain_duplicate"}}},
 	}
 	for _, tc := range tests {

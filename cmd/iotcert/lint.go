@@ -6,6 +6,7 @@ import (
 	"io"
 	"iter"
 	"strings"
+	"time"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
@@ -41,6 +42,7 @@ type chainFlags struct {
 	guess   bool
 	trust   listFlag
 	horizon string
+	at      string
 	nesting string
 	enable  listFlag
 	disable listFlag
@@ -52,7 +54,8 @@ func (c *chainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.profile, "profile", "tls13-iot", "profile to lint with (see \"iotcert profiles\")")
 	fs.BoolVar(&c.guess, "guess-devid", false, "when the profile names no device kind, guess IDevID or LDevID per end entity (reported as a notice)")
 	fs.Var(&c.trust, "trust", "certificates in `FILE` (PEM, DER, PKCS#7 or a directory) are trusted as anchors: they end chains and are not linted (repeatable)")
-	fs.StringVar(&c.horizon, "expiry-horizon", "", "report every certificate that has expired or expires within `DURATION` (e.g. 90d, 2w, 12h; 0d: expired only) as e_chain_expiring")
+	fs.StringVar(&c.horizon, "expiry-horizon", "", "also report every certificate that expires within `DURATION` (e.g. 90d, 2w, 12h) as e_chain_expiring (one already expired is always e_chain_expired)")
+	fs.StringVar(&c.at, "at", "", "judge expiry at `TIME` (RFC 3339, e.g. 2027-01-31T00:00:00Z, or a date, 2027-01-31) instead of now, e.g. the day the firmware ships")
 	fs.StringVar(&c.nesting, "validity-nesting", "warn", "level of w_chain_validity_outside_issuer: warn or error")
 	fs.Var(&c.enable, "enable-check", "run the optional chain check `NAME` (repeatable; see \"iotcert rules\")")
 	fs.Var(&c.disable, "disable-check", "do not run the chain check `NAME` (repeatable)")
@@ -73,6 +76,13 @@ func (c *chainFlags) setup() (*profile.Profile, bundle.Options, error) {
 		p = p.WithDeviceGuessing()
 	}
 	opts.Profiles = bundle.Lineage(rules, p)
+	if c.at != "" {
+		t, err := parseTime(c.at)
+		if err != nil {
+			return nil, opts, fmt.Errorf("--at: %v", err)
+		}
+		opts.Now = t
+	}
 	if c.horizon != "" {
 		d, err := bundle.ParseDuration(c.horizon)
 		if err != nil {
@@ -181,4 +191,16 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// parseTime reads an RFC 3339 time or a date (midnight UTC).
+func parseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither an RFC 3339 time (2027-01-31T00:00:00Z) nor a date (2027-01-31)", s)
+	}
+	return t, nil
 }
