@@ -236,9 +236,10 @@ func TestChains(t *testing.T) {
 			want: map[string][]string{"below": {"e_chain_pathlen_exceeded"}}},
 		{name: "name constraints", certs: []cert{root, {"nc", nc.DER()}, {"inside", inside.DER()}, {"outside", outside.DER()}},
 			want: map[string][]string{"outside": {"e_chain_name_constraints"}}},
-		{name: "expiry horizon", opts: bundle.Options{CheckExpiry: true, ExpiryHorizon: 240 * 24 * time.Hour}, certs: []cert{ee, sub, root},
+		// The device expires on 2035-01-01, 214 days after 2034-06-01.
+		{name: "expiry horizon", opts: bundle.Options{Now: time.Date(2034, 6, 1, 0, 0, 0, 0, time.UTC), CheckExpiry: true, ExpiryHorizon: 240 * 24 * time.Hour}, certs: []cert{ee, sub, root},
 			want: map[string][]string{"ee": {"e_chain_expiring"}}},
-		{name: "expiry horizon short", opts: bundle.Options{CheckExpiry: true, ExpiryHorizon: 90 * 24 * time.Hour}, certs: []cert{ee, sub, root}},
+		{name: "expiry horizon short", opts: bundle.Options{Now: time.Date(2034, 6, 1, 0, 0, 0, 0, time.UTC), CheckExpiry: true, ExpiryHorizon: 90 * 24 * time.Hour}, certs: []cert{ee, sub, root}},
 		{name: "disabled check", opts: bundle.Options{Disable: []string{"n_chain_orphan"}}, certs: []cert{ee}},
 	}
 	for _, tc := range tests {

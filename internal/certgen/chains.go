@@ -81,12 +81,12 @@ func SubTemplate(root *Issued) *Template {
 // EETemplate is a conforming end entity of profile under sub.
 //
 //   - tls13-iot: subject O + serialNumber + CN, one dNSName, keyUsage
-//     digitalSignature (critical), AKI, no SKI, no EKU, 2 years.
+//     digitalSignature (critical), AKI, no SKI, no EKU, 10 years.
 //   - rfc7925: a client whose CN is its EUI-64 "HH-HH-HH-HH-HH-HH-HH-HH",
 //     with an SKI.
 //   - idevid-8021ar: serialNumber, a HardwareModuleName SAN, notAfter
 //     99991231235959Z, no EKU.
-//   - ldevid-8021ar: serialNumber, one dNSName, EKU clientAuth, 1 year.
+//   - ldevid-8021ar: serialNumber, one dNSName, EKU clientAuth, 2 years.
 //   - brski-idevid: the idevid-8021ar end entity.
 //   - tcg-devid: a TPM-resident IDevID: the idevid-8021ar end entity with
 //     hwType 2.23.133.1.2 (TPM 2.0) in its HardwareModuleName, EKU
@@ -100,7 +100,7 @@ func EETemplate(profile string, sub *Issued) *Template {
 			SerialNumber: "SN0001",
 		},
 		NotBefore: Epoch.Add(24 * time.Hour),
-		NotAfter:  Epoch.AddDate(2, 0, 0),
+		NotAfter:  Epoch.AddDate(10, 0, 0), // so that the shipped samples stay valid for years
 		KeyUsage:  x509.KeyUsageDigitalSignature,
 	}}
 	switch profile {
