@@ -25,14 +25,19 @@ const (
 )
 
 // CACerts returns the certificates of the EST /cacerts response during
-// the rollover: NewWithNew (the current root), NewWithOld, OldWithNew and
-// OldWithOld: the three "Root CA Key Update" certificates RFC 7030
-// §4.1.3 asks for, and the new root itself, which that list leaves out
-// (ambiguity A13) but which is the current root and the one RFC 7030 says
-// to validate the others with. The re-signed CAs are not in it: devices
+// the rollover: NewWithOld, OldWithNew, NewWithNew and OldWithOld. RFC
+// 7030 §4.1.3 asks for the three "Root CA Key Update" certificates
+// OldWithOld, OldWithNew and NewWithOld; the new root itself is not in
+// that list (ambiguity A13) but it is the current root, the one with the
+// latest notAfter that RFC 7030 says to validate the others with, so it
+// is sent too. The link certificates come first: OpenSSL takes the first
+// untrusted certificate whose name and key identifier match as the issuer
+// and does not backtrack, so a self-signed root listed before the link
+// certificate of the same name and key would end the path of a device
+// that does not trust that root. The re-signed CAs are not in it: devices
 // receive them in the chains of the certificates they validate.
 func (ro *Rollover) CACerts() []*x509.Certificate {
-	return []*x509.Certificate{ro.NewWithNew, ro.NewWithOld, ro.OldWithNew, ro.OldWithOld}
+	return []*x509.Certificate{ro.NewWithOld, ro.OldWithNew, ro.NewWithNew, ro.OldWithOld}
 }
 
 // Write publishes ro as the directory out, which must not exist:

@@ -6,7 +6,6 @@ import (
 	"encoding/asn1"
 	"encoding/base64"
 	"errors"
-	"sort"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -20,8 +19,10 @@ var (
 // CertsOnly returns a PKCS#7 / CMS "certs-only" message (RFC 5652
 // SignedData with no signers and no content; RFC 7030 §4.1.3 calls it a
 // certs-only CMC Simple PKI Response) holding certs, in DER. The
-// certificates SET is in DER order (sorted by encoding, duplicates
-// dropped): RFC 7030 gives the order no meaning.
+// certificates are kept in the order given (duplicates dropped): CMS is
+// BER, so the SET need not be sorted, and path builders that take the
+// first matching certificate without backtracking (OpenSSL) depend on the
+// order (see Rollover.CACerts).
 func CertsOnly(certs []*x509.Certificate) ([]byte, error) {
 	if len(certs) == 0 {
 		return nil, errors.New("certs-only message: no certificates")
@@ -36,7 +37,6 @@ func CertsOnly(certs []*x509.Certificate) ([]byte, error) {
 			ders = append(ders, c.Raw)
 		}
 	}
-	sort.Slice(ders, func(i, j int) bool { return bytes.Compare(ders[i], ders[j]) < 0 })
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(ci *cryptobyte.Builder) { // ContentInfo
 		ci.AddASN1ObjectIdentifier(oidSignedData)

@@ -227,7 +227,8 @@ type Plan struct {
 	Resign []*CA
 }
 
-// Plan checks a rollover of old to a root made by spec, re-issuing the
+// Plan checks a rollover of old to a root made by spec (nil: DefaultSpec),
+// re-issuing the
 // CAs of resign under it, and returns what will be made. It refuses (with
 // an error wrapping ErrKeyMismatch, ErrNotRoot, ErrSubject or ErrValidity)
 // when a key does not match its certificate, old is not a self-signed
@@ -237,7 +238,7 @@ func (r *Roller) Plan(old *CA, spec *Spec, resign ...*CA) (*Plan, error) {
 		return nil, errors.New("rollover: no old root")
 	}
 	if spec == nil {
-		spec = DefaultSpec(old.Cert)
+		spec = DefaultSpec(old.Cert, r.now())
 	}
 	if err := checkRoot(old.Cert); err != nil {
 		return nil, fmt.Errorf("old root: %w", err)

@@ -270,6 +270,12 @@ func TestLinkPaths(t *testing.T) {
 		{"new-root device, old LDevID, OldWithNew", r.oldEE, r.set.NewWithNew, []*x509.Certificate{r.set.OldWithNew, r.ro.Resigned[0].CA.Cert},
 			[]string{"end entity", "Test IoT Device CA (old)", "OldWithNew", "NewWithNew"}},
 		{"new-root device, old LDevID, no link", r.oldEE, r.set.NewWithNew, []*x509.Certificate{r.ro.Resigned[0].CA.Cert}, nil},
+		// As a device does it: the /cacerts bundle and the chain the end
+		// entity comes with (chain.pem, which ends with its root).
+		{"old-root device, new LDevID, /cacerts and chain.pem", r.newEE, r.set.OldWithOld, append(r.ro.CACerts(), r.newEE.Chain...),
+			[]string{"end entity", "Test IoT Device CA (new)", "NewWithOld", "OldWithOld"}},
+		{"new-root device, old LDevID, /cacerts and chain.pem", r.oldEE, r.set.NewWithNew, append(r.ro.CACerts(), r.oldEE.Chain...),
+			[]string{"end entity", "Test IoT Device CA (old)", "OldWithNew", "NewWithNew"}},
 	}
 	labels := r.set.labels()
 	haveOpenSSL := true

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/iotcert/iotcert/internal/strictyaml"
 	"github.com/iotcert/iotcert/ldevid"
@@ -33,15 +34,18 @@ type Spec struct {
 	ResignValidity *ldevid.Validity
 }
 
-// DefaultSpec is the spec used without a spec file: the old root's curve
-// (P-256 when the old key is one a spec cannot ask for), the old root's
-// lifetime in days, the old root's name and the tls13-iot profile.
-func DefaultSpec(old *x509.Certificate) *Spec {
+// DefaultSpec is the spec used without a spec file, for a rollover at
+// now: the old root's curve (P-256 when the old key is one a spec cannot
+// ask for), the old root's name, the tls13-iot profile, and a validity
+// that ends one old lifetime after the old root expires (whole days), so
+// that the new root outlasts the old one by as long as the old one lived.
+func DefaultSpec(old *x509.Certificate, now time.Time) *Spec {
 	curve, err := ldevid.CurveOf(old.PublicKey)
 	if err != nil {
 		curve = ldevid.P256
 	}
-	days := int(old.NotAfter.Sub(old.NotBefore).Hours() / 24)
+	end := old.NotAfter.Add(old.NotAfter.Sub(old.NotBefore))
+	days := int(end.Sub(now).Hours()/24) + 1
 	return &Spec{Curve: curve, Validity: ldevid.Validity{Days: max(days, 1)}, Profile: "tls13-iot"}
 }
 
