@@ -494,6 +494,7 @@ func (f *finisher) check() {
 	}
 	f.checkKeyReuse(live)
 	f.checkDevIDs(live)
+	f.checkLinks(live) // link.go
 }
 
 func (f *finisher) checkIssuer(s *state) {
@@ -600,8 +601,8 @@ func (f *finisher) checkNameConstraints(s *state) {
 
 func (f *finisher) checkValidity(s *state) {
 	p := s.parent()
-	if p == nil {
-		return
+	if p == nil || s.isLink() {
+		return // link certificates: checkLinks (link.go)
 	}
 	n := s.n
 	if n.notBefore < p.n.notBefore {

@@ -291,6 +291,7 @@ func TestRollover(t *testing.T) {
 	old := issue(t, oldTmpl)
 	newTmpl := certgen.RootTemplate()
 	newTmpl.NotBefore = certgen.Epoch.AddDate(1, 0, 0)
+	newTmpl.NotAfter = oldTmpl.NotAfter.AddDate(10, 0, 0) // RFC 9810 §4.4.1: the new root outlasts the old
 	nw := issue(t, newTmpl)
 
 	// NewWithOld: the new key, signed by the old one.
@@ -308,7 +309,7 @@ func TestRollover(t *testing.T) {
 	ownTmpl.Key = old.Key
 	ownTmpl.SubjectKeyId = old.Cert.SubjectKeyId
 	ownTmpl.AuthorityKeyId = nw.Cert.SubjectKeyId
-	ownTmpl.NotBefore = newTmpl.NotBefore
+	ownTmpl.NotBefore = oldTmpl.NotBefore // RFC 9810 §4.4.1: the validity of OldWithOld
 	ownTmpl.NotAfter = oldTmpl.NotAfter
 	ownTmpl.Issuer = nw
 	own := issue(t, ownTmpl)

@@ -13,7 +13,7 @@ func init() {
 		Description: "The authorityInfoAccess extension should not hold an id-ad-ocsp access description. Subordinate CAs are judged by the §17.3.7 lints (w_iot_sub_aia_absent, e_iot_sub_aia_noncritical, w_iot_sub_aia_caissuers_and_ocsp), which restate this for them (ambiguity A3).",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.1.7",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.EndEntitySet, func() lint.CertificateLintInterface { return &allAIAOCSPAbsent{} })
+	}, role.RootSet|role.LinkSet|role.EndEntitySet, func() lint.CertificateLintInterface { return &allAIAOCSPAbsent{} })
 }
 
 type allAIAOCSPAbsent struct{}

@@ -13,7 +13,7 @@ func init() {
 		Description: "Certificates of an IoT device PKI should not carry a cRLDistributionPoints extension. Subordinate CAs are judged by the §17.3.6 lints (w_iot_sub_crldp_absent, e_iot_sub_crldp_noncritical), which restate this for them.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.1.7",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.EndEntitySet, func() lint.CertificateLintInterface { return &allCRLDPAbsent{} })
+	}, role.RootSet|role.LinkSet|role.EndEntitySet, func() lint.CertificateLintInterface { return &allCRLDPAbsent{} })
 }
 
 type allCRLDPAbsent struct{}

@@ -13,7 +13,7 @@ func init() {
 		Description: "Root CA certificates should carry a keyUsage extension.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.4",
 		Source:      IoTTLS13,
-	}, role.RootSet, nil, func(c *x509.Certificate) *lint.LintResult {
+	}, role.RootSet|role.LinkSet, nil, func(c *x509.Certificate) *lint.LintResult {
 		if !hasExtension(c, oidExtKeyUsage) {
 			return failf(lint.Warn, "keyUsage is absent")
 		}

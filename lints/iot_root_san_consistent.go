@@ -15,7 +15,7 @@ func init() {
 		Description: "A subjectAltName in a root CA certificate should be consistent with the subject; this notice names every SAN entry that does not appear in the subject (a directoryName other than the subject, or a name that is no subject attribute value), for a human to judge.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.1",
 		Source:      IoTTLS13,
-	}, role.RootSet, caHas(oidExtSubjectAltName), func(c *x509.Certificate) *lint.LintResult {
+	}, role.RootSet|role.LinkSet, caHas(oidExtSubjectAltName), func(c *x509.Certificate) *lint.LintResult {
 		odd, err := caSANInconsistent(c)
 		if err != nil {
 			return failf(lint.Notice, "%v", err)

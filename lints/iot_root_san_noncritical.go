@@ -13,7 +13,7 @@ func init() {
 		Description: "A subjectAltName extension in a root CA certificate should not be marked critical.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.1",
 		Source:      IoTTLS13,
-	}, role.RootSet, caHas(oidExtSubjectAltName), func(c *x509.Certificate) *lint.LintResult {
+	}, role.RootSet|role.LinkSet, caHas(oidExtSubjectAltName), func(c *x509.Certificate) *lint.LintResult {
 		if extension(c, oidExtSubjectAltName).Critical {
 			return failf(lint.Warn, "subjectAltName is marked critical")
 		}

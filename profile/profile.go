@@ -56,7 +56,7 @@ type compiledLint struct {
 // index builds the per-role lint lists.
 func (p *Profile) index() {
 	p.byRole = map[role.Role][]*compiledLint{}
-	for _, r := range []role.Role{role.Root, role.Subordinate, role.EndEntity, role.IDevID, role.LDevID} {
+	for _, r := range []role.Role{role.Root, role.Subordinate, role.EndEntity, role.IDevID, role.LDevID, role.Link} {
 		for _, cl := range p.lints {
 			if cl.roles.Contains(r) {
 				p.byRole[r] = append(p.byRole[r], cl)

@@ -1,6 +1,7 @@
 // Package role says what a certificate is within an IoT device PKI: a root
-// CA, a subordinate CA or an end entity, and for end entities which kind of
-// IEEE 802.1AR device identity (IDevID or LDevID) a profile takes it to be.
+// CA, a subordinate CA, a root key rollover link certificate or an end
+// entity, and for end entities which kind of IEEE 802.1AR device identity
+// (IDevID or LDevID) a profile takes it to be.
 //
 // The base role is inferred from the certificate alone (see Of). Whether an
 // end entity is an IDevID or an LDevID cannot be read from the certificate
@@ -34,9 +35,16 @@ const (
 	// LDevID is an end entity taken to be an operator-issued locally
 	// significant device identity (IEEE 802.1AR).
 	LDevID
+	// Link is a root key rollover link certificate (NewWithOld or
+	// OldWithNew, RFC 9810 §4.4): a CA certificate that certifies one root
+	// key with another. From one certificate alone only the self-issued
+	// kind (same subject and issuer, signed by another key) can be told
+	// from a root (see Of); chain building (package bundle) finds the
+	// others.
+	Link
 )
 
-var names = [...]string{"unknown", "root", "subordinate", "end-entity", "idevid", "ldevid"}
+var names = [...]string{"unknown", "root", "subordinate", "end-entity", "idevid", "ldevid", "link"}
 
 // String returns the role's name as used in rules.yaml and in reports.
 func (r Role) String() string {
@@ -61,19 +69,39 @@ func (r Role) IsEndEntity() bool {
 	return r == EndEntity || r == IDevID || r == LDevID
 }
 
-// Of infers the base role of c: Root, Subordinate or EndEntity. A
+// Of infers the base role of c: Root, Link, Subordinate or EndEntity. A
 // certificate is a CA when basicConstraints says cA=TRUE, or when it has no
 // basicConstraints but asserts keyCertSign (a CA certificate that breaks
 // the profile is still judged as a CA). A CA is a root when it is
-// self-issued: its subject and issuer names are equal.
+// self-issued: its subject and issuer names are equal; except that a
+// self-issued CA certificate whose authorityKeyIdentifier and
+// subjectKeyIdentifier are both present and differ, and whose own key
+// does not verify its signature, is a Link: the NewWithOld or OldWithNew
+// certificate of a root key rollover that keeps the root's name (RFC 9810
+// §4.4). Root-only rules such as "AKI equals SKI" contradict RFC 9810 for
+// those. A root whose identifiers differ but which is self-signed stays a
+// Root, so that the root rules still find its mistake.
 func Of(c *x509.Certificate) Role {
 	if !isCA(c) {
 		return EndEntity
 	}
 	if bytes.Equal(c.RawSubject, c.RawIssuer) {
+		if selfIssuedLink(c) {
+			return Link
+		}
 		return Root
 	}
 	return Subordinate
+}
+
+// selfIssuedLink reports whether the self-issued CA certificate c is
+// signed by another key, as its key identifiers say and its signature
+// confirms.
+func selfIssuedLink(c *x509.Certificate) bool {
+	if len(c.AuthorityKeyId) == 0 || len(c.SubjectKeyId) == 0 || bytes.Equal(c.AuthorityKeyId, c.SubjectKeyId) {
+		return false
+	}
+	return c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) != nil
 }
 
 func isCA(c *x509.Certificate) bool {
@@ -124,8 +152,10 @@ const (
 	IDevIDSet Set = 1 << IDevID
 	// LDevIDSet applies to end entities only under an LDevID profile.
 	LDevIDSet Set = 1 << LDevID
+	// LinkSet applies to root key rollover link certificates.
+	LinkSet Set = 1 << Link
 	// CASet is every CA certificate.
-	CASet = RootSet | SubordinateSet
+	CASet = RootSet | SubordinateSet | LinkSet
 	// AllSet is every certificate of a device PKI.
 	AllSet = CASet | EndEntitySet
 )
@@ -163,7 +193,7 @@ func (s Set) ContainsBase(base Role) bool {
 // Roles returns the roles in s, in the order of their declaration.
 func (s Set) Roles() []Role {
 	var out []Role
-	for r := Root; r <= LDevID; r++ {
+	for r := Root; r <= Link; r++ {
 		if s&(1<<r) != 0 {
 			out = append(out, r)
 		}

@@ -63,6 +63,9 @@ func TestSetContains(t *testing.T) {
 		{role.CASet, role.Root, true},
 		{role.CASet, role.IDevID, false},
 		{role.RootSet, role.Subordinate, false},
+		{role.CASet, role.Link, true},
+		{role.RootSet, role.Link, false},
+		{role.AllSet, role.Link, true},
 	}
 	for _, tc := range tests {
 		if got := tc.set.Contains(tc.r); got != tc.want {
@@ -75,7 +78,7 @@ func TestSetContains(t *testing.T) {
 }
 
 func TestNames(t *testing.T) {
-	for r := role.Root; r <= role.LDevID; r++ {
+	for r := role.Root; r <= role.Link; r++ {
 		got, ok := role.Parse(r.String())
 		if !ok || got != r {
 			t.Errorf("Parse(%q) = %v, %v", r.String(), got, ok)

@@ -7,6 +7,7 @@
 //	iotcert profiles [flags]         list the profiles
 //	iotcert gen example|hierarchy|device ...   generate IDevID/LDevID hierarchies
 //	iotcert sign SPEC --ca NAME --csr FILE     sign a device's CSR
+//	iotcert roll plan|execute|verify ...       root CA key rollover
 //
 // Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a
 // usage error, a rules file error or an input that is not a certificate.
@@ -37,11 +38,12 @@ Usage:
   iotcert gen device SPEC --out DIR --ca NAME --id ID [--set NAME=VALUE ...]
                                  issue one device certificate and key
   iotcert sign SPEC --ca NAME --csr FILE [--out FILE]   sign a device's CSR
+  iotcert roll plan|execute|verify --old DIR/<root> ...  root CA key rollover
   iotcert help [COMMAND]         show help
 
 Run "iotcert help COMMAND" for a command's flags.
 Exit status: 0 ok, 1 findings at or above --fail-on (gen, sign: refused to
-sign), 2 usage, rules, spec or input error.
+sign, roll: refused), 2 usage, rules, spec or input error.
 `
 
 func main() {
@@ -68,6 +70,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runGen(rest, stdout, stderr)
 	case "sign":
 		return runSign(rest, stdin, stdout, stderr)
+	case "roll":
+		return runRoll(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		return runHelp(rest, stdout, stderr)
 	}
@@ -93,6 +97,8 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		return runGen([]string{"-h"}, stdout, stdout)
 	case "sign":
 		return runSign([]string{"-h"}, nil, stdout, stdout)
+	case "roll":
+		return runRoll([]string{"-h"}, stdout, stdout)
 	}
 	fmt.Fprintf(stderr, "iotcert: no help for %q\n", args[0])
 	return exitUsage

@@ -1,0 +1,262 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/roll"
+)
+
+const rollSynopsis = `roll plan --old DIR/<root> [--spec SPEC] [--resign DIR/<ca> ...]
+       iotcert roll execute --old DIR/<root> --out NEWDIR [--spec SPEC] [--resign DIR/<ca> ...]
+       iotcert roll verify --old DIR/<root> --new NEWDIR [--devices DIR ...] [--at TIME ...] [--format text|json]
+
+  plan      print what a root key rollover will make and when each piece expires
+  execute   make the new root (NewWithNew, key.pem 0600), the link certificates
+            NewWithOld and OldWithNew, re-signed CAs, the EST /cacerts bundle
+            (cacerts.p7b, cacerts.b64) and diagrams (rollover.mmd, rollover.dot)
+  verify    prove which device generations (trusting the old root, the new
+            root, both) validate which end entities, at which times
+
+Every certificate is linted before it is signed; a refusal leaves every file
+as it was. Exit status: 0 done, 1 refused (or an error finding of verify),
+2 usage or input error. See docs/rollover.md.`
+
+func runRoll(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintf(stderr, "Usage: iotcert %s\n", rollSynopsis)
+		return exitUsage
+	}
+	switch args[0] {
+	case "plan":
+		return runRollPlan(args[1:], false, stdout, stderr)
+	case "execute":
+		return runRollPlan(args[1:], true, stdout, stderr)
+	case "verify":
+		return runRollVerify(args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintf(stdout, "Usage: iotcert %s\n", rollSynopsis)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "iotcert roll: unknown subcommand %q\n\nUsage: iotcert %s\n", args[0], rollSynopsis)
+	return exitUsage
+}
+
+// rollExit prints err and returns 1 for a refusal (a key that does not
+// match, a wrong name or validity, a lint error), 2 otherwise.
+func rollExit(cmd string, err error, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "iotcert %s: %v\n", cmd, err)
+	var refused *ldevid.RefusedError
+	for _, e := range []error{roll.ErrKeyMismatch, roll.ErrNotRoot, roll.ErrSubject, roll.ErrValidity} {
+		if errors.Is(err, e) {
+			return exitFindings
+		}
+	}
+	if errors.As(err, &refused) {
+		return exitFindings
+	}
+	return exitUsage
+}
+
+func runRollPlan(args []string, execute bool, stdout, stderr io.Writer) int {
+	cmd := "roll plan"
+	synopsis := "roll plan --old DIR/<root> [--spec SPEC] [--resign DIR/<ca> ...] [--passphrase-file FILE | --passphrase-env NAME] [--rules FILE]"
+	if execute {
+		cmd = "roll execute"
+		synopsis = "roll execute --old DIR/<root> --out NEWDIR [--spec SPEC] [--resign DIR/<ca> ...] [--passphrase-file FILE | --passphrase-env NAME] [--rules FILE]"
+	}
+	fs := newFlagSet(cmd, synopsis, stderr)
+	oldDir := fs.String("old", "", "the old root's `DIR` as \"iotcert gen hierarchy\" wrote it (cert.pem, key.pem or key.ref)")
+	specPath := fs.String("spec", "", "the new root's spec `FILE` (curve, validity, subject, profile, resign_validity); default: the old root's curve and name, valid one old lifetime past the old root's expiry")
+	var out *string
+	if execute {
+		out = fs.String("out", "", "the rollover `NEWDIR` to create (it must not exist)")
+	}
+	var resign listFlag
+	fs.Var(&resign, "resign", "re-issue the CA in `DIR` (issued by the old root) under the new root; repeatable")
+	passFile := fs.String("passphrase-file", "", "CA keys (old, re-signed and the new one) are encrypted with the passphrase in `FILE` (first line)")
+	passEnv := fs.String("passphrase-env", "", "CA keys are encrypted with the passphrase in environment variable `NAME`")
+	var rf rulesFlags
+	rf.register(fs)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) != 0 || *oldDir == "" || (execute && *out == "") {
+		if execute {
+			fmt.Fprintf(stderr, "iotcert %s: want --old DIR and --out NEWDIR\n", cmd)
+		} else {
+			fmt.Fprintf(stderr, "iotcert %s: want --old DIR\n", cmd)
+		}
+		return exitUsage
+	}
+	if execute {
+		if _, err := os.Lstat(*out); err == nil {
+			fmt.Fprintf(stderr, "iotcert %s: %s exists: a rollover is written to a new directory\n", cmd, *out)
+			return exitUsage
+		}
+	}
+	keys, err := rollKeys(*passFile, *passEnv)
+	if err != nil {
+		fmt.Fprintf(stderr, "iotcert %s: %v\n", cmd, err)
+		return exitUsage
+	}
+	rules, err := rf.load()
+	if err != nil {
+		fmt.Fprintf(stderr, "iotcert %s: %v\n", cmd, err)
+		return exitUsage
+	}
+	old, err := roll.LoadOldRoot(*oldDir, keys)
+	if err != nil {
+		return rollExit(cmd, err, stderr)
+	}
+	spec := roll.DefaultSpec(old.Cert, time.Now())
+	if *specPath != "" {
+		if spec, err = roll.ReadSpec(*specPath); err != nil {
+			fmt.Fprintf(stderr, "iotcert %s: %v\n", cmd, err)
+			return exitUsage
+		}
+	}
+	var subs []*roll.CA
+	for _, d := range resign {
+		ca, err := roll.LoadCA(d, keys)
+		if err != nil {
+			return rollExit(cmd, err, stderr)
+		}
+		subs = append(subs, ca)
+	}
+	r, err := roll.New(roll.WithKeys(keys), roll.WithRules(rules))
+	if err != nil {
+		fmt.Fprintf(stderr, "iotcert %s: %v\n", cmd, err)
+		return exitUsage
+	}
+	plan, err := r.Plan(old, spec, subs...)
+	if err != nil {
+		return rollExit(cmd, err, stderr)
+	}
+	if !execute {
+		if err := plan.WriteText(stdout); err != nil {
+			return exitUsage
+		}
+		return exitOK
+	}
+	ro, err := r.Execute(plan)
+	if err != nil {
+		return rollExit(cmd, err, stderr)
+	}
+	for _, v := range ro.Verdicts {
+		for _, f := range v.Result.Findings {
+			fmt.Fprintf(stderr, "iotcert %s: %s: %s %s: %s\n", cmd, v.What, f.Level, f.Lint, f.Details)
+		}
+	}
+	if err := roll.Write(*out, ro); err != nil {
+		fmt.Fprintf(stderr, "iotcert %s: %v\n", cmd, err)
+		return exitUsage
+	}
+	for _, f := range []struct{ what, file string }{
+		{"NewWithNew (new root)", roll.NewWithNewFile}, {"NewWithOld (link)", roll.NewWithOldFile}, {"OldWithNew (link)", roll.OldWithNewFile},
+		{"EST /cacerts (DER)", roll.CACertsDERFile}, {"EST /cacerts (base64)", roll.CACertsB64File},
+		{"diagram (Mermaid)", roll.MermaidFile}, {"diagram (DOT)", roll.DOTFile},
+	} {
+		fmt.Fprintf(stdout, "%s\t%s\n", f.what, filepath.Join(*out, f.file))
+	}
+	for _, rs := range ro.Resigned {
+		fmt.Fprintf(stdout, "%s (re-signed)\t%s\n", rs.CA.Name, filepath.Join(*out, rs.CA.Name, ldevid.CertFile))
+	}
+	return exitOK
+}
+
+// rollKeys is the file-key backend of CA keys, with the passphrase of
+// --passphrase-file or --passphrase-env.
+func rollKeys(file, env string) (ldevid.KeyBackend, error) {
+	var pass []byte
+	var err error
+	switch {
+	case file != "" && env != "":
+		return nil, errors.New("give a passphrase file or an environment variable, not both")
+	case file != "":
+		pass, err = ldevid.ReadPassphrase(file)
+	case env != "":
+		pass, err = ldevid.PassphraseFromEnv(env)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ldevid.NewFileKeys(ldevid.WithPassphrase(pass))
+}
+
+func runRollVerify(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("roll verify", "roll verify --old DIR/<root> --new NEWDIR [--devices DIR ...] [--at TIME ...] [--format text|json]", stderr)
+	oldDir := fs.String("old", "", "the old root's `DIR`; the CA directories beside it are the old hierarchy")
+	newDir := fs.String("new", "", "the rollover `NEWDIR` \"roll execute\" wrote")
+	var devices, at listFlag
+	fs.Var(&devices, "devices", "read end entities (cert.pem, with chain.pem beside) under `DIR`; repeatable (default: the devices directories beside the old root and in NEWDIR)")
+	fs.Var(&at, "at", "also verify at `TIME`: an RFC 3339 time, a date (2006-01-02), before-old-expiry or after-old-expiry; repeatable (now and no-clock are always checked)")
+	format := fs.String("format", "text", "output `FORMAT`: text or json")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) != 0 || *oldDir == "" || *newDir == "" {
+		fmt.Fprintln(stderr, "iotcert roll verify: want --old DIR and --new NEWDIR")
+		return exitUsage
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "iotcert roll verify: --format %q: want text or json\n", *format)
+		return exitUsage
+	}
+	set, err := roll.LoadSet(*oldDir, *newDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "iotcert roll verify: %v\n", err)
+		return exitUsage
+	}
+	if len(devices) == 0 {
+		for _, d := range []string{filepath.Join(filepath.Dir(filepath.Clean(*oldDir)), ldevid.DevicesDir), filepath.Join(*newDir, ldevid.DevicesDir)} {
+			if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+				devices = append(devices, d)
+			}
+		}
+		if len(devices) == 0 {
+			fmt.Fprintln(stderr, "iotcert roll verify: no devices directory beside the old root or in NEWDIR: give --devices DIR")
+			return exitUsage
+		}
+	}
+	var ees []roll.EndEntity
+	for _, d := range devices {
+		e, err := roll.LoadEndEntities(d)
+		if err != nil {
+			fmt.Fprintf(stderr, "iotcert roll verify: %v\n", err)
+			return exitUsage
+		}
+		ees = append(ees, e...)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	moments := []roll.Moment{{Label: "now", Time: now}}
+	for _, a := range at {
+		m, err := roll.ParseMoment(a, now, set)
+		if err != nil {
+			fmt.Fprintf(stderr, "iotcert roll verify: --at: %v\n", err)
+			return exitUsage
+		}
+		moments = append(moments, m)
+	}
+	moments = append(moments, roll.Moment{Label: "no clock", NoClock: true})
+	m := roll.Verify(set, ees, moments)
+	if *format == "json" {
+		err = m.WriteJSON(stdout)
+	} else {
+		err = m.WriteText(stdout)
+	}
+	if err != nil {
+		return exitUsage
+	}
+	if m.Errors > 0 {
+		return exitFindings
+	}
+	return exitOK
+}

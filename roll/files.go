@@ -1,0 +1,145 @@
+package roll
+
+import (
+	"bytes"
+	"crypto/x509"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/iotcert/iotcert/internal/atomicfile"
+	"github.com/iotcert/iotcert/ldevid"
+)
+
+// File names in a rollover directory (Write).
+const (
+	NewWithNewFile = "newwithnew.pem"
+	NewWithOldFile = "newwithold.pem"
+	OldWithNewFile = "oldwithnew.pem"
+	OldWithOldFile = "oldwithold.pem"
+	CACertsDERFile = "cacerts.p7b"
+	CACertsB64File = "cacerts.b64"
+	CACertsPEMFile = "cacerts.pem"
+	MermaidFile    = "rollover.mmd"
+	DOTFile        = "rollover.dot"
+)
+
+// CACerts returns the certificates of the EST /cacerts response during
+// the rollover: NewWithOld, OldWithNew, NewWithNew and OldWithOld. RFC
+// 7030 §4.1.3 asks for the three "Root CA Key Update" certificates
+// OldWithOld, OldWithNew and NewWithOld; the new root itself is not in
+// that list (ambiguity A13) but it is the current root, the one with the
+// latest notAfter that RFC 7030 says to validate the others with, so it
+// is sent too. The link certificates come first: OpenSSL takes the first
+// untrusted certificate whose name and key identifier match as the issuer
+// and does not backtrack, so a self-signed root listed before the link
+// certificate of the same name and key would end the path of a device
+// that does not trust that root. The re-signed CAs are not in it: devices
+// receive them in the chains of the certificates they validate.
+func (ro *Rollover) CACerts() []*x509.Certificate {
+	return []*x509.Certificate{ro.NewWithOld, ro.OldWithNew, ro.NewWithNew, ro.OldWithOld}
+}
+
+// Write publishes ro as the directory out, which must not exist:
+//
+//	key.pem (0600) or key.ref    the new root's key
+//	newwithnew.pem, newwithold.pem, oldwithnew.pem, oldwithold.pem
+//	cacerts.p7b, cacerts.b64, cacerts.pem    the /cacerts bundle (CACerts)
+//	rollover.mmd, rollover.dot               diagrams of both hierarchies
+//	<root>/cert.pem, <root>/key.ref          NewWithNew, and where its key is
+//	<ca>/cert.pem, <ca>/key.ref              each re-signed CA, and where its (old) key is
+//
+// so that out is also a directory "iotcert gen device --out" issues from
+// (key.ref holds the absolute path of a key file, or a token URI). The
+// files are written in a temporary directory beside out that is renamed
+// into place: out is complete or absent. Nothing outside out is touched.
+func Write(out string, ro *Rollover) error {
+	out = filepath.Clean(out)
+	if _, err := os.Lstat(out); err == nil {
+		return fmt.Errorf("%s: %w", out, os.ErrExist)
+	}
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	parent := filepath.Dir(abs)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(abs)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp) // gone after the rename; cleans up on error
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	if err := ldevid.WriteKey(tmp, ro.Key, true); err != nil {
+		return fmt.Errorf("new root key: %w", err)
+	}
+	keyRef := ro.Key.Ref
+	if keyRef == "" {
+		keyRef = filepath.Join(abs, ldevid.KeyFile)
+	}
+	der, err := CertsOnly(ro.CACerts())
+	if err != nil {
+		return err
+	}
+	var bundlePEM bytes.Buffer
+	for _, c := range ro.CACerts() {
+		bundlePEM.Write(ldevid.CertPEM(c))
+	}
+	files := []struct {
+		name string
+		data []byte
+	}{
+		{NewWithNewFile, ldevid.CertPEM(ro.NewWithNew)},
+		{NewWithOldFile, ldevid.CertPEM(ro.NewWithOld)},
+		{OldWithNewFile, ldevid.CertPEM(ro.OldWithNew)},
+		{OldWithOldFile, ldevid.CertPEM(ro.OldWithOld)},
+		{CACertsDERFile, der},
+		{CACertsB64File, Base64(der)},
+		{CACertsPEMFile, bundlePEM.Bytes()},
+		{MermaidFile, Mermaid(ro)},
+		{DOTFile, DOT(ro)},
+	}
+	for _, f := range files {
+		if err := atomicfile.Write(filepath.Join(tmp, f.name), f.data, 0o644, true); err != nil {
+			return err
+		}
+	}
+	if err := writeCADir(tmp, ro.Plan.Old.Name, ro.NewWithNew, keyRef); err != nil {
+		return err
+	}
+	for _, r := range ro.Resigned {
+		if err := writeCADir(tmp, r.CA.Name, r.Cert, r.CA.KeyRef); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(tmp, abs); err != nil {
+		if _, statErr := os.Lstat(abs); statErr == nil {
+			return fmt.Errorf("%s: %w", out, os.ErrExist)
+		}
+		return err
+	}
+	return atomicfile.SyncDir(parent)
+}
+
+// writeCADir writes <dir>/<name>/cert.pem and key.ref (0600: it names a
+// key).
+func writeCADir(dir, name string, cert *x509.Certificate, keyRef string) error {
+	if err := ldevid.CheckID(name); err != nil || name == ldevid.DevicesDir {
+		return fmt.Errorf("CA directory name %q cannot be used in the rollover directory", name)
+	}
+	d := filepath.Join(dir, name)
+	if err := os.Mkdir(d, 0o755); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(filepath.Join(d, ldevid.KeyRefFile), []byte(keyRef+"\n"), 0o600, true); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(filepath.Join(d, ldevid.CertFile), ldevid.CertPEM(cert), 0o644, true); err != nil {
+		return err
+	}
+	return atomicfile.SyncDir(d)
+}

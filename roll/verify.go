@@ -1,0 +1,537 @@
+package roll
+
+import (
+	"bytes"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/iotcert/iotcert/ldevid"
+)
+
+// Set is what a rollover left: the two roots, the two link certificates
+// and the CAs of both hierarchies.
+type Set struct {
+	OldWithOld, NewWithNew, NewWithOld, OldWithNew *x509.Certificate
+	// OldCAs are the CAs of the old hierarchy below the old root.
+	OldCAs []*x509.Certificate
+	// NewCAs are the re-signed CAs of the new hierarchy.
+	NewCAs []*x509.Certificate
+}
+
+// Set returns the certificates of ro.
+func (ro *Rollover) Set() *Set {
+	s := &Set{OldWithOld: ro.OldWithOld, NewWithNew: ro.NewWithNew, NewWithOld: ro.NewWithOld, OldWithNew: ro.OldWithNew}
+	for _, r := range ro.Resigned {
+		s.OldCAs = append(s.OldCAs, r.CA.Cert)
+		s.NewCAs = append(s.NewCAs, r.Cert)
+	}
+	return s
+}
+
+// LoadSet reads a rollover from disk: the old root's directory (as
+// "iotcert gen hierarchy" wrote it; the other CA directories beside it
+// are the old hierarchy's CAs) and the directory Write made.
+func LoadSet(oldRootDir, newDir string) (*Set, error) {
+	s := &Set{}
+	var err error
+	if s.OldWithOld, err = readCert(filepath.Join(oldRootDir, ldevid.CertFile)); err != nil {
+		return nil, fmt.Errorf("old root: %w", err)
+	}
+	for _, f := range []struct {
+		name string
+		dst  **x509.Certificate
+	}{{NewWithNewFile, &s.NewWithNew}, {NewWithOldFile, &s.NewWithOld}, {OldWithNewFile, &s.OldWithNew}} {
+		if *f.dst, err = readCert(filepath.Join(newDir, f.name)); err != nil {
+			return nil, err
+		}
+	}
+	if s.OldCAs, err = caDirs(filepath.Dir(filepath.Clean(oldRootDir))); err != nil {
+		return nil, err
+	}
+	if s.NewCAs, err = caDirs(newDir); err != nil {
+		return nil, err
+	}
+	// The roots themselves are anchors, not CAs of a hierarchy.
+	drop := func(cs []*x509.Certificate) []*x509.Certificate {
+		var out []*x509.Certificate
+		for _, c := range cs {
+			if !isSelfSigned(c) {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	s.OldCAs, s.NewCAs = drop(s.OldCAs), drop(s.NewCAs)
+	return s, nil
+}
+
+func isSelfSigned(c *x509.Certificate) bool {
+	return bytes.Equal(c.RawSubject, c.RawIssuer) && c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+}
+
+// caDirs reads DIR/*/cert.pem of every subdirectory that holds a CA
+// certificate.
+func caDirs(dir string) ([]*x509.Certificate, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []*x509.Certificate
+	for _, e := range entries {
+		if !e.IsDir() || e.Name() == ldevid.DevicesDir || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		c, err := readCert(filepath.Join(dir, e.Name(), ldevid.CertFile))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if c.IsCA {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// EndEntity is a certificate a device presents, with the CA certificates
+// it sends along (its chain.pem).
+type EndEntity struct {
+	// Name says where it was read (a file name).
+	Name string
+	// Cert is the end-entity certificate.
+	Cert *x509.Certificate
+	// Chain are the CA certificates presented with it.
+	Chain []*x509.Certificate
+}
+
+// LoadEndEntities reads every end-entity cert.pem under dir (as "iotcert
+// gen device" writes them: devices/<id>/cert.pem with chain.pem beside).
+func LoadEndEntities(dir string) ([]EndEntity, error) {
+	var out []EndEntity
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || d.Name() != ldevid.CertFile {
+			return nil
+		}
+		c, err := readCert(path)
+		if err != nil {
+			return err
+		}
+		if c.IsCA {
+			return nil
+		}
+		ee := EndEntity{Name: path, Cert: c}
+		if data, err := os.ReadFile(filepath.Join(filepath.Dir(path), ldevid.ChainFile)); err == nil {
+			for rest := data; ; {
+				var b *pem.Block
+				if b, rest = pem.Decode(rest); b == nil {
+					break
+				}
+				if cc, err := x509.ParseCertificate(b.Bytes); err == nil && cc.IsCA {
+					ee.Chain = append(ee.Chain, cc)
+				}
+			}
+		}
+		out = append(out, ee)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("devices: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("devices: no end-entity cert.pem under %s", dir)
+	}
+	return out, nil
+}
+
+// Trust is what a device generation trusts.
+type Trust string
+
+// The device generations.
+const (
+	TrustOld  Trust = "old-root"
+	TrustNew  Trust = "new-root"
+	TrustBoth Trust = "both"
+)
+
+// Hierarchy says which root an end entity was issued under.
+type Hierarchy string
+
+// The hierarchies.
+const (
+	OldHierarchy     Hierarchy = "old"
+	NewHierarchy     Hierarchy = "new"
+	UnknownHierarchy Hierarchy = "neither"
+)
+
+// Moment is a time paths are verified at; NoClock ignores validity
+// periods, as a device without a reliable clock does.
+type Moment struct {
+	// Label names the moment: "now", "no clock", "2031-01-01", ...
+	Label string `json:"label"`
+	// Time is the verification time; zero for NoClock.
+	Time time.Time `json:"time,omitzero"`
+	// NoClock ignores validity periods.
+	NoClock bool `json:"no_clock,omitempty"`
+}
+
+// Row is one combination of the verification matrix.
+type Row struct {
+	Moment Moment `json:"at"`
+	// Device is the device generation.
+	Device Trust `json:"device_trusts"`
+	// EndEntity is the end entity's Name; Subject its subject.
+	EndEntity string `json:"end_entity"`
+	Subject   string `json:"subject"`
+	// Issued is the hierarchy the end entity was issued under.
+	Issued Hierarchy `json:"issued_under"`
+	// Expected is true when the rollover is meant to make this path
+	// validate at this moment (every certificate of the designed path is
+	// valid then).
+	Expected bool `json:"expected"`
+	// Valid is true when crypto/x509 validates a path.
+	Valid bool `json:"valid"`
+	// Path names the certificates of the path found, end entity first.
+	Path []string `json:"path,omitempty"`
+	// Error is crypto/x509's reason when no path validates.
+	Error string `json:"error,omitempty"`
+	// Finding is "error" when Expected and not Valid, "" otherwise.
+	Finding string `json:"finding,omitempty"`
+}
+
+// Matrix is the outcome of Verify.
+type Matrix struct {
+	OldRoot string `json:"old_root"`
+	NewRoot string `json:"new_root"`
+	Rows    []Row  `json:"results"`
+	// Errors counts the rows with an error finding, and end entities
+	// issued under neither hierarchy.
+	Errors int `json:"errors"`
+	// Unplaced are end entities issued under neither hierarchy.
+	Unplaced []string `json:"unplaced,omitempty"`
+}
+
+// Verify builds and verifies, with crypto/x509, the path of every end
+// entity for every device generation (trusting the old root, the new
+// root, or both) at every moment, with the /cacerts
+// certificates (both roots, both links) and the end entity's own chain
+// as intermediates. A
+// combination the rollover is meant to make validate that does not is an
+// error finding. NoClock moments verify copies of the certificates whose
+// validity is widened to all time: signatures, names, key usage and
+// constraints are still checked.
+func Verify(s *Set, ees []EndEntity, moments []Moment) *Matrix {
+	m := &Matrix{OldRoot: s.OldWithOld.Subject.String(), NewRoot: s.NewWithNew.Subject.String()}
+	labels := s.labels()
+	for _, ee := range ees {
+		issued, designed := s.place(ee)
+		if issued == UnknownHierarchy {
+			m.Unplaced = append(m.Unplaced, ee.Name)
+			m.Errors++
+		}
+		for _, mo := range moments {
+			for _, tr := range []Trust{TrustOld, TrustNew, TrustBoth} {
+				row := Row{Moment: mo, Device: tr, EndEntity: ee.Name, Subject: ee.Cert.Subject.String(), Issued: issued}
+				row.Expected = expected(designed, tr, mo)
+				chains, err := s.verify(ee, tr, mo)
+				if err == nil && len(chains) > 0 {
+					row.Valid = true
+					for _, c := range chains[0] {
+						row.Path = append(row.Path, labels.of(c, ee.Cert))
+					}
+				} else if err != nil {
+					row.Error = err.Error()
+				}
+				if row.Expected && !row.Valid {
+					row.Finding = "error"
+					m.Errors++
+				}
+				m.Rows = append(m.Rows, row)
+			}
+		}
+	}
+	return m
+}
+
+// designedPaths are the paths the rollover provides for one end entity,
+// by device generation (nil when there is none).
+type designedPaths map[Trust][]*x509.Certificate
+
+func expected(d designedPaths, tr Trust, mo Moment) bool {
+	ok := func(path []*x509.Certificate) bool {
+		if path == nil {
+			return false
+		}
+		if mo.NoClock {
+			return true
+		}
+		for _, c := range path {
+			if mo.Time.Before(c.NotBefore) || mo.Time.After(c.NotAfter) {
+				return false
+			}
+		}
+		return true
+	}
+	if tr == TrustBoth {
+		return ok(d[TrustOld]) || ok(d[TrustNew])
+	}
+	return ok(d[tr])
+}
+
+// place finds the hierarchy ee was issued under and the designed paths
+// of each device generation. A re-signed CA keeps its key, so an end
+// entity of either hierarchy can chain through the CA certificate of the
+// other: the chain the end entity comes with decides (a path to the old
+// root, or to the new root, through its chain.pem alone, validity
+// ignored); without one, the CAs of each hierarchy are tried, the old
+// first.
+func (s *Set) place(ee EndEntity) (Hierarchy, designedPaths) {
+	try := func(root *x509.Certificate, cas []*x509.Certificate) []*x509.Certificate {
+		inter := append(append([]*x509.Certificate(nil), ee.Chain...), cas...)
+		chains, err := verifyWith(ee.Cert, []*x509.Certificate{root}, withoutRoots(inter, root), Moment{NoClock: true})
+		if err != nil || len(chains) == 0 {
+			return nil
+		}
+		return chains[0]
+	}
+	old := func(p []*x509.Certificate) (Hierarchy, designedPaths) {
+		below := p[:len(p)-1]
+		return OldHierarchy, designedPaths{
+			TrustOld: p,
+			TrustNew: append(append(append([]*x509.Certificate(nil), below...), s.OldWithNew), s.NewWithNew),
+		}
+	}
+	nw := func(p []*x509.Certificate) (Hierarchy, designedPaths) {
+		below := p[:len(p)-1]
+		return NewHierarchy, designedPaths{
+			TrustNew: p,
+			TrustOld: append(append(append([]*x509.Certificate(nil), below...), s.NewWithOld), s.OldWithOld),
+		}
+	}
+	if len(ee.Chain) > 0 {
+		if p := try(s.OldWithOld, nil); p != nil {
+			return old(p)
+		}
+		if p := try(s.NewWithNew, nil); p != nil {
+			return nw(p)
+		}
+	}
+	if p := try(s.OldWithOld, s.OldCAs); p != nil {
+		return old(p)
+	}
+	if p := try(s.NewWithNew, s.NewCAs); p != nil {
+		return nw(p)
+	}
+	return UnknownHierarchy, designedPaths{}
+}
+
+// withoutRoots drops the certificates equal to root (a device's anchor is
+// not also an intermediate).
+func withoutRoots(cs []*x509.Certificate, roots ...*x509.Certificate) []*x509.Certificate {
+	var out []*x509.Certificate
+next:
+	for _, c := range cs {
+		for _, r := range roots {
+			if bytes.Equal(c.Raw, r.Raw) {
+				continue next
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// verify validates ee for the device generation tr at mo: the device's
+// roots as anchors; the /cacerts certificates (both roots and both links)
+// and the chain ee comes with as intermediates. The re-signed CAs are not
+// added, so that an old end entity reaches the new root through
+// OldWithNew, not through the re-signed certificate of its CA's key.
+func (s *Set) verify(ee EndEntity, tr Trust, mo Moment) ([][]*x509.Certificate, error) {
+	var roots []*x509.Certificate
+	switch tr {
+	case TrustOld:
+		roots = []*x509.Certificate{s.OldWithOld}
+	case TrustNew:
+		roots = []*x509.Certificate{s.NewWithNew}
+	default:
+		roots = []*x509.Certificate{s.OldWithOld, s.NewWithNew}
+	}
+	inter := []*x509.Certificate{s.NewWithOld, s.OldWithNew, s.OldWithOld, s.NewWithNew}
+	inter = append(inter, ee.Chain...)
+	return verifyWith(ee.Cert, roots, withoutRoots(inter, roots...), mo)
+}
+
+// farFuture is the notAfter of certificates verified without a clock.
+var farFuture = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+
+func verifyWith(leaf *x509.Certificate, roots, inter []*x509.Certificate, mo Moment) ([][]*x509.Certificate, error) {
+	orig := map[*x509.Certificate]*x509.Certificate{}
+	widen := func(c *x509.Certificate) *x509.Certificate {
+		if !mo.NoClock {
+			return c
+		}
+		cp := *c
+		cp.NotBefore, cp.NotAfter = time.Time{}, farFuture
+		orig[&cp] = c
+		return &cp
+	}
+	rp, ip := x509.NewCertPool(), x509.NewCertPool()
+	for _, c := range roots {
+		rp.AddCert(widen(c))
+	}
+	for _, c := range inter {
+		ip.AddCert(widen(c))
+	}
+	at := mo.Time
+	if mo.NoClock {
+		at = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	chains, err := widen(leaf).Verify(x509.VerifyOptions{Roots: rp, Intermediates: ip, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	if err != nil {
+		return nil, err
+	}
+	// The original certificates, shortest path first.
+	for _, ch := range chains {
+		for i, c := range ch {
+			if o, ok := orig[c]; ok {
+				ch[i] = o
+			}
+		}
+	}
+	sort.SliceStable(chains, func(i, j int) bool { return len(chains[i]) < len(chains[j]) })
+	return chains, nil
+}
+
+// certLabels names the certificates of a rollover in paths.
+type certLabels map[string]string
+
+func (s *Set) labels() certLabels {
+	l := certLabels{
+		string(s.OldWithOld.Raw): "OldWithOld",
+		string(s.NewWithNew.Raw): "NewWithNew",
+		string(s.NewWithOld.Raw): "NewWithOld",
+		string(s.OldWithNew.Raw): "OldWithNew",
+	}
+	for _, c := range s.OldCAs {
+		l[string(c.Raw)] = fmt.Sprintf("%s (old)", cnOf(c))
+	}
+	for _, c := range s.NewCAs {
+		l[string(c.Raw)] = fmt.Sprintf("%s (new)", cnOf(c))
+	}
+	return l
+}
+
+func (l certLabels) of(c, leaf *x509.Certificate) string {
+	if v, ok := l[string(c.Raw)]; ok {
+		return v
+	}
+	if bytes.Equal(c.Raw, leaf.Raw) {
+		return "end entity"
+	}
+	return cnOf(c)
+}
+
+func cnOf(c *x509.Certificate) string {
+	if c.Subject.CommonName != "" {
+		return c.Subject.CommonName
+	}
+	return c.Subject.String()
+}
+
+// subjectString returns the DER name raw in RFC 4514 form.
+func subjectString(raw []byte) string {
+	var rdn pkix.RDNSequence
+	if _, err := asn1.Unmarshal(raw, &rdn); err != nil {
+		return fmt.Sprintf("%X", raw)
+	}
+	return rdn.String()
+}
+
+// ParseMoment parses a verification time: "now", "no-clock",
+// "before-old-expiry" / "after-old-expiry" (a day before or after the old
+// root's notAfter), an RFC 3339 time or a date (2006-01-02, midnight UTC).
+func ParseMoment(s string, now time.Time, set *Set) (Moment, error) {
+	switch s {
+	case "now":
+		return Moment{Label: "now", Time: now}, nil
+	case "no-clock":
+		return Moment{Label: "no clock", NoClock: true}, nil
+	case "before-old-expiry":
+		return Moment{Label: s, Time: set.OldWithOld.NotAfter.Add(-24 * time.Hour)}, nil
+	case "after-old-expiry":
+		return Moment{Label: s, Time: set.OldWithOld.NotAfter.Add(24 * time.Hour)}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return Moment{Label: s, Time: t}, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return Moment{Label: s, Time: t}, nil
+	}
+	return Moment{}, fmt.Errorf("time %q: want now, no-clock, before-old-expiry, after-old-expiry, an RFC 3339 time or a date (2006-01-02)", s)
+}
+
+// WriteText writes the matrix as a table, then the error findings.
+func (m *Matrix) WriteText(w io.Writer) error {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "Rollover of %q to %q\n\n", m.OldRoot, m.NewRoot)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "at\tdevice trusts\tend entity\tissued under\texpected\tvalidates\tpath")
+	yes := func(v bool) string {
+		if v {
+			return "yes"
+		}
+		return "no"
+	}
+	for _, r := range m.Rows {
+		at := r.Moment.Label
+		if !r.Moment.NoClock && r.Moment.Label != day(r.Moment.Time) {
+			at += " (" + day(r.Moment.Time) + ")"
+		}
+		valid := yes(r.Valid)
+		if r.Finding != "" {
+			valid += "  ERROR"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", at, r.Device, r.EndEntity, r.Issued, yes(r.Expected), valid, strings.Join(r.Path, " -> "))
+	}
+	tw.Flush()
+	var errs []string
+	for _, r := range m.Rows {
+		if r.Finding != "" {
+			errs = append(errs, fmt.Sprintf("error: %s, device trusting %s, at %s: expected to validate, does not: %s", r.EndEntity, r.Device, r.Moment.Label, r.Error))
+		}
+	}
+	for _, u := range m.Unplaced {
+		errs = append(errs, fmt.Sprintf("error: %s was issued under neither the old nor the new hierarchy", u))
+	}
+	sort.Strings(errs)
+	if len(errs) > 0 {
+		b.WriteString("\n" + strings.Join(errs, "\n") + "\n")
+	}
+	fmt.Fprintf(&b, "\n%d combinations, %d error findings\n", len(m.Rows), m.Errors)
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// WriteJSON writes the matrix as JSON.
+func (m *Matrix) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(m)
+}
