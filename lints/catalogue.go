@@ -2,9 +2,10 @@ package lints
 
 // CatalogueRow is one requirement of iotcert's rules catalogue (sections 1
 // to 6: the TLS/DTLS 1.3 IoT profile, RFC 7925 §4.4, and IEEE 802.1AR with
-// BRSKI and the TCG device identity profile) and how iotcert checks it.
+// BRSKI and the TCG device identity profile; section 8: root key rollover)
+// and how iotcert checks it.
 type CatalogueRow struct {
-	// Section is the catalogue section, 1 to 6.
+	// Section is the catalogue section: 1 to 6, or 8.
 	Section int `json:"section"`
 	// ID is the requirement's catalogue ID, e.g. "iot_ee_ku_critical".
 	ID string `json:"id"`
@@ -24,7 +25,7 @@ type CatalogueRow struct {
 }
 
 // Catalogue returns every requirement of the rules catalogue's sections 1
-// to 6, in catalogue order, with the lints that check it.
+// to 6 and 8, in catalogue order, with the lints that check it.
 func Catalogue() []CatalogueRow {
 	return []CatalogueRow{
 		// Section 1: draft-ietf-uta-tls13-iot-profile-23 §17.1, all certificates.
@@ -132,5 +133,22 @@ func Catalogue() []CatalogueRow {
 		{Section: 6, ID: "devid_ldevid_subject_match", AppliesTo: "chain (LDEVID vs IDEVID)", Chain: []string{"n_devid_ldevid_subject_match"}, Note: "when an IDevID and an LDevID of one device (same subject serialNumber) are both in the input"},
 		{Section: 6, ID: "devid_same_sig_alg_chain", AppliesTo: "chain", Chain: []string{"n_devid_same_sig_alg_chain"}, Note: "802.1AR profiles only"},
 		{Section: 6, ID: "opcua_idevid_uri", AppliesTo: "IDEVID (OPC UA)", Note: "not checked: an OPC UA Part 21 convention, not a requirement of these profiles; a ProductInstanceUri cannot be told from other URIs"},
+		// Section 8: root CA key rollover (RFC 9810 §4.4) and EST /cacerts.
+		{Section: 8, ID: "link_roles_identified", AppliesTo: "BUNDLE", Chain: []string{"n_link_roles_identified"}, Note: "the link role is always assigned; the notice naming each certificate's rollover role is optional (--enable-check)"},
+		{Section: 8, ID: "link_dn_equal", AppliesTo: "LINK", Chain: []string{"w_link_dn_equal"}, Note: "Ambiguity A14: warn"},
+		{Section: 8, ID: "link_newwithold_keys", AppliesTo: "LINK", Chain: []string{"e_link_newwithold_keys"}},
+		{Section: 8, ID: "link_oldwithnew_keys", AppliesTo: "LINK", Chain: []string{"e_link_oldwithnew_keys"}},
+		{Section: 8, ID: "link_keyid_present", AppliesTo: "LINK, ROOT", Lints: []string{"w_iot_root_aki_present", "e_iot_root_ski_present"}, Chain: []string{"w_link_keyid_present"}},
+		{Section: 8, ID: "link_ca_constraints", AppliesTo: "LINK", Lints: []string{"e_iot_root_bc", "e_iot_root_ku_critical_certsign", "e_iot_root_no_pathlen"}, Chain: []string{"e_link_no_pathlen"}, Note: "the root lints apply to role link"},
+		{Section: 8, ID: "link_newwithnew_validity", AppliesTo: "ROOT (new)", Chain: []string{"e_link_newwithnew_validity"}},
+		{Section: 8, ID: "link_newwithold_validity", AppliesTo: "LINK", Chain: []string{"e_link_newwithold_validity"}},
+		{Section: 8, ID: "link_oldwithnew_validity", AppliesTo: "LINK", Chain: []string{"e_link_oldwithnew_validity"}},
+		{Section: 8, ID: "link_ee_within_oldwithnew", AppliesTo: "chain", Note: "not checked yet: iotcert roll verify shows which device generations validate at which times"},
+		{Section: 8, ID: "link_v1_roots", AppliesTo: "ROOT", Note: "not checked: the IoT profile requires v3 (e_iot_all_version_v3), so a v1 root is an error there"},
+		{Section: 8, ID: "link_selfissued_pathlen", AppliesTo: "chain", Chain: []string{"e_chain_pathlen_exceeded"}, Note: "self-issued link certificates do not count toward pathLenConstraint (RFC 5280 §6.1.4)"},
+		{Section: 8, ID: "est_cacerts_rollover_set", AppliesTo: "BUNDLE", Chain: []string{"w_est_cacerts_rollover_set"}},
+		{Section: 8, ID: "est_cacerts_newest_root", AppliesTo: "BUNDLE", Note: "not checked yet; iotcert roll execute writes /cacerts with the links first (see docs/rollover.md)"},
+		{Section: 8, ID: "estcoaps_crts", AppliesTo: "BUNDLE", Note: "informational: EST-coaps /crts carries the same content as /cacerts"},
+		{Section: 8, ID: "cmp_rootcakeyupdate", AppliesTo: "BUNDLE", Note: "informational: CMP RootCaKeyUpdateContent is not an input iotcert reads"},
 	}
 }
