@@ -8,6 +8,13 @@
 // Every certificate keeps its Origin, and an input that cannot be read or is
 // not a certificate becomes an Item with an error at the place it was found,
 // so that one bad input never hides the others.
+//
+// Read decodes PEM files and standard input, and files of concatenated DER
+// certificates, as they are read, through a window of about 64 KiB (more
+// only for a larger PEM block or certificate), so that a bundle file of any
+// size costs little memory. PKCS#7 and PKCS#12 inputs, bare base64, DER on
+// standard input and files under 64 KiB are read whole (they are small by
+// nature). Either way the items, origins and errors are the same.
 package certio
 
 import (
