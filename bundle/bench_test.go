@@ -61,6 +61,39 @@ func BenchmarkLintBundle(b *testing.B) {
 	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "workers")
 }
 
+// BenchmarkSpoolBundle is BenchmarkLintBundle through Spool, as iotcert
+// lint runs: results go to a temporary file and are replayed with their
+// chain findings.
+func BenchmarkSpoolBundle(b *testing.B) {
+	certs := makeBenchBundle(b)
+	p, err := profile.Default("tls13-iot")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		s, err := bundle.Spool(p, items(certs), nil, bundle.Options{Profiles: []string{"tls13-iot"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for _, err := range s.Results() {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if n != len(certs) {
+			b.Fatalf("%d results", n)
+		}
+	}
+	b.ReportMetric(float64(len(certs)*b.N)/b.Elapsed().Seconds(), "certs/s")
+}
+
 // BenchmarkChainBuilding measures chain building and the chain checks
 // alone, over nodes made once.
 func BenchmarkChainBuilding(b *testing.B) {

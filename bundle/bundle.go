@@ -24,6 +24,8 @@ package bundle
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"runtime"
 	"slices"
@@ -158,7 +160,12 @@ func (b *Bundle) Add(res *profile.Result, n *Node) {
 		n.issuer = b.intern(n.issuer)
 		n.origin = res.Origin
 		n.index = len(b.nodes)
-		n.sha256 = res.SHA256
+		n.sha256 = [sha256.Size]byte{}
+		if len(res.SHA256) == 2*sha256.Size {
+			if _, err := hex.Decode(n.sha256[:], []byte(res.SHA256)); err != nil {
+				n.sha256 = [sha256.Size]byte{}
+			}
+		}
 		if res.Subject != "" {
 			n.display = res.Subject
 		}
@@ -275,10 +282,10 @@ func (f *finisher) live() []*state {
 
 // dedupe marks duplicates and reports reused issuer+serial pairs.
 func (f *finisher) dedupe() {
-	byHash := map[string]*state{}
+	byHash := map[[sha256.Size]byte]*state{}
 	bySerial := map[string]*state{}
 	for _, s := range f.all {
-		if s.n.sha256 != "" {
+		if s.n.sha256 != ([sha256.Size]byte{}) {
 			if first, ok := byHash[s.n.sha256]; ok {
 				s.dupOf = first
 				f.add(s, Duplicate, "same certificate as %s", describe(first))

@@ -5,6 +5,7 @@ import (
 	"encoding/asn1"
 	"iter"
 	"os"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -99,7 +100,50 @@ func runBundle(t *testing.T, profileName string, opts bundle.Options, certs, tru
 			t.Errorf("graph node %s: worst %v, result %v", n.Origin.File, n.Worst, results[n.Index].Worst())
 		}
 	}
+	checkSpool(t, p, opts, certs, trust, results, g)
 	return out
+}
+
+// checkSpool checks that Spool replays what Run returned: the same
+// results in the same order, the same graph, and that Close removes its
+// temporary file.
+func checkSpool(t *testing.T, p *profile.Profile, opts bundle.Options, certs, trust []cert, results []profile.Result, g *bundle.Graph) {
+	t.Helper()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	var trustItems iter.Seq[certio.Item]
+	if trust != nil {
+		trustItems = items(trust)
+	}
+	spool, err := bundle.Spool(p, items(certs), trustItems, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spool.Len() != len(results) {
+		t.Errorf("spool holds %d results, want %d", spool.Len(), len(results))
+	}
+	var replayed []profile.Result
+	for r, err := range spool.Results() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		replayed = append(replayed, r)
+	}
+	if !reflect.DeepEqual(replayed, results) {
+		t.Errorf("spooled results differ from Run's:\n got %+v\nwant %+v", replayed, results)
+	}
+	if !reflect.DeepEqual(spool.Graph, g) {
+		t.Errorf("spooled graph differs from Run's:\n got %+v\nwant %+v", spool.Graph, g)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 1 {
+		t.Errorf("%d files in the temporary directory while spooling, want 1", len(left))
+	}
+	if err := spool.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("spool file left behind: %v", left)
+	}
 }
 
 func checkLevel(name string) profile.Level {

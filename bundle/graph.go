@@ -115,20 +115,36 @@ func (f *finisher) graph(byIndex []*state) *Graph {
 // the order they were added to the bundle. Findings stay sorted by lint
 // name, a device-kind guess notice first.
 func (g *Graph) Apply(results []profile.Result) {
-	for _, cf := range g.Findings {
-		if cf.Index >= 0 && cf.Index < len(results) {
-			results[cf.Index].Findings = append(results[cf.Index].Findings, cf.Finding)
-		}
+	a := g.applier()
+	for i := range results {
+		a.apply(i, &results[i])
 	}
-	touched := map[int]bool{}
-	for _, cf := range g.Findings {
-		touched[cf.Index] = true
+}
+
+// applier applies a graph to results one at a time, in input order.
+type applier struct {
+	g       *Graph
+	finding int // next of g.Findings (sorted by Index)
+	node    int // next of g.Nodes (in input order, then the anchors)
+}
+
+func (g *Graph) applier() *applier { return &applier{g: g} }
+
+// apply adds the chain findings of the result at index i to res, sets its
+// refined role and records its worst level in the graph. Calls must come
+// in increasing order of i.
+func (a *applier) apply(i int, res *profile.Result) {
+	g := a.g
+	for a.finding < len(g.Findings) && g.Findings[a.finding].Index < i {
+		a.finding++
 	}
-	for i := range touched {
-		if i < 0 || i >= len(results) {
-			continue
-		}
-		fs := results[i].Findings
+	added := false
+	for ; a.finding < len(g.Findings) && g.Findings[a.finding].Index == i; a.finding++ {
+		res.Findings = append(res.Findings, g.Findings[a.finding].Finding)
+		added = true
+	}
+	if added {
+		fs := res.Findings
 		sort.SliceStable(fs, func(a, b int) bool {
 			ga, gb := fs[a].Lint == profile.DeviceGuessedLint, fs[b].Lint == profile.DeviceGuessedLint
 			if ga != gb {
@@ -137,15 +153,15 @@ func (g *Graph) Apply(results []profile.Result) {
 			return fs[a].Lint < fs[b].Lint
 		})
 	}
-	for k := range g.Nodes {
-		n := &g.Nodes[k]
-		if n.Index < 0 || n.Index >= len(results) {
-			continue
-		}
+	for a.node < len(g.Nodes) && g.Nodes[a.node].Index >= 0 && g.Nodes[a.node].Index < i {
+		a.node++
+	}
+	if a.node < len(g.Nodes) && g.Nodes[a.node].Index == i {
+		n := &g.Nodes[a.node]
 		if n.Role == RoleLink {
-			results[n.Index].Role = RoleLink
+			res.Role = RoleLink
 		}
-		n.Worst = results[n.Index].Worst()
+		n.Worst = res.Worst()
 	}
 }
 

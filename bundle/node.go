@@ -44,11 +44,11 @@ type Node struct {
 	names      *sanNames
 	nc         *nameConstraints
 
-	serial       string // serial number, hexadecimal
-	subjectSN    string // subject serialNumber attribute (802.1AR device serial)
-	tlsEKU       bool   // extendedKeyUsage holds serverAuth or clientAuth
-	display      string // subject DN for reports
-	sha256       string
+	serial       string            // serial number, hexadecimal
+	subjectSN    string            // subject serialNumber attribute (802.1AR device serial)
+	tlsEKU       bool              // extendedKeyUsage holds serverAuth or clientAuth
+	display      string            // subject DN for reports
+	sha256       [sha256.Size]byte // of the DER; zero when unknown
 	origin       certio.Origin
 	role         role.Role
 	trusted      bool

@@ -21,21 +21,9 @@ import (
 // Node. trust holds the certificates trusted as anchors (not linted); an
 // item of trust that is not a certificate is an error.
 func Run(p *profile.Profile, items iter.Seq[certio.Item], trust iter.Seq[certio.Item], opts Options) ([]profile.Result, *Graph, error) {
-	b, err := New(opts)
+	b, err := newBundle(trust, opts)
 	if err != nil {
 		return nil, nil, err
-	}
-	if trust != nil {
-		for it := range trust {
-			if it.Err != nil {
-				return nil, nil, fmt.Errorf("trust store: %w", it.Err)
-			}
-			c, err := certio.Parse(it.DER)
-			if err != nil {
-				return nil, nil, fmt.Errorf("trust store: %w", &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certio.DescribeParseError(err)})
-			}
-			b.AddTrusted(NewNode(c), it.Origin)
-		}
 	}
 	results := b.Lint(p, items)
 	g := b.Finish()
@@ -43,10 +31,43 @@ func Run(p *profile.Profile, items iter.Seq[certio.Item], trust iter.Seq[certio.
 	return results, g, nil
 }
 
+// newBundle returns a bundle with the trust anchors of trust added.
+func newBundle(trust iter.Seq[certio.Item], opts Options) (*Bundle, error) {
+	b, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	if trust != nil {
+		for it := range trust {
+			if it.Err != nil {
+				return nil, fmt.Errorf("trust store: %w", it.Err)
+			}
+			c, err := certio.Parse(it.DER)
+			if err != nil {
+				return nil, fmt.Errorf("trust store: %w", &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certio.DescribeParseError(err)})
+			}
+			b.AddTrusted(NewNode(c), it.Origin)
+		}
+	}
+	return b, nil
+}
+
 // Lint lints every certificate of items with p on the bundle's workers
 // and adds each, in input order, to b. It returns the results in input
 // order (without chain findings: call Finish and Graph.Apply).
 func (b *Bundle) Lint(p *profile.Profile, items iter.Seq[certio.Item]) []profile.Result {
+	var results []profile.Result
+	b.lintEach(p, items, func(res profile.Result) error {
+		results = append(results, res)
+		return nil
+	})
+	return results
+}
+
+// lintEach lints every certificate of items with p on the bundle's
+// workers, adds each, in input order, to b and passes its result to fn.
+// It stops at the first error of fn and returns it.
+func (b *Bundle) lintEach(p *profile.Profile, items iter.Seq[certio.Item], fn func(profile.Result) error) error {
 	type job struct {
 		seq int
 		it  certio.Item
@@ -87,22 +108,32 @@ func (b *Bundle) Lint(p *profile.Profile, items iter.Seq[certio.Item]) []profile
 		wg.Wait()
 		close(out)
 	}()
-	var results []profile.Result
+	var err error
+	n := 0
 	pending := map[int]done{}
 	for d := range out {
+		if err != nil {
+			continue // drain the workers
+		}
 		pending[d.seq] = d
 		for {
-			next, ok := pending[len(results)]
+			next, ok := pending[n]
 			if !ok {
 				break
 			}
-			delete(pending, len(results))
-			results = append(results, next.res)
+			delete(pending, n)
+			n++
 			b.Add(&next.res, next.node)
+			if err = fn(next.res); err != nil {
+				close(stop)
+				break
+			}
 		}
 	}
-	close(stop)
-	return results
+	if err == nil {
+		close(stop)
+	}
+	return err
 }
 
 // LintItem lints one item with p, as p.LintItem does, and also returns the

@@ -8,12 +8,14 @@ package certio
 //	go test ./certio -run '^$' -fuzz '^FuzzDecode$' -fuzztime 60s
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
@@ -135,6 +137,7 @@ func FuzzDecodePEM(f *testing.F) {
 	f.Add(pem.EncodeToMemory(&pem.Block{Type: "PKCS7", Bytes: certsOnlyFor(certs[:2])}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		check(t, data, func(yield func(Item) bool) bool { return decodePEM("in", data, yield) })
+		sameAsReference(t, data, refDecodePEM, decodePEMStream)
 	})
 }
 
@@ -153,7 +156,21 @@ func FuzzDecodeDER(f *testing.F) {
 			return // the caller reports empty input
 		}
 		check(t, data, func(yield func(Item) bool) bool { return decodeDER("in", data, yield) })
+		sameAsReference(t, data, refDecodeDER, decodeDERStream)
 	})
+}
+
+// sameAsReference fails t when the streaming decoder, reading data 3
+// bytes at a time, does not yield what the whole-input decoder yields.
+func sameAsReference(t *testing.T, data []byte, ref func(string, []byte, func(Item) bool) bool, stream func(string, *window, func(Item) bool) bool) {
+	t.Helper()
+	want := describeItems(func(yield func(Item) bool) bool { return ref("in", data, yield) })
+	got := describeItems(func(yield func(Item) bool) bool {
+		return stream("in", newWindow(smallReads{bytes.NewReader(data), 3}), yield)
+	})
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("streaming decoder:\n%q\nwhole-input decoder:\n%q", got, want)
+	}
 }
 
 // FuzzDecodePKCS7 fuzzes the PKCS#7 certs-only reader.

@@ -8,12 +8,18 @@
 // Every certificate keeps its Origin, and an input that cannot be read or is
 // not a certificate becomes an Item with an error at the place it was found,
 // so that one bad input never hides the others.
+//
+// Read decodes PEM files and standard input, and files of concatenated DER
+// certificates, as they are read, through a window of about 64 KiB (more
+// only for a larger PEM block or certificate), so that a bundle file of any
+// size costs little memory. PKCS#7 and PKCS#12 inputs, bare base64, DER on
+// standard input and files under 64 KiB are read whole (they are small by
+// nature). Either way the items, origins and errors are the same.
 package certio
 
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -24,9 +30,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"golang.org/x/crypto/cryptobyte"
-	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // Stdin is the path that names standard input.
@@ -141,11 +144,7 @@ func ReadWith(paths []string, stdin io.Reader, opts Options) iter.Seq[Item] {
 
 func readPath(path string, stdin io.Reader, opts Options, yield func(Item) bool) bool {
 	if path == Stdin {
-		data, err := io.ReadAll(stdin)
-		if err != nil {
-			return yield(Item{Origin: Origin{File: path}, Err: &InputError{Origin{File: path}, "reading standard input: " + err.Error()}})
-		}
-		return DecodeWith(path, data, opts, yield)
+		return readStream(path, stdin, false, opts, yield)
 	}
 	info, err := os.Stat(path)
 	if err != nil {
@@ -187,11 +186,75 @@ func readPath(path string, stdin io.Reader, opts Options, yield func(Item) bool)
 }
 
 func readFile(path string, opts Options, yield func(Item) bool) bool {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return yield(Item{Origin: Origin{File: path}, Err: &InputError{Origin{File: path}, describe(err)}})
 	}
-	return DecodeWith(path, data, opts, yield)
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return yield(Item{Origin: Origin{File: path}, Err: &InputError{Origin{File: path}, describe(err)}})
+	}
+	return readStream(path, f, info.Mode().IsRegular(), opts, yield)
+}
+
+// readStream decodes the input r named name. PEM (a BEGIN line in the
+// first readChunk bytes) is decoded as it is read; so are concatenated DER
+// certificates in a regular file (seekable: the file is scanned once for a
+// BEGIN line first, since a BEGIN line anywhere makes a file PEM). Other
+// input (small files, PKCS#7, PKCS#12, base64, DER on standard input) is
+// read whole and decoded by DecodeWith, which gives the same items.
+func readStream(name string, r io.Reader, seekable bool, opts Options, yield func(Item) bool) bool {
+	readErr := func(err error) bool {
+		msg := describe(err)
+		if name == Stdin {
+			msg = "reading standard input: " + err.Error()
+		}
+		return yield(Item{Origin: Origin{File: name}, Err: &InputError{Origin{File: name}, msg}})
+	}
+	w := newWindow(r)
+	w.fill(readChunk)
+	if w.err != nil {
+		return readErr(w.err)
+	}
+	if bytes.Contains(w.buf(), pemBegin) {
+		return decodePEMStream(name, w, yield)
+	}
+	if w.eof {
+		return DecodeWith(name, w.buf(), opts, yield)
+	}
+	if !seekable || !certificateDERPrefix(w.buf()) {
+		rest, err := io.ReadAll(r)
+		if err != nil {
+			return readErr(err)
+		}
+		return DecodeWith(name, append(w.buf(), rest...), opts, yield)
+	}
+	hasPEM := w.seek(0, pemBegin) >= 0
+	if w.err != nil {
+		return readErr(w.err)
+	}
+	if _, err := r.(io.Seeker).Seek(0, io.SeekStart); err != nil {
+		return readErr(err)
+	}
+	if hasPEM {
+		return decodePEMStream(name, newWindow(r), yield)
+	}
+	return decodeDERStream(name, newWindow(r), yield)
+}
+
+// certificateDERPrefix reports whether data starts like a DER certificate
+// longer than 127 bytes: a SEQUENCE with a long-form length whose contents
+// start with a SEQUENCE. Such input is neither base64 (0x80 and above are
+// not in its alphabet), nor PKCS#7 (whose contents start with an OID) nor
+// PKCS#12 (an INTEGER), so DecodeWith would decode it as DER (or as PEM,
+// when it has a BEGIN line).
+func certificateDERPrefix(data []byte) bool {
+	if len(data) < derHeaderMax || data[0] != 0x30 || data[1] < 0x81 {
+		return false
+	}
+	n := 2 + int(data[1]&0x7f)
+	return n < len(data) && data[n] == 0x30
 }
 
 func describe(err error) string {
@@ -314,130 +377,13 @@ func decodeBase64(data []byte) ([]byte, bool) {
 	return out[:n], true
 }
 
-// decodePEM yields every CERTIFICATE block. A block that is not closed
-// before the next BEGIN line or the end of input, or whose body does not
-// decode, is an error at its offset; reading goes on with the next block.
+// decodePEM yields every CERTIFICATE block of data (see decodePEMStream).
 func decodePEM(name string, data []byte, yield func(Item) bool) bool {
-	index := 0
-	var other []string
-	pos := 0
-	line, counted := 1, 0 // line is the line of byte counted
-	for {
-		rel := bytes.Index(data[pos:], pemBegin)
-		if rel < 0 {
-			break
-		}
-		start := pos + rel
-		line += bytes.Count(data[counted:start], []byte{'\n'})
-		counted = start
-		origin := Origin{File: name, Index: index, Offset: int64(start), Line: line}
-		next := bytes.Index(data[start+1:], pemBegin)
-		if next >= 0 {
-			next += start + 1
-		} else {
-			next = len(data)
-		}
-		end := bytes.Index(data[start:next], []byte("-----END "))
-		if end < 0 {
-			index++
-			if !yield(Item{Origin: origin, Err: &InputError{origin, "truncated PEM block: no END line before " + endOf(next, len(data))}}) {
-				return false
-			}
-			pos = next
-			continue
-		}
-		// Include the END line itself.
-		stop := start + end + len("-----END ")
-		if nl := bytes.IndexByte(data[stop:next], '\n'); nl >= 0 {
-			stop += nl + 1
-		} else {
-			stop = next
-		}
-		block, _ := pem.Decode(data[start:stop])
-		pos = stop
-		switch {
-		case block == nil:
-			index++
-			if !yield(Item{Origin: origin, Err: &InputError{origin, "malformed PEM block: bad BEGIN/END lines or base64 body"}}) {
-				return false
-			}
-		case block.Type == "PKCS7" || block.Type == "CMS":
-			n := index
-			// Certificates inside the block are located at its BEGIN line.
-			if !decodePKCS7(name, block.Bytes, start, index, func(it Item) bool {
-				n++
-				it.Origin.Offset, it.Origin.Line = int64(start), line
-				if ie, ok := it.Err.(*InputError); ok {
-					ie.Origin.Offset, ie.Origin.Line = int64(start), line
-				}
-				return yield(it)
-			}) {
-				return false
-			}
-			index = n
-		case block.Type == "CERTIFICATE" || block.Type == "X509 CERTIFICATE":
-			index++
-			if len(block.Bytes) == 0 {
-				if !yield(Item{Origin: origin, Err: &InputError{origin, "empty CERTIFICATE PEM block"}}) {
-					return false
-				}
-				continue
-			}
-			if !yield(Item{Origin: origin, DER: block.Bytes}) {
-				return false
-			}
-		default:
-			// Keys, CSRs and CRLs travel with certificates; they are not
-			// certificates and are skipped (their contents never printed).
-			other = append(other, block.Type)
-		}
-	}
-	if index == 0 {
-		msg := "no CERTIFICATE PEM block found"
-		if len(other) > 0 {
-			msg += " (only: " + strings.Join(other, ", ") + ")"
-		}
-		return yield(Item{Origin: Origin{File: name}, Err: &InputError{Origin{File: name}, msg}})
-	}
-	return true
+	return decodePEMStream(name, newWindow(bytes.NewReader(data)), yield)
 }
 
-func endOf(next, n int) string {
-	if next == n {
-		return "end of input"
-	}
-	return fmt.Sprintf("the next BEGIN line at byte %d", next)
-}
-
-// decodeDER yields each top-level DER SEQUENCE in data. Reading stops at the
-// first element that is not a complete SEQUENCE, since DER has no way to
-// find the start of the next one.
+// decodeDER yields each top-level DER SEQUENCE in data (see
+// decodeDERStream).
 func decodeDER(name string, data []byte, yield func(Item) bool) bool {
-	s := cryptobyte.String(data)
-	index := 0
-	for len(s) > 0 {
-		offset := int64(len(data) - len(s))
-		origin := Origin{File: name, Index: index, Offset: offset}
-		var elem cryptobyte.String
-		var tag cbasn1.Tag
-		if !s.ReadAnyASN1Element(&elem, &tag) {
-			msg := "not a certificate: neither PEM nor a complete DER element"
-			if len(s) > 0 && s[0] == 0x30 {
-				msg = "truncated or malformed DER: the SEQUENCE length runs past the end of input"
-			}
-			return yield(Item{Origin: origin, Err: &InputError{origin, msg}})
-		}
-		index++
-		if tag != cbasn1.SEQUENCE {
-			return yield(Item{Origin: origin, Err: &InputError{origin, fmt.Sprintf("not a certificate: DER element has tag 0x%02x, want SEQUENCE", uint8(tag))}})
-		}
-		if !yield(Item{Origin: origin, DER: []byte(elem)}) {
-			return false
-		}
-		// Trailing newlines after a DER file are harmless.
-		if len(bytes.TrimSpace(s)) == 0 {
-			break
-		}
-	}
-	return true
+	return decodeDERStream(name, newWindow(bytes.NewReader(data)), yield)
 }

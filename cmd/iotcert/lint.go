@@ -157,20 +157,25 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	// Chain findings are known only when every certificate is in, so the
-	// results (small: no DER) are kept and written in input order at the
-	// end; see docs/bundle.md.
-	results, g, err := bundle.Run(p, certio.ReadWith(paths, stdin, inOpts), cf.trustItems(stdin, inOpts), opts)
+	// results are spooled to a temporary file and written in input order
+	// at the end, with their chain findings; see docs/bundle.md.
+	spool, err := bundle.Spool(p, certio.ReadWith(paths, stdin, inOpts), cf.trustItems(stdin, inOpts), opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert lint: %v\n", err)
 		return exitUsage
 	}
-	w, err := report.New(*format, stdout, report.Options{Profile: p.Name, FailOn: threshold, Graph: g, Rules: ruleInfos(p)})
+	defer spool.Close()
+	w, err := report.New(*format, stdout, report.Options{Profile: p.Name, FailOn: threshold, Graph: spool.Graph, Rules: ruleInfos(p)})
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert lint: --format: %v\n", err)
 		return exitUsage
 	}
 	var sum profile.Summary
-	for _, res := range results {
+	for res, err := range spool.Results() {
+		if err != nil {
+			fmt.Fprintf(stderr, "iotcert lint: %v\n", err)
+			return exitUsage
+		}
 		sum.Add(res)
 		if err := w.Certificate(res); err != nil {
 			fmt.Fprintf(stderr, "iotcert lint: writing report: %v\n", err)
