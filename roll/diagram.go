@@ -129,7 +129,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 	sub := subjectString(p.Subject)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Root key rollover of %q (%s)\n", o.Subject, p.Old.Name)
-	fmt.Fprintf(&b, "  new root name: %s\n  new key: %s, lint profile: %s\n\n", name, p.Spec.Curve, p.Profile.Name)
+	fmt.Fprintf(&b, "  new root name: %s\n  new key: %s, labelled %q, lint profile: %s\n\n", name, p.Spec.Curve, p.KeyLabel, p.Profile.Name)
 	fmt.Fprintf(&b, "  %-12s %-34s %-34s %-21s %-21s\n", "certificate", "subject (key)", "issuer (signed by)", "notBefore", "notAfter")
 	row := func(what, subj, iss string, nb, na time.Time) {
 		fmt.Fprintf(&b, "  %-12s %-34s %-34s %-21s %-21s\n", what, subj, iss, day(nb), day(na))

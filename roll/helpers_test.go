@@ -46,14 +46,20 @@ var (
 const rollSpec = "curve: P-256\nvalidity: 10y\nsubject: same\nresign_validity: 5y\n"
 
 // oldPKI makes the old hierarchy under dir (dir/root, dir/device-ca,
-// dir/devices/old-1) at t0 and returns the hierarchy.
-func oldPKI(t *testing.T, dir string) *ldevid.Hierarchy {
+// dir/devices/old-1) at t0, with the CA keys made by caKeys (nil: files)
+// and the device key a file.
+func oldPKI(t *testing.T, dir string, caKeys ldevid.KeyBackend) {
 	t.Helper()
 	spec, err := ldevid.LoadSpec("test.yaml", []byte(testSpec))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := ldevid.New(spec, ldevid.WithClock(func() time.Time { return t0 }))
+	clock := ldevid.WithClock(func() time.Time { return t0 })
+	opts := []ldevid.Option{clock}
+	if caKeys != nil {
+		opts = append(opts, ldevid.WithKeys(caKeys))
+	}
+	h, err := ldevid.New(spec, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,19 +72,14 @@ func oldPKI(t *testing.T, dir string) *ldevid.Hierarchy {
 			t.Fatal(err)
 		}
 	}
-	dev, err := h.IssueDevice(ldevid.Request{Device: "sensor", ID: "old-1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ldevid.WriteDevice(dir, dev); err != nil {
-		t.Fatal(err)
-	}
-	return h
+	issueDevice(t, dir, "old-1", t0, caKeys)
 }
 
-// newDevice issues device id from the rollover directory newDir (the new
-// root and the re-signed device CA, keys through key.ref) at time at.
-func newDevice(t *testing.T, newDir, id string, at time.Time) {
+// issueDevice issues device id (a file key) from the CA directories under
+// dir, opening CA keys with caKeys (nil: files), at time at: from the
+// old hierarchy, or from a rollover directory (the new root and the
+// re-signed device CA, keys through key.ref).
+func issueDevice(t *testing.T, dir, id string, at time.Time, caKeys ldevid.KeyBackend) {
 	t.Helper()
 	spec, err := ldevid.LoadSpec("test.yaml", []byte(testSpec))
 	if err != nil {
@@ -88,14 +89,14 @@ func newDevice(t *testing.T, newDir, id string, at time.Time) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.LoadCAs(newDir, "device-ca", nil); err != nil {
+	if err := h.LoadCAs(dir, "device-ca", caKeys); err != nil {
 		t.Fatal(err)
 	}
 	dev, err := h.IssueDevice(ldevid.Request{Device: "sensor", ID: id})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ldevid.WriteDevice(newDir, dev); err != nil {
+	if err := ldevid.WriteDevice(dir, dev); err != nil {
 		t.Fatal(err)
 	}
 }

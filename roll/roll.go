@@ -167,9 +167,27 @@ type Roller struct {
 type Option func(*Roller)
 
 // WithKeys makes the new root's key with kb (default: file keys,
-// ldevid.NewFileKeys). With a backend whose keys stay in a token (PKCS#11)
-// the new key's reference is written as key.ref in place of key.pem.
+// ldevid.NewFileKeys). With a backend whose keys stay in a token
+// (ldevid.PKCS11) the new key's reference is written as key.ref in place
+// of key.pem. A backend that is also a KeyLabelChecker has the new key's
+// label checked by Plan; one that is also a KeyDeleter has the new key
+// deleted when Execute fails after making it, and by Discard.
 func WithKeys(kb ldevid.KeyBackend) Option { return func(r *Roller) { r.keys = kb } }
+
+// KeyLabelChecker is implemented by key backends that keep keys under
+// labels, such as ldevid.PKCS11: CheckLabel returns an error if a key
+// labelled label exists already, so that a rollover is refused before it
+// makes a key.
+type KeyLabelChecker interface {
+	CheckLabel(label string) error
+}
+
+// KeyDeleter is implemented by key backends that keep keys, such as
+// ldevid.PKCS11: Delete deletes the key named by ref, a Ref that Generate
+// returned, so that a rollover that fails leaves no key behind.
+type KeyDeleter interface {
+	Delete(ref string) error
+}
 
 // WithRules lints with rules instead of the embedded rules.yaml.
 func WithRules(rules *profile.Rules) Option { return func(r *Roller) { r.rules = rules } }
@@ -225,6 +243,12 @@ type Plan struct {
 	LinkNotAfter time.Time
 	// Resign are the subordinate CAs to re-issue under the new root.
 	Resign []*CA
+	// KeyLabel is the label of the new root's key in the key backend:
+	// the old root's name and the time of the rollover,
+	// "root@20270101T000000Z", so that it differs from the old key's
+	// label ("root", as "iotcert gen hierarchy" makes it) and from that of
+	// a later rollover.
+	KeyLabel string
 }
 
 // Plan checks a rollover of old to a root made by spec (nil: DefaultSpec),
@@ -286,6 +310,12 @@ func (r *Roller) Plan(old *CA, spec *Spec, resign ...*CA) (*Plan, error) {
 		return nil, fmt.Errorf("%w: the new root would expire on %s, not after the old root (%s); give a longer validity", ErrValidity, day(plan.NotAfter), day(o.NotAfter))
 	}
 	plan.LinkNotAfter = o.NotAfter
+	plan.KeyLabel = old.Name + "@" + plan.NotBefore.Format("20060102T150405Z")
+	if c, ok := r.keys.(KeyLabelChecker); ok {
+		if err := c.CheckLabel(plan.KeyLabel); err != nil {
+			return nil, fmt.Errorf("new root key: %w", err)
+		}
+	}
 	return plan, nil
 }
 
@@ -376,12 +406,64 @@ type Verdict struct {
 // NewWithOld, OldWithNew and the re-signed CAs, each linted before it is
 // signed. A certificate with an error finding is refused with an
 // *ldevid.RefusedError and nothing more is signed. It writes nothing:
-// publish with Write.
+// publish with Write, and Discard the rollover if that fails.
+//
+// The new key is made in the key backend only once the rollover has been
+// rehearsed with a throwaway key of the same curve in memory, so that
+// every refusal of the lint gate comes before it: a refused rollover
+// leaves no key in a token. If Execute fails after making the key, it
+// deletes the key when the backend is a KeyDeleter.
 func (r *Roller) Execute(plan *Plan) (*Rollover, error) {
-	key, err := r.keys.Generate("root "+plan.Old.Name+" (new)", plan.Spec.Curve)
+	files, err := ldevid.NewFileKeys()
 	if err != nil {
 		return nil, err
 	}
+	scratch, err := files.Generate(plan.KeyLabel+" (rehearsal)", plan.Spec.Curve)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.execute(plan, scratch); err != nil {
+		return nil, err
+	}
+	key, err := r.keys.Generate(plan.KeyLabel, plan.Spec.Curve)
+	if err != nil {
+		return nil, err
+	}
+	ro, err := r.execute(plan, key)
+	if err != nil {
+		if derr := r.deleteKey(key); derr != nil {
+			err = errors.Join(err, derr)
+		}
+		return nil, err
+	}
+	return ro, nil
+}
+
+// Discard deletes the new root's key of ro, a rollover that Execute made
+// and that is not to be published (Write failed): a key kept in the
+// backend (a token) that no key.ref names would be left there for good.
+// Keys of a backend that is not a KeyDeleter, and file keys (which exist
+// only in ro until Write), are left to the garbage collector.
+func (r *Roller) Discard(ro *Rollover) error {
+	if ro == nil {
+		return nil
+	}
+	return r.deleteKey(ro.Key)
+}
+
+func (r *Roller) deleteKey(key *ldevid.Key) error {
+	d, ok := r.keys.(KeyDeleter)
+	if !ok || key == nil || key.Ref == "" {
+		return nil
+	}
+	if err := d.Delete(key.Ref); err != nil {
+		return fmt.Errorf("the new root key %s was not deleted: %w", ldevid.RedactURI(key.Ref), err)
+	}
+	return nil
+}
+
+// execute signs the rollover of plan with key as the new root's key.
+func (r *Roller) execute(plan *Plan, key *ldevid.Key) (*Rollover, error) {
 	newPub := key.Signer.Public()
 	newSKI, err := ldevid.KeyID(newPub)
 	if err != nil {

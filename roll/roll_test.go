@@ -31,18 +31,25 @@ type rolled struct {
 	newEE       EndEntity
 }
 
-// rollTestPKI makes the old hierarchy, rolls its root at t1 (re-signing
-// the device CA), publishes the rollover and issues a new device from it
-// at t2.
+// rollTestPKI makes the old hierarchy with file keys, rolls its root at
+// t1 (re-signing the device CA), publishes the rollover and issues a new
+// device from it at t2.
 func rollTestPKI(t *testing.T) *rolled {
 	t.Helper()
-	dir := t.TempDir()
-	r := &rolled{pki: filepath.Join(dir, "pki"), newDir: filepath.Join(dir, "pki-2")}
-	oldPKI(t, r.pki)
 	keys, err := ldevid.NewFileKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rollTestPKIWith(t, keys)
+}
+
+// rollTestPKIWith is rollTestPKI with the CA keys, old and new, made and
+// opened by keys.
+func rollTestPKIWith(t *testing.T, keys ldevid.KeyBackend) *rolled {
+	t.Helper()
+	dir := t.TempDir()
+	r := &rolled{pki: filepath.Join(dir, "pki"), newDir: filepath.Join(dir, "pki-2")}
+	oldPKI(t, r.pki, keys)
 	old, err := LoadOldRoot(filepath.Join(r.pki, "root"), keys)
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +58,7 @@ func rollTestPKI(t *testing.T) *rolled {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roller, err := New(WithClock(func() time.Time { return t1 }))
+	roller, err := New(WithKeys(keys), WithClock(func() time.Time { return t1 }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +76,7 @@ func rollTestPKI(t *testing.T) *rolled {
 	if err := Write(r.newDir, r.ro); err != nil {
 		t.Fatal(err)
 	}
-	newDevice(t, r.newDir, "new-1", t2)
+	issueDevice(t, r.newDir, "new-1", t2, keys)
 	if r.set, err = LoadSet(filepath.Join(r.pki, "root"), r.newDir); err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +262,12 @@ func TestRolloverFiles(t *testing.T) {
 // OldWithNew; without the link certificate neither validates. Checked
 // with crypto/x509 and with openssl verify.
 func TestLinkPaths(t *testing.T) {
-	r := rollTestPKI(t)
+	checkLinkPaths(t, rollTestPKI(t))
+}
+
+// checkLinkPaths is TestLinkPaths on the rollover r.
+func checkLinkPaths(t *testing.T, r *rolled) {
+	t.Helper()
 	at := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name  string
@@ -414,7 +426,7 @@ func hashTree(t *testing.T, dir string) map[string]string {
 func TestRefused(t *testing.T) {
 	dir := t.TempDir()
 	pki := filepath.Join(dir, "pki")
-	oldPKI(t, pki)
+	oldPKI(t, pki, nil)
 	// A root directory whose key.pem is the device CA's key.
 	bad := filepath.Join(dir, "bad-root")
 	os.Mkdir(bad, 0o755)

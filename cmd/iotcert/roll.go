@@ -6,18 +6,20 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/roll"
 )
 
-const rollSynopsis = `roll plan --old DIR/<root> [--spec SPEC] [--resign DIR/<ca> ...]
-       iotcert roll execute --old DIR/<root> --out NEWDIR [--spec SPEC] [--resign DIR/<ca> ...]
+const rollSynopsis = `roll plan --old DIR/<root> [--spec SPEC] [--resign DIR/<ca> ...] [--kms URI]
+       iotcert roll execute --old DIR/<root> --out NEWDIR [--spec SPEC] [--resign DIR/<ca> ...] [--kms URI]
        iotcert roll verify --old DIR/<root> --new NEWDIR [--devices DIR ...] [--at TIME ...] [--format text|json]
 
   plan      print what a root key rollover will make and when each piece expires
-  execute   make the new root (NewWithNew, key.pem 0600), the link certificates
+  execute   make the new root (NewWithNew, key.pem 0600, or key.ref: a key in
+            the PKCS#11 token of --kms), the link certificates
             NewWithOld and OldWithNew, re-signed CAs, the EST /cacerts bundle
             (cacerts.p7b, cacerts.b64) and diagrams (rollover.mmd, rollover.dot)
   verify    prove which device generations (trusting the old root, the new
@@ -65,10 +67,10 @@ func rollExit(cmd string, err error, stderr io.Writer) int {
 
 func runRollPlan(args []string, execute bool, stdout, stderr io.Writer) int {
 	cmd := "roll plan"
-	synopsis := "roll plan --old DIR/<root> [--spec SPEC] [--resign DIR/<ca> ...] [--passphrase-file FILE | --passphrase-env NAME] [--rules FILE]"
+	synopsis := "roll plan --old DIR/<root> [--spec SPEC] [--resign DIR/<ca> ...] [--passphrase-file FILE | --passphrase-env NAME] [--kms URI [--kms-pin-env NAME]] [--rules FILE]"
 	if execute {
 		cmd = "roll execute"
-		synopsis = "roll execute --old DIR/<root> --out NEWDIR [--spec SPEC] [--resign DIR/<ca> ...] [--passphrase-file FILE | --passphrase-env NAME] [--rules FILE]"
+		synopsis = "roll execute --old DIR/<root> --out NEWDIR [--spec SPEC] [--resign DIR/<ca> ...] [--passphrase-file FILE | --passphrase-env NAME] [--kms URI [--kms-pin-env NAME]] [--rules FILE]"
 	}
 	fs := newFlagSet(cmd, synopsis, stderr)
 	oldDir := fs.String("old", "", "the old root's `DIR` as \"iotcert gen hierarchy\" wrote it (cert.pem, key.pem or key.ref)")
@@ -79,8 +81,10 @@ func runRollPlan(args []string, execute bool, stdout, stderr io.Writer) int {
 	}
 	var resign listFlag
 	fs.Var(&resign, "resign", "re-issue the CA in `DIR` (issued by the old root) under the new root; repeatable")
-	passFile := fs.String("passphrase-file", "", "CA keys (old, re-signed and the new one) are encrypted with the passphrase in `FILE` (first line)")
-	passEnv := fs.String("passphrase-env", "", "CA keys are encrypted with the passphrase in environment variable `NAME`")
+	passFile := fs.String("passphrase-file", "", "CA key files (old, re-signed and the new one) are encrypted with the passphrase in `FILE` (first line)")
+	passEnv := fs.String("passphrase-env", "", "CA key files are encrypted with the passphrase in environment variable `NAME`")
+	var kms kmsFlags
+	kms.register(fs)
 	var rf rulesFlags
 	rf.register(fs)
 	pos, err := parseInterleaved(fs, args)
@@ -101,11 +105,12 @@ func runRollPlan(args []string, execute bool, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	keys, err := rollKeys(*passFile, *passEnv)
+	keys, err := rollKeys(*passFile, *passEnv, &kms)
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert %s: %v\n", cmd, err)
 		return exitUsage
 	}
+	defer kms.close()
 	rules, err := rf.load()
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert %s: %v\n", cmd, err)
@@ -155,6 +160,10 @@ func runRollPlan(args []string, execute bool, stdout, stderr io.Writer) int {
 		}
 	}
 	if err := roll.Write(*out, ro); err != nil {
+		// No key.ref names the new key: do not leave it in the token.
+		if derr := r.Discard(ro); derr != nil {
+			err = errors.Join(err, derr)
+		}
 		fmt.Fprintf(stderr, "iotcert %s: %v\n", cmd, err)
 		return exitUsage
 	}
@@ -171,9 +180,11 @@ func runRollPlan(args []string, execute bool, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// rollKeys is the file-key backend of CA keys, with the passphrase of
-// --passphrase-file or --passphrase-env.
-func rollKeys(file, env string) (ldevid.KeyBackend, error) {
+// rollKeys is the backend of CA keys: key files, with the passphrase of
+// --passphrase-file or --passphrase-env, and with --kms the PKCS#11 token
+// for the new root's key and for keys that key.ref files name (close it
+// with kms.close).
+func rollKeys(file, env string, kms *kmsFlags) (ldevid.KeyBackend, error) {
 	var pass []byte
 	var err error
 	switch {
@@ -187,7 +198,48 @@ func rollKeys(file, env string) (ldevid.KeyBackend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ldevid.NewFileKeys(ldevid.WithPassphrase(pass))
+	files, err := ldevid.NewFileKeys(ldevid.WithPassphrase(pass))
+	if err != nil {
+		return nil, err
+	}
+	kb, err := kms.caKeys(files)
+	if err != nil {
+		return nil, err
+	}
+	return rollCAKeys{KeyBackend: kb, kms: kms}, nil
+}
+
+// rollCAKeys is the CA key backend of kmsFlags with what a rollover asks
+// of a token (roll.KeyLabelChecker, roll.KeyDeleter): the plan refuses a
+// new key label the token holds already, and a rollover that fails after
+// making the new key deletes it.
+type rollCAKeys struct {
+	ldevid.KeyBackend
+	kms *kmsFlags
+}
+
+// CheckLabel refuses a label a key in the token has (nothing without
+// --kms).
+func (k rollCAKeys) CheckLabel(label string) error {
+	if k.kms.token == nil {
+		return nil
+	}
+	return k.kms.token.CheckLabel(label)
+}
+
+// Delete deletes a key this command made in the token (nothing for file
+// keys) and forgets it.
+func (k rollCAKeys) Delete(ref string) error {
+	if k.kms.token == nil || !ldevid.IsPKCS11URI(ref) {
+		return nil
+	}
+	if err := k.kms.token.Delete(ref); err != nil {
+		return err
+	}
+	k.kms.store.mu.Lock()
+	k.kms.store.made = slices.DeleteFunc(k.kms.store.made, func(r string) bool { return r == ref })
+	k.kms.store.mu.Unlock()
+	return nil
 }
 
 func runRollVerify(args []string, stdout, stderr io.Writer) int {
