@@ -361,7 +361,7 @@ func (p *PKCS11) Delete(ref string) error {
 	if err != nil || v.Get("id") == "" || v.Get("object") == "" {
 		return fmt.Errorf("key %s: delete: want a reference with id and object", RedactURI(ref))
 	}
-	if err := p.km.DeleteKey(pkcs11String(url.Values{"id": {v.Get("id")}, "object": {v.Get("object")}}, nil)); err != nil {
+	if err := deleteKey(p.km, pkcs11String(url.Values{"id": {v.Get("id")}, "object": {v.Get("object")}}, nil)); err != nil {
 		return fmt.Errorf("key %s: %w", RedactURI(ref), err)
 	}
 	return nil
