@@ -4,7 +4,7 @@
 //	iotcert lint [flags] PATH...     lint files, directories or - (stdin)
 //	iotcert rules [flags]            list the lints of a profile
 //	iotcert profiles [flags]         list the profiles
-//	iotcert gen example|hierarchy|device ...   generate IDevID/LDevID hierarchies
+//	iotcert gen example|hierarchy|device|devices ...   generate IDevID/LDevID hierarchies
 //	iotcert sign SPEC --ca NAME --csr FILE     sign a device's CSR
 //
 // Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a
@@ -34,6 +34,8 @@ Usage:
   iotcert gen hierarchy SPEC --out DIR          create the CAs of a spec
   iotcert gen device SPEC --out DIR --ca NAME --id ID [--set NAME=VALUE ...]
                                  issue one device certificate and key
+  iotcert gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--workers N]
+                                 issue a batch of devices (resumable, journaled)
   iotcert sign SPEC --ca NAME --csr FILE [--out FILE]   sign a device's CSR
   iotcert help [COMMAND]         show help
 
