@@ -1,6 +1,7 @@
 package ldevid
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
@@ -179,21 +180,49 @@ func (h *Hierarchy) runBatch(j *journal, devices, device string, pending []Row, 
 			jobs <- r
 		}
 	}()
-	var wg sync.WaitGroup
+	// Workers make keys and certificates, which takes CPU; stagers write
+	// the files, which mostly waits on the file system, so there are
+	// more of them and the CPUs never wait for a disk.
+	toStage := make(chan outcome, workers)
+	var issuing sync.WaitGroup
 	for range workers {
-		wg.Add(1)
+		issuing.Add(1)
 		go func() {
-			defer wg.Done()
+			defer issuing.Done()
 			for r := range jobs {
 				if stop.Load() {
 					continue
 				}
-				results <- h.issueStaged(devices, device, r)
+				o := h.issue(device, r)
+				if o.dev != nil {
+					toStage <- o
+				} else {
+					results <- o
+				}
 			}
 		}()
 	}
 	go func() {
-		wg.Wait()
+		issuing.Wait()
+		close(toStage)
+	}()
+	var staging sync.WaitGroup
+	for range stagersPerWorker * workers {
+		staging.Add(1)
+		go func() {
+			defer staging.Done()
+			for o := range toStage {
+				if stop.Load() {
+					o.err = errStopped
+				} else {
+					o.staged, o.err = stageDevice(devices, o.dev)
+				}
+				results <- o
+			}
+		}()
+	}
+	go func() {
+		staging.Wait()
 		close(results)
 	}()
 
@@ -240,9 +269,9 @@ func (h *Hierarchy) runBatch(j *journal, devices, device string, pending []Row, 
 	return firstErr
 }
 
-// issueStaged issues the device of r and writes its files to a temporary
-// directory in devices.
-func (h *Hierarchy) issueStaged(devices, device string, r Row) outcome {
+// issue issues the device of r: its outcome has the device, a refusal
+// or an error.
+func (h *Hierarchy) issue(device string, r Row) outcome {
 	o := outcome{row: r}
 	dev, err := h.IssueDevice(r.Request(device))
 	if err != nil {
@@ -252,9 +281,16 @@ func (h *Hierarchy) issueStaged(devices, device string, r Row) outcome {
 		return o
 	}
 	o.dev = dev
-	o.staged, o.err = stageDevice(devices, dev)
 	return o
 }
+
+// stagersPerWorker is how many goroutines write device files for each
+// worker that issues certificates.
+const stagersPerWorker = 4
+
+// errStopped marks an issued device that is not written because the
+// batch is stopping.
+var errStopped = errors.New("not published: the batch stopped")
 
 // commit publishes a group of outcomes and journals them; it returns how
 // many it committed. An outcome with an error, or a rename that fails,
@@ -353,7 +389,7 @@ const stagedPrefix = ".~"
 // devices and returns it. The files are not synced: the committer makes
 // a whole group durable at once.
 func stageDevice(devices string, dev *Issued) (string, error) {
-	tmp, err := os.MkdirTemp(devices, stagedPrefix+dev.ID+".tmp*")
+	tmp, err := mkdirStaged(devices, dev.ID)
 	if err != nil {
 		return "", err
 	}
@@ -365,9 +401,6 @@ func stageDevice(devices string, dev *Issued) (string, error) {
 }
 
 func stageFiles(tmp string, dev *Issued) error {
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
-	}
 	if dev.Key != nil {
 		switch {
 		case dev.Key.PEM != nil:
@@ -388,18 +421,21 @@ func stageFiles(tmp string, dev *Issued) error {
 	return writeNew(filepath.Join(tmp, ChainFile), dev.ChainPEM(), publicMode)
 }
 
-// writeNew creates path with mode perm (less the umask: a key file is
-// never more readable than 0600) and writes data.
-func writeNew(path string, data []byte, perm os.FileMode) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
-	if err != nil {
-		return err
+// mkdirStaged makes the temporary directory of the device id in devices:
+// ".~<id>.tmp<random>", mode 0755 less the umask.
+func mkdirStaged(devices, id string) (string, error) {
+	var b [8]byte
+	for range 10 {
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", err
+		}
+		dir := filepath.Join(devices, stagedPrefix+id+".tmp"+hex.EncodeToString(b[:]))
+		err := os.Mkdir(dir, 0o755)
+		if !errors.Is(err, os.ErrExist) {
+			return dir, err
+		}
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return "", fmt.Errorf("device %q: no free temporary directory name in %s", id, devices)
 }
 
 // removeStaged removes the temporary directories a stopped run (or a

@@ -39,3 +39,17 @@ func syncStaged(devices string, staged []string) error {
 	}
 	return nil
 }
+
+// writeNew creates path with mode perm (less the umask: a key file is
+// never more readable than 0600) and writes data.
+func writeNew(path string, data []byte, perm os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
