@@ -169,7 +169,7 @@ func (h *Hierarchy) runBatch(j *journal, devices, device string, pending []Row, 
 		workers = runtime.GOMAXPROCS(0)
 	}
 	jobs := make(chan Row)
-	results := make(chan outcome, 2*maxGroup)
+	results := make(chan outcome, 4*maxGroup)
 	var stop atomic.Bool
 	go func() {
 		defer close(jobs)
@@ -183,7 +183,7 @@ func (h *Hierarchy) runBatch(j *journal, devices, device string, pending []Row, 
 	// Workers make keys and certificates, which takes CPU; stagers write
 	// the files, which mostly waits on the file system, so there are
 	// more of them and the CPUs never wait for a disk.
-	toStage := make(chan outcome, workers)
+	toStage := make(chan outcome, maxGroup)
 	var issuing sync.WaitGroup
 	for range workers {
 		issuing.Add(1)

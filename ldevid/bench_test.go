@@ -18,7 +18,7 @@ import (
 // Both use every core (GOMAXPROCS workers); compare their ns/op. Run them
 // with bench/issuance.sh, or:
 //
-//	go test ./ldevid -run '^$' -bench 'IssueLDevID|BareGoLoop' -benchtime 2000x
+//	go test ./ldevid -run '^$' -bench 'IssueLDevID|IssueDevice|BareGoLoop' -benchtime 2000x
 
 // BenchmarkIssueLDevID issues b.N devices of the example spec with
 // IssueBatch: for each, a P-256 key generated with file keys, the
@@ -51,6 +51,32 @@ func BenchmarkIssueLDevID(b *testing.B) {
 	if sum.Issued != b.N {
 		b.Fatalf("issued %d of %d", sum.Issued, b.N)
 	}
+}
+
+// BenchmarkIssueDevice is the CPU part of BenchmarkIssueLDevID on every
+// core: IssueDevice (key, encoding, pre-issuance lint, signature and its
+// verification), nothing written.
+func BenchmarkIssueDevice(b *testing.B) {
+	s, err := LoadSpec("example.yaml", ExampleSpec())
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := New(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := h.CreateCAs(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := h.IssueDevice(Request{Device: "bacnet-controller", ID: "4194302"}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }
 
 // BenchmarkBareGoLoop is the bare Go loop on every core: a P-256 key

@@ -48,8 +48,9 @@ type Hierarchy struct {
 	now      func() time.Time
 	rand     io.Reader
 
-	mu  sync.RWMutex
-	cas map[string]*CA
+	mu        sync.RWMutex
+	cas       map[string]*CA
+	chainPEMs map[string][]byte // PEM of Chain(name), made once per CA
 }
 
 // Option configures a Hierarchy.
@@ -260,6 +261,7 @@ func (h *Hierarchy) CreateCA(name string) (*CA, error) {
 	ca := &CA{Spec: cs, Cert: cert, Signer: key.Signer, Key: key, Result: res}
 	h.mu.Lock()
 	h.cas[name] = ca
+	clear(h.chainPEMs)
 	h.mu.Unlock()
 	return ca, nil
 }
@@ -290,6 +292,7 @@ func (h *Hierarchy) AddCA(name string, cert *x509.Certificate, signer crypto.Sig
 	}
 	h.mu.Lock()
 	h.cas[name] = &CA{Spec: cs, Cert: cert, Signer: signer}
+	clear(h.chainPEMs)
 	h.mu.Unlock()
 	return nil
 }
@@ -319,15 +322,41 @@ type Issued struct {
 	Chain []*x509.Certificate
 	// Result is the pre-issuance verdict (warnings and notices only).
 	Result profile.Result
+
+	chainPEM []byte // Chain as PEM, shared by the devices of a CA
 }
 
 // ChainPEM returns the device certificate followed by Chain, as PEM.
 func (i *Issued) ChainPEM() []byte {
+	if i.chainPEM != nil {
+		return append(CertPEM(i.Cert), i.chainPEM...)
+	}
 	var b bytes.Buffer
 	b.Write(CertPEM(i.Cert))
 	for _, c := range i.Chain {
 		b.Write(CertPEM(c))
 	}
+	return b.Bytes()
+}
+
+// chainPEM returns Chain(name) as PEM, encoded once per CA.
+func (h *Hierarchy) chainPEM(name string, chain []*x509.Certificate) []byte {
+	h.mu.RLock()
+	p, ok := h.chainPEMs[name]
+	h.mu.RUnlock()
+	if ok {
+		return p
+	}
+	var b bytes.Buffer
+	for _, c := range chain {
+		b.Write(CertPEM(c))
+	}
+	h.mu.Lock()
+	if h.chainPEMs == nil {
+		h.chainPEMs = map[string][]byte{}
+	}
+	h.chainPEMs[name] = b.Bytes()
+	h.mu.Unlock()
 	return b.Bytes()
 }
 
@@ -370,7 +399,7 @@ func (h *Hierarchy) IssueDevice(req Request) (*Issued, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Issued{ID: req.ID, Cert: cert, Key: key, Chain: chain, Result: res}, nil
+	return &Issued{ID: req.ID, Cert: cert, Key: key, Chain: chain, Result: res, chainPEM: h.chainPEM(ca.Spec.Name, chain)}, nil
 }
 
 // DeviceForCA returns the device profile issued by the CA called ca, or
