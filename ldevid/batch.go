@@ -158,11 +158,12 @@ type outcome struct {
 	err     error
 }
 
-// runBatch issues pending with a pool of workers. Workers make the key,
-// the certificate (linted, signed) and the device's files in a temporary
-// directory; this goroutine commits their outcomes in groups: it makes
-// the staged files durable, renames each directory into place, syncs the
-// devices directory, and only then appends the journal lines.
+// runBatch issues pending with a pool of workers. Workers make the key
+// and the certificate (linted, signed); stagers write the device's files
+// to a temporary directory; this goroutine commits the outcomes in
+// groups: it makes the staged files durable, renames each directory into
+// place, syncs the devices directory, and only then appends the journal
+// lines.
 func (h *Hierarchy) runBatch(j *journal, devices, device string, pending []Row, opts BatchOptions, sum *BatchSummary) error {
 	workers := opts.Workers
 	if workers <= 0 {
