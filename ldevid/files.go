@@ -161,7 +161,7 @@ func WriteDevice(out string, dev *Issued) error {
 	if _, err := os.Lstat(final); err == nil {
 		return fmt.Errorf("device %q: %s: %w", dev.ID, final, os.ErrExist)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+dev.ID+".tmp*")
+	tmp, err := os.MkdirTemp(parent, stagedPrefix+dev.ID+".tmp*")
 	if err != nil {
 		return err
 	}

@@ -48,8 +48,9 @@ type Hierarchy struct {
 	now      func() time.Time
 	rand     io.Reader
 
-	mu  sync.RWMutex
-	cas map[string]*CA
+	mu        sync.RWMutex
+	cas       map[string]*CA
+	chainPEMs map[string][]byte // PEM of Chain(name), made once per CA
 }
 
 // Option configures a Hierarchy.
@@ -260,6 +261,7 @@ func (h *Hierarchy) CreateCA(name string) (*CA, error) {
 	ca := &CA{Spec: cs, Cert: cert, Signer: key.Signer, Key: key, Result: res}
 	h.mu.Lock()
 	h.cas[name] = ca
+	clear(h.chainPEMs)
 	h.mu.Unlock()
 	return ca, nil
 }
@@ -290,6 +292,7 @@ func (h *Hierarchy) AddCA(name string, cert *x509.Certificate, signer crypto.Sig
 	}
 	h.mu.Lock()
 	h.cas[name] = &CA{Spec: cs, Cert: cert, Signer: signer}
+	clear(h.chainPEMs)
 	h.mu.Unlock()
 	return nil
 }
@@ -319,15 +322,41 @@ type Issued struct {
 	Chain []*x509.Certificate
 	// Result is the pre-issuance verdict (warnings and notices only).
 	Result profile.Result
+
+	chainPEM []byte // Chain as PEM, shared by the devices of a CA
 }
 
 // ChainPEM returns the device certificate followed by Chain, as PEM.
 func (i *Issued) ChainPEM() []byte {
+	if i.chainPEM != nil {
+		return append(CertPEM(i.Cert), i.chainPEM...)
+	}
 	var b bytes.Buffer
 	b.Write(CertPEM(i.Cert))
 	for _, c := range i.Chain {
 		b.Write(CertPEM(c))
 	}
+	return b.Bytes()
+}
+
+// chainPEM returns Chain(name) as PEM, encoded once per CA.
+func (h *Hierarchy) chainPEM(name string, chain []*x509.Certificate) []byte {
+	h.mu.RLock()
+	p, ok := h.chainPEMs[name]
+	h.mu.RUnlock()
+	if ok {
+		return p
+	}
+	var b bytes.Buffer
+	for _, c := range chain {
+		b.Write(CertPEM(c))
+	}
+	h.mu.Lock()
+	if h.chainPEMs == nil {
+		h.chainPEMs = map[string][]byte{}
+	}
+	h.chainPEMs[name] = b.Bytes()
+	h.mu.Unlock()
 	return b.Bytes()
 }
 
@@ -370,7 +399,7 @@ func (h *Hierarchy) IssueDevice(req Request) (*Issued, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Issued{ID: req.ID, Cert: cert, Key: key, Chain: chain, Result: res}, nil
+	return &Issued{ID: req.ID, Cert: cert, Key: key, Chain: chain, Result: res, chainPEM: h.chainPEM(ca.Spec.Name, chain)}, nil
 }
 
 // DeviceForCA returns the device profile issued by the CA called ca, or
@@ -421,32 +450,63 @@ func (req Request) fields() map[string]string {
 	return f
 }
 
-// deviceTemplate renders the device profile d for req.
-func (h *Hierarchy) deviceTemplate(d *DeviceSpec, req Request) (*x509.Certificate, error) {
+// CheckRequest reports the errors IssueDevice would find in req before
+// it makes a key: an unknown device profile, a bad id, a subject or
+// subjectAltName template that fails for req's fields (a missing field, a
+// value outside an attribute's character set, an empty name, an address
+// that does not parse). Batch issuance checks every row with it before it
+// issues anything. The pre-issuance lint is not run.
+func (h *Hierarchy) CheckRequest(req Request) error {
+	d := h.spec.Device(req.Device)
+	if d == nil {
+		return fmt.Errorf("device profile %q is not in the spec", req.Device)
+	}
+	if err := CheckID(req.ID); err != nil {
+		return err
+	}
+	_, _, err := h.renderNames(d, req)
+	return err
+}
+
+// renderNames renders the subject and the subjectAltName extension (nil
+// without names) of the device profile d for req.
+func (h *Hierarchy) renderNames(d *DeviceSpec, req Request) ([]byte, *pkix.Extension, error) {
 	fields := req.fields()
 	fail := func(err error) error { return fmt.Errorf("device %q (%s): %w", req.ID, d.Name, err) }
 	rawSubject, err := d.Subject.Render(fields)
 	if err != nil {
-		return nil, fail(err)
+		return nil, nil, fail(err)
 	}
 	var names []idevid.Name
 	for _, s := range d.SANs {
 		n, err := h.renderSAN(s, fields)
 		if err != nil {
-			return nil, fail(err)
+			return nil, nil, fail(err)
 		}
 		names = append(names, n)
 	}
+	if len(names) == 0 {
+		return rawSubject, nil, nil
+	}
+	ext, err := idevid.SubjectAltName(d.Subject.Empty(), names...)
+	if err != nil {
+		return nil, nil, fail(err)
+	}
+	return rawSubject, &ext, nil
+}
+
+// deviceTemplate renders the device profile d for req.
+func (h *Hierarchy) deviceTemplate(d *DeviceSpec, req Request) (*x509.Certificate, error) {
+	rawSubject, san, err := h.renderNames(d, req)
+	if err != nil {
+		return nil, err
+	}
 	tmpl, err := h.eeTemplate(d, rawSubject)
 	if err != nil {
-		return nil, fail(err)
+		return nil, fmt.Errorf("device %q (%s): %w", req.ID, d.Name, err)
 	}
-	if len(names) > 0 {
-		ext, err := idevid.SubjectAltName(d.Subject.Empty(), names...)
-		if err != nil {
-			return nil, fail(err)
-		}
-		tmpl.ExtraExtensions = append(tmpl.ExtraExtensions, ext)
+	if san != nil {
+		tmpl.ExtraExtensions = append(tmpl.ExtraExtensions, *san)
 	}
 	return tmpl, nil
 }
@@ -552,6 +612,11 @@ func (h *Hierarchy) sign(what, profileName string, tmpl, issuer *x509.Certificat
 	if err != nil {
 		return nil, profile.Result{}, err
 	}
+	if issuer != nil && fastPathTemplate(tmpl) {
+		if alg, ok := signingAlgorithmFor(issuer.PublicKey); ok {
+			return h.signTBS(what, p, tmpl, issuer, pub, signer, alg)
+		}
+	}
 	pre, err := p.LintTemplate(tmpl, issuer, pub)
 	if err != nil {
 		return nil, profile.Result{}, fmt.Errorf("%s: %w", what, err)
@@ -573,6 +638,39 @@ func (h *Hierarchy) sign(what, profileName string, tmpl, issuer *x509.Certificat
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
 		return nil, pre.Result, fmt.Errorf("%s: parsing the signed certificate: %w", what, err)
+	}
+	return cert, pre.Result, nil
+}
+
+// signTBS is sign for a device certificate: it encodes the
+// TBSCertificate, lints it, and signs those bytes, so that the signed
+// certificate carries exactly the linted TBSCertificate by construction
+// (and Matches checks it all the same).
+func (h *Hierarchy) signTBS(what string, p *profile.Profile, tmpl, issuer *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer, alg signingAlgorithm) (*x509.Certificate, profile.Result, error) {
+	if !samePublicKey(issuer.PublicKey, signer.Public()) {
+		return nil, profile.Result{}, fmt.Errorf("%s: the issuer's key does not belong to its certificate", what)
+	}
+	tbs, err := deviceTBS(tmpl, issuer, pub, alg)
+	if err != nil {
+		return nil, profile.Result{}, fmt.Errorf("%s: encoding the certificate: %w", what, err)
+	}
+	pre, err := p.LintTBS(tbs)
+	if err != nil {
+		return nil, profile.Result{}, fmt.Errorf("%s: %w", what, err)
+	}
+	if pre.Result.Worst() >= profile.Error {
+		return nil, pre.Result, &RefusedError{What: what, Profile: p.Name, Findings: errorFindings(pre.Result)}
+	}
+	der, err := signTBS(pre.RawTBSCertificate, alg, issuer.PublicKey, signer)
+	if err != nil {
+		return nil, pre.Result, fmt.Errorf("%s: signing: %w", what, err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, pre.Result, fmt.Errorf("%s: parsing the signed certificate: %w", what, err)
+	}
+	if !bytes.Equal(cert.RawTBSCertificate, pre.RawTBSCertificate) {
+		return nil, pre.Result, fmt.Errorf("%s: signed certificate differs from the one linted before signing", what)
 	}
 	return cert, pre.Result, nil
 }

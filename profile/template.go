@@ -8,8 +8,13 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	stdx509 "crypto/x509"
+	"encoding/asn1"
 	"errors"
 	"fmt"
+	"math/big"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/iotcert/iotcert/certio"
 )
@@ -91,4 +96,84 @@ func throwawayKey(pub crypto.PublicKey) (crypto.Signer, error) {
 		return rsa.GenerateKey(rand.Reader, k.N.BitLen())
 	}
 	return nil, fmt.Errorf("unsupported issuer key type %T", pub)
+}
+
+// LintTBS lints the certificate that the DER TBSCertificate tbs becomes
+// once signed, for a caller that encodes the TBSCertificate itself and
+// signs it with its issuer's key afterwards (see Matches).
+//
+// The certificate linted is tbs, its own signature AlgorithmIdentifier,
+// and a placeholder signatureValue of the algorithm's shape: no lint of a
+// profile judges the signature value, which only the issuer's key could
+// check. Nothing is signed, so no key is needed.
+func (p *Profile) LintTBS(tbs []byte) (*PreIssuance, error) {
+	der, err := withPlaceholderSignature(tbs)
+	if err != nil {
+		return nil, fmt.Errorf("pre-issuance lint: %w", err)
+	}
+	c, err := certio.Parse(der)
+	if err != nil {
+		return nil, fmt.Errorf("pre-issuance lint: parsing the certificate: %w", err)
+	}
+	return &PreIssuance{Result: p.Lint(c), RawTBSCertificate: c.RawTBSCertificate}, nil
+}
+
+// Signature algorithms a placeholder signature is made for.
+var (
+	oidECDSAWithSHA256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
+	oidECDSAWithSHA384 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
+	oidECDSAWithSHA512 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
+	oidEd25519         = asn1.ObjectIdentifier{1, 3, 101, 112}
+)
+
+// withPlaceholderSignature wraps tbs into a Certificate whose
+// signatureAlgorithm is the TBSCertificate's signature field and whose
+// signatureValue has the size of a real signature: an ECDSA-Sig-Value of
+// two integers as long as the curve's order, or 64 octets for Ed25519.
+func withPlaceholderSignature(tbs []byte) ([]byte, error) {
+	in := cryptobyte.String(tbs)
+	var body, algDER cryptobyte.String
+	if !in.ReadASN1(&body, cbasn1.SEQUENCE) || !in.Empty() ||
+		!body.SkipOptionalASN1(cbasn1.Tag(0).Constructed().ContextSpecific()) ||
+		!body.SkipASN1(cbasn1.INTEGER) ||
+		!body.ReadASN1Element(&algDER, cbasn1.SEQUENCE) {
+		return nil, errors.New("malformed TBSCertificate")
+	}
+	var alg struct {
+		Algorithm asn1.ObjectIdentifier
+		Params    asn1.RawValue `asn1:"optional"`
+	}
+	if _, err := asn1.Unmarshal(algDER, &alg); err != nil {
+		return nil, fmt.Errorf("TBSCertificate signature algorithm: %w", err)
+	}
+	var sig []byte
+	switch {
+	case alg.Algorithm.Equal(oidECDSAWithSHA256):
+		sig = placeholderECDSA(32)
+	case alg.Algorithm.Equal(oidECDSAWithSHA384):
+		sig = placeholderECDSA(48)
+	case alg.Algorithm.Equal(oidECDSAWithSHA512):
+		sig = placeholderECDSA(66)
+	case alg.Algorithm.Equal(oidEd25519):
+		sig = make([]byte, 64)
+	default:
+		return nil, fmt.Errorf("no placeholder signature for algorithm %v", alg.Algorithm)
+	}
+	return asn1.Marshal(struct {
+		TBS       asn1.RawValue
+		Algorithm asn1.RawValue
+		Signature asn1.BitString
+	}{asn1.RawValue{FullBytes: tbs}, asn1.RawValue{FullBytes: algDER}, asn1.BitString{Bytes: sig, BitLength: 8 * len(sig)}})
+}
+
+// placeholderECDSA is an ECDSA-Sig-Value with r and s of n octets.
+func placeholderECDSA(n int) []byte {
+	v := make([]byte, n)
+	v[0] = 0x5a
+	for i := 1; i < n; i++ {
+		v[i] = 0xa5
+	}
+	r := new(big.Int).SetBytes(v)
+	b, _ := asn1.Marshal(struct{ R, S *big.Int }{r, r})
+	return b
 }

@@ -12,12 +12,14 @@ import (
 	"github.com/iotcert/iotcert/ldevid"
 )
 
-const genSynopsis = `gen example | gen hierarchy SPEC --out DIR [--force] [--kms URI] | gen device SPEC --out DIR --ca NAME --id ID [--set col=value ...] [--kms URI]
+const genSynopsis = `gen example | gen hierarchy SPEC --out DIR [--force] [--kms URI] | gen device SPEC --out DIR --ca NAME --id ID [--set col=value ...] [--kms URI] | ` + genDevicesSynopsis + `
 
   example     print a commented example spec that works as it is
   hierarchy   create every CA of SPEC: DIR/<ca>/cert.pem and key.pem (0600),
               or key.ref (a pkcs11: URI) with --kms
   device      issue one device: DIR/devices/<id>/cert.pem, key.pem, chain.pem
+  devices     issue a batch from a CSV on every core, journaled in DIR/journal.jsonl;
+              run it again after a stop to finish it (each device is issued once)
 
 Every certificate is linted with its profile before it is signed; one with
 an error finding is refused (exit 1) with the findings. See docs/generate.md.`
@@ -39,6 +41,8 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 		return runGenHierarchy(args[1:], stdout, stderr)
 	case "device":
 		return runGenDevice(args[1:], stdout, stderr)
+	case "devices":
+		return runGenDevices(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintf(stdout, "Usage: iotcert %s\n", genSynopsis)
 		return exitOK

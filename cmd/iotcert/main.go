@@ -5,7 +5,7 @@
 //	iotcert graph [flags] PATH...    draw the certificate hierarchy (Mermaid or DOT)
 //	iotcert rules [flags]            list the lints of a profile
 //	iotcert profiles [flags]         list the profiles
-//	iotcert gen example|hierarchy|device ...   generate IDevID/LDevID hierarchies
+//	iotcert gen example|hierarchy|device|devices ...   generate IDevID/LDevID hierarchies
 //	iotcert sign SPEC --ca NAME --csr FILE     sign a device's CSR
 //	iotcert roll plan|execute|verify ...       root CA key rollover
 //
@@ -37,6 +37,8 @@ Usage:
   iotcert gen hierarchy SPEC --out DIR          create the CAs of a spec
   iotcert gen device SPEC --out DIR --ca NAME --id ID [--set NAME=VALUE ...]
                                  issue one device certificate and key
+  iotcert gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--workers N]
+                                 issue a batch of devices (resumable, journaled)
   iotcert sign SPEC --ca NAME --csr FILE [--out FILE]   sign a device's CSR
   iotcert roll plan|execute|verify --old DIR/<root> ...  root CA key rollover
   iotcert help [COMMAND]         show help

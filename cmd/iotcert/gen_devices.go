@@ -1,0 +1,182 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/iotcert/iotcert/ldevid"
+)
+
+const genDevicesSynopsis = "gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--device PROFILE] [--workers N]"
+
+func runGenDevices(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("gen devices", genDevicesSynopsis, stderr)
+	out := fs.String("out", "", "the `DIR` of \"gen hierarchy\": CAs are read from DIR/<ca>/, devices go to DIR/devices/<id>/, the journal to DIR/journal.jsonl")
+	from := fs.String("from", "", "devices `CSV`: a header row with an id column and the template fields, one row per device (- for stdin)")
+	caName := fs.String("ca", "", "issuing CA `NAME` (default: the CA of --device)")
+	device := fs.String("device", "", "device profile `NAME` of the spec (default: the one device profile of --ca, or of the spec)")
+	workers := fs.Int("workers", 0, "devices issued at once (default: the number of CPUs)")
+	var kf keyFlags
+	kf.register(fs, true)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) != 1 || *out == "" || *from == "" {
+		fmt.Fprintln(stderr, "iotcert gen devices: want one SPEC, --out DIR and --from CSV")
+		return exitUsage
+	}
+	if *workers < 0 {
+		fmt.Fprintln(stderr, "iotcert gen devices: --workers must be positive")
+		return exitUsage
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "iotcert gen devices: %v\n", err)
+		return exitUsage
+	}
+	caKeys, devKeys, err := kf.backends()
+	if err != nil {
+		return fail(err)
+	}
+	defer kf.kms.close()
+	h, err := loadHierarchy(pos[0], devKeys)
+	if err != nil {
+		return fail(err)
+	}
+	d, err := pickBatchDevice(h.Spec(), *caName, *device)
+	if err != nil {
+		return fail(err)
+	}
+	rows, err := readDevices(*from)
+	if err != nil {
+		return fail(err)
+	}
+	if err := h.LoadCAs(*out, d.CA, caKeys); err != nil {
+		return fail(err)
+	}
+
+	bar := newProgressBar(stderr)
+	opts := ldevid.BatchOptions{
+		Source:   *from,
+		Workers:  *workers,
+		Progress: bar.update,
+		Refused: func(row ldevid.Row, err *ldevid.RefusedError) {
+			bar.clear()
+			fmt.Fprintf(stderr, "iotcert gen devices: %s: line %d: %v\n", *from, row.Line, err)
+		},
+	}
+	sum, err := h.IssueBatch(*out, d.Name, rows, opts)
+	bar.finish()
+	if sum != nil {
+		fmt.Fprintf(stdout, "%d devices: %d issued, %d refused, %d done before", sum.Devices, sum.Issued, sum.Refused, sum.Done)
+		if sum.Recovered > 0 {
+			fmt.Fprintf(stdout, " (%d journal lines recovered)", sum.Recovered)
+		}
+		if sum.Removed > 0 {
+			fmt.Fprintf(stdout, ", %d unfinished temporary directories removed", sum.Removed)
+		}
+		fmt.Fprintln(stdout)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if sum.Refused > 0 {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// pickBatchDevice returns the device profile of --device and --ca, or the
+// spec's one device profile when neither is given.
+func pickBatchDevice(spec *ldevid.Spec, ca, device string) (*ldevid.DeviceSpec, error) {
+	switch {
+	case ca != "":
+		return pickDevice(spec, ca, device)
+	case device != "":
+		d := spec.Device(device)
+		if d == nil {
+			return nil, fmt.Errorf("--device %q is not a device profile of %s", device, spec.Name)
+		}
+		return d, nil
+	case len(spec.Devices) == 1:
+		return spec.Devices[0], nil
+	}
+	var names []string
+	for _, d := range spec.Devices {
+		names = append(names, d.Name)
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%s has no device profile", spec.Name)
+	}
+	return nil, fmt.Errorf("%s has several device profiles (%s): name one with --device", spec.Name, strings.Join(names, ", "))
+}
+
+func readDevices(path string) ([]ldevid.Row, error) {
+	if path == "-" {
+		return ldevid.ReadDevices("stdin", os.Stdin)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ldevid.ReadDevices(path, f)
+}
+
+// progressBar draws the batch's progress on a terminal: a bar, the count
+// and the rate, redrawn at most ten times a second. On anything that is
+// not a terminal it draws nothing. It shows counts only: no device data,
+// never key material.
+type progressBar struct {
+	w     io.Writer // nil: not a terminal
+	start time.Time
+	last  time.Time
+	shown bool
+}
+
+func newProgressBar(stderr io.Writer) *progressBar {
+	f, ok := stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return &progressBar{}
+	}
+	return &progressBar{w: stderr, start: time.Now()}
+}
+
+func (p *progressBar) update(done, total int) {
+	if p.w == nil || total == 0 {
+		return
+	}
+	now := time.Now()
+	if done < total && now.Sub(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = now
+	const width = 30
+	filled := width * done / total
+	rate := 0.0
+	if s := now.Sub(p.start).Seconds(); s > 0 {
+		rate = float64(done) / s
+	}
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d devices, %.0f/s\x1b[K", strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total, rate)
+	p.shown = true
+}
+
+// clear erases the bar before a message is printed.
+func (p *progressBar) clear() {
+	if p.w != nil && p.shown {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.last = time.Time{}
+	}
+}
+
+// finish ends the bar's line.
+func (p *progressBar) finish() {
+	if p.w != nil && p.shown {
+		fmt.Fprintln(p.w)
+	}
+}

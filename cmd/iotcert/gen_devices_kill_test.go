@@ -1,0 +1,109 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestHelperProcess is iotcert in a child process for TestGenDevicesKill:
+// the test binary runs itself with IOTCERT_HELPER_PROCESS=1.
+func TestHelperProcess(t *testing.T) {
+	if os.Getenv("IOTCERT_HELPER_PROCESS") != "1" {
+		t.Skip("runs as a child process of TestGenDevicesKill")
+	}
+	args := os.Args
+	for i, a := range args {
+		if a == "--" {
+			args = args[i+1:]
+			break
+		}
+	}
+	os.Exit(run(args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// TestGenDevicesKill kills a batch of a few hundred devices with SIGKILL
+// at random points (at random times and when the journal reaches a random
+// length), starts it again each time, and finally lets it finish: every
+// device must then have exactly one valid certificate, journaled once,
+// with distinct serials and no temporary directory left.
+func TestGenDevicesKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts iotcert a dozen times")
+	}
+	const n = 300
+	spec, out, csv := batchSetup(t, n, nil)
+	journal := filepath.Join(out, "journal.jsonl")
+	lines := func() int {
+		data, _ := os.ReadFile(journal)
+		return bytes.Count(data, []byte("\n"))
+	}
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	start := func() (*exec.Cmd, *bytes.Buffer) {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "--", "gen", "devices", spec, "--out", out, "--from", csv, "--workers", "2")
+		cmd.Env = append(os.Environ(), "IOTCERT_HELPER_PROCESS=1")
+		var stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd, &stderr
+	}
+	kills, killedMidway := 0, 0
+	deadline := time.Now().Add(10 * time.Second)
+	for kill := 0; kill < 10 && time.Now().Before(deadline); kill++ {
+		before := lines()
+		if before >= n {
+			break
+		}
+		cmd, stderr := start()
+		exited := make(chan struct{})
+		var waitErr error
+		go func() { waitErr = cmd.Wait(); close(exited) }()
+		if kill%2 == 0 {
+			// At a random time: during start-up, recovery or issuance.
+			select {
+			case <-exited:
+			case <-time.After(time.Duration(rng.IntN(80)) * time.Millisecond):
+			}
+		} else {
+			// When the journal reaches a random length: mid-commit.
+			target := before + 1 + rng.IntN((n-before)/4+1)
+		wait:
+			for lines() < target {
+				select {
+				case <-exited:
+					break wait
+				case <-time.After(time.Millisecond):
+				}
+			}
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		<-exited
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			kills++
+			if after := lines(); after > before && after < n {
+				killedMidway++
+			}
+		} else if waitErr != nil {
+			t.Fatalf("batch failed before it was killed: %v\n%s", waitErr, stderr)
+		}
+	}
+	t.Logf("%d kills, %d in the middle of the batch", kills, killedMidway)
+	if killedMidway == 0 {
+		t.Error("no kill landed in the middle of the batch")
+	}
+	cmd, stderr := start()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("final run: %v\n%s", err, stderr)
+	}
+	checkBatchDir(t, out, n, nil)
+}

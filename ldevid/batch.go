@@ -1,0 +1,485 @@
+package ldevid
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/iotcert/iotcert/internal/atomicfile"
+)
+
+// BatchOptions configure IssueBatch.
+type BatchOptions struct {
+	// Source names the devices CSV in errors ("devices.csv: line 7: ...").
+	Source string
+	// Workers is how many devices are issued at once; 0 means GOMAXPROCS.
+	Workers int
+	// Progress, when set, is called with the number of devices this run
+	// has committed (issued or refused) and the number it has to do: once
+	// before the first, then after each group of commits. It is called
+	// from one goroutine.
+	Progress func(done, total int)
+	// Refused, when set, is called for each device the pre-issuance gate
+	// refuses, after its journal line is written, from one goroutine.
+	Refused func(row Row, err *RefusedError)
+}
+
+// BatchSummary counts what IssueBatch did.
+type BatchSummary struct {
+	// Devices is the number of rows.
+	Devices int
+	// Done is the number of devices published by earlier runs, which this
+	// run left alone.
+	Done int
+	// Recovered is the number of those whose journal line an earlier run
+	// did not write before it stopped; this run wrote it.
+	Recovered int
+	// Removed is the number of temporary directories of stopped runs that
+	// this run removed.
+	Removed int
+	// Issued is the number of devices this run issued.
+	Issued int
+	// Refused is the number of devices this run's pre-issuance gate
+	// refused.
+	Refused int
+}
+
+// maxGroup bounds how many devices one commit makes durable at once.
+const maxGroup = 256
+
+// IssueBatch issues a certificate and a new key to every device of rows
+// under the device profile called device, publishing each under
+// out/devices/<id>/ (key.pem or key.ref, cert.pem, chain.pem) and recording
+// it in out/journal.jsonl. Its CAs must be loaded.
+//
+// Every row is checked first (CheckRequest); a bad row stops the batch
+// before anything is issued, with every bad row's line. A device whose
+// directory exists was issued by an earlier run and is left alone, so
+// that a stopped batch run again completes it: see docs/generate.md,
+// "Crash safety", for the order of operations that makes each device
+// issued exactly once whatever the point the run stopped at.
+//
+// A device the pre-issuance gate refuses gets a "refused" journal line
+// (and opts.Refused is called); the batch goes on. Any other error stops
+// it: devices already published stay published and journaled, and the
+// error is returned with the summary so far.
+func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions) (*BatchSummary, error) {
+	if _, _, err := h.device(device); err != nil {
+		return nil, err
+	}
+	source := opts.Source
+	if source == "" {
+		source = "devices"
+	}
+	var errs []error
+	for _, r := range rows {
+		if err := h.CheckRequest(r.Request(device)); err != nil {
+			if len(errs) == maxRowErrors {
+				errs = append(errs, fmt.Errorf("%s: more bad rows not shown", source))
+				break
+			}
+			errs = append(errs, fmt.Errorf("%s: line %d: %w", source, r.Line, err))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+
+	devices := filepath.Join(out, DevicesDir)
+	if err := os.MkdirAll(devices, 0o755); err != nil {
+		return nil, err
+	}
+	j, issued, err := openJournal(out)
+	if err != nil {
+		return nil, err
+	}
+	defer j.close()
+
+	sum := &BatchSummary{Devices: len(rows)}
+	if sum.Removed, err = removeStaged(devices); err != nil {
+		return nil, err
+	}
+	var pending []Row
+	var recovered []JournalEntry
+	for _, r := range rows {
+		dir := DeviceDir(out, r.ID)
+		_, statErr := os.Lstat(dir)
+		_, journaled := issued[r.ID]
+		switch {
+		case statErr == nil && journaled:
+			sum.Done++
+		case statErr == nil:
+			e, err := recoverEntry(dir, r.ID)
+			if err != nil {
+				return nil, err
+			}
+			recovered = append(recovered, e)
+			sum.Done++
+		case !errors.Is(statErr, os.ErrNotExist):
+			return nil, statErr
+		case journaled:
+			errs = append(errs, fmt.Errorf("%s: line %d: device %q is issued (%s) but %s is missing: restore it; it is not issued again", source, r.Line, r.ID, j.path, dir))
+		default:
+			pending = append(pending, r)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if err := j.append(recovered); err != nil {
+		return nil, err
+	}
+	sum.Recovered = len(recovered)
+	if len(pending) == 0 {
+		if opts.Progress != nil {
+			opts.Progress(0, 0)
+		}
+		return sum, nil
+	}
+	return sum, h.runBatch(j, devices, device, pending, opts, sum)
+}
+
+// outcome is what a worker made of a row.
+type outcome struct {
+	row     Row
+	dev     *Issued
+	staged  string // the temporary directory holding the device's files
+	refused *RefusedError
+	err     error
+}
+
+// runBatch issues pending with a pool of workers. Workers make the key
+// and the certificate (linted, signed); stagers write the device's files
+// to a temporary directory; this goroutine commits the outcomes in
+// groups: it makes the staged files durable, renames each directory into
+// place, syncs the devices directory, and only then appends the journal
+// lines.
+func (h *Hierarchy) runBatch(j *journal, devices, device string, pending []Row, opts BatchOptions, sum *BatchSummary) error {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	jobs := make(chan Row)
+	results := make(chan outcome, 4*maxGroup)
+	var stop atomic.Bool
+	go func() {
+		defer close(jobs)
+		for _, r := range pending {
+			if stop.Load() {
+				return
+			}
+			jobs <- r
+		}
+	}()
+	// Workers make keys and certificates, which takes CPU; stagers write
+	// the files, which mostly waits on the file system, so there are
+	// more of them and the CPUs never wait for a disk.
+	toStage := make(chan outcome, maxGroup)
+	var issuing sync.WaitGroup
+	for range workers {
+		issuing.Add(1)
+		go func() {
+			defer issuing.Done()
+			for r := range jobs {
+				if stop.Load() {
+					continue
+				}
+				o := h.issue(device, r)
+				if o.dev != nil {
+					toStage <- o
+				} else {
+					results <- o
+				}
+			}
+		}()
+	}
+	go func() {
+		issuing.Wait()
+		close(toStage)
+	}()
+	var staging sync.WaitGroup
+	for range stagersPerWorker * workers {
+		staging.Add(1)
+		go func() {
+			defer staging.Done()
+			for o := range toStage {
+				if stop.Load() {
+					o.err = errStopped
+				} else {
+					o.staged, o.err = stageDevice(devices, o.dev)
+				}
+				results <- o
+			}
+		}()
+	}
+	go func() {
+		staging.Wait()
+		close(results)
+	}()
+
+	var firstErr error
+	fail := func(err error) {
+		if firstErr == nil {
+			firstErr = err
+			stop.Store(true)
+		}
+	}
+	done := 0
+	if opts.Progress != nil {
+		opts.Progress(0, len(pending))
+	}
+	group := make([]outcome, 0, maxGroup)
+	for o := range results {
+		group = append(group[:0], o)
+	drain:
+		for len(group) < maxGroup {
+			select {
+			case o, ok := <-results:
+				if !ok {
+					break drain
+				}
+				group = append(group, o)
+			default:
+				break drain
+			}
+		}
+		if firstErr != nil {
+			discard(group)
+			continue
+		}
+		n, err := h.commit(j, devices, group, opts, sum)
+		done += n
+		if err != nil {
+			fail(err)
+			continue
+		}
+		if opts.Progress != nil {
+			opts.Progress(done, len(pending))
+		}
+	}
+	return firstErr
+}
+
+// issue issues the device of r: its outcome has the device, a refusal
+// or an error.
+func (h *Hierarchy) issue(device string, r Row) outcome {
+	o := outcome{row: r}
+	dev, err := h.IssueDevice(r.Request(device))
+	if err != nil {
+		if !errors.As(err, &o.refused) {
+			o.err = err
+		}
+		return o
+	}
+	o.dev = dev
+	return o
+}
+
+// stagersPerWorker is how many goroutines write device files for each
+// worker that issues certificates.
+const stagersPerWorker = 4
+
+// errStopped marks an issued device that is not written because the
+// batch is stopping.
+var errStopped = errors.New("not published: the batch stopped")
+
+// commit publishes a group of outcomes and journals them; it returns how
+// many it committed. An outcome with an error, or a rename that fails,
+// stops the batch after the outcomes before it are committed.
+func (h *Hierarchy) commit(j *journal, devices string, group []outcome, opts BatchOptions, sum *BatchSummary) (int, error) {
+	var firstErr error
+	for i, o := range group {
+		if o.err != nil {
+			firstErr = fmt.Errorf("device %q: %w", o.row.ID, o.err)
+			discard(group[i:])
+			group = group[:i]
+			break
+		}
+	}
+	var staged []string
+	for _, o := range group {
+		if o.dev != nil {
+			staged = append(staged, o.staged)
+		}
+	}
+	if len(staged) > 0 {
+		// 1. The files of every staged directory are durable ...
+		if err := syncStaged(devices, staged); err != nil {
+			discard(group)
+			return 0, fmt.Errorf("syncing %s: %w", devices, err)
+		}
+	}
+	entries := make([]JournalEntry, 0, len(group))
+	now := h.now().UTC()
+	for i, o := range group {
+		if o.refused != nil {
+			entries = append(entries, JournalEntry{Time: now, ID: o.row.ID, Status: StatusRefused, Reason: refusalReason(o.refused)})
+			continue
+		}
+		// 2. ... before each is renamed into place, so that a device
+		// directory is complete or absent ...
+		if err := os.Rename(o.staged, DeviceDir(filepath.Dir(devices), o.row.ID)); err != nil {
+			firstErr = fmt.Errorf("device %q: publishing: %w", o.row.ID, err)
+			discard(group[i:])
+			group = group[:i]
+			break
+		}
+		digest := sha256.Sum256(o.dev.Cert.Raw)
+		entries = append(entries, JournalEntry{Time: now, ID: o.row.ID, Status: StatusIssued,
+			Serial: o.dev.Cert.SerialNumber.Text(16), SHA256: hex.EncodeToString(digest[:])})
+	}
+	// 3. ... the renames are durable ...
+	if err := atomicfile.SyncDir(devices); err != nil {
+		return 0, err
+	}
+	// 4. ... and only then are the journal lines written: a line never
+	// names a device that is not published.
+	if err := j.append(entries); err != nil {
+		return 0, err
+	}
+	for _, o := range group {
+		if o.refused != nil {
+			sum.Refused++
+			if opts.Refused != nil {
+				opts.Refused(o.row, o.refused)
+			}
+		} else {
+			sum.Issued++
+		}
+	}
+	return len(entries), firstErr
+}
+
+// discard removes the staged directories of outcomes that will not be
+// published; a stop before this leaves them to the next run's
+// removeStaged.
+func discard(group []outcome) {
+	for _, o := range group {
+		if o.staged != "" {
+			os.RemoveAll(o.staged)
+		}
+	}
+}
+
+// refusalReason is the journal's one-line reason for a refusal.
+func refusalReason(e *RefusedError) string {
+	var parts []string
+	parts = append(parts, e.Reasons...)
+	for _, f := range e.Findings {
+		parts = append(parts, fmt.Sprintf("%s %s: %s", f.Level, f.Lint, f.Details))
+	}
+	return fmt.Sprintf("profile %s: %s", e.Profile, strings.Join(parts, "; "))
+}
+
+// stagedPrefix starts the names of the temporary directories of
+// devices, ".~<id>.tmp<random>": hidden, and never the name of a
+// published device, since an id cannot hold "~".
+const stagedPrefix = ".~"
+
+// stageDevice writes the files of dev to a new temporary directory in
+// devices and returns it. The files are not synced: the committer makes
+// a whole group durable at once.
+func stageDevice(devices string, dev *Issued) (string, error) {
+	tmp, err := mkdirStaged(devices, dev.ID)
+	if err != nil {
+		return "", err
+	}
+	if err := stageFiles(tmp, dev); err != nil {
+		os.RemoveAll(tmp)
+		return "", fmt.Errorf("device %q: %w", dev.ID, err)
+	}
+	return tmp, nil
+}
+
+func stageFiles(tmp string, dev *Issued) error {
+	if dev.Key != nil {
+		switch {
+		case dev.Key.PEM != nil:
+			if err := writeNew(filepath.Join(tmp, KeyFile), dev.Key.PEM, privateMode); err != nil {
+				return err
+			}
+		case dev.Key.Ref != "":
+			if err := writeNew(filepath.Join(tmp, KeyRefFile), []byte(dev.Key.Ref+"\n"), privateMode); err != nil {
+				return err
+			}
+		default:
+			return ErrNoKeyMaterial
+		}
+	}
+	if err := writeNew(filepath.Join(tmp, CertFile), CertPEM(dev.Cert), publicMode); err != nil {
+		return err
+	}
+	return writeNew(filepath.Join(tmp, ChainFile), dev.ChainPEM(), publicMode)
+}
+
+// mkdirStaged makes the temporary directory of the device id in devices:
+// ".~<id>.tmp<random>", mode 0755 less the umask.
+func mkdirStaged(devices, id string) (string, error) {
+	var b [8]byte
+	for range 10 {
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", err
+		}
+		dir := filepath.Join(devices, stagedPrefix+id+".tmp"+hex.EncodeToString(b[:]))
+		err := os.Mkdir(dir, 0o755)
+		if !errors.Is(err, os.ErrExist) {
+			return dir, err
+		}
+	}
+	return "", fmt.Errorf("device %q: no free temporary directory name in %s", id, devices)
+}
+
+// removeStaged removes the temporary directories a stopped run (or a
+// stopped WriteDevice) left in devices, and returns how many.
+func removeStaged(devices string) (int, error) {
+	entries, err := os.ReadDir(devices)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, stagedPrefix) {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(devices, name)); err != nil {
+			return n, err
+		}
+		n++
+	}
+	if n > 0 {
+		return n, atomicfile.SyncDir(devices)
+	}
+	return n, nil
+}
+
+// recoverEntry is the journal line of the device published in dir whose
+// line a stopped run did not write.
+func recoverEntry(dir, id string) (JournalEntry, error) {
+	path := filepath.Join(dir, CertFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return JournalEntry{}, fmt.Errorf("device %q: %w", id, err)
+	}
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "CERTIFICATE" {
+		return JournalEntry{}, fmt.Errorf("device %q: %s holds no PEM certificate", id, path)
+	}
+	c, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return JournalEntry{}, fmt.Errorf("device %q: %s: %w", id, path, err)
+	}
+	sum := sha256.Sum256(c.Raw)
+	return JournalEntry{Time: c.NotBefore.UTC(), ID: id, Status: StatusIssued, Serial: c.SerialNumber.Text(16),
+		SHA256: hex.EncodeToString(sum[:]), Recovered: true}, nil
+}

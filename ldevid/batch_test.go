@@ -1,0 +1,367 @@
+package ldevid
+
+import (
+	"crypto"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestReadDevices reads good and bad device lists; every error names the
+// line.
+func TestReadDevices(t *testing.T) {
+	for _, tc := range []struct {
+		name, csv string
+		want      []Row
+		err       string
+	}{
+		{"good", "\ufeffid,serial,mac\n1,SN1,00:1b:63:84:45:e6\n\n2,SN2,\n", []Row{
+			{Line: 2, ID: "1", Fields: map[string]string{"serial": "SN1", "mac": "00:1b:63:84:45:e6"}},
+			{Line: 4, ID: "2", Fields: map[string]string{"serial": "SN2", "mac": ""}},
+		}, ""},
+		{"quoted comma", "serial,id\n\"SN,1\",a-1\n", []Row{{Line: 2, ID: "a-1", Fields: map[string]string{"serial": "SN,1"}}}, ""},
+		{"empty", "", nil, "devices.csv: empty: want a header row with an id column"},
+		{"header only", "id\n", nil, "devices.csv: no devices after the header"},
+		{"no id column", "serial,mac\nSN1,x\n", nil, `devices.csv: line 1: no id column in the header "serial,mac"`},
+		{"column twice", "id,serial,serial\n", nil, `devices.csv: line 1: column "serial" appears twice (columns 2 and 3)`},
+		{"unnamed column", "id,,x\n", nil, "devices.csv: line 1: column 2 has no name"},
+		{"bad rows", "id,serial\n1,SN1\n2\n../x,SN\n1,SN9\n3,SN3,extra\n", nil,
+			"devices.csv: line 3: 1 fields, the header has 2\n" +
+				`devices.csv: line 4: device id "../x": only letters, digits, '-', '_' and '.' are allowed` + "\n" +
+				`devices.csv: line 5: device id "1" again (first on line 2)` + "\n" +
+				"devices.csv: line 6: 3 fields, the header has 2"},
+		{"dot id", "id\n..\n", nil, `devices.csv: line 2: device id "..": want 1 to 64 characters, not . or ..`},
+		{"bare quote", "id,serial\n1,S\"N\n", nil, `devices.csv: line 2: bare " in non-quoted-field`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := ReadDevices("devices.csv", strings.NewReader(tc.csv))
+			if tc.err != "" {
+				if err == nil || err.Error() != tc.err {
+					t.Fatalf("error\n%v\nwant\n%s", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(rows) != fmt.Sprint(tc.want) {
+				t.Errorf("rows %v, want %v", rows, tc.want)
+			}
+		})
+	}
+}
+
+// batchSpec issues sensors named by a DNS name made from a CSV column.
+const batchSpec = `
+cas:
+  root: {subject: "CN=Root, O=Example, C=DE", validity: 20y}
+  sub: {parent: root, subject: "CN=Sub, O=Example, C=DE", validity: 10y}
+devices:
+  sensor:
+    kind: ldevid
+    ca: sub
+    profile: tls13-iot
+    validity: 365d
+    subject: "CN=sensor {{.id}}, O=Example, serialNumber={{.serial}}"
+    san:
+      - dns: "{{.host}}.example.com"
+    eku: [clientAuth]
+`
+
+func batchHierarchy(t *testing.T) *Hierarchy {
+	t.Helper()
+	s, err := LoadSpec("batch.yaml", []byte(batchSpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.CreateCAs(); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func batchRows(n int, edit func(i int, r *Row)) []Row {
+	rows := make([]Row, n)
+	for i := range rows {
+		id := fmt.Sprintf("dev-%03d", i)
+		rows[i] = Row{Line: i + 2, ID: id, Fields: map[string]string{"serial": "SN" + id, "host": id}}
+		if edit != nil {
+			edit(i, &rows[i])
+		}
+	}
+	return rows
+}
+
+// TestIssueBatch issues a batch with one device the gate refuses (its
+// DNS name has a label of 64 characters, RFC 1035 allows 63), checks every
+// published device and the journal, then runs the batch again, which
+// issues nothing new.
+func TestIssueBatch(t *testing.T) {
+	h := batchHierarchy(t)
+	out := t.TempDir()
+	rows := batchRows(40, func(i int, r *Row) {
+		if i == 7 {
+			r.Fields["host"] = strings.Repeat("a", 64)
+		}
+	})
+	var refused []string
+	var progress [][2]int
+	opts := BatchOptions{
+		Source:   "devices.csv",
+		Workers:  3,
+		Refused:  func(r Row, err *RefusedError) { refused = append(refused, r.ID+": "+err.Error()) },
+		Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) },
+	}
+	sum, err := h.IssueBatch(out, "sensor", rows, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *sum != (BatchSummary{Devices: 40, Issued: 39, Refused: 1}) {
+		t.Errorf("summary %+v", *sum)
+	}
+	if len(refused) != 1 || !strings.HasPrefix(refused[0], `dev-007: refused to sign device "dev-007" (profile tls13-iot):`) ||
+		!strings.Contains(refused[0], "error e_rfc_dnsname_label_too_long: DNSName labels MUST be less than or equal to 63 characters") {
+		t.Errorf("refused: %q", refused)
+	}
+	if len(progress) < 2 || progress[0] != [2]int{0, 40} || progress[len(progress)-1] != [2]int{40, 40} {
+		t.Errorf("progress %v", progress)
+	}
+	entries, err := ReadJournal(filepath.Join(out, JournalFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBatch(t, h, out, rows, entries, map[string]bool{"dev-007": true})
+
+	// A second run finds every device done and issues nothing; the
+	// refused device is tried again and refused again.
+	refused = nil
+	sum, err = h.IssueBatch(out, "sensor", rows, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *sum != (BatchSummary{Devices: 40, Done: 39, Refused: 1}) || len(refused) != 1 {
+		t.Errorf("second run: summary %+v, refused %q", *sum, refused)
+	}
+	again, err := ReadJournal(filepath.Join(out, JournalFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != len(entries)+1 || again[len(again)-1].ID != "dev-007" || again[len(again)-1].Status != StatusRefused {
+		t.Errorf("second run journal: %d lines after %d, last %+v", len(again), len(entries), again[len(again)-1])
+	}
+}
+
+// checkBatch checks a finished batch: each id not in refused has exactly
+// one published certificate, chained to the CAs, with its key (0600),
+// journaled once as issued with its serial and hash; serials are distinct
+// and have at least 64 bits; no temporary directory is left.
+func checkBatch(t *testing.T, h *Hierarchy, out string, rows []Row, entries []JournalEntry, refused map[string]bool) {
+	t.Helper()
+	issued := map[string]JournalEntry{}
+	for _, e := range entries {
+		switch e.Status {
+		case StatusIssued:
+			if _, dup := issued[e.ID]; dup {
+				t.Errorf("%s journaled as issued twice", e.ID)
+			}
+			issued[e.ID] = e
+		case StatusRefused:
+			if !refused[e.ID] || e.Reason != "profile tls13-iot: error e_rfc_dnsname_label_too_long: DNSName labels MUST be less than or equal to 63 characters" {
+				t.Errorf("refused line %+v", e)
+			}
+		}
+	}
+	roots, inter := x509.NewCertPool(), x509.NewCertPool()
+	roots.AddCert(h.CA("root").Cert)
+	inter.AddCert(h.CA("sub").Cert)
+	serials := map[string]string{}
+	for _, r := range rows {
+		dir := DeviceDir(out, r.ID)
+		if refused[r.ID] {
+			if _, err := os.Lstat(dir); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("refused device %s has a directory: %v", r.ID, err)
+			}
+			continue
+		}
+		c := readCert(t, filepath.Join(dir, CertFile))
+		if _, err := c.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
+			t.Errorf("%s: %v", r.ID, err)
+		}
+		if len(c.DNSNames) != 1 || c.DNSNames[0] != r.Fields["host"]+".example.com" {
+			t.Errorf("%s: DNS names %v", r.ID, c.DNSNames)
+		}
+		if c.SerialNumber.BitLen() < 64 {
+			t.Errorf("%s: serial %x has %d bits", r.ID, c.SerialNumber, c.SerialNumber.BitLen())
+		}
+		serial := c.SerialNumber.Text(16)
+		if other, dup := serials[serial]; dup {
+			t.Errorf("%s and %s share serial %s", r.ID, other, serial)
+		}
+		serials[serial] = r.ID
+		sum := sha256.Sum256(c.Raw)
+		if e, ok := issued[r.ID]; !ok || e.Serial != serial || e.SHA256 != hex.EncodeToString(sum[:]) {
+			t.Errorf("%s: journal %+v, certificate serial %s", r.ID, e, serial)
+		}
+		st, err := os.Stat(filepath.Join(dir, KeyFile))
+		if err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: key.pem: %v %v", r.ID, st.Mode(), err)
+		}
+		keyPEM, err := os.ReadFile(filepath.Join(dir, KeyFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		block, _ := pem.Decode(keyPEM)
+		key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+		if err != nil || !samePublicKey(c.PublicKey, key.(crypto.Signer).Public()) {
+			t.Errorf("%s: key.pem does not hold the certificate's key: %v", r.ID, err)
+		}
+		chain, err := os.ReadFile(filepath.Join(dir, ChainFile))
+		if err != nil || strings.Count(string(chain), "BEGIN CERTIFICATE") != 3 {
+			t.Errorf("%s: chain.pem: %v", r.ID, err)
+		}
+	}
+	if len(issued) != len(rows)-len(refused) {
+		t.Errorf("%d issued lines for %d devices", len(issued), len(rows)-len(refused))
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(out, DevicesDir, stagedPrefix+"*"))
+	if len(leftovers) > 0 {
+		t.Errorf("temporary directories left: %v", leftovers)
+	}
+}
+
+func readCert(t *testing.T, path string) *x509.Certificate {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, _ := pem.Decode(data)
+	if block == nil {
+		t.Fatalf("%s: no PEM", path)
+	}
+	c, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestIssueBatchRecovers sets up the states a killed batch leaves (a
+// device published without its journal line, a line cut short, a
+// temporary directory) and checks that the next run repairs each and
+// issues exactly the devices that were not published.
+func TestIssueBatchRecovers(t *testing.T) {
+	h := batchHierarchy(t)
+	out := t.TempDir()
+	rows := batchRows(10, nil)
+	if _, err := h.IssueBatch(out, "sensor", rows[:6], BatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	jpath := filepath.Join(out, JournalFile)
+	data, err := os.ReadFile(jpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	// Lines of devices 4 and 5 lost: the first not written, the second cut.
+	kept := strings.Join(lines[:4], "") + lines[4][:len(lines[4])/2]
+	var lost []string
+	for _, l := range lines[4:6] {
+		lost = append(lost, l[strings.Index(l, `"id":"`)+6:][:7])
+	}
+	if err := os.WriteFile(jpath, []byte(kept), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A staged directory of device 8, not published.
+	if err := os.MkdirAll(filepath.Join(out, DevicesDir, stagedPrefix+"dev-008.tmp123"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, DevicesDir, stagedPrefix+"dev-008.tmp123", KeyFile), []byte("half"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	sum, err := h.IssueBatch(out, "sensor", rows, BatchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *sum != (BatchSummary{Devices: 10, Done: 6, Recovered: 2, Removed: 1, Issued: 4}) {
+		t.Errorf("summary %+v", *sum)
+	}
+	entries, err := ReadJournal(jpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBatch(t, h, out, rows, entries, nil)
+	recovered := 0
+	for _, e := range entries {
+		if e.Recovered {
+			recovered++
+			if e.ID != lost[0] && e.ID != lost[1] {
+				t.Errorf("recovered line for %s, want %v", e.ID, lost)
+			}
+		}
+	}
+	if recovered != 2 {
+		t.Errorf("%d recovered lines", recovered)
+	}
+
+	// A journaled device whose directory is gone is not issued again.
+	if err := os.RemoveAll(DeviceDir(out, "dev-002")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = h.IssueBatch(out, "sensor", rows, BatchOptions{Source: "devices.csv"})
+	if err == nil || !strings.Contains(err.Error(), `devices.csv: line 4: device "dev-002" is issued (`) || !strings.HasSuffix(err.Error(), "devices/dev-002 is missing: restore it; it is not issued again") {
+		t.Errorf("missing directory: %v", err)
+	}
+}
+
+// TestIssueBatchChecksRowsFirst checks that rows that cannot make a
+// certificate stop the batch before anything is issued, with their lines.
+func TestIssueBatchChecksRowsFirst(t *testing.T) {
+	h := batchHierarchy(t)
+	out := t.TempDir()
+	rows := batchRows(5, func(i int, r *Row) {
+		switch i {
+		case 1:
+			delete(r.Fields, "host")
+		case 3:
+			r.Fields["serial"] = "SN_3" // '_' is not PrintableString
+		}
+	})
+	_, err := h.IssueBatch(out, "sensor", rows, BatchOptions{Source: "devices.csv"})
+	want := `devices.csv: line 3: device "dev-001" (sensor): san dns: template "{{.host}}.example.com": dns:1:2: executing "dns" at <.host>: map has no entry for key "host"` + "\n" +
+		`devices.csv: line 5: device "dev-003" (sensor): subject serialNumber: subject serialNumber: "SN_3" is not a PrintableString: '_' at 2 is not allowed (allowed: A-Z a-z 0-9 space ' ( ) + , - . / : = ?)`
+	if err == nil || err.Error() != want {
+		t.Errorf("error\n%v\nwant\n%s", err, want)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("the batch wrote %v", entries)
+	}
+}
+
+// TestIssueBatchLock checks that a second batch on a directory is refused
+// while one runs.
+func TestIssueBatchLock(t *testing.T) {
+	h := batchHierarchy(t)
+	out := t.TempDir()
+	j, _, err := openJournal(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.close()
+	_, err = h.IssueBatch(out, "sensor", batchRows(1, nil), BatchOptions{})
+	if !errors.Is(err, errLocked) {
+		t.Errorf("second batch: %v", err)
+	}
+}

@@ -1,0 +1,135 @@
+package ldevid
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Row is one device of a batch: a data row of the devices CSV.
+type Row struct {
+	// Line is the row's line in the CSV (1 is the header).
+	Line int
+	// ID is the row's id column.
+	ID string
+	// Fields are the other columns by header name: the template fields of
+	// the device ({{.serial}}, {{.mac}}, ...). An empty cell is an empty
+	// string, not a missing field.
+	Fields map[string]string
+}
+
+// Request returns the issuance request of the row for the device profile
+// called device.
+func (r Row) Request(device string) Request {
+	return Request{Device: device, ID: r.ID, Fields: r.Fields}
+}
+
+// maxRowErrors is how many row errors ReadDevices lists before it gives up.
+const maxRowErrors = 20
+
+// ReadDevices reads a devices CSV: a header row that names the columns,
+// one of them "id", then one row per device. name is the file's name in
+// errors. The whole file is checked before any row is returned, so that a
+// batch with a bad row does not start: every error is listed (up to 20),
+// each as "name: line N: ...". Errors are a header without an id column,
+// an empty or repeated column name, a row with another number of fields
+// than the header, an id that cannot name a directory (see CheckID), and
+// an id given twice.
+func ReadDevices(name string, r io.Reader) ([]Row, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1 // counted here, to report every bad row
+	cr.ReuseRecord = false
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: empty: want a header row with an id column", name)
+	}
+	if err != nil {
+		return nil, csvError(name, err)
+	}
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff") // a spreadsheet's byte order mark
+	}
+	idCol := -1
+	seen := map[string]int{}
+	for i, h := range header {
+		switch {
+		case h == "":
+			return nil, fmt.Errorf("%s: line 1: column %d has no name", name, i+1)
+		case seen[h] > 0:
+			return nil, fmt.Errorf("%s: line 1: column %q appears twice (columns %d and %d)", name, h, seen[h], i+1)
+		}
+		seen[h] = i + 1
+		if h == "id" {
+			idCol = i
+		}
+	}
+	if idCol < 0 {
+		return nil, fmt.Errorf("%s: line 1: no id column in the header %q", name, strings.Join(header, ","))
+	}
+	var rows []Row
+	var errs []error
+	firstLine := map[string]int{}
+	more := 0
+	add := func(err error) {
+		if len(errs) < maxRowErrors {
+			errs = append(errs, err)
+		} else {
+			more++
+		}
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			// A syntax error (a bare quote, an unterminated field) leaves
+			// the reader's position unreliable: stop here.
+			add(csvError(name, err))
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != len(header) {
+			add(fmt.Errorf("%s: line %d: %d fields, the header has %d", name, line, len(rec), len(header)))
+			continue
+		}
+		id := rec[idCol]
+		if err := CheckID(id); err != nil {
+			add(fmt.Errorf("%s: line %d: %w", name, line, err))
+			continue
+		}
+		if first, dup := firstLine[id]; dup {
+			add(fmt.Errorf("%s: line %d: device id %q again (first on line %d)", name, line, id, first))
+			continue
+		}
+		firstLine[id] = line
+		fields := make(map[string]string, len(header)-1)
+		for i, h := range header {
+			if i != idCol {
+				fields[h] = rec[i]
+			}
+		}
+		rows = append(rows, Row{Line: line, ID: id, Fields: fields})
+	}
+	if more > 0 {
+		errs = append(errs, fmt.Errorf("%s: %d more bad rows", name, more))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: no devices after the header", name)
+	}
+	return rows, nil
+}
+
+// csvError locates an encoding/csv error as "name: line N: ...".
+func csvError(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: line %d: %v", name, pe.Line, pe.Err)
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
