@@ -501,7 +501,8 @@ func (f *finisher) check() {
 	}
 	f.checkKeyReuse(live)
 	f.checkDevIDs(live)
-	f.checkLinks(live) // link.go
+	f.checkLinks(live)  // link.go
+	f.checkMatter(live) // matter.go
 }
 
 func (f *finisher) checkIssuer(s *state) {

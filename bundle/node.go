@@ -55,6 +55,7 @@ type Node struct {
 	index        int // position in the results; -1 for trust anchors
 	pubKey       crypto.PublicKey
 	pubKeyParsed bool
+	matter       *matterIDs // Matter vendor/product IDs of the subject (matter.go), nil when none
 }
 
 // sanNames are the subjectAltName entries that name constraints apply to.
@@ -120,6 +121,7 @@ func NewNode(c *x509.Certificate) *Node {
 	if n.isCA {
 		n.nc = constraintsOf(c)
 	}
+	n.matter = matterIDsOf(c)
 	return n
 }
 

@@ -2,10 +2,11 @@ package lints
 
 // CatalogueRow is one requirement of iotcert's rules catalogue (sections 1
 // to 6: the TLS/DTLS 1.3 IoT profile, RFC 7925 §4.4, and IEEE 802.1AR with
-// BRSKI and the TCG device identity profile; section 8: root key rollover)
-// and how iotcert checks it.
+// BRSKI and the TCG device identity profile; section 7: Matter device
+// attestation; section 8: root key rollover; section 9: BACnet/SC and IoT
+// identifier conventions) and how iotcert checks it.
 type CatalogueRow struct {
-	// Section is the catalogue section: 1 to 6, or 8.
+	// Section is the catalogue section: 1 to 9.
 	Section int `json:"section"`
 	// ID is the requirement's catalogue ID, e.g. "iot_ee_ku_critical".
 	ID string `json:"id"`
@@ -22,10 +23,14 @@ type CatalogueRow struct {
 	// Note says how an ambiguous requirement was read, where a requirement
 	// is covered by another one's lint, or why it is not checked here.
 	Note string `json:"note,omitempty"`
+	// Extra marks a requirement the rules catalogue has no row for, checked
+	// because an ecosystem profile's own source requires it (the Note says
+	// where).
+	Extra bool `json:"extra,omitempty"`
 }
 
 // Catalogue returns every requirement of the rules catalogue's sections 1
-// to 6 and 8, in catalogue order, with the lints that check it.
+// to 9, in catalogue order, with the lints that check it.
 func Catalogue() []CatalogueRow {
 	return []CatalogueRow{
 		// Section 1: draft-ietf-uta-tls13-iot-profile-23 §17.1, all certificates.
@@ -133,6 +138,33 @@ func Catalogue() []CatalogueRow {
 		{Section: 6, ID: "devid_ldevid_subject_match", AppliesTo: "chain (LDEVID vs IDEVID)", Chain: []string{"n_devid_ldevid_subject_match"}, Note: "when an IDevID and an LDevID of one device (same subject serialNumber) are both in the input"},
 		{Section: 6, ID: "devid_same_sig_alg_chain", AppliesTo: "chain", Chain: []string{"n_devid_same_sig_alg_chain"}, Note: "802.1AR profiles only"},
 		{Section: 6, ID: "opcua_idevid_uri", AppliesTo: "IDEVID (OPC UA)", Note: "not checked: an OPC UA Part 21 convention, not a requirement of these profiles; a ProductInstanceUri cannot be told from other URIs"},
+		// Section 7: Matter device attestation (PAA = root, PAI = subordinate, DAC = end entity).
+		{Section: 7, ID: "matter_version_v3", AppliesTo: "PAA, PAI, DAC", Lints: []string{"e_matter_version_v3"}},
+		{Section: 7, ID: "matter_sig_ecdsa_sha256", AppliesTo: "PAA, PAI, DAC", Lints: []string{"e_matter_sig_ecdsa_sha256"}, Note: "Ambiguity A8: the ML-DSA attestation profiles of newer SDKs are not accepted"},
+		{Section: 7, ID: "matter_spki_p256", AppliesTo: "PAA, PAI, DAC", Lints: []string{"e_matter_spki_p256"}},
+		{Section: 7, ID: "matter_bc_critical_once", AppliesTo: "PAA, PAI, DAC", Lints: []string{"e_matter_bc_critical_once"}},
+		{Section: 7, ID: "matter_dac_bc", AppliesTo: "DAC", Lints: []string{"e_matter_dac_bc"}},
+		{Section: 7, ID: "matter_pai_bc", AppliesTo: "PAI", Lints: []string{"e_matter_pai_bc"}, Note: "Ambiguity A10: pathLen 0 on the PAI, unlike the IoT profile"},
+		{Section: 7, ID: "matter_paa_bc", AppliesTo: "PAA", Lints: []string{"e_matter_paa_bc"}},
+		{Section: 7, ID: "matter_ku_critical_once", AppliesTo: "PAA, PAI, DAC", Lints: []string{"e_matter_ku_critical_once"}},
+		{Section: 7, ID: "matter_dac_ku", AppliesTo: "DAC", Lints: []string{"e_matter_dac_ku"}},
+		{Section: 7, ID: "matter_ca_ku", AppliesTo: "PAA, PAI", Lints: []string{"e_matter_ca_ku"}, Note: "Ambiguity A9: cRLSign is required regardless"},
+		{Section: 7, ID: "matter_skid", AppliesTo: "PAA, PAI, DAC", Lints: []string{"e_matter_skid"}, Note: "Ambiguity A4: the DAC must have a SKID, unlike the IoT profile's end entities"},
+		{Section: 7, ID: "matter_akid", AppliesTo: "PAI, DAC (PAA optional)", Lints: []string{"e_matter_akid"}},
+		{Section: 7, ID: "matter_optional_exts", AppliesTo: "PAA, PAI, DAC", Lints: []string{"n_matter_optional_exts"}, Note: "the SDK rejects no extension by itself; the notice names every extension beyond the four of the profile"},
+		{Section: 7, ID: "matter_vidpid_oid_format", AppliesTo: "PAA, PAI, DAC", Lints: []string{"e_matter_vidpid_oid_format"}},
+		{Section: 7, ID: "matter_vidpid_cn_fallback", AppliesTo: "PAA, PAI, DAC", Lints: []string{"e_matter_vidpid_cn_fallback"}},
+		{Section: 7, ID: "matter_dac_vid_pid", AppliesTo: "DAC", Lints: []string{"e_matter_dac_vid_pid"}},
+		{Section: 7, ID: "matter_pai_vid", AppliesTo: "PAI", Lints: []string{"e_matter_pai_vid"}},
+		{Section: 7, ID: "matter_paa_no_pid", AppliesTo: "PAA", Lints: []string{"e_matter_paa_no_pid"}},
+		{Section: 7, ID: "matter_subject_issuer_vid", AppliesTo: "PAI, DAC", Lints: []string{"e_matter_subject_issuer_vid"}},
+		{Section: 7, ID: "matter_chain_vidpid", AppliesTo: "chain", Lints: []string{"e_matter_subject_issuer_vid"}, Chain: []string{"e_matter_chain_vidpid"}, Note: "the lint compares the subject with the issuer DN, the chain check with the issuing certificate; matter profile only"},
+		{Section: 7, ID: "matter_chain_shape", AppliesTo: "chain", Chain: []string{"e_matter_chain_shape"}, Note: "matter profile only; a missing PAA is e_chain_orphan"},
+		{Section: 7, ID: "matter_chain_at_issuance", AppliesTo: "chain", Chain: []string{"e_matter_chain_at_issuance"}, Note: "matter profile only; the DAC's own validity is n_matter_dac_current"},
+		{Section: 7, ID: "matter_dac_current", AppliesTo: "DAC", Lints: []string{"n_matter_dac_current"}},
+		{Section: 7, ID: "matter_serial_length", AppliesTo: "PAA, PAI, DAC", Lints: []string{"e_matter_serial_length"}, Extra: true, Note: "not a row of the rules catalogue: issue 6 asks for it; the SDK's kMaxCertificateSerialNumberLength (20)"},
+		{Section: 7, ID: "matter_cert_size", AppliesTo: "PAA, PAI, DAC", Lints: []string{"e_matter_cert_size"}, Extra: true, Note: "not a row of the rules catalogue: issue 6 asks for it; the SDK's kMaxDERCertLength (600)"},
+		{Section: 7, ID: "matter_validity", AppliesTo: "PAA, PAI, DAC", Lints: []string{"e_utc_time_not_in_zulu", "e_generalized_time_not_in_zulu", "e_wrong_time_format_pre2050"}, Extra: true, Note: "not a row of the rules catalogue: issue 6 asks for it; RFC 5280 §4.1.2.5 encodings (zlint), 99991231235959Z allowed"},
 		// Section 8: root CA key rollover (RFC 9810 §4.4) and EST /cacerts.
 		{Section: 8, ID: "link_roles_identified", AppliesTo: "BUNDLE", Chain: []string{"n_link_roles_identified"}, Note: "the link role is always assigned; the notice naming each certificate's rollover role is optional (--enable-check)"},
 		{Section: 8, ID: "link_dn_equal", AppliesTo: "LINK", Chain: []string{"w_link_dn_equal"}, Note: "Ambiguity A14: warn"},
@@ -150,5 +182,12 @@ func Catalogue() []CatalogueRow {
 		{Section: 8, ID: "est_cacerts_newest_root", AppliesTo: "BUNDLE", Note: "not checked yet; iotcert roll execute writes /cacerts with the links first (see docs/rollover.md)"},
 		{Section: 8, ID: "estcoaps_crts", AppliesTo: "BUNDLE", Note: "informational: EST-coaps /crts carries the same content as /cacerts"},
 		{Section: 8, ID: "cmp_rootcakeyupdate", AppliesTo: "BUNDLE", Note: "informational: CMP RootCaKeyUpdateContent is not an input iotcert reads"},
+		// Section 9: BACnet/SC and IoT identifier conventions.
+		{Section: 9, ID: "bsc_san_uri_bacnet", AppliesTo: "BSC", Lints: []string{"n_bsc_san_uri_bacnet"}, Note: "Ambiguity A22: notice; exactly one bacnet://<0..4194302> URI"},
+		{Section: 9, ID: "bsc_direct_issuer", AppliesTo: "chain (BSC)", Note: "not checked yet as a chain check: which CA a node has configured is not in the certificates"},
+		{Section: 9, ID: "bsc_dual_role_eku", AppliesTo: "BSC", Lints: []string{"n_bsc_dual_role_eku"}},
+		{Section: 9, ID: "id_dns_id", AppliesTo: "EE", Lints: []string{"e_iot_ee_no_fqdn_in_cn", "e_r7925_server_dns_in_san"}, Note: "covered: the IoT profile's and RFC 7925's DNS-ID lints"},
+		{Section: 9, ID: "id_uri_san", AppliesTo: "EE", Lints: []string{"e_iot_ee_san_one_name_per_type", "w_iot_ee_san_single_name"}, Note: "covered: URIs count toward the single-name rule (ambiguity A1)"},
+		{Section: 9, ID: "id_eui64_detect", AppliesTo: "EE", Lints: []string{"w_iot_ee_eui_as_macaddress"}, Note: "covered for the commonName and dNSNames; URIs are not searched"},
 	}
 }

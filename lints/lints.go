@@ -34,11 +34,17 @@ const (
 	RFC8995 lint.LintSource = "RFC8995"
 	// TCGDevID is the TCG TPM 2.0 Keys for Device Identity profile.
 	TCGDevID lint.LintSource = "TCG_DevID"
+	// Matter is the CSA Matter device attestation certificate profile
+	// (PAA, PAI, DAC), as the connectedhomeip SDK enforces it.
+	Matter lint.LintSource = "Matter"
+	// BACnetSC is BACnet Secure Connect (ASHRAE 135 Annex AB) operational
+	// certificates.
+	BACnetSC lint.LintSource = "BACnet_SC"
 )
 
 // Sources returns iotcert's own lint sources.
 func Sources() []lint.LintSource {
-	return []lint.LintSource{IoTTLS13, RFC7925, IEEE8021AR, RFC8995, TCGDevID}
+	return []lint.LintSource{IoTTLS13, RFC7925, IEEE8021AR, RFC8995, TCGDevID, Matter, BACnetSC}
 }
 
 // Roled is implemented by every iotcert lint instance: it names the roles

@@ -42,7 +42,7 @@ func writeFile(t *testing.T, name string, data []byte) string {
 }
 
 func TestLintConformingChains(t *testing.T) {
-	for _, p := range []string{"tls13-iot", "rfc7925", "idevid-8021ar", "ldevid-8021ar", "brski-idevid", "tcg-devid"} {
+	for _, p := range []string{"tls13-iot", "rfc7925", "idevid-8021ar", "ldevid-8021ar", "brski-idevid", "tcg-devid", "matter", "bacnet-sc"} {
 		code, out, errOut := iotcert(t, "", "lint", "--profile", p, "--fail-on", "notice", filepath.Join(certs, p, "chain.pem"))
 		if code != exitOK {
 			t.Errorf("%s chain: exit %d\n%s%s", p, code, out, errOut)

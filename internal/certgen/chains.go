@@ -11,7 +11,7 @@ import (
 )
 
 // Profiles are the profiles a conforming chain is made for.
-var Profiles = []string{"tls13-iot", "rfc7925", "idevid-8021ar", "ldevid-8021ar", "brski-idevid", "tcg-devid"}
+var Profiles = []string{"tls13-iot", "rfc7925", "idevid-8021ar", "ldevid-8021ar", "brski-idevid", "tcg-devid", "matter", "bacnet-sc"}
 
 // Chain is a conforming root → subordinate CA → end-entity chain.
 type Chain struct {
@@ -92,6 +92,12 @@ func SubTemplate(root *Issued) *Template {
 //     hwType 2.23.133.1.2 (TPM 2.0) in its HardwareModuleName, EKU
 //     tcg-cap-verifiedTPMFixed (2.23.133.11.1.2) and certificatePolicies.
 func EETemplate(profile string, sub *Issued) *Template {
+	switch profile {
+	case "matter":
+		return MatterDACTemplate(sub) // matter.go
+	case "bacnet-sc":
+		return BACnetSCTemplate(sub) // bacnet.go
+	}
 	t := &Template{Key: NewKey("P-256"), Issuer: sub, Certificate: &x509.Certificate{
 		SerialNumber: RandomSerial(),
 		Subject: pkix.Name{
@@ -129,11 +135,11 @@ func EETemplate(profile string, sub *Issued) *Template {
 
 // NewChain issues the conforming chain of profile.
 func NewChain(profile string) (*Chain, error) {
-	root, err := Issue(RootTemplate())
+	root, err := Issue(RootTemplateFor(profile))
 	if err != nil {
 		return nil, err
 	}
-	sub, err := Issue(SubTemplate(root))
+	sub, err := Issue(SubTemplateFor(profile, root))
 	if err != nil {
 		return nil, err
 	}

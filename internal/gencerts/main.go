@@ -74,6 +74,8 @@ func allCases() []Case {
 		casesEndEntity(),
 		casesRFC7925(),
 		casesDevID(),
+		casesMatter(),
+		casesBACnet(),
 	)
 }
 
@@ -132,9 +134,9 @@ func run(out string) error {
 		var t *certgen.Template
 		switch c.Role {
 		case "root":
-			t = certgen.RootTemplate()
+			t = certgen.RootTemplateFor(c.Profile)
 		case "sub":
-			t = certgen.SubTemplate(ch.Root)
+			t = certgen.SubTemplateFor(c.Profile, ch.Root)
 		case "ee":
 			t = certgen.EETemplate(c.Profile, ch.Sub)
 		default:

@@ -1,0 +1,159 @@
+package bundle
+
+import (
+	"github.com/zmap/zcrypto/encoding/asn1"
+	"strings"
+
+	"github.com/zmap/zcrypto/x509"
+
+	"github.com/iotcert/iotcert/profile"
+)
+
+// Names of the Matter device attestation chain checks (rules catalogue
+// section 7): PAA = root, PAI = subordinate, DAC = end entity.
+const (
+	MatterChainVIDPID      = "e_matter_chain_vidpid"
+	MatterChainShape       = "e_matter_chain_shape"
+	MatterChainAtIssuance  = "e_matter_chain_at_issuance"
+	matterSDKVerifier      = "connectedhomeip src/credentials/attestation_verifier/DefaultDeviceAttestationVerifier.cpp"
+	matterSDKCryptoOpenSSL = "connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp"
+)
+
+var matterProfiles = []string{"matter"}
+
+var matterChecks = []CheckInfo{
+	{Name: MatterChainVIDPID, Level: profile.Error, Roles: "subordinate,end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.2.3.1; " + matterSDKVerifier + " (kDacVendorIdMismatch, kDacProductIdMismatch, kPaiVendorIdMismatch)",
+		Description: "The vendor and product IDs do not agree along a PAA → PAI → DAC chain: the DAC's VID must be the PAI's, the DAC's PID the PAI's when the PAI has one, and the PAI's VID the PAA's when the PAA has one."},
+	{Name: MatterChainShape, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.2.3.1; " + matterSDKVerifier + " (kPaiMissing, kPaaNotFound)",
+		Description: "A DAC's chain is not exactly DAC → PAI → PAA: the DAC is issued by the PAA itself (no PAI), or there is more than one CA between the DAC and its PAA."},
+	{Name: MatterChainAtIssuance, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.2.3.1; " + matterSDKCryptoOpenSSL + " ValidateCertificateChain, IsCertificateValidAtIssuance",
+		Description: "The DAC's notBefore is outside the validity of its PAI or PAA: the SDK validates the chain at the DAC's notBefore and refuses a DAC issued outside its PAI's validity."},
+}
+
+func init() {
+	// The Matter checks join the chain checks once, before any Bundle
+	// exists; the table is not changed afterwards.
+	checks = append(checks, matterChecks...)
+}
+
+// matterIDs are the Matter vendor and product IDs of a subject (the
+// 1.3.6.1.4.1.37244.2.1/.2 attributes, else the legacy commonName
+// Mvid:/Mpid: text), as the SDK's ExtractVIDPIDFromX509Cert reads them.
+type matterIDs struct {
+	vid, pid string
+}
+
+var (
+	oidMatterVID = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 37244, 2, 1}
+	oidMatterPID = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 37244, 2, 2}
+	oidCN        = asn1.ObjectIdentifier{2, 5, 4, 3}
+)
+
+// matterIDsOf returns the Matter IDs of c's subject, nil when it has none.
+func matterIDsOf(c *x509.Certificate) *matterIDs {
+	var ids, cn matterIDs
+	cnSeen := false
+	for _, a := range c.Subject.Names {
+		s, _ := a.Value.(string)
+		switch {
+		case a.Type.Equal(oidMatterVID) && ids.vid == "":
+			ids.vid = s
+		case a.Type.Equal(oidMatterPID) && ids.pid == "":
+			ids.pid = s
+		case a.Type.Equal(oidCN) && !cnSeen:
+			cnSeen = true
+			cn.vid = afterPrefix(s, "Mvid:")
+			cn.pid = afterPrefix(s, "Mpid:")
+		}
+	}
+	if ids.vid != "" || ids.pid != "" {
+		return &ids
+	}
+	if cn.vid != "" || cn.pid != "" {
+		return &cn
+	}
+	return nil
+}
+
+func afterPrefix(s, prefix string) string {
+	i := strings.Index(s, prefix)
+	if i < 0 {
+		return ""
+	}
+	v := s[i+len(prefix):]
+	if len(v) > 4 {
+		v = v[:4]
+	}
+	return v
+}
+
+func (n *Node) matterVID() string {
+	if n.matter == nil {
+		return ""
+	}
+	return n.matter.vid
+}
+
+func (n *Node) matterPID() string {
+	if n.matter == nil {
+		return ""
+	}
+	return n.matter.pid
+}
+
+// checkMatter runs the Matter chain checks on the certificates of a
+// matter profile.
+func (f *finisher) checkMatter(live []*state) {
+	if !appliesToProfiles(matterProfiles, f.b.opts.Profiles) {
+		return
+	}
+	for _, s := range live {
+		if s.n.trusted || s.isLink() {
+			continue
+		}
+		p := s.parent()
+		if p == nil {
+			continue // e_chain_orphan / n_chain_orphan
+		}
+		n := s.n
+		switch {
+		case n.isCA && !s.selfSigned: // a PAI under its PAA
+			if v := p.n.matterVID(); v != "" && n.matterVID() != v {
+				f.add(s, MatterChainVIDPID, "PAI vendor ID %q differs from its PAA's %q (%s)", n.matterVID(), v, describe(p))
+			}
+		case !n.isCA: // a DAC
+			if v := p.n.matterVID(); v == "" || n.matterVID() != v {
+				f.add(s, MatterChainVIDPID, "DAC vendor ID %q differs from its PAI's %q (%s)", n.matterVID(), v, describe(p))
+			}
+			if pid := p.n.matterPID(); pid != "" && n.matterPID() != pid {
+				f.add(s, MatterChainVIDPID, "DAC product ID %q differs from its PAI's %q (%s)", n.matterPID(), pid, describe(p))
+			}
+			f.checkMatterShape(s, p)
+			for a := p; a != nil; a = a.parent() {
+				if n.notBefore < a.n.notBefore || n.notBefore > a.n.notAfter {
+					f.add(s, MatterChainAtIssuance, "notBefore %s is outside the validity %s .. %s of %s", day(n.notBefore), day(a.n.notBefore), day(a.n.notAfter), describe(a))
+					break
+				}
+				if a.isAnchor() {
+					break
+				}
+			}
+		}
+	}
+}
+
+// checkMatterShape checks that the DAC s is issued by a PAI (p) that is
+// issued by a PAA.
+func (f *finisher) checkMatterShape(s, p *state) {
+	if p.isAnchor() {
+		f.add(s, MatterChainShape, "issued directly by %s: there is no PAI", describe(p))
+		return
+	}
+	pp := p.parent()
+	if pp != nil && !pp.isAnchor() {
+		f.add(s, MatterChainShape, "more than one CA between the DAC and its PAA: %s is issued by %s, which is not a PAA", describe(p), describe(pp))
+	}
+}

@@ -1,0 +1,69 @@
+package bundle_test
+
+import (
+	"testing"
+
+	"github.com/iotcert/iotcert/bundle"
+	"github.com/iotcert/iotcert/internal/certgen"
+)
+
+func TestMatterChainChecks(t *testing.T) {
+	tests := []struct {
+		name    string
+		profile string
+		make    func(t *testing.T) []cert
+		want    map[string][]string
+	}{
+		{name: "conforming", profile: "matter", make: func(t *testing.T) []cert {
+			paa := issue(t, certgen.MatterPAATemplate())
+			pai := issue(t, certgen.MatterPAITemplate(paa))
+			return []cert{{"paa", paa.DER()}, {"pai", pai.DER()}, {"dac", issue(t, certgen.MatterDACTemplate(pai)).DER()}}
+		}},
+		{name: "DAC VID and PID differ from the PAI's", profile: "matter", make: func(t *testing.T) []cert {
+			paa := issue(t, certgen.MatterPAATemplate())
+			paiT := certgen.MatterPAITemplate(paa)
+			paiT.Subject = certgen.MatterName("PAI", certgen.MatterVID, certgen.MatterPID)
+			pai := issue(t, paiT)
+			dac := certgen.MatterDACTemplate(pai)
+			dac.Subject = certgen.MatterName("DAC", "FFF2", "8001")
+			return []cert{{"paa", paa.DER()}, {"pai", pai.DER()}, {"dac", issue(t, dac).DER()}}
+		}, want: map[string][]string{"dac": {"e_matter_chain_vidpid", "e_matter_chain_vidpid"}}},
+		{name: "PAI VID differs from the PAA's", profile: "matter", make: func(t *testing.T) []cert {
+			paa := issue(t, certgen.MatterPAATemplate())
+			paiT := certgen.MatterPAITemplate(paa)
+			paiT.Subject = certgen.MatterName("PAI", "FFF2", "")
+			pai := issue(t, paiT)
+			dac := certgen.MatterDACTemplate(pai)
+			dac.Subject = certgen.MatterName("DAC", "FFF2", certgen.MatterPID)
+			return []cert{{"paa", paa.DER()}, {"pai", pai.DER()}, {"dac", issue(t, dac).DER()}}
+		}, want: map[string][]string{"pai": {"e_matter_chain_vidpid"}}},
+		{name: "DAC directly under the PAA", profile: "matter", make: func(t *testing.T) []cert {
+			paa := issue(t, certgen.MatterPAATemplate())
+			return []cert{{"paa", paa.DER()}, {"dac", issue(t, certgen.MatterDACTemplate(paa)).DER()}}
+		}, want: map[string][]string{"dac": {"e_matter_chain_shape"}}},
+		{name: "two CAs between DAC and PAA", profile: "matter", make: func(t *testing.T) []cert {
+			paa := issue(t, certgen.MatterPAATemplate())
+			ica := issue(t, certgen.MatterPAITemplate(paa))
+			paiT := certgen.MatterPAITemplate(ica)
+			pai := issue(t, paiT)
+			return []cert{{"paa", paa.DER()}, {"ica", ica.DER()}, {"pai", pai.DER()}, {"dac", issue(t, certgen.MatterDACTemplate(pai)).DER()}}
+		}, want: map[string][]string{"dac": {"e_matter_chain_shape"}}},
+		{name: "DAC issued before its PAI", profile: "matter", make: func(t *testing.T) []cert {
+			paa := issue(t, certgen.MatterPAATemplate())
+			paiT := certgen.MatterPAITemplate(paa)
+			paiT.NotBefore = certgen.Epoch.AddDate(1, 0, 0)
+			pai := issue(t, paiT)
+			return []cert{{"paa", paa.DER()}, {"pai", pai.DER()}, {"dac", issue(t, certgen.MatterDACTemplate(pai)).DER()}}
+		}, want: map[string][]string{"dac": {"e_matter_chain_at_issuance", "w_chain_validity_outside_issuer"}}},
+		{name: "not under the matter profile", profile: "tls13-iot", make: func(t *testing.T) []cert {
+			paa := issue(t, certgen.MatterPAATemplate())
+			return []cert{{"paa", paa.DER()}, {"dac", issue(t, certgen.MatterDACTemplate(paa)).DER()}}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := runBundle(t, tc.profile, bundle.Options{}, tc.make(t), nil)
+			assertFindings(t, got.findings, tc.want)
+		})
+	}
+}

@@ -1,0 +1,237 @@
+package lints
+
+// Helpers of the Matter device attestation lints (CSA Matter Core
+// Specification §6.2.2, as enforced by the connectedhomeip SDK's
+// src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat and
+// src/crypto/CHIPCryptoPAL.cpp ExtractVIDPIDFromAttributeString).
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/zmap/zcrypto/encoding/asn1"
+	"github.com/zmap/zcrypto/x509"
+	"github.com/zmap/zcrypto/x509/pkix"
+	"github.com/zmap/zlint/v3/lint"
+)
+
+// Matter DN attribute types (Matter Core Specification §6.2.2.2).
+var (
+	oidMatterVID = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 37244, 2, 1}
+	oidMatterPID = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 37244, 2, 2}
+)
+
+// The legacy commonName encoding of VID and PID (Matter Core Specification
+// §6.2.2.2, kVIDPrefixForCNEncoding / kPIDPrefixForCNEncoding in the SDK).
+const (
+	matterCNVIDPrefix = "Mvid:"
+	matterCNPIDPrefix = "Mpid:"
+)
+
+// matterKeyIDLength is the SDK's kSubjectKeyIdentifierLength and
+// kAuthorityKeyIdentifierLength (src/crypto/CHIPCryptoPAL.h).
+const matterKeyIDLength = 20
+
+// matterHex4 reports whether s is exactly 4 upper-case hexadecimal digits
+// (the SDK's UppercaseHexToUint16 over kVIDandPIDHexLength characters).
+func matterHex4(s string) bool {
+	if len(s) != 4 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// attrString returns the string value of a DN attribute, or an error when
+// it is not a string.
+func attrString(a pkix.AttributeTypeAndValue) (string, error) {
+	s, ok := a.Value.(string)
+	if !ok {
+		return "", fmt.Errorf("value is a %T, not a string", a.Value)
+	}
+	return s, nil
+}
+
+// matterIDs are the vendor and product IDs a DN carries, as the SDK's
+// ExtractVIDPIDFromX509Cert reads them: from the Matter attributes when
+// there is any, else from the first commonName's Mvid:/Mpid: text.
+type matterIDs struct {
+	VID, PID       string
+	HasVID, HasPID bool
+	// FromCN says the IDs come from the legacy commonName encoding.
+	FromCN bool
+}
+
+// matterDNIDs returns the IDs of the DN names (Subject.Names or
+// Issuer.Names). Badly encoded values are still reported as present; the
+// format lints report them.
+func matterDNIDs(names []pkix.AttributeTypeAndValue) matterIDs {
+	var ids, cn matterIDs
+	cnSeen := false
+	for _, a := range names {
+		switch {
+		case a.Type.Equal(oidMatterVID):
+			s, _ := attrString(a)
+			if !ids.HasVID {
+				ids.VID, ids.HasVID = s, true
+			}
+		case a.Type.Equal(oidMatterPID):
+			s, _ := attrString(a)
+			if !ids.HasPID {
+				ids.PID, ids.HasPID = s, true
+			}
+		case a.Type.Equal(oidAttrCommonName) && !cnSeen:
+			s, err := attrString(a)
+			if err != nil {
+				continue
+			}
+			cnSeen = true
+			cn.VID, cn.HasVID = matterCNValue(s, matterCNVIDPrefix)
+			cn.PID, cn.HasPID = matterCNValue(s, matterCNPIDPrefix)
+		}
+	}
+	if ids.HasVID || ids.HasPID {
+		return ids
+	}
+	cn.FromCN = cn.HasVID || cn.HasPID
+	return cn
+}
+
+// matterCNValue returns the 4 characters after the first prefix in s (fewer
+// when s ends first), and whether the prefix occurs.
+func matterCNValue(s, prefix string) (string, bool) {
+	i := strings.Index(s, prefix)
+	if i < 0 {
+		return "", false
+	}
+	v := s[i+len(prefix):]
+	if len(v) > 4 {
+		v = v[:4]
+	}
+	return v, true
+}
+
+// countExtensions returns how many extensions of c have the given OID.
+func countExtensions(c *x509.Certificate, oid asn1.ObjectIdentifier) int {
+	n := 0
+	for _, e := range c.Extensions {
+		if e.Id.Equal(oid) {
+			n++
+		}
+	}
+	return n
+}
+
+// matterOnceCritical checks that the extension oid, called name, is present
+// exactly once and marked critical.
+func matterOnceCritical(c *x509.Certificate, oid asn1.ObjectIdentifier, name string) *lint.LintResult {
+	switch n := countExtensions(c, oid); {
+	case n == 0:
+		return failf(lint.Error, "%s is absent", name)
+	case n > 1:
+		return failf(lint.Error, "%s appears %d times", name, n)
+	}
+	if !extension(c, oid).Critical {
+		return failf(lint.Error, "%s is not marked critical", name)
+	}
+	return pass()
+}
+
+// basicConstraints decodes a basicConstraints extension value: cA, and
+// pathLenConstraint (-1 when absent).
+func basicConstraints(e *pkix.Extension) (ca bool, pathLen int, err error) {
+	var bc struct {
+		IsCA       bool `asn1:"optional"`
+		MaxPathLen int  `asn1:"optional,default:-1"`
+	}
+	bc.MaxPathLen = -1
+	rest, err := asn1.Unmarshal(e.Value, &bc)
+	if err != nil {
+		return false, 0, fmt.Errorf("basicConstraints does not decode: %v", err)
+	}
+	if len(rest) != 0 {
+		return false, 0, errors.New("basicConstraints has trailing data")
+	}
+	return bc.IsCA, bc.MaxPathLen, nil
+}
+
+// keyUsageBits names the keyUsage bits of RFC 5280 §4.2.1.3 set in ku.
+func keyUsageBits(ku x509.KeyUsage) string {
+	names := []string{"digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment", "keyAgreement", "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly"}
+	var set []string
+	for i, n := range names {
+		if ku&(1<<i) != 0 {
+			set = append(set, n)
+		}
+	}
+	if len(set) == 0 {
+		return "no bits"
+	}
+	return strings.Join(set, ", ")
+}
+
+// matterKeyID checks one key identifier extension: present once (unless
+// optional), not critical, and (for the AKID, its keyIdentifier) 20 octets.
+func matterKeyID(c *x509.Certificate, oid asn1.ObjectIdentifier, name string) *lint.LintResult {
+	switch n := countExtensions(c, oid); {
+	case n == 0:
+		return failf(lint.Error, "%s is absent", name)
+	case n > 1:
+		return failf(lint.Error, "%s appears %d times", name, n)
+	}
+	e := extension(c, oid)
+	if e.Critical {
+		return failf(lint.Error, "%s is marked critical", name)
+	}
+	var id []byte
+	if oid.Equal(oidExtSubjectKeyID) {
+		rest, err := asn1.Unmarshal(e.Value, &id)
+		if err != nil || len(rest) != 0 {
+			return failf(lint.Error, "%s is not a single OCTET STRING", name)
+		}
+	} else {
+		var aki struct {
+			KeyID asn1.RawValue `asn1:"optional,tag:0"`
+		}
+		rest, err := asn1.Unmarshal(e.Value, &aki)
+		if err != nil || len(rest) != 0 {
+			return failf(lint.Error, "%s does not decode", name)
+		}
+		if aki.KeyID.Tag != 0 || aki.KeyID.Class != asn1.ClassContextSpecific || len(aki.KeyID.FullBytes) == 0 {
+			return failf(lint.Error, "%s has no keyIdentifier", name)
+		}
+		id = aki.KeyID.Bytes
+	}
+	if len(id) != matterKeyIDLength {
+		return failf(lint.Error, "%s is %d octets long, not %d", name, len(id), matterKeyIDLength)
+	}
+	return pass()
+}
+
+// extensionNames names the extensions that lint details mention.
+var extensionNames = map[string]string{
+	"2.5.29.14":         "subjectKeyIdentifier",
+	"2.5.29.15":         "keyUsage",
+	"2.5.29.17":         "subjectAltName",
+	"2.5.29.18":         "issuerAltName",
+	"2.5.29.19":         "basicConstraints",
+	"2.5.29.30":         "nameConstraints",
+	"2.5.29.31":         "cRLDistributionPoints",
+	"2.5.29.32":         "certificatePolicies",
+	"2.5.29.35":         "authorityKeyIdentifier",
+	"2.5.29.37":         "extendedKeyUsage",
+	"1.3.6.1.5.5.7.1.1": "authorityInfoAccess",
+}
+
+// extensionName returns the name of the extension oid, or its dotted form.
+func extensionName(oid asn1.ObjectIdentifier) string {
+	if n, ok := extensionNames[oid.String()]; ok {
+		return n
+	}
+	return oid.String()
+}

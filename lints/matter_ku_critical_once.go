@@ -1,0 +1,21 @@
+package lints
+
+import (
+	"github.com/zmap/zcrypto/x509"
+	"github.com/zmap/zlint/v3/lint"
+
+	"github.com/iotcert/iotcert/role"
+)
+
+func init() {
+	registerCALint(lint.LintMetadata{
+		Name:        "e_matter_ku_critical_once",
+		Description: "Matter attestation certificates must carry exactly one keyUsage extension, marked critical.",
+		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat",
+		Source:      Matter,
+	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, nil, matterKUCriticalOnce)
+}
+
+func matterKUCriticalOnce(c *x509.Certificate) *lint.LintResult {
+	return matterOnceCritical(c, oidExtKeyUsage, "keyUsage")
+}
