@@ -503,6 +503,7 @@ func (f *finisher) check() {
 	f.checkDevIDs(live)
 	f.checkLinks(live)  // link.go
 	f.checkMatter(live) // matter.go
+	f.checkBACnet(live) // bacnet.go
 }
 
 func (f *finisher) checkIssuer(s *state) {

@@ -184,7 +184,7 @@ func Catalogue() []CatalogueRow {
 		{Section: 8, ID: "cmp_rootcakeyupdate", AppliesTo: "BUNDLE", Note: "informational: CMP RootCaKeyUpdateContent is not an input iotcert reads"},
 		// Section 9: BACnet/SC and IoT identifier conventions.
 		{Section: 9, ID: "bsc_san_uri_bacnet", AppliesTo: "BSC", Lints: []string{"n_bsc_san_uri_bacnet"}, Note: "Ambiguity A22: notice; exactly one bacnet://<0..4194302> URI"},
-		{Section: 9, ID: "bsc_direct_issuer", AppliesTo: "chain (BSC)", Note: "not checked yet as a chain check: which CA a node has configured is not in the certificates"},
+		{Section: 9, ID: "bsc_direct_issuer", AppliesTo: "chain (BSC)", Chain: []string{"n_bsc_direct_issuer"}, Note: "optional (--enable-check): which CA a node has configured is not in the certificates"},
 		{Section: 9, ID: "bsc_dual_role_eku", AppliesTo: "BSC", Lints: []string{"n_bsc_dual_role_eku"}},
 		{Section: 9, ID: "id_dns_id", AppliesTo: "EE", Lints: []string{"e_iot_ee_no_fqdn_in_cn", "e_r7925_server_dns_in_san"}, Note: "covered: the IoT profile's and RFC 7925's DNS-ID lints"},
 		{Section: 9, ID: "id_uri_san", AppliesTo: "EE", Lints: []string{"e_iot_ee_san_one_name_per_type", "w_iot_ee_san_single_name"}, Note: "covered: URIs count toward the single-name rule (ambiguity A1)"},
