@@ -42,18 +42,9 @@ func utf8(s string) asn1.RawValue {
 // CN and VID (no C: ambiguity A11), basicConstraints cA without pathLen,
 // keyUsage keyCertSign+cRLSign, SKID and AKID of 20 octets, 30 years.
 func MatterPAATemplate() *Template {
-	key := NewKey("P-256")
-	t := &Template{Key: key, Certificate: &x509.Certificate{
-		SerialNumber:          RandomSerial(),
-		Subject:               MatterName("Example Matter PAA", MatterVID, ""),
-		NotBefore:             Epoch,
-		NotAfter:              Epoch.AddDate(30, 0, 0),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}}
-	t.SubjectKeyId = KeyID(key.Public())
-	t.AuthorityKeyId = t.SubjectKeyId
+	t := RootTemplate()
+	t.Subject = MatterName("Example Matter PAA", MatterVID, "")
+	t.NotAfter = Epoch.AddDate(30, 0, 0)
 	return t
 }
 
