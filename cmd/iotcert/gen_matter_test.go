@@ -56,6 +56,12 @@ func TestGenMatter(t *testing.T) {
 		t.Fatalf("gen device: exit %d\n%s%s", code, out, errOut)
 	}
 
+	// A VID other than the PAI's is refused too.
+	code, _, errOut = iotcert(t, "", "gen", "device", spec, "--out", pki, "--ca", "pai", "--id", "0006", "--set", "vid=FFF2")
+	if want := "iotcert gen device: refused to sign device \"0006\" (profile matter):\n  error e_matter_subject_issuer_vid: the subject's vendor ID \"FFF2\" differs from the issuer's \"FFF1\"\n"; code != exitFindings || errOut != want {
+		t.Errorf("gen device with VID FFF2: exit %d\n%q\nwant\n%q", code, errOut, want)
+	}
+
 	// The DACs are judged now: they were issued now, after testNow.
 	at := time.Now().Add(time.Minute).UTC().Format(time.RFC3339)
 	paa := readPEMCert(t, filepath.Join(pki, "paa", "cert.pem"))
