@@ -53,6 +53,9 @@ func (h *Hierarchy) SignCSR(device string, csr *x509.CertificateRequest) (*Issue
 		}
 		tmpl.ExtraExtensions = append(tmpl.ExtraExtensions, ext)
 	}
+	if err := setSubjectKeyID(d, tmpl, csr.PublicKey); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
 	cert, res, err := h.sign(what, d.Profile, tmpl, ca.Cert, csr.PublicKey, ca.Signer)
 	if err != nil {
 		return nil, err

@@ -2,10 +2,20 @@ package ldevid
 
 import _ "embed"
 
-//go:embed example.yaml
-var exampleSpec []byte
+var (
+	//go:embed example.yaml
+	exampleSpec []byte
+	//go:embed example_matter.yaml
+	exampleMatterSpec []byte
+)
 
 // ExampleSpec returns a commented hierarchy spec (root → device CA →
 // LDevIDs with a bacnet:// URI and the device serial in the subject) that
 // works as it is.
 func ExampleSpec() []byte { return append([]byte(nil), exampleSpec...) }
+
+// ExampleMatterSpec returns a commented hierarchy spec of a Matter device
+// attestation hierarchy (PAA → PAI → DACs, the matter profile, VID and
+// PID from the spec or from the "vid" and "pid" fields) that works as it
+// is.
+func ExampleMatterSpec() []byte { return append([]byte(nil), exampleMatterSpec...) }

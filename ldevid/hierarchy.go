@@ -250,9 +250,14 @@ func (h *Hierarchy) CreateCA(name string) (*CA, error) {
 	if parent == nil {
 		tmpl.AuthorityKeyId = ski
 	} else {
-		// A subordinate CA also signs (OCSP responses, device attestations).
-		tmpl.KeyUsage |= x509.KeyUsageDigitalSignature
+		if cs.KeyUsage == 0 {
+			// A subordinate CA also signs (OCSP responses, device attestations).
+			tmpl.KeyUsage |= x509.KeyUsageDigitalSignature
+		}
 		issuerCert, signer = parent.Cert, parent.Signer
+	}
+	if cs.KeyUsage != 0 {
+		tmpl.KeyUsage = cs.KeyUsage
 	}
 	cert, res, err := h.sign(fmt.Sprintf("CA %q", name), cs.Profile, tmpl, issuerCert, pub, signer)
 	if err != nil {
@@ -391,6 +396,9 @@ func (h *Hierarchy) IssueDevice(req Request) (*Issued, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := setSubjectKeyID(d, tmpl, key.Signer.Public()); err != nil {
+		return nil, fmt.Errorf("device %q (%s): %w", req.ID, d.Name, err)
+	}
 	cert, res, err := h.sign(fmt.Sprintf("device %q", req.ID), d.Profile, tmpl, ca.Cert, key.Signer.Public(), ca.Signer)
 	if err != nil {
 		return nil, err
@@ -511,10 +519,25 @@ func (h *Hierarchy) deviceTemplate(d *DeviceSpec, req Request) (*x509.Certificat
 	return tmpl, nil
 }
 
+// setSubjectKeyID gives tmpl the subjectKeyIdentifier of pub when the
+// device profile d asks for one.
+func setSubjectKeyID(d *DeviceSpec, tmpl *x509.Certificate, pub crypto.PublicKey) error {
+	if !d.SubjectKeyID {
+		return nil
+	}
+	ski, err := KeyID(pub)
+	if err != nil {
+		return fmt.Errorf("subjectKeyIdentifier: %w", err)
+	}
+	tmpl.SubjectKeyId = ski
+	return nil
+}
+
 // eeTemplate is the part of a device certificate that does not depend on
 // the device: serial, validity, keyUsage digitalSignature (critical),
-// extendedKeyUsage. crypto/x509 adds the AKI and no SKI (the IoT profile
-// forbids one in end entities).
+// extendedKeyUsage, and basicConstraints cA=FALSE when d asks for it.
+// crypto/x509 adds the AKI, and no SKI unless setSubjectKeyID sets one
+// (the IoT profile forbids one in end entities).
 func (h *Hierarchy) eeTemplate(d *DeviceSpec, rawSubject []byte) (*x509.Certificate, error) {
 	serial, err := RandomSerial(h.rand)
 	if err != nil {
@@ -527,6 +550,8 @@ func (h *Hierarchy) eeTemplate(d *DeviceSpec, rawSubject []byte) (*x509.Certific
 		NotAfter:           d.Validity.NotAfter(nb),
 		KeyUsage:           x509.KeyUsageDigitalSignature,
 		UnknownExtKeyUsage: d.ExtKeyUsage,
+		// cA=FALSE without pathLen (deviceTBS encodes it so).
+		BasicConstraintsValid: d.BasicConstraints,
 	}
 	if !bytes.Equal(rawSubject, emptyName) {
 		tmpl.RawSubject = rawSubject

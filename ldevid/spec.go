@@ -1,6 +1,7 @@
 package ldevid
 
 import (
+	"crypto/x509"
 	"encoding/asn1"
 	"errors"
 	"fmt"
@@ -56,6 +57,9 @@ type CASpec struct {
 	Parent string
 	// PathLen is basicConstraints pathLenConstraint; nil for none.
 	PathLen *int
+	// KeyUsage is the CA certificate's keyUsage; 0 for the default
+	// (keyCertSign and cRLSign, and digitalSignature on a subordinate).
+	KeyUsage x509.KeyUsage
 	// Subject is the CA's subject (RFC 4514 order, see ParseSubject).
 	Subject *Subject
 	// Curve is the key algorithm of the CA's key.
@@ -100,6 +104,13 @@ type DeviceSpec struct {
 	SANs []*SANSpec
 	// ExtKeyUsage are the extendedKeyUsage purposes, in order.
 	ExtKeyUsage []asn1.ObjectIdentifier
+	// SubjectKeyID puts a subjectKeyIdentifier (RFC 5280 §4.2.1.2 method
+	// 1, 20 octets) in the certificates: Matter requires one in a DAC, the
+	// TLS 1.3 IoT profile forbids one in an end entity.
+	SubjectKeyID bool
+	// BasicConstraints puts a critical basicConstraints cA=FALSE in the
+	// certificates, as Matter requires in a DAC.
+	BasicConstraints bool
 	// Line is the line of the device profile's key in the spec.
 	Line int
 }
@@ -214,23 +225,26 @@ type specFile struct {
 }
 
 type caFile struct {
-	Parent   string `yaml:"parent"`
-	PathLen  *int   `yaml:"path_len"`
-	Subject  string `yaml:"subject"`
-	Curve    string `yaml:"curve"`
-	Validity string `yaml:"validity"`
-	Profile  string `yaml:"profile"`
+	Parent   string   `yaml:"parent"`
+	PathLen  *int     `yaml:"path_len"`
+	KeyUsage []string `yaml:"key_usage"`
+	Subject  string   `yaml:"subject"`
+	Curve    string   `yaml:"curve"`
+	Validity string   `yaml:"validity"`
+	Profile  string   `yaml:"profile"`
 }
 
 type deviceFile struct {
-	Kind     string      `yaml:"kind"`
-	CA       string      `yaml:"ca"`
-	Profile  string      `yaml:"profile"`
-	Curve    string      `yaml:"curve"`
-	Validity string      `yaml:"validity"`
-	Subject  string      `yaml:"subject"`
-	SAN      []yaml.Node `yaml:"san"`
-	EKU      []string    `yaml:"eku"`
+	Kind             string      `yaml:"kind"`
+	CA               string      `yaml:"ca"`
+	Profile          string      `yaml:"profile"`
+	Curve            string      `yaml:"curve"`
+	Validity         string      `yaml:"validity"`
+	Subject          string      `yaml:"subject"`
+	SAN              []yaml.Node `yaml:"san"`
+	EKU              []string    `yaml:"eku"`
+	SubjectKeyID     bool        `yaml:"subject_key_id"`
+	BasicConstraints bool        `yaml:"basic_constraints"`
 }
 
 type sanFile struct {
@@ -326,6 +340,11 @@ func LoadSpec(name string, data []byte) (*Spec, error) {
 		if ca.Validity, err = ParseValidity(cf.Validity); err != nil {
 			return nil, at(lineOf(v, "validity"), "CA %q: %v", k.Value, err)
 		}
+		if len(cf.KeyUsage) > 0 {
+			if ca.KeyUsage, err = parseCAKeyUsage(cf.KeyUsage); err != nil {
+				return nil, at(lineOf(v, "key_usage"), "CA %q: %v", k.Value, err)
+			}
+		}
 		if ca.PathLen != nil && *ca.PathLen < 0 {
 			return nil, at(lineOf(v, "path_len"), "CA %q: path_len %d is negative", k.Value, *ca.PathLen)
 		}
@@ -375,7 +394,7 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 	if err := strictyaml.Decode(v, &df); err != nil {
 		return nil, fmt.Errorf("device profile %q: %w", k.Value, err)
 	}
-	d := &DeviceSpec{Name: k.Value, Kind: Kind(df.Kind), CA: df.CA, Profile: df.Profile, Line: k.Line}
+	d := &DeviceSpec{Name: k.Value, Kind: Kind(df.Kind), CA: df.CA, Profile: df.Profile, SubjectKeyID: df.SubjectKeyID, BasicConstraints: df.BasicConstraints, Line: k.Line}
 	var err error
 	switch d.Kind {
 	case IDevID, LDevID:
@@ -615,6 +634,41 @@ func parseOID(s string) (asn1.ObjectIdentifier, error) {
 		return nil, fmt.Errorf("%q is not a valid OID", s)
 	}
 	return oid, nil
+}
+
+// caKeyUsageNames are the keyUsage bits a CA's key_usage can name.
+var caKeyUsageNames = []struct {
+	name string
+	bit  x509.KeyUsage
+}{
+	{"digitalSignature", x509.KeyUsageDigitalSignature},
+	{"keyCertSign", x509.KeyUsageCertSign},
+	{"cRLSign", x509.KeyUsageCRLSign},
+}
+
+// parseCAKeyUsage parses a CA's key_usage: keyCertSign is required, each
+// name at most once.
+func parseCAKeyUsage(names []string) (x509.KeyUsage, error) {
+	var ku x509.KeyUsage
+	for _, n := range names {
+		found := false
+		for _, k := range caKeyUsageNames {
+			if k.name == n {
+				if ku&k.bit != 0 {
+					return 0, fmt.Errorf("key_usage: %s is listed twice", n)
+				}
+				ku |= k.bit
+				found = true
+			}
+		}
+		if !found {
+			return 0, fmt.Errorf("key_usage %q: want keyCertSign, cRLSign or digitalSignature", n)
+		}
+	}
+	if ku&x509.KeyUsageCertSign == 0 {
+		return 0, errors.New("key_usage: a CA needs keyCertSign")
+	}
+	return ku, nil
 }
 
 // ekuNames are the extendedKeyUsage purposes a spec can name.

@@ -1,6 +1,7 @@
 package ldevid
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func TestLoadSpecErrors(t *testing.T) {
 		name, old, new, want string
 	}{
 		{"unknown top key", "cas:", "cass: {}\ncas:", `spec.yaml: line 2: unknown key "cass" (expected one of: cas, devices, macaddress_oid, profile, rules)`},
-		{"unknown CA key", "    validity: 20y", "    validty: 20y", `spec.yaml: CA "root": line 5: unknown key "validty" (expected one of: curve, parent, path_len, profile, subject, validity)`},
+		{"unknown CA key", "    validity: 20y", "    validty: 20y", `spec.yaml: CA "root": line 5: unknown key "validty" (expected one of: curve, key_usage, parent, path_len, profile, subject, validity)`},
 		{"wrong type", "    validity: 20y", "    validity: [20y]", `spec.yaml: CA "root": line 5: cannot unmarshal !!seq into string`},
 		{"bad path_len type", "    parent: root", "    parent: root\n    path_len: one", "spec.yaml: CA \"sub\": line 8: cannot unmarshal !!str `one` into int"},
 		{"unknown curve", "    validity: 20y", "    validity: 20y\n    curve: secp256k1", `spec.yaml: line 6: CA "root": unknown curve "secp256k1" (want P-256, P-384 or Ed25519)`},
@@ -44,12 +45,17 @@ func TestLoadSpecErrors(t *testing.T) {
 		{"bad kind", "kind: ldevid", "kind: devid", `spec.yaml: line 12: device profile "sensor": kind "devid": want idevid or ldevid`},
 		{"bad validity", "validity: 365d", "validity: 365w", `spec.yaml: line 15: device profile "sensor": validity "365w": unit 'w': want y, d or h`},
 		{"bad template", "sensor {{.id}}", "sensor {{.id}", `spec.yaml: line 16: device profile "sensor": subject: CN: template "sensor {{.id}, O=Example, serialNumber={{.serial}}": CN:1: bad character U+007D '}'`},
-		{"unknown attribute", "O=Example, serialNumber", "Org=Example, serialNumber", `spec.yaml: line 16: device profile "sensor": subject: unknown attribute "Org" (want CN, serialNumber, C, L, ST, O, OU or DC)`},
+		{"unknown attribute", "O=Example, serialNumber", "Org=Example, serialNumber", `spec.yaml: line 16: device profile "sensor": subject: unknown attribute "Org" (want CN, serialNumber, C, L, ST, O, OU, DC or a dotted OID)`},
 		{"san with two names", `      - dns: "sensor-{{.id}}.example.com"`, `      - {dns: a.example.com, uri: "x:y"}`, `spec.yaml: line 18: device profile "sensor": san: each entry holds exactly one of dns, uri, ip, email, hardwareModuleName, macaddress (found 2)`},
 		{"unknown san key", `      - dns: "sensor-{{.id}}.example.com"`, `      - dnsname: a.example.com`, `spec.yaml: device profile "sensor": san: line 18: unknown key "dnsname" (expected one of: dns, email, hardwareModuleName, ip, macaddress, uri)`},
 		{"macaddress without oid", `      - dns: "sensor-{{.id}}.example.com"`, `      - macaddress: "{{.mac}}"`, `spec.yaml: line 18: device profile "sensor": san: macaddress needs macaddress_oid at the top of the spec (the MACAddress OID is not assigned yet)`},
 		{"bad eku", "eku: [clientAuth]", "eku: [clientAuthentication]", `spec.yaml: line 19: device profile "sensor": eku "clientAuthentication": want serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, OCSPSigning or a dotted OID`},
 		{"duplicate key", "    validity: 20y", "    validity: 20y\n    validity: 10y", `spec.yaml: line 6: mapping key "validity" already defined`},
+		{"unknown CA key usage", "    validity: 20y", "    validity: 20y\n    key_usage: [keyEncipherment]", `spec.yaml: line 6: CA "root": key_usage "keyEncipherment": want keyCertSign, cRLSign or digitalSignature`},
+		{"CA key usage without keyCertSign", "    validity: 20y", "    validity: 20y\n    key_usage: [cRLSign]", `spec.yaml: line 6: CA "root": key_usage: a CA needs keyCertSign`},
+		{"CA key usage twice", "    validity: 20y", "    validity: 20y\n    key_usage: [keyCertSign, keyCertSign]", `spec.yaml: line 6: CA "root": key_usage: keyCertSign is listed twice`},
+		{"bad OID attribute", "O=Example, serialNumber", "1.3.6.1.4.1.37244.2..1=FFF1, serialNumber", `spec.yaml: line 16: device profile "sensor": subject: attribute "1.3.6.1.4.1.37244.2..1" is not a dotted OID`},
+		{"subject_key_id not a bool", "eku: [clientAuth]", "eku: [clientAuth]\n    subject_key_id: yes please", "spec.yaml: device profile \"sensor\": line 20: cannot unmarshal !!str `yes please` into bool"},
 		{"CA subject template", `"CN=Sub, O=Example, C=DE"`, `"CN=Sub {{.id}}"`, `spec.yaml: line 8: CA "sub": subject: a CA subject cannot use templates`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -168,6 +174,30 @@ func TestSubjectTemplate(t *testing.T) {
 		if _, err := s.Render(tc.fields); err == nil || err.Error() != tc.want {
 			t.Errorf("error:\n got %v\nwant %s", err, tc.want)
 		}
+	}
+}
+
+// TestSubjectOIDAttribute checks that a dotted-OID attribute is written
+// as a UTF8String under that OID, in the order of the template.
+func TestSubjectOIDAttribute(t *testing.T) {
+	s, err := ParseSubject("CN=DAC {{.id}}, 1.3.6.1.4.1.37244.2.1={{.vid}}, 1.3.6.1.4.1.37244.2.2=8000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(s.Keys(), " "); got != "CN 1.3.6.1.4.1.37244.2.1 1.3.6.1.4.1.37244.2.2" {
+		t.Errorf("keys %s", got)
+	}
+	raw, err := s.Render(map[string]string{"id": "7", "vid": "FFF1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// RDNs in reverse order of the template: PID, VID, CN.
+	want := "303c" +
+		"3114" + "3012" + "060a2b0601040182a27c0202" + "0c04" + "38303030" +
+		"3114" + "3012" + "060a2b0601040182a27c0201" + "0c04" + "46464631" +
+		"310e" + "300c" + "0603550403" + "0c05" + "4441432037"
+	if got := fmt.Sprintf("%x", raw); got != want {
+		t.Errorf("subject\n got %s\nwant %s", got, want)
 	}
 }
 

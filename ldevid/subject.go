@@ -43,10 +43,19 @@ var subjectKeys = []struct {
 	{"DC", asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 25}, asn1.TagIA5String},
 }
 
+// subjectKey returns the canonical key and the OID of the attribute k:
+// one of subjectKeys (any case), or a dotted OID (written as given, its
+// value a UTF8String, as the Matter SDK writes its vendor and product
+// IDs).
 func subjectKey(k string) (string, asn1.ObjectIdentifier, bool) {
 	for _, s := range subjectKeys {
 		if strings.EqualFold(s.key, k) {
 			return s.key, s.oid, true
+		}
+	}
+	if k != "" && k[0] >= '0' && k[0] <= '9' {
+		if oid, err := parseOID(k); err == nil {
+			return oid.String(), oid, true
 		}
 	}
 	return "", nil, false
@@ -54,7 +63,8 @@ func subjectKey(k string) (string, asn1.ObjectIdentifier, bool) {
 
 // ParseSubject parses a subject template: comma-separated KEY=VALUE pairs
 // in RFC 4514 order, KEY one of CN, serialNumber, C, L, ST, O, OU, DC (any
-// case). A comma inside a value is written "\,"; commas inside {{ }} need
+// case) or a dotted OID such as 1.3.6.1.4.1.37244.2.1 (the Matter vendor
+// ID), whose value is a UTF8String. A comma inside a value is written "\,"; commas inside {{ }} need
 // no escape. An empty string is the empty subject.
 func ParseSubject(s string) (*Subject, error) {
 	out := &Subject{}
@@ -69,7 +79,11 @@ func ParseSubject(s string) (*Subject, error) {
 		}
 		key, oid, known := subjectKey(k)
 		if !known {
-			return nil, fmt.Errorf("unknown attribute %q (want CN, serialNumber, C, L, ST, O, OU or DC)", k)
+			if k != "" && k[0] >= '0' && k[0] <= '9' {
+				_, err := parseOID(k)
+				return nil, fmt.Errorf("attribute %v", err)
+			}
+			return nil, fmt.Errorf("unknown attribute %q (want CN, serialNumber, C, L, ST, O, OU, DC or a dotted OID)", k)
 		}
 		t, err := newTemplate(key, v)
 		if err != nil {
@@ -133,7 +147,7 @@ func (s *Subject) Keys() []string {
 
 // Render executes the templates over fields and returns the DER Name
 // (for a template's RawSubject). serialNumber and C are PrintableStrings,
-// DC an IA5String, the others UTF8Strings; a value that does not fit its
+// DC an IA5String, the others (OID attributes included) UTF8Strings; a value that does not fit its
 // type, or an empty one, is an error.
 func (s *Subject) Render(fields map[string]string) ([]byte, error) {
 	rdns := make(pkix.RDNSequence, 0, len(s.attrs))
@@ -156,7 +170,7 @@ func attribute(key string, oid asn1.ObjectIdentifier, v string) (pkix.AttributeT
 	if v == "" {
 		return pkix.AttributeTypeAndValue{}, fmt.Errorf("empty value")
 	}
-	var tag int
+	tag := asn1.TagUTF8String
 	for _, s := range subjectKeys {
 		if s.key == key {
 			tag = s.tag

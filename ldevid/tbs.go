@@ -30,6 +30,8 @@ var (
 	oidExtKeyUsage        = asn1.ObjectIdentifier{2, 5, 29, 15}
 	oidExtExtKeyUsage     = asn1.ObjectIdentifier{2, 5, 29, 37}
 	oidExtAuthorityKeyID  = asn1.ObjectIdentifier{2, 5, 29, 35}
+	oidExtSubjectKeyID    = asn1.ObjectIdentifier{2, 5, 29, 14}
+	oidExtBasicConstraint = asn1.ObjectIdentifier{2, 5, 29, 19}
 	oidSigECDSAWithSHA256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
 	oidSigECDSAWithSHA384 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
 	oidSigECDSAWithSHA512 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
@@ -75,20 +77,24 @@ func signingAlgorithmFor(pub crypto.PublicKey) (signingAlgorithm, bool) {
 }
 
 // fastPathTemplate reports whether tmpl sets only the fields eeTemplate
-// sets (and ExtraExtensions), which deviceTBS encodes.
+// sets (and ExtraExtensions), which deviceTBS encodes: an end entity's
+// basicConstraints (cA=FALSE, no pathLen) and subjectKeyIdentifier
+// included.
 func fastPathTemplate(tmpl *x509.Certificate) bool {
 	if tmpl.SerialNumber == nil || tmpl.SerialNumber.Sign() <= 0 {
 		return false
 	}
 	only := x509.Certificate{
-		SerialNumber:       tmpl.SerialNumber,
-		RawSubject:         tmpl.RawSubject,
-		NotBefore:          tmpl.NotBefore,
-		NotAfter:           tmpl.NotAfter,
-		KeyUsage:           tmpl.KeyUsage,
-		ExtKeyUsage:        tmpl.ExtKeyUsage,
-		UnknownExtKeyUsage: tmpl.UnknownExtKeyUsage,
-		ExtraExtensions:    tmpl.ExtraExtensions,
+		SerialNumber:          tmpl.SerialNumber,
+		RawSubject:            tmpl.RawSubject,
+		NotBefore:             tmpl.NotBefore,
+		NotAfter:              tmpl.NotAfter,
+		KeyUsage:              tmpl.KeyUsage,
+		ExtKeyUsage:           tmpl.ExtKeyUsage,
+		UnknownExtKeyUsage:    tmpl.UnknownExtKeyUsage,
+		BasicConstraintsValid: tmpl.BasicConstraintsValid,
+		SubjectKeyId:          tmpl.SubjectKeyId,
+		ExtraExtensions:       tmpl.ExtraExtensions,
 	}
 	return reflect.DeepEqual(&only, tmpl)
 }
@@ -98,8 +104,10 @@ func fastPathTemplate(tmpl *x509.Certificate) bool {
 // issuer, signed with alg: version 3, serial, signature, issuer (the
 // issuer's subject), validity, subject (tmpl.RawSubject or empty),
 // subjectPublicKeyInfo, then the extensions in crypto/x509's order:
-// keyUsage (critical), extendedKeyUsage, authorityKeyIdentifier (the
-// issuer's subjectKeyIdentifier), then tmpl.ExtraExtensions.
+// keyUsage (critical), extendedKeyUsage, basicConstraints (critical,
+// cA=FALSE, when BasicConstraintsValid), subjectKeyIdentifier (when set),
+// authorityKeyIdentifier (the issuer's subjectKeyIdentifier), then
+// tmpl.ExtraExtensions.
 func deviceTBS(tmpl, issuer *x509.Certificate, pub crypto.PublicKey, alg signingAlgorithm) ([]byte, error) {
 	spki, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
@@ -147,6 +155,18 @@ func deviceTBS(tmpl, issuer *x509.Certificate, pub crypto.PublicKey, alg signing
 			return nil, err
 		}
 		exts = append(exts, pkix.Extension{Id: oidExtExtKeyUsage, Value: v})
+	}
+	if tmpl.BasicConstraintsValid && !has(oidExtBasicConstraint) {
+		// crypto/x509's encoding of cA=FALSE without pathLen: an empty
+		// SEQUENCE, both fields at their DEFAULT.
+		exts = append(exts, pkix.Extension{Id: oidExtBasicConstraint, Critical: true, Value: []byte{0x30, 0x00}})
+	}
+	if len(tmpl.SubjectKeyId) > 0 && !has(oidExtSubjectKeyID) {
+		v, err := asn1.Marshal(tmpl.SubjectKeyId)
+		if err != nil {
+			return nil, err
+		}
+		exts = append(exts, pkix.Extension{Id: oidExtSubjectKeyID, Value: v})
 	}
 	if len(issuer.SubjectKeyId) > 0 && !has(oidExtAuthorityKeyID) {
 		v, err := asn1.Marshal(struct {

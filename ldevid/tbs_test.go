@@ -97,6 +97,11 @@ func TestDeviceTBSMatchesCryptoX509(t *testing.T) {
 		"no extensions but AKI": {
 			SerialNumber: big.NewInt(300), RawSubject: subject, NotBefore: nb, NotAfter: nb.Add(time.Hour),
 		},
+		"matter DAC: basicConstraints and SKID": {
+			SerialNumber: big.NewInt(302), RawSubject: subject, NotBefore: nb, NotAfter: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+			KeyUsage: x509.KeyUsageDigitalSignature, BasicConstraintsValid: true,
+			SubjectKeyId: bytes.Repeat([]byte{0xab}, 20),
+		},
 		"extra keyUsage replaces the template's": {
 			SerialNumber: big.NewInt(301), RawSubject: subject, NotBefore: nb, NotAfter: nb.Add(time.Hour),
 			KeyUsage:        x509.KeyUsageDigitalSignature,
@@ -170,7 +175,10 @@ func TestFastPathTemplate(t *testing.T) {
 		{"device template", func(*x509.Certificate) {}, true},
 		{"CA", func(c *x509.Certificate) { c.IsCA, c.BasicConstraintsValid = true, true }, false},
 		{"DNS names", func(c *x509.Certificate) { c.DNSNames = []string{"a.example"} }, false},
-		{"subject key id", func(c *x509.Certificate) { c.SubjectKeyId = []byte{1} }, false},
+		{"subject key id", func(c *x509.Certificate) { c.SubjectKeyId = []byte{1} }, true},
+		{"end-entity basic constraints", func(c *x509.Certificate) { c.BasicConstraintsValid = true }, true},
+		{"path length on an end entity", func(c *x509.Certificate) { c.BasicConstraintsValid, c.MaxPathLen = true, 2 }, false},
+		{"CA without basic constraints", func(c *x509.Certificate) { c.IsCA = true }, false},
 		{"pkix subject", func(c *x509.Certificate) { c.Subject.CommonName = "x" }, false},
 		{"no serial", func(c *x509.Certificate) { c.SerialNumber = nil }, false},
 		{"negative serial", func(c *x509.Certificate) { c.SerialNumber = big.NewInt(-1) }, false},

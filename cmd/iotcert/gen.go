@@ -12,9 +12,10 @@ import (
 	"github.com/iotcert/iotcert/ldevid"
 )
 
-const genSynopsis = `gen example | gen hierarchy SPEC --out DIR [--force] [--kms URI] | gen device SPEC --out DIR --ca NAME --id ID [--set col=value ...] [--kms URI] | ` + genDevicesSynopsis + `
+const genSynopsis = `gen example [matter] | gen hierarchy SPEC --out DIR [--force] [--kms URI] | gen device SPEC --out DIR --ca NAME --id ID [--set col=value ...] [--kms URI] | ` + genDevicesSynopsis + `
 
-  example     print a commented example spec that works as it is
+  example     print a commented example spec that works as it is (root, device
+              CA, BACnet LDevIDs); "example matter": a Matter PAA/PAI/DAC one
   hierarchy   create every CA of SPEC: DIR/<ca>/cert.pem and key.pem (0600),
               or key.ref (a pkcs11: URI) with --kms
   device      issue one device: DIR/devices/<id>/cert.pem, key.pem, chain.pem
@@ -31,8 +32,12 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "example":
-		if len(args) > 1 && args[1] != "-h" && args[1] != "--help" && args[1] != "-help" {
-			fmt.Fprintln(stderr, "iotcert gen example: takes no arguments")
+		switch {
+		case len(args) == 2 && args[1] == "matter":
+			stdout.Write(ldevid.ExampleMatterSpec())
+			return exitOK
+		case len(args) > 1 && args[1] != "-h" && args[1] != "--help" && args[1] != "-help":
+			fmt.Fprintf(stderr, "iotcert gen example: unknown example %q (want none, or matter)\n", strings.Join(args[1:], " "))
 			return exitUsage
 		}
 		stdout.Write(ldevid.ExampleSpec())
