@@ -150,37 +150,7 @@ func TestPKCS11Refused(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
-			err := func() error {
-				old, err := LoadOldRoot(tc.oldDir, tc.keys)
-				if err != nil {
-					return err
-				}
-				var subs []*CA
-				for _, d := range tc.resign {
-					ca, err := LoadCA(d, tc.keys)
-					if err != nil {
-						return err
-					}
-					subs = append(subs, ca)
-				}
-				spec, err := LoadSpec("roll.yaml", []byte(tc.spec))
-				if err != nil {
-					return err
-				}
-				roller, err := New(WithKeys(tc.keys), WithClock(func() time.Time { return tc.now }))
-				if err != nil {
-					return err
-				}
-				plan, err := roller.Plan(old, spec, subs...)
-				if err != nil {
-					return err
-				}
-				ro, err := roller.Execute(plan)
-				if err != nil {
-					return err
-				}
-				return Write(out, ro)
-			}()
+			err := rollAndWrite(tc.keys, tc.now, tc.oldDir, tc.resign, tc.spec, out)
 			if err == nil {
 				t.Fatal("not refused")
 			}

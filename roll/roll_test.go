@@ -457,37 +457,7 @@ func TestRefused(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(dir, "out-"+strings.ReplaceAll(tc.name, " ", "-"))
-			err := func() error {
-				old, err := LoadOldRoot(tc.oldDir, keys)
-				if err != nil {
-					return err
-				}
-				var subs []*CA
-				for _, d := range tc.resign {
-					ca, err := LoadCA(d, keys)
-					if err != nil {
-						return err
-					}
-					subs = append(subs, ca)
-				}
-				spec, err := LoadSpec("roll.yaml", []byte(tc.spec))
-				if err != nil {
-					return err
-				}
-				roller, err := New(WithClock(func() time.Time { return tc.now }))
-				if err != nil {
-					return err
-				}
-				plan, err := roller.Plan(old, spec, subs...)
-				if err != nil {
-					return err
-				}
-				ro, err := roller.Execute(plan)
-				if err != nil {
-					return err
-				}
-				return Write(out, ro)
-			}()
+			err := rollAndWrite(keys, tc.now, tc.oldDir, tc.resign, tc.spec, out)
 			if err == nil {
 				t.Fatal("not refused")
 			}
@@ -541,4 +511,39 @@ func TestLoadSpec(t *testing.T) {
 			}
 		})
 	}
+}
+
+// rollAndWrite loads the old root from oldDir and the CAs to re-sign from
+// resign, plans and executes a rollover with specYAML at now, and writes
+// it to out: the whole path a refused rollover must stop on.
+func rollAndWrite(keys ldevid.KeyBackend, now time.Time, oldDir string, resign []string, specYAML, out string) error {
+	old, err := LoadOldRoot(oldDir, keys)
+	if err != nil {
+		return err
+	}
+	var subs []*CA
+	for _, d := range resign {
+		ca, err := LoadCA(d, keys)
+		if err != nil {
+			return err
+		}
+		subs = append(subs, ca)
+	}
+	spec, err := LoadSpec("roll.yaml", []byte(specYAML))
+	if err != nil {
+		return err
+	}
+	roller, err := New(WithKeys(keys), WithClock(func() time.Time { return now }))
+	if err != nil {
+		return err
+	}
+	plan, err := roller.Plan(old, spec, subs...)
+	if err != nil {
+		return err
+	}
+	ro, err := roller.Execute(plan)
+	if err != nil {
+		return err
+	}
+	return Write(out, ro)
 }
