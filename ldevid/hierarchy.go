@@ -50,7 +50,8 @@ type Hierarchy struct {
 
 	mu        sync.RWMutex
 	cas       map[string]*CA
-	chainPEMs map[string][]byte // PEM of Chain(name), made once per CA
+	chainPEMs map[string][]byte         // PEM of Chain(name), made once per CA
+	checks    map[string]signatureCheck // by issuer SubjectPublicKeyInfo
 }
 
 // Option configures a Hierarchy.
@@ -686,7 +687,11 @@ func (h *Hierarchy) signTBS(what string, p *profile.Profile, tmpl, issuer *x509.
 	if pre.Result.Worst() >= profile.Error {
 		return nil, pre.Result, &RefusedError{What: what, Profile: p.Name, Findings: errorFindings(pre.Result)}
 	}
-	der, err := signTBS(pre.RawTBSCertificate, alg, issuer.PublicKey, signer)
+	check, err := h.signatureCheck(issuer, signer)
+	if err != nil {
+		return nil, pre.Result, fmt.Errorf("%s: %w", what, err)
+	}
+	der, err := signTBS(pre.RawTBSCertificate, alg, check, signer)
 	if err != nil {
 		return nil, pre.Result, fmt.Errorf("%s: signing: %w", what, err)
 	}
@@ -698,6 +703,29 @@ func (h *Hierarchy) signTBS(what string, p *profile.Profile, tmpl, issuer *x509.
 		return nil, pre.Result, fmt.Errorf("%s: signed certificate differs from the one linted before signing", what)
 	}
 	return cert, pre.Result, nil
+}
+
+// signatureCheck returns the check of issuer's signatures made by signer,
+// made once per issuer key.
+func (h *Hierarchy) signatureCheck(issuer *x509.Certificate, signer crypto.Signer) (signatureCheck, error) {
+	spki := string(issuer.RawSubjectPublicKeyInfo)
+	h.mu.RLock()
+	check := h.checks[spki]
+	h.mu.RUnlock()
+	if check != nil {
+		return check, nil
+	}
+	check, err := newSignatureCheck(issuer.PublicKey, signer)
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	if h.checks == nil {
+		h.checks = map[string]signatureCheck{}
+	}
+	h.checks[spki] = check
+	h.mu.Unlock()
+	return check, nil
 }
 
 func errorFindings(r profile.Result) []profile.Finding {

@@ -229,12 +229,10 @@ func bitLength(b []byte) int {
 }
 
 // signTBS signs tbs with signer as alg and returns the certificate's DER.
-// The signature is verified with the issuer's public key before the
-// certificate is returned, as crypto/x509.CreateCertificate does: a
-// signer that misbehaves (a faulty token, a fault in the computation)
-// must not put an invalid, possibly key-revealing signature into the
-// world.
-func signTBS(tbs []byte, alg signingAlgorithm, issuerPub crypto.PublicKey, signer crypto.Signer) ([]byte, error) {
+// The signature is checked with check (see signatureCheck) before the
+// certificate is returned, as crypto/x509.CreateCertificate checks its
+// own.
+func signTBS(tbs []byte, alg signingAlgorithm, check signatureCheck, signer crypto.Signer) ([]byte, error) {
 	msg := tbs
 	var opts crypto.SignerOpts = crypto.Hash(0)
 	if alg.hash != 0 {
@@ -246,17 +244,8 @@ func signTBS(tbs []byte, alg signingAlgorithm, issuerPub crypto.PublicKey, signe
 	if err != nil {
 		return nil, err
 	}
-	switch k := issuerPub.(type) {
-	case *ecdsa.PublicKey:
-		if !ecdsa.VerifyASN1(k, msg, sig) {
-			return nil, errors.New("the signer's signature does not verify with the issuer's key")
-		}
-	case ed25519.PublicKey:
-		if !ed25519.Verify(k, msg, sig) {
-			return nil, errors.New("the signer's signature does not verify with the issuer's key")
-		}
-	default:
-		return nil, fmt.Errorf("unsupported issuer key %T", issuerPub)
+	if !check(msg, sig) {
+		return nil, errors.New("the signer's signature does not verify with the issuer's key")
 	}
 	return asn1.Marshal(struct {
 		TBS       asn1.RawValue

@@ -137,7 +137,11 @@ func TestDeviceTBSMatchesCryptoX509(t *testing.T) {
 					t.Errorf("%s issuer, %s subject, %s:\n got %x\nwant %x", ic, sc, name, got, wc.RawTBSCertificate)
 					continue
 				}
-				der, err := signTBS(got, alg, issuer.PublicKey, issuerKey)
+				check, err := newSignatureCheck(issuer.PublicKey, issuerKey)
+				if err != nil {
+					t.Fatal(err)
+				}
+				der, err := signTBS(got, alg, check, issuerKey)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -192,14 +196,39 @@ func TestFastPathTemplate(t *testing.T) {
 	}
 }
 
-// TestSignTBSVerifies checks that a signer whose signature does not
-// verify with the issuer's key is caught before a certificate comes out.
+// TestSignTBSVerifies checks that a signature that does not verify with
+// the issuer's key is caught before a certificate comes out, whichever
+// check the issuer's key gets.
 func TestSignTBSVerifies(t *testing.T) {
 	issuerKey := newKey(t, P256)
 	issuer := testIssuer(t, issuerKey)
 	alg, _ := signingAlgorithmFor(issuer.PublicKey)
 	other := newKey(t, P256)
-	if _, err := signTBS([]byte{0x30, 0}, alg, issuer.PublicKey, other); err == nil || err.Error() != "the signer's signature does not verify with the issuer's key" {
-		t.Errorf("signTBS with a foreign signer: %v", err)
+	const want = "the signer's signature does not verify with the issuer's key"
+
+	// The key check: a file key, and a signer that signs with another key.
+	keyCheck, err := newSignatureCheck(issuer.PublicKey, issuerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := signTBS([]byte{0x30, 0}, alg, keyCheck, other); err == nil || err.Error() != want {
+		t.Errorf("key check, foreign signer: %v", err)
+	}
+	// A verification: a signer that is not an in-process key (a token)
+	// and signs with another key.
+	token := opaqueSigner{other}
+	verify, err := newSignatureCheck(issuer.PublicKey, opaqueSigner{issuerKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := signTBS([]byte{0x30, 0}, alg, verify, token); err == nil || err.Error() != want {
+		t.Errorf("verification, foreign signer: %v", err)
+	}
+	// The key check refuses to be made for a key that is not the issuer's.
+	if _, err := newSignatureCheck(issuer.PublicKey, other); err == nil {
+		t.Error("newSignatureCheck with a foreign key: no error")
 	}
 }
+
+// opaqueSigner hides the type of its signer, as a PKCS#11 key does.
+type opaqueSigner struct{ crypto.Signer }
