@@ -11,9 +11,11 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
-	"math/big"
 	"reflect"
 	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // The device hot path encodes the TBSCertificate itself, lints it
@@ -37,18 +39,6 @@ var (
 	oidSigECDSAWithSHA512 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
 	oidSigEd25519         = asn1.ObjectIdentifier{1, 3, 101, 112}
 )
-
-// tbsCertificate is crypto/x509's encoding of a TBSCertificate.
-type tbsCertificate struct {
-	Version            int `asn1:"optional,explicit,default:0,tag:0"`
-	SerialNumber       *big.Int
-	SignatureAlgorithm pkix.AlgorithmIdentifier
-	Issuer             asn1.RawValue
-	Validity           struct{ NotBefore, NotAfter time.Time }
-	Subject            asn1.RawValue
-	PublicKey          asn1.RawValue
-	Extensions         []pkix.Extension `asn1:"omitempty,optional,explicit,tag:3"`
-}
 
 // signingAlgorithm is how an issuer key signs: the AlgorithmIdentifier
 // and the digest (0 for Ed25519, which signs the message).
@@ -117,7 +107,10 @@ func deviceTBS(tmpl, issuer *x509.Certificate, pub crypto.PublicKey, alg signing
 	if len(subject) == 0 {
 		subject = emptyName
 	}
-	var exts []pkix.Extension
+	issuerName := issuer.RawSubject
+	if len(issuerName) == 0 {
+		return nil, errors.New("the issuer certificate has no raw subject")
+	}
 	has := func(oid asn1.ObjectIdentifier) bool {
 		for _, e := range tmpl.ExtraExtensions {
 			if e.Id.Equal(oid) {
@@ -126,73 +119,125 @@ func deviceTBS(tmpl, issuer *x509.Certificate, pub crypto.PublicKey, alg signing
 		}
 		return false
 	}
-	if tmpl.KeyUsage != 0 && !has(oidExtKeyUsage) {
-		var a [2]byte
-		a[0] = reverseBits(byte(tmpl.KeyUsage))
-		a[1] = reverseBits(byte(tmpl.KeyUsage >> 8))
-		bits := a[:1]
-		if a[1] != 0 {
-			bits = a[:2]
+	var ekus []asn1.ObjectIdentifier
+	for _, u := range tmpl.ExtKeyUsage {
+		oid, ok := extKeyUsageOID[u]
+		if !ok {
+			return nil, fmt.Errorf("unknown extended key usage %d", u)
 		}
-		v, err := asn1.Marshal(asn1.BitString{Bytes: bits, BitLength: bitLength(bits)})
-		if err != nil {
-			return nil, err
-		}
-		exts = append(exts, pkix.Extension{Id: oidExtKeyUsage, Critical: true, Value: v})
+		ekus = append(ekus, oid)
 	}
-	if (len(tmpl.ExtKeyUsage) > 0 || len(tmpl.UnknownExtKeyUsage) > 0) && !has(oidExtExtKeyUsage) {
-		oids := make([]asn1.ObjectIdentifier, 0, len(tmpl.ExtKeyUsage)+len(tmpl.UnknownExtKeyUsage))
-		for _, u := range tmpl.ExtKeyUsage {
-			oid, ok := extKeyUsageOID[u]
-			if !ok {
-				return nil, fmt.Errorf("unknown extended key usage %d", u)
+	ekus = append(ekus, tmpl.UnknownExtKeyUsage...)
+
+	// The encoding of encoding/asn1.Marshal over crypto/x509's structures,
+	// written out with cryptobyte (no reflection on the hot path).
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+			b.AddASN1Int64(2) // v3
+		})
+		b.AddASN1BigInt(tmpl.SerialNumber)
+		addAlgorithmIdentifier(b, alg.id)
+		b.AddBytes(issuerName)
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			addTime(b, tmpl.NotBefore.UTC())
+			addTime(b, tmpl.NotAfter.UTC())
+		})
+		b.AddBytes(subject)
+		b.AddBytes(spki)
+		exts := 0
+		addExt := func(b *cryptobyte.Builder, oid asn1.ObjectIdentifier, critical bool, value func(*cryptobyte.Builder)) {
+			exts++
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1ObjectIdentifier(oid)
+				if critical {
+					b.AddASN1Boolean(true)
+				}
+				b.AddASN1(cbasn1.OCTET_STRING, value)
+			})
+		}
+		var list cryptobyte.Builder
+		if tmpl.KeyUsage != 0 && !has(oidExtKeyUsage) {
+			var a [2]byte
+			a[0] = reverseBits(byte(tmpl.KeyUsage))
+			a[1] = reverseBits(byte(tmpl.KeyUsage >> 8))
+			bits := a[:1]
+			if a[1] != 0 {
+				bits = a[:2]
 			}
-			oids = append(oids, oid)
+			addExt(&list, oidExtKeyUsage, true, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.BIT_STRING, func(b *cryptobyte.Builder) {
+					b.AddUint8(uint8(len(bits)*8 - bitLength(bits)))
+					b.AddBytes(bits)
+				})
+			})
 		}
-		oids = append(oids, tmpl.UnknownExtKeyUsage...)
-		v, err := asn1.Marshal(oids)
-		if err != nil {
-			return nil, err
+		if len(ekus) > 0 && !has(oidExtExtKeyUsage) {
+			addExt(&list, oidExtExtKeyUsage, false, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					for _, oid := range ekus {
+						b.AddASN1ObjectIdentifier(oid)
+					}
+				})
+			})
 		}
-		exts = append(exts, pkix.Extension{Id: oidExtExtKeyUsage, Value: v})
-	}
-	if tmpl.BasicConstraintsValid && !has(oidExtBasicConstraint) {
-		// crypto/x509's encoding of cA=FALSE without pathLen: an empty
-		// SEQUENCE, both fields at their DEFAULT.
-		exts = append(exts, pkix.Extension{Id: oidExtBasicConstraint, Critical: true, Value: []byte{0x30, 0x00}})
-	}
-	if len(tmpl.SubjectKeyId) > 0 && !has(oidExtSubjectKeyID) {
-		v, err := asn1.Marshal(tmpl.SubjectKeyId)
-		if err != nil {
-			return nil, err
+		if tmpl.BasicConstraintsValid && !has(oidExtBasicConstraint) {
+			// cA=FALSE without pathLen: an empty SEQUENCE, both fields at
+			// their DEFAULT, as crypto/x509 writes it.
+			addExt(&list, oidExtBasicConstraint, true, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(*cryptobyte.Builder) {})
+			})
 		}
-		exts = append(exts, pkix.Extension{Id: oidExtSubjectKeyID, Value: v})
-	}
-	if len(issuer.SubjectKeyId) > 0 && !has(oidExtAuthorityKeyID) {
-		v, err := asn1.Marshal(struct {
-			ID []byte `asn1:"optional,tag:0"`
-		}{issuer.SubjectKeyId})
-		if err != nil {
-			return nil, err
+		if len(tmpl.SubjectKeyId) > 0 && !has(oidExtSubjectKeyID) {
+			addExt(&list, oidExtSubjectKeyID, false, func(b *cryptobyte.Builder) {
+				b.AddASN1OctetString(tmpl.SubjectKeyId)
+			})
 		}
-		exts = append(exts, pkix.Extension{Id: oidExtAuthorityKeyID, Value: v})
+		if len(issuer.SubjectKeyId) > 0 && !has(oidExtAuthorityKeyID) {
+			addExt(&list, oidExtAuthorityKeyID, false, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1(cbasn1.Tag(0).ContextSpecific(), func(b *cryptobyte.Builder) {
+						b.AddBytes(issuer.SubjectKeyId)
+					})
+				})
+			})
+		}
+		for _, e := range tmpl.ExtraExtensions {
+			addExt(&list, e.Id, e.Critical, func(b *cryptobyte.Builder) { b.AddBytes(e.Value) })
+		}
+		if exts > 0 {
+			raw, err := list.Bytes()
+			if err != nil {
+				b.SetError(err)
+				return
+			}
+			b.AddASN1(cbasn1.Tag(3).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddBytes(raw) })
+			})
+		}
+	})
+	return b.Bytes()
+}
+
+// addAlgorithmIdentifier adds id as encoding/asn1 marshals a
+// pkix.AlgorithmIdentifier: parameters only when set.
+func addAlgorithmIdentifier(b *cryptobyte.Builder, id pkix.AlgorithmIdentifier) {
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1ObjectIdentifier(id.Algorithm)
+		if len(id.Parameters.FullBytes) > 0 {
+			b.AddBytes(id.Parameters.FullBytes)
+		}
+	})
+}
+
+// addTime adds t as encoding/asn1 marshals a time.Time, which is what
+// RFC 5280 §4.1.2.5 asks: UTCTime through 2049, GeneralizedTime from 2050.
+func addTime(b *cryptobyte.Builder, t time.Time) {
+	if t.Year() < 1950 || t.Year() >= 2050 {
+		b.AddASN1GeneralizedTime(t)
+		return
 	}
-	exts = append(exts, tmpl.ExtraExtensions...)
-	issuerName := issuer.RawSubject
-	if len(issuerName) == 0 {
-		return nil, errors.New("the issuer certificate has no raw subject")
-	}
-	tbs := tbsCertificate{
-		Version:            2,
-		SerialNumber:       tmpl.SerialNumber,
-		SignatureAlgorithm: alg.id,
-		Issuer:             asn1.RawValue{FullBytes: issuerName},
-		Subject:            asn1.RawValue{FullBytes: subject},
-		PublicKey:          asn1.RawValue{FullBytes: spki},
-		Extensions:         exts,
-	}
-	tbs.Validity.NotBefore, tbs.Validity.NotAfter = tmpl.NotBefore.UTC(), tmpl.NotAfter.UTC()
-	return asn1.Marshal(tbs)
+	b.AddASN1UTCTime(t)
 }
 
 // extKeyUsageOID are the object identifiers of the extended key usages
@@ -247,9 +292,11 @@ func signTBS(tbs []byte, alg signingAlgorithm, check signatureCheck, signer cryp
 	if !check(msg, sig) {
 		return nil, errors.New("the signer's signature does not verify with the issuer's key")
 	}
-	return asn1.Marshal(struct {
-		TBS       asn1.RawValue
-		Algorithm pkix.AlgorithmIdentifier
-		Signature asn1.BitString
-	}{asn1.RawValue{FullBytes: tbs}, alg.id, asn1.BitString{Bytes: sig, BitLength: 8 * len(sig)}})
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddBytes(tbs)
+		addAlgorithmIdentifier(b, alg.id)
+		b.AddASN1BitString(sig)
+	})
+	return b.Bytes()
 }

@@ -139,32 +139,40 @@ func withPlaceholderSignature(tbs []byte) ([]byte, error) {
 		!body.ReadASN1Element(&algDER, cbasn1.SEQUENCE) {
 		return nil, errors.New("malformed TBSCertificate")
 	}
-	var alg struct {
-		Algorithm asn1.ObjectIdentifier
-		Params    asn1.RawValue `asn1:"optional"`
-	}
-	if _, err := asn1.Unmarshal(algDER, &alg); err != nil {
-		return nil, fmt.Errorf("TBSCertificate signature algorithm: %w", err)
+	var algSeq cryptobyte.String
+	var alg asn1.ObjectIdentifier
+	if a := algDER; !a.ReadASN1(&algSeq, cbasn1.SEQUENCE) || !algSeq.ReadASN1ObjectIdentifier(&alg) {
+		return nil, errors.New("TBSCertificate signature algorithm: malformed AlgorithmIdentifier")
 	}
 	var sig []byte
 	switch {
-	case alg.Algorithm.Equal(oidECDSAWithSHA256):
-		sig = placeholderECDSA(32)
-	case alg.Algorithm.Equal(oidECDSAWithSHA384):
-		sig = placeholderECDSA(48)
-	case alg.Algorithm.Equal(oidECDSAWithSHA512):
-		sig = placeholderECDSA(66)
-	case alg.Algorithm.Equal(oidEd25519):
-		sig = make([]byte, 64)
+	case alg.Equal(oidECDSAWithSHA256):
+		sig = placeholderP256
+	case alg.Equal(oidECDSAWithSHA384):
+		sig = placeholderP384
+	case alg.Equal(oidECDSAWithSHA512):
+		sig = placeholderP521
+	case alg.Equal(oidEd25519):
+		sig = placeholderEd25519
 	default:
-		return nil, fmt.Errorf("no placeholder signature for algorithm %v", alg.Algorithm)
+		return nil, fmt.Errorf("no placeholder signature for algorithm %v", alg)
 	}
-	return asn1.Marshal(struct {
-		TBS       asn1.RawValue
-		Algorithm asn1.RawValue
-		Signature asn1.BitString
-	}{asn1.RawValue{FullBytes: tbs}, asn1.RawValue{FullBytes: algDER}, asn1.BitString{Bytes: sig, BitLength: 8 * len(sig)}})
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddBytes(tbs)
+		b.AddBytes(algDER)
+		b.AddASN1BitString(sig)
+	})
+	return b.Bytes()
 }
+
+// Placeholder signature values, made once: they never change.
+var (
+	placeholderP256    = placeholderECDSA(32)
+	placeholderP384    = placeholderECDSA(48)
+	placeholderP521    = placeholderECDSA(66)
+	placeholderEd25519 = make([]byte, 64)
+)
 
 // placeholderECDSA is an ECDSA-Sig-Value with r and s of n octets.
 func placeholderECDSA(n int) []byte {
