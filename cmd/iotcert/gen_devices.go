@@ -70,7 +70,9 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "iotcert gen devices: %s: line %d: %v\n", *from, row.Line, err)
 		},
 	}
+	restoreGC := batchGC()
 	sum, err := h.IssueBatch(*out, d.Name, rows, opts)
+	restoreGC()
 	bar.finish()
 	if sum != nil {
 		fmt.Fprintf(stdout, "%d devices: %d issued, %d refused, %d done before", sum.Devices, sum.Issued, sum.Refused, sum.Done)
