@@ -1,7 +1,6 @@
 package ldevid
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
@@ -261,7 +260,6 @@ func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices, device string,
 		issuing.Add(1)
 		go func() {
 			defer issuing.Done()
-			var buf []byte
 			for r := range jobs {
 				if stop.Load() {
 					continue
@@ -273,8 +271,7 @@ func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices, device string,
 				case df != nil:
 					// Encoded here, on the CPUs that make the keys,
 					// rather than in the one committing goroutine.
-					buf, o.serial, o.sha256, o.err = appendRecord(buf[:0], o.dev)
-					o.record = bytes.Clone(buf)
+					o.record, o.serial, o.sha256, o.err = appendRecord(make([]byte, 0, 2048), o.dev)
 					o.dev.Key = nil // the record holds it now
 					results <- o
 				default:

@@ -94,10 +94,10 @@ func appendRecord(b []byte, dev *Issued) (_ []byte, serial, digest string, err e
 	b = append(b, `","sha256":"`...)
 	b = append(b, digest...)
 	b = append(b, `","cert":`...)
-	b = appendJSONString(b, string(CertPEM(dev.Cert)))
+	b = appendJSONString(b, CertPEM(dev.Cert))
 	if dev.Key.PEM != nil {
 		b = append(b, `,"key":`...)
-		b = appendJSONString(b, string(dev.Key.PEM))
+		b = appendJSONString(b, dev.Key.PEM)
 	} else {
 		b = append(b, `,"key_ref":`...)
 		b = appendJSONString(b, dev.Key.Ref)
@@ -109,11 +109,11 @@ func appendRecord(b []byte, dev *Issued) (_ []byte, serial, digest string, err e
 // appendJSONString appends s as a JSON string. PEM is ASCII, for which
 // this is a plain copy with its line ends escaped; anything else goes
 // through encoding/json.
-func appendJSONString(b []byte, s string) []byte {
+func appendJSONString[S string | []byte](b []byte, s S) []byte {
 	const hexDigits = "0123456789abcdef"
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
-			q, _ := json.Marshal(s) // a string always encodes
+			q, _ := json.Marshal(string(s)) // a string always encodes
 			return append(b, q...)
 		}
 	}
