@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/iotcert/iotcert/internal/atomicfile"
 )
@@ -32,6 +33,9 @@ type BatchOptions struct {
 	// Refused, when set, is called for each device the pre-issuance gate
 	// refuses, after its journal line is written, from one goroutine.
 	Refused func(row Row, err *RefusedError)
+	// Layout is how devices are published: LayoutDirs (the default, also
+	// for "") or LayoutJSONL.
+	Layout Layout
 }
 
 // BatchSummary counts what IssueBatch did.
@@ -47,6 +51,9 @@ type BatchSummary struct {
 	// Removed is the number of temporary directories of stopped runs that
 	// this run removed.
 	Removed int
+	// Truncated is the number of torn records (a write a stopped run did
+	// not finish) that this run removed from the end of devices.jsonl.
+	Truncated int
 	// Issued is the number of devices this run issued.
 	Issued int
 	// Refused is the number of devices this run's pre-issuance gate
@@ -57,24 +64,39 @@ type BatchSummary struct {
 // maxGroup bounds how many devices one commit makes durable at once.
 const maxGroup = 256
 
+// groupWait is how long the jsonl layout's committer waits for a group to
+// fill before it commits the devices it has: its syncs cost more CPU
+// than a group's write, so fewer, larger groups leave the CPUs to the
+// workers.
+var groupWait = 20 * time.Millisecond
+
 // IssueBatch issues a certificate and a new key to every device of rows
-// under the device profile called device, publishing each under
-// out/devices/<id>/ (key.pem or key.ref, cert.pem, chain.pem) and recording
-// it in out/journal.jsonl. Its CAs must be loaded.
+// under the device profile called device, publishing each as
+// opts.Layout says and recording it in out/journal.jsonl. Its CAs must be
+// loaded. In the dirs layout each device is a directory out/devices/<id>/
+// (key.pem or key.ref, cert.pem, chain.pem); in the jsonl layout it is a
+// line of out/devices.jsonl (a DeviceRecord) and the CA chain is written
+// once as out/devices.chain.pem.
 //
 // Every row is checked first (CheckRequest); a bad row stops the batch
-// before anything is issued, with every bad row's line. A device whose
-// directory exists was issued by an earlier run and is left alone, so
-// that a stopped batch run again completes it: see docs/generate.md,
-// "Crash safety", for the order of operations that makes each device
-// issued exactly once whatever the point the run stopped at.
+// before anything is issued, with every bad row's line. A device with a
+// directory or a record in devices.jsonl (in either layout) was issued
+// by an earlier run and is left alone, so that a stopped batch run again
+// completes it: see docs/generate.md, "Crash safety", for the order of
+// operations that makes each device issued exactly once whatever the
+// point the run stopped at.
 //
 // A device the pre-issuance gate refuses gets a "refused" journal line
 // (and opts.Refused is called); the batch goes on. Any other error stops
 // it: devices already published stay published and journaled, and the
 // error is returned with the summary so far.
 func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions) (*BatchSummary, error) {
-	if _, _, err := h.device(device); err != nil {
+	layout, err := ParseLayout(string(opts.Layout))
+	if err != nil {
+		return nil, err
+	}
+	_, ca, err := h.device(device)
+	if err != nil {
 		return nil, err
 	}
 	source := opts.Source
@@ -96,7 +118,11 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 	}
 
 	devices := filepath.Join(out, DevicesDir)
-	if err := os.MkdirAll(devices, 0o755); err != nil {
+	mkdir := devices
+	if layout == LayoutJSONL {
+		mkdir = out // no directory per device, nor one for them
+	}
+	if err := os.MkdirAll(mkdir, 0o755); err != nil {
 		return nil, err
 	}
 	j, issued, err := openJournal(out)
@@ -106,15 +132,55 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 	defer j.close()
 
 	sum := &BatchSummary{Devices: len(rows)}
-	if sum.Removed, err = removeStaged(devices); err != nil {
+	haveDirs := true
+	if _, err := os.Lstat(devices); errors.Is(err, os.ErrNotExist) {
+		haveDirs = false
+	} else if err != nil {
 		return nil, err
 	}
-	var pending []Row
+	if haveDirs {
+		if sum.Removed, err = removeStaged(devices); err != nil {
+			return nil, err
+		}
+	}
+	// devices.jsonl is read in both layouts: a device issued in one is
+	// not issued again in the other.
+	df, scan, err := openRecordFile(out, layout == LayoutJSONL, issued)
+	if err != nil {
+		return nil, err
+	}
+	defer df.close()
+	sum.Truncated = scan.torn
 	var recovered []JournalEntry
+	for _, lr := range scan.unjournaled {
+		e, err := recoverRecord(df.path, lr.line, lr.rec)
+		if err != nil {
+			return nil, err
+		}
+		recovered = append(recovered, e)
+	}
+	if layout == LayoutJSONL {
+		chain, err := h.Chain(ca.Spec.Name)
+		if err != nil {
+			return nil, err
+		}
+		if err := writeChainFile(out, ca.Spec.Name, h.chainPEM(ca.Spec.Name, chain)); err != nil {
+			return nil, err
+		}
+	}
+
+	var pending []Row
 	for _, r := range rows {
-		dir := DeviceDir(out, r.ID)
-		_, statErr := os.Lstat(dir)
 		_, journaled := issued[r.ID]
+		if _, ok := scan.records[r.ID]; ok {
+			sum.Done++ // its journal line, if missing, is recovered above
+			continue
+		}
+		dir := DeviceDir(out, r.ID)
+		statErr := os.ErrNotExist
+		if haveDirs {
+			_, statErr = os.Lstat(dir)
+		}
 		switch {
 		case statErr == nil && journaled:
 			sum.Done++
@@ -127,6 +193,8 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 			sum.Done++
 		case !errors.Is(statErr, os.ErrNotExist):
 			return nil, statErr
+		case journaled && df != nil:
+			errs = append(errs, fmt.Errorf("%s: line %d: device %q is issued (%s) but neither %s nor a record in %s is there: restore it; it is not issued again", source, r.Line, r.ID, j.path, dir, df.path))
 		case journaled:
 			errs = append(errs, fmt.Errorf("%s: line %d: device %q is issued (%s) but %s is missing: restore it; it is not issued again", source, r.Line, r.ID, j.path, dir))
 		default:
@@ -146,7 +214,10 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 		}
 		return sum, nil
 	}
-	return sum, h.runBatch(j, devices, device, pending, opts, sum)
+	if layout == LayoutJSONL {
+		return sum, h.runBatch(j, df, devices, device, pending, opts, sum)
+	}
+	return sum, h.runBatch(j, nil, devices, device, pending, opts, sum)
 }
 
 // outcome is what a worker made of a row.
@@ -154,17 +225,23 @@ type outcome struct {
 	row     Row
 	dev     *Issued
 	staged  string // the temporary directory holding the device's files
+	record  []byte // jsonl layout: the device's line of devices.jsonl
+	serial  string // jsonl layout: the journal's serial and hash
+	sha256  string
 	refused *RefusedError
 	err     error
 }
 
 // runBatch issues pending with a pool of workers. Workers make the key
-// and the certificate (linted, signed); stagers write the device's files
-// to a temporary directory; this goroutine commits the outcomes in
-// groups: it makes the staged files durable, renames each directory into
-// place, syncs the devices directory, and only then appends the journal
-// lines.
-func (h *Hierarchy) runBatch(j *journal, devices, device string, pending []Row, opts BatchOptions, sum *BatchSummary) error {
+// and the certificate (linted, signed). In the dirs layout (df nil)
+// stagers write the device's files to a temporary directory, and this
+// goroutine commits the outcomes in groups: it makes the staged files
+// durable, renames each directory into place, syncs the devices
+// directory, and only then appends the journal lines. In the jsonl
+// layout the workers also encode the device's record, and this goroutine
+// writes a group's records to df in one write, syncs it, and only then
+// appends the journal lines.
+func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices, device string, pending []Row, opts BatchOptions, sum *BatchSummary) error {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -195,20 +272,27 @@ func (h *Hierarchy) runBatch(j *journal, devices, device string, pending []Row, 
 					continue
 				}
 				o := h.issue(device, r)
-				if o.dev != nil {
-					toStage <- o
-				} else {
+				switch {
+				case o.dev == nil:
 					results <- o
+				case df != nil:
+					// Encoded here, on the CPUs that make the keys,
+					// rather than in the one committing goroutine.
+					o.record, o.serial, o.sha256, o.err = appendRecord(make([]byte, 0, 2048), o.dev)
+					o.dev.Key = nil // the record holds it now
+					results <- o
+				default:
+					toStage <- o
 				}
 			}
 		}()
 	}
-	go func() {
-		issuing.Wait()
-		close(toStage)
-	}()
+	stagers := stagersPerWorker * workers
+	if df != nil {
+		stagers = 0 // nothing to stage
+	}
 	var staging sync.WaitGroup
-	for range stagersPerWorker * workers {
+	for range stagers {
 		staging.Add(1)
 		go func() {
 			defer staging.Done()
@@ -223,6 +307,8 @@ func (h *Hierarchy) runBatch(j *journal, devices, device string, pending []Row, 
 		}()
 	}
 	go func() {
+		issuing.Wait()
+		close(toStage)
 		staging.Wait()
 		close(results)
 	}()
@@ -239,25 +325,49 @@ func (h *Hierarchy) runBatch(j *journal, devices, device string, pending []Row, 
 		opts.Progress(0, len(pending))
 	}
 	group := make([]outcome, 0, maxGroup)
+	wait := time.NewTimer(groupWait)
+	wait.Stop()
 	for o := range results {
 		group = append(group[:0], o)
+		var deadline <-chan time.Time // nil: take what is ready
+		if df != nil && firstErr == nil {
+			wait.Reset(groupWait)
+			deadline = wait.C
+		}
 	drain:
 		for len(group) < maxGroup {
-			select {
-			case o, ok := <-results:
-				if !ok {
+			var o outcome
+			var ok bool
+			if deadline == nil {
+				select {
+				case o, ok = <-results:
+				default:
 					break drain
 				}
-				group = append(group, o)
-			default:
+			} else {
+				select {
+				case o, ok = <-results:
+				case <-deadline:
+					break drain
+				}
+			}
+			if !ok {
 				break drain
 			}
+			group = append(group, o)
 		}
+		wait.Stop()
 		if firstErr != nil {
 			discard(group)
 			continue
 		}
-		n, err := h.commit(j, devices, group, opts, sum)
+		var n int
+		var err error
+		if df != nil {
+			n, err = h.commitJSONL(j, df, group, opts, sum)
+		} else {
+			n, err = h.commit(j, devices, group, opts, sum)
+		}
 		done += n
 		if err != nil {
 			fail(err)
@@ -347,6 +457,13 @@ func (h *Hierarchy) commit(j *journal, devices string, group []outcome, opts Bat
 	if err := j.append(entries); err != nil {
 		return 0, err
 	}
+	h.counted(group, opts, sum)
+	return len(entries), firstErr
+}
+
+// counted counts the committed outcomes of group in sum and reports the
+// refusals.
+func (h *Hierarchy) counted(group []outcome, opts BatchOptions, sum *BatchSummary) {
 	for _, o := range group {
 		if o.refused != nil {
 			sum.Refused++
@@ -357,7 +474,6 @@ func (h *Hierarchy) commit(j *journal, devices string, group []outcome, opts Bat
 			sum.Issued++
 		}
 	}
-	return len(entries), firstErr
 }
 
 // discard removes the staged directories of outcomes that will not be

@@ -58,3 +58,14 @@ func writeNew(path string, data []byte, perm os.FileMode) error {
 	}
 	return nil
 }
+
+// datasync makes the data written to f durable, with its size: one
+// fdatasync(2), which skips the inode times that fsync would also write.
+func datasync(f *os.File) error {
+	for {
+		err := unix.Fdatasync(int(f.Fd()))
+		if !errors.Is(err, unix.EINTR) {
+			return err
+		}
+	}
+}

@@ -53,3 +53,6 @@ func writeNew(path string, data []byte, perm os.FileMode) error {
 	}
 	return f.Close()
 }
+
+// datasync makes the data written to f durable: an fsync.
+func datasync(f *os.File) error { return f.Sync() }

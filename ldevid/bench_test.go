@@ -19,6 +19,8 @@ import (
 // with bench/issuance.sh, or:
 //
 //	go test ./ldevid -run '^$' -bench 'IssueLDevID|IssueDevice|BareGoLoop' -benchtime 2000x
+//
+// BenchmarkIssueLDevIDJSONL is the same batch in the jsonl layout.
 
 // BenchmarkIssueLDevID issues b.N devices of the example spec with
 // IssueBatch: for each, a P-256 key generated with file keys, the
@@ -26,6 +28,10 @@ import (
 // the key, certificate and chain written to a temporary directory and
 // published, and the journal line written and synced.
 func BenchmarkIssueLDevID(b *testing.B) {
+	benchmarkIssueBatch(b, LayoutDirs)
+}
+
+func benchmarkIssueBatch(b *testing.B, layout Layout) {
 	s, err := LoadSpec("example.yaml", ExampleSpec())
 	if err != nil {
 		b.Fatal(err)
@@ -44,13 +50,22 @@ func BenchmarkIssueLDevID(b *testing.B) {
 	}
 	out := b.TempDir()
 	b.ResetTimer()
-	sum, err := h.IssueBatch(out, "bacnet-controller", rows, BatchOptions{})
+	sum, err := h.IssueBatch(out, "bacnet-controller", rows, BatchOptions{Layout: layout})
 	if err != nil {
 		b.Fatal(err)
 	}
 	if sum.Issued != b.N {
 		b.Fatalf("issued %d of %d", sum.Issued, b.N)
 	}
+}
+
+// BenchmarkIssueLDevIDJSONL is BenchmarkIssueLDevID in the jsonl layout:
+// each device's key and certificate encoded as a line of devices.jsonl,
+// a group's lines written in one write and made durable with one
+// fdatasync before the group's journal lines; no file or directory per
+// device.
+func BenchmarkIssueLDevIDJSONL(b *testing.B) {
+	benchmarkIssueBatch(b, LayoutJSONL)
 }
 
 // BenchmarkIssueDevice is the CPU part of BenchmarkIssueLDevID on every
@@ -134,4 +149,32 @@ func bareIssue(ca *x509.Certificate, caKey *ecdsa.PrivateKey, now time.Time) err
 	_ = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	_ = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8})
 	return nil
+}
+
+// BenchmarkAppendRecord is the cost of encoding one device's line of
+// devices.jsonl (the workers do it, beside the key and the signature).
+func BenchmarkAppendRecord(b *testing.B) {
+	s, err := LoadSpec("example.yaml", ExampleSpec())
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := New(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := h.CreateCAs(); err != nil {
+		b.Fatal(err)
+	}
+	dev, err := h.IssueDevice(Request{Device: "bacnet-controller", ID: "4194302"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf []byte
+	b.ResetTimer()
+	for range b.N {
+		if buf, _, _, err = appendRecord(buf[:0], dev); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(len(buf)))
 }

@@ -12,15 +12,16 @@ import (
 	"github.com/iotcert/iotcert/ldevid"
 )
 
-const genDevicesSynopsis = "gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--device PROFILE] [--workers N]"
+const genDevicesSynopsis = "gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--device PROFILE] [--workers N] [--layout dirs|jsonl]"
 
 func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("gen devices", genDevicesSynopsis, stderr)
-	out := fs.String("out", "", "the `DIR` of \"gen hierarchy\": CAs are read from DIR/<ca>/, devices go to DIR/devices/<id>/, the journal to DIR/journal.jsonl")
+	out := fs.String("out", "", "the `DIR` of \"gen hierarchy\": CAs are read from DIR/<ca>/, devices go to DIR/devices/<id>/ (or DIR/devices.jsonl), the journal to DIR/journal.jsonl")
 	from := fs.String("from", "", "devices `CSV`: a header row with an id column and the template fields, one row per device (- for stdin)")
 	caName := fs.String("ca", "", "issuing CA `NAME` (default: the CA of --device)")
 	device := fs.String("device", "", "device profile `NAME` of the spec (default: the one device profile of --ca, or of the spec)")
 	workers := fs.Int("workers", 0, "devices issued at once (default: the number of CPUs)")
+	layout := fs.String("layout", "dirs", "how devices are published: `dirs` (DIR/devices/<id>/key.pem, cert.pem, chain.pem) or jsonl (one JSON line per device in DIR/devices.jsonl, mode 0600: it holds the keys; the CA chain once in DIR/devices.chain.pem)")
 	var kf keyFlags
 	kf.register(fs, true)
 	pos, err := parseInterleaved(fs, args)
@@ -33,6 +34,11 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	}
 	if *workers < 0 {
 		fmt.Fprintln(stderr, "iotcert gen devices: --workers must be positive")
+		return exitUsage
+	}
+	lay, err := ldevid.ParseLayout(*layout)
+	if err != nil || *layout == "" {
+		fmt.Fprintf(stderr, "iotcert gen devices: --layout %q: want dirs or jsonl\n", *layout)
 		return exitUsage
 	}
 	fail := func(err error) int {
@@ -65,6 +71,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 		Source:   *from,
 		Workers:  *workers,
 		Progress: bar.update,
+		Layout:   lay,
 		Refused: func(row ldevid.Row, err *ldevid.RefusedError) {
 			bar.clear()
 			fmt.Fprintf(stderr, "iotcert gen devices: %s: line %d: %v\n", *from, row.Line, err)
@@ -81,6 +88,9 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 		}
 		if sum.Removed > 0 {
 			fmt.Fprintf(stdout, ", %d unfinished temporary directories removed", sum.Removed)
+		}
+		if sum.Truncated > 0 {
+			fmt.Fprintf(stdout, ", %d unfinished records removed from %s", sum.Truncated, ldevid.DevicesFile)
 		}
 		fmt.Fprintln(stdout)
 	}

@@ -34,11 +34,18 @@ func TestHelperProcess(t *testing.T) {
 // at random points (at random times and when the journal reaches a random
 // length), starts it again each time, and finally lets it finish: every
 // device must then have exactly one valid certificate, journaled once,
-// with distinct serials and no temporary directory left.
+// with distinct serials and no temporary directory left (dirs layout) or
+// exactly one complete record (jsonl layout).
 func TestGenDevicesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts iotcert a dozen times")
 	}
+	for _, layout := range []string{"dirs", "jsonl"} {
+		t.Run(layout, func(t *testing.T) { testGenDevicesKill(t, layout) })
+	}
+}
+
+func testGenDevicesKill(t *testing.T, layout string) {
 	const n = 300
 	spec, out, csv := batchSetup(t, n, nil)
 	journal := filepath.Join(out, "journal.jsonl")
@@ -48,7 +55,7 @@ func TestGenDevicesKill(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	start := func() (*exec.Cmd, *bytes.Buffer) {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "--", "gen", "devices", spec, "--out", out, "--from", csv, "--workers", "2")
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "--", "gen", "devices", spec, "--out", out, "--from", csv, "--workers", "2", "--layout", layout)
 		cmd.Env = append(os.Environ(), "IOTCERT_HELPER_PROCESS=1")
 		var stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = io.Discard, &stderr
@@ -68,8 +75,10 @@ func TestGenDevicesKill(t *testing.T) {
 		exited := make(chan struct{})
 		var waitErr error
 		go func() { waitErr = cmd.Wait(); close(exited) }()
-		if kill%2 == 0 {
+		if kill%2 == 1 {
 			// At a random time: during start-up, recovery or issuance.
+			// (Not first: a jsonl batch of n devices may finish within
+			// the longest wait.)
 			select {
 			case <-exited:
 			case <-time.After(time.Duration(rng.IntN(80)) * time.Millisecond):
@@ -105,5 +114,9 @@ func TestGenDevicesKill(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("final run: %v\n%s", err, stderr)
 	}
-	checkBatchDir(t, out, n, nil)
+	if layout == "jsonl" {
+		checkJSONLDir(t, out, n, nil)
+	} else {
+		checkBatchDir(t, out, n, nil)
+	}
 }

@@ -111,6 +111,7 @@ func TestGenDevicesErrors(t *testing.T) {
 		{"no CSV", []string{}, "want one SPEC, --out DIR and --from CSV\n"},
 		{"unknown device", []string{"--from", badCSV, "--device", "nope"}, "--device \"nope\" is not a device profile of " + spec + "\n"},
 		{"negative workers", []string{"--from", badCSV, "--workers", "-1"}, "--workers must be positive\n"},
+		{"bad layout", []string{"--from", badCSV, "--layout", "files"}, "--layout \"files\": want dirs or jsonl\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"gen", "devices", spec, "--out", out}, tc.args...)
@@ -123,6 +124,175 @@ func TestGenDevicesErrors(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "devices")); !os.IsNotExist(err) {
 		t.Errorf("devices made: %v", err)
 	}
+}
+
+// TestGenDevicesJSONL issues a batch with --layout jsonl, one device
+// refused: one record per issued device in devices.jsonl (0600), no
+// device directory; a second run issues nothing new; a devices.jsonl
+// others can read is refused.
+func TestGenDevicesJSONL(t *testing.T) {
+	spec, out, csv := batchSetup(t, 30, func(i int) string {
+		if i == 11 {
+			return strings.Repeat("h", 64)
+		}
+		return fmt.Sprintf("s%04d", i)
+	})
+	args := []string{"gen", "devices", spec, "--out", out, "--from", csv, "--workers", "2", "--layout", "jsonl"}
+	code, stdout, stderr := iotcert(t, "", args...)
+	if code != exitFindings || stdout != "30 devices: 29 issued, 1 refused, 0 done before\n" ||
+		!strings.HasPrefix(stderr, "iotcert gen devices: "+csv+": line 13: refused to sign device \"0011\"") {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	checkJSONLDir(t, out, 30, map[string]bool{"0011": true})
+
+	code, stdout, stderr = iotcert(t, "", args...)
+	if code != exitFindings || stdout != "30 devices: 0 issued, 1 refused, 29 done before\n" {
+		t.Errorf("second run: exit %d\n%s%s", code, stdout, stderr)
+	}
+	checkJSONLDir(t, out, 30, map[string]bool{"0011": true})
+
+	path := filepath.Join(out, "devices.jsonl")
+	if err := os.Chmod(path, 0o604); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = iotcert(t, "", args...)
+	if code != exitUsage || stderr != "iotcert gen devices: "+path+": mode 0604 lets group or others at the private keys it holds: make it 0600 (chmod 600 "+path+") and check who has read it\n" {
+		t.Errorf("readable devices.jsonl: exit %d\n%s", code, stderr)
+	}
+}
+
+// checkJSONLDir checks a finished --layout jsonl batch in out: no device
+// directory; devices.jsonl is 0600 and holds exactly one record per
+// device of the CSV but the refused ones, whose certificate chains to
+// the CAs through devices.chain.pem (x509.Verify), whose key is the
+// certificate's, whose serial and hash are the certificate's and the
+// journal's; serials are distinct; the journal has one issued line per
+// device.
+func checkJSONLDir(t *testing.T, out string, n int, refused map[string]bool) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(out, "devices")); !os.IsNotExist(err) {
+		t.Errorf("devices/: %v", err)
+	}
+	root := readPEMCert(t, filepath.Join(out, "root", "cert.pem"))
+	sub := readPEMCert(t, filepath.Join(out, "sub", "cert.pem"))
+	chain, err := os.ReadFile(filepath.Join(out, "devices.chain.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: sub.Raw}), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: root.Raw})...); !bytes.Equal(chain, want) {
+		t.Errorf("devices.chain.pem is not the device CA then the root")
+	}
+	roots, inter := x509.NewCertPool(), x509.NewCertPool()
+	roots.AddCert(root)
+	inter.AppendCertsFromPEM(chain)
+	issued := journalIssued(t, out)
+	path := filepath.Join(out, "devices.jsonl")
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("devices.jsonl: mode %v", st.Mode())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		t.Error("devices.jsonl does not end with a line end")
+	}
+	type record struct {
+		ID     string `json:"id"`
+		Serial string `json:"serial"`
+		SHA256 string `json:"sha256"`
+		Cert   string `json:"cert"`
+		Key    string `json:"key"`
+	}
+	seen := map[string]int{}
+	serials := map[string]string{}
+	for i, l := range bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) {
+		var r record
+		dec := json.NewDecoder(bytes.NewReader(l))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
+			t.Fatalf("devices.jsonl: line %d: %v", i+1, err)
+		}
+		if first, dup := seen[r.ID]; dup {
+			t.Errorf("devices.jsonl: line %d: device %s again (first on line %d)", i+1, r.ID, first)
+		}
+		seen[r.ID] = i + 1
+		block, _ := pem.Decode([]byte(r.Cert))
+		if block == nil {
+			t.Fatalf("device %s: no PEM certificate", r.ID)
+		}
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			t.Fatalf("device %s: %v", r.ID, err)
+		}
+		if _, err := c.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
+			t.Errorf("device %s: %v", r.ID, err)
+		}
+		if c.Subject.CommonName != "sensor "+r.ID {
+			t.Errorf("device %s: subject %s", r.ID, c.Subject)
+		}
+		serial := c.SerialNumber.Text(16)
+		if other, dup := serials[serial]; dup {
+			t.Errorf("devices %s and %s share serial %s", r.ID, other, serial)
+		}
+		serials[serial] = r.ID
+		sum := sha256.Sum256(c.Raw)
+		if l := issued[r.ID]; r.Serial != serial || r.SHA256 != hex.EncodeToString(sum[:]) || l.Serial != serial || l.SHA256 != r.SHA256 {
+			t.Errorf("device %s: record serial %s sha256 %s, journal %+v, certificate serial %s", r.ID, r.Serial, r.SHA256, l, serial)
+		}
+		kb, _ := pem.Decode([]byte(r.Key))
+		if kb == nil {
+			t.Fatalf("device %s: no PEM key", r.ID)
+		}
+		key, err := x509.ParsePKCS8PrivateKey(kb.Bytes)
+		if err != nil || !key.(crypto.Signer).Public().(interface{ Equal(crypto.PublicKey) bool }).Equal(c.PublicKey) {
+			t.Errorf("device %s: key is not the certificate's key (%v)", r.ID, err)
+		}
+	}
+	for i := range n {
+		id := fmt.Sprintf("%04d", i)
+		if _, ok := seen[id]; ok == refused[id] {
+			t.Errorf("device %s: record %v, refused %v", id, ok, refused[id])
+		}
+	}
+	if len(seen) != n-len(refused) || len(issued) != len(seen) {
+		t.Errorf("%d records, %d issued lines, for %d devices", len(seen), len(issued), n-len(refused))
+	}
+}
+
+// journalLine is what the tests read of a journal line.
+type journalLine struct {
+	ID, Status, Serial, SHA256 string
+}
+
+// journalIssued returns the issued lines of the journal in out by id;
+// an id issued twice is an error.
+func journalIssued(t *testing.T, out string) map[string]journalLine {
+	t.Helper()
+	issued := map[string]journalLine{}
+	f, err := os.Open(filepath.Join(out, "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var l journalLine
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			t.Fatalf("journal line %q: %v", sc.Text(), err)
+		}
+		if l.Status == "issued" {
+			if _, dup := issued[l.ID]; dup {
+				t.Errorf("device %s journaled as issued twice", l.ID)
+			}
+			issued[l.ID] = l
+		}
+	}
+	return issued
 }
 
 // TestGenDevicesNoProgressOnPipe runs a batch with stderr on a pipe: no
@@ -156,28 +326,7 @@ func checkBatchDir(t *testing.T, out string, n int, refused map[string]bool) {
 	root := readPEMCert(t, filepath.Join(out, "root", "cert.pem"))
 	roots.AddCert(root)
 	inter.AddCert(readPEMCert(t, filepath.Join(out, "sub", "cert.pem")))
-	type line struct {
-		ID, Status, Serial, SHA256 string
-	}
-	issued := map[string]line{}
-	f, err := os.Open(filepath.Join(out, "journal.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var l line
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			t.Fatalf("journal line %q: %v", sc.Text(), err)
-		}
-		if l.Status == "issued" {
-			if _, dup := issued[l.ID]; dup {
-				t.Errorf("device %s journaled as issued twice", l.ID)
-			}
-			issued[l.ID] = l
-		}
-	}
+	issued := journalIssued(t, out)
 	serials := map[string]string{}
 	for i := range n {
 		id := fmt.Sprintf("%04d", i)

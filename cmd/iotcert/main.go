@@ -37,7 +37,7 @@ Usage:
   iotcert gen hierarchy SPEC --out DIR          create the CAs of a spec
   iotcert gen device SPEC --out DIR --ca NAME --id ID [--set NAME=VALUE ...]
                                  issue one device certificate and key
-  iotcert gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--workers N]
+  iotcert gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--workers N] [--layout dirs|jsonl]
                                  issue a batch of devices (resumable, journaled)
   iotcert sign SPEC --ca NAME --csr FILE [--out FILE]   sign a device's CSR
   iotcert roll plan|execute|verify --old DIR/<root> ...  root CA key rollover
