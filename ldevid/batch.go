@@ -103,16 +103,7 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 	if source == "" {
 		source = "devices"
 	}
-	var errs []error
-	for _, r := range rows {
-		if err := h.CheckRequest(r.Request(device)); err != nil {
-			if len(errs) == maxRowErrors {
-				errs = append(errs, fmt.Errorf("%s: more bad rows not shown", source))
-				break
-			}
-			errs = append(errs, fmt.Errorf("%s: line %d: %w", source, r.Line, err))
-		}
-	}
+	errs := h.checkRows(rows, device, source, opts.Workers)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -218,6 +209,50 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 		return sum, h.runBatch(j, df, devices, device, pending, opts, sum)
 	}
 	return sum, h.runBatch(j, nil, devices, device, pending, opts, sum)
+}
+
+// checkRows checks every row with CheckRequest, on workers goroutines
+// (0: GOMAXPROCS), and returns the errors of the first maxRowErrors bad
+// rows in row order, and a last one when there are more.
+func (h *Hierarchy) checkRows(rows []Row, device, source string, workers int) []error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, len(rows))
+	if workers == 0 {
+		return nil
+	}
+	type bad struct {
+		row int
+		err error
+	}
+	size := (len(rows) + workers - 1) / workers
+	found := make([][]bad, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*size, min((w+1)*size, len(rows))
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				if err := h.CheckRequest(rows[i].Request(device)); err != nil {
+					found[w] = append(found[w], bad{i, err})
+					if len(found[w]) > maxRowErrors {
+						return // enough to fill the list from this part
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var errs []error
+	for _, part := range found {
+		for _, b := range part {
+			if len(errs) == maxRowErrors {
+				return append(errs, fmt.Errorf("%s: more bad rows not shown", source))
+			}
+			errs = append(errs, fmt.Errorf("%s: line %d: %w", source, rows[b.row].Line, b.err))
+		}
+	}
+	return errs
 }
 
 // outcome is what a worker made of a row.

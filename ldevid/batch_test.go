@@ -350,6 +350,35 @@ func TestIssueBatchChecksRowsFirst(t *testing.T) {
 	}
 }
 
+// TestIssueBatchListsFirstBadRows checks that the rows, checked on
+// several workers, are reported in row order: the first maxRowErrors bad
+// ones, then one line saying there are more.
+func TestIssueBatchListsFirstBadRows(t *testing.T) {
+	h := batchHierarchy(t)
+	var bad []int
+	rows := batchRows(100, func(i int, r *Row) {
+		if i%4 == 1 { // 25 bad rows, in every worker's part
+			r.Fields["serial"] = "SN_" + r.ID
+			bad = append(bad, r.Line)
+		}
+	})
+	for _, workers := range []int{1, 3, 7} {
+		_, err := h.IssueBatch(t.TempDir(), "sensor", rows, BatchOptions{Source: "devices.csv", Workers: workers})
+		if err == nil {
+			t.Fatalf("%d workers: no error", workers)
+		}
+		lines := strings.Split(err.Error(), "\n")
+		if len(lines) != maxRowErrors+1 || lines[maxRowErrors] != "devices.csv: more bad rows not shown" {
+			t.Fatalf("%d workers: %d lines, last %q", workers, len(lines), lines[len(lines)-1])
+		}
+		for i, l := range lines[:maxRowErrors] {
+			if want := fmt.Sprintf("devices.csv: line %d: ", bad[i]); !strings.HasPrefix(l, want) {
+				t.Errorf("%d workers: error %d is %q, want it to start %q", workers, i, l, want)
+			}
+		}
+	}
+}
+
 // TestIssueBatchLock checks that a second batch on a directory is refused
 // while one runs.
 func TestIssueBatchLock(t *testing.T) {

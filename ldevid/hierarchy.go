@@ -563,7 +563,7 @@ func (h *Hierarchy) eeTemplate(d *DeviceSpec, rawSubject []byte) (*x509.Certific
 var emptyName = []byte{0x30, 0x00}
 
 func (h *Hierarchy) renderSAN(s *SANSpec, fields map[string]string) (idevid.Name, error) {
-	v, err := execute(s.Value, fields)
+	v, err := render(s.Value, s.plan, fields)
 	if err != nil {
 		return nil, fmt.Errorf("san %s: %w", s.Type, err)
 	}

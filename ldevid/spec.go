@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
+	"text/template/parse"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -139,6 +140,8 @@ type SANSpec struct {
 	HWType asn1.ObjectIdentifier
 	// Line is the entry's line in the spec.
 	Line int
+
+	plan []templatePart // Value's parts, when it is a simple template
 }
 
 // Curve is a key algorithm a spec can ask for.
@@ -483,7 +486,7 @@ func loadSAN(s *Spec, sf sanFile, line int) (*SANSpec, error) {
 	if err != nil {
 		return nil, err
 	}
-	san.Value = t
+	san.Value, san.plan = t, simplePlan(t)
 	return san, nil
 }
 
@@ -520,6 +523,63 @@ func newTemplate(name, text string) (*template.Template, error) {
 		return nil, fmt.Errorf("template %q: %v", text, strings.TrimPrefix(err.Error(), "template: "))
 	}
 	return t, nil
+}
+
+// A templatePart is a piece of a simple template: literal text, or the
+// value of a field.
+type templatePart struct {
+	text    string
+	field   string
+	isField bool
+}
+
+// simplePlan returns the parts of t when t is only text and {{.name}}
+// actions (as subject and SAN templates nearly always are), or nil.
+func simplePlan(t *template.Template) []templatePart {
+	if t == nil || t.Tree == nil || t.Tree.Root == nil {
+		return nil
+	}
+	var parts []templatePart
+	for _, n := range t.Tree.Root.Nodes {
+		switch n := n.(type) {
+		case *parse.TextNode:
+			parts = append(parts, templatePart{text: string(n.Text)})
+		case *parse.ActionNode:
+			if len(n.Pipe.Decl) > 0 || len(n.Pipe.Cmds) != 1 || len(n.Pipe.Cmds[0].Args) != 1 {
+				return nil
+			}
+			f, ok := n.Pipe.Cmds[0].Args[0].(*parse.FieldNode)
+			if !ok || len(f.Ident) != 1 {
+				return nil
+			}
+			parts = append(parts, templatePart{field: f.Ident[0], isField: true})
+		default:
+			return nil
+		}
+	}
+	return parts
+}
+
+// render runs t over fields: by concatenation when plan (t's simplePlan)
+// is set and every field it names is there, which is what t.Execute
+// would print; otherwise with t.Execute, which also gives the errors.
+func render(t *template.Template, plan []templatePart, fields map[string]string) (string, error) {
+	if plan == nil {
+		return execute(t, fields)
+	}
+	var b strings.Builder
+	for _, p := range plan {
+		if !p.isField {
+			b.WriteString(p.text)
+			continue
+		}
+		v, ok := fields[p.field]
+		if !ok {
+			return execute(t, fields)
+		}
+		b.WriteString(v)
+	}
+	return b.String(), nil
 }
 
 // execute runs t over fields.

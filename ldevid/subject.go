@@ -8,6 +8,9 @@ import (
 	"text/template"
 	"unicode/utf8"
 
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
 	"github.com/iotcert/iotcert/idevid"
 )
 
@@ -23,6 +26,7 @@ type subjectAttr struct {
 	key   string
 	oid   asn1.ObjectIdentifier
 	value *template.Template
+	plan  []templatePart // value's simplePlan
 	text  string
 }
 
@@ -89,7 +93,7 @@ func ParseSubject(s string) (*Subject, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", key, err)
 		}
-		out.attrs = append(out.attrs, subjectAttr{key: key, oid: oid, value: t, text: v})
+		out.attrs = append(out.attrs, subjectAttr{key: key, oid: oid, value: t, plan: simplePlan(t), text: v})
 	}
 	return out, nil
 }
@@ -150,10 +154,10 @@ func (s *Subject) Keys() []string {
 // DC an IA5String, the others (OID attributes included) UTF8Strings; a value that does not fit its
 // type, or an empty one, is an error.
 func (s *Subject) Render(fields map[string]string) ([]byte, error) {
-	rdns := make(pkix.RDNSequence, 0, len(s.attrs))
+	atvs := make([]pkix.AttributeTypeAndValue, 0, len(s.attrs))
 	for i := len(s.attrs) - 1; i >= 0; i-- {
 		a := s.attrs[i]
-		v, err := execute(a.value, fields)
+		v, err := render(a.value, a.plan, fields)
 		if err != nil {
 			return nil, fmt.Errorf("subject %s: %w", a.key, err)
 		}
@@ -161,9 +165,28 @@ func (s *Subject) Render(fields map[string]string) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("subject %s: %w", a.key, err)
 		}
-		rdns = append(rdns, pkix.RelativeDistinguishedNameSET{atv})
+		atvs = append(atvs, atv)
 	}
-	return asn1.Marshal(rdns)
+	// What asn1.Marshal makes of the pkix.RDNSequence of one attribute
+	// per RDN, without reflection: attribute values are universal string
+	// types (attribute makes them).
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		for _, atv := range atvs {
+			v, ok := atv.Value.(asn1.RawValue)
+			if !ok || v.Class != asn1.ClassUniversal || v.IsCompound || v.Tag >= 31 {
+				b.SetError(fmt.Errorf("subject: attribute %v: not a universal string value", atv.Type))
+				return
+			}
+			b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1ObjectIdentifier(atv.Type)
+					b.AddASN1(cbasn1.Tag(v.Tag), func(b *cryptobyte.Builder) { b.AddBytes(v.Bytes) })
+				})
+			})
+		}
+	})
+	return b.Bytes()
 }
 
 func attribute(key string, oid asn1.ObjectIdentifier, v string) (pkix.AttributeTypeAndValue, error) {
