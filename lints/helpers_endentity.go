@@ -8,6 +8,7 @@ import (
 
 	"github.com/zmap/zcrypto/encoding/asn1"
 	"github.com/zmap/zcrypto/x509"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // Object identifiers used by the end-entity lints.
@@ -28,6 +29,9 @@ type rawAttribute struct {
 // subjectAttributes decodes the subject of c as it was encoded: every
 // AttributeTypeAndValue of every RDN, in order.
 func subjectAttributes(c *x509.Certificate) ([]rawAttribute, error) {
+	if attrs, ok := fastSubjectAttributes(c.RawSubject); ok {
+		return attrs, nil
+	}
 	var seq asn1.RawValue
 	rest, err := asn1.Unmarshal(c.RawSubject, &seq)
 	if err != nil {
@@ -72,6 +76,9 @@ func subjectAttributes(c *x509.Certificate) ([]rawAttribute, error) {
 
 // subjectIsEmpty reports whether the subject of c is an empty SEQUENCE.
 func subjectIsEmpty(c *x509.Certificate) bool {
+	if tag, content, ok := firstElement(c.RawSubject); ok && tag == cbasn1.SEQUENCE {
+		return len(content) == 0
+	}
 	var seq asn1.RawValue
 	if _, err := asn1.Unmarshal(c.RawSubject, &seq); err != nil {
 		return false
@@ -225,6 +232,9 @@ func extKeyUsages(c *x509.Certificate) (oids []asn1.ObjectIdentifier, present bo
 	e := extension(c, oidExtExtendedKeyUsage)
 	if e == nil {
 		return nil, false, nil
+	}
+	if oids, ok := fastOIDSequence(e.Value); ok {
+		return oids, true, nil
 	}
 	rest, err := asn1.Unmarshal(e.Value, &oids)
 	if err != nil {
