@@ -20,10 +20,20 @@ import (
 // then disables the zlint originals so that one problem is reported once,
 // under the profile's name and citation.
 func registerDelegate(meta lint.LintMetadata, roles role.Set, status lint.LintStatus, zlintNames ...string) {
+	registerDelegateFast(meta, roles, status, nil, zlintNames...)
+}
+
+// registerDelegateFast is registerDelegate with a fast path: passes, when
+// it holds for a certificate on which every delegated lint is effective,
+// guarantees that each of them gives pass or NA, and at least one gives
+// pass, so that the delegate passes without running them. passes must
+// accept only certificates on which that is certain; TestDelegateFastPaths
+// checks it against the zlint lints.
+func registerDelegateFast(meta lint.LintMetadata, roles role.Set, status lint.LintStatus, passes func(*x509.Certificate) bool, zlintNames ...string) {
 	names := append([]string(nil), zlintNames...)
 	resolved := new(atomic.Pointer[[]*lint.CertificateLint])
 	register(meta, roles, func() lint.CertificateLintInterface {
-		return &zlintDelegate{status: status, names: names, resolved: resolved}
+		return &zlintDelegate{status: status, names: names, resolved: resolved, passes: passes}
 	})
 }
 
@@ -34,6 +44,8 @@ type zlintDelegate struct {
 	// resolved holds the registered lints of names, in order, once they
 	// have all been found; shared by the instances of one registration.
 	resolved *atomic.Pointer[[]*lint.CertificateLint]
+	// passes is the fast path, or nil (see registerDelegateFast).
+	passes func(*x509.Certificate) bool
 }
 
 // lints returns the registered lints of d.names, or the first name that
@@ -61,6 +73,9 @@ func (d *zlintDelegate) Execute(c *x509.Certificate) *lint.LintResult {
 	if ls == nil {
 		return failf(d.status, "zlint lint %s is not registered", missing)
 	}
+	if d.passes != nil && allEffective(ls, c) && d.passes(c) {
+		return pass()
+	}
 	worst := lint.NA
 	var fired []string
 	for i, l := range ls {
@@ -80,6 +95,16 @@ func (d *zlintDelegate) Execute(c *x509.Certificate) *lint.LintResult {
 		return pass()
 	}
 	return &lint.LintResult{Status: worst}
+}
+
+// allEffective reports whether every lint of ls is effective for c.
+func allEffective(ls []*lint.CertificateLint, c *x509.Certificate) bool {
+	for _, l := range ls {
+		if !l.CheckEffective(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // runZlint runs one zlint lint on c as zlint's engine does, turning a
