@@ -174,8 +174,14 @@ func subjectAltNames(c *x509.Certificate) ([]generalName, error) {
 	if names, ok := fastGeneralNames(e.Value); ok {
 		return names, nil
 	}
+	return generalNamesASN1(e.Value)
+}
+
+// generalNamesASN1 decodes the subjectAltName extension value with asn1:
+// what subjectAltNames does for a value fastGeneralNames does not read.
+func generalNamesASN1(value []byte) ([]generalName, error) {
 	var seq asn1.RawValue
-	rest, err := asn1.Unmarshal(e.Value, &seq)
+	rest, err := asn1.Unmarshal(value, &seq)
 	if err != nil {
 		return nil, fmt.Errorf("subjectAltName: %w", err)
 	}
@@ -214,6 +220,12 @@ func subjectPublicKey(c *x509.Certificate) (publicKey, error) {
 	if k, ok := fastSubjectPublicKey(der); ok {
 		return k, nil
 	}
+	return subjectPublicKeyASN1(der)
+}
+
+// subjectPublicKeyASN1 decodes the subjectPublicKeyInfo der with asn1:
+// what subjectPublicKey does for a der fastSubjectPublicKey does not read.
+func subjectPublicKeyASN1(der []byte) (publicKey, error) {
 	var spki struct {
 		Algorithm pkix.AlgorithmIdentifier
 		PublicKey asn1.BitString
