@@ -22,11 +22,15 @@ type devidSubjectNonempty struct{}
 func (l *devidSubjectNonempty) CheckApplies(c *x509.Certificate) bool { return true }
 
 func (l *devidSubjectNonempty) Execute(c *x509.Certificate) *lint.LintResult {
-	var subject asn1.RawValue
-	if _, err := asn1.Unmarshal(c.RawSubject, &subject); err != nil {
-		return failf(lint.Error, "subject does not decode: %v", err)
+	_, content, ok := firstElement(c.RawSubject)
+	if !ok {
+		var subject asn1.RawValue
+		if _, err := asn1.Unmarshal(c.RawSubject, &subject); err != nil {
+			return failf(lint.Error, "subject does not decode: %v", err)
+		}
+		content = subject.Bytes
 	}
-	if len(subject.Bytes) == 0 {
+	if len(content) == 0 {
 		return failf(lint.Error, "subject is an empty sequence")
 	}
 	return pass()

@@ -38,10 +38,18 @@ var (
 	oidKeyRSA     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
 	oidKeyEd25519 = asn1.ObjectIdentifier{1, 3, 101, 112}
 	oidKeyEd448   = asn1.ObjectIdentifier{1, 3, 101, 113}
+	oidKeyDH      = asn1.ObjectIdentifier{1, 2, 840, 10046, 2, 1} // dhpublicnumber, RFC 3279 §2.3.3
 
 	oidCurveP256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 7}
 	oidCurveP384 = asn1.ObjectIdentifier{1, 3, 132, 0, 34}
 	oidCurveP521 = asn1.ObjectIdentifier{1, 3, 132, 0, 35}
+
+	// Curves that are named in messages and whose strength is known, but
+	// that no profile allows.
+	oidCurveSecp256k1       = asn1.ObjectIdentifier{1, 3, 132, 0, 10}
+	oidCurveBrainpoolP256r1 = asn1.ObjectIdentifier{1, 3, 36, 3, 3, 2, 8, 1, 1, 7}
+	oidCurveBrainpoolP384r1 = asn1.ObjectIdentifier{1, 3, 36, 3, 3, 2, 8, 1, 1, 11}
+	oidCurveP224            = asn1.ObjectIdentifier{1, 3, 132, 0, 33}
 
 	oidSigECDSASHA256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
 	oidSigECDSASHA384 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
@@ -163,8 +171,17 @@ func subjectAltNames(c *x509.Certificate) ([]generalName, error) {
 	if e == nil {
 		return nil, nil
 	}
+	if names, ok := fastGeneralNames(e.Value); ok {
+		return names, nil
+	}
+	return generalNamesASN1(e.Value)
+}
+
+// generalNamesASN1 decodes the subjectAltName extension value with asn1:
+// what subjectAltNames does for a value fastGeneralNames does not read.
+func generalNamesASN1(value []byte) ([]generalName, error) {
 	var seq asn1.RawValue
-	rest, err := asn1.Unmarshal(e.Value, &seq)
+	rest, err := asn1.Unmarshal(value, &seq)
 	if err != nil {
 		return nil, fmt.Errorf("subjectAltName: %w", err)
 	}
@@ -199,11 +216,21 @@ type publicKey struct {
 // subjectPublicKey decodes the subjectPublicKeyInfo of c as it was in the
 // input, also for keys zcrypto cannot parse (see certio.Parse).
 func subjectPublicKey(c *x509.Certificate) (publicKey, error) {
+	der := certio.SubjectPublicKeyInfo(c)
+	if k, ok := fastSubjectPublicKey(der); ok {
+		return k, nil
+	}
+	return subjectPublicKeyASN1(der)
+}
+
+// subjectPublicKeyASN1 decodes the subjectPublicKeyInfo der with asn1:
+// what subjectPublicKey does for a der fastSubjectPublicKey does not read.
+func subjectPublicKeyASN1(der []byte) (publicKey, error) {
 	var spki struct {
 		Algorithm pkix.AlgorithmIdentifier
 		PublicKey asn1.BitString
 	}
-	if _, err := asn1.Unmarshal(certio.SubjectPublicKeyInfo(c), &spki); err != nil {
+	if _, err := asn1.Unmarshal(der, &spki); err != nil {
 		return publicKey{}, fmt.Errorf("subjectPublicKeyInfo: %w", err)
 	}
 	k := publicKey{Algorithm: spki.Algorithm.Algorithm}
@@ -216,16 +243,22 @@ func subjectPublicKey(c *x509.Certificate) (publicKey, error) {
 	case k.Algorithm.Equal(oidKeyRSA):
 		var rsaKey struct{ N, E asn1.RawValue }
 		if _, err := asn1.Unmarshal(spki.PublicKey.RightAlign(), &rsaKey); err == nil {
-			n := rsaKey.N.Bytes
-			for len(n) > 0 && n[0] == 0 {
-				n = n[1:]
-			}
-			if len(n) > 0 {
-				k.RSABits = (len(n)-1)*8 + bitLen(n[0])
-			}
+			k.RSABits = rsaModulusBits(rsaKey.N.Bytes)
 		}
 	}
 	return k, nil
+}
+
+// rsaModulusBits is the length in bits of the RSA modulus whose INTEGER
+// content is n.
+func rsaModulusBits(n []byte) int {
+	for len(n) > 0 && n[0] == 0 {
+		n = n[1:]
+	}
+	if len(n) == 0 {
+		return 0
+	}
+	return (len(n)-1)*8 + bitLen(n[0])
 }
 
 func bitLen(b byte) int {
@@ -271,12 +304,12 @@ func securityBits(k publicKey) int {
 		case k.Curve.Equal(oidCurveP521):
 			return 256
 		}
-		switch k.Curve.String() {
-		case "1.3.132.0.10", "1.3.36.3.3.2.8.1.1.7":
+		switch {
+		case k.Curve.Equal(oidCurveSecp256k1), k.Curve.Equal(oidCurveBrainpoolP256r1):
 			return 128
-		case "1.3.36.3.3.2.8.1.1.11":
+		case k.Curve.Equal(oidCurveBrainpoolP384r1):
 			return 192
-		case "1.3.132.0.33":
+		case k.Curve.Equal(oidCurveP224):
 			return 112
 		}
 	case k.Algorithm.Equal(oidKeyRSA):

@@ -141,6 +141,9 @@ func sortedCurveNames() []string {
 // validityTimes returns the encoded notBefore and notAfter of c: their
 // ASN.1 tag (asn1.TagUTCTime or asn1.TagGeneralizedTime) and content.
 func validityTimes(c *x509.Certificate) (notBefore, notAfter asn1.RawValue, err error) {
+	if notBefore, notAfter, ok := fastValidityTimes(c.RawTBSCertificate); ok {
+		return notBefore, notAfter, nil
+	}
 	notBefore, notAfter = util.GetTimes(c)
 	if notBefore.Tag == 0 || notAfter.Tag == 0 {
 		return notBefore, notAfter, errors.New("validity does not decode")

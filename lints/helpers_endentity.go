@@ -8,6 +8,7 @@ import (
 
 	"github.com/zmap/zcrypto/encoding/asn1"
 	"github.com/zmap/zcrypto/x509"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // Object identifiers used by the end-entity lints.
@@ -28,8 +29,17 @@ type rawAttribute struct {
 // subjectAttributes decodes the subject of c as it was encoded: every
 // AttributeTypeAndValue of every RDN, in order.
 func subjectAttributes(c *x509.Certificate) ([]rawAttribute, error) {
+	if attrs, ok := fastSubjectAttributes(c.RawSubject); ok {
+		return attrs, nil
+	}
+	return subjectAttributesASN1(c.RawSubject)
+}
+
+// subjectAttributesASN1 decodes the subject rawSubject with asn1: what
+// subjectAttributes does for a subject fastSubjectAttributes does not read.
+func subjectAttributesASN1(rawSubject []byte) ([]rawAttribute, error) {
 	var seq asn1.RawValue
-	rest, err := asn1.Unmarshal(c.RawSubject, &seq)
+	rest, err := asn1.Unmarshal(rawSubject, &seq)
 	if err != nil {
 		return nil, fmt.Errorf("subject: %w", err)
 	}
@@ -72,6 +82,9 @@ func subjectAttributes(c *x509.Certificate) ([]rawAttribute, error) {
 
 // subjectIsEmpty reports whether the subject of c is an empty SEQUENCE.
 func subjectIsEmpty(c *x509.Certificate) bool {
+	if tag, content, ok := firstElement(c.RawSubject); ok && tag == cbasn1.SEQUENCE {
+		return len(content) == 0
+	}
 	var seq asn1.RawValue
 	if _, err := asn1.Unmarshal(c.RawSubject, &seq); err != nil {
 		return false
@@ -226,14 +239,24 @@ func extKeyUsages(c *x509.Certificate) (oids []asn1.ObjectIdentifier, present bo
 	if e == nil {
 		return nil, false, nil
 	}
-	rest, err := asn1.Unmarshal(e.Value, &oids)
+	if oids, ok := fastOIDSequence(e.Value); ok {
+		return oids, true, nil
+	}
+	oids, err = extKeyUsagesASN1(e.Value)
+	return oids, true, err
+}
+
+// extKeyUsagesASN1 decodes the extendedKeyUsage extension value with asn1:
+// what extKeyUsages does for a value fastOIDSequence does not read.
+func extKeyUsagesASN1(value []byte) (oids []asn1.ObjectIdentifier, err error) {
+	rest, err := asn1.Unmarshal(value, &oids)
 	if err != nil {
-		return nil, true, fmt.Errorf("extendedKeyUsage: %w", err)
+		return nil, fmt.Errorf("extendedKeyUsage: %w", err)
 	}
 	if len(rest) != 0 {
-		return nil, true, errors.New("extendedKeyUsage: trailing data")
+		return nil, errors.New("extendedKeyUsage: trailing data")
 	}
-	return oids, true, nil
+	return oids, nil
 }
 
 // containsOID reports whether oids holds oid.

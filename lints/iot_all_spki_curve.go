@@ -3,6 +3,7 @@ package lints
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/zmap/zcrypto/x509"
@@ -18,8 +19,12 @@ func init() {
 			"the parameter curves narrows the list (default P-256, P-384, P-521).",
 		Citation: "draft-ietf-uta-tls13-iot-profile-23 §17.1.6 (RFC 8446 §4.2.3)",
 		Source:   IoTTLS13,
-	}, role.AllSet, func() lint.CertificateLintInterface { return &allSPKICurve{Curves: sortedCurveNames()} })
+	}, role.AllSet, func() lint.CertificateLintInterface { return &allSPKICurve{Curves: slices.Clone(defaultCurves)} })
 }
+
+// defaultCurves are the curves e_iot_all_spki_curve allows by default:
+// every curve in curveNames, sorted.
+var defaultCurves = sortedCurveNames()
 
 // allSPKICurve takes the curves allowed, by name: P-256, P-384, P-521.
 type allSPKICurve struct {

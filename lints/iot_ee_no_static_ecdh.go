@@ -33,7 +33,7 @@ func (l *eeNoStaticECDH) Execute(c *x509.Certificate) *lint.LintResult {
 		return failf(lint.Error, "keyUsage asserts keyAgreement without digitalSignature: a static (EC)DH key")
 	}
 	// Also a static DH key (dhpublicnumber, RFC 3279 §2.3.3).
-	if k.Algorithm.String() == "1.2.840.10046.2.1" {
+	if k.Algorithm.Equal(oidKeyDH) {
 		return failf(lint.Error, "public key algorithm is dhpublicnumber, a static Diffie-Hellman key")
 	}
 	return pass()

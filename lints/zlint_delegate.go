@@ -3,6 +3,7 @@ package lints
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zlint/v3/lint"
@@ -19,9 +20,20 @@ import (
 // then disables the zlint originals so that one problem is reported once,
 // under the profile's name and citation.
 func registerDelegate(meta lint.LintMetadata, roles role.Set, status lint.LintStatus, zlintNames ...string) {
+	registerDelegateFast(meta, roles, status, nil, zlintNames...)
+}
+
+// registerDelegateFast is registerDelegate with a fast path: passes, when
+// it holds for a certificate on which every delegated lint is effective,
+// guarantees that each of them gives pass or NA, and at least one gives
+// pass, so that the delegate passes without running them. passes must
+// accept only certificates on which that is certain; TestDelegateFastPaths
+// checks it against the zlint lints.
+func registerDelegateFast(meta lint.LintMetadata, roles role.Set, status lint.LintStatus, passes func(*x509.Certificate) bool, zlintNames ...string) {
 	names := append([]string(nil), zlintNames...)
+	resolved := new(atomic.Pointer[[]*lint.CertificateLint])
 	register(meta, roles, func() lint.CertificateLintInterface {
-		return &zlintDelegate{status: status, names: names}
+		return &zlintDelegate{status: status, names: names, resolved: resolved, passes: passes}
 	})
 }
 
@@ -29,56 +41,89 @@ func registerDelegate(meta lint.LintMetadata, roles role.Set, status lint.LintSt
 type zlintDelegate struct {
 	status lint.LintStatus
 	names  []string
+	// resolved holds the registered lints of names, in order, once they
+	// have all been found; shared by the instances of one registration.
+	resolved *atomic.Pointer[[]*lint.CertificateLint]
+	// passes is the fast path, or nil (see registerDelegateFast).
+	passes func(*x509.Certificate) bool
+}
+
+// lints returns the registered lints of d.names, or the first name that
+// is not registered. Lints are never unregistered, so lookups that found
+// every lint are kept.
+func (d *zlintDelegate) lints() ([]*lint.CertificateLint, string) {
+	if ls := d.resolved.Load(); ls != nil {
+		return *ls, ""
+	}
+	registry := lint.GlobalRegistry().CertificateLints()
+	ls := make([]*lint.CertificateLint, len(d.names))
+	for i, name := range d.names {
+		if ls[i] = registry.ByName(name); ls[i] == nil {
+			return nil, name
+		}
+	}
+	d.resolved.Store(&ls)
+	return ls, ""
 }
 
 func (d *zlintDelegate) CheckApplies(c *x509.Certificate) bool { return true }
 
 func (d *zlintDelegate) Execute(c *x509.Certificate) *lint.LintResult {
-	worst := &lint.LintResult{Status: lint.NA}
+	ls, missing := d.lints()
+	if ls == nil {
+		return failf(d.status, "zlint lint %s is not registered", missing)
+	}
+	if d.passes != nil && allEffective(ls, c) && d.passes(c) {
+		return pass()
+	}
+	worst := lint.NA
 	var fired []string
-	for _, name := range d.names {
-		l := lint.GlobalRegistry().CertificateLints().ByName(name)
-		if l == nil {
-			return failf(d.status, "zlint lint %s is not registered", name)
-		}
-		r := runZlint(l, c)
-		if r.Status > lint.Pass {
-			details := r.Details
+	for i, l := range ls {
+		status, details := runZlint(l, c)
+		if status > lint.Pass {
 			if details == "" {
 				details = l.Description
 			}
-			fired = append(fired, fmt.Sprintf("%s: %s", name, details))
+			fired = append(fired, fmt.Sprintf("%s: %s", d.names[i], details))
 		}
-		if r.Status > worst.Status {
-			worst = r
-		}
+		worst = max(worst, status)
 	}
 	switch {
 	case len(fired) > 0:
 		return failf(d.status, "%s", strings.Join(fired, "; "))
-	case worst.Status == lint.Pass:
+	case worst == lint.Pass:
 		return pass()
 	}
-	return &lint.LintResult{Status: worst.Status}
+	return &lint.LintResult{Status: worst}
+}
+
+// allEffective reports whether every lint of ls is effective for c.
+func allEffective(ls []*lint.CertificateLint, c *x509.Certificate) bool {
+	for _, l := range ls {
+		if !l.CheckEffective(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // runZlint runs one zlint lint on c as zlint's engine does, turning a
-// panic into a fatal result.
-func runZlint(l *lint.CertificateLint, c *x509.Certificate) (res *lint.LintResult) {
+// panic into a fatal result, and returns the result's status and details.
+func runZlint(l *lint.CertificateLint, c *x509.Certificate) (status lint.LintStatus, details string) {
 	defer func() {
 		if v := recover(); v != nil {
-			res = &lint.LintResult{Status: lint.Fatal, Details: fmt.Sprintf("panicked: %v", v)}
+			status, details = lint.Fatal, fmt.Sprintf("panicked: %v", v)
 		}
 	}()
 	inst := l.Lint()
 	if !inst.CheckApplies(c) {
-		return &lint.LintResult{Status: lint.NA}
+		return lint.NA, ""
 	}
 	if !l.CheckEffective(c) {
-		return &lint.LintResult{Status: lint.NE}
+		return lint.NE, ""
 	}
 	if r := inst.Execute(c); r != nil {
-		return r
+		return r.Status, r.Details
 	}
-	return &lint.LintResult{Status: lint.NA}
+	return lint.NA, ""
 }

@@ -196,16 +196,27 @@ func (p *Profile) LintItem(it certio.Item) Result {
 	if err != nil {
 		return InputError(it.Origin, it.DER, &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certio.DescribeParseError(err)})
 	}
-	res := p.Lint(c)
+	res := p.lint(c)
 	res.Origin = it.Origin
-	sum := sha256.Sum256(it.DER)
-	res.SHA256 = hex.EncodeToString(sum[:])
+	res.SHA256 = sha256Hex(it.DER)
 	return res
 }
 
 // Lint lints a parsed certificate. The result's Origin is zero and its
 // SHA256 is that of c.Raw; LintItem fills both from the input.
 func (p *Profile) Lint(c *x509.Certificate) Result {
+	res := p.lint(c)
+	res.SHA256 = sha256Hex(c.Raw)
+	return res
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// lint is Lint without the SHA256, which LintItem takes of its input.
+func (p *Profile) lint(c *x509.Certificate) Result {
 	base := role.Of(c)
 	r := role.Refine(base, p.Device)
 	var findings []Finding
@@ -216,10 +227,8 @@ func (p *Profile) Lint(c *x509.Certificate) Result {
 				Details: fmt.Sprintf("linted as %s: %s", g, why)})
 		}
 	}
-	sum := sha256.Sum256(c.Raw)
 	res := Result{
 		Subject: c.Subject.String(),
-		SHA256:  hex.EncodeToString(sum[:]),
 		Role:    r.String(),
 	}
 	if c.SerialNumber != nil {
@@ -227,6 +236,9 @@ func (p *Profile) Lint(c *x509.Certificate) Result {
 	}
 	for _, cl := range p.byRole[r] {
 		if f, ok := cl.run(c); ok {
+			if findings == nil {
+				findings = make([]Finding, 0, 4)
+			}
 			findings = append(findings, f)
 		}
 	}
@@ -237,15 +249,15 @@ func (p *Profile) Lint(c *x509.Certificate) Result {
 	return res
 }
 
-// run runs one lint on c and returns its finding, if it has one.
+// run runs one lint on c and returns its finding, if it has one. A lint
+// that panics gives a fatal finding.
 func (cl *compiledLint) run(c *x509.Certificate) (f Finding, ok bool) {
-	l := cl.lint
-	f = Finding{Lint: l.Name, Citation: l.Citation, Source: string(l.Source)}
 	defer func() {
 		if v := recover(); v != nil {
-			f.Level, f.Details, ok = Fatal, fmt.Sprintf("lint panicked: %v", v), true
+			f, ok = cl.finding(Fatal, fmt.Sprintf("lint panicked: %v", v)), true
 		}
 	}()
+	l := cl.lint
 	inst := l.Lint()
 	if cl.params.IsValid() {
 		if conf, isConf := inst.(lint.Configurable); isConf {
@@ -266,13 +278,19 @@ func (cl *compiledLint) run(c *x509.Certificate) (f Finding, ok bool) {
 	if cl.severity != 0 && lv != Fatal {
 		lv = cl.severity
 	}
-	f.Level, f.Details = lv, res.Details
-	if f.Details == "" {
+	details := res.Details
+	if details == "" {
 		// zlint's own lints often give no details; their description says
 		// what failed.
-		f.Details = l.Description
+		details = l.Description
 	}
-	return f, true
+	return cl.finding(lv, details), true
+}
+
+// finding is the finding of cl at level lv.
+func (cl *compiledLint) finding(lv Level, details string) Finding {
+	l := cl.lint
+	return Finding{Lint: l.Name, Level: lv, Details: details, Citation: l.Citation, Source: string(l.Source)}
 }
 
 // guessDevice applies the IDevID/LDevID heuristic to an end entity.

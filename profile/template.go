@@ -126,6 +126,31 @@ var (
 	oidEd25519         = asn1.ObjectIdentifier{1, 3, 101, 112}
 )
 
+// placeholders are the placeholder signatureValues by signature
+// algorithm, with the DER encoding of the algorithm's OID. They are made
+// once and only read.
+var placeholders = func() []placeholder {
+	out := []placeholder{
+		{oid: oidECDSAWithSHA256, sig: placeholderECDSA(32)},
+		{oid: oidECDSAWithSHA384, sig: placeholderECDSA(48)},
+		{oid: oidECDSAWithSHA512, sig: placeholderECDSA(66)},
+		{oid: oidEd25519, sig: make([]byte, 64)},
+	}
+	for i := range out {
+		der, err := asn1.Marshal(out[i].oid)
+		if err != nil {
+			panic(err)
+		}
+		out[i].der = der
+	}
+	return out
+}()
+
+type placeholder struct {
+	oid      asn1.ObjectIdentifier
+	der, sig []byte
+}
+
 // withPlaceholderSignature wraps tbs into a Certificate whose
 // signatureAlgorithm is the TBSCertificate's signature field and whose
 // signatureValue has the size of a real signature: an ECDSA-Sig-Value of
@@ -139,40 +164,57 @@ func withPlaceholderSignature(tbs []byte) ([]byte, error) {
 		!body.ReadASN1Element(&algDER, cbasn1.SEQUENCE) {
 		return nil, errors.New("malformed TBSCertificate")
 	}
-	var algSeq cryptobyte.String
-	var alg asn1.ObjectIdentifier
-	if a := algDER; !a.ReadASN1(&algSeq, cbasn1.SEQUENCE) || !algSeq.ReadASN1ObjectIdentifier(&alg) {
-		return nil, errors.New("TBSCertificate signature algorithm: malformed AlgorithmIdentifier")
+	sig := placeholderFor(algDER)
+	if sig == nil {
+		// Not the plain AlgorithmIdentifier of a known algorithm.
+		var alg struct {
+			Algorithm asn1.ObjectIdentifier
+			Params    asn1.RawValue `asn1:"optional"`
+		}
+		if _, err := asn1.Unmarshal(algDER, &alg); err != nil {
+			return nil, fmt.Errorf("TBSCertificate signature algorithm: %w", err)
+		}
+		for _, p := range placeholders {
+			if p.oid.Equal(alg.Algorithm) {
+				sig = p.sig
+			}
+		}
+		if sig == nil {
+			return nil, fmt.Errorf("no placeholder signature for algorithm %v", alg.Algorithm)
+		}
 	}
-	var sig []byte
-	switch {
-	case alg.Equal(oidECDSAWithSHA256):
-		sig = placeholderP256
-	case alg.Equal(oidECDSAWithSHA384):
-		sig = placeholderP384
-	case alg.Equal(oidECDSAWithSHA512):
-		sig = placeholderP521
-	case alg.Equal(oidEd25519):
-		sig = placeholderEd25519
-	default:
-		return nil, fmt.Errorf("no placeholder signature for algorithm %v", alg)
-	}
-	var b cryptobyte.Builder
+	// SEQUENCE { tbs, algDER, BIT STRING { 0 unused bits, sig } }, as
+	// asn1.Marshal encodes it.
+	b := cryptobyte.NewBuilder(make([]byte, 0, len(tbs)+len(algDER)+len(sig)+16))
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddBytes(tbs)
 		b.AddBytes(algDER)
-		b.AddASN1BitString(sig)
+		b.AddASN1(cbasn1.BIT_STRING, func(b *cryptobyte.Builder) {
+			b.AddUint8(0)
+			b.AddBytes(sig)
+		})
 	})
 	return b.Bytes()
 }
 
-// Placeholder signature values, made once: they never change.
-var (
-	placeholderP256    = placeholderECDSA(32)
-	placeholderP384    = placeholderECDSA(48)
-	placeholderP521    = placeholderECDSA(66)
-	placeholderEd25519 = make([]byte, 64)
-)
+// placeholderFor returns the placeholder signature for the DER
+// AlgorithmIdentifier algDER when it is the OID of a known algorithm
+// followed by at most one parameters element, or nil.
+func placeholderFor(algDER []byte) []byte {
+	s := cryptobyte.String(algDER)
+	var alg, oid, params cryptobyte.String
+	var tag cbasn1.Tag
+	if !s.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1Element(&oid, cbasn1.OBJECT_IDENTIFIER) ||
+		!alg.Empty() && (!alg.ReadAnyASN1Element(&params, &tag) || !alg.Empty()) {
+		return nil
+	}
+	for _, p := range placeholders {
+		if bytes.Equal(p.der, oid) {
+			return p.sig
+		}
+	}
+	return nil
+}
 
 // placeholderECDSA is an ECDSA-Sig-Value with r and s of n octets.
 func placeholderECDSA(n int) []byte {
