@@ -419,7 +419,7 @@ func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices, device string,
 // or an error.
 func (h *Hierarchy) issue(device string, r Row) outcome {
 	o := outcome{row: r}
-	dev, err := h.IssueDevice(r.Request(device))
+	dev, err := h.issueDevice(r.Request(device), false)
 	if err != nil {
 		if !errors.As(err, &o.refused) {
 			o.err = err

@@ -1,16 +1,11 @@
 package ldevid
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
 	"strconv"
+	"sync/atomic"
 	"testing"
-	"time"
+
+	"github.com/iotcert/iotcert/internal/bareloop"
 )
 
 // The two benchmarks of docs/performance.md, "Issuance": iotcert's batch
@@ -94,87 +89,24 @@ func BenchmarkIssueDevice(b *testing.B) {
 	})
 }
 
-// BenchmarkBareGoLoop is the bare Go loop on every core: a P-256 key
-// generated, a certificate made by crypto/x509.CreateCertificate (which
-// signs and verifies), the certificate and the PKCS#8 key encoded as PEM;
-// nothing written, nothing linted.
+// BenchmarkBareGoLoop is the bare Go loop on every core
+// (internal/bareloop): a P-256 key generated, a certificate of the example
+// LDevID's content made by crypto/x509.CreateCertificate (which signs and
+// verifies), the certificate and the PKCS#8 key encoded as PEM; nothing
+// written, nothing linted.
 func BenchmarkBareGoLoop(b *testing.B) {
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	is, err := bareloop.New()
 	if err != nil {
 		b.Fatal(err)
 	}
-	now := time.Now()
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Bare CA"},
-		NotBefore: now, NotAfter: now.AddDate(10, 0, 0), IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign}
-	der, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, caKey.Public(), caKey)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ca, err := x509.ParseCertificate(der)
-	if err != nil {
-		b.Fatal(err)
-	}
+	var next atomic.Int64
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if err := bareIssue(ca, caKey, now); err != nil {
+			if _, _, err := is.Issue(next.Add(1)); err != nil {
 				b.Error(err)
 				return
 			}
 		}
 	})
-}
-
-func bareIssue(ca *x509.Certificate, caKey *ecdsa.PrivateKey, now time.Time) error {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return err
-	}
-	serial, err := RandomSerial(rand.Reader)
-	if err != nil {
-		return err
-	}
-	tmpl := &x509.Certificate{SerialNumber: serial, Subject: pkix.Name{CommonName: "device"},
-		NotBefore: now, NotAfter: now.AddDate(1, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, key.Public(), caKey)
-	if err != nil {
-		return err
-	}
-	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return err
-	}
-	_ = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	_ = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8})
-	return nil
-}
-
-// BenchmarkAppendRecord is the cost of encoding one device's line of
-// devices.jsonl (the workers do it, beside the key and the signature).
-func BenchmarkAppendRecord(b *testing.B) {
-	s, err := LoadSpec("example.yaml", ExampleSpec())
-	if err != nil {
-		b.Fatal(err)
-	}
-	h, err := New(s)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := h.CreateCAs(); err != nil {
-		b.Fatal(err)
-	}
-	dev, err := h.IssueDevice(Request{Device: "bacnet-controller", ID: "4194302"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	var buf []byte
-	b.ResetTimer()
-	for range b.N {
-		if buf, _, _, err = appendRecord(buf[:0], dev); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.SetBytes(int64(len(buf)))
 }

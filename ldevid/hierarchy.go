@@ -382,6 +382,13 @@ func CheckID(id string) error {
 
 // IssueDevice issues the certificate of one device with a new key.
 func (h *Hierarchy) IssueDevice(req Request) (*Issued, error) {
+	return h.issueDevice(req, true)
+}
+
+// issueDevice is IssueDevice. Without parse, the Issued's Cert holds only
+// Raw, RawTBSCertificate and SerialNumber, which is all a batch reads:
+// the batch saves a crypto/x509 parse per device.
+func (h *Hierarchy) issueDevice(req Request, parse bool) (*Issued, error) {
 	d, ca, err := h.device(req.Device)
 	if err != nil {
 		return nil, err
@@ -400,7 +407,7 @@ func (h *Hierarchy) IssueDevice(req Request) (*Issued, error) {
 	if err := setSubjectKeyID(d, tmpl, key.Signer.Public()); err != nil {
 		return nil, fmt.Errorf("device %q (%s): %w", req.ID, d.Name, err)
 	}
-	cert, res, err := h.sign(fmt.Sprintf("device %q", req.ID), d.Profile, tmpl, ca.Cert, key.Signer.Public(), ca.Signer)
+	cert, res, err := h.signParsed(fmt.Sprintf("device %q", req.ID), d.Profile, tmpl, ca.Cert, key.Signer.Public(), ca.Signer, parse)
 	if err != nil {
 		return nil, err
 	}
@@ -634,13 +641,20 @@ func (e *RefusedError) Error() string {
 // finding reaches the error level, and otherwise signs it for real and
 // checks that the signed TBSCertificate is the linted one.
 func (h *Hierarchy) sign(what, profileName string, tmpl, issuer *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer) (*x509.Certificate, profile.Result, error) {
+	return h.signParsed(what, profileName, tmpl, issuer, pub, signer, true)
+}
+
+// signParsed is sign; without parse, a certificate signed on the device
+// path (signTBS) is returned with only Raw, RawTBSCertificate and
+// SerialNumber set.
+func (h *Hierarchy) signParsed(what, profileName string, tmpl, issuer *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer, parse bool) (*x509.Certificate, profile.Result, error) {
 	p, err := h.Profile(profileName)
 	if err != nil {
 		return nil, profile.Result{}, err
 	}
 	if issuer != nil && fastPathTemplate(tmpl) {
 		if alg, ok := signingAlgorithmFor(issuer.PublicKey); ok {
-			return h.signTBS(what, p, tmpl, issuer, pub, signer, alg)
+			return h.signTBS(what, p, tmpl, issuer, pub, signer, alg, parse)
 		}
 	}
 	pre, err := p.LintTemplate(tmpl, issuer, pub)
@@ -672,7 +686,7 @@ func (h *Hierarchy) sign(what, profileName string, tmpl, issuer *x509.Certificat
 // TBSCertificate, lints it, and signs those bytes, so that the signed
 // certificate carries exactly the linted TBSCertificate by construction
 // (and Matches checks it all the same).
-func (h *Hierarchy) signTBS(what string, p *profile.Profile, tmpl, issuer *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer, alg signingAlgorithm) (*x509.Certificate, profile.Result, error) {
+func (h *Hierarchy) signTBS(what string, p *profile.Profile, tmpl, issuer *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer, alg signingAlgorithm, parse bool) (*x509.Certificate, profile.Result, error) {
 	if !samePublicKey(issuer.PublicKey, signer.Public()) {
 		return nil, profile.Result{}, fmt.Errorf("%s: the issuer's key does not belong to its certificate", what)
 	}
@@ -694,6 +708,11 @@ func (h *Hierarchy) signTBS(what string, p *profile.Profile, tmpl, issuer *x509.
 	der, err := signTBS(pre.RawTBSCertificate, alg, check, signer)
 	if err != nil {
 		return nil, pre.Result, fmt.Errorf("%s: signing: %w", what, err)
+	}
+	if !parse {
+		// der is pre.RawTBSCertificate, the algorithm and the checked
+		// signature, by construction (signTBS).
+		return &x509.Certificate{Raw: der, RawTBSCertificate: pre.RawTBSCertificate, SerialNumber: tmpl.SerialNumber}, pre.Result, nil
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
