@@ -281,18 +281,11 @@ func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices, device string,
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	jobs := make(chan Row)
 	results := make(chan outcome, 4*maxGroup)
 	var stop atomic.Bool
-	go func() {
-		defer close(jobs)
-		for _, r := range pending {
-			if stop.Load() {
-				return
-			}
-			jobs <- r
-		}
-	}()
+	// Workers take the next pending row from a shared index: no feeding
+	// goroutine, no hand-off per row.
+	var next atomic.Int64
 	// Workers make keys and certificates, which takes CPU; stagers write
 	// the files, which mostly waits on the file system, so there are
 	// more of them and the CPUs never wait for a disk.
@@ -302,11 +295,8 @@ func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices, device string,
 		issuing.Add(1)
 		go func() {
 			defer issuing.Done()
-			for r := range jobs {
-				if stop.Load() {
-					continue
-				}
-				o := h.issue(device, r)
+			for i := next.Add(1) - 1; i < int64(len(pending)) && !stop.Load(); i = next.Add(1) - 1 {
+				o := h.issue(device, pending[i])
 				switch {
 				case o.dev == nil:
 					results <- o
