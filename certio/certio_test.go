@@ -194,6 +194,33 @@ func TestParseIgnoresForgedMarker(t *testing.T) {
 	}
 }
 
+// TestParseShortEd25519Key checks that a self-signed Ed25519 certificate
+// whose key is 31 octets, which makes zcrypto's self-signature check
+// panic in crypto/ed25519, is parsed (its key undecodable, for the lints
+// to judge) instead of crashing the caller.
+func TestParseShortEd25519Key(t *testing.T) {
+	tmpl := certgen.RootTemplate()
+	tmpl.Key = certgen.NewKey("Ed25519")
+	short, err := asn1.Marshal(struct {
+		Algorithm struct{ OID asn1.ObjectIdentifier }
+		PublicKey asn1.BitString
+	}{struct{ OID asn1.ObjectIdentifier }{asn1.ObjectIdentifier{1, 3, 101, 112}}, asn1.BitString{Bytes: make([]byte, 31), BitLength: 31 * 8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := certgen.Issue(tmpl, func(tbs *certgen.TBS) { tbs.PublicKey = asn1.RawValue{FullBytes: short} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := certio.Parse(c.DER())
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if !certio.KeyUndecodable(parsed) || !bytes.Equal(certio.SubjectPublicKeyInfo(parsed), short) {
+		t.Errorf("KeyUndecodable %v, SPKI %x; want the 31-octet key kept as undecodable", certio.KeyUndecodable(parsed), certio.SubjectPublicKeyInfo(parsed))
+	}
+}
+
 func TestParseGarbage(t *testing.T) {
 	for _, in := range [][]byte{nil, {0x30}, {0x30, 0x03, 0x02, 0x01, 0x01}, []byte("hello")} {
 		if _, err := certio.Parse(in); err == nil {

@@ -1,6 +1,7 @@
 package certio
 
 import (
+	"fmt"
 	"math/big"
 	"regexp"
 
@@ -30,7 +31,7 @@ var (
 // SubjectPublicKeyInfo returns the original key for the lints that judge it.
 // Only bytes that are not a certificate at all give an error.
 func Parse(der []byte) (*x509.Certificate, error) {
-	c, err := x509.ParseCertificate(der)
+	c, err := parseZcrypto(der)
 	if err == nil {
 		dropMarker(c)
 		return c, nil
@@ -39,7 +40,7 @@ func Parse(der []byte) (*x509.Certificate, error) {
 	if !ok {
 		return nil, err
 	}
-	c, err2 := x509.ParseCertificate(marked)
+	c, err2 := parseZcrypto(marked)
 	if err2 != nil {
 		return nil, err
 	}
@@ -47,6 +48,19 @@ func Parse(der []byte) (*x509.Certificate, error) {
 	// them (chain building, fingerprints) see the certificate as it is.
 	c.Raw, c.RawTBSCertificate, c.RawSubjectPublicKeyInfo = der, orig.tbs, orig.spki
 	return c, nil
+}
+
+// parseZcrypto is zcrypto's x509.ParseCertificate, with a panic in it
+// (zcrypto checks a self-signed certificate's signature while parsing,
+// and crypto/ed25519 panics on a key that is not 32 octets) returned as an
+// error.
+func parseZcrypto(der []byte) (c *x509.Certificate, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			c, err = nil, fmt.Errorf("x509: the certificate parser failed: %v", v)
+		}
+	}()
+	return x509.ParseCertificate(der)
 }
 
 // originalParts are the encodings of a certificate's parts as they were in
