@@ -2,7 +2,7 @@
 # Issuance speed: iotcert's batch issuance of P-256 LDevIDs against a bare
 # Go loop and an openssl shell loop, measured in one run on this machine.
 #
-#   bench/issuance.sh [N]        N devices for iotcert and the Go loop (default 2000)
+#   bench/issuance.sh [N]        N devices for iotcert and the Go loop (default 2000; docs use 10000)
 #
 # Environment: OPENSSL_N (default 200) devices for the openssl loop,
 # ROUNDS (default 3) runs of each contender, alternated; the best rate of
