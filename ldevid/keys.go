@@ -3,6 +3,7 @@ package ldevid
 import (
 	"context"
 	"crypto"
+	"crypto/ecdsa"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -122,6 +123,11 @@ func (k *KMS) Generate(label string, curve Curve) (*Key, error) {
 		signer, ok := resp.PrivateKey.(crypto.Signer)
 		if !ok {
 			return nil, fmt.Errorf("creating the key of %s: %T is not a signer", label, resp.PrivateKey)
+		}
+		if ec, ok := signer.(*ecdsa.PrivateKey); ok && k.passphrase == nil {
+			if der, ok := marshalPKCS8EC(ec); ok {
+				return &Key{Signer: signer, PEM: pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})}, nil
+			}
 		}
 		opts := []pemutil.Options{pemutil.WithPKCS8(true)}
 		if k.passphrase != nil {

@@ -40,11 +40,30 @@ var (
 	oidSigEd25519         = asn1.ObjectIdentifier{1, 3, 101, 112}
 )
 
-// signingAlgorithm is how an issuer key signs: the AlgorithmIdentifier
-// and the digest (0 for Ed25519, which signs the message).
+// signingAlgorithm is how an issuer key signs: the DER of its
+// AlgorithmIdentifier and the digest (0 for Ed25519, which signs the
+// message).
 type signingAlgorithm struct {
-	id   pkix.AlgorithmIdentifier
+	der  []byte
 	hash crypto.Hash
+}
+
+// The signing algorithms of the device path, made once.
+var (
+	algECDSAWithSHA256 = newSigningAlgorithm(oidSigECDSAWithSHA256, crypto.SHA256)
+	algECDSAWithSHA384 = newSigningAlgorithm(oidSigECDSAWithSHA384, crypto.SHA384)
+	algECDSAWithSHA512 = newSigningAlgorithm(oidSigECDSAWithSHA512, crypto.SHA512)
+	algEd25519         = newSigningAlgorithm(oidSigEd25519, 0)
+)
+
+// newSigningAlgorithm returns the algorithm oid (with no parameters, as
+// crypto/x509 writes ECDSA and Ed25519) hashing with hash.
+func newSigningAlgorithm(oid asn1.ObjectIdentifier, hash crypto.Hash) signingAlgorithm {
+	der, err := asn1.Marshal(pkix.AlgorithmIdentifier{Algorithm: oid})
+	if err != nil {
+		panic(err) // a constant OID always encodes
+	}
+	return signingAlgorithm{der: der, hash: hash}
 }
 
 // signingAlgorithmFor returns crypto/x509's default signature algorithm
@@ -54,14 +73,14 @@ func signingAlgorithmFor(pub crypto.PublicKey) (signingAlgorithm, bool) {
 	case *ecdsa.PublicKey:
 		switch k.Curve {
 		case elliptic.P256():
-			return signingAlgorithm{pkix.AlgorithmIdentifier{Algorithm: oidSigECDSAWithSHA256}, crypto.SHA256}, true
+			return algECDSAWithSHA256, true
 		case elliptic.P384():
-			return signingAlgorithm{pkix.AlgorithmIdentifier{Algorithm: oidSigECDSAWithSHA384}, crypto.SHA384}, true
+			return algECDSAWithSHA384, true
 		case elliptic.P521():
-			return signingAlgorithm{pkix.AlgorithmIdentifier{Algorithm: oidSigECDSAWithSHA512}, crypto.SHA512}, true
+			return algECDSAWithSHA512, true
 		}
 	case ed25519.PublicKey:
-		return signingAlgorithm{pkix.AlgorithmIdentifier{Algorithm: oidSigEd25519}, 0}, true
+		return algEd25519, true
 	}
 	return signingAlgorithm{}, false
 }
@@ -74,19 +93,15 @@ func fastPathTemplate(tmpl *x509.Certificate) bool {
 	if tmpl.SerialNumber == nil || tmpl.SerialNumber.Sign() <= 0 {
 		return false
 	}
-	only := x509.Certificate{
-		SerialNumber:          tmpl.SerialNumber,
-		RawSubject:            tmpl.RawSubject,
-		NotBefore:             tmpl.NotBefore,
-		NotAfter:              tmpl.NotAfter,
-		KeyUsage:              tmpl.KeyUsage,
-		ExtKeyUsage:           tmpl.ExtKeyUsage,
-		UnknownExtKeyUsage:    tmpl.UnknownExtKeyUsage,
-		BasicConstraintsValid: tmpl.BasicConstraintsValid,
-		SubjectKeyId:          tmpl.SubjectKeyId,
-		ExtraExtensions:       tmpl.ExtraExtensions,
-	}
-	return reflect.DeepEqual(&only, tmpl)
+	// The template with the fields deviceTBS encodes cleared must be the
+	// zero Certificate: any other field set, including one a later Go
+	// adds, sends it the crypto/x509 way.
+	rest := *tmpl
+	rest.SerialNumber, rest.RawSubject = nil, nil
+	rest.NotBefore, rest.NotAfter = time.Time{}, time.Time{}
+	rest.KeyUsage, rest.ExtKeyUsage, rest.UnknownExtKeyUsage = 0, nil, nil
+	rest.BasicConstraintsValid, rest.SubjectKeyId, rest.ExtraExtensions = false, nil, nil
+	return reflect.ValueOf(rest).IsZero()
 }
 
 // deviceTBS encodes the TBSCertificate that crypto/x509.CreateCertificate
@@ -137,7 +152,7 @@ func deviceTBS(tmpl, issuer *x509.Certificate, pub crypto.PublicKey, alg signing
 			b.AddASN1Int64(2) // v3
 		})
 		b.AddASN1BigInt(tmpl.SerialNumber)
-		addAlgorithmIdentifier(b, alg.id)
+		b.AddBytes(alg.der)
 		b.AddBytes(issuerName)
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 			addTime(b, tmpl.NotBefore.UTC())
@@ -219,17 +234,6 @@ func deviceTBS(tmpl, issuer *x509.Certificate, pub crypto.PublicKey, alg signing
 	return b.Bytes()
 }
 
-// addAlgorithmIdentifier adds id as encoding/asn1 marshals a
-// pkix.AlgorithmIdentifier: parameters only when set.
-func addAlgorithmIdentifier(b *cryptobyte.Builder, id pkix.AlgorithmIdentifier) {
-	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1ObjectIdentifier(id.Algorithm)
-		if len(id.Parameters.FullBytes) > 0 {
-			b.AddBytes(id.Parameters.FullBytes)
-		}
-	})
-}
-
 // addTime adds t as encoding/asn1 marshals a time.Time, which is what
 // RFC 5280 §4.1.2.5 asks: UTCTime through 2049, GeneralizedTime from 2050.
 func addTime(b *cryptobyte.Builder, t time.Time) {
@@ -295,7 +299,7 @@ func signTBS(tbs []byte, alg signingAlgorithm, check signatureCheck, signer cryp
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddBytes(tbs)
-		addAlgorithmIdentifier(b, alg.id)
+		b.AddBytes(alg.der)
 		b.AddASN1BitString(sig)
 	})
 	return b.Bytes()
