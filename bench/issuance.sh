@@ -2,10 +2,10 @@
 # Issuance speed: iotcert's batch issuance of P-256 LDevIDs against a bare
 # Go loop and an openssl shell loop, measured in one run on this machine.
 #
-#   bench/issuance.sh [N]        N devices for iotcert and the Go loop (default 2000; docs use 10000)
+#   bench/issuance.sh [N]        N devices for iotcert and the Go loop (default 10000)
 #
 # Environment: OPENSSL_N (default 200) devices for the openssl loop,
-# ROUNDS (default 3) runs of each contender, alternated; the best rate of
+# ROUNDS (default 5) runs of each contender, alternated; the best rate of
 # each is kept, so that another process's burst does not decide.
 #
 # iotcert: "iotcert gen devices" on the example spec (root -> device CA ->
@@ -16,15 +16,16 @@
 #                    (group write + fdatasync, then the journal)
 #   --layout dirs    devices/<id>/{key,cert,chain}.pem, staged, synced and
 #                    renamed into place, then the journal
-# bare Go: bench/bareloop: P-256 key + crypto/x509.CreateCertificate + PEM
+# bare Go: bench/bareloop: P-256 key + crypto/x509.CreateCertificate (of a
+#   certificate with the example LDevID's content) + PEM
 #   on every core; nothing written, nothing linted.
 # openssl: per device "openssl ecparam -genkey", "openssl req -new",
 #   "openssl x509 -req" under the same device CA, one shell loop per core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-2000}
+N=${1:-10000}
 OPENSSL_N=${OPENSSL_N:-200}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 CORES=$(nproc)
 
 tmp=$(mktemp -d)
