@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"go.step.sm/crypto/kms/apiv1"
@@ -38,8 +39,13 @@ const PKCS11Scheme = "pkcs11"
 // CKM_EC_EDWARDS_KEY_PAIR_GEN (SoftHSM2 2.6 does), so Generate refuses
 // Ed25519.
 //
-// A PKCS11 is safe for concurrent use: the module's sessions are pooled.
+// A PKCS11 is safe for concurrent use: the module's sessions are pooled,
+// and signatures are made concurrently. Generate makes one key at a time:
+// SoftHSM2 fails key pairs created at the same time in one token
+// (CKR_GENERAL_ERROR, TestPKCS11GenerateConcurrently), and one at a time
+// the label check and the creation cannot interleave.
 type PKCS11 struct {
+	gen       sync.Mutex // held by Generate
 	km        *pkcs11.PKCS11
 	token     url.Values // module-path and token, serial or slot-id
 	pinSource string
@@ -307,6 +313,8 @@ func (p *PKCS11) Generate(label string, curve Curve) (*Key, error) {
 	if label == "" {
 		return nil, fmt.Errorf("PKCS#11 %s: empty key label", p.redacted)
 	}
+	p.gen.Lock()
+	defer p.gen.Unlock()
 	if !p.duplicate {
 		if err := p.CheckLabel(label); err != nil {
 			return nil, err

@@ -489,3 +489,27 @@ func TestPKCS11BatchJSONL(t *testing.T) {
 		}
 	}
 }
+
+// TestPKCS11GenerateConcurrently makes keys from many goroutines at once,
+// as a batch's workers do: SoftHSM2 fails token objects created at the
+// same time (CKR_GENERAL_ERROR), so Generate must take them one at a time.
+func TestPKCS11GenerateConcurrently(t *testing.T) {
+	tok := softhsm.New(t, "iotcert-concurrent")
+	token := openToken(t, tok.URIWithPINSource())
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 6 {
+				if _, err := token.Generate(fmt.Sprintf("device-%d-%d", g, i), P256); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
