@@ -30,9 +30,9 @@ func TestHelperProcess(t *testing.T) {
 	os.Exit(run(args, os.Stdin, os.Stdout, os.Stderr))
 }
 
-// TestGenDevicesKill kills a batch of a few hundred devices with SIGKILL
-// at random points (at random times and when the journal reaches a random
-// length), starts it again each time, and finally lets it finish: every
+// TestGenDevicesKill kills a batch of hundreds (dirs) or thousands (jsonl)
+// of devices with SIGKILL at random points (at random times and when the
+// journal reaches a random length), starts it again each time, and finally lets it finish: every
 // device must then have exactly one valid certificate, journaled once,
 // with distinct serials and no temporary directory left (dirs layout) or
 // exactly one complete record (jsonl layout).
@@ -46,7 +46,12 @@ func TestGenDevicesKill(t *testing.T) {
 }
 
 func testGenDevicesKill(t *testing.T, layout string) {
-	const n = 300
+	// Enough devices that a batch runs long enough to be killed midway:
+	// the jsonl layout issues a few thousand a second.
+	n := 300
+	if layout == "jsonl" {
+		n = 3000
+	}
 	spec, out, csv := batchSetup(t, n, nil)
 	journal := filepath.Join(out, "journal.jsonl")
 	lines := func() int {
