@@ -45,7 +45,9 @@ type Options struct {
 	// profiles it extends, nearest first (see Lineage). Checks limited to
 	// some profiles run when one of these is among them.
 	Profiles []string
-	// Now is the time expiry is judged at; the zero value means time.Now().
+	// Now is the time expiry is judged at, and the time the profile's
+	// clocked lints judge at (profile.Profile.WithTime); the zero value
+	// means time.Now() when the bundle is made.
 	Now time.Time
 	// ExpiryHorizon, when CheckExpiry is set, is how far ahead of Now a
 	// notAfter counts as expiring (0: only certificates already expired).

@@ -52,8 +52,8 @@ func newBundle(trust iter.Seq[certio.Item], opts Options) (*Bundle, error) {
 	return b, nil
 }
 
-// Lint lints every certificate of items with p on the bundle's workers
-// and adds each, in input order, to b. It returns the results in input
+// Lint lints every certificate of items with p on the bundle's workers,
+// at Options.Now, and adds each, in input order, to b. It returns the results in input
 // order (without chain findings: call Finish and Graph.Apply).
 func (b *Bundle) Lint(p *profile.Profile, items iter.Seq[certio.Item]) []profile.Result {
 	var results []profile.Result
@@ -65,9 +65,11 @@ func (b *Bundle) Lint(p *profile.Profile, items iter.Seq[certio.Item]) []profile
 }
 
 // lintEach lints every certificate of items with p on the bundle's
-// workers, adds each, in input order, to b and passes its result to fn.
-// It stops at the first error of fn and returns it.
+// workers, at the bundle's time (Options.Now), adds each, in input order,
+// to b and passes its result to fn. It stops at the first error of fn and
+// returns it.
 func (b *Bundle) lintEach(p *profile.Profile, items iter.Seq[certio.Item], fn func(profile.Result) error) error {
+	p = p.WithTime(b.opts.Now)
 	type job struct {
 		seq int
 		it  certio.Item

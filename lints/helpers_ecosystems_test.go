@@ -51,16 +51,15 @@ func TestMatterCNValue(t *testing.T) {
 	}
 }
 
-// TestMatterDACCurrentExpired moves the clock past a DAC's notAfter.
+// TestMatterDACCurrentExpired moves the time of the check past a DAC's
+// notAfter.
 func TestMatterDACCurrentExpired(t *testing.T) {
-	defer func(f func() time.Time) { matterNow = f }(matterNow)
 	c := loadCert(t, "cases/e_matter_dac_vid_pid.pem")
-	if got := runLint(t, "n_matter_dac_current", c, nil); got.Status != lint.NA {
+	if got := runLintAt(t, "n_matter_dac_current", c, checkTime, nil); got.Status != lint.NA {
 		t.Fatalf("current DAC: %s", got.Status)
 	}
 	c.NotAfter = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	matterNow = func() time.Time { return time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC) }
-	if got := runLint(t, "n_matter_dac_current", c, nil); got.Status != lint.Notice {
+	if got := runLintAt(t, "n_matter_dac_current", c, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC), nil); got.Status != lint.Notice || got.Details != "the DAC has expired at 2031-01-01T00:00:00Z (notAfter 2030-01-01T00:00:00Z)" {
 		t.Errorf("expired DAC: %s (%s)", got.Status, got.Details)
 	}
 }

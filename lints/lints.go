@@ -15,6 +15,8 @@
 package lints
 
 import (
+	"time"
+
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zlint/v3/lint"
 
@@ -63,16 +65,23 @@ func RolesOf(l *lint.CertificateLint) role.Set {
 }
 
 // register registers the lint described by meta, applying to roles, whose
-// instances newLint returns. Instances that implement lint.Configurable
-// keep doing so.
+// instances newLint returns. Instances that implement lint.Configurable or
+// Clocked keep doing so.
 func register(meta lint.LintMetadata, roles role.Set, newLint func() lint.CertificateLintInterface) {
 	lint.RegisterCertificateLint(&lint.CertificateLint{
 		LintMetadata: meta,
 		Lint: func() lint.CertificateLintInterface {
 			inner := newLint()
 			g := roleGate{roles: roles, inner: inner}
-			if c, ok := inner.(lint.Configurable); ok {
-				return &configurableGate{roleGate: g, configurable: c}
+			conf, configurable := inner.(lint.Configurable)
+			clocked, isClocked := inner.(Clocked)
+			switch {
+			case configurable && isClocked:
+				panic("lints: " + meta.Name + ": a lint cannot be both configurable and clocked yet")
+			case configurable:
+				return &configurableGate{roleGate: g, configurable: conf}
+			case isClocked:
+				return &clockedGate{roleGate: g, clocked: clocked}
 			}
 			return &g
 		},
@@ -102,3 +111,11 @@ type configurableGate struct {
 }
 
 func (g *configurableGate) Configure() interface{} { return g.configurable.Configure() }
+
+// clockedGate is a roleGate over a Clocked lint.
+type clockedGate struct {
+	roleGate
+	clocked Clocked
+}
+
+func (g *clockedGate) SetNow(t time.Time) { g.clocked.SetNow(t) }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zlint/v3/lint"
@@ -42,11 +43,23 @@ func loadCert(t *testing.T, file string) *x509.Certificate {
 // configure function, if given, sets the lint's parameters.
 func runLint(t *testing.T, name string, c *x509.Certificate, configure func(params any)) *lint.LintResult {
 	t.Helper()
+	return runLintAt(t, name, c, time.Time{}, configure)
+}
+
+// runLintAt is runLint with the time of the check set to at (for a
+// Clocked lint; the zero time leaves it on the wall clock).
+func runLintAt(t *testing.T, name string, c *x509.Certificate, at time.Time, configure func(params any)) *lint.LintResult {
+	t.Helper()
 	l := lint.GlobalRegistry().CertificateLints().ByName(name)
 	if l == nil {
 		t.Fatalf("lint %q is not registered", name)
 	}
 	inst := l.Lint()
+	if clocked, ok := inst.(Clocked); ok && !at.IsZero() {
+		clocked.SetNow(at)
+	} else if !at.IsZero() {
+		t.Fatalf("lint %q does not take the time of the check", name)
+	}
 	if configure != nil {
 		conf, ok := inst.(lint.Configurable)
 		if !ok {
@@ -72,8 +85,14 @@ type wantStatus struct {
 // testLint asserts the exact status of lint name on each file.
 func testLint(t *testing.T, name string, cases []wantStatus) {
 	t.Helper()
+	testLintAt(t, name, time.Time{}, cases)
+}
+
+// testLintAt is testLint with the time of the check set to at.
+func testLintAt(t *testing.T, name string, at time.Time, cases []wantStatus) {
+	t.Helper()
 	for _, tc := range cases {
-		got := runLint(t, name, loadCert(t, tc.File), nil)
+		got := runLintAt(t, name, loadCert(t, tc.File), at, nil)
 		if got.Status != tc.Want {
 			t.Errorf("%s on %s: got %s (%q), want %s", name, tc.File, got.Status, got.Details, tc.Want)
 		}
@@ -82,3 +101,8 @@ func testLint(t *testing.T, name string, cases []wantStatus) {
 		}
 	}
 }
+
+// checkTime is the time the clocked lints' tests judge the generated
+// certificates at, so that no test depends on the calendar: the
+// generated hierarchies start on certgen.Epoch (2025-01-01).
+var checkTime = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)

@@ -7,7 +7,7 @@ import (
 )
 
 func TestNMatterDacCurrent(t *testing.T) {
-	testLint(t, "n_matter_dac_current", []wantStatus{
+	testLintAt(t, "n_matter_dac_current", checkTime, []wantStatus{
 		{"cases/n_matter_dac_current.pem", lint.Notice},
 		{"matter/ee.pem", lint.NA},
 		{"matter/sub.pem", lint.NA},

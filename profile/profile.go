@@ -16,11 +16,13 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zlint/v3/lint"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/lints"
 	"github.com/iotcert/iotcert/role"
 )
 
@@ -41,6 +43,7 @@ type Profile struct {
 	Sources []lint.LintSource
 
 	guessDevice bool
+	at          time.Time // the time of the check for clocked lints; zero: the wall clock
 	lints       []*compiledLint
 	byRole      map[role.Role][]*compiledLint
 }
@@ -72,6 +75,17 @@ func (p *Profile) index() {
 func (p *Profile) WithDeviceGuessing() *Profile {
 	q := *p
 	q.guessDevice = true
+	return &q
+}
+
+// WithTime returns a copy of p whose lints judge certificates at t rather
+// than at the wall clock: the lints whose verdict depends on the time
+// (lints.Clocked, such as a notBefore in the future or an expired Matter
+// DAC). "iotcert lint --at" and the bundle gate use it, so that one run
+// judges every certificate at the same instant.
+func (p *Profile) WithTime(t time.Time) *Profile {
+	q := *p
+	q.at = t
 	return &q
 }
 
@@ -235,7 +249,7 @@ func (p *Profile) lint(c *x509.Certificate) Result {
 		res.Serial = c.SerialNumber.Text(16)
 	}
 	for _, cl := range p.byRole[r] {
-		if f, ok := cl.run(c); ok {
+		if f, ok := cl.run(c, p.at); ok {
 			if findings == nil {
 				findings = make([]Finding, 0, 4)
 			}
@@ -249,9 +263,9 @@ func (p *Profile) lint(c *x509.Certificate) Result {
 	return res
 }
 
-// run runs one lint on c and returns its finding, if it has one. A lint
-// that panics gives a fatal finding.
-func (cl *compiledLint) run(c *x509.Certificate) (f Finding, ok bool) {
+// run runs one lint on c, at the time at when it is not zero, and returns
+// its finding, if it has one. A lint that panics gives a fatal finding.
+func (cl *compiledLint) run(c *x509.Certificate, at time.Time) (f Finding, ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			f, ok = cl.finding(Fatal, fmt.Sprintf("lint panicked: %v", v)), true
@@ -259,6 +273,11 @@ func (cl *compiledLint) run(c *x509.Certificate) (f Finding, ok bool) {
 	}()
 	l := cl.lint
 	inst := l.Lint()
+	if !at.IsZero() {
+		if clocked, isClocked := inst.(lints.Clocked); isClocked {
+			clocked.SetNow(at)
+		}
+	}
 	if cl.params.IsValid() {
 		if conf, isConf := inst.(lint.Configurable); isConf {
 			reflect.ValueOf(conf.Configure()).Elem().Set(cl.params)

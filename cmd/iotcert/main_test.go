@@ -306,3 +306,21 @@ func TestSampleBundle(t *testing.T) {
 		}
 	}
 }
+
+// TestLintAtClockedLints checks that --at also sets the time of the lints
+// whose verdict depends on it: an IDevID with notBefore 2099-01-01 is in
+// the future at the tests' time and not in 2100.
+func TestLintAtClockedLints(t *testing.T) {
+	file := filepath.Join(certs, "cases", "n_devid_notbefore_issuance.pem")
+	_, out, _ := iotcert(t, "", "lint", "--profile", "tcg-devid", "--format", "json", file)
+	if !strings.Contains(out, `"n_devid_notbefore_issuance"`) {
+		t.Errorf("at %s: no n_devid_notbefore_issuance\n%s", testNow, out)
+	}
+	_, out, _ = iotcert(t, "", "lint", "--at", "2100-01-01T00:00:00Z", "--profile", "tcg-devid", "--format", "json", file)
+	if !strings.Contains(out, `"sha256"`) {
+		t.Fatalf("at 2100: no result\n%s", out)
+	}
+	if strings.Contains(out, `"n_devid_notbefore_issuance"`) {
+		t.Errorf("at 2100: n_devid_notbefore_issuance\n%s", out)
+	}
+}
