@@ -46,6 +46,7 @@ type Hierarchy struct {
 	profiles map[string]*profile.Profile
 	keys     KeyBackend
 	now      func() time.Time
+	clockSet bool // WithClock: the pre-issuance lints judge at now() too
 	rand     io.Reader
 
 	mu        sync.RWMutex
@@ -64,8 +65,11 @@ func WithRules(rules *profile.Rules) Option { return func(h *Hierarchy) { h.rule
 // WithKeys makes and opens keys with kb instead of PEM files (NewFileKeys).
 func WithKeys(kb KeyBackend) Option { return func(h *Hierarchy) { h.keys = kb } }
 
-// WithClock sets the clock that gives notBefore (time.Now by default).
-func WithClock(now func() time.Time) Option { return func(h *Hierarchy) { h.now = now } }
+// WithClock sets the clock that gives notBefore (time.Now by default),
+// and the time the pre-issuance lints judge at.
+func WithClock(now func() time.Time) Option {
+	return func(h *Hierarchy) { h.now, h.clockSet = now, true }
+}
 
 // WithRandom sets the source of serial numbers (crypto/rand by default);
 // for tests.
@@ -651,6 +655,9 @@ func (h *Hierarchy) signParsed(what, profileName string, tmpl, issuer *x509.Cert
 	p, err := h.Profile(profileName)
 	if err != nil {
 		return nil, profile.Result{}, err
+	}
+	if h.clockSet {
+		p = p.WithTime(h.now())
 	}
 	if issuer != nil && fastPathTemplate(tmpl) {
 		if alg, ok := signingAlgorithmFor(issuer.PublicKey); ok {

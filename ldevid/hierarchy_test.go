@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iotcert/iotcert/idevid"
 )
@@ -361,6 +362,35 @@ func TestFileKeys(t *testing.T) {
 		wrong, _ := NewFileKeys(WithPassphrase([]byte("wrong")))
 		if _, err := wrong.Open(filepath.Join(dir, KeyFile)); err == nil {
 			t.Errorf("%s: encrypted key opened with a wrong passphrase", c)
+		}
+	}
+}
+
+// TestWithClockLints checks that a hierarchy on its own clock lints at
+// that time: a Matter DAC issued "in 2100" is current in 2100 (no
+// n_matter_dac_current notice, which the wall clock would give).
+func TestWithClockLints(t *testing.T) {
+	s, err := LoadSpec("example_matter.yaml", ExampleMatterSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(s, WithClock(func() time.Time { return time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.CreateCAs(); err != nil {
+		t.Fatal(err)
+	}
+	dev, err := h.IssueDevice(Request{Device: "dac", ID: "1", Fields: map[string]string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dev.Cert.NotBefore.Year() != 2100 {
+		t.Fatalf("notBefore %s", dev.Cert.NotBefore)
+	}
+	for _, f := range dev.Result.Findings {
+		if f.Lint == "n_matter_dac_current" {
+			t.Errorf("linted on the wall clock: %s", f.Details)
 		}
 	}
 }
