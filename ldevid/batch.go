@@ -2,7 +2,6 @@ package ldevid
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/pem"
@@ -469,9 +468,8 @@ func (h *Hierarchy) commit(j *journal, devices string, group []outcome, opts Bat
 			group = group[:i]
 			break
 		}
-		digest := sha256.Sum256(o.dev.Cert.Raw)
-		entries = append(entries, JournalEntry{Time: now, ID: o.row.ID, Status: StatusIssued,
-			Serial: o.dev.Cert.SerialNumber.Text(16), SHA256: hex.EncodeToString(digest[:])})
+		serial, digest := certIdentity(o.dev.Cert)
+		entries = append(entries, JournalEntry{Time: now, ID: o.row.ID, Status: StatusIssued, Serial: serial, SHA256: digest})
 	}
 	// 3. ... the renames are durable ...
 	if err := atomicfile.SyncDir(devices); err != nil {
@@ -620,7 +618,6 @@ func recoverEntry(dir, id string) (JournalEntry, error) {
 	if err != nil {
 		return JournalEntry{}, fmt.Errorf("device %q: %s: %w", id, path, err)
 	}
-	sum := sha256.Sum256(c.Raw)
-	return JournalEntry{Time: c.NotBefore.UTC(), ID: id, Status: StatusIssued, Serial: c.SerialNumber.Text(16),
-		SHA256: hex.EncodeToString(sum[:]), Recovered: true}, nil
+	serial, digest := certIdentity(c)
+	return JournalEntry{Time: c.NotBefore.UTC(), ID: id, Status: StatusIssued, Serial: serial, SHA256: digest, Recovered: true}, nil
 }

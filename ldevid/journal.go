@@ -2,6 +2,9 @@ package ldevid
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -169,3 +172,10 @@ func (j *journal) close() error { return j.f.Close() }
 
 // errLocked is the error of a second batch on the same directory.
 var errLocked = errors.New("another batch is running on this directory")
+
+// certIdentity is how the journal and the device records name the
+// certificate c: its serial and the SHA-256 of its DER, in hexadecimal.
+func certIdentity(c *x509.Certificate) (serial, digest string) {
+	sum := sha256.Sum256(c.Raw)
+	return c.SerialNumber.Text(16), hex.EncodeToString(sum[:])
+}

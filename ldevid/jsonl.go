@@ -3,9 +3,7 @@ package ldevid
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -84,9 +82,7 @@ func appendRecord(b []byte, dev *Issued) (_ []byte, serial, digest string, err e
 	if dev.Key == nil || (dev.Key.PEM == nil && dev.Key.Ref == "") {
 		return b, "", "", ErrNoKeyMaterial
 	}
-	sum := sha256.Sum256(dev.Cert.Raw)
-	serial = dev.Cert.SerialNumber.Text(16)
-	digest = hex.EncodeToString(sum[:])
+	serial, digest = certIdentity(dev.Cert)
 	b = append(b, `{"id":`...)
 	b = appendJSONString(b, dev.ID)
 	b = append(b, `,"serial":"`...)
@@ -354,16 +350,14 @@ func recoverRecord(path string, line int, rec DeviceRecord) (JournalEntry, error
 	if err != nil {
 		return JournalEntry{}, fmt.Errorf("%s: cert: %w", where, err)
 	}
-	sum := sha256.Sum256(c.Raw)
-	digest := hex.EncodeToString(sum[:])
+	serial, digest := certIdentity(c)
 	if digest != rec.SHA256 {
 		return JournalEntry{}, fmt.Errorf("%s: sha256 %s is not the certificate's (%s)", where, rec.SHA256, digest)
 	}
 	if s, ok := new(big.Int).SetString(rec.Serial, 16); !ok || s.Cmp(c.SerialNumber) != 0 {
-		return JournalEntry{}, fmt.Errorf("%s: serial %s is not the certificate's (%s)", where, rec.Serial, c.SerialNumber.Text(16))
+		return JournalEntry{}, fmt.Errorf("%s: serial %s is not the certificate's (%s)", where, rec.Serial, serial)
 	}
-	return JournalEntry{Time: c.NotBefore.UTC(), ID: rec.ID, Status: StatusIssued, Serial: c.SerialNumber.Text(16),
-		SHA256: digest, Recovered: true}, nil
+	return JournalEntry{Time: c.NotBefore.UTC(), ID: rec.ID, Status: StatusIssued, Serial: serial, SHA256: digest, Recovered: true}, nil
 }
 
 // append writes the records in b (complete lines) in one write and makes
