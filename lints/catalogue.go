@@ -42,7 +42,7 @@ func Catalogue() []CatalogueRow {
 		{Section: 1, ID: "iot_all_sig_alg_device_supported", AppliesTo: "ALL", Lints: []string{"n_iot_all_sig_alg_device_supported"}, Note: "needs the devices' algorithms: set algorithms in rules.yaml"},
 		{Section: 1, ID: "iot_all_issuer_nonempty", AppliesTo: "ALL", Lints: []string{"e_iot_all_issuer_nonempty"}, Note: "runs zlint's e_issuer_field_empty"},
 		{Section: 1, ID: "iot_all_time_zulu_seconds", AppliesTo: "ALL", Lints: []string{"e_iot_all_time_zulu_seconds"}, Note: "runs zlint's UTCTime and GeneralizedTime Zulu and seconds lints"},
-		{Section: 1, ID: "iot_all_noexpiry_encoding", AppliesTo: "ALL", Lints: []string{"e_iot_all_noexpiry_encoding"}},
+		{Section: 1, ID: "iot_all_noexpiry_encoding", AppliesTo: "ALL", Lints: []string{"w_iot_all_noexpiry_encoding"}, Note: "RFC 5280 §4.1.2.5 says SHOULD: a warning; the largest UTCTime 491231235959Z is a legal finite date"},
 		{Section: 1, ID: "iot_ldevid_lifetime_limited", AppliesTo: "LDEVID", Lints: []string{"w_iot_ldevid_lifetime_limited"}},
 		{Section: 1, ID: "iot_idevid_noexpiry_chain", AppliesTo: "chain (IDEVID+CAs)", Chain: []string{"n_iot_idevid_noexpiry_chain"}, Note: "optional: iotcert lint --enable-check n_iot_idevid_noexpiry_chain"},
 		{Section: 1, ID: "iot_all_spki_ec", AppliesTo: "ALL", Lints: []string{"e_iot_all_spki_ec", "w_iot_all_spki_eddsa_mldsa"}, Note: "Ambiguity A8: EdDSA and ML-DSA keys are not EC keys; the stricter reading is the warn lint"},
@@ -99,6 +99,7 @@ func Catalogue() []CatalogueRow {
 		{Section: 4, ID: "iot_ee_no_ski", AppliesTo: "EE", Lints: []string{"e_iot_ee_no_ski"}},
 		{Section: 4, ID: "iot_ee_ku_critical", AppliesTo: "EE", Lints: []string{"e_iot_ee_ku_critical"}},
 		{Section: 4, ID: "iot_ee_ku_digsig", AppliesTo: "EE", Lints: []string{"e_iot_ee_ku_digsig"}},
+		{Section: 4, ID: "iot_ee_ku_eku_consistent", AppliesTo: "EE", Lints: []string{"e_iot_ee_ku_eku_consistent"}, Extra: true, Note: "not a row of the rules catalogue: RFC 5280 §4.2.1.12 as written (no purpose consistent with both keyUsage and extendedKeyUsage), in place of zlint's stricter e_key_usage_and_extended_key_usage_inconsistent (issue 12)"},
 		{Section: 4, ID: "iot_idevid_no_eku", AppliesTo: "IDEVID", Lints: []string{"w_iot_idevid_no_eku"}},
 		{Section: 4, ID: "iot_ldevid_eku_tls", AppliesTo: "LDEVID", Lints: []string{"e_iot_ldevid_eku_tls"}},
 		{Section: 4, ID: "iot_ldevid_eku_role", AppliesTo: "LDEVID", Lints: []string{"e_iot_ldevid_eku_role"}, Note: "needs the device's TLS role: set tls_role in rules.yaml"},
@@ -188,6 +189,6 @@ func Catalogue() []CatalogueRow {
 		{Section: 9, ID: "bsc_dual_role_eku", AppliesTo: "BSC", Lints: []string{"n_bsc_dual_role_eku"}},
 		{Section: 9, ID: "id_dns_id", AppliesTo: "EE", Lints: []string{"e_iot_ee_no_fqdn_in_cn", "e_r7925_server_dns_in_san"}, Note: "covered: the IoT profile's and RFC 7925's DNS-ID lints"},
 		{Section: 9, ID: "id_uri_san", AppliesTo: "EE", Lints: []string{"e_iot_ee_san_one_name_per_type", "w_iot_ee_san_single_name"}, Note: "covered: URIs count toward the single-name rule (ambiguity A1)"},
-		{Section: 9, ID: "id_eui64_detect", AppliesTo: "EE", Lints: []string{"w_iot_ee_eui_as_macaddress"}, Note: "covered for the commonName and dNSNames; URIs are not searched"},
+		{Section: 9, ID: "id_eui64_detect", AppliesTo: "EE", Lints: []string{"w_iot_ee_eui_as_macaddress"}, Note: "covered for the commonName, dNSNames and device URNs naming a MAC address (urn:dev:mac:, RFC 9039); other URIs are not searched"},
 	}
 }
