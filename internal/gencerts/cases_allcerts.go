@@ -120,6 +120,15 @@ func casesAllCerts() []Case {
 			Want:    []string{},
 		},
 		{
+			Name:    "w_iot_all_noexpiry_encoding_gen2049",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks: "notAfter is GeneralizedTime 20491231235959Z: a date before 2050 that RFC 5280 §4.1.2.5 requires as UTCTime (a MUST), " +
+				"reported by zlint's e_wrong_time_format_pre2050, not as a near miss of no expiry",
+			Rewrite: []certgen.Rewrite{func(t *certgen.TBS) { t.Validity.NotAfter = certgen.GeneralizedTime("20491231235959Z") }},
+			Want:    []string{"e_wrong_time_format_pre2050"},
+		},
+		{
 			Name:    "w_iot_ldevid_lifetime_limited",
 			Profile: "ldevid-8021ar",
 			Role:    "ee",
