@@ -59,15 +59,15 @@ func TestNoCertificate(t *testing.T) {
 		wantErr string // "" for a certificate found
 	}{
 		{"empty directory", []string{empty}, "", certio.Options{}, 0,
-			"no certificate found in " + empty + ": read 0 files (0 bytes)"},
+			"no certificate found in " + empty + ": 0 inputs read (0 bytes)"},
 		{"include matches nothing", []string{certs}, "", certio.Options{Include: []string{"*.crt"}}, 0,
-			"no certificate found in " + certs + ": read 0 files (0 bytes); 3 files excluded by the include patterns"},
+			"no certificate found in " + certs + ": 0 inputs read (0 bytes); 3 files excluded by the include patterns"},
 		{"empty standard input", []string{certio.Stdin}, "", certio.Options{}, 1,
-			"no certificate found in standard input: read 1 file (0 bytes); 1 input error"},
+			"no certificate found in standard input: 1 input read (0 bytes); 1 input error"},
 		{"empty standard input, allowed", []string{certio.Stdin}, " \n", certio.Options{AllowEmpty: true}, 0,
-			"no certificate found in standard input: read 1 file (2 bytes)"},
+			"no certificate found in standard input: 1 input read (2 bytes)"},
 		{"errors only", []string{certs}, "", certio.Options{Include: []string{"*.txt"}}, 1,
-			"no certificate found in " + certs + ": read 1 file (5 bytes); 1 input error; 2 files excluded by the include patterns"},
+			"no certificate found in " + certs + ": 1 input read (5 bytes); 1 input error; 2 files excluded by the include patterns"},
 		{"a certificate", []string{certs, certio.Stdin}, "", certio.Options{Include: []string{"*.der"}, AllowEmpty: true}, 1, ""},
 	}
 	for _, tc := range tests {
@@ -215,9 +215,9 @@ func TestMaxInputSize(t *testing.T) {
 	}{
 		{"within the limit", []string{certio.Stdin}, three, int64(len(three)), "[0]@0 - ok, [1]@" + itoa(len(good)) + " - ok, [2]@" + itoa(2*len(good)) + " - ok"},
 		{"over the limit", []string{certio.Stdin}, three, int64(len(three) - 40),
-			"[0]@0 - ok, [1]@" + itoa(len(good)) + " - ok, -: truncated PEM block: no END line before end of input, -: reading: input larger than the size limit: more than " + itoa(len(three)-40) + " bytes"},
+			"[0]@0 - ok, [1]@" + itoa(len(good)) + " - ok, -: reading: input larger than the size limit: more than " + itoa(len(three)-40) + " bytes"},
 		{"over the limit before the first block ends", []string{certio.Stdin}, three, 100,
-			"-: truncated PEM block: no END line before end of input, -: reading: input larger than the size limit: more than 100 bytes"},
+			"-: reading: input larger than the size limit: more than 100 bytes"},
 		{"scanned junk", []string{certio.Stdin}, bytes.Repeat([]byte{0}, 300<<10), 200 << 10,
 			"-: reading standard input: input larger than the size limit: more than 204800 bytes"},
 		{"bare base64 is read whole", []string{b64}, nil, 200 << 10,

@@ -246,7 +246,7 @@ func (s Skipped) String() string {
 
 // NoCertificate returns nil when the read counted by s yielded a
 // certificate, and otherwise an error that wraps ErrNoCertificate and says
-// what was read: "no certificate found in DIR: read 0 files (0 bytes);
+// what was read: "no certificate found in DIR: 0 inputs read (0 bytes);
 // 3 files excluded by the include patterns".
 func (s *Stats) NoCertificate() error {
 	if s.Certificates > 0 {
@@ -259,7 +259,7 @@ func (s *Stats) NoCertificate() error {
 			names[i] = "standard input"
 		}
 	}
-	msg := fmt.Sprintf("in %s: read %s (%d bytes)", strings.Join(names, ", "), plural(s.Files, "file"), s.Bytes)
+	msg := fmt.Sprintf("in %s: %s read (%d bytes)", strings.Join(names, ", "), plural(s.Files, "input"), s.Bytes)
 	if s.Errors > 0 {
 		msg += fmt.Sprintf("; %s", plural(s.Errors, "input error"))
 	}

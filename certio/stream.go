@@ -220,6 +220,10 @@ func decodePEMStream(name string, w *window, yield func(Item) bool) bool {
 			}
 			continue
 		}
+		if at < 0 && w.err != nil {
+			// Reading failed (or went past the size limit) in the block.
+			return yield(errorItem(origin, "reading: "+describe(w.err), w.err))
+		}
 		if at < 0 || which == 0 {
 			// No END line before the next BEGIN line (at) or the end.
 			where := "end of input"
