@@ -148,7 +148,9 @@ type Options struct {
 	// to their end: their size is known and PEM and DER are decoded
 	// through a small window. 0 means DefaultMaxInputSize.
 	MaxInputSize int64
-	// Stats, when not nil, counts what ReadWith reads; see Stats.
+	// Stats, when not nil, counts what ReadWith reads; see Stats. The
+	// iterator ReadWith returns writes it: read it once the items are
+	// consumed.
 	Stats *Stats
 
 	// pkcs12Rounds, when not 0, replaces maxPKCS12Rounds (the fuzz
@@ -224,7 +226,7 @@ type Stats struct {
 // Skipped is an entry of a directory walk that was not read because it is
 // not a regular file.
 type Skipped struct {
-	Path string
+	Path string      // as found in the walk
 	Mode fs.FileMode // the type of the entry, or of its link target
 }
 
