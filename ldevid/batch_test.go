@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/iotcert/iotcert/internal/safefile"
 )
 
 // TestReadDevices reads good and bad device lists; every error names the
@@ -384,7 +386,12 @@ func TestIssueBatchListsFirstBadRows(t *testing.T) {
 func TestIssueBatchLock(t *testing.T) {
 	h := batchHierarchy(t)
 	out := t.TempDir()
-	j, _, err := openJournal(out)
+	root, err := safefile.OpenRoot(out, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	j, _, err := openJournal(root)
 	if err != nil {
 		t.Fatal(err)
 	}
