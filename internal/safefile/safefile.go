@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -90,4 +91,20 @@ func (d *Dir) MkdirTemp(prefix string, perm fs.FileMode) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s: no free temporary directory name %s...", d.path, prefix)
+}
+
+// Exists reports whether path exists, without following a link at its
+// end; a link there is an UnsafeError. It is for a command's checks
+// before it writes anything (the writes check again).
+func Exists(path string) (bool, error) {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, err
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return true, &UnsafeError{Path: path, Found: "is a symlink"}
+	}
+	return true, nil
 }
