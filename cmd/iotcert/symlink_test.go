@@ -56,6 +56,9 @@ func TestWritesRefuseLinks(t *testing.T) {
 		{"gen hierarchy", writeSpec, func(dir string) []string {
 			return []string{"gen", "hierarchy", spec(dir), "--out", pki(dir)}
 		}, "pki"},
+		{"gen hierarchy --force", hierarchy, func(dir string) []string {
+			return []string{"gen", "hierarchy", spec(dir), "--out", pki(dir), "--force"}
+		}, "pki"},
 		{"gen device", hierarchy, func(dir string) []string {
 			return []string{"gen", "device", spec(dir), "--out", pki(dir), "--ca", "sub", "--id", "0001", "--set", "serial=SN1", "--set", "host=h1"}
 		}, "pki"},
@@ -123,6 +126,10 @@ func plantAndRun(t *testing.T, c linkCommand, template, rel, target string) {
 		}
 	}
 	if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, rel)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// What the clean run replaced is replaced by the link.
+	if err := os.RemoveAll(filepath.Join(dir, rel)); err != nil {
 		t.Fatal(err)
 	}
 	to := map[string]string{"file": victim, "dir": victimDir, "missing": filepath.Join(outside, "new.pem")}[target]
