@@ -279,7 +279,7 @@ func (h *Hierarchy) checkRows(rows []Row, device, source string, workers int) []
 type outcome struct {
 	row     Row
 	dev     *Issued
-	staged  string // the temporary directory holding the device's files
+	staged  string // the name in devices of the temporary directory holding the device's files
 	record  []byte // jsonl layout: the device's line of devices.jsonl
 	serial  string // jsonl layout: the journal's serial and hash
 	sha256  string
