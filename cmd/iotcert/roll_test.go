@@ -218,10 +218,16 @@ func TestKeyRefMoved(t *testing.T) {
 				t.Fatal(err)
 			}
 			newDir := filepath.Join(moved, "pki-2")
-			for _, args := range [][]string{
+			probes := [][]string{
 				{"gen", "device", filepath.Join(moved, filepath.Base(spec)), "--out", newDir, "--ca", "device-ca", "--id", "2001", "--set", "serial=SN2001"},
-				{"roll", "plan", "--old", filepath.Join(newDir, "root")},
-			} {
+			}
+			if !tc.token {
+				// The new root's key.ref is a path only when its key is a
+				// file. (With a token, the plan would also refuse a new
+				// key label made within the same second.)
+				probes = append(probes, []string{"roll", "plan", "--old", filepath.Join(newDir, "root")})
+			}
+			for _, args := range probes {
 				if code, out, errOut := iotcert(t, "", append(args, kms...)...); code != exitOK {
 					t.Errorf("%v after the move: exit %d\n%s%s", args[:2], code, out, errOut)
 				}
