@@ -228,10 +228,7 @@ func TestMaxInputSize(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var errs []error
-			var got []string
-			for _, d := range describe(t, dir, tc.paths, bytes.NewReader(tc.stdin), certio.Options{MaxInputSize: tc.max}) {
-				got = append(got, d)
-			}
+			got := describe(t, dir, tc.paths, bytes.NewReader(tc.stdin), certio.Options{MaxInputSize: tc.max})
 			for it := range certio.ReadWith(tc.paths, bytes.NewReader(tc.stdin), certio.Options{MaxInputSize: tc.max}) {
 				if it.Err != nil {
 					errs = append(errs, it.Err)

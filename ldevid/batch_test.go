@@ -41,7 +41,7 @@ func TestReadDevices(t *testing.T) {
 				`devices.csv: line 4: device id "../x": only letters, digits, '-', '_' and '.' are allowed` + "\n" +
 				`devices.csv: line 5: device id "1" again (first on line 2)` + "\n" +
 				"devices.csv: line 6: 3 fields, the header has 2"},
-		{"dot id", "id\n..\n", nil, `devices.csv: line 2: device id "..": want 1 to 64 characters, not . or ..`},
+		{"dot id", "id\n..\n", nil, `devices.csv: line 2: device id "..": want 1 to 64 characters, and not "." or ".."`},
 		{"bare quote", "id,serial\n1,S\"N\n", nil, `devices.csv: line 2: bare " in non-quoted-field`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

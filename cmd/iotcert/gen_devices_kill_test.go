@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -60,7 +61,7 @@ func testGenDevicesKill(t *testing.T, layout string) {
 		data, _ := os.ReadFile(journal)
 		return bytes.Count(data, []byte("\n"))
 	}
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	rng := rand.New(rand.NewPCG(killSeed(t), 1))
 	start := func() (*exec.Cmd, *bytes.Buffer) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "--", "gen", "devices", spec, "--out", out, "--from", csv, "--workers", "2", "--layout", layout)
 		cmd.Env = append(os.Environ(), "IOTCERT_HELPER_PROCESS=1")
@@ -201,4 +202,20 @@ wait:
 	} else {
 		checkBatchDir(t, out, n, nil)
 	}
+}
+
+// killSeed returns the seed of the kill test's random kill points: the
+// value of IOTCERT_KILL_SEED when set (to replay a failed run), else the
+// clock. It is logged, so that a failure can be reproduced.
+func killSeed(t *testing.T) uint64 {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("IOTCERT_KILL_SEED"); v != "" {
+		var err error
+		if seed, err = strconv.ParseUint(v, 10, 64); err != nil {
+			t.Fatalf("IOTCERT_KILL_SEED=%q: %v", v, err)
+		}
+	}
+	t.Logf("kill points drawn with seed %d (replay: IOTCERT_KILL_SEED=%d go test ./cmd/iotcert -run %s)", seed, seed, t.Name())
+	return seed
 }

@@ -91,7 +91,7 @@ func TestLintMaxInputSize(t *testing.T) {
 	if code != exitUsage || !strings.HasSuffix(errOut, wantErr) || !strings.Contains(out, "-[0] byte 0") {
 		t.Errorf("exit %d, stderr:\n%s\nwant it to end with:\n%s\nstdout:\n%s", code, errOut, wantErr, out)
 	}
-	code, out, errOut = iotcert(t, string(chain), "lint", "--max-input-size", "1KiB", "-")
+	code, _, errOut = iotcert(t, string(chain), "lint", "--max-input-size", "1KiB", "-")
 	if code != exitUsage || !strings.Contains(errOut, "more than 1024 bytes") {
 		t.Errorf("1KiB: exit %d, stderr:\n%s", code, errOut)
 	}

@@ -90,7 +90,7 @@ func (d *Dir) MkdirTemp(prefix string, perm fs.FileMode) (string, error) {
 			return "", err
 		}
 	}
-	return "", fmt.Errorf("%s: no free temporary directory name %s...", d.path, prefix)
+	return "", fmt.Errorf("%s: no free temporary directory name starting with %s", d.path, prefix)
 }
 
 // Exists reports whether path exists, without following a link at its
