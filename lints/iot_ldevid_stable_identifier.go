@@ -19,7 +19,7 @@ func init() {
 			"serialNumber or in a dNSName, as a MACAddress otherName when rules.yaml sets macaddress_oid, or as an RFC 9039 " +
 			"urn:dev:mac: URI), an RFC 9039 1-Wire or organization serial-number URN (urn:dev:ow:, urn:dev:os:, urn:dev:ops:), " +
 			"a HardwareModuleName (RFC 4108 §5), and, when rules.yaml sets subject_serial_number, any subject serialNumber. " +
-			"The SHOULD binds only deployments concerned about such traffic analysis, so tls13-iot and the profiles extending it " +
+			"Ambiguity A23: the SHOULD binds only deployments concerned about such traffic analysis, so tls13-iot and the profiles extending it " +
 			"report it as a notice; a privacy-sensitive deployment raises it to warn. New in the editor's copy (profile tls13-iot-23 " +
 			"turns it off).",
 		Citation: draftEditorsCopy + " §16.4.1",

@@ -10,7 +10,7 @@ import (
 func init() {
 	register(lint.LintMetadata{
 		Name: "w_iot_root_ku_present",
-		Description: "Root CA certificates should carry a keyUsage extension. The editor's copy of the draft allows leaving it out only in " +
+		Description: "Root CA certificates should carry a keyUsage extension. Ambiguity A9: the editor's copy of the draft allows leaving it out only in " +
 			"a closed deployment, where every relying party accepts the root as a trust anchor by local policy without processing " +
 			"keyUsage: a deployment that is one sets closed_deployment: true in rules.yaml, and a root without keyUsage then passes. " +
 			"Revision -23 made no such exception (profile tls13-iot-23 keeps closed_deployment false).",
