@@ -34,9 +34,9 @@ func init() {
 // SubjectSerialNumber is set: the editor's copy of the draft (§16.4.1)
 // counts a manufacturer-assigned serial number as such an identifier, but
 // also allows operational certificates that "contain only deployment-local
-// or otherwise non-public identifiers", and IEEE 802.1AR encourages a
-// serialNumber in every DevID; one certificate does not show who assigned
-// the number.
+// or otherwise non-public identifiers", and an LDevID often keeps the
+// subject of its IDevID, whose serialNumber IEEE 802.1AR encourages; one
+// certificate does not show who assigned the number.
 type ldevidStableIdentifier struct {
 	// MACAddressOID is the dotted type-id of the MACAddress otherName
 	// (ambiguity A12: not assigned yet); empty, the default, looks for none.
