@@ -211,6 +211,16 @@ type state struct {
 	rootsDone  bool
 	visiting   bool
 	worst      profile.Level
+
+	// The path verdict (path.go).
+	anchor       bool // a trust anchor: a --trust certificate (or a copy of one), or without --trust a self-signed root of the input
+	anchorCopy   bool // the same certificate as a --trust anchor
+	paths        []*pathRec
+	pathsWhy     string
+	pathsDone    bool
+	pathVisiting bool
+	verdict      pathVerdict
+	explained    bool // an error-level chain finding already says why no path validates
 }
 
 func (s *state) isLink() bool { return s.role == RoleLink }
@@ -245,15 +255,17 @@ func (b *Bundle) Finish() *Graph {
 	f.dedupe()
 	f.link()
 	f.assignRoles()
+	f.judgePaths()
 	f.check()
 	return f.graph(byIndex)
 }
 
 type finisher struct {
-	b        *Bundle
-	all      []*state // certificates and anchors, duplicates included
-	findings []ChainFinding
-	hasRoot  bool
+	b         *Bundle
+	all       []*state // certificates and anchors, duplicates included
+	findings  []ChainFinding
+	hasRoot   bool
+	hasAnchor bool // there is a trust anchor: the path verdict is judged
 }
 
 func (f *finisher) add(s *state, name, format string, args ...any) {
@@ -262,6 +274,9 @@ func (f *finisher) add(s *state, name, format string, args ...any) {
 	}
 	info, _ := checkInfo(name)
 	lv := info.Level
+	if lv >= profile.Error && pathCheck[name] {
+		s.explained = true
+	}
 	if name == ValidityOutsideIssuer {
 		lv = f.b.opts.ValidityNesting
 	}
@@ -289,6 +304,11 @@ func (f *finisher) dedupe() {
 	for _, s := range f.all {
 		if s.n.sha256 != ([sha256.Size]byte{}) {
 			if first, ok := byHash[s.n.sha256]; ok {
+				if s.n.trusted && !first.n.trusted {
+					// A --trust certificate also in the input: the
+					// input's copy is the anchor.
+					first.anchorCopy = true
+				}
 				s.dupOf = first
 				f.add(s, Duplicate, "same certificate as %s", describe(first))
 				continue
@@ -499,7 +519,11 @@ func (f *finisher) check() {
 		f.checkValidity(s)
 		f.checkAlgorithms(s)
 		f.checkExpiry(s)
+		f.checkUnknownCritical(s)
 		f.checkDepth(s)
+	}
+	for _, s := range live {
+		f.checkPath(s) // after the checks whose findings explain it
 	}
 	f.checkKeyReuse(live)
 	f.checkDevIDs(live)
@@ -574,17 +598,19 @@ func (f *finisher) checkRoots(s *state) {
 	}
 }
 
+// checkPathLen applies the pathLenConstraints above s to the path down
+// to it (RFC 5280 §6.1.4 (l)(m)): the non-self-issued intermediate CA
+// certificates between a CA and s must be no more than the CA's
+// pathLenConstraint. s itself is not counted: a pathLenConstraint limits
+// the certificates below a CA that issue, never the last one of a path.
 func (f *finisher) checkPathLen(s *state) {
-	if !s.n.isCA || s.selfSigned {
+	if s.selfSigned {
 		return
 	}
-	k := 1
-	if s.n.subject == s.n.issuer {
-		k = 0
-	}
+	k := 0
 	s.ancestors(func(a *state) bool {
 		if a.n.maxPathLen >= 0 && k > a.n.maxPathLen {
-			f.add(s, PathLenExceeded, "%d non-self-issued CA certificate(s) from here up to %s, whose pathLenConstraint is %d", k, describe(a), a.n.maxPathLen)
+			f.add(s, PathLenExceeded, "%d non-self-issued intermediate CA certificate(s) between it and %s, whose pathLenConstraint is %d", k, describe(a), a.n.maxPathLen)
 			return false
 		}
 		if a.n.subject != a.n.issuer {
@@ -645,10 +671,13 @@ func (f *finisher) checkAlgorithms(s *state) {
 }
 
 func (f *finisher) checkExpiry(s *state) {
+	now := f.b.opts.Now.Unix()
+	if s.n.notBefore > now {
+		f.add(s, NotYetValid, "not valid before %s (judged at %s)", day(s.n.notBefore), day(now))
+	}
 	if s.n.noExpiry {
 		return
 	}
-	now := f.b.opts.Now.Unix()
 	switch {
 	case s.n.notAfter < now:
 		f.add(s, Expired, "expired on %s (judged at %s)", day(s.n.notAfter), day(now))

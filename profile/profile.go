@@ -283,7 +283,11 @@ func (cl *compiledLint) run(c *x509.Certificate, at time.Time) (f Finding, ok bo
 			reflect.ValueOf(conf.Configure()).Elem().Set(cl.params)
 		}
 	}
-	if !inst.CheckApplies(c) || !l.CheckEffective(c) {
+	// zlint's effective dates are not applied: IoT certificates are often
+	// backdated (a device without a clock), and a relying party applies
+	// RFC 5280 whatever a certificate's notBefore, so a requirement must
+	// not vanish for an old date (docs/writing-lints.md).
+	if !inst.CheckApplies(c) {
 		return f, false
 	}
 	res := inst.Execute(c)
