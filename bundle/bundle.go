@@ -189,6 +189,23 @@ func (b *Bundle) AddTrusted(n *Node, origin certio.Origin) {
 	b.anchors = append(b.anchors, n)
 }
 
+// AddTrustedResult adds a trust anchor, as AddTrusted does, with the
+// result of linting it: an error-level finding of an RFC 5280 lint makes
+// the anchor malformed, and no path starts at it (see docs/bundle.md,
+// "Trust anchors").
+func (b *Bundle) AddTrustedResult(n *Node, origin certio.Origin, res profile.Result) {
+	for _, f := range res.Findings {
+		if f.Level >= profile.Error && f.Source == rfc5280Source {
+			n.malformed = f.Lint + " (" + f.Details + ")"
+			break
+		}
+	}
+	b.AddTrusted(n, origin)
+}
+
+// rfc5280Source is the lint source of zlint's RFC 5280 lints.
+const rfc5280Source = "RFC5280"
+
 // Len returns the number of results added.
 func (b *Bundle) Len() int { return len(b.nodes) }
 

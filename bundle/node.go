@@ -47,8 +47,15 @@ type Node struct {
 	// unknownCritical are the OIDs of critical extensions this package
 	// does not process (RFC 5280 §4.2).
 	unknownCritical []string
-	names           *sanNames
-	nc              *nameConstraints
+	// otherForms are the GeneralName tags of the subjectAltName entries
+	// that name constraints are not matched against (otherName,
+	// ediPartyName, registeredID).
+	otherForms []int
+	// malformed, for a trust anchor, names the first error-level RFC 5280
+	// lint finding on it.
+	malformed string
+	names     *sanNames
+	nc        *nameConstraints
 
 	serial       string            // serial number, hexadecimal
 	subjectSN    string            // subject serialNumber attribute (802.1AR device serial)
@@ -77,6 +84,8 @@ type nameConstraints struct {
 	permittedURI, excludedURI     []string
 	permittedIP, excludedIP       []net.IPNet
 	permittedDir, excludedDir     [][]attr
+	other                         []int  // GeneralName tags constrained that are not matched (constraints.go)
+	malformed                     string // why the extension is malformed, or ""
 }
 
 // attr is one attribute of a distinguished name.
@@ -134,6 +143,15 @@ func NewNode(c *x509.Certificate) *Node {
 	n.digest = tbsDigest(c.SignatureAlgorithm, c.RawTBSCertificate)
 	if len(c.DNSNames)+len(c.EmailAddresses)+len(c.URIs)+len(c.IPAddresses) > 0 {
 		n.names = &sanNames{dns: c.DNSNames, email: c.EmailAddresses, uri: c.URIs, ip: c.IPAddresses}
+	}
+	if len(c.OtherNames) > 0 {
+		n.otherForms = append(n.otherForms, tagOtherName)
+	}
+	if len(c.EDIPartyNames) > 0 {
+		n.otherForms = append(n.otherForms, tagEDIPartyName)
+	}
+	if len(c.RegisteredIDs) > 0 {
+		n.otherForms = append(n.otherForms, tagRegisteredID)
 	}
 	if n.isCA {
 		n.nc = constraintsOf(c)

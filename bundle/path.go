@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"strings"
@@ -119,6 +120,12 @@ func (f *finisher) anchorProblem(s *state) string {
 		return fmt.Sprintf("the trust anchor %s is not a CA certificate (no basicConstraints with cA true)", describe(s))
 	case n.hasKU && !n.kuCertSign:
 		return fmt.Sprintf("the trust anchor %s has a keyUsage without keyCertSign", describe(s))
+	case n.malformed != "":
+		return fmt.Sprintf("the trust anchor %s is malformed: %s", describe(s), n.malformed)
+	case n.nc != nil && n.nc.malformed != "":
+		return fmt.Sprintf("the trust anchor %s: %s", describe(s), n.nc.malformed)
+	case s.selfSigned && len(n.aki) > 0 && len(n.ski) > 0 && !bytes.Equal(n.aki, n.ski):
+		return fmt.Sprintf("the trust anchor %s is malformed: self-signed, its authorityKeyIdentifier %X differs from its subjectKeyIdentifier %X (RFC 5280 §4.2.1.1; e_chain_aki_mismatch on a root of the input)", describe(s), n.aki, n.ski)
 	}
 	return ""
 }
@@ -147,6 +154,8 @@ func caProblem(s *state) string {
 		return fmt.Sprintf("its issuer %s is not a CA certificate (no basicConstraints with cA true)", describe(s))
 	case s.n.hasKU && !s.n.kuCertSign:
 		return fmt.Sprintf("its issuer %s has a keyUsage without keyCertSign", describe(s))
+	case s.n.nc != nil && s.n.nc.malformed != "":
+		return fmt.Sprintf("its issuer %s: %s", describe(s), s.n.nc.malformed)
 	}
 	return ""
 }
@@ -262,11 +271,16 @@ func (f *finisher) pathOf(s *state) *pathVerdict {
 			if r.contains(s) {
 				continue
 			}
-			if why := r.ncViolation(s.n); why != "" {
-				if v.reason == "" {
-					v.reason = why
+			// A self-issued CA certificate is judged as the CA it is:
+			// name constraints do not apply to it (RFC 5280 §6.1.3 (b)(c)
+			// skip self-issued intermediates, as checkNameConstraints does).
+			if !(s.n.isCA && s.n.subject == s.n.issuer) {
+				if why := r.ncViolation(s.n); why != "" {
+					if v.reason == "" {
+						v.reason = why
+					}
+					continue
 				}
-				continue
 			}
 			v.valid, v.path, v.reason = true, r, ""
 			return v
