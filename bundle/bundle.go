@@ -359,11 +359,17 @@ func (f *finisher) link() {
 		bySubject[s.n.subject] = append(bySubject[s.n.subject], s)
 	}
 	// Parse the keys of every certificate that is someone's issuer, once.
+	issuers := map[string]bool{}
 	for _, s := range live {
+		if issuers[s.n.issuer] {
+			continue
+		}
+		issuers[s.n.issuer] = true
 		for _, c := range bySubject[s.n.issuer] {
 			c.n.parseKey()
 		}
 	}
+	ix := newIssuerIndex(bySubject)
 	work := make(chan *state, 256)
 	var wg sync.WaitGroup
 	for range f.b.opts.Workers {
@@ -371,7 +377,17 @@ func (f *finisher) link() {
 		go func() {
 			defer wg.Done()
 			for s := range work {
-				f.linkOne(s, bySubject[s.n.issuer])
+				candidates := bySubject[s.n.issuer]
+				f.linkOne(s, ix.narrow(s, candidates))
+				if len(s.parents) == 0 && len(s.named) == 0 && !s.selfSigned {
+					// The candidates narrow left out cannot have made the
+					// signature: they are named issuers that do not verify.
+					for _, c := range candidates {
+						if c != s && len(s.named) < 3 {
+							s.named = append(s.named, c)
+						}
+					}
+				}
 			}
 		}()
 	}
