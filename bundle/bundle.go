@@ -4,7 +4,10 @@
 // link, end entity) and reports chain-level findings: broken signatures,
 // key identifier mismatches, orphans, duplicates, pathLenConstraint and
 // name constraint violations, validity nesting, algorithm consistency,
-// expiry, key reuse and the chain rows of the rules catalogue.
+// expiry, key reuse and the chain rows of the rules catalogue — and gives
+// every certificate a path verdict: whether a certification path from it
+// to a trust anchor is valid at the evaluation time (RFC 5280 §6.1; see
+// path.go and docs/bundle.md).
 //
 // It is the engine of the bundle gate: Run lints a stream of certificates
 // with a profile on all cores and adds the chain findings to the result of
@@ -179,7 +182,8 @@ func (b *Bundle) Add(res *profile.Result, n *Node) {
 }
 
 // AddTrusted adds a trust anchor: a certificate that ends chains and is
-// not linted or reported (the --trust store).
+// reported (the --trust store). AddTrustedResult also records what makes
+// it malformed.
 func (b *Bundle) AddTrusted(n *Node, origin certio.Origin) {
 	n.subject = b.intern(n.subject)
 	n.issuer = b.intern(n.issuer)

@@ -18,7 +18,8 @@ import (
 //
 // Items flow through a bounded queue: at most a few DER certificates per
 // worker are held at a time; what stays is each certificate's Result and
-// Node. trust holds the certificates trusted as anchors (not linted); an
+// Node. trust holds the trust anchors (not reported; linted only for what
+// makes an anchor malformed); an
 // item of trust that is not a certificate is an error.
 func Run(p *profile.Profile, items iter.Seq[certio.Item], trust iter.Seq[certio.Item], opts Options) ([]profile.Result, *Graph, error) {
 	b, err := newBundle(p, trust, opts)

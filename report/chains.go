@@ -237,7 +237,7 @@ var levelColours = []struct {
 	{"warn", "warn", "#fff59d", profile.Warn},
 	{"error", "error", "#ef9a9a", profile.Error},
 	{"fatal", "fatal", "#b71c1c", profile.Fatal},
-	{"trusted", "trust anchor (not linted)", "#e0e0e0", 0},
+	{"trusted", "trust anchor (not reported)", "#e0e0e0", 0},
 }
 
 func classOf(n bundle.GraphNode) string {
