@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -163,6 +164,13 @@ func caProblem(s *state) string {
 // issuerPaths returns up to maxIssuerPaths valid paths from a trust
 // anchor down to the CA certificate s, for certificates issued by s, and
 // why there is none.
+//
+// Results are memoised per CA. A CA met again while its own paths are
+// being computed closes a loop, which gives no path. A CA whose paths are
+// computed while another CA is on the stack does not get the paths that
+// run through that other CA: in the rare graph where only such a path is
+// valid (cross certificates in a cycle, with the anchor reached only
+// through the CA visited first), the verdict can miss it.
 func (f *finisher) issuerPaths(s *state) ([]*pathRec, string) {
 	if s.pathsDone {
 		return s.paths, s.pathsWhy
@@ -321,21 +329,12 @@ func (f *finisher) judgePaths() {
 		v := f.pathOf(s)
 		if v.valid && v.path != nil {
 			chosen := v.path.s
-			if i := slicesIndex(s.parents, chosen); i > 0 {
+			if i := slices.Index(s.parents, chosen); i > 0 {
 				copy(s.parents[1:i+1], s.parents[:i])
 				s.parents[0] = chosen
 			}
 		}
 	}
-}
-
-func slicesIndex(ss []*state, s *state) int {
-	for i, x := range ss {
-		if x == s {
-			return i
-		}
-	}
-	return -1
 }
 
 // checkPath reports a certificate without a valid path, unless a more

@@ -55,7 +55,7 @@ func (ix *issuerIndex) narrow(s *state, candidates []*state) []*state {
 	var out []*state
 	for _, k := range recoverECDSA(ix.curves[s.n.issuer], s.n.digest, s.n.sig) {
 		for _, c := range byKey[k] {
-			if slicesIndex(out, c) < 0 && slicesIndex(candidates, c) >= 0 {
+			if slices.Index(out, c) < 0 && slices.Index(candidates, c) >= 0 {
 				out = append(out, c)
 			}
 		}
