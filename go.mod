@@ -2,8 +2,6 @@ module github.com/iotcert/iotcert
 
 go 1.26.0
 
-replace github.com/weppos/publicsuffix-go => github.com/weppos/publicsuffix-go v0.50.3
-
 require (
 	filippo.io/bigmod v0.1.0
 	github.com/miekg/pkcs11 v1.1.2

@@ -1,8 +1,25 @@
 // Package iotcert is the root of the iotcert module. It embeds the default
-// rules file; everything else lives in the sub-packages: lints (the
-// certificate lints), profile (rules.yaml and the linting engine), certio
-// (reading certificates), report (output formats) and role (certificate
-// roles). The command is cmd/iotcert.
+// rules file (rules.yaml, see DefaultRules); everything else lives in the
+// sub-packages:
+//
+//   - certio reads certificates (PEM, DER, PKCS#7, PKCS#12; files,
+//     directories and standard input), each with its origin;
+//   - lints holds the IoT certificate lints, registered in zlint's registry,
+//     and the rules catalogue they check;
+//   - role names certificate roles (root, subordinate, link, end entity,
+//     IDevID, LDevID);
+//   - profile loads rules files and lints one certificate, or a
+//     to-be-signed one, with a profile: the library entry point;
+//   - bundle builds the chains of a set of certificates and runs the chain
+//     checks;
+//   - report writes text, JSON, SARIF and JUnit reports and chain diagrams;
+//   - idevid encodes IEEE 802.1AR device identity fields;
+//   - ldevid turns a hierarchy spec into certificates: CAs, devices, batches
+//     and CSR signing, each linted before it is signed;
+//   - roll replaces a root key (RFC 9810 §4.4) and proves which devices
+//     validate what.
+//
+// The command is cmd/iotcert.
 package iotcert
 
 import (

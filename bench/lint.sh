@@ -29,22 +29,23 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/iotcert-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 zlint_version=$(cd "$root" && go list -m -f '{{.Version}}' github.com/zmap/zlint/v3)
-psl_replace=$(cd "$root" && go list -m -f '{{with .Replace}}{{.Version}}{{end}}' github.com/weppos/publicsuffix-go)
+psl_version=$(cd "$root" && go list -m -f '{{.Version}}' github.com/weppos/publicsuffix-go)
 go_version=$(cd "$root" && go list -m -f '{{.GoVersion}}')
 
 echo "building iotcert and the bundle generator"
 (cd "$root" && go build -o "$work/iotcert" ./cmd/iotcert && go build -o "$work/genbundle" ./bench/genbundle)
 
-echo "building zlint's CLI $zlint_version (publicsuffix-go $psl_replace)"
+echo "building zlint's CLI $zlint_version (publicsuffix-go $psl_version, as iotcert builds with)"
 mkdir "$work/zlintcli"
 cat > "$work/zlintcli/go.mod" <<EOF
 module zlintcli
 
 go $go_version
 
-require github.com/zmap/zlint/v3 $zlint_version
-
-replace github.com/weppos/publicsuffix-go => github.com/weppos/publicsuffix-go $psl_replace
+require (
+	github.com/zmap/zlint/v3 $zlint_version
+	github.com/weppos/publicsuffix-go $psl_version
+)
 EOF
 cat > "$work/zlintcli/tools.go" <<'EOF'
 //go:build tools

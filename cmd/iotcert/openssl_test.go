@@ -43,6 +43,21 @@ func TestOpenSSLCertificates(t *testing.T) {
 		{"bad-ca-digsig-only.pem", "tls13-iot", []string{"e_iot_sub_ku_critical_certsign"}},
 		{"bad-idevid-no-serialnumber.pem", "idevid-8021ar", []string{"w_devid_subject_serialnumber"}},
 		{"bad-idevid-no-serialnumber.pem", "brski-idevid", []string{"e_brski_subject_serialnumber"}},
+		// Issue 12: legal certificates iotcert once flagged, and their
+		// counterparts that must still be flagged.
+		{"legal-notafter-2049.pem", "tls13-iot", nil},
+		{"bad-notafter-9999-midnight.pem", "tls13-iot", []string{"w_iot_all_noexpiry_encoding"}},
+		{"legal-ldevid-ku-nonrepudiation.pem", "ldevid-8021ar", nil},
+		{"legal-idevid-no-san.pem", "idevid-8021ar", nil},
+		{"legal-idevid-no-san.pem", "brski-idevid", nil},
+		{"legal-cn-kitchen-light.pem", "tls13-iot", nil},
+		{"legal-cn-acme-gateway.pem", "tls13-iot", nil},
+		{"legal-cn-s7-plc.pem", "tls13-iot", nil},
+		{"bad-cn-fqdn.pem", "tls13-iot", []string{"e_iot_ee_no_fqdn_in_cn"}},
+		{"legal-ldevid-10y.pem", "ldevid-8021ar", nil},
+		{"legal-serial-leading-zero.pem", "tls13-iot", nil},
+		{"bad-urn-mac.pem", "tls13-iot", []string{"w_iot_ee_eui_as_macaddress"}},
+		{"bad-backdated-relative-uri.pem", "tls13-iot", []string{"e_ext_san_uri_relative"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.profile+"/"+tc.file, func(t *testing.T) {

@@ -106,7 +106,9 @@ const markdownIntro = "# iotcert lints\n\n" +
 	"Levels follow zlint's naming: `e_` MUST (error), `w_` SHOULD (warn), `n_` informational\n" +
 	"(notice); a profile may override the level. Roles: root, subordinate, end-entity (every\n" +
 	"device certificate), idevid / ldevid (end entities only under a profile for that device\n" +
-	"kind). Each profile also runs zlint's RFC 5280 lints except those it disables (see rules.yaml).\n\n" +
+	"kind). Each profile also runs zlint's RFC 5280 lints except those it disables (see rules.yaml),\n" +
+	"whatever the certificate's notBefore: zlint's effective dates are ignored, since device\n" +
+	"certificates are often backdated, except for a rule rules.yaml marks `time_dependent`.\n\n" +
 	"## Profiles\n\n" +
 	"| profile | extends | device | sources | lints | reference |\n" +
 	"|---|---|---|---|---|---|\n"
