@@ -71,6 +71,10 @@ type GraphNode struct {
 	// PathValid is true when a certification path from the certificate to
 	// a trust anchor is valid at Graph.At (see Graph.Path).
 	PathValid bool
+	// AnchorProblem, for a trust anchor (Index -1), says why no path can
+	// start at it at Graph.At (expired, not a CA, malformed, ...); empty
+	// when it is usable.
+	AnchorProblem string
 
 	verdict *pathVerdict // nil when there is no path verdict
 }
@@ -142,6 +146,9 @@ func (f *finisher) graph(byIndex []*state) *Graph {
 		if f.hasAnchor && !src.n.trusted {
 			gn.verdict = f.pathOf(src)
 			gn.PathValid = gn.verdict.valid
+		}
+		if s.n.trusted {
+			gn.AnchorProblem = f.anchorDefect(s)
 		}
 		for i, p := range src.parents {
 			if i == 0 {

@@ -112,21 +112,29 @@ type pathVerdict struct {
 // anchorProblem says why the trust anchor s cannot start a path at the
 // evaluation time, or "" (see docs/bundle.md, "Trust anchors").
 func (f *finisher) anchorProblem(s *state) string {
+	if why := f.anchorDefect(s); why != "" {
+		return fmt.Sprintf("the trust anchor %s: %s", describe(s), why)
+	}
+	return ""
+}
+
+// anchorDefect is what makes the trust anchor s unusable, or "".
+func (f *finisher) anchorDefect(s *state) string {
 	n := s.n
 	if why := f.ownProblem(s); why != "" {
-		return fmt.Sprintf("the trust anchor %s: %s", describe(s), why)
+		return why
 	}
 	switch {
 	case !n.cA:
-		return fmt.Sprintf("the trust anchor %s is not a CA certificate (no basicConstraints with cA true)", describe(s))
+		return "it is not a CA certificate (no basicConstraints with cA true)"
 	case n.hasKU && !n.kuCertSign:
-		return fmt.Sprintf("the trust anchor %s has a keyUsage without keyCertSign", describe(s))
+		return "it has a keyUsage without keyCertSign"
 	case n.malformed != "":
-		return fmt.Sprintf("the trust anchor %s is malformed: %s", describe(s), n.malformed)
+		return "it is malformed: " + n.malformed
 	case n.nc != nil && n.nc.malformed != "":
-		return fmt.Sprintf("the trust anchor %s: %s", describe(s), n.nc.malformed)
+		return n.nc.malformed
 	case s.selfSigned && len(n.aki) > 0 && len(n.ski) > 0 && !bytes.Equal(n.aki, n.ski):
-		return fmt.Sprintf("the trust anchor %s is malformed: self-signed, its authorityKeyIdentifier %X differs from its subjectKeyIdentifier %X (RFC 5280 §4.2.1.1; e_chain_aki_mismatch on a root of the input)", describe(s), n.aki, n.ski)
+		return fmt.Sprintf("it is malformed: self-signed, its authorityKeyIdentifier %X differs from its subjectKeyIdentifier %X (RFC 5280 §4.2.1.1; e_chain_aki_mismatch on a root of the input)", n.aki, n.ski)
 	}
 	return ""
 }

@@ -214,6 +214,8 @@ func nodeLine(n bundle.GraphNode) string {
 	}
 	extra := ""
 	switch {
+	case n.AnchorProblem != "":
+		extra = "  (not usable: " + n.AnchorProblem + ")"
 	case n.Orphan:
 		extra = "  (issuer not found)"
 	case n.BrokenIssuer:

@@ -48,6 +48,28 @@ func TestDeepChainTextReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	diagram := textDiagram(t, results, g)
+	longest := 0
+	for _, line := range strings.Split(diagram, "\n") {
+		longest = max(longest, len(line))
+	}
+	// An indentation that grew with the depth would make the deepest
+	// line about 4 × 4,000 bytes long.
+	if longest > 4*maxIndent+200 {
+		t.Errorf("longest diagram line: %d bytes, want at most %d", longest, 4*maxIndent+200)
+	}
+	if !strings.Contains(diagram, fmt.Sprintf(`(level %d) [ok] subordinate "CN=CA %d,`, depth-1, depth-1)) {
+		t.Errorf("the deepest CA is not drawn with its level:\n%s", diagram[len(diagram)-500:])
+	}
+	if last := results[depth-1]; last.Path == nil || !last.Path.Valid || len(last.Path.Chain) != profile.MaxPathListed || last.Path.Omitted != depth-profile.MaxPathListed-1 {
+		t.Errorf("deepest CA: path %+v, want valid, %d certificates listed and %d omitted", last.Path, profile.MaxPathListed, depth-profile.MaxPathListed-1)
+	}
+}
+
+// textDiagram writes the text report of results with g and returns its
+// chain diagram.
+func textDiagram(t *testing.T, results []profile.Result, g *bundle.Graph) string {
+	t.Helper()
 	var out bytes.Buffer
 	w, err := New("text", &out, Options{Profile: "pkix", FailOn: profile.Error, Graph: g})
 	if err != nil {
@@ -63,20 +85,35 @@ func TestDeepChainTextReport(t *testing.T) {
 	if err := w.Close(sum); err != nil {
 		t.Fatal(err)
 	}
-	diagram := out.String()[strings.Index(out.String(), "\nChains\n"):]
-	longest := 0
-	for _, line := range strings.Split(diagram, "\n") {
-		longest = max(longest, len(line))
+	return out.String()[strings.Index(out.String(), "\nChains\n"):]
+}
+
+// TestDiagramAnchorProblem checks that the chain diagram says why a trust
+// anchor is not usable.
+func TestDiagramAnchorProblem(t *testing.T) {
+	tmpl := certgen.RootTemplate()
+	tmpl.NotAfter = certgen.Epoch.AddDate(1, 0, 0)
+	root, err := certgen.Issue(tmpl)
+	if err != nil {
+		t.Fatal(err)
 	}
-	// An indentation that grew with the depth would make the deepest
-	// line about 4 × 4,000 bytes long.
-	if longest > 4*maxIndent+200 {
-		t.Errorf("longest diagram line: %d bytes, want at most %d", longest, 4*maxIndent+200)
+	sub, err := certgen.Issue(certgen.SubTemplate(root))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(diagram, fmt.Sprintf(`(level %d) [ok] subordinate "CN=CA %d,`, depth-1, depth-1)) {
-		t.Errorf("the deepest CA is not drawn with its level:\n%s", diagram[len(diagram)-500:])
+	p, err := profile.Default("pkix")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if last := results[depth-1]; last.Path == nil || !last.Path.Valid || len(last.Path.Chain) != profile.MaxPathListed || last.Path.Omitted != depth-profile.MaxPathListed-1 {
-		t.Errorf("deepest CA: path %+v, want valid, %d certificates listed and %d omitted", last.Path, profile.MaxPathListed, depth-profile.MaxPathListed-1)
+	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	trust := []certio.Item{{Origin: certio.Origin{File: "roots.pem"}, DER: root.DER()}}
+	results, g, err := bundle.Run(p, slices.Values([]certio.Item{{Origin: certio.Origin{File: "sub.pem"}, DER: sub.DER()}}), slices.Values(trust),
+		bundle.Options{Profiles: []string{"pkix"}, Now: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `[trusted] trust-anchor "CN=Example IoT Root CA, O=Example Devices Ltd, C=DE"  trust store roots.pem[0]  (not usable: it expired on 2026-01-01 00:00:00Z)`
+	if diagram := textDiagram(t, results, g); !strings.Contains(diagram, want) {
+		t.Errorf("diagram\n%s\nwant a line with\n%s", diagram, want)
 	}
 }
