@@ -305,7 +305,10 @@ func (f *finisher) pathOf(s *state) *pathVerdict {
 	if v.reason == "" {
 		switch {
 		case s.selfSigned:
-			v.reason = "it is a self-signed root that is not a trust anchor"
+			v.reason = "it is self-signed and not a trust anchor"
+			if s.n.isCA {
+				v.reason = "it is a self-signed root that is not a trust anchor"
+			}
 		case len(s.named) > 0:
 			v.reason, v.own = "its signature does not verify with the key of its issuer", true
 		default:
