@@ -78,6 +78,15 @@ func (t *textWriter) writeDiagram(g *bundle.Graph) {
 	if dups := countDuplicates(g); dups > 0 {
 		t.printf("(%d duplicate certificate(s) not drawn)\n", dups)
 	}
+	at := g.At.UTC().Format("2006-01-02 15:04:05Z")
+	switch g.Anchors {
+	case "trust":
+		t.printf("Path verdict at %s: trust anchors are the --trust certificates\n", at)
+	case "input-roots":
+		t.printf("Path verdict at %s: trust anchors are the self-signed roots of the input (no --trust given)\n", at)
+	default:
+		t.printf("No path verdict: no root in the input and no --trust\n")
+	}
 }
 
 // childrenOf lists, for each node, the nodes drawn below it.
