@@ -182,8 +182,8 @@ func (b *Bundle) Add(res *profile.Result, n *Node) {
 }
 
 // AddTrusted adds a trust anchor: a certificate that ends chains and is
-// reported (the --trust store). AddTrustedResult also records what makes
-// it malformed.
+// not reported (the --trust store). AddTrustedResult also records what
+// makes it malformed.
 func (b *Bundle) AddTrusted(n *Node, origin certio.Origin) {
 	n.subject = b.intern(n.subject)
 	n.issuer = b.intern(n.issuer)
