@@ -22,17 +22,6 @@ import (
 // unknownCritical is a critical extension no relying party knows.
 var unknownCritical = pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 32473, 99, 1}, Critical: true, Value: []byte{0x05, 0x00}}
 
-// crossIssued returns a CA certificate for the key of ca, with ca's
-// subject, issued by issuer: the certificate of a CA by another path.
-func crossIssued(t *testing.T, ca *certgen.Template, issuer *certgen.Issued) *certgen.Issued {
-	t.Helper()
-	tmpl := certgen.SubTemplate(issuer)
-	tmpl.Key = ca.Key
-	tmpl.Subject = ca.Subject
-	tmpl.SubjectKeyId = ca.SubjectKeyId
-	return issue(t, tmpl)
-}
-
 // TestPathVerdict checks the path verdict (RFC 5280 §6.1) on chains built
 // with certgen: each case fails without the path verdict.
 func TestPathVerdict(t *testing.T) {

@@ -88,7 +88,11 @@ func newIssuerIndex(bySubject map[string][]*state) *issuerIndex {
 		m := map[string][]*state{}
 		for _, c := range group {
 			if k, ok := c.n.pubKey.(*ecdsa.PublicKey); ok {
-				id := ecKeyID(k.Curve, k.X)
+				b, err := k.Bytes() // 0x04 || X || Y
+				if err != nil {
+					continue
+				}
+				id := ecKeyID(k.Curve, b[1:1+(len(b)-1)/2])
 				m[id] = append(m[id], c)
 				if !slices.Contains(ix.curves[subj], k.Curve) {
 					ix.curves[subj] = append(ix.curves[subj], k.Curve)
@@ -100,10 +104,11 @@ func newIssuerIndex(bySubject map[string][]*state) *issuerIndex {
 	return ix
 }
 
-// ecKeyID identifies an ECDSA public key by its curve and x coordinate
-// (the two keys that share them are told apart by the signature check).
-func ecKeyID(c elliptic.Curve, x *big.Int) string {
-	return c.Params().Name + ":" + string(x.Bytes())
+// ecKeyID identifies an ECDSA public key by its curve and x coordinate,
+// big-endian in the curve's field size (the two keys that share them are
+// told apart by the signature check).
+func ecKeyID(c elliptic.Curve, x []byte) string {
+	return c.Params().Name + ":" + string(x)
 }
 
 // recoverECDSA returns the identities (ecKeyID) of the public keys, on
@@ -120,6 +125,9 @@ func recoverECDSA(curves []elliptic.Curve, digest, sig []byte) (ids []string) {
 	return ids
 }
 
+// Recovery needs arithmetic on arbitrary curve points, which in the
+// standard library only crypto/elliptic's deprecated low-level methods
+// offer; they are used on public values only.
 func recoverOn(curve elliptic.Curve, digest []byte, r, s *big.Int) (ids []string) {
 	defer func() {
 		if recover() != nil {
@@ -140,7 +148,7 @@ func recoverOn(curve elliptic.Curve, digest []byte, r, s *big.Int) (ids []string
 	u1.Mod(u1, n)
 	u2 := new(big.Int).Mul(e, rInv)
 	u2.Neg(u2).Mod(u2, n)
-	gx, gy := curve.ScalarBaseMult(scalar(u2, n))
+	gx, gy := curve.ScalarBaseMult(scalar(u2, n)) //lint:ignore SA1019 see above
 	for j := int64(0); j < 2; j++ {
 		x := new(big.Int).Add(r, new(big.Int).Mul(big.NewInt(j), n))
 		if x.Cmp(p) >= 0 {
@@ -155,15 +163,16 @@ func recoverOn(curve elliptic.Curve, digest []byte, r, s *big.Int) (ids []string
 			continue
 		}
 		for _, yy := range []*big.Int{y, new(big.Int).Sub(p, y)} {
+			//lint:ignore SA1019 see above
 			if !curve.IsOnCurve(x, yy) {
 				continue
 			}
-			qx, qy := curve.ScalarMult(x, yy, scalar(u1, n))
-			qx, qy = curve.Add(qx, qy, gx, gy)
+			qx, qy := curve.ScalarMult(x, yy, scalar(u1, n)) //lint:ignore SA1019 see above
+			qx, qy = curve.Add(qx, qy, gx, gy)               //lint:ignore SA1019 see above
 			if qx.Sign() == 0 && qy.Sign() == 0 {
 				continue
 			}
-			ids = append(ids, ecKeyID(curve, qx))
+			ids = append(ids, ecKeyID(curve, qx.FillBytes(make([]byte, (params.BitSize+7)/8))))
 		}
 	}
 	return ids
