@@ -92,7 +92,7 @@ func TestOpenSSLCertificates(t *testing.T) {
 			// --fail-on warn: the conforming certificates have no warning
 			// either, and a broken one fails even where its profile says
 			// SHOULD.
-			code, out, errOut := iotcert(t, "", "lint", "--rules", rules, "--profile", tc.profile, "--format", "json", "--fail-on", "warn", filepath.Join(dir, tc.file))
+			code, out, errOut := iotcert(t, "", "lint", "--at", atNow(), "--rules", rules, "--profile", tc.profile, "--format", "json", "--fail-on", "warn", filepath.Join(dir, tc.file))
 			var rep profile.Report
 			if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Certificates) != 1 {
 				t.Fatalf("exit %d, report does not decode to one certificate (%v)\n%s%s", code, err, out, errOut)
