@@ -231,7 +231,6 @@ type state struct {
 	roots      []*state
 	rootsDone  bool
 	visiting   bool
-	worst      profile.Level
 
 	// The path verdict (path.go).
 	anchor       bool // a trust anchor: a --trust certificate (or a copy of one), or without --trust a self-signed root of the input
