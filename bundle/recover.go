@@ -7,8 +7,7 @@ import (
 	"math/big"
 	"slices"
 
-	"golang.org/x/crypto/cryptobyte"
-	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+	"github.com/iotcert/iotcert/internal/ecdsasig"
 )
 
 // manyCandidates is the number of certificates sharing an issuer name
@@ -115,7 +114,7 @@ func ecKeyID(c elliptic.Curve, x []byte) string {
 // the given curves (P-256, P-384 and P-521), that can have made the ASN.1
 // ECDSA signature sig over digest (SEC 1 §4.1.6).
 func recoverECDSA(curves []elliptic.Curve, digest, sig []byte) (ids []string) {
-	r, s, ok := parseECDSASig(sig)
+	r, s, ok := ecdsasig.Parse(sig)
 	if !ok {
 		return nil
 	}
@@ -139,7 +138,7 @@ func recoverOn(curve elliptic.Curve, digest []byte, r, s *big.Int) (ids []string
 	if r.Sign() <= 0 || s.Sign() <= 0 || r.Cmp(n) >= 0 || s.Cmp(n) >= 0 {
 		return nil
 	}
-	e := hashToInt(digest, n)
+	e := ecdsasig.HashToInt(digest, n)
 	rInv := new(big.Int).ModInverse(r, n)
 	if rInv == nil {
 		return nil
@@ -181,30 +180,4 @@ func recoverOn(curve elliptic.Curve, digest []byte, r, s *big.Int) (ids []string
 // scalar encodes k in the byte length of the curve order n.
 func scalar(k, n *big.Int) []byte {
 	return k.FillBytes(make([]byte, (n.BitLen()+7)/8))
-}
-
-// hashToInt converts a digest to an integer as ECDSA does (FIPS 186-4
-// §6.4): its leftmost bits, as many as the curve order has.
-func hashToInt(digest []byte, n *big.Int) *big.Int {
-	bits := n.BitLen()
-	if size := (bits + 7) / 8; len(digest) > size {
-		digest = digest[:size]
-	}
-	e := new(big.Int).SetBytes(digest)
-	if excess := len(digest)*8 - bits; excess > 0 {
-		e.Rsh(e, uint(excess))
-	}
-	return e
-}
-
-// parseECDSASig decodes an ASN.1 ECDSA signature.
-func parseECDSASig(sig []byte) (r, s *big.Int, ok bool) {
-	r, s = new(big.Int), new(big.Int)
-	in := cryptobyte.String(sig)
-	var inner cryptobyte.String
-	if !in.ReadASN1(&inner, cbasn1.SEQUENCE) || !in.Empty() ||
-		!inner.ReadASN1Integer(r) || !inner.ReadASN1Integer(s) || !inner.Empty() {
-		return nil, nil, false
-	}
-	return r, s, true
 }
