@@ -1,0 +1,439 @@
+package c509
+
+import (
+	"crypto/elliptic"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// fieldNames names the elements of C509Certificate, for errors.
+var fieldNames = [11]string{
+	"c509CertificateType", "certificateSerialNumber", "issuerSignatureAlgorithm", "issuer",
+	"validityNotBefore", "validityNotAfter", "subject", "subjectPublicKeyAlgorithm",
+	"subjectPublicKey", "extensions", "issuerSignatureValue",
+}
+
+// MaxSize bounds the C509 input Decode accepts (and the DER input Encode
+// is meant for): a certificate larger than this is not one a constrained
+// device receives.
+const MaxSize = 1 << 20
+
+// Decode returns the DER X.509 certificate of a C509 certificate of type 3:
+// the CBOR array C509Certificate or the unwrapped CBOR sequence
+// ~C509Certificate. Input that is not a C509Certificate gives a
+// *SyntaxError with the field and its byte offset; a natively signed
+// certificate (type 2) an *UnsupportedError.
+func Decode(data []byte) ([]byte, error) {
+	items, offsets, err := splitItems(data)
+	if err != nil {
+		return nil, err
+	}
+	der, field, err := decodeItems(items)
+	if err != nil {
+		var ue *UnsupportedError
+		if errors.As(err, &ue) {
+			return nil, ue
+		}
+		return nil, &SyntaxError{Field: fieldNames[field], Offset: offsets[field], Msg: err.Error()}
+	}
+	return der, nil
+}
+
+// splitItems reads the eleven items of C509Certificate and their offsets.
+func splitItems(data []byte) ([11]any, [11]int, error) {
+	var items [11]any
+	var offsets [11]int
+	if len(data) == 0 {
+		return items, offsets, &SyntaxError{Field: "C509Certificate", Offset: 0, Msg: "empty input"}
+	}
+	if len(data) > MaxSize {
+		return items, offsets, &SyntaxError{Field: "C509Certificate", Offset: 0, Msg: fmt.Sprintf("%d bytes, more than %d", len(data), MaxSize)}
+	}
+	pos := 0
+	if data[0]>>5 == 4 { // an array: C509Certificate
+		if data[0] != 0x8b {
+			return items, offsets, &SyntaxError{Field: "C509Certificate", Offset: 0, Msg: fmt.Sprintf("an array header 0x%02x, want 0x8b (11 elements)", data[0])}
+		}
+		pos = 1
+	}
+	for i := range items {
+		offsets[i] = pos
+		if pos >= len(data) {
+			return items, offsets, &SyntaxError{Field: fieldNames[i], Offset: pos, Msg: "missing: the input ends"}
+		}
+		rest, err := decMode.UnmarshalFirst(data[pos:], &items[i])
+		if err != nil {
+			return items, offsets, &SyntaxError{Field: fieldNames[i], Offset: pos, Msg: err.Error()}
+		}
+		pos = len(data) - len(rest)
+	}
+	if pos != len(data) {
+		return items, offsets, &SyntaxError{Field: "C509Certificate", Offset: pos, Msg: fmt.Sprintf("%d bytes after the last element", len(data)-pos)}
+	}
+	return items, offsets, nil
+}
+
+// decodeItems builds the DER certificate; on error it returns the index of
+// the field at fault.
+func decodeItems(items [11]any) ([]byte, int, error) {
+	t, ok := asInt(items[0])
+	if !ok {
+		return nil, 0, fmt.Errorf("not an integer")
+	}
+	if t == 2 {
+		return nil, 0, unsupported("c509CertificateType", "a natively signed C509 certificate (type 2) has no DER form")
+	}
+	if t != TypeReencoded {
+		return nil, 0, fmt.Errorf("type %d, want %d (CBOR re-encoded X.509 v3)", t, TypeReencoded)
+	}
+	serial, ok := asBytes(items[1])
+	if !ok {
+		return nil, 1, badItem("serial number", items[1])
+	}
+	sigAlg, err := decodeAlgorithm(items[2], sigAlgs)
+	if err != nil {
+		return nil, 2, err
+	}
+	subject, err := decodeName(items[6])
+	if err != nil {
+		return nil, 6, err
+	}
+	issuer := subject
+	if items[3] != nil {
+		if issuer, err = decodeName(items[3]); err != nil {
+			return nil, 3, err
+		}
+	}
+	notBefore, err := decodeTime(items[4], false)
+	if err != nil {
+		return nil, 4, err
+	}
+	notAfter, err := decodeTime(items[5], true)
+	if err != nil {
+		return nil, 5, err
+	}
+	pkAlg, err := decodeAlgorithm(items[7], pkAlgs)
+	if err != nil {
+		return nil, 7, err
+	}
+	pk, err := decodePublicKey(items[7], items[8])
+	if err != nil {
+		return nil, 8, err
+	}
+	exts, err := decodeExtensions(items[9])
+	if err != nil {
+		return nil, 9, err
+	}
+	sig, err := decodeSignature(items[2], items[10])
+	if err != nil {
+		return nil, 10, err
+	}
+	der, err := build(func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1(tagVersion, func(b *cryptobyte.Builder) { b.AddASN1Int64(2) })
+				b.AddASN1(cbasn1.INTEGER, func(b *cryptobyte.Builder) { b.AddBytes(integerDER(serial)) })
+				b.AddBytes(sigAlg)
+				b.AddBytes(issuer)
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddBytes(notBefore)
+					b.AddBytes(notAfter)
+				})
+				b.AddBytes(subject)
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddBytes(pkAlg)
+					b.AddASN1BitString(pk)
+				})
+				if exts != nil {
+					b.AddASN1(tagExts, func(b *cryptobyte.Builder) { b.AddBytes(exts) })
+				}
+			})
+			b.AddBytes(sigAlg)
+			b.AddASN1BitString(sig)
+		})
+	})
+	if err != nil {
+		return nil, 10, err
+	}
+	return der, 0, nil
+}
+
+// decodeAlgorithm returns the DER AlgorithmIdentifier of an int, ~oid or
+// [~oid, parameters] item.
+func decodeAlgorithm(item any, reg registry) ([]byte, error) {
+	if v, ok := asInt(item); ok {
+		b, ok := reg.value(v)
+		if !ok {
+			return nil, fmt.Errorf("algorithm %d is not registered", v)
+		}
+		return b, nil
+	}
+	var oid, params []byte
+	if b, ok := asBytes(item); ok {
+		oid = b
+	} else if a, ok := asArray(item); ok && len(a) == 2 {
+		oid, _ = asBytes(a[0])
+		params, _ = asBytes(a[1])
+	}
+	if len(oid) == 0 {
+		return nil, badItem("AlgorithmIdentifier", item)
+	}
+	return build(func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			addOID(b, oid)
+			b.AddBytes(params)
+		})
+	})
+}
+
+// decodeName returns the DER Name of a C509 Name.
+func decodeName(item any) ([]byte, error) {
+	attrs, ok := asArray(item)
+	if !ok {
+		attrs = []any{int64(1), item}
+	}
+	if len(attrs)%2 != 0 {
+		return nil, fmt.Errorf("Name: %d items, want (type, value) pairs", len(attrs))
+	}
+	return build(func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			for i := 0; i < len(attrs); i += 2 {
+				oid, tag, value, err := decodeAttr(attrs[i], attrs[i+1])
+				if err != nil {
+					b.SetError(err)
+					return
+				}
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+						addOID(b, oid)
+						if tag == 0 {
+							b.AddBytes(value)
+							return
+						}
+						b.AddASN1(tag, func(b *cryptobyte.Builder) { b.AddBytes(value) })
+					})
+				})
+			}
+		})
+	})
+}
+
+// decodeAttr returns the OID, the string tag and the value of an
+// attribute; tag 0 means value is a whole DER element.
+func decodeAttr(typ, val any) ([]byte, cbasn1.Tag, []byte, error) {
+	if oid, ok := asBytes(typ); ok {
+		v, ok := asBytes(val)
+		if !ok || len(oid) == 0 {
+			return nil, 0, nil, badItem("attribute", val)
+		}
+		return oid, 0, v, nil
+	}
+	v, ok := asInt(typ)
+	if !ok {
+		return nil, 0, nil, badItem("attributeType", typ)
+	}
+	tag := cbasn1.UTF8String
+	if v < 0 {
+		v, tag = -v, tagPrintableString
+	}
+	oid, ok := rdnAttrOIDs[v]
+	if !ok {
+		return nil, 0, nil, fmt.Errorf("attribute type %d is not registered", v)
+	}
+	if rdnAttrs[oid].ia5 {
+		if tag != cbasn1.UTF8String {
+			return nil, 0, nil, fmt.Errorf("attribute type %d is an IA5String and cannot be negative", v)
+		}
+		tag = cbasn1.IA5String
+	}
+	s, ok := fromSpecialText(val)
+	if !ok {
+		return nil, 0, nil, badItem("attribute value", val)
+	}
+	return []byte(oid), tag, []byte(s), nil
+}
+
+// decodeTime returns the DER Time of a POSIX time: UTCTime through 2049,
+// GeneralizedTime from 2050 (RFC 5280 §4.1.2.5); null is 99991231235959Z.
+func decodeTime(item any, notAfter bool) ([]byte, error) {
+	if item == nil && notAfter {
+		return build(func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.GeneralizedTime, func(b *cryptobyte.Builder) { b.AddBytes([]byte(noExpiry)) })
+		})
+	}
+	v, ok := asUint(item)
+	if !ok || v > 253402300799 { // 9999-12-31T23:59:59Z
+		return nil, badItem("time", item)
+	}
+	t := time.Unix(int64(v), 0).UTC()
+	tag, layout := cbasn1.UTCTime, "060102150405Z"
+	if t.Year() >= 2050 {
+		tag, layout = cbasn1.GeneralizedTime, "20060102150405Z"
+	}
+	if t.Year() < 1950 {
+		return nil, fmt.Errorf("time %d is before 1950", v)
+	}
+	return build(func(b *cryptobyte.Builder) {
+		b.AddASN1(tag, func(b *cryptobyte.Builder) { b.AddBytes([]byte(t.Format(layout))) })
+	})
+}
+
+// decodePublicKey returns the subjectPublicKey BIT STRING contents.
+func decodePublicKey(alg, item any) ([]byte, error) {
+	v, registered := asInt(alg)
+	if registered && v == 0 {
+		return decodeRSAKey(item)
+	}
+	b, ok := asBytes(item)
+	if !ok {
+		return nil, badItem("subjectPublicKey", item)
+	}
+	if registered && len(b) > 0 && (b[0] == 0xfe || b[0] == 0xfd) {
+		curve := curveOf(v)
+		size := ecKeySizes[v].size
+		if curve == nil || len(b) != 1+size {
+			return nil, fmt.Errorf("a compressed point for algorithm %d", v)
+		}
+		c := append([]byte{2}, b[1:]...)
+		if b[0] == 0xfd {
+			c[0] = 3
+		}
+		x, y := elliptic.UnmarshalCompressed(curve, c)
+		if x == nil {
+			return nil, fmt.Errorf("the compressed point is not on the curve")
+		}
+		out := make([]byte, 1+2*size)
+		out[0] = 4
+		x.FillBytes(out[1 : 1+size])
+		y.FillBytes(out[1+size:])
+		return out, nil
+	}
+	return b, nil
+}
+
+func decodeRSAKey(item any) ([]byte, error) {
+	n, ok := asBytes(item)
+	e := []byte{1, 0, 1}
+	if !ok {
+		a, isArray := asArray(item)
+		if !isArray || len(a) != 2 {
+			return nil, badItem("RSA public key", item)
+		}
+		var ok1, ok2 bool
+		n, ok1 = asBytes(a[0])
+		e, ok2 = asBytes(a[1])
+		if !ok1 || !ok2 {
+			return nil, badItem("RSA public key", item)
+		}
+	}
+	return build(func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.INTEGER, func(b *cryptobyte.Builder) { b.AddBytes(integerDER(n)) })
+			b.AddASN1(cbasn1.INTEGER, func(b *cryptobyte.Builder) { b.AddBytes(integerDER(e)) })
+		})
+	})
+}
+
+// decodeExtensions returns the DER Extensions SEQUENCE, or nil for none.
+func decodeExtensions(item any) ([]byte, error) {
+	if v, ok := asInt(item); ok {
+		id, ku := int64(2), v
+		if v < 0 {
+			id, ku = -2, -v
+		}
+		item = []any{id, uint64(ku)}
+	}
+	a, ok := asArray(item)
+	if !ok {
+		return nil, badItem("extensions", item)
+	}
+	if len(a) == 0 {
+		return nil, nil
+	}
+	return build(func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			for i := 0; i < len(a); i += 2 {
+				if i+1 == len(a) {
+					b.SetError(fmt.Errorf("extension %d has no value", i/2))
+					return
+				}
+				oid, critical, val, err := decodeExtension(a[i], a[i+1])
+				if err != nil {
+					b.SetError(fmt.Errorf("extension %d: %w", i/2, err))
+					return
+				}
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					addOID(b, oid)
+					if critical {
+						b.AddASN1Boolean(true)
+					}
+					b.AddASN1OctetString(val)
+				})
+			}
+		})
+	})
+}
+
+func decodeExtension(id, item any) (oid []byte, critical bool, val []byte, err error) {
+	if oid, ok := asBytes(id); ok {
+		if len(oid) == 0 {
+			return nil, false, nil, badItem("extensionID", id)
+		}
+		if a, ok := asArray(item); ok && len(a) == 1 {
+			v, ok := asBytes(a[0])
+			if !ok {
+				return nil, false, nil, badItem("extensionValue", item)
+			}
+			return oid, true, v, nil
+		}
+		v, ok := asBytes(item)
+		if !ok {
+			return nil, false, nil, badItem("extensionValue", item)
+		}
+		return oid, false, v, nil
+	}
+	n, ok := asInt(id)
+	if !ok {
+		return nil, false, nil, badItem("extensionID", id)
+	}
+	if n < 0 {
+		n, critical = -n, true
+	}
+	if name, ok := unimplemented[n]; ok {
+		return nil, false, nil, unsupported("extension "+name, "its C509 encoding is not implemented")
+	}
+	codec, ok := extCodecs[n]
+	if !ok {
+		return nil, false, nil, fmt.Errorf("extension %d is not registered", n)
+	}
+	oidBytes, _ := extIDs.value(n)
+	val, err = codec.decode(item)
+	return oidBytes, critical, val, err
+}
+
+// decodeSignature returns the signatureValue BIT STRING contents; an
+// ECDSA r || s becomes an ECDSA-Sig-Value again.
+func decodeSignature(alg, item any) ([]byte, error) {
+	b, ok := asBytes(item)
+	if !ok {
+		return nil, badItem("signature", item)
+	}
+	v, ok := asInt(alg)
+	if !ok || !ecdsaSigAlgs[v] {
+		return b, nil
+	}
+	if len(b) == 0 || len(b)%2 != 0 {
+		return nil, fmt.Errorf("an ECDSA signature of %d bytes, want r and s of equal length", len(b))
+	}
+	h := len(b) / 2
+	return build(func(c *cryptobyte.Builder) {
+		c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+			c.AddASN1(cbasn1.INTEGER, func(c *cryptobyte.Builder) { c.AddBytes(integerDER(b[:h])) })
+			c.AddASN1(cbasn1.INTEGER, func(c *cryptobyte.Builder) { c.AddBytes(integerDER(b[h:])) })
+		})
+	})
+}
