@@ -8,6 +8,8 @@
 //	iotcert gen example|hierarchy|device|devices ...   generate IDevID/LDevID hierarchies
 //	iotcert sign SPEC --ca NAME --csr FILE     sign a device's CSR
 //	iotcert roll plan|execute|verify ...       root CA key rollover
+//	iotcert c509 encode|decode FILE             X.509 <-> C509
+//	iotcert size [flags] PATH...                chain sizes against a budget
 //
 // Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a
 // usage error, a rules file error or an input that is not a certificate.
@@ -41,6 +43,8 @@ Usage:
                                  issue a batch of devices (resumable, journaled)
   iotcert sign SPEC --ca NAME --csr FILE [--out FILE]   sign a device's CSR
   iotcert roll plan|execute|verify --old DIR/<root> ...  root CA key rollover
+  iotcert c509 encode|decode FILE [--der] [--out F]     X.509 <-> C509 (CBOR-encoded X.509)
+  iotcert size [--budget BYTES|NAME] [--format text|json] PATH...  chain sizes: DER, C509, RFC 8879 compression
   iotcert help [COMMAND]         show help
 
 Run "iotcert help COMMAND" for a command's flags.
@@ -74,6 +78,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runSign(rest, stdin, stdout, stderr)
 	case "roll":
 		return runRoll(rest, stdout, stderr)
+	case "c509":
+		return runC509(rest, stdin, stdout, stderr)
+	case "size":
+		return runSize(rest, stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		return runHelp(rest, stdout, stderr)
 	}
@@ -101,6 +109,10 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		return runSign([]string{"-h"}, nil, stdout, stdout)
 	case "roll":
 		return runRoll([]string{"-h"}, stdout, stdout)
+	case "c509":
+		return runC509([]string{"-h"}, nil, stdout, stdout)
+	case "size":
+		return runSize([]string{"-h"}, nil, stdout, stdout)
 	}
 	fmt.Fprintf(stderr, "iotcert: no help for %q\n", args[0])
 	return exitUsage

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/iotcert/iotcert/c509"
+	"github.com/iotcert/iotcert/certio"
+)
+
+// readDER returns the certificates of a file.
+func readDER(t *testing.T, path string) [][]byte {
+	t.Helper()
+	var out [][]byte
+	for it := range certio.Read([]string{path}, nil) {
+		if it.Err != nil {
+			t.Fatal(it.Err)
+		}
+		out = append(out, it.DER)
+	}
+	return out
+}
+
+// TestC509EncodeDecode encodes a certificate to a file, decodes it back
+// to PEM and to DER, and gets the original certificate byte for byte.
+func TestC509EncodeDecode(t *testing.T) {
+	in := filepath.Join(certs, "tls13-iot", "ee.pem")
+	der := readDER(t, in)[0]
+	out := filepath.Join(t.TempDir(), "ee.c509")
+	if code, stdout, errOut := iotcert(t, "", "c509", "encode", in, "--out", out); code != exitOK || stdout != "" {
+		t.Fatalf("encode: exit %d\n%s%s", code, stdout, errOut)
+	}
+	enc, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := c509.Encode(der)
+	if err != nil || !bytes.Equal(enc, want) || enc[0] != 0x8b {
+		t.Fatalf("encode wrote % x, want the C509Certificate array % x (%v)", enc, want, err)
+	}
+	code, stdout, errOut := iotcert(t, "", "c509", "decode", out)
+	block, _ := pem.Decode([]byte(stdout))
+	if code != exitOK || block == nil || block.Type != "CERTIFICATE" || !bytes.Equal(block.Bytes, der) {
+		t.Fatalf("decode: exit %d, PEM does not hold the original certificate\n%s%s", code, stdout, errOut)
+	}
+	code, stdout, errOut = iotcert(t, string(enc), "c509", "decode", "-", "--der")
+	if code != exitOK || stdout != string(der) {
+		t.Fatalf("decode --der from stdin: exit %d %s", code, errOut)
+	}
+	// The unwrapped sequence ~C509Certificate decodes too.
+	seq := writeFile(t, "ee.seq", enc[1:])
+	if code, stdout, _ = iotcert(t, "", "c509", "decode", seq, "--der"); code != exitOK || stdout != string(der) {
+		t.Fatalf("decode ~C509Certificate: exit %d", code)
+	}
+}
+
+// TestC509Refused: a certificate C509 cannot represent exits 1 with the
+// reason; garbage exits 2 with a located error; so do usage errors.
+func TestC509Refused(t *testing.T) {
+	v1 := filepath.Join(certs, "cases", "e_r7925_table1_version.pem")
+	code, _, errOut := iotcert(t, "", "c509", "encode", v1)
+	if want := "iotcert c509 encode: " + v1 + ": c509: cannot represent version: a version 1 certificate; C509 type 3 re-encodes X.509 v3\n"; code != exitFindings || errOut != want {
+		t.Errorf("encode v1: exit %d %q, want 1 %q", code, errOut, want)
+	}
+	garbage := writeFile(t, "garbage.c509", []byte{0x8b, 0x03, 0xff})
+	code, _, errOut = iotcert(t, "", "c509", "decode", garbage)
+	if !strings.HasPrefix(errOut, "iotcert c509 decode: "+garbage+": c509: malformed certificateSerialNumber at byte 2: ") || code != exitUsage {
+		t.Errorf("decode garbage: exit %d %q", code, errOut)
+	}
+	native := writeFile(t, "native.c509", []byte{0x8b, 0x02, 0x41, 0x01, 0x00, 0x60, 0x00, 0x00, 0x60, 0x00, 0x40, 0x80, 0x40})
+	code, _, errOut = iotcert(t, "", "c509", "decode", native)
+	if want := "iotcert c509 decode: " + native + ": c509: cannot represent c509CertificateType: a natively signed C509 certificate (type 2) has no DER form\n"; code != exitFindings || errOut != want {
+		t.Errorf("decode type 2: exit %d %q, want 1 %q", code, errOut, want)
+	}
+	notCert := writeFile(t, "junk.der", []byte{0x30, 0x82, 0x01})
+	if code, _, errOut = iotcert(t, "", "c509", "encode", notCert); code != exitUsage || !strings.Contains(errOut, notCert) {
+		t.Errorf("encode junk: exit %d %q", code, errOut)
+	}
+	chain := filepath.Join(certs, "tls13-iot", "chain.pem")
+	if code, _, errOut = iotcert(t, "", "c509", "encode", chain); code != exitUsage || !strings.Contains(errOut, "holds 3 certificates: encode takes exactly one") {
+		t.Errorf("encode chain: exit %d %q", code, errOut)
+	}
+	if code, _, _ = iotcert(t, "", "c509", "transcode", chain); code != exitUsage {
+		t.Errorf("unknown verb: exit %d", code)
+	}
+}
+
+// TestC509GenIssued is the round-trip property over what gen issues: the
+// CAs and devices of "gen example" and "gen example matter" all re-encode
+// and decode back byte for byte.
+func TestC509GenIssued(t *testing.T) {
+	n := 0
+	for _, ex := range []struct {
+		args   []string
+		ca     string
+		device []string
+	}{
+		{[]string{"gen", "example"}, "device-ca", []string{"--id", "1234", "--set", "serial=SN1234"}},
+		{[]string{"gen", "example", "matter"}, "pai", []string{"--id", "0005", "--set", "pid=8005"}},
+	} {
+		dir := t.TempDir()
+		code, spec, errOut := iotcert(t, "", ex.args...)
+		if code != exitOK {
+			t.Fatalf("%v: %s", ex.args, errOut)
+		}
+		specFile := filepath.Join(dir, "spec.yaml")
+		if err := os.WriteFile(specFile, []byte(spec), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		pki := filepath.Join(dir, "pki")
+		if code, out, errOut := iotcert(t, "", "gen", "hierarchy", specFile, "--out", pki); code != exitOK {
+			t.Fatalf("gen hierarchy: %s%s", out, errOut)
+		}
+		args := append([]string{"gen", "device", specFile, "--out", pki, "--ca", ex.ca}, ex.device...)
+		if code, out, errOut := iotcert(t, "", args...); code != exitOK {
+			t.Fatalf("gen device: %s%s", out, errOut)
+		}
+		for _, der := range readDER(t, filepath.Join(pki, "devices", ex.device[1], "chain.pem")) {
+			enc, err := c509.Encode(der)
+			if err != nil {
+				t.Fatalf("%v: %v", ex.args, err)
+			}
+			back, err := c509.Decode(enc)
+			if err != nil || !bytes.Equal(back, der) {
+				t.Fatalf("%v: round trip differs: %v", ex.args, err)
+			}
+			n++
+		}
+	}
+	if n != 6 {
+		t.Errorf("%d certificates round-trip, want 6 (two chains of three)", n)
+	}
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/iotcert/iotcert/c509"
+)
+
+// TestSizeSampleBundle sizes the sample bundle: 8 certificates, one chain
+// per end entity (device ← device CA ← root), the Certificate message
+// without the trust anchor holding the device and the device CA (RFC 8446
+// §4.4.2: 4 bytes of header and 5 per entry).
+func TestSizeSampleBundle(t *testing.T) {
+	bundlePEM := filepath.Join(certs, "sample-bundle.pem")
+	ders := readDER(t, bundlePEM)
+	code, out, errOut := iotcert(t, "", "size", "--format", "json", "--budget", "coap-block-1024", bundlePEM)
+	if code != exitFindings {
+		t.Fatalf("exit %d, want 1 (a chain is over 1024 bytes in DER)\n%s", code, errOut)
+	}
+	var rep sizeReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Certificates) != 8 || len(rep.Chains) != 6 || rep.Budget == nil || rep.Budget.Bytes != 1024 {
+		t.Fatalf("%d certificates, %d chains, budget %v; want 8, 6, 1024", len(rep.Certificates), len(rep.Chains), rep.Budget)
+	}
+	over := 0
+	for i, ch := range rep.Chains {
+		leaf := ch.Certificates[0]
+		if len(ch.Certificates) != 3 || ch.Certificates[1] != 1 || ch.Certificates[2] != 0 || !ch.Anchored || leaf != i+2 {
+			t.Fatalf("chain %d: %v, anchored %v; want [%d 1 0], anchored", i, ch.Certificates, ch.Anchored, i+2)
+		}
+		want := 4 + 5 + len(ders[leaf]) + 5 + len(ders[1])
+		if ch.WithoutAnchor.DER.Plain != want || ch.WithAnchor.DER.Plain != want+5+len(ders[0]) {
+			t.Errorf("chain %d: DER %d / %d, want %d / %d", i, ch.WithoutAnchor.DER.Plain, ch.WithAnchor.DER.Plain, want, want+5+len(ders[0]))
+		}
+		var c509Want int
+		for _, j := range ch.Certificates[:2] {
+			c, err := c509.Encode(ders[j])
+			if err != nil {
+				t.Fatal(err)
+			}
+			c509Want += 5 + len(c) - 1
+		}
+		if ch.WithoutAnchor.C509 == nil || ch.WithoutAnchor.C509.Plain != 4+c509Want {
+			t.Errorf("chain %d: C509 %v, want %d", i, ch.WithoutAnchor.C509, 4+c509Want)
+		}
+		if ch.Fits["der"] != (want <= 1024) || !ch.Fits["c509"] {
+			t.Errorf("chain %d: fits %v", i, ch.Fits)
+		}
+		if want > 1024 {
+			over++
+		}
+	}
+	if over == 0 {
+		t.Error("no chain over 1024 bytes: the exit status is not tested")
+	}
+	if code, _, _ := iotcert(t, "", "size", "--budget", "4000", bundlePEM); code != exitOK {
+		t.Errorf("--budget 4000: exit %d, want 0", code)
+	}
+}
+
+// TestSizeText checks the text report's shape and the usage errors.
+func TestSizeText(t *testing.T) {
+	bundlePEM := filepath.Join(certs, "sample-bundle.pem")
+	code, out, _ := iotcert(t, "", "size", bundlePEM)
+	if code != exitOK || !strings.Contains(out, "chain #2 ← #1 ← #0 (3 certificates, ends at a trust anchor)") ||
+		!strings.Contains(out, "without trust anchor") || strings.Contains(out, "budget") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	v1 := filepath.Join(certs, "cases", "e_r7925_table1_version.pem")
+	_, out, _ = iotcert(t, "", "size", v1)
+	if !strings.Contains(out, "#0: no C509: cannot represent version: a version 1 certificate") {
+		t.Errorf("refused certificate not explained:\n%s", out)
+	}
+	for _, args := range [][]string{
+		{"size"}, {"size", "--budget", "coap-block-64", bundlePEM}, {"size", "--format", "xml", bundlePEM},
+	} {
+		if code, _, _ := iotcert(t, "", args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	garbage := writeFile(t, "garbage.der", []byte{0x30, 0x82, 0x01})
+	if code, _, errOut := iotcert(t, "", "size", bundlePEM, garbage); code != exitUsage || !strings.Contains(errOut, garbage) {
+		t.Errorf("garbage: exit %d %q", code, errOut)
+	}
+}
