@@ -17,7 +17,9 @@
 //   - ldevid turns a hierarchy spec into certificates: CAs, devices, batches
 //     and CSR signing, each linted before it is signed;
 //   - roll replaces a root key (RFC 9810 §4.4) and proves which devices
-//     validate what.
+//     validate what;
+//   - c509 re-encodes certificates as C509 (CBOR-encoded X.509) and back,
+//     and measures what a chain costs on the wire.
 //
 // The command is cmd/iotcert.
 package iotcert
