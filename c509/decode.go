@@ -1,12 +1,12 @@
 package c509
 
 import (
+	"bytes"
 	"crypto/elliptic"
 	"errors"
 	"fmt"
 	"time"
 
-	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
@@ -32,7 +32,7 @@ func Decode(data []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	der, field, err := decodeItems(items)
+	der, field, err := decodeItems(items, nil)
 	if err != nil {
 		var ue *UnsupportedError
 		if errors.As(err, &ue) {
@@ -78,8 +78,9 @@ func splitItems(data []byte) ([11]any, [11]int, error) {
 }
 
 // decodeItems builds the DER certificate; on error it returns the index of
-// the field at fault.
-func decodeItems(items [11]any) ([]byte, int, error) {
+// the field at fault. keyHint, when not nil, is the uncompressed point a
+// compressed subjectPublicKey was made from (Encode checking its work).
+func decodeItems(items [11]any, keyHint []byte) ([]byte, int, error) {
 	t, ok := asInt(items[0])
 	if !ok {
 		return nil, 0, fmt.Errorf("not an integer")
@@ -120,7 +121,7 @@ func decodeItems(items [11]any) ([]byte, int, error) {
 	if err != nil {
 		return nil, 7, err
 	}
-	pk, err := decodePublicKey(items[7], items[8])
+	pk, err := decodePublicKey(items[7], items[8], keyHint)
 	if err != nil {
 		return nil, 8, err
 	}
@@ -132,30 +133,30 @@ func decodeItems(items [11]any) ([]byte, int, error) {
 	if err != nil {
 		return nil, 10, err
 	}
-	der, err := build(func(b *cryptobyte.Builder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-				b.AddASN1(tagVersion, func(b *cryptobyte.Builder) { b.AddASN1Int64(2) })
-				b.AddASN1(cbasn1.INTEGER, func(b *cryptobyte.Builder) { b.AddBytes(integerDER(serial)) })
-				b.AddBytes(sigAlg)
-				b.AddBytes(issuer)
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-					b.AddBytes(notBefore)
-					b.AddBytes(notAfter)
-				})
-				b.AddBytes(subject)
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-					b.AddBytes(pkAlg)
-					b.AddASN1BitString(pk)
-				})
-				if exts != nil {
-					b.AddASN1(tagExts, func(b *cryptobyte.Builder) { b.AddBytes(exts) })
-				}
-			})
+	d := derBuilder{b: make([]byte, 0, 64+len(serial)+2*len(sigAlg)+len(issuer)+len(subject)+len(pkAlg)+len(pk)+len(exts)+len(sig))}
+	d.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+			b.AddASN1(tagVersion, func(b *derBuilder) { b.AddASN1Int64(2) })
+			b.AddASN1(cbasn1.INTEGER, func(b *derBuilder) { b.AddBytes(integerDER(serial)) })
 			b.AddBytes(sigAlg)
-			b.AddASN1BitString(sig)
+			b.AddBytes(issuer)
+			b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+				b.AddBytes(notBefore)
+				b.AddBytes(notAfter)
+			})
+			b.AddBytes(subject)
+			b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+				b.AddBytes(pkAlg)
+				b.AddASN1BitString(pk)
+			})
+			if exts != nil {
+				b.AddASN1(tagExts, func(b *derBuilder) { b.AddBytes(exts) })
+			}
 		})
+		b.AddBytes(sigAlg)
+		b.AddASN1BitString(sig)
 	})
+	der, err := d.Bytes()
 	if err != nil {
 		return nil, 10, err
 	}
@@ -182,8 +183,8 @@ func decodeAlgorithm(item any, reg registry) ([]byte, error) {
 	if len(oid) == 0 {
 		return nil, badItem("AlgorithmIdentifier", item)
 	}
-	return build(func(b *cryptobyte.Builder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+	return build(func(b *derBuilder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
 			addOID(b, oid)
 			b.AddBytes(params)
 		})
@@ -199,22 +200,22 @@ func decodeName(item any) ([]byte, error) {
 	if len(attrs)%2 != 0 {
 		return nil, fmt.Errorf("Name: %d items, want (type, value) pairs", len(attrs))
 	}
-	return build(func(b *cryptobyte.Builder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+	return build(func(b *derBuilder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
 			for i := 0; i < len(attrs); i += 2 {
 				oid, tag, value, err := decodeAttr(attrs[i], attrs[i+1])
 				if err != nil {
 					b.SetError(err)
 					return
 				}
-				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SET, func(b *derBuilder) {
+					b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
 						addOID(b, oid)
 						if tag == 0 {
 							b.AddBytes(value)
 							return
 						}
-						b.AddASN1(tag, func(b *cryptobyte.Builder) { b.AddBytes(value) })
+						b.AddASN1(tag, func(b *derBuilder) { b.AddBytes(value) })
 					})
 				})
 			}
@@ -261,8 +262,8 @@ func decodeAttr(typ, val any) ([]byte, cbasn1.Tag, []byte, error) {
 // GeneralizedTime from 2050 (RFC 5280 §4.1.2.5); null is 99991231235959Z.
 func decodeTime(item any, notAfter bool) ([]byte, error) {
 	if item == nil && notAfter {
-		return build(func(b *cryptobyte.Builder) {
-			b.AddASN1(cbasn1.GeneralizedTime, func(b *cryptobyte.Builder) { b.AddBytes([]byte(noExpiry)) })
+		return build(func(b *derBuilder) {
+			b.AddASN1(cbasn1.GeneralizedTime, func(b *derBuilder) { b.AddBytes([]byte(noExpiry)) })
 		})
 	}
 	v, ok := asUint(item)
@@ -277,13 +278,16 @@ func decodeTime(item any, notAfter bool) ([]byte, error) {
 	if t.Year() < 1950 {
 		return nil, fmt.Errorf("time %d is before 1950", v)
 	}
-	return build(func(b *cryptobyte.Builder) {
-		b.AddASN1(tag, func(b *cryptobyte.Builder) { b.AddBytes([]byte(t.Format(layout))) })
+	return build(func(b *derBuilder) {
+		b.AddASN1(tag, func(b *derBuilder) { b.AddBytes([]byte(t.Format(layout))) })
 	})
 }
 
-// decodePublicKey returns the subjectPublicKey BIT STRING contents.
-func decodePublicKey(alg, item any) ([]byte, error) {
+// decodePublicKey returns the subjectPublicKey BIT STRING contents. hint,
+// if not nil, is the point a compressed key was made from: when its x and
+// the parity of its y match, it is the decompressed point (Encode only
+// compresses points on the curve).
+func decodePublicKey(alg, item any, hint []byte) ([]byte, error) {
 	v, registered := asInt(alg)
 	if registered && v == 0 {
 		return decodeRSAKey(item)
@@ -297,6 +301,9 @@ func decodePublicKey(alg, item any) ([]byte, error) {
 		size := ecKeySizes[v].size
 		if curve == nil || len(b) != 1+size {
 			return nil, fmt.Errorf("a compressed point for algorithm %d", v)
+		}
+		if len(hint) == 1+2*size && hint[0] == 4 && bytes.Equal(hint[1:1+size], b[1:]) && (hint[2*size]&1 == 1) == (b[0] == 0xfd) {
+			return hint, nil
 		}
 		c := append([]byte{2}, b[1:]...)
 		if b[0] == 0xfd {
@@ -330,10 +337,10 @@ func decodeRSAKey(item any) ([]byte, error) {
 			return nil, badItem("RSA public key", item)
 		}
 	}
-	return build(func(b *cryptobyte.Builder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			b.AddASN1(cbasn1.INTEGER, func(b *cryptobyte.Builder) { b.AddBytes(integerDER(n)) })
-			b.AddASN1(cbasn1.INTEGER, func(b *cryptobyte.Builder) { b.AddBytes(integerDER(e)) })
+	return build(func(b *derBuilder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+			b.AddASN1(cbasn1.INTEGER, func(b *derBuilder) { b.AddBytes(integerDER(n)) })
+			b.AddASN1(cbasn1.INTEGER, func(b *derBuilder) { b.AddBytes(integerDER(e)) })
 		})
 	})
 }
@@ -354,8 +361,8 @@ func decodeExtensions(item any) ([]byte, error) {
 	if len(a) == 0 {
 		return nil, nil
 	}
-	return build(func(b *cryptobyte.Builder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+	return build(func(b *derBuilder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
 			for i := 0; i < len(a); i += 2 {
 				if i+1 == len(a) {
 					b.SetError(fmt.Errorf("extension %d has no value", i/2))
@@ -366,7 +373,7 @@ func decodeExtensions(item any) ([]byte, error) {
 					b.SetError(fmt.Errorf("extension %d: %w", i/2, err))
 					return
 				}
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
 					addOID(b, oid)
 					if critical {
 						b.AddASN1Boolean(true)
@@ -430,10 +437,10 @@ func decodeSignature(alg, item any) ([]byte, error) {
 		return nil, fmt.Errorf("an ECDSA signature of %d bytes, want r and s of equal length", len(b))
 	}
 	h := len(b) / 2
-	return build(func(c *cryptobyte.Builder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
-			c.AddASN1(cbasn1.INTEGER, func(c *cryptobyte.Builder) { c.AddBytes(integerDER(b[:h])) })
-			c.AddASN1(cbasn1.INTEGER, func(c *cryptobyte.Builder) { c.AddBytes(integerDER(b[h:])) })
+	return build(func(c *derBuilder) {
+		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+			c.AddASN1(cbasn1.INTEGER, func(c *derBuilder) { c.AddBytes(integerDER(b[:h])) })
+			c.AddASN1(cbasn1.INTEGER, func(c *derBuilder) { c.AddBytes(integerDER(b[h:])) })
 		})
 	})
 }

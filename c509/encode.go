@@ -2,6 +2,7 @@ package c509
 
 import (
 	"bytes"
+	"crypto/ecdh"
 	"crypto/elliptic"
 	"fmt"
 	"time"
@@ -44,18 +45,43 @@ func Encode(der []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := encMode.Marshal(items)
+	// Check the work: decoding the items (as Decode does once it has read
+	// the CBOR) must give der back. The original key saves decompressing
+	// the point encodeSPKI compressed.
+	var arr [11]any
+	copy(arr[:], items)
+	back, field, err := decodeItems(arr, spkiKey(der))
 	if err != nil {
-		return nil, fmt.Errorf("c509: writing CBOR: %w", err)
-	}
-	back, err := Decode(out)
-	if err != nil {
-		return nil, unsupported("certificate", "its C509 encoding does not decode (%v)", err)
+		return nil, unsupported("certificate", "its C509 encoding does not decode (%s: %v)", fieldNames[field], err)
 	}
 	if !bytes.Equal(back, der) {
 		return nil, unsupported("certificate", "it is not in DER as C509 rebuilds it (the rebuilt certificate differs from byte %d)", firstDiff(back, der))
 	}
+	out, err := encMode.Marshal(items)
+	if err != nil {
+		return nil, fmt.Errorf("c509: writing CBOR: %w", err)
+	}
 	return out, nil
+}
+
+// spkiKey returns the subjectPublicKey bits of a certificate that
+// encodeItems has read, or nil.
+func spkiKey(der []byte) []byte {
+	s := cryptobyte.String(der)
+	var cert, tbs, spki, key cryptobyte.String
+	if !s.ReadASN1(&cert, cbasn1.SEQUENCE) || !cert.ReadASN1(&tbs, cbasn1.SEQUENCE) ||
+		!tbs.SkipOptionalASN1(tagVersion) || !tbs.SkipASN1(cbasn1.INTEGER) {
+		return nil
+	}
+	for range 4 { // signature, issuer, validity, subject
+		if !tbs.SkipASN1(cbasn1.SEQUENCE) {
+			return nil
+		}
+	}
+	if !tbs.ReadASN1(&spki, cbasn1.SEQUENCE) || !spki.SkipASN1(cbasn1.SEQUENCE) || !spki.ReadASN1(&key, cbasn1.BIT_STRING) || len(key) == 0 {
+		return nil
+	}
+	return key[1:]
 }
 
 func firstDiff(a, b []byte) int {
@@ -303,7 +329,7 @@ func encodeSPKI(spki cryptobyte.String) (any, any, error) {
 		return alg, pk, err
 	case registered && ecKeySizes[v].compressed:
 		size := ecKeySizes[v].size
-		if len(key) == 1+2*size && key[0] == 4 {
+		if len(key) == 1+2*size && key[0] == 4 && onCurve(v, key) {
 			out := make([]byte, 1+size)
 			out[0] = 0xfe // even y
 			if key[2*size]&1 == 1 {
@@ -367,6 +393,25 @@ func encodeSignature(sig []byte, alg any, selfSigned bool, pkAlg any) (any, erro
 	copy(out[size-len(rb):], rb)
 	copy(out[2*size-len(sb):], sb)
 	return out, nil
+}
+
+// onCurve reports whether the uncompressed point key lies on the curve of
+// public key algorithm v: only such a point is compressed, so that
+// decompressing it gives it back.
+func onCurve(v int64, key []byte) bool {
+	var c ecdh.Curve
+	switch v {
+	case 1:
+		c = ecdh.P256()
+	case 2:
+		c = ecdh.P384()
+	case 3:
+		c = ecdh.P521()
+	default:
+		return false
+	}
+	_, err := c.NewPublicKey(key)
+	return err == nil
 }
 
 // curveOf returns the Go curve of a registered public key algorithm whose

@@ -3,6 +3,7 @@ package c509
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"unicode/utf8"
 
@@ -120,12 +121,7 @@ func encodeExtValue(c *extCodec, val cryptobyte.String) (any, bool) {
 	return item, err == nil && bytes.Equal(back, val)
 }
 
-// build runs f on a cryptobyte.Builder and returns the bytes.
-func build(f func(b *cryptobyte.Builder)) ([]byte, error) {
-	var b cryptobyte.Builder
-	f(&b)
-	return b.Bytes()
-}
+var errNegative = errors.New("negative INTEGER")
 
 func badItem(what string, item any) error {
 	return fmt.Errorf("%s: unexpected CBOR item %T", what, item)
@@ -143,7 +139,7 @@ func decodeSKI(item any) ([]byte, error) {
 	if !ok {
 		return nil, badItem("subjectKeyIdentifier", item)
 	}
-	return build(func(c *cryptobyte.Builder) { c.AddASN1OctetString(b) })
+	return build(func(c *derBuilder) { c.AddASN1OctetString(b) })
 }
 
 // --- keyUsage and other named bit lists: bit i counts 2^i.
@@ -198,8 +194,8 @@ func decodeBits(item any) ([]byte, error) {
 	if !ok {
 		return nil, badItem("keyUsage", item)
 	}
-	return build(func(c *cryptobyte.Builder) {
-		c.AddASN1(cbasn1.BIT_STRING, func(c *cryptobyte.Builder) { c.AddBytes(bitsDER(v)) })
+	return build(func(c *derBuilder) {
+		c.AddASN1(cbasn1.BIT_STRING, func(c *derBuilder) { c.AddBytes(bitsDER(v)) })
 	})
 }
 
@@ -229,8 +225,8 @@ func decodeBasicConstraints(item any) ([]byte, error) {
 	if !ok || n < -2 {
 		return nil, badItem("basicConstraints", item)
 	}
-	return build(func(c *cryptobyte.Builder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+	return build(func(c *derBuilder) {
+		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 			if n == -2 {
 				return
 			}
@@ -264,8 +260,8 @@ func itemOID(item any, reg registry, what string) ([]byte, error) {
 	return nil, badItem(what, item)
 }
 
-func addOID(c *cryptobyte.Builder, oid []byte) {
-	c.AddASN1(cbasn1.OBJECT_IDENTIFIER, func(c *cryptobyte.Builder) { c.AddBytes(oid) })
+func addOID(c *derBuilder, oid []byte) {
+	c.AddASN1(cbasn1.OBJECT_IDENTIFIER, func(c *derBuilder) { c.AddBytes(oid) })
 }
 
 // --- extKeyUsage
@@ -305,8 +301,8 @@ func decodeEKU(item any) ([]byte, error) {
 		}
 		oids[i] = oid
 	}
-	return build(func(c *cryptobyte.Builder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+	return build(func(c *derBuilder) {
+		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 			for _, oid := range oids {
 				addOID(c, oid)
 			}
@@ -341,8 +337,8 @@ func decodeAltName(item any) ([]byte, error) {
 	if !ok {
 		return nil, badItem("subjectAltName", item)
 	}
-	return build(func(c *cryptobyte.Builder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) { addGeneralNames(c, names) })
+	return build(func(c *derBuilder) {
+		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) { addGeneralNames(c, names) })
 	})
 }
 
@@ -436,7 +432,7 @@ func encodeOtherName(content cryptobyte.String) (int64, any, bool) {
 
 // addGeneralNames writes the GeneralName elements of (type, value) pairs;
 // errors are set on the builder.
-func addGeneralNames(c *cryptobyte.Builder, names []any) {
+func addGeneralNames(c *derBuilder, names []any) {
 	if len(names) == 0 || len(names)%2 != 0 {
 		c.SetError(fmt.Errorf("GeneralNames: %d items, want (type, value) pairs", len(names)))
 		return
@@ -454,34 +450,34 @@ func addGeneralNames(c *cryptobyte.Builder, names []any) {
 	}
 }
 
-func addGeneralName(c *cryptobyte.Builder, t int64, v any) error {
+func addGeneralName(c *derBuilder, t int64, v any) error {
 	switch t {
 	case 1, 2, 6:
 		s, ok := asText(v)
 		if !ok {
 			return badItem("GeneralName", v)
 		}
-		c.AddASN1(cbasn1.Tag(t).ContextSpecific(), func(c *cryptobyte.Builder) { c.AddBytes([]byte(s)) })
+		c.AddASN1(cbasn1.Tag(t).ContextSpecific(), func(c *derBuilder) { c.AddBytes([]byte(s)) })
 	case 7, 8:
 		b, ok := asBytes(v)
 		if !ok {
 			return badItem("GeneralName", v)
 		}
-		c.AddASN1(cbasn1.Tag(t).ContextSpecific(), func(c *cryptobyte.Builder) { c.AddBytes(b) })
+		c.AddASN1(cbasn1.Tag(t).ContextSpecific(), func(c *derBuilder) { c.AddBytes(b) })
 	case 4:
 		n, err := decodeName(v)
 		if err != nil {
 			return err
 		}
-		c.AddASN1(tagDirName, func(c *cryptobyte.Builder) { c.AddBytes(n) })
+		c.AddASN1(tagDirName, func(c *derBuilder) { c.AddBytes(n) })
 	case 0, -1, -2, -3:
 		oid, value, err := otherNameDER(t, v)
 		if err != nil {
 			return err
 		}
-		c.AddASN1(tagOtherName, func(c *cryptobyte.Builder) {
+		c.AddASN1(tagOtherName, func(c *derBuilder) {
 			addOID(c, oid)
-			c.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(c *cryptobyte.Builder) { c.AddBytes(value) })
+			c.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(c *derBuilder) { c.AddBytes(value) })
 		})
 	default:
 		return fmt.Errorf("GeneralNameType %d is not registered", t)
@@ -504,7 +500,7 @@ func otherNameDER(t int64, v any) ([]byte, []byte, error) {
 		return oid, val, nil
 	}
 	oid, _ := otherNames.value(t)
-	val, err := build(func(c *cryptobyte.Builder) {
+	val, err := build(func(c *derBuilder) {
 		switch t {
 		case -1:
 			a, ok := asArray(v)
@@ -518,7 +514,7 @@ func otherNameDER(t int64, v any) ([]byte, []byte, error) {
 				c.SetError(badItem("hardwareModuleName", v))
 				return
 			}
-			c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+			c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 				addOID(c, hwType)
 				c.AddASN1OctetString(serial)
 			})
@@ -528,7 +524,7 @@ func otherNameDER(t int64, v any) ([]byte, []byte, error) {
 				c.SetError(badItem("SmtpUTF8Mailbox", v))
 				return
 			}
-			c.AddASN1(cbasn1.UTF8String, func(c *cryptobyte.Builder) { c.AddBytes([]byte(s)) })
+			c.AddASN1(cbasn1.UTF8String, func(c *derBuilder) { c.AddBytes([]byte(s)) })
 		case -3:
 			b, ok := asBytes(v)
 			if !ok {
@@ -573,9 +569,9 @@ func encodeAKI(val cryptobyte.String) (any, bool) {
 
 func decodeAKI(item any) ([]byte, error) {
 	if kid, ok := asBytes(item); ok {
-		return build(func(c *cryptobyte.Builder) {
-			c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
-				c.AddASN1(tagAKIKeyID, func(c *cryptobyte.Builder) { c.AddBytes(kid) })
+		return build(func(c *derBuilder) {
+			c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+				c.AddASN1(tagAKIKeyID, func(c *derBuilder) { c.AddBytes(kid) })
 			})
 		})
 	}
@@ -589,11 +585,11 @@ func decodeAKI(item any) ([]byte, error) {
 	if !ok1 || !ok2 || !ok3 {
 		return nil, badItem("authorityKeyIdentifier", item)
 	}
-	return build(func(c *cryptobyte.Builder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
-			c.AddASN1(tagAKIKeyID, func(c *cryptobyte.Builder) { c.AddBytes(kid) })
-			c.AddASN1(tagAKIIssuer, func(c *cryptobyte.Builder) { addGeneralNames(c, names) })
-			c.AddASN1(tagAKISerial, func(c *cryptobyte.Builder) { c.AddBytes(integerDER(serial)) })
+	return build(func(c *derBuilder) {
+		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+			c.AddASN1(tagAKIKeyID, func(c *derBuilder) { c.AddBytes(kid) })
+			c.AddASN1(tagAKIIssuer, func(c *derBuilder) { addGeneralNames(c, names) })
+			c.AddASN1(tagAKISerial, func(c *derBuilder) { c.AddBytes(integerDER(serial)) })
 		})
 	})
 }
@@ -687,8 +683,8 @@ func decodeCRLDP(item any) ([]byte, error) {
 	if !ok || len(dps) == 0 {
 		return nil, badItem("cRLDistributionPoints", item)
 	}
-	return build(func(c *cryptobyte.Builder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+	return build(func(c *derBuilder) {
+		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 			for _, d := range dps {
 				if err := addDistributionPoint(c, d); err != nil {
 					c.SetError(err)
@@ -699,7 +695,7 @@ func decodeCRLDP(item any) ([]byte, error) {
 	})
 }
 
-func addDistributionPoint(c *cryptobyte.Builder, d any) error {
+func addDistributionPoint(c *derBuilder, d any) error {
 	dp, ok := asArray(d)
 	if !ok || len(dp) != 3 {
 		return badItem("DistributionPoint", d)
@@ -729,20 +725,20 @@ func addDistributionPoint(c *cryptobyte.Builder, d any) error {
 			return badItem("fullName", u)
 		}
 	}
-	c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
-		c.AddASN1(tagDPName, func(c *cryptobyte.Builder) {
-			c.AddASN1(tagFullName, func(c *cryptobyte.Builder) {
+	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+		c.AddASN1(tagDPName, func(c *derBuilder) {
+			c.AddASN1(tagFullName, func(c *derBuilder) {
 				for _, u := range uris {
-					c.AddASN1(tagURI, func(c *cryptobyte.Builder) { c.AddBytes([]byte(u.(string))) })
+					c.AddASN1(tagURI, func(c *derBuilder) { c.AddBytes([]byte(u.(string))) })
 				}
 			})
 		})
 		if reasons != nil {
-			c.AddASN1(tagReasons, func(c *cryptobyte.Builder) { c.AddBytes(reasons) })
+			c.AddASN1(tagReasons, func(c *derBuilder) { c.AddBytes(reasons) })
 		}
 		if issuer != nil {
-			c.AddASN1(tagCRLIssuer, func(c *cryptobyte.Builder) {
-				c.AddASN1(tagDirName, func(c *cryptobyte.Builder) { c.AddBytes(issuer) })
+			c.AddASN1(tagCRLIssuer, func(c *derBuilder) {
+				c.AddASN1(tagDirName, func(c *derBuilder) { c.AddBytes(issuer) })
 			})
 		}
 	})
@@ -804,8 +800,8 @@ func decodePolicies(item any) ([]byte, error) {
 	if !ok || len(a) == 0 || len(a)%2 != 0 {
 		return nil, badItem("certificatePolicies", item)
 	}
-	return build(func(c *cryptobyte.Builder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+	return build(func(c *derBuilder) {
+		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 			for i := 0; i < len(a); i += 2 {
 				oid, err := itemOID(a[i], policies, "policyIdentifier")
 				qs, ok := asArray(a[i+1])
@@ -816,12 +812,12 @@ func decodePolicies(item any) ([]byte, error) {
 					c.SetError(err)
 					return
 				}
-				c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+				c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 					addOID(c, oid)
 					if len(qs) == 0 {
 						return
 					}
-					c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+					c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 						for j := 0; j < len(qs); j += 2 {
 							if err := addQualifier(c, qs[j], qs[j+1]); err != nil {
 								c.SetError(err)
@@ -835,7 +831,7 @@ func decodePolicies(item any) ([]byte, error) {
 	})
 }
 
-func addQualifier(c *cryptobyte.Builder, id, text any) error {
+func addQualifier(c *derBuilder, id, text any) error {
 	qid, err := itemOID(id, qualifiers, "policyQualifierId")
 	if err != nil {
 		return err
@@ -844,14 +840,14 @@ func addQualifier(c *cryptobyte.Builder, id, text any) error {
 	if !ok {
 		return badItem("qualifier", text)
 	}
-	c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 		addOID(c, qid)
 		switch {
 		case bytes.Equal(qid, oidCPS):
-			c.AddASN1(cbasn1.IA5String, func(c *cryptobyte.Builder) { c.AddBytes([]byte(s)) })
+			c.AddASN1(cbasn1.IA5String, func(c *derBuilder) { c.AddBytes([]byte(s)) })
 		case bytes.Equal(qid, oidUNotice):
-			c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
-				c.AddASN1(cbasn1.UTF8String, func(c *cryptobyte.Builder) { c.AddBytes([]byte(s)) })
+			c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+				c.AddASN1(cbasn1.UTF8String, func(c *derBuilder) { c.AddBytes([]byte(s)) })
 			})
 		default:
 			c.SetError(fmt.Errorf("policyQualifierId %s has no C509 encoding", hex.EncodeToString(qid)))
@@ -884,8 +880,8 @@ func decodeAccess(item any) ([]byte, error) {
 	if !ok || len(a) == 0 || len(a)%2 != 0 {
 		return nil, badItem("authorityInfoAccess", item)
 	}
-	return build(func(c *cryptobyte.Builder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+	return build(func(c *derBuilder) {
+		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 			for i := 0; i < len(a); i += 2 {
 				oid, err := itemOID(a[i], accessMethods, "accessMethod")
 				uri, ok := asText(a[i+1])
@@ -896,9 +892,9 @@ func decodeAccess(item any) ([]byte, error) {
 					c.SetError(err)
 					return
 				}
-				c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+				c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 					addOID(c, oid)
-					c.AddASN1(tagURI, func(c *cryptobyte.Builder) { c.AddBytes([]byte(uri)) })
+					c.AddASN1(tagURI, func(c *derBuilder) { c.AddBytes([]byte(uri)) })
 				})
 			}
 		})
@@ -937,10 +933,10 @@ func decodePolicyMappings(item any) ([]byte, error) {
 		}
 		oids[i] = oid
 	}
-	return build(func(c *cryptobyte.Builder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+	return build(func(c *derBuilder) {
+		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 			for i := 0; i < len(oids); i += 2 {
-				c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+				c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 					addOID(c, oids[i])
 					addOID(c, oids[i+1])
 				})
@@ -983,8 +979,8 @@ func decodePolicyConstraints(item any) ([]byte, error) {
 	if !ok || len(a) != 2 {
 		return nil, badItem("policyConstraints", item)
 	}
-	return build(func(c *cryptobyte.Builder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+	return build(func(c *derBuilder) {
+		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 			for i, tag := range []cbasn1.Tag{tagRequireExplicit, tagInhibitMapping} {
 				if a[i] == nil {
 					continue
@@ -994,7 +990,7 @@ func decodePolicyConstraints(item any) ([]byte, error) {
 					c.SetError(badItem("policyConstraints", a[i]))
 					return
 				}
-				c.AddASN1(tag, func(c *cryptobyte.Builder) { c.AddBytes(uintDER(n)) })
+				c.AddASN1(tag, func(c *derBuilder) { c.AddBytes(uintDER(n)) })
 			}
 		})
 	})
@@ -1002,11 +998,16 @@ func decodePolicyConstraints(item any) ([]byte, error) {
 
 // uintDER returns the contents of the DER INTEGER n.
 func uintDER(n uint64) []byte {
-	var b []byte
+	var buf [9]byte
+	i := len(buf)
 	for ; n > 0; n >>= 8 {
-		b = append([]byte{byte(n)}, b...)
+		i--
+		buf[i] = byte(n)
 	}
-	return integerDER(b)
+	if i == len(buf) || buf[i]&0x80 != 0 {
+		i--
+	}
+	return buf[i:]
 }
 
 // --- inhibitAnyPolicy
@@ -1021,7 +1022,7 @@ func decodeUintExt(item any) ([]byte, error) {
 	if !ok {
 		return nil, badItem("inhibitAnyPolicy", item)
 	}
-	return build(func(c *cryptobyte.Builder) { c.AddASN1Uint64(n) })
+	return build(func(c *derBuilder) { c.AddASN1Uint64(n) })
 }
 
 // --- OCSP no check and the precertificate poison: NULL
@@ -1060,8 +1061,8 @@ func decodeTLSFeatures(item any) ([]byte, error) {
 	if !ok {
 		return nil, badItem("tlsFeature", item)
 	}
-	return build(func(c *cryptobyte.Builder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+	return build(func(c *derBuilder) {
+		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 			for _, it := range a {
 				n, ok := asUint(it)
 				if !ok {

@@ -1,0 +1,109 @@
+package c509
+
+import (
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// derBuilder writes DER the way cryptobyte.Builder does, with the same
+// method names, but into one buffer: a nested element's length is fixed up
+// in place when the element is closed, so that nesting costs no allocation.
+// Only low tag numbers (below 31) are supported, which is all X.509 needs.
+type derBuilder struct {
+	b   []byte
+	err error
+}
+
+// AddASN1 writes an element with tag whose contents f writes.
+func (d *derBuilder) AddASN1(tag cbasn1.Tag, f func(*derBuilder)) {
+	if d.err != nil {
+		return
+	}
+	d.b = append(d.b, byte(tag), 0)
+	start := len(d.b)
+	f(d)
+	if d.err != nil {
+		return
+	}
+	n := len(d.b) - start
+	if n < 0x80 {
+		d.b[start-1] = byte(n)
+		return
+	}
+	k := 1
+	for x := n >> 8; x > 0; x >>= 8 {
+		k++
+	}
+	d.b = append(d.b, make([]byte, k)...)
+	copy(d.b[start+k:], d.b[start:start+n])
+	d.b[start-1] = 0x80 | byte(k)
+	for i := k - 1; i >= 0; i-- {
+		d.b[start+i] = byte(n)
+		n >>= 8
+	}
+}
+
+// AddBytes writes b as it is.
+func (d *derBuilder) AddBytes(b []byte) {
+	if d.err == nil {
+		d.b = append(d.b, b...)
+	}
+}
+
+// AddASN1OctetString writes an OCTET STRING.
+func (d *derBuilder) AddASN1OctetString(b []byte) {
+	d.AddASN1(cbasn1.OCTET_STRING, func(d *derBuilder) { d.AddBytes(b) })
+}
+
+// AddASN1BitString writes a BIT STRING of whole bytes.
+func (d *derBuilder) AddASN1BitString(b []byte) {
+	d.AddASN1(cbasn1.BIT_STRING, func(d *derBuilder) {
+		d.AddBytes([]byte{0})
+		d.AddBytes(b)
+	})
+}
+
+// AddASN1Boolean writes a BOOLEAN.
+func (d *derBuilder) AddASN1Boolean(v bool) {
+	c := byte(0)
+	if v {
+		c = 0xff
+	}
+	d.AddBytes([]byte{byte(cbasn1.BOOLEAN), 1, c})
+}
+
+// AddASN1Int64 writes a non-negative INTEGER (negative values are an
+// error: X.509 fields written here never are).
+func (d *derBuilder) AddASN1Int64(v int64) {
+	if v < 0 {
+		d.SetError(errNegative)
+		return
+	}
+	d.AddASN1Uint64(uint64(v))
+}
+
+// AddASN1Uint64 writes an INTEGER.
+func (d *derBuilder) AddASN1Uint64(v uint64) {
+	d.AddASN1(cbasn1.INTEGER, func(d *derBuilder) { d.AddBytes(uintDER(v)) })
+}
+
+// SetError records the first error; writing stops.
+func (d *derBuilder) SetError(err error) {
+	if d.err == nil {
+		d.err = err
+	}
+}
+
+// Bytes returns what was written, or the first error.
+func (d *derBuilder) Bytes() ([]byte, error) {
+	if d.err != nil {
+		return nil, d.err
+	}
+	return d.b, nil
+}
+
+// build runs f on a derBuilder and returns the bytes.
+func build(f func(b *derBuilder)) ([]byte, error) {
+	var d derBuilder
+	f(&d)
+	return d.Bytes()
+}
