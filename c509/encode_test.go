@@ -1,0 +1,168 @@
+package c509
+
+import (
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"math/big"
+	"net"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+// makeCert signs tmpl with a fresh P-256 key (self-signed) or, when
+// tmpl.Subject differs from issuer, with a separate issuer.
+func makeCert(t *testing.T, tmpl *x509.Certificate, pub any) []byte {
+	t.Helper()
+	issuerKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuer := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Test CA"},
+		NotBefore: tmpl.NotBefore, NotAfter: tmpl.NotAfter, SubjectKeyId: []byte{1, 2, 3, 4},
+		BasicConstraintsValid: true, IsCA: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer, pub, issuerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+func baseTemplate() *x509.Certificate {
+	return &x509.Certificate{
+		SerialNumber: big.NewInt(0x1234),
+		Subject:      pkix.Name{CommonName: "device 1"},
+		NotBefore:    time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		NotAfter:     time.Date(2051, 1, 1, 0, 0, 0, 0, time.UTC), // GeneralizedTime
+	}
+}
+
+// items decodes a C509Certificate into its eleven elements in diagnostic
+// notation.
+func items(t *testing.T, c []byte) []string {
+	t.Helper()
+	var arr []cbor.RawMessage
+	if err := cbor.Unmarshal(c, &arr); err != nil || len(arr) != 11 {
+		t.Fatalf("not an 11-element array: %v", err)
+	}
+	out := make([]string, len(arr))
+	for i, raw := range arr {
+		d, err := cbor.Diagnose(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = d
+	}
+	return out
+}
+
+// TestEncodeExtensionForms checks the encodings the draft's examples do
+// not show: an unregistered extension, critical and not (OID and value,
+// the critical one wrapped in an array), a subjectAltName with a URI and an
+// IP address (an array of pairs), a single EKU (no array), a CA
+// basicConstraints with a pathLen, an AKI with a key identifier only, a
+// keyUsage that is not the only extension (in the array), a
+// GeneralizedTime from 2050, an Ed25519 key and names in PrintableString
+// (a negative attribute type, so not the bare text of a UTF8String
+// commonName).
+func TestEncodeExtensionForms(t *testing.T) {
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := baseTemplate()
+	tmpl.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign
+	tmpl.BasicConstraintsValid, tmpl.IsCA, tmpl.MaxPathLenZero = true, true, true
+	tmpl.SubjectKeyId = []byte{9, 9}
+	tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+	u, _ := url.Parse("bacnet://1234")
+	tmpl.URIs = []*url.URL{u}
+	tmpl.IPAddresses = []net.IP{net.IPv4(192, 0, 2, 1).To4()}
+	tmpl.ExtraExtensions = []pkix.Extension{
+		{Id: asn1.ObjectIdentifier{1, 2, 3, 4}, Critical: true, Value: []byte{5, 0}},
+		{Id: asn1.ObjectIdentifier{1, 2, 3, 5}, Value: []byte{4, 1, 7}},
+	}
+	der := makeCert(t, tmpl, pub)
+	c, err := Encode(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := items(t, c)
+	if got[5] != "2556144000" || got[7] != "12" || got[1] != "h'1234'" || got[3] != `[-1, "Test CA"]` || got[6] != `[-1, "device 1"]` {
+		t.Errorf("notAfter %s, key algorithm %s, serial %s, issuer %s, subject %s", got[5], got[7], got[1], got[3], got[6])
+	}
+	const wantExts = `[-2, 33, 8, 2, -4, 0, 1, h'0909', 7, h'01020304', 3, [7, h'c0000201', 6, "bacnet://1234"], h'2a0304', [h'0500'], h'2a0305', h'040107']`
+	if got[9] != wantExts {
+		t.Errorf("extensions\n got %s\nwant %s", got[9], wantExts)
+	}
+	if back, err := Decode(c); err != nil || string(back) != string(der) {
+		t.Errorf("Decode: %v", err)
+	}
+}
+
+// TestEncodeRefusals checks refusals the generated certificates do not
+// show, each with its reason.
+func TestEncodeRefusals(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc := baseTemplate()
+	nc.BasicConstraintsValid, nc.IsCA = true, true
+	nc.PermittedDNSDomains = []string{"example.com"}
+	bmp := baseTemplate()
+	bmp.Subject.ExtraNames = []pkix.AttributeTypeAndValue{{Type: asn1.ObjectIdentifier{2, 5, 4, 10}, Value: asn1.RawValue{Tag: 30, Bytes: []byte{0, 'A'}}}}
+	for _, tc := range []struct {
+		name string
+		tmpl *x509.Certificate
+		want string
+	}{
+		{"nameConstraints", nc, "c509: cannot represent extension nameConstraints: its C509 encoding is not implemented"},
+		{"BMPString", bmp, "c509: cannot represent subject: an attribute in a BMPString, which C509 does not support"},
+	} {
+		_, err := Encode(makeCert(t, tc.tmpl, &key.PublicKey))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestDecodeErrors checks that garbage is located: the field and the
+// byte offset, and that a type 2 certificate is refused.
+func TestDecodeErrors(t *testing.T) {
+	// pad completes a C509Certificate of which the first n items are
+	// given with null items, so that the field at fault is the one tested.
+	pad := func(n int, b ...byte) []byte {
+		for ; n < 11; n++ {
+			b = append(b, 0xf6)
+		}
+		return b
+	}
+	for _, tc := range []struct {
+		in   []byte
+		want string
+	}{
+		{nil, "c509: malformed C509Certificate at byte 0: empty input"},
+		{[]byte{0x83, 3}, "c509: malformed C509Certificate at byte 0: an array header 0x83, want 0x8b (11 elements)"},
+		{[]byte{0x8b, 3, 0x41}, "c509: malformed certificateSerialNumber at byte 2: unexpected EOF"},
+		{[]byte{0x8b, 3, 0x40}, "c509: malformed issuerSignatureAlgorithm at byte 3: missing: the input ends"},
+		{pad(3, 0x8b, 3, 0x40, 0x19, 0x01, 0x00), "c509: malformed issuerSignatureAlgorithm at byte 3: algorithm 256 is not registered"},
+		{pad(1, 0x8b, 7), "c509: malformed c509CertificateType at byte 1: type 7, want 3 (CBOR re-encoded X.509 v3)"},
+		{pad(1, 0x8b, 2), "c509: cannot represent c509CertificateType: a natively signed C509 certificate (type 2) has no DER form"},
+		{append(pad(1, 0x8b, 3), 0), "c509: malformed C509Certificate at byte 12: 1 bytes after the last element"},
+	} {
+		_, err := Decode(tc.in)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("Decode(% x) = %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
