@@ -17,6 +17,10 @@
 // reason. Bytes that are not a certificate give a *SyntaxError naming the
 // field and, for C509 input, the byte offset.
 //
+// SignNative makes a natively signed C509 certificate (type 2, signed over
+// the CBOR sequence TBSCertificate) from the content of an X.509
+// certificate, and VerifyNative checks one.
+//
 // Extensions with a specific C509 encoding implemented here: subjectKeyIdentifier,
 // keyUsage, subjectAltName and issuerAltName (with the otherNames
 // hardwareModuleName, SmtpUTF8Mailbox and MACAddress), basicConstraints,

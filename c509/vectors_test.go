@@ -23,6 +23,11 @@ type vector struct {
 	c509     []byte
 	fromDiag bool
 	size     int // the size the draft states for the C509 encoding, 0 if none
+	// native is the natively signed ~C509Certificate the draft derives
+	// from the example, and keys the code block with its issuer's keys
+	// (the RFC 7925 example only).
+	native []byte
+	keys   string
 }
 
 // readVectors extracts the examples of testdata/draft-appendix-a.md (a
@@ -61,6 +66,10 @@ func readVectors(t testing.TB) []vector {
 			switch {
 			case isHex(text) && cur.der == nil:
 				cur.der = mustHex(t, text)
+			case section == "### Example: Natively Signed C509 Certificate" && isHex(text) && cur.native == nil:
+				cur.native = mustHex(t, text)
+			case section == "### Example: Additional Keys for the Example Certificates" && strings.Contains(text, "issuerPrivateKey"):
+				cur.keys = text
 			case section == "### Example: C509 Certificate Encoding" && isHex(text) && cur.c509 == nil:
 				cur.c509 = mustHex(t, text)
 			case section == "### Example: C509 Certificate Encoding" && strings.Contains(text, "This defines a CBOR Sequence") && cur.c509 == nil:
