@@ -84,6 +84,9 @@ func TestC509Refused(t *testing.T) {
 	if code, _, errOut = iotcert(t, "", "c509", "encode", chain); code != exitUsage || !strings.Contains(errOut, "holds 3 certificates: encode takes exactly one") {
 		t.Errorf("encode chain: exit %d %q", code, errOut)
 	}
+	if code, out, _ := iotcert(t, "", "help", "c509"); code != exitOK || !strings.Contains(out, "iotcert c509 decode FILE [--der] [--out F]") {
+		t.Errorf("help c509: exit %d\n%s", code, out)
+	}
 	if code, _, _ = iotcert(t, "", "c509", "transcode", chain); code != exitUsage {
 		t.Errorf("unknown verb: exit %d", code)
 	}

@@ -83,6 +83,9 @@ func TestSizeText(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
+	if code, out, _ := iotcert(t, "", "help", "size"); code != exitOK || !strings.Contains(out, "dtls13-record (1024), coap-block-512 (512), coap-block-1024 (1024)") {
+		t.Errorf("help size: exit %d\n%s", code, out)
+	}
 	garbage := writeFile(t, "garbage.der", []byte{0x30, 0x82, 0x01})
 	if code, _, errOut := iotcert(t, "", "size", bundlePEM, garbage); code != exitUsage || !strings.Contains(errOut, garbage) {
 		t.Errorf("garbage: exit %d %q", code, errOut)
