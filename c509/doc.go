@@ -25,12 +25,12 @@
 // keyUsage, subjectAltName and issuerAltName (with the otherNames
 // hardwareModuleName, SmtpUTF8Mailbox and MACAddress), basicConstraints,
 // cRLDistributionPoints and freshestCRL (fullName URIs and reasons),
-// certificatePolicies, authorityKeyIdentifier, extKeyUsage,
+// certificatePolicies, authorityKeyIdentifier, extKeyUsage, nameConstraints,
 // authorityInfoAccess and subjectInfoAccess, policyMappings,
 // policyConstraints, inhibitAnyPolicy, OCSP no check, precertificate
 // signing certificate and TLS features. A registered extension whose value
 // the specific encoding cannot carry (say, a subjectAltName with an
 // x400Address) is carried in the generic form (its OID and DER value), as
-// the draft allows. subjectDirectoryAttributes, nameConstraints and the RFC
-// 3779 / RFC 8360 extensions (IPAddrBlocks, AS identifiers) are refused.
+// the draft allows. subjectDirectoryAttributes and the RFC 3779 / RFC 8360
+// extensions (IPAddrBlocks, AS identifiers) are refused.
 package c509

@@ -116,9 +116,8 @@ func TestEncodeRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nc := baseTemplate()
-	nc.BasicConstraintsValid, nc.IsCA = true, true
-	nc.PermittedDNSDomains = []string{"example.com"}
+	sda := baseTemplate()
+	sda.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 9}, Value: []byte{0x30, 0}}}
 	bmp := baseTemplate()
 	bmp.Subject.ExtraNames = []pkix.AttributeTypeAndValue{{Type: asn1.ObjectIdentifier{2, 5, 4, 10}, Value: asn1.RawValue{Tag: 30, Bytes: []byte{0, 'A'}}}}
 	for _, tc := range []struct {
@@ -126,7 +125,7 @@ func TestEncodeRefusals(t *testing.T) {
 		tmpl *x509.Certificate
 		want string
 	}{
-		{"nameConstraints", nc, "c509: cannot represent extension nameConstraints: its C509 encoding is not implemented"},
+		{"subjectDirectoryAttributes", sda, "c509: cannot represent extension subjectDirectoryAttributes: its C509 encoding is not implemented"},
 		{"BMPString", bmp, "c509: cannot represent subject: an attribute in a BMPString, which C509 does not support"},
 	} {
 		_, err := Encode(makeCert(t, tc.tmpl, &key.PublicKey))
@@ -164,5 +163,54 @@ func TestDecodeErrors(t *testing.T) {
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("Decode(% x) = %v, want %q", tc.in, err, tc.want)
 		}
+	}
+}
+
+// TestEncodeNameConstraints checks nameConstraints: GeneralSubtrees as
+// (type, value) pairs, an iPAddress subtree as address and prefix length
+// (192.0.2.0/24 is C0 00 02 00 18, the draft's own example), null for an
+// absent list; a non-contiguous mask falls back to the OID form.
+func TestEncodeNameConstraints(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := baseTemplate()
+	tmpl.BasicConstraintsValid, tmpl.IsCA = true, true
+	tmpl.SubjectKeyId = []byte{9}
+	tmpl.PermittedDNSDomains = []string{"example.com", ".iot.example"}
+	_, v4, _ := net.ParseCIDR("192.0.2.0/24")
+	_, v6, _ := net.ParseCIDR("2001:db8::/32")
+	tmpl.ExcludedIPRanges = []*net.IPNet{v4, v6}
+	der := makeCert(t, tmpl, &key.PublicKey)
+	c, err := Encode(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `[-4, -1, 1, h'09', 7, h'01020304', 26, [[2, "example.com", 2, ".iot.example"], [7, h'c000020018', 7, h'20010db800000000000000000000000020']]]`
+	if got := items(t, c)[9]; got != want {
+		t.Errorf("extensions\n got %s\nwant %s", got, want)
+	}
+	tmpl.PermittedDNSDomains = nil
+	tmpl.ExcludedIPRanges = []*net.IPNet{{IP: net.IPv4(10, 0, 0, 0).To4(), Mask: net.IPMask{255, 0, 255, 0}}}
+	c, err = Encode(makeCert(t, tmpl, &key.PublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const wantGeneric = `[-4, -1, 1, h'09', 7, h'01020304', h'551d1e', h'300ea10c300a87080a000000ff00ff00']`
+	if got := items(t, c)[9]; got != wantGeneric {
+		t.Errorf("non-contiguous mask\n got %s\nwant %s", got, wantGeneric)
+	}
+	tmpl.ExcludedIPRanges = []*net.IPNet{{IP: net.IPv4(10, 0, 0, 0).To4(), Mask: net.CIDRMask(8, 32)}}
+	der = makeCert(t, tmpl, &key.PublicKey)
+	if c, err = Encode(der); err != nil {
+		t.Fatal(err)
+	}
+	const wantExcludedOnly = `[-4, -1, 1, h'09', 7, h'01020304', 26, [null, [7, h'0a00000008']]]`
+	if got := items(t, c)[9]; got != wantExcludedOnly {
+		t.Errorf("excluded only\n got %s\nwant %s", got, wantExcludedOnly)
+	}
+	if back, err := Decode(c); err != nil || string(back) != string(der) {
+		t.Errorf("Decode: %v", err)
 	}
 }

@@ -39,6 +39,7 @@ func init() {
 		8:  {"extKeyUsage", encodeEKU, decodeEKU},
 		9:  access,
 		25: altName,
+		26: {"nameConstraints", encodeNameConstraints, decodeNameConstraints},
 		27: {"policyMappings", encodePolicyMappings, decodePolicyMappings},
 		28: {"policyConstraints", encodePolicyConstraints, decodePolicyConstraints},
 		29: crldp,
@@ -53,7 +54,7 @@ func init() {
 // unimplemented names the registered extensions whose specific encoding
 // this package does not implement; certificates with them are refused.
 var unimplemented = map[int64]string{
-	24: "subjectDirectoryAttributes", 26: "nameConstraints", 32: "IPAddrBlocks",
+	24: "subjectDirectoryAttributes", 32: "IPAddrBlocks",
 	33: "AS Identifiers", 34: "IPAddrBlocks v2", 35: "AS Identifiers v2",
 }
 
