@@ -103,7 +103,7 @@ func (d *derBuilder) Bytes() ([]byte, error) {
 
 // build runs f on a derBuilder and returns the bytes.
 func build(f func(b *derBuilder)) ([]byte, error) {
-	var d derBuilder
+	d := derBuilder{b: make([]byte, 0, 128)}
 	f(&d)
 	return d.Bytes()
 }

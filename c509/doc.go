@@ -24,7 +24,8 @@
 // Extensions with a specific C509 encoding implemented here: subjectKeyIdentifier,
 // keyUsage, subjectAltName and issuerAltName (with the otherNames
 // hardwareModuleName, SmtpUTF8Mailbox and MACAddress), basicConstraints,
-// cRLDistributionPoints and freshestCRL (fullName URIs and reasons),
+// cRLDistributionPoints and freshestCRL (fullName URIs, reasons, a
+// cRLIssuer directoryName),
 // certificatePolicies, authorityKeyIdentifier, extKeyUsage, nameConstraints,
 // authorityInfoAccess and subjectInfoAccess, policyMappings,
 // policyConstraints, inhibitAnyPolicy, OCSP no check, precertificate
