@@ -47,6 +47,8 @@ func init() {
 		31: access,
 		36: null,
 		37: null,
+		32: {"IPAddrBlocks", encodeIPAddrBlocks, decodeIPAddrBlocks},
+		34: {"IPAddrBlocks v2", encodeIPAddrBlocks, decodeIPAddrBlocks},
 		38: {"tlsFeature", encodeTLSFeatures, decodeTLSFeatures},
 	}
 }
@@ -54,8 +56,7 @@ func init() {
 // unimplemented names the registered extensions whose specific encoding
 // this package does not implement; certificates with them are refused.
 var unimplemented = map[int64]string{
-	24: "subjectDirectoryAttributes", 32: "IPAddrBlocks",
-	33: "AS Identifiers", 34: "IPAddrBlocks v2", 35: "AS Identifiers v2",
+	24: "subjectDirectoryAttributes", 33: "AS Identifiers", 35: "AS Identifiers v2",
 }
 
 // encodeExtensions encodes the extensions field.

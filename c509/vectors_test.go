@@ -256,10 +256,10 @@ func TestDraftVectors(t *testing.T) {
 			t.Fatalf("%s: DER or C509 missing", v.name)
 		}
 	}
-	sizes := []int{140, 275, 835, 1295, 0} // as the draft states them
-	for i, v := range vs[:4] {
+	sizes := []int{140, 275, 835, 1295, 0} // as the draft states them (none for the last)
+	for i, v := range vs {
 		t.Run(v.name, func(t *testing.T) {
-			if v.size != sizes[i] || len(v.c509) != sizes[i] {
+			if v.size != sizes[i] || (sizes[i] != 0 && len(v.c509) != sizes[i]) {
 				t.Errorf("draft states %d bytes, its encoding has %d, want %d", v.size, len(v.c509), sizes[i])
 			}
 			got, err := Encode(v.der)
@@ -282,16 +282,5 @@ func TestDraftVectors(t *testing.T) {
 				}
 			}
 		})
-	}
-	// The IPAddrBlocks example uses the RFC 3779 extensions, whose encoding
-	// is not implemented: it is refused, with the reason, both ways.
-	ip := vs[4]
-	_, err := Encode(ip.der)
-	const wantErr = "c509: cannot represent extension IPAddrBlocks: its C509 encoding is not implemented"
-	if err == nil || err.Error() != wantErr {
-		t.Errorf("Encode(IPAddrBlocks example) = %v, want %q", err, wantErr)
-	}
-	if _, err := Decode(ip.c509); err == nil || err.Error() != wantErr {
-		t.Errorf("Decode(IPAddrBlocks example) = %v, want %q", err, wantErr)
 	}
 }
