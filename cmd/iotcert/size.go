@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -14,13 +15,13 @@ import (
 	"github.com/iotcert/iotcert/profile"
 )
 
-const sizeSynopsis = `size [--budget BYTES|NAME] [--format text|json] PATH...
+const sizeSynopsis = `size [--budget BYTES|NAME] [--format text|json] [--trust FILE] PATH...
 
 Prints what each certificate and each chain costs on the wire: per
 certificate its DER size and its C509 size (~C509Certificate, as TLS and
 COSE carry it); per chain (end entity first, built as "iotcert lint"
-builds chains) the TLS/DTLS 1.3 Certificate message with and without the
-trust anchor, in DER and in C509, each plain and as an RFC 8879
+builds chains; --trust adds trust anchors that end chains) the TLS/DTLS
+1.3 Certificate message with and without the trust anchor, in DER and in C509, each plain and as an RFC 8879
 CompressedCertificate with zlib, brotli and zstd.
 
 --budget compares every chain with a size in bytes or a named budget:
@@ -68,6 +69,8 @@ func runSize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	input.register(fs)
 	budgetFlag := fs.String("budget", "", "compare each chain with `BYTES` or a named budget (dtls13-record, coap-block-512, coap-block-1024)")
 	format := fs.String("format", "text", "output format: text or json")
+	var trust listFlag
+	fs.Var(&trust, "trust", "certificates in `FILE` are trust anchors: they end chains and count only in the sizes with the trust anchor (repeatable)")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -95,16 +98,24 @@ func runSize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	status := exitOK
-	var items []certio.Item
-	for it := range certio.ReadWith(paths, stdin, inOpts) {
-		if it.Err != nil {
-			fmt.Fprintf(stderr, "iotcert size: %v\n", it.Err)
-			status = exitUsage
-			continue
+	read := func(paths []string) []certio.Item {
+		var items []certio.Item
+		for it := range certio.ReadWith(paths, stdin, inOpts) {
+			if it.Err != nil {
+				fmt.Fprintf(stderr, "iotcert size: %v\n", it.Err)
+				status = exitUsage
+				continue
+			}
+			items = append(items, it)
 		}
-		items = append(items, it)
+		return items
 	}
-	rep, err := measure(items, budget)
+	items := read(paths)
+	var anchors []certio.Item
+	if len(trust) > 0 {
+		anchors = read(trust)
+	}
+	rep, err := measure(items, anchors, budget)
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert size: %v\n", err)
 		return exitUsage
@@ -132,7 +143,7 @@ func runSize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // measure sizes every certificate and builds the chains with the bundle
 // package, as iotcert lint does with the default profile.
-func measure(items []certio.Item, budget *c509.Budget) (*sizeReport, error) {
+func measure(items, anchors []certio.Item, budget *c509.Budget) (*sizeReport, error) {
 	rules, err := profile.LoadDefault()
 	if err != nil {
 		return nil, err
@@ -141,13 +152,17 @@ func measure(items []certio.Item, budget *c509.Budget) (*sizeReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, g, err := bundle.Run(p, slices.Values(items), nil, bundle.Options{Profiles: bundle.Lineage(rules, p)})
+	var trust iter.Seq[certio.Item]
+	if len(anchors) > 0 {
+		trust = slices.Values(anchors)
+	}
+	_, g, err := bundle.Run(p, slices.Values(items), trust, bundle.Options{Profiles: bundle.Lineage(rules, p)})
 	if err != nil {
 		return nil, err
 	}
 	rep := &sizeReport{Budget: budget, Certificates: []certSize{}, Chains: []chainSize{}}
-	ders := make(map[certio.Origin][]byte, len(items))
-	for _, it := range items {
+	ders := make(map[certio.Origin][]byte, len(items)+len(anchors))
+	for _, it := range slices.Concat(items, anchors) {
 		ders[it.Origin] = it.DER
 	}
 	// One entry per graph node; C509 encodings by node.

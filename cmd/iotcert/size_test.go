@@ -91,3 +91,26 @@ func TestSizeText(t *testing.T) {
 		t.Errorf("garbage: exit %d %q", code, errOut)
 	}
 }
+
+// TestSizeTrust: a chain file without its root and --trust root.pem gives
+// one anchored chain whose message with the trust anchor holds the root.
+func TestSizeTrust(t *testing.T) {
+	dir := filepath.Join(certs, "tls13-iot")
+	ee, sub, root := readDER(t, filepath.Join(dir, "ee.pem")), readDER(t, filepath.Join(dir, "sub.pem")), readDER(t, filepath.Join(dir, "root.pem"))
+	chain := writeFile(t, "chain.der", append(append([]byte{}, ee[0]...), sub[0]...))
+	code, out, errOut := iotcert(t, "", "size", "--format", "json", "--trust", filepath.Join(dir, "root.pem"), chain)
+	var rep sizeReport
+	if err := json.Unmarshal([]byte(out), &rep); code != exitOK || err != nil {
+		t.Fatalf("exit %d, %v\n%s", code, err, errOut)
+	}
+	without := 4 + 5 + len(ee[0]) + 5 + len(sub[0])
+	if len(rep.Certificates) != 3 || len(rep.Chains) != 1 || !rep.Chains[0].Anchored || len(rep.Chains[0].Certificates) != 3 ||
+		rep.Chains[0].WithoutAnchor.DER.Plain != without || rep.Chains[0].WithAnchor.DER.Plain != without+5+len(root[0]) {
+		t.Errorf("report: %s", out)
+	}
+	code, out, _ = iotcert(t, "", "size", "--format", "json", chain)
+	if err := json.Unmarshal([]byte(out), &rep); code != exitOK || err != nil || len(rep.Chains) != 1 || rep.Chains[0].Anchored ||
+		rep.Chains[0].WithAnchor.DER.Plain != without {
+		t.Errorf("without --trust: exit %d %s", code, out)
+	}
+}
