@@ -32,7 +32,7 @@
 // signing certificate and TLS features. A registered extension whose value
 // the specific encoding cannot carry (say, a subjectAltName with an
 // x400Address) is carried in the generic form (its OID and DER value), as
-// the draft allows. IPAddrBlocks and IPAddrBlocks v2 (RFC 3779, RFC 8360)
-// have their specific encodings too; subjectDirectoryAttributes and the AS
-// identifier extensions are refused.
+// the draft allows. IPAddrBlocks and AS Identifiers, and their v2 (RFC
+// 3779, RFC 8360), have their specific encodings too;
+// subjectDirectoryAttributes is refused.
 package c509

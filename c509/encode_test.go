@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // makeCert signs tmpl with a fresh P-256 key (self-signed) or, when
@@ -212,5 +214,59 @@ func TestEncodeNameConstraints(t *testing.T) {
 	}
 	if back, err := Decode(c); err != nil || string(back) != string(der) {
 		t.Errorf("Decode: %v", err)
+	}
+}
+
+// TestEncodeASIdentifiers checks AS Identifiers: ASIds as differences from
+// the one before (range bounds included), inherit as null, and an rdi
+// (which has no specific encoding) in the OID form.
+func TestEncodeASIdentifiers(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asIDs := func(asnum, rdi func(b *cryptobyte.Builder)) []byte {
+		var b cryptobyte.Builder
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), asnum)
+			if rdi != nil {
+				b.AddASN1(cbasn1.Tag(1).Constructed().ContextSpecific(), rdi)
+			}
+		})
+		return b.BytesOrPanic()
+	}
+	ids := func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1Uint64(64496)
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1Uint64(64500)
+				b.AddASN1Uint64(64511)
+			})
+			b.AddASN1Uint64(65536)
+		})
+	}
+	inherit := func(b *cryptobyte.Builder) { b.AddASN1NULL() }
+	for _, tc := range []struct {
+		value []byte
+		want  string
+	}{
+		{asIDs(ids, nil), `[7, h'01020304', 33, [64496, [4, 11], 1025]]`},
+		{asIDs(inherit, nil), `[7, h'01020304', 33, null]`},
+		{asIDs(ids, inherit), `[7, h'01020304', h'2b06010505070108', h'301ea0183016020300fbf0300a020300fbf4020300fbff0203010000a1020500']`},
+	} {
+		tmpl := baseTemplate()
+		tmpl.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 8}, Value: tc.value}}
+		der := makeCert(t, tmpl, &key.PublicKey)
+		c, err := Encode(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Go adds an authorityKeyIdentifier first.
+		if got := items(t, c)[9]; got != tc.want {
+			t.Errorf("extensions\n got %s\nwant %s", got, tc.want)
+		}
+		if back, err := Decode(c); err != nil || string(back) != string(der) {
+			t.Errorf("Decode: %v", err)
+		}
 	}
 }

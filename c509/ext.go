@@ -48,7 +48,9 @@ func init() {
 		36: null,
 		37: null,
 		32: {"IPAddrBlocks", encodeIPAddrBlocks, decodeIPAddrBlocks},
+		33: {"AS Identifiers", encodeASIds, decodeASIds},
 		34: {"IPAddrBlocks v2", encodeIPAddrBlocks, decodeIPAddrBlocks},
+		35: {"AS Identifiers v2", encodeASIds, decodeASIds},
 		38: {"tlsFeature", encodeTLSFeatures, decodeTLSFeatures},
 	}
 }
@@ -56,7 +58,7 @@ func init() {
 // unimplemented names the registered extensions whose specific encoding
 // this package does not implement; certificates with them are refused.
 var unimplemented = map[int64]string{
-	24: "subjectDirectoryAttributes", 33: "AS Identifiers", 35: "AS Identifiers v2",
+	24: "subjectDirectoryAttributes",
 }
 
 // encodeExtensions encodes the extensions field.
