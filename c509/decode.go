@@ -410,9 +410,6 @@ func decodeExtension(id, item any) (oid []byte, critical bool, val []byte, err e
 	if n < 0 {
 		n, critical = -n, true
 	}
-	if name, ok := unimplemented[n]; ok {
-		return nil, false, nil, unsupported("extension "+name, "its C509 encoding is not implemented")
-	}
 	codec, ok := extCodecs[n]
 	if !ok {
 		return nil, false, nil, fmt.Errorf("extension %d is not registered", n)

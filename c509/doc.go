@@ -2,7 +2,7 @@
 // type 3 ("CBOR re-encoded X.509 v3 certificate") and back, byte for byte,
 // as draft-ietf-cose-cbor-encoded-cert specifies (editor's copy,
 // cose-wg/CBOR-certificates commit 10d1886, 2026-04-22), and computes what a
-// certificate chain costs on the wire (see Chain).
+// certificate chain costs on the wire (see Measure).
 //
 // Encode turns a DER certificate into the CBOR array C509Certificate;
 // Decode turns a C509Certificate (or the unwrapped CBOR sequence
@@ -12,9 +12,8 @@
 //
 // A well-formed certificate that C509 cannot represent (a version 1
 // certificate, a multi-valued RDN, a name in a BMPString, a time in the
-// wrong ASN.1 type, an extension whose C509 encoding is not implemented
-// here, ...) is refused with an *UnsupportedError naming the field and the
-// reason. Bytes that are not a certificate give a *SyntaxError naming the
+// wrong ASN.1 type, ...) is refused with an *UnsupportedError naming the
+// field and the reason. Bytes that are not a certificate give a *SyntaxError naming the
 // field and, for C509 input, the byte offset.
 //
 // SignNative makes a natively signed C509 certificate (type 2, signed over
@@ -32,7 +31,7 @@
 // signing certificate and TLS features. A registered extension whose value
 // the specific encoding cannot carry (say, a subjectAltName with an
 // x400Address) is carried in the generic form (its OID and DER value), as
-// the draft allows. IPAddrBlocks and AS Identifiers, and their v2 (RFC
-// 3779, RFC 8360), have their specific encodings too;
-// subjectDirectoryAttributes is refused.
+// the draft allows. subjectDirectoryAttributes, IPAddrBlocks and AS
+// Identifiers, and their v2 (RFC 3779, RFC 8360), have their specific
+// encodings too: every extension of the draft's registry does.
 package c509

@@ -118,8 +118,6 @@ func TestEncodeRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sda := baseTemplate()
-	sda.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 9}, Value: []byte{0x30, 0}}}
 	bmp := baseTemplate()
 	bmp.Subject.ExtraNames = []pkix.AttributeTypeAndValue{{Type: asn1.ObjectIdentifier{2, 5, 4, 10}, Value: asn1.RawValue{Tag: 30, Bytes: []byte{0, 'A'}}}}
 	for _, tc := range []struct {
@@ -127,7 +125,6 @@ func TestEncodeRefusals(t *testing.T) {
 		tmpl *x509.Certificate
 		want string
 	}{
-		{"subjectDirectoryAttributes", sda, "c509: cannot represent extension subjectDirectoryAttributes: its C509 encoding is not implemented"},
 		{"BMPString", bmp, "c509: cannot represent subject: an attribute in a BMPString, which C509 does not support"},
 	} {
 		_, err := Encode(makeCert(t, tc.tmpl, &key.PublicKey))
@@ -268,5 +265,45 @@ func TestEncodeASIdentifiers(t *testing.T) {
 		if back, err := Decode(c); err != nil || string(back) != string(der) {
 			t.Errorf("Decode: %v", err)
 		}
+	}
+}
+
+// TestEncodeSubjectDirectoryAttributes checks subjectDirectoryAttributes:
+// a registered attribute as its integer and its values as text, an
+// unregistered one as its OID and the DER of each value.
+func TestEncodeSubjectDirectoryAttributes(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1ObjectIdentifier(asn1.ObjectIdentifier{2, 5, 4, 12}) // title
+			b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.UTF8String, func(b *cryptobyte.Builder) { b.AddBytes([]byte("engineer")) })
+			})
+		})
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1ObjectIdentifier(asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 9, 4}) // countryOfCitizenship
+			b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.Tag(19), func(b *cryptobyte.Builder) { b.AddBytes([]byte("DE")) })
+				b.AddASN1(cbasn1.Tag(19), func(b *cryptobyte.Builder) { b.AddBytes([]byte("FR")) })
+			})
+		})
+	})
+	tmpl := baseTemplate()
+	tmpl.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 9}, Value: b.BytesOrPanic()}}
+	der := makeCert(t, tmpl, &key.PublicKey)
+	c, err := Encode(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `[7, h'01020304', 24, [10, ["engineer"], h'2b06010505070904', [h'13024445', h'13024652']]]`
+	if got := items(t, c)[9]; got != want {
+		t.Errorf("extensions\n got %s\nwant %s", got, want)
+	}
+	if back, err := Decode(c); err != nil || string(back) != string(der) {
+		t.Errorf("Decode: %v", err)
 	}
 }

@@ -38,6 +38,7 @@ func init() {
 		7:  {"authorityKeyIdentifier", encodeAKI, decodeAKI},
 		8:  {"extKeyUsage", encodeEKU, decodeEKU},
 		9:  access,
+		24: {"subjectDirectoryAttributes", encodeSDA, decodeSDA},
 		25: altName,
 		26: {"nameConstraints", encodeNameConstraints, decodeNameConstraints},
 		27: {"policyMappings", encodePolicyMappings, decodePolicyMappings},
@@ -53,12 +54,6 @@ func init() {
 		35: {"AS Identifiers v2", encodeASIds, decodeASIds},
 		38: {"tlsFeature", encodeTLSFeatures, decodeTLSFeatures},
 	}
-}
-
-// unimplemented names the registered extensions whose specific encoding
-// this package does not implement; certificates with them are refused.
-var unimplemented = map[int64]string{
-	24: "subjectDirectoryAttributes",
 }
 
 // encodeExtensions encodes the extensions field.
@@ -83,9 +78,6 @@ func encodeExtensions(exts cryptobyte.String, present bool) (any, error) {
 			return nil, malformed("extensions", "not an Extension")
 		}
 		if id, ok := extIDs.lookup(oid); ok {
-			if name, ok := unimplemented[id]; ok {
-				return nil, unsupported("extension "+name, "its C509 encoding is not implemented")
-			}
 			if item, ok := encodeExtValue(extCodecs[id], val); ok {
 				if critical {
 					id = -id
