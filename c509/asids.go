@@ -14,10 +14,7 @@ import (
 // Every ASId after the first is the difference from the one before
 // (range bounds included); inherit is null.
 
-var (
-	tagASNum = cbasn1.Tag(0).Constructed().ContextSpecific()
-	tagRDI   = cbasn1.Tag(1).Constructed().ContextSpecific()
-)
+var tagASNum = cbasn1.Tag(0).Constructed().ContextSpecific()
 
 func encodeASIds(val cryptobyte.String) (any, bool) {
 	var seq, asnum cryptobyte.String

@@ -198,7 +198,7 @@ func decodeName(item any) ([]byte, error) {
 		attrs = []any{int64(1), item}
 	}
 	if len(attrs)%2 != 0 {
-		return nil, fmt.Errorf("Name: %d items, want (type, value) pairs", len(attrs))
+		return nil, fmt.Errorf("name: %d items, want (type, value) pairs", len(attrs))
 	}
 	return build(func(b *derBuilder) {
 		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
