@@ -19,7 +19,7 @@ import (
 
 // openAPIDoc is the checked-in OpenAPI document, decoded.
 type openAPIDoc struct {
-	OpenAPI string                                `json:"openapi"`
+	OpenAPI string                                 `json:"openapi"`
 	Paths   map[string]map[string]openAPIOperation `json:"paths"`
 }
 
