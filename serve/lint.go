@@ -295,7 +295,7 @@ func (s *Server) render(format string, lq *lintQuery, results []profile.Result, 
 			return errorAnswer(http.StatusInternalServerError, err.Error())
 		}
 	} else {
-		w, err := report.New(format, &buf, report.Options{Profile: lq.p.Name, FailOn: lq.failOn, Graph: graph, Rules: bundle.LintInfos(lq.p)})
+		w, err := report.New(format, &buf, report.Options{Profile: lq.p.Name, FailOn: lq.failOn, Graph: graph, Rules: s.infos[lq.p.Name]})
 		if err != nil {
 			return errorAnswer(http.StatusInternalServerError, err.Error())
 		}

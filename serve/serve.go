@@ -28,6 +28,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
 	"github.com/iotcert/iotcert/profile"
 )
@@ -74,6 +75,9 @@ type Server struct {
 	slots   chan struct{}
 	metrics *metrics
 	log     *slog.Logger
+	// infos describes the findings each profile can report (SARIF's
+	// rules), made once: profiles do not change.
+	infos map[string][]profile.LintInfo
 	// hook, when set by a test, runs in each lint before the work starts.
 	hook func()
 }
@@ -121,7 +125,14 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("serve: metrics: %w", err)
 	}
-	s := &Server{cfg: cfg, slots: make(chan struct{}, cfg.MaxConcurrent), metrics: m, log: log}
+	s := &Server{cfg: cfg, slots: make(chan struct{}, cfg.MaxConcurrent), metrics: m, log: log, infos: map[string][]profile.LintInfo{}}
+	for _, name := range cfg.Rules.Names() {
+		p, err := cfg.Rules.Profile(name)
+		if err != nil {
+			return nil, fmt.Errorf("serve: %w", err)
+		}
+		s.infos[name] = bundle.LintInfos(p)
+	}
 	s.routes(gath)
 	return s, nil
 }
