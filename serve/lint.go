@@ -343,9 +343,12 @@ func contentType(r *http.Request) string {
 type tbsRequest struct {
 	// TBS is the DER TBSCertificate, in base64.
 	TBS string `json:"tbs"`
+	// Issuer is the issuer's certificate (DER or PEM), in base64.
+	Issuer string `json:"issuer"`
 }
 
-// handleLintTBS lints a to-be-signed certificate before it is signed.
+// handleLintTBS lints a to-be-signed certificate before it is signed,
+// with the chain checks against its issuer when the issuer is given.
 func (s *Server) handleLintTBS(ctx context.Context, r *http.Request) *answer {
 	format := negotiate(r.Header.Get("Accept"), "json", "sarif", "junit", "text")
 	if format == "" {
@@ -357,7 +360,7 @@ func (s *Server) handleLintTBS(ctx context.Context, r *http.Request) *answer {
 	}
 	ct := contentType(r)
 	if ct != "application/json" && ct != "multipart/form-data" && ct != "application/octet-stream" {
-		return errorAnswer(http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Type %q: want multipart/form-data (a part named tbs), application/json ({\"tbs\": base64}) or application/octet-stream (the DER TBSCertificate)", ct))
+		return errorAnswer(http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Type %q: want multipart/form-data (parts tbs and issuer), application/json ({\"tbs\": base64, \"issuer\": base64}) or application/octet-stream (the DER TBSCertificate)", ct))
 	}
 	body, err := s.readBody(r)
 	if errors.Is(err, errTooLarge) {
@@ -365,7 +368,7 @@ func (s *Server) handleLintTBS(ctx context.Context, r *http.Request) *answer {
 	} else if err != nil {
 		return errorAnswer(http.StatusBadRequest, err.Error())
 	}
-	tbs, err := tbsOf(r, ct, body)
+	tbs, issuer, err := tbsOf(r, ct, body)
 	if err != nil {
 		return errorAnswer(http.StatusBadRequest, err.Error())
 	}
@@ -376,49 +379,96 @@ func (s *Server) handleLintTBS(ctx context.Context, r *http.Request) *answer {
 	res := pi.Result
 	res.Origin = certio.Origin{File: "tbs"}
 	results := []profile.Result{res}
+	if issuer != nil {
+		if results, err = s.chainTBS(lq, tbs, issuer); err != nil {
+			return errorAnswer(http.StatusBadRequest, err.Error())
+		}
+	}
 	s.metrics.count(results)
 	return s.render(format, lq, results, nil)
 }
 
-// tbsOf returns the DER TBSCertificate of a /v1/lint/tbs body.
-func tbsOf(r *http.Request, ct string, body []byte) ([]byte, error) {
+// chainTBS lints tbs with the chain checks against issuer (PEM or DER):
+// the pair is signed with a throwaway key (throwawayPair) and run through
+// the bundle with the issuer as the trust anchor.
+func (s *Server) chainTBS(lq *lintQuery, tbs, issuerData []byte) ([]profile.Result, error) {
+	var issuer []byte
+	for it := range func(yield func(certio.Item) bool) { certio.Decode("issuer", issuerData, yield) } {
+		if it.Err != nil {
+			return nil, it.Err
+		}
+		if issuer != nil {
+			return nil, errors.New("issuer: more than one certificate")
+		}
+		issuer = it.DER
+	}
+	if issuer == nil {
+		return nil, errors.New("issuer: no certificate")
+	}
+	child, anchor, err := throwawayPair(tbs, issuer)
+	if err != nil {
+		return nil, err
+	}
+	opts := lq.opts
+	opts.Workers = 1
+	results, _, err := bundle.Run(lq.p, slices.Values([]certio.Item{{Origin: certio.Origin{File: "tbs"}, DER: child}}),
+		slices.Values([]certio.Item{{Origin: certio.Origin{File: "issuer"}, DER: anchor}}), opts)
+	return results, err
+}
+
+// tbsOf returns the DER TBSCertificate of a /v1/lint/tbs body and the
+// issuer's certificate, nil when the body has none.
+func tbsOf(r *http.Request, ct string, body []byte) (tbs, issuer []byte, err error) {
 	switch ct {
 	case "application/octet-stream":
-		return body, nil
+		return body, nil, nil
 	case "application/json":
 		var req tbsRequest
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&req); err != nil {
-			return nil, fmt.Errorf("JSON body: %v", err)
+			return nil, nil, fmt.Errorf("JSON body: %v", err)
 		}
 		if req.TBS == "" {
-			return nil, errors.New(`JSON body: no "tbs" member (the DER TBSCertificate in base64)`)
+			return nil, nil, errors.New(`JSON body: no "tbs" member (the DER TBSCertificate in base64)`)
 		}
-		tbs, err := base64.StdEncoding.DecodeString(req.TBS)
-		if err != nil {
-			return nil, fmt.Errorf(`JSON body: "tbs": %v`, err)
+		if tbs, err = base64.StdEncoding.DecodeString(req.TBS); err != nil {
+			return nil, nil, fmt.Errorf(`JSON body: "tbs": %v`, err)
 		}
-		return tbs, nil
+		if req.Issuer != "" {
+			if issuer, err = base64.StdEncoding.DecodeString(req.Issuer); err != nil {
+				return nil, nil, fmt.Errorf(`JSON body: "issuer": %v`, err)
+			}
+		}
+		return tbs, issuer, nil
 	}
 	_, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, errors.New(`multipart body: no part named "tbs" (the DER TBSCertificate)`)
+			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("multipart body: %v", err)
+			return nil, nil, fmt.Errorf("multipart body: %v", err)
 		}
-		if part.FormName() == "tbs" {
-			tbs, err := io.ReadAll(part)
-			if err != nil {
-				return nil, fmt.Errorf("multipart body: %v", err)
-			}
-			return tbs, nil
+		data, err := io.ReadAll(part)
+		if err != nil {
+			return nil, nil, fmt.Errorf("multipart body: %v", err)
+		}
+		switch part.FormName() {
+		case "tbs":
+			tbs = data
+		case "issuer":
+			issuer = data
+		default:
+			return nil, nil, fmt.Errorf("multipart body: unknown part %q (want tbs and issuer)", part.FormName())
 		}
 	}
+	if tbs == nil {
+		return nil, nil, errors.New(`multipart body: no part named "tbs" (the DER TBSCertificate)`)
+	}
+	return tbs, issuer, nil
 }
 
 // trustNames returns the names of the trust stores, sorted.

@@ -495,10 +495,12 @@ func TestLintTBSErrors(t *testing.T) {
 	}{
 		{"not a TBS", "", "application/octet-stream", []byte("hello"), "", 400, "pre-issuance lint: "},
 		{"cut TBS", "", "application/octet-stream", tbs, "", 400, "pre-issuance lint: "},
-		{"no tbs member", "", "application/json", []byte(`{"issuer":"AA=="}`), "", 400, `JSON body: json: unknown field "issuer"`},
+		{"unknown member", "", "application/json", []byte(`{"cert":"AA=="}`), "", 400, `JSON body: json: unknown field "cert"`},
+		{"no tbs member", "", "application/json", []byte(`{"issuer":"AA=="}`), "", 400, `JSON body: no "tbs" member (the DER TBSCertificate in base64)`},
 		{"empty JSON", "", "application/json", []byte(`{}`), "", 400, `JSON body: no "tbs" member (the DER TBSCertificate in base64)`},
 		{"bad base64", "", "application/json", []byte(`{"tbs":"!!"}`), "", 400, `JSON body: "tbs": illegal base64 data`},
-		{"no tbs part", "", "multipart/form-data; boundary=b", []byte("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nx\r\n--b--\r\n"), "", 400, `multipart body: no part named "tbs"`},
+		{"unknown part", "", "multipart/form-data; boundary=b", []byte("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nx\r\n--b--\r\n"), "", 400, `multipart body: unknown part "x" (want tbs and issuer)`},
+		{"no tbs part", "", "multipart/form-data; boundary=b", []byte("--b\r\nContent-Disposition: form-data; name=\"issuer\"\r\n\r\nx\r\n--b--\r\n"), "", 400, `multipart body: no part named "tbs"`},
 		{"unknown profile", "profile=nope", "application/octet-stream", tbs, "", 400, `unknown profile "nope"`},
 		{"trust not taken", "trust=x", "application/octet-stream", tbs, "", 400, `unknown query parameter "trust" (want profile, fail_on, at)`},
 		{"PEM body", "", "application/x-pem-file", tbs, "", 415, `Content-Type "application/x-pem-file": want multipart/form-data`},
@@ -705,5 +707,73 @@ func TestNegotiate(t *testing.T) {
 	}
 	if got := negotiate("image/svg+xml", "json", "text"); got != "" {
 		t.Errorf("svg not offered: %q", got)
+	}
+}
+
+// postTBS posts tbs and issuer as multipart and returns the report.
+func postTBS(t *testing.T, s *Server, query string, tbs, issuer []byte) (*httptest.ResponseRecorder, profile.Report) {
+	t.Helper()
+	var mp bytes.Buffer
+	mw := multipart.NewWriter(&mp)
+	fw, _ := mw.CreateFormFile("tbs", "tbs.der")
+	fw.Write(tbs)
+	fw, _ = mw.CreateFormFile("issuer", "issuer.pem")
+	fw.Write(issuer)
+	mw.Close()
+	rec := do(t, s, "POST", "/v1/lint/tbs", query, mp.Bytes(), "Content-Type", mw.FormDataContentType())
+	if rec.Code != 200 {
+		return rec, profile.Report{}
+	}
+	rep, _ := reportOf(t, rec)
+	return rec, rep
+}
+
+// TestLintTBSIssuer checks the chain checks of a TBSCertificate against
+// its issuer: its own issuer passes; a CA with the same name and another
+// key identifier is a key identifier mismatch; a CA of another name is
+// not its issuer; the issuer in JSON gives the same answer.
+func TestLintTBSIssuer(t *testing.T) {
+	s := newTestServer(t, Config{})
+	tbs := tbsOfFile(t, "tls13-iot/ee.pem")
+	sub := readFile(t, filepath.Join(certs, "tls13-iot/sub.pem"))
+	for _, tc := range []struct {
+		issuer string
+		want   []string
+	}{
+		{"tls13-iot/sub.pem", []string{}},
+		{"rfc7925/sub.pem", []string{bundle.EEAKIMatchesIssuer}},
+		{"tls13-iot/root.pem", []string{bundle.OrphanError}},
+	} {
+		_, rep := postTBS(t, s, "", tbs, readFile(t, filepath.Join(certs, tc.issuer)))
+		if len(rep.Certificates) != 1 {
+			t.Fatalf("%s: %+v", tc.issuer, rep)
+		}
+		if got := findings(rep.Certificates[0]); !slices.Equal(got, tc.want) {
+			t.Errorf("issuer %s: %v, want %v", tc.issuer, got, tc.want)
+		}
+		if rep.Certificates[0].Origin.File != "tbs" || rep.Certificates[0].Role != "end-entity" {
+			t.Errorf("issuer %s: %+v", tc.issuer, rep.Certificates[0])
+		}
+	}
+	// Expiry is judged against the issuer's validity too.
+	_, rep := postTBS(t, s, "at=2200-01-01", tbs, sub)
+	if got := findings(rep.Certificates[0]); !slices.Contains(got, bundle.Expired) {
+		t.Errorf("at 2200: %v, want %s", got, bundle.Expired)
+	}
+	block, _ := pem.Decode(sub)
+	jsonBody, _ := json.Marshal(map[string]string{"tbs": base64.StdEncoding.EncodeToString(tbs), "issuer": base64.StdEncoding.EncodeToString(block.Bytes)})
+	rec := do(t, s, "POST", "/v1/lint/tbs", "", jsonBody, "Content-Type", "application/json")
+	if rep, v := reportOf(t, rec); len(rep.Certificates[0].Findings) != 0 || !v.Pass {
+		t.Errorf("JSON with issuer: %+v %+v", rep.Certificates, v)
+	}
+	for _, tc := range []struct{ name, issuer, msg string }{
+		{"not a certificate", "hello", "issuer (certificate 0, byte 0): "},
+		{"two certificates", string(append(append([]byte{}, sub...), sub...)), "issuer: more than one certificate"},
+		{"empty", "", "issuer (certificate 0, byte 0): empty input"},
+	} {
+		rec, _ := postTBS(t, s, "", tbs, []byte(tc.issuer))
+		if e := errorOf(t, rec); rec.Code != 400 || !strings.HasPrefix(e.Error, tc.msg) {
+			t.Errorf("%s: %d %q, want 400 %q", tc.name, rec.Code, e.Error, tc.msg)
+		}
 	}
 }
