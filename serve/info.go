@@ -32,7 +32,7 @@ type Profiles struct {
 }
 
 func (s *Server) handleProfiles(w http.ResponseWriter, r *http.Request) {
-	out := Profiles{Default: DefaultProfile, Profiles: []ProfileInfo{}, Trust: s.trustNames()}
+	out := Profiles{Default: s.defaultProfile, Profiles: []ProfileInfo{}, Trust: s.trustNames()}
 	if out.Trust == nil {
 		out.Trust = []string{}
 	}

@@ -72,7 +72,7 @@ func (s *Server) parseQuery(r *http.Request, allowed ...string) (*lintQuery, err
 		}
 	}
 	lq := &lintQuery{failOn: profile.Error}
-	name := DefaultProfile
+	name := s.defaultProfile
 	if v := q.Get("profile"); v != "" {
 		name = v
 	}

@@ -37,7 +37,9 @@ import (
 const (
 	DefaultMaxBodyBytes = 8 << 20
 	DefaultTimeout      = 30 * time.Second
-	DefaultProfile      = "tls13-iot"
+	// DefaultProfile is the profile a lint uses when the request names
+	// none, if the rules have it (their first profile otherwise).
+	DefaultProfile = "tls13-iot"
 )
 
 // Config configures a Server. Rules is required.
@@ -75,6 +77,8 @@ type Server struct {
 	slots   chan struct{}
 	metrics *metrics
 	log     *slog.Logger
+	// defaultProfile is the profile of a request that names none.
+	defaultProfile string
 	// infos describes the findings each profile can report (SARIF's
 	// rules), made once: profiles do not change.
 	infos map[string][]profile.LintInfo
@@ -96,7 +100,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Rules == nil {
 		return nil, fmt.Errorf("serve: no rules")
 	}
-	if _, err := cfg.Rules.Profile(DefaultProfile); err != nil && len(cfg.Rules.Names()) == 0 {
+	if len(cfg.Rules.Names()) == 0 {
 		return nil, fmt.Errorf("serve: the rules have no profile")
 	}
 	for name, items := range cfg.Trust {
@@ -126,6 +130,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("serve: metrics: %w", err)
 	}
 	s := &Server{cfg: cfg, slots: make(chan struct{}, cfg.MaxConcurrent), metrics: m, log: log, infos: map[string][]profile.LintInfo{}}
+	s.defaultProfile = cfg.Rules.Names()[0]
+	if _, err := cfg.Rules.Profile(DefaultProfile); err == nil {
+		s.defaultProfile = DefaultProfile
+	}
 	for _, name := range cfg.Rules.Names() {
 		p, err := cfg.Rules.Profile(name)
 		if err != nil {

@@ -777,3 +777,23 @@ func TestLintTBSIssuer(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultProfile checks that rules without tls13-iot default to their
+// first profile.
+func TestDefaultProfile(t *testing.T) {
+	rules, err := profile.Load(profile.RulesFile{Name: "only.yaml", Data: []byte("replace_default: true\nprofiles:\n  mine:\n    sources: [RFC5280]\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestServer(t, Config{Rules: rules})
+	rec := do(t, s, "POST", "/v1/lint", "", readFile(t, filepath.Join(certs, "tls13-iot/ee.pem")))
+	if rep, _ := reportOf(t, rec); rep.Profile != "mine" {
+		t.Errorf("profile %q, want mine", rep.Profile)
+	}
+	rec = do(t, s, "GET", "/v1/profiles", "", nil)
+	var ps Profiles
+	json.Unmarshal(rec.Body.Bytes(), &ps)
+	if ps.Default != "mine" || len(ps.Profiles) != 1 {
+		t.Errorf("profiles %+v", ps)
+	}
+}

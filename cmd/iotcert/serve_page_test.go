@@ -33,7 +33,8 @@ func chromium() string {
 // TestServePageChromium drives the web page of the real binary in
 // headless Chromium: it uploads the sample bundle, waits for the findings
 // tables and the SVG chain diagram, checks the verdict, that every form
-// control has a label, that the JSON download is the report, and that the
+// control has a label, that the JSON download is the report and the SARIF
+// download SARIF, and that the
 // page asked nothing of any other host. It saves a screenshot to
 // $IOTCERT_SCREENSHOT (a file name) or to the test's temporary directory.
 // Without Chromium it skips, unless CI is set.
@@ -156,6 +157,28 @@ func TestServePageChromium(t *testing.T) {
 		}
 		if rep.Schema != profile.ReportSchema || rep.Summary.Certificates != 8 || rep.Certificates[0].Origin.File != "sample-bundle.pem" || rep.Verdict.Pass {
 			t.Errorf("downloaded report: %+v", rep.Summary)
+		}
+	}
+
+	// The SARIF download asks the server for SARIF and saves it.
+	sarifs := chromedp.BrowserEvents(ctx, browser.DownloadProgress)
+	run(chromedp.Click(chromedp.CSS(`#download-sarif`)))
+	for ev, err := range sarifs {
+		if err != nil {
+			t.Fatalf("the SARIF download did not complete: %v", err)
+		}
+		if ev.State == browser.DownloadProgressStateCompleted {
+			data, err := os.ReadFile(filepath.Join(downloads, ev.GUID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sarif struct {
+				Version string `json:"version"`
+			}
+			if err := json.Unmarshal(data, &sarif); err != nil || sarif.Version != "2.1.0" {
+				t.Errorf("downloaded SARIF: %v %q", err, sarif.Version)
+			}
+			break
 		}
 	}
 

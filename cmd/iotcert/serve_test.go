@@ -3,8 +3,17 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"io"
+	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -164,7 +173,7 @@ func startServe(t *testing.T, args ...string) string {
 			t.Fatal("iotcert serve did not say where it listens")
 		}
 	}
-	if !strings.HasPrefix(base, "http://127.0.0.1:") {
+	if !strings.HasPrefix(base, "http://127.0.0.1:") && !strings.HasPrefix(base, "https://127.0.0.1:") {
 		t.Fatalf("listening on %q", base)
 	}
 	t.Cleanup(func() {
@@ -181,20 +190,53 @@ func startServe(t *testing.T, args ...string) string {
 	return base
 }
 
-// TestServeBinary runs the real binary: a lint over HTTP on a loopback
-// port, then SIGTERM (checked at cleanup).
-func TestServeBinary(t *testing.T) {
+// TestServeTLS runs the real binary with HTTPS, with a certificate made
+// here: a client that trusts it lints the sample bundle over a loopback
+// port; SIGTERM then stops the server cleanly (checked at cleanup).
+func TestServeTLS(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	base := startServe(t)
-	resp, err := http.Post(base+"/v1/lint?at="+testNow, "application/x-pem-file", bytes.NewReader(readBytes(t, filepath.Join(certs, "sample-bundle.pem"))))
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "iotcert serve test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "tls.pem"), filepath.Join(dir, "tls.key")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := startServe(t, "--tls-cert", certFile, "--tls-key", keyFile)
+	if !strings.HasPrefix(base, "https://") {
+		t.Fatalf("serving %s, want https", base)
+	}
+	c, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(c)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := client.Post(base+"/v1/lint?at="+testNow, "application/x-pem-file", bytes.NewReader(readBytes(t, filepath.Join(certs, "sample-bundle.pem"))))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 || resp.Header.Get(serve.VerdictHeader) != "fail" || !bytes.Contains(body, []byte(`"summary":{"certificates":8,`)) {
-		t.Errorf("%d %s: %s", resp.StatusCode, resp.Header.Get(serve.VerdictHeader), body)
+	if resp.StatusCode != 200 || resp.TLS == nil || resp.Header.Get(serve.VerdictHeader) != "fail" || !bytes.Contains(body, []byte(`"summary":{"certificates":8,`)) {
+		t.Errorf("%d, TLS %v, verdict %q: %s", resp.StatusCode, resp.TLS != nil, resp.Header.Get(serve.VerdictHeader), body)
 	}
 }
