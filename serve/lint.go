@@ -228,8 +228,8 @@ func (s *Server) handleLint(ctx context.Context, r *http.Request) *answer {
 	if err != nil {
 		return errorAnswer(http.StatusInternalServerError, err.Error())
 	}
-	if ctx.Err() != nil {
-		return errorAnswer(http.StatusServiceUnavailable, "timeout")
+	if ctx.Err() != nil { // decoding stopped early: the result is partial
+		return errorAnswer(http.StatusServiceUnavailable, fmt.Sprintf("timeout: the request took longer than %s", s.cfg.Timeout))
 	}
 	if a := inputErrors(results); a != nil {
 		return a

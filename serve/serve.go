@@ -65,7 +65,7 @@ type Config struct {
 	// Registerer receives the server's metrics; nil makes a registry of
 	// the server's own, served at /metrics.
 	Registerer prometheus.Registerer
-	// Gatherer is what /metrics serves when Registerer is set.
+	// Gatherer is what /metrics serves; it is set when Registerer is.
 	Gatherer prometheus.Gatherer
 }
 
@@ -74,6 +74,7 @@ type Config struct {
 type Server struct {
 	cfg     Config
 	mux     *http.ServeMux
+	api     []route // the routes of endpoints, for notFound
 	slots   chan struct{}
 	metrics *metrics
 	log     *slog.Logger
@@ -121,6 +122,9 @@ func New(cfg Config) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	reg, gath := cfg.Registerer, cfg.Gatherer
+	if (reg == nil) != (gath == nil) {
+		return nil, fmt.Errorf("serve: give both Registerer and Gatherer, or neither")
+	}
 	if reg == nil {
 		r := prometheus.NewRegistry()
 		reg, gath = r, r
@@ -168,7 +172,8 @@ func (s *Server) endpoints(gath prometheus.Gatherer) []route {
 
 func (s *Server) routes(gath prometheus.Gatherer) {
 	s.mux = http.NewServeMux()
-	for _, r := range s.endpoints(gath) {
+	s.api = s.endpoints(gath)
+	for _, r := range s.api {
 		s.mux.Handle(r.method+" "+r.path, s.instrument(r.path, r.handler))
 	}
 	web, _ := fs.Sub(webFS, "web")
@@ -199,7 +204,7 @@ func (s *Server) page(h http.Handler) http.Handler {
 // notFound answers every request no route matched: 405 when the path
 // exists with another method, 404 otherwise.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	for _, rt := range s.endpoints(nil) {
+	for _, rt := range s.api {
 		if rt.path == r.URL.Path {
 			w.Header().Set("Allow", rt.method)
 			writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s %s: method not allowed (use %s)", r.Method, r.URL.Path, rt.method))

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
 	"github.com/iotcert/iotcert/profile"
@@ -592,7 +594,7 @@ func TestInfoEndpoints(t *testing.T) {
 		t.Errorf("version %+v", v)
 	}
 	rec = do(t, s, "GET", "/v1/openapi.json", "", nil)
-	if !bytes.Equal(rec.Body.Bytes(), openAPI) {
+	if !bytes.Equal(rec.Body.Bytes(), OpenAPI()) {
 		t.Error("/v1/openapi.json is not the embedded document")
 	}
 }
@@ -795,5 +797,33 @@ func TestDefaultProfile(t *testing.T) {
 	json.Unmarshal(rec.Body.Bytes(), &ps)
 	if ps.Default != "mine" || len(ps.Profiles) != 1 {
 		t.Errorf("profiles %+v", ps)
+	}
+}
+
+// TestNewErrors checks the configurations New refuses.
+func TestNewErrors(t *testing.T) {
+	rules, _ := profile.LoadDefault()
+	bad := certio.Item{Origin: certio.Origin{File: "t.pem"}, Err: &certio.InputError{Origin: certio.Origin{File: "t.pem"}, Msg: "truncated"}}
+	for _, tc := range []struct {
+		cfg Config
+		msg string
+	}{
+		{Config{}, "serve: no rules"},
+		{Config{Rules: rules, Trust: map[string][]certio.Item{"lab": {bad}}}, "serve: trust store lab: "},
+		{Config{Rules: rules, Timeout: -time.Second}, "serve: negative limit"},
+		{Config{Rules: rules, Registerer: prometheus.NewRegistry()}, "serve: give both Registerer and Gatherer, or neither"},
+	} {
+		if _, err := New(tc.cfg); err == nil || !strings.HasPrefix(err.Error(), tc.msg) {
+			t.Errorf("%+v: %v, want %s", tc.cfg, err, tc.msg)
+		}
+	}
+	reg := prometheus.NewRegistry()
+	s, err := New(Config{Rules: rules, Registerer: reg, Gatherer: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, s, "POST", "/v1/lint", "", readFile(t, filepath.Join(certs, "tls13-iot/ee.pem")))
+	if got := metricValue(t, s, "iotcert_certificates_linted_total"); got != "1" {
+		t.Errorf("metrics on the given registry: %q", got)
 	}
 }
