@@ -371,7 +371,6 @@ func TestLintTimeout(t *testing.T) {
 	}
 	close(b.release)
 	waitFree(t, s)
-	s.hook = nil
 	if rec := do(t, s, "POST", "/v1/lint", "", readFile(t, filepath.Join(certs, "tls13-iot/ee.pem"))); rec.Code != 200 {
 		t.Errorf("after: %d", rec.Code)
 	}
