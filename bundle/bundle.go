@@ -503,9 +503,10 @@ func (f *finisher) check() {
 	}
 	f.checkKeyReuse(live)
 	f.checkDevIDs(live)
-	f.checkLinks(live)  // link.go
-	f.checkMatter(live) // matter.go
-	f.checkBACnet(live) // bacnet.go
+	f.checkLinks(live)   // link.go
+	f.checkMatter(live)  // matter.go
+	f.checkBACnet(live)  // bacnet.go
+	f.checkCRLSign(live) // crlsign.go
 }
 
 func (f *finisher) checkIssuer(s *state) {

@@ -56,6 +56,7 @@ type Node struct {
 	pubKey       crypto.PublicKey
 	pubKeyParsed bool
 	matter       *matterIDs // Matter vendor/product IDs of the subject (matter.go), nil when none
+	crl          crlFacts   // keyUsage cRLSign and cRLDistributionPoints facts (crlsign.go)
 }
 
 // sanNames are the subjectAltName entries that name constraints apply to.
@@ -102,6 +103,7 @@ func NewNode(c *x509.Certificate) *Node {
 		display:    c.Subject.String(),
 		subjectSN:  c.Subject.SerialNumber,
 		index:      -1,
+		crl:        crlFactsOf(c),
 	}
 	if c.SerialNumber != nil {
 		n.serial = c.SerialNumber.Text(16)

@@ -260,7 +260,10 @@ func TestReadWithInclude(t *testing.T) {
 		{"no filter reads everything", []string{dir}, nil, "README error, a.pem ok, b.crt ok, firmware.bin error, named-directly.txt ok, sub/c.pem ok, sub/d.der ok, sub/e.PEM ok, sub/vmlinux.gz error"},
 		{"one pattern", []string{dir}, []string{"*.pem"}, "a.pem ok, sub/c.pem ok"},
 		{"several patterns", []string{dir}, []string{"*.pem", "*.der", "*.crt"}, "a.pem ok, b.crt ok, sub/c.pem ok, sub/d.der ok"},
-		{"patterns match the base name only", []string{dir}, []string{"sub/*"}, ""},
+		{"a pattern with a slash matches the path relative to the walked directory", []string{dir}, []string{"sub/*"}, "sub/c.pem ok, sub/d.der ok, sub/e.PEM ok, sub/vmlinux.gz error"},
+		{"relative and base-name patterns together", []string{dir}, []string{"sub/*.der", "b.*"}, "b.crt ok, sub/d.der ok"},
+		{"a star does not match a slash", []string{dir}, []string{"*.der", "*/*.pem"}, "sub/c.pem ok, sub/d.der ok"},
+		{"relative to the walked directory, not to where it is", []string{filepath.Join(dir, "sub")}, []string{"sub/*"}, ""},
 		{"a file named directly is always read", []string{filepath.Join(dir, "named-directly.txt"), dir}, []string{"*.der"}, "named-directly.txt ok, sub/d.der ok"},
 		{"bad pattern is an error for the walk", []string{dir, filepath.Join(dir, "a.pem")}, []string{"[a-"}, ". error, a.pem ok"},
 	}

@@ -40,7 +40,7 @@ func refDecodePEM(name string, data []byte, yield func(Item) bool) bool {
 		end := bytes.Index(data[start:next], []byte("-----END "))
 		if end < 0 {
 			index++
-			if !yield(Item{Origin: origin, Err: &InputError{origin, "truncated PEM block: no END line before " + refEndOf(next, len(data))}}) {
+			if !yield(errorItem(origin, "truncated PEM block: no END line before "+refEndOf(next, len(data)), nil)) {
 				return false
 			}
 			pos = next
@@ -58,7 +58,7 @@ func refDecodePEM(name string, data []byte, yield func(Item) bool) bool {
 		switch {
 		case block == nil:
 			index++
-			if !yield(Item{Origin: origin, Err: &InputError{origin, "malformed PEM block: bad BEGIN/END lines or base64 body"}}) {
+			if !yield(errorItem(origin, "malformed PEM block: bad BEGIN/END lines or base64 body", nil)) {
 				return false
 			}
 		case block.Type == "PKCS7" || block.Type == "CMS":
@@ -78,7 +78,7 @@ func refDecodePEM(name string, data []byte, yield func(Item) bool) bool {
 		case block.Type == "CERTIFICATE" || block.Type == "X509 CERTIFICATE":
 			index++
 			if len(block.Bytes) == 0 {
-				if !yield(Item{Origin: origin, Err: &InputError{origin, "empty CERTIFICATE PEM block"}}) {
+				if !yield(errorItem(origin, "empty CERTIFICATE PEM block", nil)) {
 					return false
 				}
 				continue
@@ -97,7 +97,7 @@ func refDecodePEM(name string, data []byte, yield func(Item) bool) bool {
 		if len(other) > 0 {
 			msg += " (only: " + strings.Join(other, ", ") + ")"
 		}
-		return yield(Item{Origin: Origin{File: name}, Err: &InputError{Origin{File: name}, msg}})
+		return yield(errorItem(Origin{File: name}, msg, nil))
 	}
 	return true
 }
@@ -125,11 +125,11 @@ func refDecodeDER(name string, data []byte, yield func(Item) bool) bool {
 			if len(s) > 0 && s[0] == 0x30 {
 				msg = "truncated or malformed DER: the SEQUENCE length runs past the end of input"
 			}
-			return yield(Item{Origin: origin, Err: &InputError{origin, msg}})
+			return yield(errorItem(origin, msg, nil))
 		}
 		index++
 		if tag != cbasn1.SEQUENCE {
-			return yield(Item{Origin: origin, Err: &InputError{origin, fmt.Sprintf("not a certificate: DER element has tag 0x%02x, want SEQUENCE", uint8(tag))}})
+			return yield(errorItem(origin, fmt.Sprintf("not a certificate: DER element has tag 0x%02x, want SEQUENCE", uint8(tag)), nil))
 		}
 		if !yield(Item{Origin: origin, DER: []byte(elem)}) {
 			return false
@@ -149,7 +149,7 @@ func refDecodeDER(name string, data []byte, yield func(Item) bool) bool {
 // It returns false when yield asked to stop.
 func refDecodeWith(name string, data []byte, opts Options, yield func(Item) bool) bool {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return yield(Item{Origin: Origin{File: name}, Err: &InputError{Origin{File: name}, "empty input: no certificate found"}})
+		return yield(errorItem(Origin{File: name}, "empty input: no certificate found", nil))
 	}
 	if bytes.Contains(data, pemBegin) {
 		return refDecodePEM(name, data, yield)

@@ -121,20 +121,32 @@ func (w *window) seek(from int64, pat []byte) int64 {
 
 // first returns the absolute offset of the first occurrence at or after
 // from of a or b, and which one it is (0 for a, 1 for b), reading as far
-// as needed and keeping what it reads. It returns -1 when neither occurs.
-func (w *window) first(from int64, a, b []byte) (int64, int) {
+// as needed and keeping what it reads. It returns -1 when neither occurs,
+// and tooFar when neither starts before until: it then stops reading soon
+// after until.
+func (w *window) first(from, until int64, a, b []byte) (int64, int) {
 	scanned := from // occurrences starting before scanned were ruled out
 	for {
 		rel := w.buf()[scanned-w.base:]
+		at, which := int64(-1), 0
 		ia, ib := bytes.Index(rel, a), bytes.Index(rel, b)
 		switch {
 		case ia >= 0 && (ib < 0 || ia < ib):
-			return scanned + int64(ia), 0
+			at = scanned + int64(ia)
 		case ib >= 0:
-			return scanned + int64(ib), 1
+			at, which = scanned+int64(ib), 1
+		}
+		switch {
+		case at >= until:
+			return tooFar, 0
+		case at >= 0:
+			return at, which
 		}
 		if keep := int64(max(len(a), len(b)) - 1); w.end()-keep > scanned {
 			scanned = w.end() - keep
+		}
+		if scanned >= until {
+			return tooFar, 0
 		}
 		if !w.more() {
 			return -1, 0
@@ -142,7 +154,27 @@ func (w *window) first(from int64, a, b []byte) (int64, int) {
 	}
 }
 
+// tooFar is what first returns when what it looks for is not within the
+// bound it was given.
+const tooFar = -2
+
 var pemEnd = []byte("-----END ")
+
+// certificateBlock reports whether a PEM block of type typ holds
+// certificates (PKCS7 and CMS blocks are read as PKCS#7 messages).
+func certificateBlock(typ string) bool {
+	return typ == "CERTIFICATE" || typ == "X509 CERTIFICATE"
+}
+
+// pemType returns the type named by the BEGIN line at the start of b, or
+// "" when b does not hold one.
+func pemType(b []byte) string {
+	rest := b[len(pemBegin):]
+	if i := bytes.Index(rest, []byte("-----")); i >= 0 && bytes.IndexByte(rest[:i], '\n') < 0 {
+		return string(rest[:i])
+	}
+	return ""
+}
 
 // decodePEMStream yields every CERTIFICATE block of the PEM input in w. A
 // block that is not closed before the next BEGIN line or the end of input,
@@ -151,7 +183,7 @@ var pemEnd = []byte("-----END ")
 func decodePEMStream(name string, w *window, yield func(Item) bool) bool {
 	index := 0
 	var other []string
-	pos := int64(0)
+	pos := w.base
 	for {
 		start := w.seek(pos, pemBegin)
 		if start < 0 {
@@ -159,7 +191,39 @@ func decodePEMStream(name string, w *window, yield func(Item) bool) bool {
 		}
 		line := w.lines + 1
 		origin := Origin{File: name, Index: index, Offset: start, Line: line}
-		at, which := w.first(start+1, pemBegin, pemEnd)
+		until := start + MaxBlockSize
+		at, which := w.first(start+1, until, pemBegin, pemEnd)
+		stop := int64(0)
+		if at >= 0 && which == 1 {
+			// Include the END line itself, up to the next BEGIN line.
+			var nl int
+			switch stop, nl = w.first(at+int64(len(pemEnd)), until, []byte{'\n'}, pemBegin); {
+			case stop == -1:
+				stop = w.end()
+			case stop >= 0 && nl == 0:
+				stop++
+			}
+		}
+		if at == tooFar || stop == tooFar {
+			// Refused without reading further; reading goes on with the
+			// next BEGIN line. Other blocks (a large CRL) are skipped.
+			pos = start + 1
+			typ := pemType(w.buf()[start-w.base:])
+			if typ != "" && !certificateBlock(typ) && typ != "PKCS7" && typ != "CMS" {
+				other = append(other, typ)
+				continue
+			}
+			index++
+			err := fmt.Errorf("%w: PEM block larger than %d bytes, not read", ErrBlockTooLarge, MaxBlockSize)
+			if !yield(errorItem(origin, err.Error(), err)) {
+				return false
+			}
+			continue
+		}
+		if at < 0 && w.err != nil {
+			// Reading failed (or went past the size limit) in the block.
+			return yield(errorItem(origin, "reading: "+describe(w.err), w.err))
+		}
 		if at < 0 || which == 0 {
 			// No END line before the next BEGIN line (at) or the end.
 			where := "end of input"
@@ -169,26 +233,18 @@ func decodePEMStream(name string, w *window, yield func(Item) bool) bool {
 				at = w.end()
 			}
 			index++
-			if !yield(Item{Origin: origin, Err: &InputError{origin, "truncated PEM block: no END line before " + where}}) {
+			if !yield(errorItem(origin, "truncated PEM block: no END line before "+where, nil)) {
 				return false
 			}
 			pos = at
 			continue
-		}
-		// Include the END line itself, up to the next BEGIN line.
-		stop, which := w.first(at+int64(len(pemEnd)), []byte{'\n'}, pemBegin)
-		switch {
-		case stop < 0:
-			stop = w.end()
-		case which == 0:
-			stop++
 		}
 		block, _ := pem.Decode(w.buf()[start-w.base : stop-w.base])
 		pos = stop
 		switch {
 		case block == nil:
 			index++
-			if !yield(Item{Origin: origin, Err: &InputError{origin, "malformed PEM block: bad BEGIN/END lines or base64 body"}}) {
+			if !yield(errorItem(origin, "malformed PEM block: bad BEGIN/END lines or base64 body", nil)) {
 				return false
 			}
 		case block.Type == "PKCS7" || block.Type == "CMS":
@@ -205,10 +261,10 @@ func decodePEMStream(name string, w *window, yield func(Item) bool) bool {
 				return false
 			}
 			index = n
-		case block.Type == "CERTIFICATE" || block.Type == "X509 CERTIFICATE":
+		case certificateBlock(block.Type):
 			index++
 			if len(block.Bytes) == 0 {
-				if !yield(Item{Origin: origin, Err: &InputError{origin, "empty CERTIFICATE PEM block"}}) {
+				if !yield(errorItem(origin, "empty CERTIFICATE PEM block", nil)) {
 					return false
 				}
 				continue
@@ -224,14 +280,14 @@ func decodePEMStream(name string, w *window, yield func(Item) bool) bool {
 	}
 	if w.err != nil {
 		origin := Origin{File: name, Index: index, Offset: w.end()}
-		return yield(Item{Origin: origin, Err: &InputError{origin, "reading: " + describe(w.err)}})
+		return yield(errorItem(origin, "reading: "+describe(w.err), w.err))
 	}
 	if index == 0 {
 		msg := "no CERTIFICATE PEM block found"
 		if len(other) > 0 {
 			msg += " (only: " + strings.Join(other, ", ") + ")"
 		}
-		return yield(Item{Origin: Origin{File: name}, Err: &InputError{Origin{File: name}, msg}})
+		return yield(errorItem(Origin{File: name}, msg, nil))
 	}
 	return true
 }
@@ -242,44 +298,29 @@ const derHeaderMax = 16
 
 // derLength returns the length of the DER element at the start of b (its
 // header and contents) as its identifier and length octets say, or false
-// when they are incomplete or malformed.
+// when they are incomplete or malformed. It accepts exactly the headers
+// cryptobyte's ReadAnyASN1Element accepts: a low tag number and a length
+// in the shortest form, of at most four octets.
 func derLength(b []byte) (int64, bool) {
-	s := cryptobyte.String(b)
-	var tag uint8
-	if !s.ReadUint8(&tag) {
+	if len(b) < 2 || b[0]&0x1f == 0x1f {
 		return 0, false
 	}
-	if tag&0x1f == 0x1f { // high tag number form
-		for {
-			var c uint8
-			if !s.ReadUint8(&c) {
-				return 0, false
-			}
-			if c&0x80 == 0 {
-				break
-			}
-		}
+	l := b[1]
+	if l&0x80 == 0 {
+		return 2 + int64(l), true
 	}
-	var l uint8
-	if !s.ReadUint8(&l) {
+	n := int(l & 0x7f)
+	if n == 0 || n > 4 || len(b) < 2+n || b[2] == 0 {
 		return 0, false
 	}
-	length := int64(l)
-	if l&0x80 != 0 {
-		n := int(l & 0x7f)
-		if n == 0 || n > 4 {
-			return 0, false
-		}
-		length = 0
-		for range n {
-			var c uint8
-			if !s.ReadUint8(&c) {
-				return 0, false
-			}
-			length = length<<8 | int64(c)
-		}
+	var length int64
+	for _, c := range b[2 : 2+n] {
+		length = length<<8 | int64(c)
 	}
-	return int64(len(b)-len(s)) + length, true
+	if length < 0x80 {
+		return 0, false
+	}
+	return int64(2+n) + length, true
 }
 
 // decodeDERStream yields each top-level DER SEQUENCE of the input in w.
@@ -296,7 +337,15 @@ func decodeDERStream(name string, w *window, yield func(Item) bool) bool {
 			break
 		}
 		origin := Origin{File: name, Index: index, Offset: pos}
-		if n, ok := derLength(w.buf()); ok && n > int64(len(w.buf())) {
+		n, ok := derLength(w.buf())
+		switch {
+		case ok && n > MaxBlockSize && w.fill(pos+MaxBlockSize+1):
+			// Refused without reading further (an input that ends sooner
+			// is reported as truncated, below). DER has no way to find
+			// the start of the next element: reading stops.
+			err := fmt.Errorf("%w: DER element of %d bytes, more than %d", ErrBlockTooLarge, n, MaxBlockSize)
+			return yield(errorItem(origin, err.Error(), err))
+		case ok && n > int64(len(w.buf())):
 			w.fill(pos + n)
 		}
 		s := cryptobyte.String(w.buf())
@@ -304,17 +353,17 @@ func decodeDERStream(name string, w *window, yield func(Item) bool) bool {
 		var tag cbasn1.Tag
 		if !s.ReadAnyASN1Element(&elem, &tag) {
 			if w.err != nil {
-				return yield(Item{Origin: origin, Err: &InputError{origin, "reading: " + describe(w.err)}})
+				return yield(errorItem(origin, "reading: "+describe(w.err), w.err))
 			}
 			msg := "not a certificate: neither PEM nor a complete DER element"
 			if w.buf()[0] == 0x30 {
 				msg = "truncated or malformed DER: the SEQUENCE length runs past the end of input"
 			}
-			return yield(Item{Origin: origin, Err: &InputError{origin, msg}})
+			return yield(errorItem(origin, msg, nil))
 		}
 		index++
 		if tag != cbasn1.SEQUENCE {
-			return yield(Item{Origin: origin, Err: &InputError{origin, fmt.Sprintf("not a certificate: DER element has tag 0x%02x, want SEQUENCE", uint8(tag))}})
+			return yield(errorItem(origin, fmt.Sprintf("not a certificate: DER element has tag 0x%02x, want SEQUENCE", uint8(tag)), nil))
 		}
 		if !yield(Item{Origin: origin, DER: bytes.Clone(elem)}) {
 			return false
@@ -327,17 +376,21 @@ func decodeDERStream(name string, w *window, yield func(Item) bool) bool {
 	}
 	if w.err != nil {
 		origin := Origin{File: name, Index: index, Offset: w.end()}
-		return yield(Item{Origin: origin, Err: &InputError{origin, "reading: " + describe(w.err)}})
+		return yield(errorItem(origin, "reading: "+describe(w.err), w.err))
 	}
 	return true
 }
 
 // onlySpaceFrom reports whether the input from absolute offset from to
 // its end is white space (as bytes.TrimSpace sees it). It reads only as
-// far as the first other character.
+// far as the first other character, and no further than MaxBlockSize
+// bytes: more white space than that is not taken for a harmless end.
 func (w *window) onlySpaceFrom(from int64) bool {
 	scanned := from
 	for {
+		if scanned-from > MaxBlockSize {
+			return false
+		}
 		rest := w.buf()[scanned-w.base:]
 		trimmed := bytes.TrimLeftFunc(rest, unicode.IsSpace)
 		if len(trimmed) > 0 && (utf8.FullRune(trimmed) || w.eof) {

@@ -146,6 +146,7 @@ func TestStreamingMatchesWholeInput(t *testing.T) {
 		}
 	}
 	junk := bytes.Repeat([]byte("firmware notes without a BEGIN line\n"), 2*readChunk/36)
+	binJunk := bytes.Repeat([]byte{0x7f, 'E', 'L', 'F', 0x00, 0xff, '-', '-'}, readChunk/4)
 	d0 := ders[0]
 	big := []struct {
 		name string
@@ -166,6 +167,13 @@ func TestStreamingMatchesWholeInput(t *testing.T) {
 		{"DER, then a PEM block", cat(der.Bytes(), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: d0}))},
 		{"DER, BEGIN across the window edge", cat(der.Bytes()[:readChunk-5], []byte("-----BEGIN CERTIFICATE-----\n"))},
 		{"junk", junk},
+		{"binary junk, then PEM", cat(binJunk, pemAll.Bytes())},
+		{"binary junk", binJunk},
+		{"binary junk, a complete first element", cat([]byte{0x04, 0x82, 0x01, 0x00}, binJunk)},
+		{"binary junk, a first element longer than the window", cat([]byte{0x04, 0x83, 0x01, 0x00, 0x00}, binJunk)},
+		{"binary junk, a first element longer than the input", cat([]byte{0x04, 0x83, 0x10, 0x00, 0x00}, binJunk)},
+		{"binary junk, a first element with a non-minimal length", cat([]byte{0x04, 0x83, 0x00, 0x01, 0x00}, binJunk)},
+		{"base64 and spaces, then binary junk", cat(bytes.Repeat([]byte("QUJD \n"), readChunk/3), binJunk)},
 	}
 	for _, c := range big {
 		t.Run(c.name, func(t *testing.T) { checkStreaming(t, c.data) })

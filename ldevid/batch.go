@@ -1,9 +1,7 @@
 package ldevid
 
 import (
-	"crypto/rand"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -15,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/iotcert/iotcert/internal/atomicfile"
+	"github.com/iotcert/iotcert/internal/safefile"
 )
 
 // BatchOptions configure IssueBatch.
@@ -35,6 +33,26 @@ type BatchOptions struct {
 	// Layout is how devices are published: LayoutDirs (the default, also
 	// for "") or LayoutJSONL.
 	Layout Layout
+	// Stop, when closed, interrupts the batch (Ctrl-C): no device is
+	// issued after it, the devices already signed are published and
+	// journaled, no temporary directory is left, and IssueBatch returns
+	// ErrInterrupted with the summary. The same batch run again finishes
+	// the job.
+	Stop <-chan struct{}
+}
+
+// ErrInterrupted is the error of a batch that BatchOptions.Stop stopped
+// before it was done.
+var ErrInterrupted = errors.New("interrupted")
+
+// stopped reports whether ch is closed.
+func stopped(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }
 
 // BatchSummary counts what IssueBatch did.
@@ -107,35 +125,38 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 		return nil, errors.Join(errs...)
 	}
 
-	devices := filepath.Join(out, DevicesDir)
-	mkdir := devices
-	if layout == LayoutJSONL {
-		mkdir = out // no directory per device, nor one for them
+	if stopped(opts.Stop) {
+		return &BatchSummary{Devices: len(rows)}, ErrInterrupted
 	}
-	if err := os.MkdirAll(mkdir, 0o755); err != nil {
+	root, err := safefile.OpenRoot(out, true)
+	if err != nil {
 		return nil, err
 	}
-	j, issued, err := openJournal(out)
+	defer root.Close()
+	j, issued, err := openJournal(root)
 	if err != nil {
 		return nil, err
 	}
 	defer j.close()
 
 	sum := &BatchSummary{Devices: len(rows)}
-	haveDirs := true
-	if _, err := os.Lstat(devices); errors.Is(err, os.ErrNotExist) {
-		haveDirs = false
-	} else if err != nil {
+	// The devices directory: made in the dirs layout, read in both when
+	// it is there (nil: it is not).
+	var devices *safefile.Dir
+	if exists, err := root.Exists(DevicesDir); err != nil {
 		return nil, err
-	}
-	if haveDirs {
+	} else if exists || layout == LayoutDirs {
+		if devices, err = root.OpenDir(DevicesDir, true); err != nil {
+			return nil, err
+		}
+		defer devices.Close()
 		if sum.Removed, err = removeStaged(devices); err != nil {
 			return nil, err
 		}
 	}
 	// devices.jsonl is read in both layouts: a device issued in one is
 	// not issued again in the other.
-	df, scan, err := openRecordFile(out, layout == LayoutJSONL, issued)
+	df, scan, err := openRecordFile(root, layout == LayoutJSONL, issued)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +175,7 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 		if err != nil {
 			return nil, err
 		}
-		if err := writeChainFile(out, ca.Spec.Name, h.chainPEM(ca.Spec.Name, chain)); err != nil {
+		if err := writeChainFile(root, ca.Spec.Name, h.chainPEM(ca.Spec.Name, chain)); err != nil {
 			return nil, err
 		}
 	}
@@ -167,22 +188,22 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 			continue
 		}
 		dir := DeviceDir(out, r.ID)
-		statErr := os.ErrNotExist
-		if haveDirs {
-			_, statErr = os.Lstat(dir)
+		var exists bool
+		if devices != nil {
+			if exists, err = devices.Exists(r.ID); err != nil {
+				return nil, fmt.Errorf("device %q: %w", r.ID, err)
+			}
 		}
 		switch {
-		case statErr == nil && journaled:
+		case exists && journaled:
 			sum.Done++
-		case statErr == nil:
+		case exists:
 			e, err := recoverEntry(dir, r.ID)
 			if err != nil {
 				return nil, err
 			}
 			recovered = append(recovered, e)
 			sum.Done++
-		case !errors.Is(statErr, os.ErrNotExist):
-			return nil, statErr
 		case journaled && df != nil:
 			errs = append(errs, fmt.Errorf("%s: line %d: device %q is issued (%s) but neither %s nor a record in %s is there: restore it; it is not issued again", source, r.Line, r.ID, j.path, dir, df.path))
 		case journaled:
@@ -258,7 +279,7 @@ func (h *Hierarchy) checkRows(rows []Row, device, source string, workers int) []
 type outcome struct {
 	row     Row
 	dev     *Issued
-	staged  string // the temporary directory holding the device's files
+	staged  string // the name in devices of the temporary directory holding the device's files
 	record  []byte // jsonl layout: the device's line of devices.jsonl
 	serial  string // jsonl layout: the journal's serial and hash
 	sha256  string
@@ -275,13 +296,27 @@ type outcome struct {
 // layout the workers also encode the device's record, and this goroutine
 // writes a group's records to df in one write, syncs it, and only then
 // appends the journal lines.
-func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices, device string, pending []Row, opts BatchOptions, sum *BatchSummary) error {
+func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices *safefile.Dir, device string, pending []Row, opts BatchOptions, sum *BatchSummary) error {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	results := make(chan outcome, 4*maxGroup)
-	var stop atomic.Bool
+	// stop: no more devices are issued (an error, or an interrupt);
+	// failed: none of those issued is published.
+	var stop, failed, interrupted atomic.Bool
+	finished := make(chan struct{})
+	defer close(finished)
+	if opts.Stop != nil {
+		go func() {
+			select {
+			case <-opts.Stop:
+				interrupted.Store(true)
+				stop.Store(true)
+			case <-finished:
+			}
+		}()
+	}
 	// Workers take the next pending row from a shared index: no feeding
 	// goroutine, no hand-off per row.
 	var next atomic.Int64
@@ -321,7 +356,7 @@ func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices, device string,
 		go func() {
 			defer staging.Done()
 			for o := range toStage {
-				if stop.Load() {
+				if failed.Load() {
 					o.err = errStopped
 				} else {
 					o.staged, o.err = stageDevice(devices, o.dev)
@@ -341,6 +376,7 @@ func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices, device string,
 	fail := func(err error) {
 		if firstErr == nil {
 			firstErr = err
+			failed.Store(true)
 			stop.Store(true)
 		}
 	}
@@ -382,7 +418,7 @@ func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices, device string,
 		}
 		wait.Stop()
 		if firstErr != nil {
-			discard(group)
+			discard(devices, group)
 			continue
 		}
 		var n int
@@ -400,6 +436,9 @@ func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices, device string,
 		if opts.Progress != nil {
 			opts.Progress(done, len(pending))
 		}
+	}
+	if firstErr == nil && interrupted.Load() && done < len(pending) {
+		return ErrInterrupted
 	}
 	return firstErr
 }
@@ -430,12 +469,12 @@ var errStopped = errors.New("not published: the batch stopped")
 // commit publishes a group of outcomes and journals them; it returns how
 // many it committed. An outcome with an error, or a rename that fails,
 // stops the batch after the outcomes before it are committed.
-func (h *Hierarchy) commit(j *journal, devices string, group []outcome, opts BatchOptions, sum *BatchSummary) (int, error) {
+func (h *Hierarchy) commit(j *journal, devices *safefile.Dir, group []outcome, opts BatchOptions, sum *BatchSummary) (int, error) {
 	var firstErr error
 	for i, o := range group {
 		if o.err != nil {
 			firstErr = fmt.Errorf("device %q: %w", o.row.ID, o.err)
-			discard(group[i:])
+			discard(devices, group[i:])
 			group = group[:i]
 			break
 		}
@@ -449,8 +488,8 @@ func (h *Hierarchy) commit(j *journal, devices string, group []outcome, opts Bat
 	if len(staged) > 0 {
 		// 1. The files of every staged directory are durable ...
 		if err := syncStaged(devices, staged); err != nil {
-			discard(group)
-			return 0, fmt.Errorf("syncing %s: %w", devices, err)
+			discard(devices, group)
+			return 0, fmt.Errorf("syncing %s: %w", devices.Path(), err)
 		}
 	}
 	entries := make([]JournalEntry, 0, len(group))
@@ -462,9 +501,9 @@ func (h *Hierarchy) commit(j *journal, devices string, group []outcome, opts Bat
 		}
 		// 2. ... before each is renamed into place, so that a device
 		// directory is complete or absent ...
-		if err := os.Rename(o.staged, DeviceDir(filepath.Dir(devices), o.row.ID)); err != nil {
+		if err := devices.Rename(o.staged, devices, o.row.ID); err != nil {
 			firstErr = fmt.Errorf("device %q: publishing: %w", o.row.ID, err)
-			discard(group[i:])
+			discard(devices, group[i:])
 			group = group[:i]
 			break
 		}
@@ -472,7 +511,7 @@ func (h *Hierarchy) commit(j *journal, devices string, group []outcome, opts Bat
 		entries = append(entries, JournalEntry{Time: now, ID: o.row.ID, Status: StatusIssued, Serial: serial, SHA256: digest})
 	}
 	// 3. ... the renames are durable ...
-	if err := atomicfile.SyncDir(devices); err != nil {
+	if err := devices.Sync(); err != nil {
 		return 0, err
 	}
 	// 4. ... and only then are the journal lines written: a line never
@@ -499,13 +538,13 @@ func (h *Hierarchy) counted(group []outcome, opts BatchOptions, sum *BatchSummar
 	}
 }
 
-// discard removes the staged directories of outcomes that will not be
-// published; a stop before this leaves them to the next run's
-// removeStaged.
-func discard(group []outcome) {
+// discard removes the staged directories (in devices) of outcomes that
+// will not be published; a stop before this leaves them to the next
+// run's removeStaged.
+func discard(devices *safefile.Dir, group []outcome) {
 	for _, o := range group {
 		if o.staged != "" {
-			os.RemoveAll(o.staged)
+			devices.RemoveAll(o.staged)
 		}
 	}
 }
@@ -526,78 +565,62 @@ func refusalReason(e *RefusedError) string {
 const stagedPrefix = ".~"
 
 // stageDevice writes the files of dev to a new temporary directory in
-// devices and returns it. The files are not synced: the committer makes
-// a whole group durable at once.
-func stageDevice(devices string, dev *Issued) (string, error) {
-	tmp, err := mkdirStaged(devices, dev.ID)
+// devices and returns its name. The files are not synced: the committer
+// makes a whole group durable at once.
+func stageDevice(devices *safefile.Dir, dev *Issued) (string, error) {
+	tmp, err := devices.MkdirTemp(stagedPrefix+dev.ID+".tmp", 0o755)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("device %q: %w", dev.ID, err)
 	}
-	if err := stageFiles(tmp, dev); err != nil {
-		os.RemoveAll(tmp)
+	if err := stageFiles(devices, tmp, dev); err != nil {
+		devices.RemoveAll(tmp)
 		return "", fmt.Errorf("device %q: %w", dev.ID, err)
 	}
 	return tmp, nil
 }
 
-func stageFiles(tmp string, dev *Issued) error {
-	if dev.Key != nil {
-		switch {
-		case dev.Key.PEM != nil:
-			if err := writeNew(filepath.Join(tmp, KeyFile), dev.Key.PEM, privateMode); err != nil {
-				return err
-			}
-		case dev.Key.Ref != "":
-			if err := writeNew(filepath.Join(tmp, KeyRefFile), []byte(dev.Key.Ref+"\n"), privateMode); err != nil {
-				return err
-			}
-		default:
-			return ErrNoKeyMaterial
-		}
-	}
-	if err := writeNew(filepath.Join(tmp, CertFile), CertPEM(dev.Cert), publicMode); err != nil {
+// stageFiles writes the files of dev, not synced, in the new directory
+// tmp of devices.
+func stageFiles(devices *safefile.Dir, tmp string, dev *Issued) error {
+	d, err := devices.OpenDir(tmp, false)
+	if err != nil {
 		return err
 	}
-	return writeNew(filepath.Join(tmp, ChainFile), dev.ChainPEM(), publicMode)
-}
-
-// mkdirStaged makes the temporary directory of the device id in devices:
-// ".~<id>.tmp<random>", mode 0755 less the umask.
-func mkdirStaged(devices, id string) (string, error) {
-	var b [8]byte
-	for range 10 {
-		if _, err := rand.Read(b[:]); err != nil {
-			return "", err
+	defer d.Close()
+	if dev.Key != nil {
+		name, data, err := KeyFileData(dev.Key)
+		if err != nil {
+			return err
 		}
-		dir := filepath.Join(devices, stagedPrefix+id+".tmp"+hex.EncodeToString(b[:]))
-		err := os.Mkdir(dir, 0o755)
-		if !errors.Is(err, os.ErrExist) {
-			return dir, err
+		if err := d.WriteNew(name, data, privateMode); err != nil {
+			return err
 		}
 	}
-	return "", fmt.Errorf("device %q: no free temporary directory name in %s", id, devices)
+	if err := d.WriteNew(CertFile, CertPEM(dev.Cert), publicMode); err != nil {
+		return err
+	}
+	return d.WriteNew(ChainFile, dev.ChainPEM(), publicMode)
 }
 
 // removeStaged removes the temporary directories a stopped run (or a
 // stopped WriteDevice) left in devices, and returns how many.
-func removeStaged(devices string) (int, error) {
-	entries, err := os.ReadDir(devices)
+func removeStaged(devices *safefile.Dir) (int, error) {
+	names, err := devices.Names()
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	for _, e := range entries {
-		name := e.Name()
+	for _, name := range names {
 		if !strings.HasPrefix(name, stagedPrefix) {
 			continue
 		}
-		if err := os.RemoveAll(filepath.Join(devices, name)); err != nil {
+		if err := devices.RemoveAll(name); err != nil {
 			return n, err
 		}
 		n++
 	}
 	if n > 0 {
-		return n, atomicfile.SyncDir(devices)
+		return n, devices.Sync()
 	}
 	return n, nil
 }

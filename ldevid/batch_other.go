@@ -4,9 +4,8 @@ package ldevid
 
 import (
 	"os"
-	"path/filepath"
 
-	"github.com/iotcert/iotcert/internal/atomicfile"
+	"github.com/iotcert/iotcert/internal/safefile"
 )
 
 // lockFile does nothing outside Linux: do not run two batches on one
@@ -16,42 +15,39 @@ func lockFile(*os.File) error { return nil }
 // syncStaged makes the files of the staged device directories durable
 // before they are renamed into place: an fsync of every file and of each
 // directory.
-func syncStaged(devices string, staged []string) error {
-	for _, dir := range staged {
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			return err
-		}
-		for _, e := range entries {
-			f, err := os.Open(filepath.Join(dir, e.Name()))
-			if err != nil {
-				return err
-			}
-			err = f.Sync()
-			f.Close()
-			if err != nil {
-				return err
-			}
-		}
-		if err := atomicfile.SyncDir(dir); err != nil {
+func syncStaged(devices *safefile.Dir, staged []string) error {
+	for _, name := range staged {
+		if err := syncDir(devices, name); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeNew creates path with mode perm (less the umask: a key file is
-// never more readable than 0600) and writes data.
-func writeNew(path string, data []byte, perm os.FileMode) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+// syncDir syncs the files of the directory name in devices, and the
+// directory.
+func syncDir(devices *safefile.Dir, name string) error {
+	dir, err := devices.OpenDir(name, false)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
+	defer dir.Close()
+	files, err := dir.Names()
+	if err != nil {
 		return err
 	}
-	return f.Close()
+	for _, n := range files {
+		f, err := dir.OpenFile(n, os.O_RDWR, 0)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return dir.Sync()
 }
 
 // datasync makes the data written to f durable: an fsync.

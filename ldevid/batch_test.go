@@ -8,10 +8,14 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/iotcert/iotcert/internal/safefile"
 )
 
 // TestReadDevices reads good and bad device lists; every error names the
@@ -37,7 +41,7 @@ func TestReadDevices(t *testing.T) {
 				`devices.csv: line 4: device id "../x": only letters, digits, '-', '_' and '.' are allowed` + "\n" +
 				`devices.csv: line 5: device id "1" again (first on line 2)` + "\n" +
 				"devices.csv: line 6: 3 fields, the header has 2"},
-		{"dot id", "id\n..\n", nil, `devices.csv: line 2: device id "..": want 1 to 64 characters, not . or ..`},
+		{"dot id", "id\n..\n", nil, `devices.csv: line 2: device id "..": want 1 to 64 characters, and not "." or ".."`},
 		{"bare quote", "id,serial\n1,S\"N\n", nil, `devices.csv: line 2: bare " in non-quoted-field`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -384,7 +388,12 @@ func TestIssueBatchListsFirstBadRows(t *testing.T) {
 func TestIssueBatchLock(t *testing.T) {
 	h := batchHierarchy(t)
 	out := t.TempDir()
-	j, _, err := openJournal(out)
+	root, err := safefile.OpenRoot(out, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	j, _, err := openJournal(root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -392,5 +401,61 @@ func TestIssueBatchLock(t *testing.T) {
 	_, err = h.IssueBatch(out, "sensor", batchRows(1, nil), BatchOptions{})
 	if !errors.Is(err, errLocked) {
 		t.Errorf("second batch: %v", err)
+	}
+}
+
+// TestIssueBatchStop interrupts batches through BatchOptions.Stop: closed
+// before the start, nothing is issued; closed after the first commit, the
+// batch stops with ErrInterrupted, every device it signed published and
+// journaled, no temporary directory left; run again, it completes.
+func TestIssueBatchStop(t *testing.T) {
+	h := batchHierarchy(t)
+	rows := batchRows(300, nil)
+	for _, layout := range []Layout{LayoutDirs, LayoutJSONL} {
+		t.Run(string(layout), func(t *testing.T) {
+			out := t.TempDir()
+			closed := make(chan struct{})
+			close(closed)
+			sum, err := h.IssueBatch(out, "sensor", rows, BatchOptions{Layout: layout, Stop: closed})
+			if !errors.Is(err, ErrInterrupted) || *sum != (BatchSummary{Devices: 300}) {
+				t.Fatalf("stopped before the start: %+v, %v", sum, err)
+			}
+			if names, _ := os.ReadDir(out); len(names) != 0 {
+				t.Errorf("stopped before the start, it wrote %v", names)
+			}
+
+			stop := make(chan struct{})
+			var once sync.Once
+			opts := BatchOptions{Layout: layout, Workers: 2, Stop: stop, Progress: func(done, total int) {
+				if done > 0 {
+					once.Do(func() { close(stop) })
+				}
+			}}
+			sum, err = h.IssueBatch(out, "sensor", rows, opts)
+			if !errors.Is(err, ErrInterrupted) || sum.Issued == 0 || sum.Issued >= 300 {
+				t.Fatalf("stopped after the first commit: %+v, %v", sum, err)
+			}
+			entries, err := ReadJournal(filepath.Join(out, JournalFile))
+			if err != nil || len(entries) != sum.Issued {
+				t.Errorf("%d journal lines (%v), %d issued", len(entries), err, sum.Issued)
+			}
+			filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && strings.HasPrefix(d.Name(), ".") {
+					t.Errorf("temporary %s left behind", p)
+				}
+				return nil
+			})
+			issued := sum.Issued
+			sum, err = h.IssueBatch(out, "sensor", rows, BatchOptions{Layout: layout})
+			if err != nil || sum.Done != issued || sum.Issued != 300-issued {
+				t.Fatalf("run again: %+v, %v", sum, err)
+			}
+			if layout == LayoutJSONL {
+				checkJSONL(t, h, out, rows, nil)
+			} else {
+				entries, _ := ReadJournal(filepath.Join(out, JournalFile))
+				checkBatch(t, h, out, rows, entries, nil)
+			}
+		})
 	}
 }

@@ -1,14 +1,16 @@
 package ldevid
 
 import (
+	"crypto"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
-	"github.com/iotcert/iotcert/internal/atomicfile"
+	"github.com/iotcert/iotcert/internal/safefile"
 )
 
 // File names in an output directory: <out>/<ca>/cert.pem and key.pem (or
@@ -29,19 +31,40 @@ func CertPEM(c *x509.Certificate) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
 }
 
-// WriteKey publishes key in dir: its PEM as key.pem (mode 0600), or its
-// reference as key.ref, each written atomically. With exclusive set an
-// existing file is an error wrapping os.ErrExist.
-func WriteKey(dir string, key *Key, exclusive bool) error {
+// KeyFileData returns the file that keeps key: key.pem holding its PEM,
+// or key.ref holding its reference (a key that is not a file), and the
+// file's content. Both are written mode 0600.
+func KeyFileData(key *Key) (name string, data []byte, err error) {
 	switch {
 	case key == nil:
-		return ErrNoKeyMaterial
+		return "", nil, ErrNoKeyMaterial
 	case key.PEM != nil:
-		return atomicfile.Write(filepath.Join(dir, KeyFile), key.PEM, privateMode, exclusive)
+		return KeyFile, key.PEM, nil
 	case key.Ref != "":
-		return atomicfile.Write(filepath.Join(dir, KeyRefFile), []byte(key.Ref+"\n"), privateMode, exclusive)
+		return KeyRefFile, []byte(key.Ref + "\n"), nil
 	}
-	return ErrNoKeyMaterial
+	return "", nil, ErrNoKeyMaterial
+}
+
+// WriteKey publishes key in dir: its PEM as key.pem (mode 0600), or its
+// reference as key.ref, each written atomically and never through a
+// symbolic link (see WriteCA). With exclusive set an existing file is an
+// error wrapping os.ErrExist.
+func WriteKey(dir string, key *Key, exclusive bool) error {
+	d, err := safefile.OpenRoot(dir, false)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return writeKey(d, key, exclusive)
+}
+
+func writeKey(d *safefile.Dir, key *Key, exclusive bool) error {
+	name, data, err := KeyFileData(key)
+	if err != nil {
+		return err
+	}
+	return d.Write(name, data, privateMode, exclusive)
 }
 
 // CADir is the directory of the CA called name under out.
@@ -53,21 +76,35 @@ func DeviceDir(out, id string) string { return filepath.Join(out, DevicesDir, id
 // WriteCA publishes ca under out: <out>/<name>/key.pem (0600) first, then
 // cert.pem, so that a certificate is never there without its key. Without
 // force, existing CA material is an error wrapping os.ErrExist: a new CA
-// key would orphan every certificate the old one signed.
+// key would orphan every certificate the old one signed; with force it is
+// replaced (renamed over, never written into).
+//
+// Nothing is written through a symbolic link: <out>/<name> and the files
+// in it must be a directory and regular files owned by the user, not
+// links (an error wrapping safefile.ErrUnsafe names the path and says what
+// is there); out itself is taken as given.
 func WriteCA(out string, ca *CA, force bool) error {
-	dir := CADir(out, ca.Spec.Name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	root, err := safefile.OpenRoot(out, true)
+	if err != nil {
 		return err
 	}
-	if !force {
-		for _, f := range []string{KeyFile, KeyRefFile, CertFile} {
-			if _, err := os.Lstat(filepath.Join(dir, f)); err == nil {
-				return fmt.Errorf("CA %q: %s: %w", ca.Spec.Name, filepath.Join(dir, f), os.ErrExist)
-			}
+	defer root.Close()
+	dir, err := root.OpenDir(ca.Spec.Name, true)
+	if err != nil {
+		return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
+	}
+	defer dir.Close()
+	for _, f := range []string{KeyFile, KeyRefFile, CertFile} {
+		exists, err := dir.Exists(f)
+		switch {
+		case err != nil:
+			return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
+		case exists && !force:
+			return fmt.Errorf("CA %q: %s: %w", ca.Spec.Name, dir.Join(f), os.ErrExist)
 		}
 	}
 	if ca.Key != nil {
-		if err := WriteKey(dir, ca.Key, !force); err != nil {
+		if err := writeKey(dir, ca.Key, !force); err != nil {
 			return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
 		}
 		// A replaced key of the other kind must go: LoadCAs reads key.ref
@@ -76,14 +113,14 @@ func WriteCA(out string, ca *CA, force bool) error {
 		if ca.Key.PEM == nil {
 			stale = KeyFile
 		}
-		if err := os.Remove(filepath.Join(dir, stale)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := dir.Remove(stale); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
 		}
 	}
-	if err := atomicfile.Write(filepath.Join(dir, CertFile), CertPEM(ca.Cert), publicMode, !force); err != nil {
+	if err := dir.Write(CertFile, CertPEM(ca.Cert), publicMode, !force); err != nil {
 		return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
 	}
-	return atomicfile.SyncDir(out)
+	return root.Sync()
 }
 
 // LoadCAs adds every CA of the hierarchy's spec from the files WriteCA
@@ -121,13 +158,7 @@ func (h *Hierarchy) LoadCAs(out, upTo string, caKeys KeyBackend) error {
 		if err != nil {
 			return fmt.Errorf("CA %q: %s: %w", c.Name, filepath.Join(dir, CertFile), err)
 		}
-		ref := filepath.Join(dir, KeyFile)
-		if b, err := os.ReadFile(filepath.Join(dir, KeyRefFile)); err == nil {
-			ref = string(trimNewline(b))
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("CA %q: %w", c.Name, err)
-		}
-		signer, err := caKeys.Open(ref)
+		signer, _, err := OpenKey(dir, caKeys)
 		if err != nil {
 			return fmt.Errorf("CA %q: %w", c.Name, err)
 		}
@@ -136,6 +167,85 @@ func (h *Hierarchy) LoadCAs(out, upTo string, caKeys KeyBackend) error {
 		}
 	}
 	return nil
+}
+
+// ReadKeyRef returns the reference of the key kept for the CA in dir:
+// what dir/key.ref holds, or the path of dir/key.pem when there is no
+// key.ref. A key.ref holds a URI (a pkcs11: URI of a key in a token) or
+// the path of a key file; a relative path is relative to dir, the
+// directory holding key.ref, so that directories moved together keep
+// working. Errors name key.ref.
+func ReadKeyRef(dir string) (string, error) {
+	path := filepath.Join(dir, KeyRefFile)
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return filepath.Join(dir, KeyFile), nil
+	case err != nil:
+		return "", err
+	}
+	ref := string(trimNewline(b))
+	switch {
+	case ref == "":
+		return "", fmt.Errorf("%s: empty (want a pkcs11: URI or the path of a key file)", path)
+	case strings.ContainsAny(ref, "\r\n"):
+		return "", fmt.Errorf("%s: more than one line (want a pkcs11: URI or the path of a key file)", path)
+	case isURI(ref) || filepath.IsAbs(ref):
+		return ref, nil
+	}
+	return filepath.Join(dir, ref), nil
+}
+
+// OpenKey opens the key of the CA in dir (ReadKeyRef) with keys and
+// returns its signer and reference. An error opening a key that key.ref
+// names names key.ref.
+func OpenKey(dir string, keys KeyBackend) (crypto.Signer, string, error) {
+	ref, err := ReadKeyRef(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	signer, err := keys.Open(ref)
+	if err != nil {
+		if _, serr := os.Lstat(filepath.Join(dir, KeyRefFile)); serr == nil {
+			return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, KeyRefFile), err)
+		}
+		return nil, "", err
+	}
+	return signer, ref, nil
+}
+
+// KeyRefPath is what a key.ref in the directory dir holds for the key
+// file at keyPath: its path relative to dir (ReadKeyRef resolves it
+// against dir), or keyPath made absolute when no relative path leads
+// there.
+func KeyRefPath(dir, keyPath string) (string, error) {
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	absKey, err := filepath.Abs(keyPath)
+	if err != nil {
+		return "", err
+	}
+	if rel, err := filepath.Rel(absDir, absKey); err == nil {
+		return rel, nil
+	}
+	return absKey, nil
+}
+
+// isURI reports whether ref starts with a URI scheme of two characters
+// or more (one is a Windows drive letter).
+func isURI(ref string) bool {
+	scheme, _, ok := strings.Cut(ref, ":")
+	if !ok || len(scheme) < 2 {
+		return false
+	}
+	for i, c := range scheme {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return true
 }
 
 func trimNewline(b []byte) []byte {
@@ -151,42 +261,58 @@ func trimNewline(b []byte) []byte {
 // a temporary directory beside it and the directory is renamed into place
 // (then the parent is synced), so a device directory is either complete
 // or absent. An existing device directory is an error wrapping
-// os.ErrExist: a device id is issued once.
+// os.ErrExist: a device id is issued once. As in WriteCA, nothing is
+// written through a symbolic link.
 func WriteDevice(out string, dev *Issued) error {
-	final := DeviceDir(out, dev.ID)
-	parent := filepath.Dir(final)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	if _, err := os.Lstat(final); err == nil {
-		return fmt.Errorf("device %q: %s: %w", dev.ID, final, os.ErrExist)
-	}
-	tmp, err := os.MkdirTemp(parent, stagedPrefix+dev.ID+".tmp*")
+	root, err := safefile.OpenRoot(out, true)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp) // gone after the rename; cleans up on error
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	defer root.Close()
+	devices, err := root.OpenDir(DevicesDir, true)
+	if err != nil {
 		return err
 	}
-	if dev.Key != nil {
-		if err := WriteKey(tmp, dev.Key, true); err != nil {
-			return fmt.Errorf("device %q: %w", dev.ID, err)
-		}
+	defer devices.Close()
+	if exists, err := devices.Exists(dev.ID); err != nil {
+		return fmt.Errorf("device %q: %w", dev.ID, err)
+	} else if exists {
+		return fmt.Errorf("device %q: %s: %w", dev.ID, devices.Join(dev.ID), os.ErrExist)
 	}
-	if err := atomicfile.Write(filepath.Join(tmp, CertFile), CertPEM(dev.Cert), publicMode, true); err != nil {
+	tmp, err := devices.MkdirTemp(stagedPrefix+dev.ID+".tmp", 0o755)
+	if err != nil {
 		return err
 	}
-	if err := atomicfile.Write(filepath.Join(tmp, ChainFile), dev.ChainPEM(), publicMode, true); err != nil {
-		return err
+	defer devices.RemoveAll(tmp) // gone after the rename; cleans up on error
+	if err := writeDeviceFiles(devices, tmp, dev); err != nil {
+		return fmt.Errorf("device %q: %w", dev.ID, err)
 	}
 	// rename(2) onto an existing non-empty directory fails, so a device
 	// published meanwhile is not replaced.
-	if err := os.Rename(tmp, final); err != nil {
-		if _, statErr := os.Lstat(final); statErr == nil {
-			return fmt.Errorf("device %q: %s: %w", dev.ID, final, os.ErrExist)
+	if err := devices.Rename(tmp, devices, dev.ID); err != nil {
+		if exists, _ := devices.Exists(dev.ID); exists {
+			return fmt.Errorf("device %q: %s: %w", dev.ID, devices.Join(dev.ID), os.ErrExist)
 		}
 		return err
 	}
-	return atomicfile.SyncDir(parent)
+	return devices.Sync()
+}
+
+// writeDeviceFiles writes the files of dev in the new directory tmp of
+// devices, and makes them durable.
+func writeDeviceFiles(devices *safefile.Dir, tmp string, dev *Issued) error {
+	d, err := devices.OpenDir(tmp, false)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if dev.Key != nil {
+		if err := writeKey(d, dev.Key, true); err != nil {
+			return err
+		}
+	}
+	if err := d.Write(CertFile, CertPEM(dev.Cert), publicMode, true); err != nil {
+		return err
+	}
+	return d.Write(ChainFile, dev.ChainPEM(), publicMode, true)
 }

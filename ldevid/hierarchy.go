@@ -374,7 +374,7 @@ func (h *Hierarchy) chainPEM(name string, chain []*x509.Certificate) []byte {
 // directory): 1 to 64 letters, digits, '-', '_' or '.', not "." or "..".
 func CheckID(id string) error {
 	if len(id) == 0 || len(id) > 64 || id == "." || id == ".." {
-		return fmt.Errorf("device id %q: want 1 to 64 characters, not . or ..", id)
+		return fmt.Errorf("device id %q: want 1 to 64 characters, and not \".\" or \"..\"", id)
 	}
 	for _, r := range id {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {

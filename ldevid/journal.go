@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/iotcert/iotcert/internal/safefile"
 )
 
 // JournalFile is the batch journal's name in the output directory.
@@ -93,12 +95,12 @@ type journal struct {
 	buf  bytes.Buffer
 }
 
-// openJournal opens (or creates) the journal in dir, takes the batch
-// lock on it, removes a torn last line and returns the devices it records
-// as issued.
-func openJournal(dir string) (*journal, map[string]JournalEntry, error) {
-	path := dir + string(os.PathSeparator) + JournalFile
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+// openJournal opens (or creates) the journal in dir, never through a
+// link (safefile.Dir.OpenFile), takes the batch lock on it, removes a
+// torn last line and returns the devices it records as issued.
+func openJournal(dir *safefile.Dir) (*journal, map[string]JournalEntry, error) {
+	path := dir.Join(JournalFile)
+	f, err := dir.OpenFile(JournalFile, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,9 +11,8 @@ import (
 	"io"
 	"math/big"
 	"os"
-	"path/filepath"
 
-	"github.com/iotcert/iotcert/internal/atomicfile"
+	"github.com/iotcert/iotcert/internal/safefile"
 )
 
 // Layout is how IssueBatch publishes the devices it issues.
@@ -171,13 +170,14 @@ type deviceScan struct {
 // removes a torn tail and returns what it found. The batch lock must be
 // held. issued are the journal's issued lines: a record whose hash is
 // not its line's is an error.
-func openRecordFile(out string, create bool, issued map[string]JournalEntry) (*recordFile, *deviceScan, error) {
-	path := filepath.Join(out, DevicesFile)
+func openRecordFile(out *safefile.Dir, create bool, issued map[string]JournalEntry) (*recordFile, *deviceScan, error) {
+	path := out.Join(DevicesFile)
 	flags := os.O_RDWR
 	if create {
 		flags |= os.O_CREATE
 	}
-	f, err := os.OpenFile(path, flags, privateMode)
+	// Never through a link: the records hold private keys.
+	f, err := out.OpenFile(DevicesFile, flags, privateMode)
 	if err != nil {
 		if !create && errors.Is(err, os.ErrNotExist) {
 			return nil, &deviceScan{}, nil
@@ -194,7 +194,7 @@ func openRecordFile(out string, create bool, issued map[string]JournalEntry) (*r
 		// The file's name must survive a crash before any record
 		// written to it is counted as durable (fdatasync does not sync
 		// the directory).
-		if err := atomicfile.SyncDir(out); err != nil {
+		if err := out.Sync(); err != nil {
 			f.Close()
 			return nil, nil, err
 		}
@@ -398,9 +398,9 @@ func (d *recordFile) close() error {
 // writeChainFile publishes chainPEM as out/devices.chain.pem: written
 // atomically when missing, left alone when it holds the same; a file
 // holding another chain is an error.
-func writeChainFile(out, ca string, chainPEM []byte) error {
-	path := filepath.Join(out, DevicesChainFile)
-	have, err := os.ReadFile(path)
+func writeChainFile(out *safefile.Dir, ca string, chainPEM []byte) error {
+	path := out.Join(DevicesChainFile)
+	have, err := out.ReadFile(DevicesChainFile)
 	switch {
 	case err == nil:
 		if !bytes.Equal(have, chainPEM) {
@@ -410,7 +410,7 @@ func writeChainFile(out, ca string, chainPEM []byte) error {
 	case !errors.Is(err, os.ErrNotExist):
 		return err
 	}
-	return atomicfile.Write(path, chainPEM, publicMode, true)
+	return out.Write(DevicesChainFile, chainPEM, publicMode, true)
 }
 
 // commitJSONL publishes a group of outcomes as records of devices.jsonl

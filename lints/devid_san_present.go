@@ -9,10 +9,11 @@ import (
 
 func init() {
 	register(lint.LintMetadata{
-		Name:        "w_devid_san_present",
-		Description: "An IDevID should carry a subjectAltName extension (typically with a HardwareModuleName).",
-		Citation:    "IEEE 802.1AR-2018 §8.10.4",
-		Source:      IEEE8021AR,
+		Name: "w_devid_san_present",
+		Description: "An IDevID should carry a subjectAltName extension, typically with a HardwareModuleName naming the hardware module (such as a TPM) that holds its key. " +
+			"Under the IoT profile's 802.1AR variants (idevid-8021ar, brski-idevid) it is a notice: draft-ietf-uta-tls13-iot-profile-23 §17.4.1 makes the subjectAltName optional and does not follow this recommendation.",
+		Citation: "IEEE 802.1AR-2018 §8.10.4",
+		Source:   IEEE8021AR,
 	}, role.IDevIDSet, func() lint.CertificateLintInterface { return &devidSANPresent{} })
 }
 

@@ -190,17 +190,6 @@ func accessDescriptions(der []byte) ([]asn1.ObjectIdentifier, error) {
 	return methods, nil
 }
 
-// accessMethodName names an access method for messages.
-func accessMethodName(oid asn1.ObjectIdentifier) string {
-	switch {
-	case oid.Equal(oidAccessOCSP):
-		return "id-ad-ocsp"
-	case oid.Equal(oidAccessCAIssuers):
-		return "id-ad-caIssuers"
-	}
-	return oid.String()
-}
-
 // oidList joins OIDs for messages.
 func oidList(oids []asn1.ObjectIdentifier) string {
 	parts := make([]string, len(oids))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/zmap/zcrypto/encoding/asn1"
 	"github.com/zmap/zcrypto/x509"
+	"github.com/zmap/zlint/v3/util"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
@@ -194,11 +195,45 @@ func looksLikeSerial(s string) bool {
 	return digits >= 4 && 2*digits >= alnum
 }
 
-// looksLikeDomainName reports whether s has the shape of a DNS domain name
-// of two or more labels: letter-digit-hyphen labels (a leading "*" label
-// allowed), an optional trailing dot, and an alphabetic last label of two or
-// more letters (so that IPv4 addresses and version numbers are not taken
-// for domain names).
+// urnDevMACBits reports whether uri is a device URN naming a MAC address
+// (RFC 9039 §3.1: "urn:dev:mac:" and the EUI-48 or EUI-64 as 12 or 16
+// hexadecimal digits, optionally followed by "_" component identifiers),
+// and returns 48 or 64, or 0 when it is not. The "urn" scheme and the
+// "dev" namespace identifier are case-insensitive (RFC 8141 §3.1).
+func urnDevMACBits(uri string) int {
+	const prefix = "urn:dev:mac:"
+	if len(uri) < len(prefix) || !strings.EqualFold(uri[:len(prefix)], prefix) {
+		return 0
+	}
+	mac, _, _ := strings.Cut(uri[len(prefix):], "_")
+	for i := 0; i < len(mac); i++ {
+		if !isHex(mac[i]) {
+			return 0
+		}
+	}
+	switch len(mac) {
+	case 12:
+		return 48
+	case 16:
+		return 64
+	}
+	return 0
+}
+
+// looksLikeDomainName reports whether s is a DNS domain name of two or
+// more labels: letter-digit-hyphen labels (a leading "*" label allowed), an
+// optional trailing dot, and a last label that is a top-level domain: one
+// that IANA has delegated in the root zone at some time (zlint's TLD table,
+// util.IsInTLDMap, which holds the ccTLDs, gTLDs and IDN TLDs), or "local",
+// the special-use domain of multicast DNS (RFC 6762 §3) that devices name
+// themselves under.
+//
+// The shape alone is not enough: product and model names such as
+// "Kitchen.Light", "ACME.Gateway" or "S7-1500.PLC" are dotted
+// letter-digit-hyphen strings too, and RFC 9525 §2 defines a DNS domain name
+// as a name in the DNS, whose last label is a TLD. A name under a TLD that
+// is also an English word ("Light.Kitchen": .kitchen is a gTLD) is still
+// taken for a domain name: nothing in the certificate tells them apart.
 func looksLikeDomainName(s string) bool {
 	s = strings.TrimSuffix(s, ".")
 	labels := strings.Split(s, ".")
@@ -219,17 +254,8 @@ func looksLikeDomainName(s string) bool {
 			}
 		}
 	}
-	tld := labels[len(labels)-1]
-	if len(tld) < 2 {
-		return false
-	}
-	for j := 0; j < len(tld); j++ {
-		b := tld[j]
-		if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z') && !(strings.HasPrefix(strings.ToLower(tld), "xn--") && (b == '-' || '0' <= b && b <= '9')) {
-			return false
-		}
-	}
-	return true
+	tld := strings.ToLower(labels[len(labels)-1])
+	return tld == "local" || util.IsInTLDMap(tld)
 }
 
 // extKeyUsages decodes the extendedKeyUsage extension of c. present is

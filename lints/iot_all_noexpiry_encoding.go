@@ -13,14 +13,23 @@ import (
 
 func init() {
 	register(lint.LintMetadata{
-		Name: "e_iot_all_noexpiry_encoding",
-		Description: "A certificate with no well-defined expiration date must have the notAfter GeneralizedTime 99991231235959Z exactly. " +
-			"A notAfter that looks like a botched attempt at it (year 9999 in any other form, 2049-12-31T23:59:59Z, the largest UTCTime) is an error.",
-		Citation: "draft-ietf-uta-tls13-iot-profile-23 §17.1.5 (RFC 5280 §4.1.2.5)",
+		Name: "w_iot_all_noexpiry_encoding",
+		Description: "A certificate with no well-defined expiration date should have the notAfter GeneralizedTime 99991231235959Z exactly: " +
+			"a GeneralizedTime notAfter in the year 9999 in any other form (99991231000000Z, 99991231235958Z) is flagged. " +
+			"Finite dates are not: UTCTime 491231235959Z is the legal 2049-12-31T23:59:59Z, which RFC 5280 requires as UTCTime, " +
+			"and a GeneralizedTime before 2050 is zlint's e_wrong_time_format_pre2050.",
+		Citation: "RFC 5280 §4.1.2.5 (SHOULD); draft-ietf-uta-tls13-iot-profile-23 §17.1.5",
 		Source:   IoTTLS13,
 	}, role.AllSet, func() lint.CertificateLintInterface { return &allNoExpiryEncoding{} })
 }
 
+// allNoExpiryEncoding warns on a near miss of the no-expiry notAfter.
+//
+// RFC 5280 §4.1.2.5: "To indicate that a certificate has no well-defined
+// expiration date, the notAfter SHOULD be assigned the GeneralizedTime
+// value of 99991231235959Z." It is a SHOULD, and the IoT profile
+// (draft-ietf-uta-tls13-iot-profile-23 §17.1.5) only says that this value
+// "is used", so another year-9999 value is a warning, not an error.
 type allNoExpiryEncoding struct{}
 
 func (l *allNoExpiryEncoding) CheckApplies(c *x509.Certificate) bool { return true }
@@ -28,25 +37,11 @@ func (l *allNoExpiryEncoding) CheckApplies(c *x509.Certificate) bool { return tr
 func (l *allNoExpiryEncoding) Execute(c *x509.Certificate) *lint.LintResult {
 	_, notAfter, err := validityTimes(c)
 	if err != nil {
-		return failf(lint.Error, "%v", err)
+		return failf(lint.Warn, "%v", err)
 	}
 	s := string(notAfter.Bytes)
-	switch notAfter.Tag {
-	case asn1.TagGeneralizedTime:
-		switch {
-		case s == idevid.NoExpiryEncoding:
-			return pass()
-		case strings.HasPrefix(s, "9999"):
-			return failf(lint.Error, "notAfter is GeneralizedTime %q in the year 9999 but not exactly %s, the no-expiry value", s, idevid.NoExpiryEncoding)
-		case strings.HasPrefix(s, "20491231235959"):
-			return failf(lint.Error, "notAfter is GeneralizedTime %q (2049-12-31T23:59:59Z), which looks like an attempt at no expiry; use GeneralizedTime %s", s, idevid.NoExpiryEncoding)
-		}
-	case asn1.TagUTCTime:
-		if strings.HasPrefix(s, "491231235959") {
-			return failf(lint.Error, "notAfter is UTCTime %q (2049-12-31T23:59:59Z, the largest UTCTime), which looks like an attempt at no expiry; use GeneralizedTime %s", s, idevid.NoExpiryEncoding)
-		}
-	default:
-		return failf(lint.Error, "notAfter is %s, neither UTCTime nor GeneralizedTime", timeTypeName(notAfter))
+	if notAfter.Tag == asn1.TagGeneralizedTime && s != idevid.NoExpiryEncoding && strings.HasPrefix(s, "9999") {
+		return failf(lint.Warn, "notAfter is GeneralizedTime %q in the year 9999 but not exactly %s, the value RFC 5280 assigns to no well-defined expiration date", s, idevid.NoExpiryEncoding)
 	}
 	return pass()
 }

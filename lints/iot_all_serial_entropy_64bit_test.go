@@ -11,5 +11,7 @@ func TestIoTAllSerialEntropy(t *testing.T) {
 		{"tls13-iot/sub.pem", lint.Pass},
 		{"tls13-iot/ee.pem", lint.Pass},
 		{"cases/w_iot_all_serial_entropy_64bit.pem", lint.Warn},
+		{"cases/w_iot_all_serial_entropy_64bit_48bits.pem", lint.Warn},
+		{"cases/w_iot_all_serial_entropy_64bit_leading_zero.pem", lint.Pass},
 	})
 }

@@ -11,6 +11,7 @@ func TestIoTEEEUIAsMACAddress(t *testing.T) {
 		{"tls13-iot/ee.pem", lint.Pass},
 		{"cases/w_iot_ee_eui_as_macaddress.pem", lint.Warn},
 		{"cases/w_iot_ee_eui_as_macaddress-dnsname.pem", lint.Warn},
+		{"cases/w_iot_ee_eui_as_macaddress-urn.pem", lint.Warn},
 		{"rfc7925/ee.pem", lint.Warn}, // EUI-64 CN, as RFC 7925 asked; not run by the rfc7925 profile
 		{"cases/n_iot_ee_eui64_in_serialnumber.pem", lint.Pass},
 		{"tls13-iot/sub.pem", lint.NA},
@@ -32,6 +33,23 @@ func TestEUIBits(t *testing.T) {
 	} {
 		if got := euiBits(s); got != want {
 			t.Errorf("euiBits(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+func TestURNDevMACBits(t *testing.T) {
+	for s, want := range map[string]int{
+		"urn:dev:mac:0024befffe804ff1":       64,
+		"urn:dev:mac:0024befffe804ff1_port1": 64,
+		"URN:DEV:MAC:00AABBCCDDEE":           48,
+		"urn:dev:mac:0024beff":               0, // neither 12 nor 16 digits
+		"urn:dev:mac:0024befffe804fg1":       0,
+		"urn:dev:ow:10e2073a01080063":        0, // a 1-Wire id, not a MAC
+		"urn:dev:mac:":                       0,
+		"bacnet://1234":                      0,
+	} {
+		if got := urnDevMACBits(s); got != want {
+			t.Errorf("urnDevMACBits(%q) = %d, want %d", s, got, want)
 		}
 	}
 }

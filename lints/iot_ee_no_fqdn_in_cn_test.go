@@ -32,6 +32,14 @@ func TestLooksLikeDomainName(t *testing.T) {
 		"sensor.devices.example.c0m":       false,
 		"Example Devices Ltd. Sensor v1.0": false,
 		"coap.example.com":                 true,
+		"device1.example.com":              true,
+		"DEVICE1.EXAMPLE.COM":              true,
+		"printer.local":                    true,
+		"Light.Kitchen":                    true, // .kitchen is a gTLD
+		"Kitchen.Light":                    false,
+		"ACME.Gateway":                     false,
+		"S7-1500.PLC":                      false,
+		"sensor.firmware":                  false,
 	} {
 		if got := looksLikeDomainName(s); got != want {
 			t.Errorf("looksLikeDomainName(%q) = %v, want %v", s, got, want)

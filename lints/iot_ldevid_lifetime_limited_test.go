@@ -8,8 +8,9 @@ import (
 
 func TestIoTLDevIDLifetimeLimited(t *testing.T) {
 	testLint(t, "w_iot_ldevid_lifetime_limited", []wantStatus{
-		{"ldevid-8021ar/ee.pem", lint.Pass}, // one year
-		{"cases/w_iot_ldevid_lifetime_limited.pem", lint.Warn},
+		{"ldevid-8021ar/ee.pem", lint.Pass},                       // one year
+		{"cases/w_iot_ldevid_lifetime_limited.pem", lint.Warn},    // never expires
+		{"cases/w_iot_ldevid_lifetime_limited_5y.pem", lint.Pass}, // no day limit by default
 		{"ldevid-8021ar/sub.pem", lint.NA},
 		{"ldevid-8021ar/root.pem", lint.NA},
 	})
@@ -18,6 +19,7 @@ func TestIoTLDevIDLifetimeLimited(t *testing.T) {
 		days int
 		want lint.LintStatus
 	}{
+		{0, lint.Pass}, // the default: no limit in days
 		{30, lint.Warn},
 		{729, lint.Warn},
 		{730, lint.Pass},
@@ -28,12 +30,14 @@ func TestIoTLDevIDLifetimeLimited(t *testing.T) {
 			t.Errorf("max_days %d on a two-year LDevID: got %s (%q), want %s", tc.days, got.Status, got.Details, tc.want)
 		}
 	}
-	for _, days := range []int{0, -1} {
+	for _, days := range []int{-1} {
 		if err := (&ldevidLifetime{MaxDays: days}).Validate(); err == nil {
 			t.Errorf("Validate accepts max_days %d", days)
 		}
 	}
-	if err := (&ldevidLifetime{MaxDays: 398}).Validate(); err != nil {
-		t.Errorf("Validate rejects max_days 398: %v", err)
+	for _, days := range []int{0, 398} {
+		if err := (&ldevidLifetime{MaxDays: days}).Validate(); err != nil {
+			t.Errorf("Validate rejects max_days %d: %v", days, err)
+		}
 	}
 }

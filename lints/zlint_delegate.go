@@ -24,8 +24,7 @@ func registerDelegate(meta lint.LintMetadata, roles role.Set, status lint.LintSt
 }
 
 // registerDelegateFast is registerDelegate with a fast path: passes, when
-// it holds for a certificate on which every delegated lint is effective,
-// guarantees that each of them gives pass or NA, and at least one gives
+// it holds for a certificate, guarantees that each of them gives pass or NA, and at least one gives
 // pass, so that the delegate passes without running them. passes must
 // accept only certificates on which that is certain; TestDelegateFastPaths
 // checks it against the zlint lints.
@@ -73,7 +72,7 @@ func (d *zlintDelegate) Execute(c *x509.Certificate) *lint.LintResult {
 	if ls == nil {
 		return failf(d.status, "zlint lint %s is not registered", missing)
 	}
-	if d.passes != nil && allEffective(ls, c) && d.passes(c) {
+	if d.passes != nil && d.passes(c) {
 		return pass()
 	}
 	worst := lint.NA
@@ -97,18 +96,12 @@ func (d *zlintDelegate) Execute(c *x509.Certificate) *lint.LintResult {
 	return &lint.LintResult{Status: worst}
 }
 
-// allEffective reports whether every lint of ls is effective for c.
-func allEffective(ls []*lint.CertificateLint, c *x509.Certificate) bool {
-	for _, l := range ls {
-		if !l.CheckEffective(c) {
-			return false
-		}
-	}
-	return true
-}
-
 // runZlint runs one zlint lint on c as zlint's engine does, turning a
 // panic into a fatal result, and returns the result's status and details.
+// Unlike zlint's engine it ignores the lint's effective date: a delegate
+// restates a requirement of an IoT profile, which holds for every
+// certificate whatever its notBefore (devices without a clock are often
+// given backdated certificates), so the requirement must not vanish as NE.
 func runZlint(l *lint.CertificateLint, c *x509.Certificate) (status lint.LintStatus, details string) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -118,9 +111,6 @@ func runZlint(l *lint.CertificateLint, c *x509.Certificate) (status lint.LintSta
 	inst := l.Lint()
 	if !inst.CheckApplies(c) {
 		return lint.NA, ""
-	}
-	if !l.CheckEffective(c) {
-		return lint.NE, ""
 	}
 	if r := inst.Execute(c); r != nil {
 		return r.Status, r.Details

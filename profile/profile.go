@@ -54,6 +54,9 @@ type compiledLint struct {
 	roles    role.Set
 	severity Level         // 0: as the lint says
 	params   reflect.Value // the decoded parameters, or invalid
+	// timeDependent makes the lint honour zlint's effective dates (rule
+	// "time_dependent: true"); see run.
+	timeDependent bool
 }
 
 // index builds the per-role lint lists.
@@ -283,7 +286,14 @@ func (cl *compiledLint) run(c *x509.Certificate, at time.Time) (f Finding, ok bo
 			reflect.ValueOf(conf.Configure()).Elem().Set(cl.params)
 		}
 	}
-	if !inst.CheckApplies(c) || !l.CheckEffective(c) {
+	// zlint gives NE for a certificate whose notBefore predates a lint's
+	// effective date. Device certificates are often backdated (a device
+	// without a clock gets notBefore 1970 or 2000), and the requirements an
+	// IoT profile applies hold for every certificate whatever its
+	// notBefore, so effective dates are ignored, unless the profile marks
+	// the rule time_dependent: a requirement its source really changed
+	// over time.
+	if !inst.CheckApplies(c) || cl.timeDependent && !l.CheckEffective(c) {
 		return f, false
 	}
 	res := inst.Execute(c)

@@ -123,9 +123,10 @@ type profileSpec struct {
 }
 
 type ruleSpec struct {
-	Severity string    `yaml:"severity"`
-	Disabled *bool     `yaml:"disabled"`
-	Params   yaml.Node `yaml:"params"`
+	Severity      string    `yaml:"severity"`
+	Disabled      *bool     `yaml:"disabled"`
+	TimeDependent *bool     `yaml:"time_dependent"`
+	Params        yaml.Node `yaml:"params"`
 
 	lint string
 	file string
@@ -244,6 +245,9 @@ func compile(name string, specs map[string]*profileSpec) (*Profile, error) {
 			if r.Disabled != nil {
 				merged.Disabled = r.Disabled
 			}
+			if r.TimeDependent != nil {
+				merged.TimeDependent = r.TimeDependent
+			}
 			if r.Params.Kind != 0 {
 				merged.Params = r.Params
 			}
@@ -296,6 +300,7 @@ func newCompiledLint(l *lint.CertificateLint, r *ruleSpec) (*compiledLint, error
 	if r == nil {
 		return cl, nil
 	}
+	cl.timeDependent = r.TimeDependent != nil && *r.TimeDependent
 	if r.Severity != "" {
 		lv, ok := ParseLevel(r.Severity)
 		if !ok || lv == Fatal {

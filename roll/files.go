@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/iotcert/iotcert/internal/atomicfile"
+	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/ldevid"
 )
 
@@ -49,37 +49,67 @@ func (ro *Rollover) CACerts() []*x509.Certificate {
 //	<root>/cert.pem, <root>/key.ref          NewWithNew, and where its key is
 //	<ca>/cert.pem, <ca>/key.ref              each re-signed CA, and where its (old) key is
 //
-// so that out is also a directory "iotcert gen device --out" issues from
-// (key.ref holds the absolute path of a key file, or a token URI). The
-// files are written in a temporary directory beside out that is renamed
-// into place: out is complete or absent. Nothing outside out is touched.
+// so that out is also a directory "iotcert gen device --out" issues from.
+// A key.ref holds a token URI, or the path of a key file relative to the
+// directory holding that key.ref (ldevid.KeyRefPath): "../key.pem" for
+// the new root, so that out keeps working when it is moved (and the
+// re-signed CAs' keys, when it is moved with the directories holding
+// them). The files are written in a temporary directory beside out that
+// is renamed into place: out is complete or absent. Nothing outside out
+// is touched, and nothing is written through a symbolic link (see
+// ldevid.WriteCA).
 func Write(out string, ro *Rollover) error {
 	out = filepath.Clean(out)
-	if _, err := os.Lstat(out); err == nil {
-		return fmt.Errorf("%s: %w", out, os.ErrExist)
-	}
 	abs, err := filepath.Abs(out)
 	if err != nil {
 		return err
 	}
-	parent := filepath.Dir(abs)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(abs)+".tmp*")
+	parent, err := safefile.OpenRoot(filepath.Dir(abs), true)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp) // gone after the rename; cleans up on error
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	defer parent.Close()
+	base := filepath.Base(abs)
+	if exists, err := parent.Exists(base); err != nil {
+		return err
+	} else if exists {
+		return fmt.Errorf("%s: %w", out, os.ErrExist)
+	}
+	tmpName, err := parent.MkdirTemp("."+base+".tmp", 0o755)
+	if err != nil {
 		return err
 	}
-	if err := ldevid.WriteKey(tmp, ro.Key, true); err != nil {
+	defer parent.RemoveAll(tmpName) // gone after the rename; cleans up on error
+	tmp, err := parent.OpenDir(tmpName, false)
+	if err != nil {
+		return err
+	}
+	defer tmp.Close()
+	if err := writeFiles(tmp, abs, ro); err != nil {
+		return err
+	}
+	if err := parent.Rename(tmpName, parent, base); err != nil {
+		if exists, _ := parent.Exists(base); exists {
+			return fmt.Errorf("%s: %w", out, os.ErrExist)
+		}
+		return err
+	}
+	return parent.Sync()
+}
+
+// writeFiles writes the files of ro in tmp, which becomes the directory
+// abs.
+func writeFiles(tmp *safefile.Dir, abs string, ro *Rollover) error {
+	name, data, err := ldevid.KeyFileData(ro.Key)
+	if err != nil {
+		return fmt.Errorf("new root key: %w", err)
+	}
+	if err := tmp.Write(name, data, 0o600, true); err != nil {
 		return fmt.Errorf("new root key: %w", err)
 	}
 	keyRef := ro.Key.Ref
 	if keyRef == "" {
-		keyRef = filepath.Join(abs, ldevid.KeyFile)
+		keyRef = filepath.Join("..", ldevid.KeyFile) // from <root>/ to the new key
 	}
 	der, err := CertsOnly(ro.CACerts())
 	if err != nil {
@@ -104,7 +134,7 @@ func Write(out string, ro *Rollover) error {
 		{DOTFile, DOT(ro)},
 	}
 	for _, f := range files {
-		if err := atomicfile.Write(filepath.Join(tmp, f.name), f.data, 0o644, true); err != nil {
+		if err := tmp.Write(f.name, f.data, 0o644, true); err != nil {
 			return err
 		}
 	}
@@ -112,34 +142,39 @@ func Write(out string, ro *Rollover) error {
 		return err
 	}
 	for _, r := range ro.Resigned {
-		if err := writeCADir(tmp, r.CA.Name, r.Cert, r.CA.KeyRef); err != nil {
+		ref := r.CA.KeyRef
+		if !ldevid.IsPKCS11URI(ref) {
+			// The key file of the re-signed CA, from its directory in abs.
+			if ref, err = ldevid.KeyRefPath(filepath.Join(abs, r.CA.Name), ref); err != nil {
+				return err
+			}
+		}
+		if err := writeCADir(tmp, r.CA.Name, r.Cert, ref); err != nil {
 			return err
 		}
 	}
-	if err := os.Rename(tmp, abs); err != nil {
-		if _, statErr := os.Lstat(abs); statErr == nil {
-			return fmt.Errorf("%s: %w", out, os.ErrExist)
-		}
-		return err
-	}
-	return atomicfile.SyncDir(parent)
+	return nil
 }
 
 // writeCADir writes <dir>/<name>/cert.pem and key.ref (0600: it names a
 // key).
-func writeCADir(dir, name string, cert *x509.Certificate, keyRef string) error {
+func writeCADir(dir *safefile.Dir, name string, cert *x509.Certificate, keyRef string) error {
 	if err := ldevid.CheckID(name); err != nil || name == ldevid.DevicesDir {
 		return fmt.Errorf("CA directory name %q cannot be used in the rollover directory", name)
 	}
-	d := filepath.Join(dir, name)
-	if err := os.Mkdir(d, 0o755); err != nil {
+	if err := dir.Mkdir(name, 0o755); err != nil {
 		return err
 	}
-	if err := atomicfile.Write(filepath.Join(d, ldevid.KeyRefFile), []byte(keyRef+"\n"), 0o600, true); err != nil {
+	d, err := dir.OpenDir(name, false)
+	if err != nil {
 		return err
 	}
-	if err := atomicfile.Write(filepath.Join(d, ldevid.CertFile), ldevid.CertPEM(cert), 0o644, true); err != nil {
+	defer d.Close()
+	if err := d.Write(ldevid.KeyRefFile, []byte(keyRef+"\n"), 0o600, true); err != nil {
 		return err
 	}
-	return atomicfile.SyncDir(d)
+	if err := d.Write(ldevid.CertFile, ldevid.CertPEM(cert), 0o644, true); err != nil {
+		return err
+	}
+	return d.Sync()
 }

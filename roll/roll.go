@@ -70,8 +70,9 @@ type CA struct {
 	Cert *x509.Certificate
 	// Signer signs with the CA's key.
 	Signer crypto.Signer
-	// KeyRef is how the key is kept: the absolute path of key.pem, or the
-	// reference in key.ref (a pkcs11: URI).
+	// KeyRef is how the key is kept: the absolute path of the key file
+	// (key.pem, or the file key.ref names), or the URI in key.ref (a
+	// pkcs11: URI).
 	KeyRef string
 }
 
@@ -84,18 +85,14 @@ func LoadCA(dir string, keys ldevid.KeyBackend) (*CA, error) {
 	if err != nil {
 		return nil, err
 	}
-	ref, err := filepath.Abs(filepath.Join(dir, ldevid.KeyFile))
-	if err != nil {
-		return nil, err
-	}
-	if b, err := os.ReadFile(filepath.Join(dir, ldevid.KeyRefFile)); err == nil {
-		ref = string(bytes.TrimRight(b, "\r\n"))
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	signer, err := keys.Open(ref)
+	signer, ref, err := ldevid.OpenKey(dir, keys)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	if !ldevid.IsPKCS11URI(ref) {
+		if ref, err = filepath.Abs(ref); err != nil {
+			return nil, err
+		}
 	}
 	ca := &CA{Name: filepath.Base(filepath.Clean(dir)), Cert: cert, Signer: signer, KeyRef: ref}
 	if err := ca.checkKey(); err != nil {

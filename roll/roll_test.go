@@ -201,9 +201,17 @@ func TestRolloverFiles(t *testing.T) {
 			t.Errorf("%s: mode %o, want 600", f, modes[f])
 		}
 	}
-	ref, _ := os.ReadFile(filepath.Join(r.newDir, "device-ca", "key.ref"))
-	if wantRef, _ := filepath.Abs(filepath.Join(r.pki, "device-ca", "key.pem")); strings.TrimSpace(string(ref)) != wantRef {
-		t.Errorf("device-ca/key.ref = %q, want %q", ref, wantRef)
+	// key.ref paths are relative to the directory holding key.ref.
+	if filepath.Dir(r.newDir) != filepath.Dir(r.pki) {
+		t.Fatalf("%s and %s are not side by side", r.newDir, r.pki)
+	}
+	for f, want := range map[string]string{
+		"device-ca/key.ref": "../../" + filepath.Base(r.pki) + "/device-ca/key.pem\n",
+		"root/key.ref":      "../key.pem\n",
+	} {
+		if ref, _ := os.ReadFile(filepath.Join(r.newDir, f)); string(ref) != want {
+			t.Errorf("%s = %q, want %q", f, ref, want)
+		}
 	}
 
 	der, err := os.ReadFile(filepath.Join(r.newDir, CACertsDERFile))

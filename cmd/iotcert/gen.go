@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/ldevid"
 )
 
@@ -165,7 +166,10 @@ func runGenHierarchy(args []string, stdout, stderr io.Writer) int {
 		for _, c := range h.Spec().CAs {
 			for _, f := range []string{ldevid.CertFile, ldevid.KeyFile, ldevid.KeyRefFile} {
 				p := ldevid.CADir(*out, c.Name) + string(os.PathSeparator) + f
-				if _, err := os.Lstat(p); err == nil {
+				if exists, err := safefile.Exists(p); err != nil {
+					fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", err)
+					return exitUsage
+				} else if exists {
 					fmt.Fprintf(stderr, "iotcert gen hierarchy: %s exists: CA material is not replaced without --force (a new CA key orphans every certificate the old one signed)\n", p)
 					return exitUsage
 				}

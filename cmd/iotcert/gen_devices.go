@@ -1,10 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/term"
@@ -45,6 +49,8 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iotcert gen devices: %v\n", err)
 		return exitUsage
 	}
+	interrupt := notifyInterrupt()
+	defer interrupt.stop()
 	caKeys, devKeys, err := kf.backends()
 	if err != nil {
 		return fail(err)
@@ -72,6 +78,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 		Workers:  *workers,
 		Progress: bar.update,
 		Layout:   lay,
+		Stop:     interrupt.ch,
 		Refused: func(row ldevid.Row, err *ldevid.RefusedError) {
 			bar.clear()
 			fmt.Fprintf(stderr, "iotcert gen devices: %s: line %d: %v\n", *from, row.Line, err)
@@ -93,6 +100,11 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, ", %d unfinished records removed from %s", sum.Truncated, ldevid.DevicesFile)
 		}
 		fmt.Fprintln(stdout)
+	}
+	if errors.Is(err, ldevid.ErrInterrupted) {
+		left := sum.Devices - sum.Done - sum.Issued - sum.Refused
+		fmt.Fprintf(stderr, "iotcert gen devices: interrupted by %s: %d devices not issued yet; every device issued is published and journaled, no temporary file is left. Run the same command again to finish: devices issued already are not issued again\n", interrupt.name(), left)
+		return interrupt.exitCode()
 	}
 	if err != nil {
 		return fail(err)
@@ -191,4 +203,66 @@ func (p *progressBar) finish() {
 	if p.w != nil && p.shown {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// interruptSignals are the signals that stop a batch cleanly: Ctrl-C,
+// and the polite kill.
+var interruptSignals = []os.Signal{os.Interrupt, syscall.SIGTERM}
+
+// interruptNotice closes ch at the first SIGINT or SIGTERM. A second one
+// has its default effect (the process ends at once: the next run cleans
+// up after it).
+type interruptNotice struct {
+	ch   chan struct{}
+	sigs chan os.Signal
+	done chan struct{}
+	mu   sync.Mutex
+	got  os.Signal
+}
+
+func notifyInterrupt() *interruptNotice {
+	n := &interruptNotice{ch: make(chan struct{}), sigs: make(chan os.Signal, 1), done: make(chan struct{})}
+	signal.Notify(n.sigs, interruptSignals...)
+	go func() {
+		select {
+		case s := <-n.sigs:
+			signal.Stop(n.sigs)
+			n.mu.Lock()
+			n.got = s
+			n.mu.Unlock()
+			close(n.ch)
+		case <-n.done:
+		}
+	}()
+	return n
+}
+
+// stop stops listening.
+func (n *interruptNotice) stop() {
+	signal.Stop(n.sigs)
+	close(n.done)
+}
+
+// signal is the signal received, or nil.
+func (n *interruptNotice) signal() os.Signal {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.got
+}
+
+// name names the signal received for a message.
+func (n *interruptNotice) name() string {
+	if n.signal() == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return "Ctrl-C (SIGINT)"
+}
+
+// exitCode is the shell's status of a process the signal ended: 128 plus
+// its number (130 for SIGINT).
+func (n *interruptNotice) exitCode() int {
+	if s, ok := n.signal().(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 128 + int(syscall.SIGINT)
 }

@@ -5,10 +5,13 @@ package main
 import (
 	"bytes"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -58,7 +61,7 @@ func testGenDevicesKill(t *testing.T, layout string) {
 		data, _ := os.ReadFile(journal)
 		return bytes.Count(data, []byte("\n"))
 	}
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	rng := rand.New(rand.NewPCG(killSeed(t), 1))
 	start := func() (*exec.Cmd, *bytes.Buffer) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "--", "gen", "devices", spec, "--out", out, "--from", csv, "--workers", "2", "--layout", layout)
 		cmd.Env = append(os.Environ(), "IOTCERT_HELPER_PROCESS=1")
@@ -124,4 +127,95 @@ func testGenDevicesKill(t *testing.T, layout string) {
 	} else {
 		checkBatchDir(t, out, n, nil)
 	}
+}
+
+// TestGenDevicesInterrupt sends SIGINT (Ctrl-C) to a batch in the middle
+// of its work: it must exit 130 saying how to resume, leave no temporary
+// directory or file (none holding a key), and the same command run again
+// must finish the batch with exactly one certificate for each device.
+func TestGenDevicesInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts iotcert twice per layout")
+	}
+	for _, layout := range []string{"dirs", "jsonl"} {
+		t.Run(layout, func(t *testing.T) { testGenDevicesInterrupt(t, layout) })
+	}
+}
+
+func testGenDevicesInterrupt(t *testing.T, layout string) {
+	// Enough devices to be interrupted midway (see testGenDevicesKill).
+	n := 1000
+	if layout == "jsonl" {
+		n = 3000
+	}
+	spec, out, csv := batchSetup(t, n, nil)
+	journal := filepath.Join(out, "journal.jsonl")
+	lines := func() int {
+		data, _ := os.ReadFile(journal)
+		return bytes.Count(data, []byte("\n"))
+	}
+	args := []string{"-test.run=^TestHelperProcess$", "--", "gen", "devices", spec, "--out", out, "--from", csv, "--workers", "2", "--layout", layout}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "IOTCERT_HELPER_PROCESS=1")
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	// Interrupt once the first devices are journaled: mid-batch.
+wait:
+	for lines() < 20 {
+		select {
+		case <-exited:
+			break wait
+		case <-time.After(time.Millisecond):
+		}
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	<-exited
+	done := lines()
+	if done >= n {
+		t.Skipf("the batch finished before the interrupt reached it")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Fatalf("exit %d (%v), want 130\n%s", code, cmd.ProcessState, &stderr)
+	}
+	if want := "iotcert gen devices: interrupted by Ctrl-C (SIGINT): "; !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), "Run the same command again to finish") {
+		t.Errorf("stderr does not say how to resume:\n%s", &stderr)
+	}
+	t.Logf("interrupted after %d of %d devices", done, n)
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && p != out && strings.HasPrefix(d.Name(), ".") {
+			t.Errorf("temporary %s left behind", p)
+		}
+		return nil
+	})
+	rerun := exec.Command(os.Args[0], args...)
+	rerun.Env = cmd.Env
+	if b, err := rerun.CombinedOutput(); err != nil {
+		t.Fatalf("run again: %v\n%s", err, b)
+	}
+	if layout == "jsonl" {
+		checkJSONLDir(t, out, n, nil)
+	} else {
+		checkBatchDir(t, out, n, nil)
+	}
+}
+
+// killSeed returns the seed of the kill test's random kill points: the
+// value of IOTCERT_KILL_SEED when set (to replay a failed run), else the
+// clock. It is logged, so that a failure can be reproduced.
+func killSeed(t *testing.T) uint64 {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("IOTCERT_KILL_SEED"); v != "" {
+		var err error
+		if seed, err = strconv.ParseUint(v, 10, 64); err != nil {
+			t.Fatalf("IOTCERT_KILL_SEED=%q: %v", v, err)
+		}
+	}
+	t.Logf("kill points drawn with seed %d (replay: IOTCERT_KILL_SEED=%d go test ./cmd/iotcert -run %s)", seed, seed, t.Name())
+	return seed
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/iotcert/iotcert/bundle"
-	"github.com/iotcert/iotcert/certio"
 	"github.com/iotcert/iotcert/report"
 )
 
@@ -43,9 +42,15 @@ func runGraph(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iotcert graph: %v\n", err)
 		return exitUsage
 	}
-	results, g, err := bundle.Run(p, certio.ReadWith(paths, stdin, inOpts), cf.trustItems(stdin, inOpts), opts)
+	items, read := cf.input.read(paths, stdin, inOpts)
+	results, g, err := bundle.Run(p, items, cf.trustItems(stdin, inOpts), opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert graph: %v\n", err)
+		return exitUsage
+	}
+	read.skipped("graph", stderr)
+	if read.empty() && read.stats.Errors == 0 {
+		read.finish("graph", stderr)
 		return exitUsage
 	}
 	status := exitOK
@@ -59,6 +64,9 @@ func runGraph(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := report.WriteGraph(stdout, g, *format); err != nil {
 		fmt.Fprintf(stderr, "iotcert graph: %v\n", err)
+		return exitUsage
+	}
+	if read.finish("graph", stderr) {
 		return exitUsage
 	}
 	return status

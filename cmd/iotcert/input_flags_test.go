@@ -57,7 +57,29 @@ func TestInputFlags(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range [][]string{{"--include", "[a-"}, {"--p12-password-env", ""}} {
+	for _, tc := range []struct {
+		args       []string
+		allowEmpty bool
+		max        int64
+	}{
+		{nil, false, 256 << 20},
+		{[]string{"--allow-empty", "--max-input-size", "2MiB"}, true, 2 << 20},
+		{[]string{"--max-input-size", "1GiB"}, false, 1 << 30},
+		{[]string{"--max-input-size", "1500"}, false, 1500},
+		{[]string{"--max-input-size", "64KiB"}, false, 64 << 10},
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		var in inputFlags
+		in.register(fs)
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		opts, err := in.options()
+		if err != nil || opts.AllowEmpty != tc.allowEmpty || opts.MaxInputSize != tc.max {
+			t.Errorf("%v: AllowEmpty %v, MaxInputSize %d, %v; want %v, %d", tc.args, opts.AllowEmpty, opts.MaxInputSize, err, tc.allowEmpty, tc.max)
+		}
+	}
+	for _, bad := range [][]string{{"--include", "[a-"}, {"--p12-password-env", ""}, {"--max-input-size", "0"}, {"--max-input-size", "1MB"}} {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)
 		fs.SetOutput(io.Discard)
 		var in inputFlags

@@ -22,7 +22,10 @@ and, for "-", on standard input, and checks the chains
 between them (who issued whom, signatures, key identifiers, path length,
 name constraints, validity, algorithms, key reuse, expiry): a firmware
 bundle is gated by pointing lint at it. Inputs that are not certificates
-are reported in place (a fatal finding) and linting goes on.`
+are reported in place (a fatal finding) and linting goes on. Inputs that
+hold no certificate at all (an empty directory, empty standard input, an
+--include that matches nothing) are an error (exit 2) unless
+--allow-empty is given.`
 
 // listFlag is a repeatable string flag.
 type listFlag []string
@@ -159,12 +162,19 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// Chain findings are known only when every certificate is in, so the
 	// results are spooled to a temporary file and written in input order
 	// at the end, with their chain findings; see docs/bundle.md.
-	spool, err := bundle.Spool(p, certio.ReadWith(paths, stdin, inOpts), cf.trustItems(stdin, inOpts), opts)
+	items, read := cf.input.read(paths, stdin, inOpts)
+	spool, err := bundle.Spool(p, items, cf.trustItems(stdin, inOpts), opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert lint: %v\n", err)
 		return exitUsage
 	}
 	defer spool.Close()
+	read.skipped("lint", stderr)
+	if read.empty() && read.stats.Errors == 0 {
+		// Nothing was judged: no report, which would say PASS.
+		read.finish("lint", stderr)
+		return exitUsage
+	}
 	w, err := report.New(*format, stdout, report.Options{Profile: p.Name, FailOn: threshold, Graph: spool.Graph, Rules: ruleInfos(p)})
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert lint: --format: %v\n", err)
@@ -190,6 +200,8 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	switch {
+	case read.finish("lint", stderr):
+		return exitUsage
 	case sum.Findings.Fatal > 0:
 		return exitUsage
 	case sum.WorstLevel() >= threshold:

@@ -123,7 +123,7 @@ func TestLintBadInputs(t *testing.T) {
 		name, path, want string
 	}{
 		{"truncated PEM", writeFile(t, "t.pem", pemData[:len(pemData)/2]), "t.pem (certificate 0, byte 0): truncated PEM block"},
-		{"garbage DER", writeFile(t, "g.der", []byte{0x30, 0x03, 0x02, 0x01, 0x05}), "g.der (certificate 0, byte 0): not a valid X.509 certificate: asn1: structure error: tags don't match (16 vs {class:0 tag:2 length:1 isCompound:false}) tbsCertificate @2"},
+		{"garbage DER", writeFile(t, "g.der", []byte{0x30, 0x03, 0x02, 0x01, 0x05}), "g.der (certificate 0, byte 0): not a valid X.509 certificate: "}, // the parser's own words follow
 		{"empty file", writeFile(t, "e.pem", nil), "e.pem (certificate 0, byte 0): empty input"},
 		{"directory with a non-certificate", dir, "README (certificate 0, byte 0): not a certificate"},
 		{"missing file", filepath.Join(dir, "nope.pem"), "nope.pem (certificate 0, byte 0): stat: no such file or directory"},

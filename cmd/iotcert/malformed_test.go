@@ -59,7 +59,7 @@ func TestLintMalformedCorpus(t *testing.T) {
 		"binary-garbage.bin":       {"fatal@0: not a certificate: neither PEM nor a complete DER element"},
 		"empty.pem":                {"fatal@0: empty input: no certificate found"},
 		"huge-length.der":          {"fatal@0: truncated or malformed DER: the SEQUENCE length runs past the end of input"},
-		"inner-wrong-tag.der":      {"fatal@0: not a valid X.509 certificate: asn1: structure error: tags don't match (16 vs {class:0 tag:4 length:277 isCompound:false}) tbsCertificate @4"},
+		"inner-wrong-tag.der":      {"fatal@0: not a valid X.509 certificate: *"},
 		"junk-between.pem":         {"ok", "ok"},
 		"pkcs7-no-certs.p7b":       {"fatal@0: PKCS#7: the message holds no certificates"},
 		"pkcs7-truncated-cert.p7b": {"ok", "fatal@404: PKCS#7: certificate 1 is truncated or malformed"},
@@ -71,7 +71,7 @@ func TestLintMalformedCorpus(t *testing.T) {
 		"chain.pem":                {"ok", "ok", "ok"},
 	}
 	for file, w := range want {
-		if strings.Join(got[file], "\n") != strings.Join(w, "\n") {
+		if !matchFindings(got[file], w) {
 			t.Errorf("%s:\n got  %q\n want %q", file, got[file], w)
 		}
 	}
@@ -84,4 +84,23 @@ func TestLintMalformedCorpus(t *testing.T) {
 	if filepath.Base(device.Origin.File) != "chain.pem" || device.Role != "end-entity" || len(device.Findings) != 0 {
 		t.Errorf("the good certificate's verdict is lost: %+v", device)
 	}
+}
+
+// matchFindings reports whether got equals want, where a want entry ending
+// in "*" matches any entry with that prefix: what follows is a dependency's
+// own wording (the X.509 parser's), which these tests must not pin.
+func matchFindings(got, want []string) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i, w := range want {
+		if prefix, ok := strings.CutSuffix(w, "*"); ok {
+			if !strings.HasPrefix(got[i], prefix) {
+				return false
+			}
+		} else if got[i] != w {
+			return false
+		}
+	}
+	return true
 }

@@ -109,7 +109,7 @@ func TestPKCS11(t *testing.T) {
 		{"missing token", []string{"sign", spec, "--ca", "sub", "--dir", pki, "--csr", csr, "--kms", hsm + "nope?pin-value=" + tok.PIN},
 			"iotcert sign: PKCS#11 " + hsm + "nope?pin-value=***: no such token in the module (error initializing PKCS#11: could not find PKCS#11 token)"},
 		{"key.ref to a missing key", []string{"gen", "device", spec, "--out", badRef, "--ca", "sub", "--id", "3", "--kms", kms},
-			`iotcert gen device: CA "sub": key ` + strings.TrimSuffix(mustRead(t, filepath.Join(badRef, "sub", "key.ref")), "\n") + ": no such key pair in the token of " + kms + "\n"},
+			`iotcert gen device: CA "sub": ` + filepath.Join(badRef, "sub", "key.ref") + ": key " + strings.TrimSuffix(mustRead(t, filepath.Join(badRef, "sub", "key.ref")), "\n") + ": no such key pair in the token of " + kms + "\n"},
 		{"bad URI", []string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "x"), "--kms", "pkcs11:token;pin-value=" + tok.PIN},
 			`iotcert gen hierarchy: PKCS#11 pkcs11:token;pin-value=***: malformed URI: path attribute "token" is not name=value`},
 		{"not pkcs11", []string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "x"), "--kms", "/usr/lib/softhsm/libsofthsm2.so"},
@@ -117,7 +117,7 @@ func TestPKCS11(t *testing.T) {
 		{"PIN variable unset", []string{"sign", spec, "--ca", "sub", "--dir", pki, "--csr", csr, "--kms", tok.URI(), "--kms-pin-env", "IOTCERT_NO_SUCH_PIN"},
 			"iotcert sign: --kms-pin-env: environment variable IOTCERT_NO_SUCH_PIN is not set"},
 		{"no --kms", []string{"gen", "device", spec, "--out", pki, "--ca", "sub", "--id", "4"},
-			`iotcert gen device: CA "root": key ` + strings.TrimSuffix(mustRead(t, filepath.Join(pki, "root", "key.ref")), "\n") + " is in a PKCS#11 token: give --kms with the token's URI"},
+			`iotcert gen device: CA "root": ` + filepath.Join(pki, "root", "key.ref") + ": key " + strings.TrimSuffix(mustRead(t, filepath.Join(pki, "root", "key.ref")), "\n") + " is in a PKCS#11 token: give --kms with the token's URI"},
 		{"passphrase with --kms", []string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "x"), "--kms", kms, "--passphrase-env", "X"},
 			"iotcert gen hierarchy: --passphrase-* encrypt key files; keys in a token (--kms) are not files"},
 	} {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/roll"
 )
@@ -100,7 +101,10 @@ func runRollPlan(args []string, execute bool, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if execute {
-		if _, err := os.Lstat(*out); err == nil {
+		if exists, err := safefile.Exists(*out); err != nil {
+			fmt.Fprintf(stderr, "iotcert %s: %v\n", cmd, err)
+			return exitUsage
+		} else if exists {
 			fmt.Fprintf(stderr, "iotcert %s: %s exists: a rollover is written to a new directory\n", cmd, *out)
 			return exitUsage
 		}

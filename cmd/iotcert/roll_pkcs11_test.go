@@ -140,7 +140,7 @@ func TestRollPKCS11Refused(t *testing.T) {
 		}
 	}
 	if code, _, errOut := iotcert(t, "", "roll", "plan", "--old", root); code != exitUsage ||
-		errOut != "iotcert roll plan: "+root+": key "+strings.TrimSuffix(mustRead(t, filepath.Join(root, "key.ref")), "\n")+" is in a PKCS#11 token: give --kms with the token's URI\n" {
+		errOut != "iotcert roll plan: "+root+": "+filepath.Join(root, "key.ref")+": key "+strings.TrimSuffix(mustRead(t, filepath.Join(root, "key.ref")), "\n")+" is in a PKCS#11 token: give --kms with the token's URI\n" {
 		t.Errorf("without --kms: exit %d, %q", code, errOut)
 	}
 }

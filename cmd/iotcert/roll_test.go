@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iotcert/iotcert/internal/softhsm"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/roll"
 )
@@ -182,5 +183,63 @@ func TestRollRefused(t *testing.T) {
 	}
 	if code, _, errOut := iotcert(t, "", "roll", "execute", "--old", filepath.Join(pki, "root"), "--out", pki); code != exitUsage || !strings.Contains(errOut, "exists") {
 		t.Errorf("existing --out: exit %d, %q", code, errOut)
+	}
+}
+
+// TestKeyRefMoved moves the directory holding a hierarchy and its
+// rollover (with the new root's key a file, or in a SoftHSM2 token): the
+// paths in key.ref are relative to the directory holding it, so "gen
+// device" still issues from the rollover directory and "roll plan" still
+// opens the new root's key; a key.ref naming a missing file is an error
+// naming that key.ref.
+func TestKeyRefMoved(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		token bool
+	}{{"files", false}, {"new root in a token", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var kms []string
+			if tc.token {
+				tok := softhsm.New(t, "iotcert-moved")
+				kms = []string{"--kms", tok.URIWithPINSource()}
+			}
+			parent := t.TempDir()
+			dir := filepath.Join(parent, "before")
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			spec, pki := genPKI(t, dir)
+			args := append([]string{"roll", "execute", "--old", filepath.Join(pki, "root"), "--out", filepath.Join(dir, "pki-2"), "--resign", filepath.Join(pki, "device-ca")}, kms...)
+			if code, out, errOut := iotcert(t, "", args...); code != exitOK {
+				t.Fatalf("roll execute: exit %d\n%s%s", code, out, errOut)
+			}
+			moved := filepath.Join(parent, "after")
+			if err := os.Rename(dir, moved); err != nil {
+				t.Fatal(err)
+			}
+			newDir := filepath.Join(moved, "pki-2")
+			probes := [][]string{
+				{"gen", "device", filepath.Join(moved, filepath.Base(spec)), "--out", newDir, "--ca", "device-ca", "--id", "2001", "--set", "serial=SN2001"},
+			}
+			if !tc.token {
+				// The new root's key.ref is a path only when its key is a
+				// file. (With a token, the plan would also refuse a new
+				// key label made within the same second.)
+				probes = append(probes, []string{"roll", "plan", "--old", filepath.Join(newDir, "root")})
+			}
+			for _, args := range probes {
+				if code, out, errOut := iotcert(t, "", append(args, kms...)...); code != exitOK {
+					t.Errorf("%v after the move: exit %d\n%s%s", args[:2], code, out, errOut)
+				}
+			}
+			if err := os.Remove(filepath.Join(moved, "pki", "device-ca", "key.pem")); err != nil {
+				t.Fatal(err)
+			}
+			code, _, errOut := iotcert(t, "", append([]string{"gen", "device", filepath.Join(moved, filepath.Base(spec)), "--out", newDir, "--ca", "device-ca", "--id", "2002", "--set", "serial=SN2002"}, kms...)...)
+			want := `iotcert gen device: CA "device-ca": ` + filepath.Join(newDir, "device-ca", "key.ref") + ": opening key " + filepath.Join(moved, "pki", "device-ca", "key.pem") + ": "
+			if code != exitUsage || !strings.HasPrefix(errOut, want) {
+				t.Errorf("key.ref naming a missing file: exit %d\n%s\nwant %q...", code, errOut, want)
+			}
+		})
 	}
 }

@@ -106,7 +106,15 @@ const markdownIntro = "# iotcert lints\n\n" +
 	"Levels follow zlint's naming: `e_` MUST (error), `w_` SHOULD (warn), `n_` informational\n" +
 	"(notice); a profile may override the level. Roles: root, subordinate, end-entity (every\n" +
 	"device certificate), idevid / ldevid (end entities only under a profile for that device\n" +
-	"kind). Each profile also runs zlint's RFC 5280 lints except those it disables (see rules.yaml).\n\n" +
+	"kind). Each profile also runs zlint's RFC 5280 lints except those it disables (see rules.yaml),\n" +
+	"whatever the certificate's notBefore: zlint's effective dates are ignored, since device\n" +
+	"certificates are often backdated, except for a rule rules.yaml marks `time_dependent`.\n\n" +
+	"The TLS/DTLS 1.3 IoT profile was read in the editor's copy of draft-ietf-uta-tls13-iot-profile\n" +
+	"after IESG review (commit 8aad405 of 10 August 2026 in the draft's repository, which numbers\n" +
+	"the certificate profile §16; no later numbered revision was available to read). The lints\n" +
+	"whose requirement changed since revision -23 cite the editor's copy; the others cite -23\n" +
+	"(§17), whose text they check unchanged. `tls13-iot-23` keeps revision -23's reading\n" +
+	"(see [ambiguities.md](ambiguities.md), A9 and A23).\n\n" +
 	"## Profiles\n\n" +
 	"| profile | extends | device | sources | lints | reference |\n" +
 	"|---|---|---|---|---|---|\n"

@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
-	"github.com/iotcert/iotcert/internal/atomicfile"
+	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/ldevid"
 )
 
@@ -85,10 +86,22 @@ func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stdout.Write(data)
 		return exitOK
 	}
-	if err := atomicfile.Write(*out, data, 0o644, false); err != nil {
+	if err := writeOutFile(*out, data); err != nil {
 		return fail(err)
 	}
 	return exitOK
+}
+
+// writeOutFile writes data to the file path, mode 0644, atomically
+// (replacing a regular file of the user's, never writing through a
+// symbolic link: safefile).
+func writeOutFile(path string, data []byte) error {
+	dir, err := safefile.OpenRoot(filepath.Dir(path), false)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	return dir.Write(filepath.Base(path), data, 0o644, false)
 }
 
 // readCSR reads a PEM or DER certificate request.

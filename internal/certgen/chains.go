@@ -124,7 +124,7 @@ func EETemplate(profile string, sub *Issued) *Template {
 		t.UnknownExtKeyUsage = []asn1.ObjectIdentifier{OIDTCGVerifiedTPMFixed}
 		t.SetExtension(CertificatePolicies(OIDExamplePolicy))
 	case "ldevid-8021ar":
-		t.NotAfter = Epoch.AddDate(2, 0, 0) // within the 825 days of w_iot_ldevid_lifetime_limited
+		t.NotAfter = Epoch.AddDate(2, 0, 0) // a bounded lifetime (w_iot_ldevid_lifetime_limited)
 		t.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
 		t.SetSAN(false, DNSName("sensor-0001.devices.example.com"))
 	default:

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"math/big"
+	"time"
 
 	"github.com/iotcert/iotcert/internal/certgen"
 )
@@ -46,6 +47,27 @@ func casesAllCerts() []Case {
 			Edit:    func(t *certgen.Template) { t.SerialNumber = big.NewInt(0x1001) },
 		},
 		{
+			Name:    "w_iot_all_serial_entropy_64bit_leading_zero",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks: "nothing: the serial is 64 random bits whose first octet happens to be zero (one certificate in 256 of a correct generator), " +
+				"so DER encodes 7 octets",
+			Edit: func(t *certgen.Template) {
+				t.SerialNumber = new(big.Int).SetBytes(certgen.RandomSerial().Bytes()[:7])
+			},
+			Want: []string{},
+		},
+		{
+			Name:    "w_iot_all_serial_entropy_64bit_48bits",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "serial number of 48 random bits (6 octets): below 2^48, too short for 64 random bits",
+			Edit: func(t *certgen.Template) {
+				t.SerialNumber = new(big.Int).SetBytes(certgen.RandomSerial().Bytes()[:6])
+			},
+			Want: []string{"w_iot_all_serial_entropy_64bit"},
+		},
+		{
 			Name:    "e_iot_all_sig_alg_ecdsa",
 			Profile: "tls13-iot",
 			Role:    "ee",
@@ -83,19 +105,28 @@ func casesAllCerts() []Case {
 			Rewrite: []certgen.Rewrite{func(t *certgen.TBS) { t.Validity.NotBefore = certgen.UTCTime("2501020000Z") }},
 		},
 		{
-			Name:    "e_iot_all_noexpiry_encoding",
+			Name:    "w_iot_all_noexpiry_encoding",
 			Profile: "tls13-iot",
 			Role:    "ee",
-			Breaks:  "notAfter is GeneralizedTime 99991231235958Z: year 9999 but not the no-expiry value 99991231235959Z",
-			Rewrite: []certgen.Rewrite{func(t *certgen.TBS) { t.Validity.NotAfter = certgen.GeneralizedTime("99991231235958Z") }},
+			Breaks:  "notAfter is GeneralizedTime 99991231000000Z: year 9999 but not the no-expiry value 99991231235959Z (RFC 5280 §4.1.2.5 SHOULD)",
+			Rewrite: []certgen.Rewrite{func(t *certgen.TBS) { t.Validity.NotAfter = certgen.GeneralizedTime("99991231000000Z") }},
 		},
 		{
-			Name:    "e_iot_all_noexpiry_encoding_utc2049",
+			Name:    "w_iot_all_noexpiry_encoding_utc2049",
 			Profile: "tls13-iot",
 			Role:    "ee",
-			Breaks:  "notAfter is UTCTime 491231235959Z, the largest UTCTime, in place of GeneralizedTime 99991231235959Z",
+			Breaks:  "nothing: notAfter is UTCTime 491231235959Z, a legal finite date (RFC 5280 §4.1.2.5 requires UTCTime through 2049), not a botched no-expiry value",
 			Rewrite: []certgen.Rewrite{func(t *certgen.TBS) { t.Validity.NotAfter = certgen.UTCTime("491231235959Z") }},
-			Want:    []string{"e_iot_all_noexpiry_encoding"},
+			Want:    []string{},
+		},
+		{
+			Name:    "w_iot_all_noexpiry_encoding_gen2049",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks: "notAfter is GeneralizedTime 20491231235959Z: a date before 2050 that RFC 5280 §4.1.2.5 requires as UTCTime (a MUST), " +
+				"reported by zlint's e_wrong_time_format_pre2050, not as a near miss of no expiry",
+			Rewrite: []certgen.Rewrite{func(t *certgen.TBS) { t.Validity.NotAfter = certgen.GeneralizedTime("20491231235959Z") }},
+			Want:    []string{"e_wrong_time_format_pre2050"},
 		},
 		{
 			Name:    "w_iot_ldevid_lifetime_limited",
@@ -103,6 +134,26 @@ func casesAllCerts() []Case {
 			Role:    "ee",
 			Breaks:  "LDevID with notAfter 99991231235959Z",
 			Edit:    func(t *certgen.Template) { t.NotAfter = certgen.NoExpiry },
+		},
+		{
+			Name:    "e_ext_san_uri_relative_backdated",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks: "a device certificate backdated to notBefore 2000-01-01 (a device without a clock) with the relative URI sensor-1 in its subjectAltName: " +
+				"zlint's RFC 5280 lints e_ext_san_uri_relative, e_ext_san_uri_format_invalid and e_ext_san_uri_host_not_fqdn_or_ip, whose effective date is May 2008, must still fire (zlint's effective dates are ignored)",
+			Edit: func(t *certgen.Template) {
+				t.NotBefore = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+				t.SetSAN(false, certgen.URI("sensor-1"))
+			},
+			Want: []string{"e_ext_san_uri_relative", "e_ext_san_uri_format_invalid", "e_ext_san_uri_host_not_fqdn_or_ip"},
+		},
+		{
+			Name:    "w_iot_ldevid_lifetime_limited_5y",
+			Profile: "ldevid-8021ar",
+			Role:    "ee",
+			Breaks:  "nothing by default: an LDevID valid for five years has a bounded lifetime, and the draft names no maximum (max_days is unset in the built-in profiles)",
+			Edit:    func(t *certgen.Template) { t.NotAfter = certgen.Epoch.AddDate(5, 0, 0) },
+			Want:    []string{},
 		},
 		{
 			Name:    "e_iot_all_spki_ec",

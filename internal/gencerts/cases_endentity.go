@@ -22,6 +22,27 @@ func casesEndEntity() []Case {
 	dns := certgen.DNSName("sensor-0001.devices.example.com")
 	return []Case{
 		{
+			Name:    "e_iot_ee_ku_eku_consistent",
+			Profile: "ldevid-8021ar",
+			Role:    "ee",
+			Breaks: "keyUsage nonRepudiation only with extendedKeyUsage clientAuth: no purpose is consistent with both (RFC 5280 §4.2.1.12); " +
+				"e_iot_ee_ku_digsig necessarily fires too, since digitalSignature is missing",
+			Edit: func(t *certgen.Template) { t.KeyUsage = x509.KeyUsageContentCommitment },
+			Want: []string{"e_iot_ee_ku_eku_consistent", "e_iot_ee_ku_digsig"},
+		},
+		{
+			Name:    "e_iot_ee_ku_eku_consistent_nonrepudiation",
+			Profile: "ldevid-8021ar",
+			Role:    "ee",
+			Breaks: "nothing: keyUsage digitalSignature, nonRepudiation and keyAgreement with clientAuth, which digitalSignature makes consistent " +
+				"(RFC 5280 §4.2.1.12; RFC 5480 §3 allows these bits on an EC key); zlint's e_key_usage_and_extended_key_usage_inconsistent, " +
+				"which errors on it, is off in the IoT profiles",
+			Edit: func(t *certgen.Template) {
+				t.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment | x509.KeyUsageKeyAgreement
+			},
+			Want: []string{},
+		},
+		{
 			Name:    "e_iot_ee_san_required_types",
 			Profile: "tls13-iot",
 			Role:    "ee",
@@ -63,6 +84,16 @@ func casesEndEntity() []Case {
 			Breaks:  "the dNSName is the EUI-64 \"01-23-45-67-89-ab-cd-ef\" instead of a MACAddress otherName",
 			Edit: func(t *certgen.Template) {
 				t.SetSAN(false, certgen.DNSName("01-23-45-67-89-ab-cd-ef"))
+			},
+			Want: []string{"w_iot_ee_eui_as_macaddress"},
+		},
+		{
+			Name:    "w_iot_ee_eui_as_macaddress-urn",
+			Profile: "tls13-iot",
+			Role:    "ee",
+			Breaks:  "the subjectAltName is the device URN \"urn:dev:mac:0024befffe804ff1\" (RFC 9039), an EUI-64, instead of a MACAddress otherName",
+			Edit: func(t *certgen.Template) {
+				t.SetSAN(false, certgen.URI("urn:dev:mac:0024befffe804ff1"))
 			},
 			Want: []string{"w_iot_ee_eui_as_macaddress"},
 		},
@@ -233,6 +264,25 @@ func casesEndEntity() []Case {
 				t.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageServerAuth}
 			},
 			Want: []string{},
+		},
+		{
+			Name:    "w_iot_ldevid_stable_identifier",
+			Profile: "ldevid-8021ar",
+			Role:    "ee",
+			Breaks: "LDevID whose subjectAltName is the HardwareModuleName of its IDevID, the module's serial number " +
+				"(a notice under the default profile)",
+			Edit: func(t *certgen.Template) {
+				t.SetSAN(false, certgen.HardwareModuleName(asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 32473, 1, 1}, "SN0001"))
+			},
+		},
+		{
+			Name:    "w_iot_ldevid_stable_identifier_urn_mac",
+			Profile: "ldevid-8021ar",
+			Role:    "ee",
+			Breaks: "LDevID whose subjectAltName is the device's MAC address as an RFC 9039 URN (urn:dev:mac:0024befffe804ff1); " +
+				"w_iot_ee_eui_as_macaddress reports the same URN, which should be a MACAddress otherName",
+			Edit: func(t *certgen.Template) { t.SetSAN(false, certgen.URI("urn:dev:mac:0024befffe804ff1")) },
+			Want: []string{"w_iot_ldevid_stable_identifier", "w_iot_ee_eui_as_macaddress"},
 		},
 	}
 }

@@ -10,6 +10,9 @@
 # OUTDIR/ee.pem                conforming device certificate (tls13-iot)
 # OUTDIR/idevid.pem            conforming IDevID (99991231235959Z, serialNumber)
 # OUTDIR/bad-*.pem             one profile violation each (see below)
+# OUTDIR/legal-*.pem           legal certificates as vendors make them, that
+#                              iotcert once flagged (issue 12; see below),
+#                              or reports only as a notice
 set -euo pipefail
 out=${1:?usage: make.sh OUTDIR}
 mkdir -p "$out"
@@ -21,6 +24,15 @@ cat > ext.cnf <<'CNF'
 [root]
 basicConstraints=critical,CA:TRUE
 keyUsage=critical,keyCertSign,cRLSign
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[root_digsig]
+basicConstraints=critical,CA:TRUE
+keyUsage=critical,digitalSignature,cRLSign,keyCertSign
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[root_no_ku]
+basicConstraints=critical,CA:TRUE
 subjectKeyIdentifier=hash
 authorityKeyIdentifier=keyid:always
 [sub]
@@ -49,6 +61,44 @@ subjectKeyIdentifier=none
 authorityKeyIdentifier=keyid:always
 [idevid]
 keyUsage=critical,digitalSignature
+subjectAltName=otherName:1.3.6.1.5.5.7.8.4;SEQUENCE:hwmodule
+subjectKeyIdentifier=none
+authorityKeyIdentifier=keyid:always
+[idevid_no_san]
+keyUsage=critical,digitalSignature
+subjectKeyIdentifier=none
+authorityKeyIdentifier=keyid:always
+[ldevid]
+keyUsage=critical,digitalSignature
+extendedKeyUsage=clientAuth
+subjectAltName=DNS:sensor-1.devices.example.com
+subjectKeyIdentifier=none
+authorityKeyIdentifier=keyid:always
+[ldevid_nonrep]
+keyUsage=critical,digitalSignature,nonRepudiation,keyAgreement
+extendedKeyUsage=clientAuth
+subjectAltName=DNS:sensor-1.devices.example.com
+subjectKeyIdentifier=none
+authorityKeyIdentifier=keyid:always
+[ee_urn_mac]
+keyUsage=critical,digitalSignature
+subjectAltName=URI:urn:dev:mac:0024befffe804ff1
+subjectKeyIdentifier=none
+authorityKeyIdentifier=keyid:always
+[ee_relative_uri]
+keyUsage=critical,digitalSignature
+subjectAltName=URI:sensor-1
+subjectKeyIdentifier=none
+authorityKeyIdentifier=keyid:always
+[ldevid_urn_mac]
+keyUsage=critical,digitalSignature
+extendedKeyUsage=clientAuth
+subjectAltName=URI:urn:dev:mac:0024befffe804ff1
+subjectKeyIdentifier=none
+authorityKeyIdentifier=keyid:always
+[ldevid_hwmodule]
+keyUsage=critical,digitalSignature
+extendedKeyUsage=clientAuth
 subjectAltName=otherName:1.3.6.1.5.5.7.8.4;SEQUENCE:hwmodule
 subjectKeyIdentifier=none
 authorityKeyIdentifier=keyid:always
@@ -104,13 +154,63 @@ ee bad-two-dns P-256 ee_two_dns        # two dNSNames in subjectAltName
 key P-256 bad-ca-digsig-only.key; csr bad-ca-digsig-only.key "/C=DE/O=Example Devices Ltd/CN=Broken Device CA" bad-ca-digsig-only.csr
 sign bad-ca-digsig-only.csr root.pem root.key sub_digsig_only bad-ca-digsig-only.pem 5475
 
-# IDevIDs: notAfter 99991231235959Z needs "openssl ca -enddate".
-idevid() { # idevid NAME SUBJECT
+# Chosen validity dates need "openssl ca -startdate/-enddate".
+dated() { # dated NAME SUBJECT EXT STARTDATE ENDDATE
   key P-256 "$1.key"; csr "$1.key" "$2" "$1.csr"
   ossl ca -batch -rand_serial -config ext.cnf -cert sub.pem -keyfile sub.key -in "$1.csr" -out "$1.pem" -notext \
-    -startdate 20250102000000Z -enddate 99991231235959Z -extfile ext.cnf -extensions idevid -subj "$2" -preserveDN
+    -startdate "$4" -enddate "$5" -extfile ext.cnf -extensions "$3" -subj "$2" -preserveDN
+}
+# IDevIDs: notAfter 99991231235959Z.
+idevid() { # idevid NAME SUBJECT [EXT]
+  dated "$1" "$2" "${3:-idevid}" 20250102000000Z 99991231235959Z
 }
 idevid idevid "/O=Example Devices Ltd/serialNumber=SN0042/CN=Example sensor"
 idevid bad-idevid-no-serialnumber "/O=Example Devices Ltd/CN=Example sensor"
 
-rm -f ./*.csr ./*.key index.txt* serial* ./*.cnf ./[0-9A-F][0-9A-F].pem
+# Issue 12: legal certificates that iotcert once flagged, and their
+# counterparts that must still be flagged.
+dev="/O=Example Devices Ltd/serialNumber=SN0001"
+# notAfter UTCTime 491231235959Z: a finite date, which RFC 5280 §4.1.2.5
+# requires as UTCTime; and GeneralizedTime 99991231000000Z, a near miss of
+# the no-expiry value (a SHOULD: a warning).
+dated legal-notafter-2049 "$dev/CN=Example sensor" ee 20250102000000Z 491231235959Z
+dated bad-notafter-9999-midnight "$dev/CN=Example sensor" ee 20250102000000Z 99991231000000Z
+# digitalSignature, nonRepudiation and keyAgreement with clientAuth.
+ee legal-ldevid-ku-nonrepudiation P-256 ldevid_nonrep "$dev/CN=Example sensor"
+# An IDevID without subjectAltName (no HardwareModuleName).
+idevid legal-idevid-no-san "$dev/CN=Example sensor" idevid_no_san
+# Product names in the commonName; and a real domain name.
+ee legal-cn-kitchen-light P-256 ee "$dev/CN=Kitchen.Light"
+ee legal-cn-acme-gateway P-256 ee "$dev/CN=ACME.Gateway"
+ee legal-cn-s7-plc P-256 ee "$dev/CN=S7-1500.PLC"
+ee bad-cn-fqdn P-256 ee "$dev/CN=device1.example.com"
+# An LDevID valid for ten years: bounded, and the draft names no maximum.
+dated legal-ldevid-10y "$dev/CN=Example sensor" ldevid 20250102000000Z 20350101235959Z
+# A 64-bit random serial whose first octet is zero: DER encodes 7 octets.
+key P-256 legal-serial-leading-zero.key; csr legal-serial-leading-zero.key "$dev/CN=Example sensor" legal-serial-leading-zero.csr
+ossl x509 -req -in legal-serial-leading-zero.csr -CA sub.pem -CAkey sub.key -set_serial "0x00$(openssl rand -hex 7 | sed 's/^./4/')" \
+  -days 730 -sha256 -extfile ext.cnf -extensions ee -out legal-serial-leading-zero.pem
+# A MAC address in a URN subjectAltName (RFC 9039 urn:dev:mac).
+ee bad-urn-mac P-256 ee_urn_mac "$dev/CN=Example sensor"
+# A device certificate backdated to 1 January 2000 (no clock on the device)
+# with a relative URI in its subjectAltName: zlint's RFC 5280 lint (whose
+# effective date is RFC 5280's, May 2008) must still judge it.
+dated bad-backdated-relative-uri "$dev/CN=Example sensor" ee_relative_uri 20000101000000Z 20350101235959Z
+
+# The draft's editor's copy (8aad405): roots as openssl configurations
+# commonly make them, with digitalSignature beside keyCertSign and cRLSign
+# (a notice), and with no keyUsage at all (openssl's own v3_ca section:
+# legal only in a closed deployment); LDevIDs that keep a stable device
+# identifier, a MAC address URN or the IDevID's HardwareModuleName.
+selfsigned() { # selfsigned NAME EXT
+  key P-256 "$1.key"
+  ossl req -new -x509 -key "$1.key" -subj "/C=DE/O=Example Devices Ltd/CN=OpenSSL IoT Root CA" -days 7300 -sha256 \
+    -set_serial "0x$(openssl rand -hex 16 | sed 's/^./4/')" -config ext.cnf -extensions "$2" -out "$1.pem"
+}
+selfsigned legal-root-digsig root_digsig
+selfsigned bad-root-no-keyusage root_no_ku
+ee bad-ldevid-urn-mac P-256 ldevid_urn_mac "$dev/CN=Example sensor"
+ee legal-ldevid-hwmodule P-256 ldevid_hwmodule "$dev/CN=Example sensor"
+
+rm -f ./*.csr ./*.key index.txt* serial* ./*.cnf
+find . -maxdepth 1 -regex './[0-9A-F]+\.pem' -delete # the copies openssl ca keeps

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestLintFailsClosed checks that lint and graph fail (exit 2, nothing on
+// standard output, a message saying what was read) when their inputs hold
+// no certificate, and that --allow-empty accepts it; and that --include
+// matches paths relative to the walked directory.
+func TestLintFailsClosed(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	tree := filepath.Join(dir, "tree")
+	for _, d := range []string{empty, filepath.Join(tree, "certs"), filepath.Join(tree, "docs")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	chain, err := os.ReadFile(filepath.Join(certs, "tls13-iot", "chain.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"certs/chain.pem": chain, "docs/copy.pem": chain, "README": []byte("firmware\n")} {
+		if err := os.WriteFile(filepath.Join(tree, filepath.FromSlash(name)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const hint = "; --allow-empty accepts an input without certificates\n"
+	tests := []struct {
+		name   string
+		stdin  string
+		args   []string
+		code   int
+		stdout string // a prefix; "" for nothing
+		stderr string
+	}{
+		{"empty directory", "", []string{"lint", empty}, exitUsage, "",
+			"iotcert lint: no certificate found in " + empty + ": 0 inputs read (0 bytes)" + hint},
+		{"empty directory, allowed", "", []string{"lint", "--allow-empty", "--format", "json", empty}, exitOK,
+			`{"schema":"iotcert.lint.v1","profile":"tls13-iot","certificates":[` + "\n" + `],"summary":{"certificates":0,`, ""},
+		{"empty standard input", "", []string{"lint", "-"}, exitUsage, "FATAL  -[0] byte 0",
+			"iotcert lint: - (certificate 0, byte 0): empty input: no certificate found\n" +
+				"iotcert lint: no certificate found in standard input: 1 input read (0 bytes); 1 input error\n"},
+		{"empty standard input, allowed", "\n", []string{"lint", "--allow-empty", "--format", "json", "-"}, exitOK,
+			`{"schema":"iotcert.lint.v1","profile":"tls13-iot","certificates":[` + "\n" + `],"summary":{"certificates":0,`, ""},
+		{"include matches nothing", "", []string{"lint", "--include", "*.crt", tree}, exitUsage, "",
+			"iotcert lint: no certificate found in " + tree + ": 0 inputs read (0 bytes); 3 files excluded by the include patterns (see --include)" + hint},
+		{"include relative to the walked directory", "", []string{"lint", "--include", "certs/*.pem", "--format", "json", tree}, exitOK,
+			`{"schema":"iotcert.lint.v1","profile":"tls13-iot","certificates":[` + "\n" + `{"origin":{"file":"` + filepath.Join(tree, "certs", "chain.pem") + `"`, ""},
+		{"graph, empty directory", "", []string{"graph", empty}, exitUsage, "",
+			"iotcert graph: no certificate found in " + empty + ": 0 inputs read (0 bytes)" + hint},
+		{"graph, empty directory, allowed", "", []string{"graph", "--allow-empty", empty}, exitOK, "flowchart TD\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := iotcert(t, tc.stdin, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d", code, tc.code)
+			}
+			if tc.stdout == "" && out != "" || !strings.HasPrefix(out, tc.stdout) {
+				t.Errorf("stdout:\n%s\nwant it to start with:\n%s", out, tc.stdout)
+			}
+			if errOut != tc.stderr {
+				t.Errorf("stderr:\n%s\nwant:\n%s", errOut, tc.stderr)
+			}
+		})
+	}
+	// Three certificates through certs/*.pem, not six.
+	_, out, _ := iotcert(t, "", "lint", "--include", "certs/*.pem", tree)
+	if !strings.Contains(out, "3 certificate(s) linted") {
+		t.Errorf("--include certs/*.pem:\n%s", out)
+	}
+}
+
+// TestLintMaxInputSize checks --max-input-size: standard input is read up
+// to it, the error says so, and the flag raises it.
+func TestLintMaxInputSize(t *testing.T) {
+	chain, err := os.ReadFile(filepath.Join(certs, "tls13-iot", "chain.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := iotcert(t, string(chain), "lint", "--max-input-size", "1000", "-")
+	wantErr := "iotcert lint: - (certificate 1, byte 733): reading: input larger than the size limit: more than 1000 bytes\n" +
+		"iotcert lint: an input goes on past --max-input-size; give a larger one to read it all\n"
+	if code != exitUsage || !strings.HasSuffix(errOut, wantErr) || !strings.Contains(out, "-[0] byte 0") {
+		t.Errorf("exit %d, stderr:\n%s\nwant it to end with:\n%s\nstdout:\n%s", code, errOut, wantErr, out)
+	}
+	code, _, errOut = iotcert(t, string(chain), "lint", "--max-input-size", "1KiB", "-")
+	if code != exitUsage || !strings.Contains(errOut, "more than 1024 bytes") {
+		t.Errorf("1KiB: exit %d, stderr:\n%s", code, errOut)
+	}
+	code, out, errOut = iotcert(t, string(chain), "lint", "--max-input-size", strconv.Itoa(len(chain)), "-")
+	if code != exitOK || errOut != "" || !strings.Contains(out, "3 certificate(s) linted") {
+		t.Errorf("raised: exit %d, stderr:\n%s\nstdout:\n%s", code, errOut, out)
+	}
+	for _, bad := range []string{"0", "-5", "12XB", "1.5MiB", "9999999999GiB"} {
+		code, _, errOut := iotcert(t, "", "lint", "--max-input-size", bad, "-")
+		if code != exitUsage || !strings.Contains(errOut, `invalid value "`+bad+`" for flag -max-input-size`) {
+			t.Errorf("--max-input-size %s: exit %d, stderr:\n%s", bad, code, errOut)
+		}
+	}
+}
+
+// TestLintBlockTooLarge checks that an oversized PEM block or DER element
+// is a located input error (exit 2) and that the certificates beside it
+// are still judged.
+func TestLintBlockTooLarge(t *testing.T) {
+	ee, err := os.ReadFile(filepath.Join(certs, "tls13-iot", "chain.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := bytes.Repeat([]byte(strings.Repeat("A", 64)+"\n"), 20000) // 1.3 MB
+	big := writeFile(t, "big.pem", bytes.Join([][]byte{[]byte("-----BEGIN CERTIFICATE-----\n"), body, []byte("-----END CERTIFICATE-----\n"), ee}, nil))
+	der := writeFile(t, "big.der", append([]byte{0x30, 0x83, 0x20, 0x00, 0x00, 0x30}, make([]byte, 2<<20)...))
+	code, out, errOut := iotcert(t, "", "lint", big, der)
+	for _, want := range []string{
+		"iotcert lint: " + big + " (certificate 0, byte 0): larger than the block size limit: PEM block larger than 1048576 bytes, not read\n",
+		"iotcert lint: " + der + " (certificate 0, byte 0): larger than the block size limit: DER element of 2097157 bytes, more than 1048576\n",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	start := strconv.Itoa(len(body) + len("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"))
+	if code != exitUsage || !strings.Contains(out, "ok  "+big+"[1] byte "+start) {
+		t.Errorf("exit %d, stdout:\n%s", code, out)
+	}
+}

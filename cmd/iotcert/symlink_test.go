@@ -1,0 +1,302 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// linkCommand is a command that writes files, run in a directory that
+// setup prepared (once; each run gets a copy).
+type linkCommand struct {
+	name string
+	// setup prepares dir for the command.
+	setup func(t *testing.T, dir string)
+	// args are the command's arguments in dir.
+	args func(dir string) []string
+	// out is the --out directory, relative to dir: the user names it,
+	// so it is followed when it is a link; everything below it is not.
+	// "" when the command writes the directory it names itself (roll
+	// execute: it must not exist).
+	out string
+}
+
+// TestWritesRefuseLinks runs each command that writes files once in a
+// clean directory and lists every path it made or changed; then, for each
+// of those paths, it runs the command again in a fresh copy of the
+// directory with a symbolic link planted at that path (to a file outside
+// the directory, to a directory outside it, and to a missing file outside
+// it): the command must fail
+// with an error naming the path (or the directory the test made to hold
+// it), change nothing outside, and leave no private key outside, nor in a
+// temporary file or directory.
+func TestWritesRefuseLinks(t *testing.T) {
+	hierarchy := func(t *testing.T, dir string) {
+		writeSpec(t, dir)
+		if code, _, errOut := iotcert(t, "", "gen", "hierarchy", filepath.Join(dir, "spec.yaml"), "--out", filepath.Join(dir, "pki")); code != exitOK {
+			t.Fatalf("gen hierarchy: exit %d\n%s", code, errOut)
+		}
+	}
+	spec := func(dir string) string { return filepath.Join(dir, "spec.yaml") }
+	pki := func(dir string) string { return filepath.Join(dir, "pki") }
+	commands := []linkCommand{
+		{"gen hierarchy", writeSpec, func(dir string) []string {
+			return []string{"gen", "hierarchy", spec(dir), "--out", pki(dir)}
+		}, "pki"},
+		{"gen hierarchy --force", hierarchy, func(dir string) []string {
+			return []string{"gen", "hierarchy", spec(dir), "--out", pki(dir), "--force"}
+		}, "pki"},
+		{"gen device", hierarchy, func(dir string) []string {
+			return []string{"gen", "device", spec(dir), "--out", pki(dir), "--ca", "sub", "--id", "0001", "--set", "serial=SN1", "--set", "host=h1"}
+		}, "pki"},
+		{"gen devices dirs", withCSV(hierarchy), func(dir string) []string {
+			return []string{"gen", "devices", spec(dir), "--out", pki(dir), "--from", filepath.Join(dir, "devices.csv"), "--layout", "dirs"}
+		}, "pki"},
+		{"gen devices jsonl", withCSV(hierarchy), func(dir string) []string {
+			return []string{"gen", "devices", spec(dir), "--out", pki(dir), "--from", filepath.Join(dir, "devices.csv"), "--layout", "jsonl"}
+		}, "pki"},
+		{"sign", withCSR(hierarchy), func(dir string) []string {
+			return []string{"sign", spec(dir), "--ca", "sub", "--dir", pki(dir), "--csr", filepath.Join(dir, "device.csr"), "--out", filepath.Join(dir, "signed", "cert.pem")}
+		}, "signed"},
+		{"roll execute", hierarchy, func(dir string) []string {
+			return []string{"roll", "execute", "--old", filepath.Join(pki(dir), "root"), "--out", filepath.Join(dir, "pki-2"), "--resign", filepath.Join(pki(dir), "sub")}
+		}, ""},
+	}
+	for _, c := range commands {
+		t.Run(c.name, func(t *testing.T) {
+			template := t.TempDir()
+			c.setup(t, template)
+			clean := copyTree(t, template)
+			before := treeHashes(t, clean)
+			if code, out, errOut := iotcert(t, "", c.args(clean)...); code != exitOK {
+				t.Fatalf("clean run: exit %d\n%s%s", code, out, errOut)
+			}
+			written := writtenPaths(t, clean, before)
+			if c.out != "" {
+				written = slices.DeleteFunc(written, func(p string) bool { return p == c.out })
+			}
+			if len(written) == 0 {
+				t.Fatalf("the clean run wrote %v", written)
+			}
+			t.Logf("%d paths: %v", len(written), written)
+			for _, rel := range written {
+				for _, target := range []string{"file", "dir", "missing"} {
+					plantAndRun(t, c, template, rel, target)
+				}
+			}
+		})
+	}
+}
+
+// plantAndRun runs c in a copy of template with a link planted at rel to
+// a file, a directory or a missing file outside (target), and checks the
+// refusal.
+func plantAndRun(t *testing.T, c linkCommand, template, rel, target string) {
+	t.Helper()
+	dir := copyTree(t, template)
+	outside := t.TempDir()
+	victim := filepath.Join(outside, "victim.pem")
+	if err := os.WriteFile(victim, []byte("victim\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	victimDir := filepath.Join(outside, "victim-dir")
+	if err := os.Mkdir(victimDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	outsideBefore := treeHashes(t, outside)
+	// The directories that hold rel, made by the test when the clean
+	// run made them: the first one made is the path the error may name.
+	named := filepath.Join(dir, rel)
+	for p := filepath.Dir(rel); p != "."; p = filepath.Dir(p) {
+		if _, err := os.Lstat(filepath.Join(dir, p)); err != nil {
+			named = filepath.Join(dir, p)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, rel)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// What the clean run replaced is replaced by the link.
+	if err := os.RemoveAll(filepath.Join(dir, rel)); err != nil {
+		t.Fatal(err)
+	}
+	to := map[string]string{"file": victim, "dir": victimDir, "missing": filepath.Join(outside, "new.pem")}[target]
+	if err := os.Symlink(to, filepath.Join(dir, rel)); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, errOut := iotcert(t, "", c.args(dir)...)
+	what := rel + " -> " + target
+	if code != exitUsage || !strings.Contains(errOut, named) {
+		t.Errorf("%s: exit %d (want %d), error naming %s wanted\n%s%s", what, code, exitUsage, named, stdout, errOut)
+	} else if named == filepath.Join(dir, rel) && !strings.Contains(errOut, named+" is a symlink: refusing to write through it") {
+		t.Errorf("%s: the error does not say what is there\n%s", what, errOut)
+	}
+	if got := treeHashes(t, outside); !mapsEqual(got, outsideBefore) {
+		t.Errorf("%s: the directory outside changed: %d files, was %d", what, len(got), len(outsideBefore))
+	}
+	if fi, err := os.Lstat(filepath.Join(dir, rel)); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("%s: the link is gone: %v", what, err)
+	}
+	for p, data := range fileContents(t, outside) {
+		if hasKey(data) {
+			t.Errorf("%s: key material in %s, outside the output directory", what, p)
+		}
+	}
+	for p, data := range fileContents(t, dir) {
+		if strings.Contains(p, string(filepath.Separator)+".") && hasKey(data) {
+			t.Errorf("%s: key material left in the temporary %s", what, p)
+		}
+	}
+}
+
+// hasKey reports whether data holds a private key: PEM, or a
+// devices.jsonl key field.
+func hasKey(data []byte) bool {
+	return bytes.Contains(data, []byte("PRIVATE KEY")) || bytes.Contains(data, []byte(`"key":`))
+}
+
+func writeSpec(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "spec.yaml"), []byte(batchSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// withCSV adds a devices CSV of three devices to setup.
+func withCSV(setup func(*testing.T, string)) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		setup(t, dir)
+		csv := "id,serial,host\n0001,SN1,h1\n0002,SN2,h2\n0003,SN3,h3\n"
+		if err := os.WriteFile(filepath.Join(dir, "devices.csv"), []byte(csv), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// withCSR adds a device's CSR, and the directory its certificate goes
+// to, to setup.
+func withCSR(setup func(*testing.T, string)) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		setup(t, dir)
+		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
+			Subject:  pkix.Name{CommonName: "sensor 9", Organization: []string{"Example"}, SerialNumber: "SN9"},
+			DNSNames: []string{"h9.example.com"},
+		}, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "device.csr"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Mkdir(filepath.Join(dir, "signed"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// writtenPaths lists, relative to dir, every file and directory in dir
+// that is not in before (file hashes) or whose content changed.
+func writtenPaths(t *testing.T, dir string, before map[string][32]byte) []string {
+	t.Helper()
+	var paths []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() {
+			if !hasPrefixDir(before, p) {
+				paths = append(paths, rel)
+			}
+			return nil
+		}
+		old, ok := before[p]
+		if data, _ := os.ReadFile(p); !ok || sha256.Sum256(data) != old {
+			paths = append(paths, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return paths
+}
+
+// hasPrefixDir reports whether a file of files is in the directory dir.
+func hasPrefixDir(files map[string][32]byte, dir string) bool {
+	for p := range files {
+		if strings.HasPrefix(p, dir+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
+}
+
+// fileContents returns every regular file under dir (links not
+// followed) with its content.
+func fileContents(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			out[p], _ = os.ReadFile(p)
+		}
+		return nil
+	})
+	return out
+}
+
+func mapsEqual(a, b map[string][32]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// copyTree copies the directory src (regular files and directories) to a
+// new temporary directory and returns it.
+func copyTree(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(target, info.Mode().Perm())
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, info.Mode().Perm())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}

@@ -1,0 +1,110 @@
+// Package safefile creates, replaces and appends to the files of an output
+// directory without following symbolic links: every file and directory
+// below the directory it is given is opened relative to an open directory
+// with O_NOFOLLOW, must be what it should be (a regular file or a
+// directory, owned by the user running the program) when it exists, and
+// is never truncated: a file is created new, replaced by writing a
+// temporary file and renaming it over the old one in the same directory,
+// or appended to.
+//
+// It uses the *at system calls of golang.org/x/sys/unix rather than
+// os.Root: os.Root keeps a path inside its root but follows a symbolic
+// link that stays inside it (OUT/root -> OUT/other), and opens a file
+// before anyone can look at what it is; here a link anywhere below the
+// root is refused, and the owner of a file is checked on the descriptor
+// that is then written, so no one can swap the file between check and
+// write.
+package safefile
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ErrUnsafe is wrapped by every UnsafeError.
+var ErrUnsafe = errors.New("not written through")
+
+// UnsafeError is the error for a path that is not what a file or a
+// directory iotcert writes must be: a symbolic link, a file of another
+// kind, a file owned by another user, or a file with other hard links.
+type UnsafeError struct {
+	// Path is the path refused.
+	Path string
+	// Found says what is there: "is a symlink", "is not a regular file",
+	// "is not a directory", "is owned by uid N", "has N hard links".
+	Found string
+}
+
+func (e *UnsafeError) Error() string {
+	return fmt.Sprintf("%s %s: refusing to write through it (remove it, or choose another directory)", e.Path, e.Found)
+}
+
+// Unwrap returns ErrUnsafe.
+func (e *UnsafeError) Unwrap() error { return ErrUnsafe }
+
+// checkName refuses a name that is not one path component.
+func checkName(dir, name string) error {
+	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, `/\`) {
+		return fmt.Errorf("%s: %q is not a file name", dir, name)
+	}
+	return nil
+}
+
+// existErr is the error for an existing name that must not exist.
+func existErr(path string) error { return fmt.Errorf("%s: %w", path, fs.ErrExist) }
+
+// randomName returns prefix followed by 16 random hexadecimal digits.
+func randomName(prefix string) (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return prefix + hex.EncodeToString(b[:]), nil
+}
+
+// Path returns the path d was opened as.
+func (d *Dir) Path() string { return d.path }
+
+// Join returns the path of name in d, for messages.
+func (d *Dir) Join(name string) string { return filepath.Join(d.path, name) }
+
+// MkdirTemp makes a new directory in d whose name is prefix followed by
+// random digits, with mode perm less the umask, and returns its name.
+func (d *Dir) MkdirTemp(prefix string, perm fs.FileMode) (string, error) {
+	for range 10 {
+		name, err := randomName(prefix)
+		if err != nil {
+			return "", err
+		}
+		err = d.Mkdir(name, perm)
+		if err == nil {
+			return name, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || errors.Is(err, ErrUnsafe) {
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("%s: no free temporary directory name starting with %s", d.path, prefix)
+}
+
+// Exists reports whether path exists, without following a link at its
+// end; a link there is an UnsafeError. It is for a command's checks
+// before it writes anything (the writes check again).
+func Exists(path string) (bool, error) {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, err
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return true, &UnsafeError{Path: path, Found: "is a symlink"}
+	}
+	return true, nil
+}
