@@ -231,29 +231,42 @@ func (s *Server) handleLint(ctx context.Context, r *http.Request) *answer {
 	if ctx.Err() != nil { // decoding stopped early: the result is partial
 		return errorAnswer(http.StatusServiceUnavailable, fmt.Sprintf("timeout: the request took longer than %s", s.cfg.Timeout))
 	}
-	if a := inputErrors(results); a != nil {
+	if a := inputErrors(results, name, len(body)); a != nil {
 		return a
+	}
+	for i := range results {
+		for j, f := range results[i].Findings {
+			if f.Lint == profile.InputErrorLint {
+				results[i].Findings[j].Details = passwordHint.Replace(f.Details)
+			}
+		}
 	}
 	s.metrics.count(results)
 	return s.render(format, lq, results, graph)
 }
 
+// passwordHint turns the CLI's advice for a PKCS#12 password into the
+// server's: the password comes in a header here.
+var passwordHint = strings.NewReplacer("(give it with --p12-password-file or the IOTCERT_P12_PASSWORD environment variable)",
+	"(give it in the "+PasswordHeader+" header)")
+
 // inputErrors returns the 400 answer for a body in which no certificate
-// could be read, or nil. When some could, the others' input errors are
+// could be read, or nil: each input error located, and the summary of
+// what was read, in the words of "iotcert lint" for the body read as the
+// file name. When some certificate could be read, the input errors are
 // reported in place, as "iotcert lint" does.
-func inputErrors(results []profile.Result) *answer {
+func inputErrors(results []profile.Result, name string, size int) *answer {
 	var errs []InputError
 	for _, res := range results {
 		if len(res.Findings) != 1 || res.Findings[0].Lint != profile.InputErrorLint {
 			return nil
 		}
-		errs = append(errs, InputError{Origin: res.Origin, Message: res.Findings[0].Details})
+		errs = append(errs, InputError{Origin: res.Origin, Message: passwordHint.Replace(res.Findings[0].Details)})
 	}
-	if len(errs) == 0 {
-		return errorAnswer(http.StatusBadRequest, "no certificate in the request body")
-	}
-	a := errorAnswer(http.StatusBadRequest, errs[0].Message)
-	a.body, _ = json.Marshal(Error{Error: errs[0].Message, Inputs: errs})
+	stats := certio.Stats{Paths: []string{name}, Files: 1, Bytes: int64(size), Errors: len(errs)}
+	msg := stats.NoCertificate().Error()
+	a := errorAnswer(http.StatusBadRequest, msg)
+	a.body, _ = json.Marshal(Error{Error: msg, Inputs: errs})
 	a.body = append(a.body, '\n')
 	return a
 }

@@ -245,10 +245,10 @@ func TestLintErrors(t *testing.T) {
 		{"unknown trust", "trust=prod", good, nil, 400, `trust "prod": no such trust store (known: lab)`},
 		{"unknown parameter", "profil=tls13-iot", good, nil, 400, `unknown query parameter "profil" (want profile, fail_on, at, trust)`},
 		{"repeated parameter", "profile=tls13-iot&profile=rfc7925", good, nil, 400, `query parameter "profile" given 2 times`},
-		{"empty body", "", nil, nil, 400, "- (certificate 0, byte 0): empty input: no certificate"},
-		{"truncated PEM", "", readFile(t, "../testdata/malformed/truncated.pem"), nil, 400, "- (certificate 0, byte 0): truncated PEM block: no END line before end of input"},
-		{"named", "", readFile(t, "../testdata/malformed/wrong-tag.der"), []string{"Content-Disposition", `attachment; filename="../x/wrong-tag.der"`}, 400, "wrong-tag.der (certificate 0, byte 0): "},
-		{"wrong PKCS#12 password", "", readFile(t, "../testdata/malformed/trust-store.p12"), []string{PasswordHeader, "not-it"}, 400, "- (certificate 0, byte 0): PKCS#12"},
+		{"empty body", "", nil, nil, 400, "no certificate found in standard input: 1 input read (0 bytes); 1 input error|- (certificate 0, byte 0): empty input: no certificate"},
+		{"truncated PEM", "", readFile(t, "../testdata/malformed/truncated.pem"), nil, 400, "no certificate found in standard input: 1 input read (271 bytes); 1 input error|- (certificate 0, byte 0): truncated PEM block: no END line before end of input"},
+		{"named", "", readFile(t, "../testdata/malformed/wrong-tag.der"), []string{"Content-Disposition", `attachment; filename="../x/wrong-tag.der"`}, 400, "no certificate found in wrong-tag.der: 1 input read (359 bytes); 1 input error|wrong-tag.der (certificate 0, byte 0): "},
+		{"wrong PKCS#12 password", "", readFile(t, "../testdata/malformed/trust-store.p12"), []string{PasswordHeader, "not-it"}, 400, "no certificate found in standard input: 1 input read (1353 bytes); 1 input error|- (certificate 0, byte 0): PKCS#12: wrong password (give it in the Iotcert-PKCS12-Password header)"},
 		{"too large", "", big, nil, 413, "request body larger than 4000 bytes"},
 		{"JSON body", "", good, []string{"Content-Type", "application/json"}, 415, `Content-Type "application/json": want a certificate`},
 		{"multipart body", "", good, []string{"Content-Type", "multipart/form-data; boundary=x"}, 415, `Content-Type "multipart/form-data": want a certificate`},
@@ -259,7 +259,13 @@ func TestLintErrors(t *testing.T) {
 			if rec.Code != tc.code {
 				t.Fatalf("%d %s, want %d", rec.Code, rec.Body, tc.code)
 			}
-			if e := errorOf(t, rec); !strings.HasPrefix(e.Error, tc.msg) {
+			// msg is the error, or the error and the first input error.
+			msg, input, located := strings.Cut(tc.msg, "|")
+			e := errorOf(t, rec)
+			if located && (e.Error != msg || len(e.Inputs) != 1 || !strings.HasPrefix(e.Inputs[0].Message, input)) {
+				t.Errorf("error %q, inputs %+v; want %q, an input error starting with %q", e.Error, e.Inputs, msg, input)
+			}
+			if !located && !strings.HasPrefix(e.Error, tc.msg) {
 				t.Errorf("error %q, want it to start with %q", e.Error, tc.msg)
 			}
 		})

@@ -51,7 +51,7 @@ func postLint(t *testing.T, name string, body []byte, query string) (int, []byte
 // TestServeSameAsLint checks that POST /v1/lint answers with the JSON
 // report "iotcert lint --format json" writes, plus the verdict, and that
 // a body with no certificate gets 400 with the errors in the words
-// "iotcert lint" prints.
+// "iotcert lint" prints (but for where a PKCS#12 password goes).
 func TestServeSameAsLint(t *testing.T) {
 	t.Chdir(certs)
 	code, out, _ := iotcert(t, "", "lint", "--format", "json", "sample-bundle.pem")
@@ -87,8 +87,9 @@ func TestServeSameAsLint(t *testing.T) {
 			}
 			var got []string
 			for _, in := range e.Inputs {
-				got = append(got, "iotcert lint: "+strings.Replace(in.Message, name, path, 1))
+				got = append(got, "iotcert lint: "+strings.Replace(strings.Replace(in.Message, name, path, 1), "in the "+serve.PasswordHeader+" header", "with --p12-password-file or the IOTCERT_P12_PASSWORD environment variable", 1))
 			}
+			got = append(got, "iotcert lint: "+strings.Replace(e.Error, name, path, 1))
 			if want := strings.TrimSpace(errOut); strings.Join(got, "\n") != want {
 				t.Errorf("serve says\n%s\nlint says\n%s", strings.Join(got, "\n"), want)
 			}
