@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -34,7 +35,8 @@ func chromium() string {
 // headless Chromium: it uploads the sample bundle, waits for the findings
 // tables and the SVG chain diagram, checks the verdict, that every form
 // control has a label, that the JSON download is the report and the SARIF
-// download SARIF, and that the
+// download SARIF, that pasted text that is not a certificate shows the
+// located error, and that the
 // page asked nothing of any other host. It saves a screenshot to
 // $IOTCERT_SCREENSHOT (a file name) or to the test's temporary directory.
 // Without Chromium it skips, unless CI is set.
@@ -180,6 +182,23 @@ func TestServePageChromium(t *testing.T) {
 			}
 			break
 		}
+	}
+
+	// Pasted text that is not a certificate: the located error, in the
+	// status line, and no results.
+	truncated, err := os.ReadFile(filepath.Join("..", "..", "testdata", "malformed", "truncated.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	value(t, ctx, chromedp.Evaluate[string](`document.getElementById("file").value = ""`))
+	run(chromedp.SetValue(chromedp.CSS(`#pem`), string(truncated)))
+	run(chromedp.Click(chromedp.CSS(`#lint-button`)))
+	run(chromedp.WaitVisible(chromedp.CSS(`#status.error`)))
+	status := value(t, ctx, chromedp.Text(chromedp.CSS(`#status`)))
+	// The page posts the text trimmed, with one line end.
+	want := fmt.Sprintf("Error 400: no certificate found in pasted.pem: 1 input read (%d bytes); 1 input error; pasted.pem (certificate 0, byte 0): truncated PEM block: no END line before end of input", len(strings.TrimSpace(string(truncated)))+1)
+	if status != want || !value(t, ctx, chromedp.Evaluate[bool](`document.getElementById("results").hidden`)) {
+		t.Errorf("status %q, want %q, and the results hidden", status, want)
 	}
 
 	mu.Lock()

@@ -49,7 +49,7 @@ async function input() {
   }
   const text = $("pem").value.trim();
   if (!text) return null;
-  return { body: text + "\n", headers: { "Content-Type": "application/x-pem-file" } };
+  return { body: text + "\n", headers: { "Content-Type": "application/x-pem-file", "Content-Disposition": 'attachment; filename="pasted.pem"' } };
 }
 
 function query() {
@@ -74,7 +74,10 @@ async function lint(ev) {
     const text = await r.text();
     if (!r.ok) {
       let msg = text;
-      try { msg = JSON.parse(text).error; } catch (e) { /* not JSON */ }
+      try {
+        const e = JSON.parse(text);
+        msg = [e.error].concat((e.inputs || []).map((i) => i.message)).join("; ");
+      } catch (e) { /* not JSON */ }
       status("Error " + r.status + ": " + msg, true);
       $("results").hidden = true;
       return;
