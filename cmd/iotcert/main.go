@@ -8,6 +8,7 @@
 //	iotcert gen example|hierarchy|device|devices ...   generate IDevID/LDevID hierarchies
 //	iotcert sign SPEC --ca NAME --csr FILE     sign a device's CSR
 //	iotcert roll plan|execute|verify ...       root CA key rollover
+//	iotcert serve [flags]                      REST lint API, web page and metrics
 //	iotcert c509 encode|decode FILE             X.509 <-> C509
 //	iotcert size [flags] PATH...                chain sizes against a budget
 //
@@ -43,6 +44,8 @@ Usage:
                                  issue a batch of devices (resumable, journaled)
   iotcert sign SPEC --ca NAME --csr FILE [--out FILE]   sign a device's CSR
   iotcert roll plan|execute|verify --old DIR/<root> ...  root CA key rollover
+  iotcert serve [--listen 127.0.0.1:8080] [--trust NAME=FILE ...] [--tls-cert FILE --tls-key FILE]
+                                 REST lint API, web page and metrics for stations and CA software
   iotcert c509 encode|decode FILE [--der] [--out F]     X.509 <-> C509 (CBOR-encoded X.509)
   iotcert size [--budget BYTES|NAME] [--format text|json] PATH...  chain sizes: DER, C509, RFC 8879 compression
   iotcert help [COMMAND]         show help
@@ -78,6 +81,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runSign(rest, stdin, stdout, stderr)
 	case "roll":
 		return runRoll(rest, stdout, stderr)
+	case "serve":
+		return runServe(rest, stdout, stderr)
 	case "c509":
 		return runC509(rest, stdin, stdout, stderr)
 	case "size":
@@ -109,6 +114,8 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		return runSign([]string{"-h"}, nil, stdout, stdout)
 	case "roll":
 		return runRoll([]string{"-h"}, stdout, stdout)
+	case "serve":
+		return runServe([]string{"-h"}, stdout, stdout)
 	case "c509":
 		return runC509([]string{"-h"}, nil, stdout, stdout)
 	case "size":
