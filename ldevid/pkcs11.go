@@ -433,7 +433,7 @@ type pkcs11Signer struct {
 
 // pkcs11Lost are the PKCS#11 return values of a token that was removed,
 // logged out, or whose sessions were closed, as the name of each appears
-// in the module's errors.
+// in the module's errors, and crypto11's error for a closed backend.
 var pkcs11Lost = []string{"CKR_DEVICE_REMOVED", "CKR_TOKEN_NOT_PRESENT", "CKR_DEVICE_ERROR", "CKR_SESSION_HANDLE_INVALID", "CKR_SESSION_CLOSED", "CKR_USER_NOT_LOGGED_IN", "CKR_OBJECT_HANDLE_INVALID", "CKR_KEY_HANDLE_INVALID", "context is closed"}
 
 // Sign signs digest with the key in the token.
