@@ -17,7 +17,8 @@
 //   - ldevid turns a hierarchy spec into certificates: CAs, devices, batches
 //     and CSR signing, each linted before it is signed;
 //   - roll replaces a root key (RFC 9810 §4.4) and proves which devices
-//     validate what.
+//     validate what;
+//   - serve is the REST lint service and web page of "iotcert serve".
 //
 // The command is cmd/iotcert.
 package iotcert
