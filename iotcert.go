@@ -19,7 +19,8 @@
 //   - roll replaces a root key (RFC 9810 §4.4) and proves which devices
 //     validate what;
 //   - c509 re-encodes certificates as C509 (CBOR-encoded X.509) and back,
-//     and measures what a chain costs on the wire.
+//     and measures what a chain costs on the wire;
+//   - serve is the REST lint service and web page of "iotcert serve".
 //
 // The command is cmd/iotcert.
 package iotcert

@@ -2,7 +2,6 @@ package bundle
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/iotcert/iotcert/profile"
@@ -12,7 +11,7 @@ import (
 // (see Lineage) is given: checks limited to some profiles run when one of
 // them is in the lineage, the others always.
 func (c CheckInfo) RunsUnder(lineage []string) bool {
-	return len(c.Profiles) == 0 || slices.ContainsFunc(lineage, func(n string) bool { return slices.Contains(c.Profiles, n) })
+	return appliesToProfiles(c.Profiles, lineage)
 }
 
 // LintInfos describes every finding a run with p can report: the

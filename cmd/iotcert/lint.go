@@ -6,7 +6,6 @@ import (
 	"io"
 	"iter"
 	"strings"
-	"time"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
@@ -80,7 +79,7 @@ func (c *chainFlags) setup() (*profile.Profile, bundle.Options, error) {
 	}
 	opts.Profiles = bundle.Lineage(rules, p)
 	if c.at != "" {
-		t, err := parseTime(c.at)
+		t, err := bundle.ParseTime(c.at)
 		if err != nil {
 			return nil, opts, fmt.Errorf("--at: %v", err)
 		}
@@ -114,16 +113,6 @@ func (c *chainFlags) trustItems(stdin io.Reader, opts certio.Options) iter.Seq[c
 		return nil
 	}
 	return certio.ReadWith(c.trust, stdin, opts)
-}
-
-// ruleInfos describes every finding a run with p can report: the
-// profile's lints and the chain checks.
-func ruleInfos(p *profile.Profile) []profile.LintInfo {
-	infos := p.Lints()
-	for _, c := range bundle.Checks() {
-		infos = append(infos, profile.LintInfo{Name: c.Name, Level: c.Level, Roles: c.Roles, Source: bundle.Source, Citation: c.Citation, Description: c.Description})
-	}
-	return infos
 }
 
 func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -175,7 +164,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		read.finish("lint", stderr)
 		return exitUsage
 	}
-	w, err := report.New(*format, stdout, report.Options{Profile: p.Name, FailOn: threshold, Graph: spool.Graph, Rules: ruleInfos(p)})
+	w, err := report.New(*format, stdout, report.Options{Profile: p.Name, FailOn: threshold, Graph: spool.Graph, Rules: bundle.LintInfos(p)})
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert lint: --format: %v\n", err)
 		return exitUsage
@@ -208,16 +197,4 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitFindings
 	}
 	return exitOK
-}
-
-// parseTime reads an RFC 3339 time or a date (midnight UTC).
-func parseTime(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is neither an RFC 3339 time (2027-01-31T00:00:00Z) nor a date (2027-01-31)", s)
-	}
-	return t, nil
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -161,9 +160,7 @@ func runProfiles(args []string, stdout, stderr io.Writer) int {
 func chainEntries(rules *profile.Rules, p *profile.Profile) []profile.CatalogueEntry {
 	var out []profile.CatalogueEntry
 	for _, c := range bundle.Checks() {
-		e := profile.CatalogueEntry{LintInfo: profile.LintInfo{
-			Name: c.Name, Level: c.Level, Roles: c.Roles, Source: bundle.Source, Citation: c.Citation, Description: c.Description,
-		}}
+		e := profile.CatalogueEntry{LintInfo: c.LintInfo()}
 		if c.Optional {
 			e.Description += " Optional: runs with --enable-check " + c.Name + "."
 		}
@@ -172,7 +169,7 @@ func chainEntries(rules *profile.Rules, p *profile.Profile) []profile.CatalogueE
 			if p != nil && q != p {
 				continue
 			}
-			if len(c.Profiles) == 0 || slices.ContainsFunc(bundle.Lineage(rules, q), func(n string) bool { return slices.Contains(c.Profiles, n) }) {
+			if c.RunsUnder(bundle.Lineage(rules, q)) {
 				e.Profiles = append(e.Profiles, name)
 			}
 		}
