@@ -410,14 +410,18 @@ func TestIssueBatchLock(t *testing.T) {
 // journaled, no temporary directory left; run again, it completes.
 func TestIssueBatchStop(t *testing.T) {
 	h := batchHierarchy(t)
-	rows := batchRows(300, nil)
+	// Enough rows that the batch cannot finish them all before the stop
+	// set at its first commit takes effect, even on a loaded machine (with
+	// 300, a slow first group commit let every row be signed first).
+	const n = 2000
+	rows := batchRows(n, nil)
 	for _, layout := range []Layout{LayoutDirs, LayoutJSONL} {
 		t.Run(string(layout), func(t *testing.T) {
 			out := t.TempDir()
 			closed := make(chan struct{})
 			close(closed)
 			sum, err := h.IssueBatch(out, "sensor", rows, BatchOptions{Layout: layout, Stop: closed})
-			if !errors.Is(err, ErrInterrupted) || *sum != (BatchSummary{Devices: 300}) {
+			if !errors.Is(err, ErrInterrupted) || *sum != (BatchSummary{Devices: n}) {
 				t.Fatalf("stopped before the start: %+v, %v", sum, err)
 			}
 			if names, _ := os.ReadDir(out); len(names) != 0 {
@@ -432,7 +436,7 @@ func TestIssueBatchStop(t *testing.T) {
 				}
 			}}
 			sum, err = h.IssueBatch(out, "sensor", rows, opts)
-			if !errors.Is(err, ErrInterrupted) || sum.Issued == 0 || sum.Issued >= 300 {
+			if !errors.Is(err, ErrInterrupted) || sum.Issued == 0 || sum.Issued >= n {
 				t.Fatalf("stopped after the first commit: %+v, %v", sum, err)
 			}
 			entries, err := ReadJournal(filepath.Join(out, JournalFile))
@@ -447,7 +451,7 @@ func TestIssueBatchStop(t *testing.T) {
 			})
 			issued := sum.Issued
 			sum, err = h.IssueBatch(out, "sensor", rows, BatchOptions{Layout: layout})
-			if err != nil || sum.Done != issued || sum.Issued != 300-issued {
+			if err != nil || sum.Done != issued || sum.Issued != n-issued {
 				t.Fatalf("run again: %+v, %v", sum, err)
 			}
 			if layout == LayoutJSONL {
