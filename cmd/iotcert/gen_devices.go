@@ -60,6 +60,9 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	if err := kf.checkCAs(h.Spec()); err != nil {
+		return fail(err)
+	}
 	d, err := pickBatchDevice(h.Spec(), *caName, *device)
 	if err != nil {
 		return fail(err)

@@ -31,9 +31,15 @@ func TestGenExample(t *testing.T) {
 	if code, out, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", pki); code != exitOK || !strings.Contains(out, "device-ca\t") {
 		t.Fatalf("gen hierarchy: exit %d\n%s%s", code, out, errOut)
 	}
-	code, _, errOut = iotcert(t, "", "gen", "hierarchy", spec, "--out", pki)
-	if code != exitUsage || !strings.Contains(errOut, "root/cert.pem exists: CA material is not replaced without --force") {
-		t.Errorf("second gen hierarchy: exit %d\n%s", code, errOut)
+	// A second run keeps the CAs there: nothing is replaced without --force.
+	rootCert := mustRead(t, filepath.Join(pki, "root", "cert.pem"))
+	code, out, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", pki)
+	if code != exitOK || strings.Count(out, "\t(kept)\n") != 2 || mustRead(t, filepath.Join(pki, "root", "cert.pem")) != rootCert {
+		t.Errorf("second gen hierarchy: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = iotcert(t, "", "gen", "hierarchy", spec, "--out", pki, "--ca", "device-ca")
+	if code != exitUsage || !strings.Contains(errOut, "device-ca/cert.pem exists: CA material is not replaced without --force") {
+		t.Errorf("gen hierarchy --ca device-ca again: exit %d\n%s", code, errOut)
 	}
 	if code, out, errOut := iotcert(t, "", "gen", "device", spec, "--out", pki, "--ca", "device-ca", "--id", "1234", "--set", "serial=SN1234"); code != exitOK || !strings.HasPrefix(out, "1234\t") {
 		t.Fatalf("gen device: exit %d\n%s%s", code, out, errOut)
@@ -43,7 +49,7 @@ func TestGenExample(t *testing.T) {
 		t.Errorf("same device again: exit %d\n%s", code, errOut)
 	}
 	// The CAs lint clean with the built-in profile they were made with.
-	code, out, errOut := iotcert(t, "", "lint", "--profile", "tls13-iot", "--fail-on", "warn",
+	code, out, errOut = iotcert(t, "", "lint", "--profile", "tls13-iot", "--fail-on", "warn",
 		filepath.Join(pki, "root", "cert.pem"), filepath.Join(pki, "device-ca", "cert.pem"))
 	if code != exitOK {
 		t.Errorf("lint CAs: exit %d\n%s%s", code, out, errOut)
@@ -112,7 +118,7 @@ func TestSign(t *testing.T) {
 		return writeFile(t, name, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
 	}
 	out := filepath.Join(dir, "device.pem")
-	code, _, errOut := iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", dir, "--csr", csr("good.csr", p256, false, "sensor-9.example.com"), "--out", out, "--chain")
+	code, _, errOut := iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", dir, "--csr", csr("good.csr", p256, false, "sensor-9.example.com"), "--id", "9", "--set", "serial=SN9", "--out", out, "--chain")
 	if code != exitOK {
 		t.Fatalf("good CSR: exit %d\n%s", code, errOut)
 	}
@@ -130,13 +136,13 @@ func TestSign(t *testing.T) {
 		{"not a CSR", writeFile(t, "junk.csr", []byte("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n")), "iotcert sign: CSR ", exitUsage},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, stdout, errOut := iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", dir, "--csr", tc.csr)
+			code, stdout, errOut := iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", dir, "--csr", tc.csr, "--id", "9", "--set", "serial=SN9")
 			if code != tc.code || !strings.Contains(errOut, tc.want) || stdout != "" {
 				t.Errorf("exit %d (want %d), stdout %q\n%s\nwant %q", code, tc.code, stdout, errOut, tc.want)
 			}
 		})
 	}
-	code, _, errOut = iotcert(t, "", "sign", spec, "--ca", "nope", "--dir", dir, "--csr", csr("any.csr", p256, false, "sensor-9.example.com"))
+	code, _, errOut = iotcert(t, "", "sign", spec, "--ca", "nope", "--dir", dir, "--csr", csr("any.csr", p256, false, "sensor-9.example.com"), "--id", "9")
 	if code != exitUsage || !strings.Contains(errOut, `--ca "nope" is not a CA of `) {
 		t.Errorf("unknown CA: exit %d\n%s", code, errOut)
 	}

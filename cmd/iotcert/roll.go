@@ -206,7 +206,7 @@ func rollKeys(file, env string, kms *kmsFlags) (ldevid.KeyBackend, error) {
 	if err != nil {
 		return nil, err
 	}
-	kb, err := kms.caKeys(files)
+	kb, err := kms.caKeys(files, nil)
 	if err != nil {
 		return nil, err
 	}
