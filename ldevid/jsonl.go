@@ -429,12 +429,10 @@ func (h *Hierarchy) commitJSONL(j *journal, d *recordFile, group []outcome, opts
 	entries := make([]JournalEntry, 0, len(group))
 	now := h.now().UTC()
 	for _, o := range group {
-		if o.refused != nil {
-			entries = append(entries, JournalEntry{Time: now, ID: o.row.ID, Status: StatusRefused, Reason: refusalReason(o.refused)})
-			continue
+		entries = append(entries, h.entry(now, o.device, o, opts))
+		if o.refused == nil {
+			d.buf = append(d.buf, o.record...)
 		}
-		d.buf = append(d.buf, o.record...)
-		entries = append(entries, JournalEntry{Time: now, ID: o.row.ID, Status: StatusIssued, Serial: o.serial, SHA256: o.sha256})
 	}
 	// 1. The group's records are written in one write and made durable
 	// (fdatasync) ...

@@ -440,13 +440,14 @@ func (s setFlag) Set(v string) error {
 }
 
 func runGenDevice(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("gen device", "gen device SPEC --out DIR --ca NAME --id ID [--device PROFILE] [--set NAME=VALUE ...] [--kms URI [--kms-pin-env NAME]]", stderr)
+	fs := newFlagSet("gen device", "gen device SPEC --out DIR --ca NAME --id ID [--device PROFILE] [--set NAME=VALUE ...] [--reissue REASON] [--kms URI [--kms-pin-env NAME]]", stderr)
 	out := fs.String("out", "", "the `DIR` of \"gen hierarchy\": CAs are read from DIR/<ca>/, the device goes to DIR/devices/<id>/")
 	caName := fs.String("ca", "", "issuing CA `NAME`")
 	id := fs.String("id", "", "device `ID` ({{.id}} in the templates; {{.serial}} too unless --set serial=...)")
 	device := fs.String("device", "", "device profile `NAME` of the spec (default: the one device profile of --ca)")
 	fields := setFlag{}
 	fs.Var(fields, "set", "template field `NAME=VALUE` (repeatable), as a CSV column would give it")
+	reissue := fs.String("reissue", "", "issue an id issued before again, for `REASON` (journaled with the serial it replaces)")
 	var kf keyFlags
 	kf.register(fs, true)
 	pos, err := parseInterleaved(fs, args)
@@ -481,11 +482,30 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
 	}
+	jl, err := ldevid.OpenJournal(*out)
+	if err != nil {
+		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
+		return exitUsage
+	}
+	defer jl.Close()
+	prev, found, err := checkReissue(jl, d.Name, *id, *reissue)
+	if err != nil {
+		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
+		return exitUsage
+	}
 	dev, err := h.IssueDevice(ldevid.Request{Device: d.Name, ID: *id, Fields: fields})
 	if err != nil {
 		return refusalExit("gen device", err, stderr)
 	}
-	if err := ldevid.WriteDevice(*out, dev); err != nil {
+	write := ldevid.WriteDevice
+	if found {
+		write = ldevid.ReplaceDevice
+	}
+	if err := write(*out, dev); err != nil {
+		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
+		return exitUsage
+	}
+	if err := jl.Append(journalEntry(h, d.Name, dev, fields, prev, *reissue, "gen device", args)); err != nil {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
 	}
@@ -494,6 +514,48 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%s\t%s\t%x\n", dev.ID, ldevid.DeviceDir(*out, dev.ID), dev.Cert.SerialNumber)
 	return exitOK
+}
+
+// checkReissue refuses to issue the device id of the device profile
+// called device a second time without a reason (--reissue REASON), and
+// a reason for an id never issued. It returns the journal line of the
+// certificate issued before, if any.
+func checkReissue(jl *ldevid.Journal, device, id, reason string) (prev ldevid.JournalEntry, found bool, err error) {
+	prev, where, found, err := jl.Previous(device, id)
+	switch {
+	case err != nil:
+		return prev, false, err
+	case found && reason == "":
+		return prev, true, fmt.Errorf("device %q (profile %s) is issued already (serial %s, in %s): an id is issued once; --reissue REASON issues it again", id, device, prev.Serial, where)
+	case found && where == filepath.Join(filepath.Dir(jl.Path()), ldevid.DevicesFile):
+		return prev, true, fmt.Errorf("device %q (profile %s) is a record of %s: reissue it with gen devices into another directory", id, device, where)
+	case !found && reason != "":
+		return prev, false, fmt.Errorf("--reissue: device %q (profile %s) was never issued", id, device)
+	}
+	return prev, found, nil
+}
+
+// journalEntry is the journal line of dev, issued under the device
+// profile device with fields by the command cmd with args, replacing
+// prev (reason: a reissue) when reason is set.
+func journalEntry(h *ldevid.Hierarchy, device string, dev *ldevid.Issued, fields map[string]string, prev ldevid.JournalEntry, reason, cmd string, args []string) ldevid.JournalEntry {
+	e := h.Entry(device, dev, fields)
+	e.Command = commandLine(cmd, args)
+	if reason != "" {
+		e.Previous, e.ReissueReason = prev.Serial, reason
+	}
+	return e
+}
+
+// commandLine is the command for the journal: "iotcert", cmd and args,
+// with PINs in pkcs11: URIs redacted (passphrases are given as files or
+// variable names, never as values).
+func commandLine(cmd string, args []string) string {
+	parts := []string{"iotcert", cmd}
+	for _, a := range args {
+		parts = append(parts, ldevid.RedactURI(a))
+	}
+	return strings.Join(parts, " ")
 }
 
 // pickDevice returns the device profile named by --device, checked
