@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/iotcert/iotcert/ldevid"
 )
 
 // TestOfflineRoot issues devices (gen device, gen devices) and signs a
@@ -74,5 +76,63 @@ devices:
 	}
 	if code, _, errOut := iotcert(t, "", "gen", "device", spec, "--out", pki, "--ca", "sub", "--id", "0005", "--passphrase-file", "nope="+subPass); code != exitUsage || !strings.Contains(errOut, `passphrase for CA "nope": not a CA of `) {
 		t.Errorf("passphrase for an unknown CA: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestGenHierarchyResume stops gen hierarchy half-way (a CA directory
+// that cannot be made; a key written without its certificate) and runs
+// it again without --force: the CAs there are kept, a kept key is
+// certified rather than replaced, and the missing CAs are made.
+func TestGenHierarchyResume(t *testing.T) {
+	dir := t.TempDir()
+	spec := writeFile(t, "spec.yaml", []byte(batchSpec))
+	pki := filepath.Join(dir, "pki")
+	if err := os.MkdirAll(pki, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(pki, "sub"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", pki)
+	if code != exitUsage || out != "root\t"+filepath.Join(pki, "root")+"\tCN=Root,O=Example,C=DE\n" || !strings.Contains(errOut, filepath.Join(pki, "sub")) {
+		t.Fatalf("sub not a directory: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Lstat(filepath.Join(pki, "root", "key.pem")); err != nil {
+		t.Fatalf("root kept: %v", err)
+	}
+	if err := os.Remove(filepath.Join(pki, "sub")); err != nil {
+		t.Fatal(err)
+	}
+	rootKey := mustRead(t, filepath.Join(pki, "root", "key.pem"))
+	code, out, errOut = iotcert(t, "", "gen", "hierarchy", spec, "--out", pki)
+	if code != exitOK || out != "root\t"+filepath.Join(pki, "root")+"\tCN=Root,O=Example,C=DE\t(kept)\nsub\t"+filepath.Join(pki, "sub")+"\tCN=Sub,O=Example,C=DE\n" {
+		t.Fatalf("re-run: exit %d\n%s%s", code, out, errOut)
+	}
+	if mustRead(t, filepath.Join(pki, "root", "key.pem")) != rootKey {
+		t.Error("the root key was replaced")
+	}
+	// Stopped after the sub CA's key was written, before its certificate.
+	subKey := mustRead(t, filepath.Join(pki, "sub", "key.pem"))
+	if err := os.Remove(filepath.Join(pki, "sub", "cert.pem")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = iotcert(t, "", "gen", "hierarchy", spec, "--out", pki)
+	if code != exitOK || !strings.HasSuffix(out, "sub\t"+filepath.Join(pki, "sub")+"\tCN=Sub,O=Example,C=DE\n") {
+		t.Fatalf("re-run with the sub key kept: exit %d\n%s%s", code, out, errOut)
+	}
+	if mustRead(t, filepath.Join(pki, "sub", "key.pem")) != subKey {
+		t.Error("the kept sub key was replaced")
+	}
+	cert, err := ldevid.ReadCertFile(filepath.Join(pki, "sub", "cert.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, _ := pem.Decode([]byte(subKey))
+	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !key.(*ecdsa.PrivateKey).PublicKey.Equal(cert.PublicKey) {
+		t.Error("the new sub certificate is not for the kept key")
 	}
 }
