@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/iotcert/iotcert/internal/safefile"
 )
@@ -125,6 +126,39 @@ func WriteCA(out string, ca *CA, force bool) error {
 		return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
 	}
 	return root.Sync()
+}
+
+// RemoveStaleCAFiles removes from out/<name>/ the temporary files a
+// write that was killed left there (".key.pem.tmp*" may hold a CA key),
+// and returns how many. A missing directory has none.
+func RemoveStaleCAFiles(out, name string) (int, error) {
+	dir, err := safefile.OpenRoot(CADir(out, name), false)
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer dir.Close()
+	names, err := dir.Names()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, f := range names {
+		for _, base := range []string{KeyFile, KeyRefFile, CertFile} {
+			if strings.HasPrefix(f, "."+base+".tmp") {
+				if err := dir.Remove(f); err != nil {
+					return n, fmt.Errorf("CA %q: removing %s, left by a stopped run: %w", name, dir.Join(f), err)
+				}
+				n++
+			}
+		}
+	}
+	if n > 0 {
+		return n, dir.Sync()
+	}
+	return 0, nil
 }
 
 // LoadCAs adds the CAs of the hierarchy's spec from the files WriteCA

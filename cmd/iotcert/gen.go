@@ -248,6 +248,12 @@ func runGenHierarchy(args []string, stdout, stderr io.Writer) int {
 	if err := kf.checkCAs(h.Spec()); err != nil {
 		return fail(err)
 	}
+	for _, c := range h.Spec().CAs {
+		// A write killed half-way leaves its temporary file (a key, maybe).
+		if _, err := ldevid.RemoveStaleCAFiles(*out, c.Name); err != nil {
+			return fail(err)
+		}
+	}
 	plan, err := planHierarchy(h.Spec(), *out, *only, *force)
 	if err != nil {
 		return fail(err)

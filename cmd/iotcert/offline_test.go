@@ -104,12 +104,20 @@ func TestGenHierarchyResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	rootKey := mustRead(t, filepath.Join(pki, "root", "key.pem"))
+	// A write killed before its rename left a temporary key file.
+	stale := filepath.Join(pki, "root", ".key.pem.tmp4711")
+	if err := os.WriteFile(stale, []byte(rootKey), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	code, out, errOut = iotcert(t, "", "gen", "hierarchy", spec, "--out", pki)
 	if code != exitOK || out != "root\t"+filepath.Join(pki, "root")+"\tCN=Root,O=Example,C=DE\t(kept)\nsub\t"+filepath.Join(pki, "sub")+"\tCN=Sub,O=Example,C=DE\n" {
 		t.Fatalf("re-run: exit %d\n%s%s", code, out, errOut)
 	}
 	if mustRead(t, filepath.Join(pki, "root", "key.pem")) != rootKey {
 		t.Error("the root key was replaced")
+	}
+	if _, err := os.Lstat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temporary key file: %v", err)
 	}
 	// Stopped after the sub CA's key was written, before its certificate.
 	subKey := mustRead(t, filepath.Join(pki, "sub", "key.pem"))

@@ -182,6 +182,13 @@ func TestPKCS11Discard(t *testing.T) {
 	if code, _, errOut := iotcert(t, "", "gen", "device", good, "--out", pki, "--ca", "sub", "--id", "1", "--kms", kms); code != exitOK {
 		t.Errorf("gen device on the completed hierarchy: exit %d\n%s", code, errOut)
 	}
+	// The root's key.ref gone (offline): issuing opens only sub's key.
+	if err := os.Remove(filepath.Join(pki, "root", "key.ref")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := iotcert(t, "", "gen", "device", good, "--out", pki, "--ca", "sub", "--id", "2", "--kms", kms); code != exitOK {
+		t.Errorf("gen device with the root's key.ref gone: exit %d\n%s", code, errOut)
+	}
 }
 
 func mustRead(t *testing.T, path string) string {
