@@ -2,6 +2,7 @@ package ldevid
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -856,13 +857,26 @@ func (h *Hierarchy) checkRecovered(device string, ca *CA, rows map[string]Row, r
 	}
 	r, ok := rows[rec.ID]
 	if !ok {
-		r = Row{ID: rec.ID}
 		if err := c.CheckSignatureFrom(ca.Cert); err != nil {
 			return fmt.Errorf("%s: device %q: not recovered: not signed by CA %q: %v", where, rec.ID, ca.Spec.Name, err)
 		}
-		return nil
+	} else if err := h.checkIssued(device, ca, r, c, where); err != nil {
+		return err
 	}
-	return h.checkIssued(device, ca, r, c, where)
+	pemKeys, ok := h.keys.(interface {
+		OpenPEM([]byte) (crypto.Signer, error)
+	})
+	if rec.Key == "" || !ok {
+		return nil // a key_ref, or keys that are not files: not checked
+	}
+	signer, err := pemKeys.OpenPEM([]byte(rec.Key))
+	if err != nil {
+		return fmt.Errorf("%s: device %q: not recovered: its key: %w", where, rec.ID, err)
+	}
+	if !samePublicKey(c.PublicKey, signer.Public()) {
+		return fmt.Errorf("%s: device %q: not recovered: its key is not the certificate's; remove the record", where, rec.ID)
+	}
+	return nil
 }
 
 // checkIssued checks that c is signed by ca and names the device of row

@@ -259,7 +259,9 @@ func (d *recordFile) scan(issued map[string]JournalEntry) (*deviceScan, error) {
 			}
 			scan.records[rec.ID] = n
 			if e, ok := issued[rec.ID]; !ok {
-				rec.Key = "" // recovery needs the certificate only
+				// Kept for recovery, which checks that the key is the
+				// certificate's; only the records of a stopped run's
+				// last groups are unjournaled.
 				scan.unjournaled = append(scan.unjournaled, lineRecord{n, rec})
 			} else if e.SHA256 != rec.SHA256 {
 				return nil, fmt.Errorf("%s: line %d: device %q has sha256 %s, its journal line %s: restore the file", d.path, n, rec.ID, rec.SHA256, e.SHA256)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -239,5 +240,79 @@ iotcert gen devices: notice w_devid_san_present: 7 devices issued with it (1, 2,
 	}
 	if code, _, errOut := iotcert(t, "", "gen", "devices", spec, "--out", out2, "--from", csv, "--fail-on", "fatal"); code != exitUsage || errOut != "iotcert gen devices: --fail-on \"fatal\": want error, warn or notice\n" {
 		t.Errorf("--fail-on fatal: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestRecoveryChecksJSONL checks recovery in the jsonl layout: a record
+// without its journal line is journaled only when its certificate is the
+// issuing CA's, names its id, and its key is the certificate's.
+func TestRecoveryChecksJSONL(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		tamper func(recs []map[string]any)
+		want   string
+	}{
+		{"clean", func([]map[string]any) {}, ""},
+		{"another id", func(recs []map[string]any) {
+			recs[0]["cert"], recs[1]["cert"] = recs[1]["cert"], recs[0]["cert"]
+			recs[0]["serial"], recs[1]["serial"] = recs[1]["serial"], recs[0]["serial"]
+			recs[0]["sha256"], recs[1]["sha256"] = recs[1]["sha256"], recs[0]["sha256"]
+		}, `devices.jsonl: line 1: not recovered: its names (SERIALNUMBER=SN`},
+		{"another key", func(recs []map[string]any) {
+			recs[0]["key"] = recs[1]["key"]
+		}, `: not recovered: its key is not the certificate's; remove the record`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec, out, csv := batchSetup(t, 2, nil)
+			if code, _, errOut := iotcert(t, "", "gen", "devices", spec, "--out", out, "--from", csv, "--layout", "jsonl"); code != exitOK {
+				t.Fatalf("gen devices: exit %d\n%s", code, errOut)
+			}
+			if err := os.Remove(filepath.Join(out, ldevid.JournalFile)); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(out, ldevid.DevicesFile)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var recs []map[string]any
+			for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+				var m map[string]any
+				if err := json.Unmarshal([]byte(line), &m); err != nil {
+					t.Fatal(err)
+				}
+				recs = append(recs, m)
+			}
+			tc.tamper(recs)
+			var b strings.Builder
+			for _, m := range recs {
+				// The record's fields in DeviceRecord's order.
+				line, _ := json.Marshal(struct {
+					ID     any `json:"id"`
+					Serial any `json:"serial"`
+					SHA256 any `json:"sha256"`
+					Cert   any `json:"cert"`
+					Key    any `json:"key"`
+				}{m["id"], m["serial"], m["sha256"], m["cert"], m["key"]})
+				b.Write(line)
+				b.WriteByte('\n')
+			}
+			if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, errOut := iotcert(t, "", "gen", "devices", spec, "--out", out, "--from", csv, "--layout", "jsonl")
+			if tc.want == "" {
+				if code != exitOK || stdout != "2 devices: 0 issued, 0 refused, 2 done before (2 journal lines recovered)\n" {
+					t.Errorf("exit %d\n%s%s", code, stdout, errOut)
+				}
+				return
+			}
+			if code != exitUsage || !strings.Contains(errOut, tc.want) || !strings.Contains(errOut, "not recovered") {
+				t.Errorf("exit %d\n%s%s\nwant %s", code, stdout, errOut, tc.want)
+			}
+			if entries, err := ldevid.ReadJournal(filepath.Join(out, ldevid.JournalFile)); err != nil || len(entries) != 0 {
+				t.Errorf("journal after the refusal: %v %+v", err, entries)
+			}
+		})
 	}
 }
