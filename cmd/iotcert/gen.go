@@ -227,7 +227,7 @@ func runGenHierarchy(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "iotcert gen hierarchy: want one SPEC and --out DIR")
 		return exitUsage
 	}
-	if kf.kms.uri != "" && (kf.passFile.set() || kf.passEnv.set()) {
+	if kf.kms.uri != "" && (kf.passFile.all != "" || kf.passEnv.all != "") {
 		fmt.Fprintln(stderr, "iotcert gen hierarchy: --passphrase-* encrypt key files; keys in a token (--kms) are not files")
 		return exitUsage
 	}
@@ -257,6 +257,14 @@ func runGenHierarchy(args []string, stdout, stderr io.Writer) int {
 	plan, err := planHierarchy(h.Spec(), *out, *only, *force)
 	if err != nil {
 		return fail(err)
+	}
+	if kf.kms.uri != "" {
+		// CA=FILE opens a kept parent's key file; the keys made go to the token.
+		for _, n := range plan.toMake() {
+			if kf.passFile.perCA[n] != "" || kf.passEnv.perCA[n] != "" {
+				return fail(fmt.Errorf("--passphrase-* %s=...: the key of CA %q is made in the token (--kms), not as a file", n, n))
+			}
+		}
 	}
 	if err := kf.kms.checkLabels(plan.toMake()); err != nil {
 		return fail(err)

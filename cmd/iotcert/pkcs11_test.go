@@ -199,3 +199,35 @@ func mustRead(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// TestPKCS11MixedKeys keeps the root's key in a passphrase-protected
+// file and the sub CA's in a token: gen hierarchy --ca sub opens the
+// root's file with its own passphrase and makes the sub key in the
+// token; with the root's key gone, devices are issued from the token key
+// alone.
+func TestPKCS11MixedKeys(t *testing.T) {
+	tok := softhsm.New(t, "iotcert-mixed")
+	dir := t.TempDir()
+	spec := writeFile(t, "spec.yaml", []byte(signSpec))
+	rootPass := writeFile(t, "root.pass", []byte("root secret\n"))
+	pki := filepath.Join(dir, "pki")
+	kms := tok.URIWithPINSource()
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", pki, "--ca", "root", "--passphrase-file", "root="+rootPass); code != exitOK {
+		t.Fatalf("gen hierarchy --ca root: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", pki, "--ca", "sub", "--kms", kms, "--passphrase-file", "sub="+rootPass); code != exitUsage || !strings.Contains(errOut, `the key of CA "sub" is made in the token (--kms), not as a file`) {
+		t.Errorf("a passphrase for a token key: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", pki, "--ca", "sub", "--kms", kms, "--passphrase-file", "root="+rootPass); code != exitOK {
+		t.Fatalf("gen hierarchy --ca sub --kms: exit %d\n%s", code, errOut)
+	}
+	if !strings.HasPrefix(mustRead(t, filepath.Join(pki, "sub", "key.ref")), "pkcs11:") {
+		t.Error("sub's key is not in the token")
+	}
+	if err := os.Remove(filepath.Join(pki, "root", "key.pem")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := iotcert(t, "", "gen", "device", spec, "--out", pki, "--ca", "sub", "--id", "1", "--kms", kms); code != exitOK {
+		t.Errorf("gen device: exit %d\n%s", code, errOut)
+	}
+}
