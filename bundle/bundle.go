@@ -4,7 +4,10 @@
 // link, end entity) and reports chain-level findings: broken signatures,
 // key identifier mismatches, orphans, duplicates, pathLenConstraint and
 // name constraint violations, validity nesting, algorithm consistency,
-// expiry, key reuse and the chain rows of the rules catalogue.
+// expiry, key reuse and the chain rows of the rules catalogue — and gives
+// every certificate a path verdict: whether a certification path from it
+// to a trust anchor is valid at the evaluation time (RFC 5280 §6.1; see
+// path.go and docs/bundle.md).
 //
 // It is the engine of the bundle gate: Run lints a stream of certificates
 // with a profile on all cores and adds the chain findings to the result of
@@ -179,7 +182,8 @@ func (b *Bundle) Add(res *profile.Result, n *Node) {
 }
 
 // AddTrusted adds a trust anchor: a certificate that ends chains and is
-// not linted or reported (the --trust store).
+// not reported (the --trust store). AddTrustedResult also records what
+// makes it malformed.
 func (b *Bundle) AddTrusted(n *Node, origin certio.Origin) {
 	n.subject = b.intern(n.subject)
 	n.issuer = b.intern(n.issuer)
@@ -188,6 +192,23 @@ func (b *Bundle) AddTrusted(n *Node, origin certio.Origin) {
 	n.index = -1
 	b.anchors = append(b.anchors, n)
 }
+
+// AddTrustedResult adds a trust anchor, as AddTrusted does, with the
+// result of linting it: an error-level finding of an RFC 5280 lint makes
+// the anchor malformed, and no path starts at it (see docs/bundle.md,
+// "Trust anchors").
+func (b *Bundle) AddTrustedResult(n *Node, origin certio.Origin, res profile.Result) {
+	for _, f := range res.Findings {
+		if f.Level >= profile.Error && f.Source == rfc5280Source {
+			n.malformed = f.Lint + " (" + f.Details + ")"
+			break
+		}
+	}
+	b.AddTrusted(n, origin)
+}
+
+// rfc5280Source is the lint source of zlint's RFC 5280 lints.
+const rfc5280Source = "RFC5280"
 
 // Len returns the number of results added.
 func (b *Bundle) Len() int { return len(b.nodes) }
@@ -210,7 +231,16 @@ type state struct {
 	roots      []*state
 	rootsDone  bool
 	visiting   bool
-	worst      profile.Level
+
+	// The path verdict (path.go).
+	anchor       bool // a trust anchor: a --trust certificate (or a copy of one), or without --trust a self-signed root of the input
+	anchorCopy   bool // the same certificate as a --trust anchor
+	paths        []*pathRec
+	pathsWhy     string
+	pathsDone    bool
+	pathVisiting bool
+	verdict      pathVerdict
+	explained    bool // an error-level chain finding already says why no path validates
 }
 
 func (s *state) isLink() bool { return s.role == RoleLink }
@@ -245,15 +275,17 @@ func (b *Bundle) Finish() *Graph {
 	f.dedupe()
 	f.link()
 	f.assignRoles()
+	f.judgePaths()
 	f.check()
 	return f.graph(byIndex)
 }
 
 type finisher struct {
-	b        *Bundle
-	all      []*state // certificates and anchors, duplicates included
-	findings []ChainFinding
-	hasRoot  bool
+	b         *Bundle
+	all       []*state // certificates and anchors, duplicates included
+	findings  []ChainFinding
+	hasRoot   bool
+	hasAnchor bool // there is a trust anchor: the path verdict is judged
 }
 
 func (f *finisher) add(s *state, name, format string, args ...any) {
@@ -262,6 +294,9 @@ func (f *finisher) add(s *state, name, format string, args ...any) {
 	}
 	info, _ := checkInfo(name)
 	lv := info.Level
+	if lv >= profile.Error && pathCheck[name] {
+		s.explained = true
+	}
 	if name == ValidityOutsideIssuer {
 		lv = f.b.opts.ValidityNesting
 	}
@@ -289,6 +324,11 @@ func (f *finisher) dedupe() {
 	for _, s := range f.all {
 		if s.n.sha256 != ([sha256.Size]byte{}) {
 			if first, ok := byHash[s.n.sha256]; ok {
+				if s.n.trusted && !first.n.trusted {
+					// A --trust certificate also in the input: the
+					// input's copy is the anchor.
+					first.anchorCopy = true
+				}
 				s.dupOf = first
 				f.add(s, Duplicate, "same certificate as %s", describe(first))
 				continue
@@ -322,11 +362,17 @@ func (f *finisher) link() {
 		bySubject[s.n.subject] = append(bySubject[s.n.subject], s)
 	}
 	// Parse the keys of every certificate that is someone's issuer, once.
+	issuers := map[string]bool{}
 	for _, s := range live {
+		if issuers[s.n.issuer] {
+			continue
+		}
+		issuers[s.n.issuer] = true
 		for _, c := range bySubject[s.n.issuer] {
 			c.n.parseKey()
 		}
 	}
+	ix := newIssuerIndex(bySubject)
 	work := make(chan *state, 256)
 	var wg sync.WaitGroup
 	for range f.b.opts.Workers {
@@ -334,7 +380,17 @@ func (f *finisher) link() {
 		go func() {
 			defer wg.Done()
 			for s := range work {
-				f.linkOne(s, bySubject[s.n.issuer])
+				candidates := bySubject[s.n.issuer]
+				f.linkOne(s, ix.narrow(s, candidates))
+				if len(s.parents) == 0 && len(s.named) == 0 && !s.selfSigned {
+					// The candidates narrow left out cannot have made the
+					// signature: they are named issuers that do not verify.
+					for _, c := range candidates {
+						if c != s && len(s.named) < 3 {
+							s.named = append(s.named, c)
+						}
+					}
+				}
 			}
 		}()
 	}
@@ -499,7 +555,11 @@ func (f *finisher) check() {
 		f.checkValidity(s)
 		f.checkAlgorithms(s)
 		f.checkExpiry(s)
+		f.checkUnknownCritical(s)
 		f.checkDepth(s)
+	}
+	for _, s := range live {
+		f.checkPath(s) // after the checks whose findings explain it
 	}
 	f.checkKeyReuse(live)
 	f.checkDevIDs(live)
@@ -575,17 +635,19 @@ func (f *finisher) checkRoots(s *state) {
 	}
 }
 
+// checkPathLen applies the pathLenConstraints above s to the path down
+// to it (RFC 5280 §6.1.4 (l)(m)): the non-self-issued intermediate CA
+// certificates between a CA and s must be no more than the CA's
+// pathLenConstraint. s itself is not counted: a pathLenConstraint limits
+// the certificates below a CA that issue, never the last one of a path.
 func (f *finisher) checkPathLen(s *state) {
-	if !s.n.isCA || s.selfSigned {
+	if s.selfSigned {
 		return
 	}
-	k := 1
-	if s.n.subject == s.n.issuer {
-		k = 0
-	}
+	k := 0
 	s.ancestors(func(a *state) bool {
 		if a.n.maxPathLen >= 0 && k > a.n.maxPathLen {
-			f.add(s, PathLenExceeded, "%d non-self-issued CA certificate(s) from here up to %s, whose pathLenConstraint is %d", k, describe(a), a.n.maxPathLen)
+			f.add(s, PathLenExceeded, "%d non-self-issued intermediate CA certificate(s) between it and %s, whose pathLenConstraint is %d", k, describe(a), a.n.maxPathLen)
 			return false
 		}
 		if a.n.subject != a.n.issuer {
@@ -646,10 +708,13 @@ func (f *finisher) checkAlgorithms(s *state) {
 }
 
 func (f *finisher) checkExpiry(s *state) {
+	now := f.b.opts.Now.Unix()
+	if s.n.notBefore > now {
+		f.add(s, NotYetValid, "not valid before %s (judged at %s)", day(s.n.notBefore), day(now))
+	}
 	if s.n.noExpiry {
 		return
 	}
-	now := f.b.opts.Now.Unix()
 	switch {
 	case s.n.notAfter < now:
 		f.add(s, Expired, "expired on %s (judged at %s)", day(s.n.notAfter), day(now))

@@ -261,9 +261,9 @@ func TestChains(t *testing.T) {
 			want: map[string][]string{"ee": {"e_chain_orphan"}}},
 		{name: "chain to a trust store", certs: []cert{ee, sub}, trust: []cert{root}},
 		{name: "expired sub-CA", opts: bundle.Options{CheckExpiry: true}, certs: []cert{root, {"expired", expired.DER()}, {"device", underExpired.DER()}},
-			want: map[string][]string{"expired": {"e_chain_expired"}, "device": {"w_chain_validity_outside_issuer"}}},
+			want: map[string][]string{"expired": {"e_chain_expired"}, "device": {"e_chain_no_valid_path", "w_chain_validity_outside_issuer"}}},
 		{name: "expired sub-CA, validity nesting error", opts: bundle.Options{ValidityNesting: profile.Error}, certs: []cert{root, {"expired", expired.DER()}, {"device", underExpired.DER()}},
-			want: map[string][]string{"expired": {"e_chain_expired"}, "device": {"w_chain_validity_outside_issuer:error"}}},
+			want: map[string][]string{"expired": {"e_chain_expired"}, "device": {"e_chain_no_valid_path", "w_chain_validity_outside_issuer:error"}}},
 		{name: "broken signature", certs: []cert{root, sub, {"broken", flipLastByte(h.ee.DER())}},
 			want: map[string][]string{"broken": {"e_chain_signature_invalid"}}},
 		{name: "issuer name without its key", certs: []cert{root, {"impostor-sub", issue(t, certgen.SubTemplate(impostor)).DER()}},
@@ -276,8 +276,11 @@ func TestChains(t *testing.T) {
 			want: map[string][]string{"reuse": {"w_chain_key_reuse"}}},
 		{name: "AKI mismatch", certs: []cert{root, sub, {"bad-aki-ee", badAKIEE.DER()}, {"bad-aki-sub", badAKISub.DER()}},
 			want: map[string][]string{"bad-aki-ee": {"e_iot_ee_aki_matches_issuer"}, "bad-aki-sub": {"e_iot_sub_aki_matches_issuer"}}},
+		// RFC 5280 §6.1.4 (l): the CA below pl0 has a valid path (a
+		// pathLenConstraint never limits the last certificate of a path);
+		// what it issues has none.
 		{name: "pathLen 0 violated", certs: []cert{root, {"pl0", pl0.DER()}, {"below", below.DER()}, {"below-ee", belowEE.DER()}},
-			want: map[string][]string{"below": {"e_chain_pathlen_exceeded"}}},
+			want: map[string][]string{"below-ee": {"e_chain_pathlen_exceeded"}}},
 		{name: "name constraints", certs: []cert{root, {"nc", nc.DER()}, {"inside", inside.DER()}, {"outside", outside.DER()}},
 			want: map[string][]string{"outside": {"e_chain_name_constraints"}}},
 		// The device expires on 2035-01-01, 214 days after 2034-06-01.

@@ -51,12 +51,30 @@ const (
 	RFC7925ChainDepth       = "w_r7925_chain_depth"
 	DevIDLDevIDSubjectMatch = "n_devid_ldevid_subject_match"
 	DevIDSameSigAlgChain    = "n_devid_same_sig_alg_chain"
+	NotYetValid             = "e_chain_not_yet_valid"
+	UnknownCritical         = "e_chain_unknown_critical_extension"
+	NoValidPath             = "e_chain_no_valid_path"
 )
+
+// pathCheck names the error-level checks that say, on the certificate
+// itself, why no path through it validates: e_chain_no_valid_path is not
+// added beside them.
+var pathCheck = map[string]bool{
+	SignatureInvalid: true, OrphanError: true, Expired: true, NotYetValid: true,
+	UnknownCritical: true, PathLenExceeded: true, NameConstraints: true,
+}
 
 // Profiles the profile-specific checks run under (and those extending them).
 var (
 	devidProfiles   = []string{"idevid-8021ar", "ldevid-8021ar", "brski-idevid", "tcg-devid"}
 	rfc7925Profiles = []string{"rfc7925"}
+	// iotProfiles are the IoT certificate profiles: checks that are their
+	// rules (not RFC 5280's) run only under them and the profiles
+	// extending them.
+	iotProfiles = []string{"tls13-iot", "rfc7925"}
+	// tls13IoTProfiles: checks that are rules of the TLS/DTLS 1.3 IoT
+	// profile alone.
+	tls13IoTProfiles = []string{"tls13-iot"}
 )
 
 var checks = []CheckInfo{
@@ -66,10 +84,10 @@ var checks = []CheckInfo{
 	{Name: AKIMismatch, Level: profile.Error, Roles: "root,link",
 		Citation:    "RFC 5280 §4.2.1.1",
 		Description: "The authorityKeyIdentifier of a root or link certificate does not equal the subjectKeyIdentifier of the key that signed it."},
-	{Name: SubAKIMatchesIssuer, Level: profile.Error, Roles: "subordinate",
+	{Name: SubAKIMatchesIssuer, Level: profile.Error, Roles: "subordinate", Profiles: tls13IoTProfiles,
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.2",
 		Description: "The authorityKeyIdentifier of a subordinate CA certificate does not equal the subjectKeyIdentifier of its issuing CA."},
-	{Name: EEAKIMatchesIssuer, Level: profile.Error, Roles: "end-entity",
+	{Name: EEAKIMatchesIssuer, Level: profile.Error, Roles: "end-entity", Profiles: tls13IoTProfiles,
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.4.2",
 		Description: "The authorityKeyIdentifier of an end-entity certificate does not equal the subjectKeyIdentifier of its issuing CA."},
 	{Name: OrphanError, Level: profile.Error, Roles: "subordinate,link,end-entity",
@@ -87,21 +105,30 @@ var checks = []CheckInfo{
 	{Name: MultipleRoots, Level: profile.Warn, Roles: "subordinate,end-entity",
 		Citation:    "RFC 5280 §6.1",
 		Description: "The certificate chains to more than one root key (paths through link certificates of a root key rollover do not count)."},
-	{Name: PathLenExceeded, Level: profile.Error, Roles: "subordinate,link",
+	{Name: PathLenExceeded, Level: profile.Error, Roles: "subordinate,link,end-entity",
 		Citation:    "RFC 5280 §4.2.1.9, §6.1.4 (l)(m)",
-		Description: "The CA certificate is below more non-self-issued CA certificates than the pathLenConstraint of a CA above it allows."},
+		Description: "Between the certificate and a CA above it there are more non-self-issued intermediate CA certificates than the CA's pathLenConstraint allows (the certificate itself is not counted: a pathLenConstraint never applies to the last certificate of a path)."},
 	{Name: NameConstraints, Level: profile.Error, Roles: "subordinate,end-entity",
 		Citation:    "RFC 5280 §4.2.1.10, §6.1.3 (b)(c)",
 		Description: "A name of the certificate (subject DN, dNSName, rfc822Name, URI host or iPAddress) is outside the permitted or inside the excluded subtrees of a CA above it."},
 	{Name: ValidityOutsideIssuer, Level: profile.Warn, Roles: "subordinate,link,end-entity",
 		Citation:    "RFC 5280 §6.1.3 (a)(2); draft-ietf-uta-tls13-iot-profile-23 §17.1.5",
 		Description: "The certificate's validity is not inside its issuer's (notAfter 99991231235959Z is exempt: see n_iot_idevid_noexpiry_chain). The level is set by --validity-nesting warn|error."},
-	{Name: AlgorithmInconsistent, Level: profile.Error, Roles: "subordinate,link,end-entity",
+	{Name: AlgorithmInconsistent, Level: profile.Error, Roles: "subordinate,link,end-entity", Profiles: iotProfiles,
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.1.3, §17.1.6; RFC 7925 §4.4.4 Table 1",
 		Description: "The key that signs the certificate, or the signature algorithm, is not one the profile allows along a chain (tls13-iot: ECDSA on P-256, P-384 or P-521, or Ed25519; rfc7925: ECDSA P-256 with SHA-256), so devices that validate the chain may be unable to."},
 	{Name: Expired, Level: profile.Error, Roles: "all",
 		Citation:    "RFC 5280 §4.1.2.5, §6.1.3 (a)(2)",
 		Description: "The certificate has expired at the time of the check (now, or --at): no path through it validates. notAfter 99991231235959Z never expires."},
+	{Name: NotYetValid, Level: profile.Error, Roles: "all",
+		Citation:    "RFC 5280 §4.1.2.5, §6.1.3 (a)(2)",
+		Description: "The certificate is not yet valid at the time of the check (now, or --at): its notBefore is later, so no path through it validates."},
+	{Name: UnknownCritical, Level: profile.Error, Roles: "all",
+		Citation:    "RFC 5280 §4.2, §6.1.4 (o)",
+		Description: "The certificate has a critical extension that iotcert does not recognise: a relying party must reject it, so no path through it validates (on a trust anchor: see e_chain_no_valid_path)."},
+	{Name: NoValidPath, Level: profile.Error, Roles: "all",
+		Citation:    "RFC 5280 §6.1; RFC 5937",
+		Description: "No certification path from the certificate to a trust anchor (the --trust certificates, or without --trust the self-signed roots of the input) is valid at the time of the check: the details say why the best candidate fails (an issuer or trust anchor expired or not yet valid, not a CA, a pathLenConstraint or name constraint above it, a loop of issuers, a root that is not a trust anchor). Not added when another error-level chain finding on the certificate says why."},
 	{Name: Expiring, Level: profile.Error, Roles: "all",
 		Citation:    "RFC 5280 §4.1.2.5, §6.1.3 (a)(2)",
 		Description: "With --expiry-horizon: the certificate expires within the horizon (one already expired is e_chain_expired; notAfter 99991231235959Z never expires)."},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/zmap/zcrypto/encoding/asn1"
@@ -30,12 +31,81 @@ func constraintsOf(c *x509.Certificate) *nameConstraints {
 	for _, ip := range c.ExcludedIPAddresses {
 		nc.excludedIP = append(nc.excludedIP, ip.Data)
 	}
+	nc.other, nc.malformed = rawConstraints(c)
+	for _, d := range append(slices.Clone(nc.permittedDNS), nc.excludedDNS...) {
+		if strings.HasPrefix(d, ".") && nc.malformed == "" {
+			nc.malformed = fmt.Sprintf("the dNSName constraint %q has a leading period (RFC 5280 §4.2.1.10 allows one in URI and rfc822Name constraints only)", d)
+		}
+	}
 	if len(nc.permittedDNS)+len(nc.excludedDNS)+len(nc.permittedEmail)+len(nc.excludedEmail)+
 		len(nc.permittedURI)+len(nc.excludedURI)+len(nc.permittedDir)+len(nc.excludedDir)+
-		len(nc.permittedIP)+len(nc.excludedIP) == 0 {
+		len(nc.permittedIP)+len(nc.excludedIP)+len(nc.other) == 0 && nc.malformed == "" {
 		return nil
 	}
 	return nc
+}
+
+// oidNameConstraints is the nameConstraints extension.
+var oidNameConstraints = asn1.ObjectIdentifier{2, 5, 29, 30}
+
+// General name forms this package does not match against name
+// constraints (GeneralName tags, RFC 5280 §4.2.1.6).
+const (
+	tagOtherName    = 0
+	tagX400Address  = 3
+	tagEDIPartyName = 5
+	tagRegisteredID = 8
+)
+
+// rawConstraints reads c's nameConstraints extension for what zcrypto
+// does not keep: the name forms constrained that this package does not
+// match (otherName, x400Address, ediPartyName, registeredID), and whether
+// the extension is malformed (RFC 5280 §4.2.1.10: permittedSubtrees or
+// excludedSubtrees must be present and not empty).
+func rawConstraints(c *x509.Certificate) (other []int, malformed string) {
+	for _, e := range c.Extensions {
+		if !e.Id.Equal(oidNameConstraints) {
+			continue
+		}
+		var v struct {
+			Permitted []asn1.RawValue `asn1:"optional,tag:0"`
+			Excluded  []asn1.RawValue `asn1:"optional,tag:1"`
+		}
+		if _, err := asn1.Unmarshal(e.Value, &v); err != nil {
+			return nil, "the nameConstraints extension does not decode: " + err.Error()
+		}
+		if len(v.Permitted)+len(v.Excluded) == 0 {
+			return nil, "the nameConstraints extension has neither permittedSubtrees nor excludedSubtrees (RFC 5280 §4.2.1.10)"
+		}
+		for _, st := range append(v.Permitted, v.Excluded...) {
+			var base asn1.RawValue
+			if _, err := asn1.Unmarshal(st.Bytes, &base); err != nil {
+				return nil, "a GeneralSubtree of the nameConstraints extension does not decode: " + err.Error()
+			}
+			switch base.Tag {
+			case tagOtherName, tagX400Address, tagEDIPartyName, tagRegisteredID:
+				if !slices.Contains(other, base.Tag) {
+					other = append(other, base.Tag)
+				}
+			}
+		}
+	}
+	return other, ""
+}
+
+// nameFormName names a GeneralName tag for messages.
+func nameFormName(tag int) string {
+	switch tag {
+	case tagOtherName:
+		return "otherName"
+	case tagX400Address:
+		return "x400Address"
+	case tagEDIPartyName:
+		return "ediPartyName"
+	case tagRegisteredID:
+		return "registeredID"
+	}
+	return fmt.Sprintf("GeneralName [%d]", tag)
 }
 
 func strs(in []x509.GeneralSubtreeString) []string {
@@ -93,6 +163,9 @@ func dnString(raw string) (string, error) {
 // (RFC 5280 §4.2.1.10: each name of a constrained type must be within a
 // permitted subtree, when there are any, and in no excluded subtree).
 func (nc *nameConstraints) violation(n *Node) string {
+	if c := nc.comparisons(n); c > maxConstraintComparisons {
+		return fmt.Sprintf("checking its names against the name constraints above it takes %d comparisons, more than the %d iotcert (like Go's crypto/x509) allows", c, maxConstraintComparisons)
+	}
 	if len(nc.permittedDir)+len(nc.excludedDir) > 0 && n.subject != "" {
 		subj, err := subjectAttrs(n.subject)
 		if err == nil && len(subj) > 0 {
@@ -102,6 +175,11 @@ func (nc *nameConstraints) violation(n *Node) string {
 			if anyDir(nc.excludedDir, subj) {
 				return fmt.Sprintf("subject %q is inside an excluded directoryName subtree", n.display)
 			}
+		}
+	}
+	for _, tag := range nc.other {
+		if slices.Contains(n.otherForms, tag) {
+			return fmt.Sprintf("its subjectAltName holds an %s, a name form constrained above that iotcert does not process (RFC 5280 §4.2.1.10: process the constraint or reject)", nameFormName(tag))
 		}
 	}
 	if n.names == nil {
@@ -127,6 +205,23 @@ func (nc *nameConstraints) violation(n *Node) string {
 	return ""
 }
 
+// maxConstraintComparisons bounds the name comparisons of one
+// certificate against one CA's name constraints, as Go's crypto/x509 does
+// (x509-limbo pathological::nc-dos-*): a certificate beyond it is refused.
+const maxConstraintComparisons = 250000
+
+// comparisons returns how many name comparisons checking n against nc
+// takes.
+func (nc *nameConstraints) comparisons(n *Node) int {
+	if n.names == nil {
+		return 0
+	}
+	return len(n.names.dns)*(len(nc.permittedDNS)+len(nc.excludedDNS)) +
+		len(n.names.email)*(len(nc.permittedEmail)+len(nc.excludedEmail)) +
+		len(n.names.uri)*(len(nc.permittedURI)+len(nc.excludedURI)) +
+		len(n.names.ip)*(len(nc.permittedIP)+len(nc.excludedIP))
+}
+
 func checkNames(kind string, names, permitted, excluded []string, within func(name, constraint string) bool) string {
 	for _, name := range names {
 		if len(permitted) > 0 && !anyWithin(name, permitted, within) {
@@ -136,9 +231,25 @@ func checkNames(kind string, names, permitted, excluded []string, within func(na
 			if within(name, c) {
 				return fmt.Sprintf("%s %q is inside the excluded subtree %q", kind, name, c)
 			}
+			if kind == "dNSName" && wildcardCovers(name, c) {
+				return fmt.Sprintf("%s %q may stand for a name inside the excluded subtree %q", kind, name, c)
+			}
 		}
 	}
 	return ""
+}
+
+// wildcardCovers reports whether the wildcard DNS name ("*.example.com")
+// stands for a name of the subtree c ("bar.example.com"): such a name is
+// excluded defensively, as RFC 5280 does not say how name constraints
+// meet wildcards (x509-limbo cve-2025-61727).
+func wildcardCovers(name, c string) bool {
+	base, ok := strings.CutPrefix(strings.ToLower(name), "*.")
+	if !ok {
+		return false
+	}
+	c = strings.TrimPrefix(strings.ToLower(c), ".")
+	return strings.HasSuffix(c, "."+base) && !strings.Contains(strings.TrimSuffix(c, "."+base), ".")
 }
 
 func anyWithin(name string, constraints []string, within func(name, constraint string) bool) bool {

@@ -1,6 +1,8 @@
 package bundle
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sort"
 	"strconv"
@@ -20,6 +22,12 @@ type Graph struct {
 	Nodes []GraphNode
 	// Findings are the chain findings, by result index.
 	Findings []ChainFinding
+	// Anchors says what the trust anchors of the path verdict are:
+	// "trust" (the --trust certificates), "input-roots" (without --trust,
+	// the self-signed roots of the input) or "" (neither: no path verdict).
+	Anchors string
+	// At is the evaluation time of the path verdict.
+	At time.Time
 }
 
 // GraphNode is one certificate of the graph.
@@ -60,11 +68,57 @@ type GraphNode struct {
 	// Worst is the highest level among the certificate's findings, set by
 	// Apply.
 	Worst profile.Level
+	// PathValid is true when a certification path from the certificate to
+	// a trust anchor is valid at Graph.At (see Graph.Path).
+	PathValid bool
+	// AnchorProblem, for a trust anchor (Index -1), says why no path can
+	// start at it at Graph.At (expired, not a CA, malformed, ...); empty
+	// when it is usable.
+	AnchorProblem string
+
+	verdict *pathVerdict // nil when there is no path verdict
+}
+
+// Path returns the path verdict of the certificate at position i of
+// Nodes, or nil when there is none (no trust anchor).
+func (g *Graph) Path(i int) *profile.Path {
+	v := g.Nodes[i].verdict
+	if v == nil || g.Anchors == "" {
+		return nil
+	}
+	p := &profile.Path{Valid: v.valid, Anchors: g.Anchors, At: g.At.UTC().Format(time.RFC3339), Reason: v.reason, Chain: []profile.PathCert{}}
+	if !v.valid {
+		return p
+	}
+	n := 0
+	for r := v.path; r != nil; r = r.up {
+		if n < profile.MaxPathListed-1 || r.up == nil {
+			p.Chain = append(p.Chain, pathCert(r.s))
+		} else {
+			p.Omitted++
+		}
+		n++
+	}
+	return p
+}
+
+func pathCert(s *state) profile.PathCert {
+	pc := profile.PathCert{Subject: s.n.display, Origin: s.n.origin, Anchor: s.anchor}
+	if s.n.sha256 != ([sha256.Size]byte{}) {
+		pc.SHA256 = hex.EncodeToString(s.n.sha256[:])
+	}
+	return pc
 }
 
 // graph builds the Graph from the finisher's state.
 func (f *finisher) graph(byIndex []*state) *Graph {
-	g := &Graph{Findings: f.findings}
+	g := &Graph{Findings: f.findings, At: f.b.opts.Now}
+	if f.hasAnchor {
+		g.Anchors = "input-roots"
+		if len(f.b.anchors) > 0 {
+			g.Anchors = "trust"
+		}
+	}
 	pos := map[*state]int{}
 	var order []*state
 	for _, s := range byIndex {
@@ -88,6 +142,13 @@ func (f *finisher) graph(byIndex []*state) *Graph {
 		if s.dupOf != nil {
 			gn.Duplicate = pos[s.dupOf]
 			src = s.dupOf
+		}
+		if f.hasAnchor && !src.n.trusted {
+			gn.verdict = f.pathOf(src)
+			gn.PathValid = gn.verdict.valid
+		}
+		if s.n.trusted {
+			gn.AnchorProblem = f.anchorDefect(s)
 		}
 		for i, p := range src.parents {
 			if i == 0 {
@@ -162,6 +223,7 @@ func (a *applier) apply(i int, res *profile.Result) {
 			res.Role = RoleLink
 		}
 		n.Worst = res.Worst()
+		res.Path = g.Path(a.node)
 	}
 }
 

@@ -39,10 +39,23 @@ type Node struct {
 	notBefore, notAfter int64 // Unix seconds
 	noExpiry            bool  // notAfter is 99991231235959Z
 
-	isCA       bool
-	maxPathLen int // -1 when unconstrained
-	names      *sanNames
-	nc         *nameConstraints
+	isCA       bool // a CA by role.Of: basicConstraints cA, or keyCertSign without basicConstraints
+	cA         bool // basicConstraints present with cA true (RFC 5280 §6.1.4 (k))
+	hasKU      bool // a keyUsage extension is present
+	kuCertSign bool // keyUsage has keyCertSign
+	maxPathLen int  // -1 when unconstrained
+	// unknownCritical are the OIDs of critical extensions this package
+	// does not process (RFC 5280 §4.2).
+	unknownCritical []string
+	// otherForms are the GeneralName tags of the subjectAltName entries
+	// that name constraints are not matched against (otherName,
+	// ediPartyName, registeredID).
+	otherForms []int
+	// malformed, for a trust anchor, names the first error-level RFC 5280
+	// lint finding on it.
+	malformed string
+	names     *sanNames
+	nc        *nameConstraints
 
 	serial       string            // serial number, hexadecimal
 	subjectSN    string            // subject serialNumber attribute (802.1AR device serial)
@@ -72,6 +85,8 @@ type nameConstraints struct {
 	permittedURI, excludedURI     []string
 	permittedIP, excludedIP       []net.IPNet
 	permittedDir, excludedDir     [][]attr
+	other                         []int  // GeneralName tags constrained that are not matched (constraints.go)
+	malformed                     string // why the extension is malformed, or ""
 }
 
 // attr is one attribute of a distinguished name.
@@ -99,6 +114,8 @@ func NewNode(c *x509.Certificate) *Node {
 		notAfter:   c.NotAfter.Unix(),
 		noExpiry:   c.NotAfter.Equal(noExpiry),
 		isCA:       role.Of(c) != role.EndEntity,
+		cA:         c.BasicConstraintsValid && c.IsCA,
+		kuCertSign: c.KeyUsage&x509.KeyUsageCertSign != 0,
 		maxPathLen: -1,
 		display:    c.Subject.String(),
 		subjectSN:  c.Subject.SerialNumber,
@@ -116,15 +133,59 @@ func NewNode(c *x509.Certificate) *Node {
 			n.tlsEKU = true
 		}
 	}
+	for _, e := range c.Extensions {
+		id := e.Id.String()
+		if id == oidKeyUsage {
+			n.hasKU = true
+		}
+		if e.Critical && !knownExtensions[id] {
+			n.unknownCritical = append(n.unknownCritical, id)
+		}
+	}
 	n.digest = tbsDigest(c.SignatureAlgorithm, c.RawTBSCertificate)
 	if len(c.DNSNames)+len(c.EmailAddresses)+len(c.URIs)+len(c.IPAddresses) > 0 {
 		n.names = &sanNames{dns: c.DNSNames, email: c.EmailAddresses, uri: c.URIs, ip: c.IPAddresses}
+	}
+	if len(c.OtherNames) > 0 {
+		n.otherForms = append(n.otherForms, tagOtherName)
+	}
+	if len(c.EDIPartyNames) > 0 {
+		n.otherForms = append(n.otherForms, tagEDIPartyName)
+	}
+	if len(c.RegisteredIDs) > 0 {
+		n.otherForms = append(n.otherForms, tagRegisteredID)
 	}
 	if n.isCA {
 		n.nc = constraintsOf(c)
 	}
 	n.matter = matterIDsOf(c)
 	return n
+}
+
+const oidKeyUsage = "2.5.29.15"
+
+// knownExtensions are the extensions a relying party built on this
+// package processes or may ignore when critical (RFC 5280 §4.2): the
+// standard extensions of §4.2.1 and §4.2.2. Any other critical extension
+// makes the certificate unusable on a path (§6.1.4 (o)).
+var knownExtensions = map[string]bool{
+	"2.5.29.35":          true, // authorityKeyIdentifier
+	"2.5.29.14":          true, // subjectKeyIdentifier
+	oidKeyUsage:          true, // keyUsage
+	"2.5.29.32":          true, // certificatePolicies
+	"2.5.29.33":          true, // policyMappings
+	"2.5.29.17":          true, // subjectAltName
+	"2.5.29.18":          true, // issuerAltName
+	"2.5.29.9":           true, // subjectDirectoryAttributes
+	"2.5.29.19":          true, // basicConstraints
+	"2.5.29.30":          true, // nameConstraints
+	"2.5.29.36":          true, // policyConstraints
+	"2.5.29.37":          true, // extKeyUsage
+	"2.5.29.31":          true, // cRLDistributionPoints
+	"2.5.29.54":          true, // inhibitAnyPolicy
+	"2.5.29.46":          true, // freshestCRL
+	"1.3.6.1.5.5.7.1.1":  true, // authorityInfoAccess
+	"1.3.6.1.5.5.7.1.11": true, // subjectInfoAccess
 }
 
 // certioSPKI returns the subjectPublicKeyInfo as it was in the input.

@@ -18,10 +18,11 @@ import (
 //
 // Items flow through a bounded queue: at most a few DER certificates per
 // worker are held at a time; what stays is each certificate's Result and
-// Node. trust holds the certificates trusted as anchors (not linted); an
+// Node. trust holds the trust anchors (not reported; linted only for what
+// makes an anchor malformed); an
 // item of trust that is not a certificate is an error.
 func Run(p *profile.Profile, items iter.Seq[certio.Item], trust iter.Seq[certio.Item], opts Options) ([]profile.Result, *Graph, error) {
-	b, err := newBundle(trust, opts)
+	b, err := newBundle(p, trust, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -31,12 +32,15 @@ func Run(p *profile.Profile, items iter.Seq[certio.Item], trust iter.Seq[certio.
 	return results, g, nil
 }
 
-// newBundle returns a bundle with the trust anchors of trust added.
-func newBundle(trust iter.Seq[certio.Item], opts Options) (*Bundle, error) {
+// newBundle returns a bundle with the trust anchors of trust added. Each
+// anchor is linted with p for what makes it malformed (see
+// Bundle.AddTrustedResult).
+func newBundle(p *profile.Profile, trust iter.Seq[certio.Item], opts Options) (*Bundle, error) {
 	b, err := New(opts)
 	if err != nil {
 		return nil, err
 	}
+	p = p.WithTime(b.opts.Now)
 	if trust != nil {
 		for it := range trust {
 			if it.Err != nil {
@@ -46,7 +50,11 @@ func newBundle(trust iter.Seq[certio.Item], opts Options) (*Bundle, error) {
 			if err != nil {
 				return nil, fmt.Errorf("trust store: %w", &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certio.DescribeParseError(err)})
 			}
-			b.AddTrusted(NewNode(c), it.Origin)
+			n := NewNode(c)
+			res := p.Lint(c)
+			sum := sha256.Sum256(it.DER)
+			n.sha256 = sum
+			b.AddTrustedResult(n, it.Origin, res)
 		}
 	}
 	return b, nil

@@ -42,7 +42,7 @@ type spooled struct {
 //
 // The caller must call Close, which removes the file.
 func Spool(p *profile.Profile, items iter.Seq[certio.Item], trust iter.Seq[certio.Item], opts Options) (*Spooled, error) {
-	b, err := newBundle(trust, opts)
+	b, err := newBundle(p, trust, opts)
 	if err != nil {
 		return nil, err
 	}

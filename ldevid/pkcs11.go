@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"regexp"
@@ -343,7 +344,7 @@ func (p *PKCS11) Generate(label string, curve Curve) (*Key, error) {
 	if p.pinSource != "" {
 		query = url.Values{"pin-source": {p.pinSource}}
 	}
-	return &Key{Signer: signer, Ref: pkcs11String(path, query)}, nil
+	return &Key{Signer: p.tokenSigner(signer, label), Ref: pkcs11String(path, query)}, nil
 }
 
 // CheckLabel returns an error wrapping os.ErrExist if the token holds a
@@ -408,7 +409,45 @@ func (p *PKCS11) Open(ref string) (crypto.Signer, error) {
 		}
 		return nil, fmt.Errorf("key %s: %w", redacted, err)
 	}
-	return s, nil
+	name := v.Get("object")
+	if name == "" {
+		name = "id " + v.Get("id")
+	}
+	return p.tokenSigner(s, name), nil
+}
+
+// tokenSigner wraps s, the signer of the key called name in p's token,
+// so that its errors say which token and key failed and what a token
+// that fails in the middle of a batch usually means.
+func (p *PKCS11) tokenSigner(s crypto.Signer, name string) crypto.Signer {
+	return &pkcs11Signer{Signer: s, what: fmt.Sprintf("PKCS#11 %s: key %s", p.redacted, name)}
+}
+
+// A pkcs11Signer is a signer of a key in a token whose errors name the
+// token and the key. Signatures run concurrently: each takes a session
+// of the module's pool (crypto11's, of max-sessions sessions).
+type pkcs11Signer struct {
+	crypto.Signer
+	what string
+}
+
+// pkcs11Lost are the PKCS#11 return values of a token that was removed,
+// logged out, or whose sessions were closed, as the name of each appears
+// in the module's errors, and crypto11's error for a closed backend.
+var pkcs11Lost = []string{"CKR_DEVICE_REMOVED", "CKR_TOKEN_NOT_PRESENT", "CKR_DEVICE_ERROR", "CKR_SESSION_HANDLE_INVALID", "CKR_SESSION_CLOSED", "CKR_USER_NOT_LOGGED_IN", "CKR_OBJECT_HANDLE_INVALID", "CKR_KEY_HANDLE_INVALID", "context is closed"}
+
+// Sign signs digest with the key in the token.
+func (s *pkcs11Signer) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	sig, err := s.Signer.Sign(r, digest, opts)
+	if err == nil {
+		return sig, nil
+	}
+	for _, code := range pkcs11Lost {
+		if strings.Contains(err.Error(), code) {
+			return nil, fmt.Errorf("%s: signing: %w (the token was removed, logged out or its sessions closed)", s.what, err)
+		}
+	}
+	return nil, fmt.Errorf("%s: signing: %w", s.what, err)
 }
 
 // Close closes the session with the token and unloads the module.

@@ -10,9 +10,9 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/iotcert/iotcert/internal/ecdsasig"
+
 	"filippo.io/bigmod"
-	"golang.org/x/crypto/cryptobyte"
-	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // A signatureCheck tells whether sig is the issuer's signature of digest
@@ -117,11 +117,11 @@ func newECDSAKeyCheck(priv *ecdsa.PrivateKey, pub *ecdsa.PublicKey) (*ecdsaKeyCh
 // check reports whether sig, an ASN.1 ECDSA-Sig-Value, is a signature of
 // digest by the key.
 func (kc *ecdsaKeyCheck) check(digest, sig []byte) bool {
-	r, s, ok := parseECDSASignature(sig)
+	r, s, ok := ecdsasig.Parse(sig)
 	if !ok || r.Sign() <= 0 || s.Sign() <= 0 || r.Cmp(kc.order) >= 0 || s.Cmp(kc.order) >= 0 {
 		return false
 	}
-	e := hashToInt(digest, kc.order)
+	e := ecdsasig.HashToInt(digest, kc.order)
 	w := new(big.Int).ModInverse(s, kc.order)
 	if w == nil {
 		return false
@@ -154,31 +154,4 @@ func (kc *ecdsaKeyCheck) check(digest, sig []byte) bool {
 	x := new(big.Int).SetBytes(point[1 : 1+size])
 	x.Mod(x, kc.order)
 	return x.Cmp(r) == 0
-}
-
-// parseECDSASignature reads an ECDSA-Sig-Value (RFC 5480 §2.2.3) with no
-// trailing data, as ecdsa.VerifyASN1 does.
-func parseECDSASignature(sig []byte) (r, s *big.Int, ok bool) {
-	var inner cryptobyte.String
-	in := cryptobyte.String(sig)
-	r, s = new(big.Int), new(big.Int)
-	if !in.ReadASN1(&inner, cbasn1.SEQUENCE) || !in.Empty() ||
-		!inner.ReadASN1Integer(r) || !inner.ReadASN1Integer(s) || !inner.Empty() {
-		return nil, nil, false
-	}
-	return r, s, true
-}
-
-// hashToInt converts digest to an integer modulo order as ECDSA does
-// (FIPS 186-5 §6.4.1): its leftmost bits, as many as the order has.
-func hashToInt(digest []byte, order *big.Int) *big.Int {
-	bits := order.BitLen()
-	if size := (bits + 7) / 8; len(digest) > size {
-		digest = digest[:size]
-	}
-	e := new(big.Int).SetBytes(digest)
-	if excess := len(digest)*8 - bits; excess > 0 {
-		e.Rsh(e, uint(excess))
-	}
-	return e
 }

@@ -99,6 +99,7 @@ func TestCALintsGarbledExtensions(t *testing.T) {
 		"e_iot_root_ku_critical_certsign":  oidExtKeyUsage,
 		"e_iot_sub_ku_critical_certsign":   oidExtKeyUsage,
 		"n_iot_root_ku_crlsign":            oidExtKeyUsage,
+		"n_iot_root_ku_digsig":             oidExtKeyUsage,
 		"n_iot_sub_ku_crlsign":             oidExtKeyUsage,
 		"w_iot_sub_ku_digsig":              oidExtKeyUsage,
 		"w_iot_sub_aia_caissuers_and_ocsp": oidExtAuthorityInfo,
@@ -109,8 +110,8 @@ func TestCALintsGarbledExtensions(t *testing.T) {
 		"cases/w_iot_sub_aia_absent.pem", "cases/n_iot_root_san_consistent.pem",
 	}
 	names := caLintNames()
-	if len(names) != 30 {
-		t.Fatalf("found %d CA lints, want 30", len(names))
+	if len(names) != 31 {
+		t.Fatalf("found %d CA lints, want 31", len(names))
 	}
 	for _, file := range files {
 		for i := range loadCert(t, file).Extensions {

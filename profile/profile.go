@@ -152,6 +152,50 @@ type Result struct {
 	// Findings are the lint results that are neither pass, NA nor NE, in
 	// lint name order.
 	Findings []Finding `json:"findings"`
+	// Path is the path verdict of the certificate (set by chain building;
+	// nil when there is no trust anchor to judge a path to, or for
+	// unreadable input).
+	Path *Path `json:"path,omitempty"`
+}
+
+// Path is the path verdict of one certificate: whether a certification
+// path from it to a trust anchor is valid at the evaluation time (RFC 5280
+// §6.1), the path chosen, or why none validates.
+type Path struct {
+	// Valid is true when a valid path exists.
+	Valid bool `json:"valid"`
+	// Anchors says what the trust anchors are: "trust" (the --trust
+	// certificates) or "input-roots" (without --trust, the self-signed
+	// roots of the input).
+	Anchors string `json:"anchors"`
+	// At is the evaluation time, RFC 3339.
+	At string `json:"at"`
+	// Chain is the chosen path from the certificate's issuer up to the
+	// trust anchor, nearest first; empty for a trust anchor itself and
+	// when no path is valid. A path longer than MaxPathListed lists its
+	// first MaxPathListed-1 issuers and the anchor.
+	Chain []PathCert `json:"chain"`
+	// Omitted is the number of certificates of a long path left out of
+	// Chain (before the anchor).
+	Omitted int `json:"omitted,omitempty"`
+	// Reason says why no path validates; empty when Valid.
+	Reason string `json:"reason,omitempty"`
+}
+
+// MaxPathListed is the most certificates Path.Chain lists, so that the
+// report of a deep chain stays linear in its depth.
+const MaxPathListed = 16
+
+// PathCert is one certificate of a path.
+type PathCert struct {
+	// Subject is the subject DN.
+	Subject string `json:"subject"`
+	// Origin is where the certificate was read (an input or a --trust file).
+	Origin certio.Origin `json:"origin"`
+	// SHA256 is the SHA-256 of its DER, hexadecimal.
+	SHA256 string `json:"sha256"`
+	// Anchor is true for the trust anchor that ends the path.
+	Anchor bool `json:"anchor,omitempty"`
 }
 
 // Worst returns the highest level among r's findings, or 0 when it has none.

@@ -13,7 +13,7 @@ func TestDefaultProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"tls13-iot", "rfc7925", "idevid-8021ar", "ldevid-8021ar", "brski-idevid", "tcg-devid"} {
+	for _, name := range []string{"tls13-iot", "tls13-iot-23", "rfc7925", "idevid-8021ar", "ldevid-8021ar", "brski-idevid", "tcg-devid"} {
 		p, err := rules.Profile(name)
 		if err != nil {
 			t.Fatalf("profile %s: %v", name, err)

@@ -12,6 +12,11 @@ import (
 // roleOrder is the order roles are listed in the summary table.
 var roleOrder = []string{"root", "link", "subordinate", "end-entity", "idevid", "ldevid", "unknown"}
 
+// maxIndent is the depth below which the diagram stops indenting: deeper
+// certificates are drawn at that indentation with their depth, so that
+// the diagram of a deep chain grows linearly with its depth.
+const maxIndent = 16
+
 // maxLeaves is how many end entities the text diagram lists under one CA
 // before it summarises the rest.
 const maxLeaves = 5
@@ -53,7 +58,7 @@ func (t *textWriter) writeDiagram(g *bundle.Graph) {
 			continue
 		}
 		any = true
-		t.drawTree(g, children, i, "  ", "", drawn)
+		t.drawTree(g, children, i, 0, "  ", "", drawn)
 	}
 	if !any {
 		t.printf("  (no root or trust anchor in the input)\n")
@@ -67,11 +72,20 @@ func (t *textWriter) writeDiagram(g *bundle.Graph) {
 	if len(loose) > 0 {
 		t.printf("Not chained (issuer missing or signature not verified)\n")
 		for _, i := range loose {
-			t.drawTree(g, children, i, "  ", "", drawn)
+			t.drawTree(g, children, i, 0, "  ", "", drawn)
 		}
 	}
 	if dups := countDuplicates(g); dups > 0 {
 		t.printf("(%d duplicate certificate(s) not drawn)\n", dups)
+	}
+	at := g.At.UTC().Format("2006-01-02 15:04:05Z")
+	switch g.Anchors {
+	case "trust":
+		t.printf("Path verdict at %s: trust anchors are the --trust certificates\n", at)
+	case "input-roots":
+		t.printf("Path verdict at %s: trust anchors are the self-signed roots of the input (no --trust given)\n", at)
+	default:
+		t.printf("No path verdict: no root in the input and no --trust\n")
 	}
 }
 
@@ -99,11 +113,16 @@ func countDuplicates(g *bundle.Graph) int {
 	return n
 }
 
-// drawTree writes node i and, indented, what it issued. prefix is the
-// indentation of this line, branch its connector.
-func (t *textWriter) drawTree(g *bundle.Graph, children [][]int, i int, prefix, branch string, drawn []bool) {
+// drawTree writes node i, depth levels below the top of its tree, and,
+// indented, what it issued. prefix is the indentation of this line,
+// branch its connector.
+func (t *textWriter) drawTree(g *bundle.Graph, children [][]int, i, depth int, prefix, branch string, drawn []bool) {
 	n := g.Nodes[i]
-	t.printf("%s%s%s\n", prefix, branch, nodeLine(n))
+	level := ""
+	if depth > maxIndent {
+		level = fmt.Sprintf("(level %d) ", depth)
+	}
+	t.printf("%s%s%s%s\n", prefix, branch, level, nodeLine(n))
 	if drawn[i] {
 		return
 	}
@@ -127,10 +146,12 @@ func (t *textWriter) drawTree(g *bundle.Graph, children [][]int, i int, prefix, 
 	}
 	lines := append(append([]int{}, cas...), shown...)
 	childPrefix := prefix
-	switch branch {
-	case "├── ":
+	switch {
+	case depth >= maxIndent:
+		// Deep enough: the children are drawn at this indentation.
+	case branch == "├── ":
 		childPrefix += "│   "
-	case "└── ":
+	case branch == "└── ":
 		childPrefix += "    "
 	}
 	for j, k := range lines {
@@ -138,7 +159,7 @@ func (t *textWriter) drawTree(g *bundle.Graph, children [][]int, i int, prefix, 
 		if j == len(lines)-1 && hidden == 0 {
 			b = "└── "
 		}
-		t.drawTree(g, children, k, childPrefix, b, drawn)
+		t.drawTree(g, children, k, depth+1, childPrefix, b, drawn)
 	}
 	if hidden > 0 {
 		t.printf("%s└── … and %d more end entit%s (%s)\n", childPrefix, hidden, plural(hidden, "y", "ies"), hiddenSummary(g, leaves, shown))
@@ -202,6 +223,8 @@ func nodeLine(n bundle.GraphNode) string {
 	}
 	extra := ""
 	switch {
+	case n.AnchorProblem != "":
+		extra = "  (not usable: " + n.AnchorProblem + ")"
 	case n.Orphan:
 		extra = "  (issuer not found)"
 	case n.BrokenIssuer:
@@ -225,7 +248,7 @@ var levelColours = []struct {
 	{"warn", "warn", "#fff59d", profile.Warn},
 	{"error", "error", "#ef9a9a", profile.Error},
 	{"fatal", "fatal", "#b71c1c", profile.Fatal},
-	{"trusted", "trust anchor (not linted)", "#e0e0e0", 0},
+	{"trusted", "trust anchor (not reported)", "#e0e0e0", 0},
 }
 
 func classOf(n bundle.GraphNode) string {

@@ -120,6 +120,7 @@ func TestLintBundleText(t *testing.T) {
 		"  └── [ok] subordinate \"CN=Example IoT Device CA",
 		"      └── [ok] end-entity \"serialNumber=SN0001, CN=Example sensor",
 		"3 certificate(s) linted with profile tls13-iot: 3 clean",
+		"Path verdict at 2026-06-01 00:00:00Z: trust anchors are the self-signed roots of the input (no --trust given)\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text report lacks %q\n%s", want, out)

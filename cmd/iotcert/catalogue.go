@@ -82,4 +82,4 @@ const catalogueIntro = "# Requirements and the lints that check them\n\n" +
 	"Every requirement of sections 1 to 9 of iotcert's rules catalogue with the lints that check it;\n" +
 	"\"(chain)\" marks a check over a whole bundle ([bundle.md](bundle.md)). A requirement without either\n" +
 	"says why in its note. Each lint cites its source section: [rules.md](rules.md). Where the sources\n" +
-	"disagree, the ambiguity identifiers (A1…A22) are defined in [ambiguities.md](ambiguities.md).\n"
+	"disagree, the ambiguity identifiers (A1…A23) are defined in [ambiguities.md](ambiguities.md).\n"

@@ -51,7 +51,7 @@ func TestGenExample(t *testing.T) {
 		t.Errorf("same device again: exit %d\n%s", code, errOut)
 	}
 	// The CAs lint clean with the built-in profile they were made with.
-	code, out, errOut = iotcert(t, "", "lint", "--profile", "tls13-iot", "--fail-on", "warn",
+	code, out, errOut = iotcert(t, "", "lint", "--at", atNow(), "--profile", "tls13-iot", "--fail-on", "warn",
 		filepath.Join(pki, "root", "cert.pem"), filepath.Join(pki, "device-ca", "cert.pem"))
 	if code != exitOK {
 		t.Errorf("lint CAs: exit %d\n%s%s", code, out, errOut)
@@ -59,14 +59,14 @@ func TestGenExample(t *testing.T) {
 	// The device, linted with its chain under bacnet-sc, the profile it
 	// was made with, is clean.
 	chain := filepath.Join(pki, "devices", "1234", "chain.pem")
-	code, out, errOut = iotcert(t, "", "lint", "--profile", "bacnet-sc", "--fail-on", "notice", chain)
+	code, out, errOut = iotcert(t, "", "lint", "--at", atNow(), "--profile", "bacnet-sc", "--fail-on", "notice", chain)
 	if code != exitOK || !strings.Contains(out, "3 certificate(s) linted with profile bacnet-sc: 3 clean; findings: 0 fatal, 0 error, 0 warn, 0 notice") {
 		t.Errorf("lint device with bacnet-sc: exit %d\n%s%s", code, out, errOut)
 	}
 	// Under ldevid-8021ar, which bacnet-sc extends, its bacnet:// URI is
 	// the one error: RFC 5280 wants a host name where BACnet puts the
 	// device instance (see docs/ecosystems.md).
-	code, out, _ = iotcert(t, "", "lint", "--profile", "ldevid-8021ar", "--format", "json", chain)
+	code, out, _ = iotcert(t, "", "lint", "--at", atNow(), "--profile", "ldevid-8021ar", "--format", "json", chain)
 	if code != exitFindings || strings.Count(out, `"lint":`) != 1 || !strings.Contains(out, `"lint":"e_ext_san_uri_host_not_fqdn_or_ip","level":"error"`) {
 		t.Errorf("lint device with ldevid-8021ar: exit %d\n%s", code, out)
 	}

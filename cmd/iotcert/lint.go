@@ -6,7 +6,6 @@ import (
 	"io"
 	"iter"
 	"strings"
-	"time"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
@@ -56,9 +55,9 @@ func (c *chainFlags) register(fs *flag.FlagSet) {
 	c.input.register(fs)
 	fs.StringVar(&c.profile, "profile", "tls13-iot", "profile to lint with (see \"iotcert profiles\")")
 	fs.BoolVar(&c.guess, "guess-devid", false, "when the profile names no device kind, guess IDevID or LDevID per end entity (reported as a notice)")
-	fs.Var(&c.trust, "trust", "certificates in `FILE` (PEM, DER, PKCS#7 or a directory) are trusted as anchors: they end chains and are not linted (repeatable)")
+	fs.Var(&c.trust, "trust", "certificates in `FILE` (PEM, DER, PKCS#7 or a directory) are the trust anchors of the path verdict: they end chains and are not reported (repeatable)")
 	fs.StringVar(&c.horizon, "expiry-horizon", "", "also report every certificate that expires within `DURATION` (e.g. 90d, 2w, 12h) as e_chain_expiring (one already expired is always e_chain_expired)")
-	fs.StringVar(&c.at, "at", "", "judge expiry at `TIME` (RFC 3339, e.g. 2027-01-31T00:00:00Z, or a date, 2027-01-31) instead of now, e.g. the day the firmware ships")
+	fs.StringVar(&c.at, "at", "", "judge validity (expired, not yet valid) and the path verdict at `TIME` (RFC 3339, e.g. 2027-01-31T00:00:00Z, or a date, 2027-01-31) instead of now, e.g. the day the firmware ships")
 	fs.StringVar(&c.nesting, "validity-nesting", "warn", "level of w_chain_validity_outside_issuer: warn or error")
 	fs.Var(&c.enable, "enable-check", "run the optional chain check `NAME` (repeatable; see \"iotcert rules\")")
 	fs.Var(&c.disable, "disable-check", "do not run the chain check `NAME` (repeatable)")
@@ -80,7 +79,7 @@ func (c *chainFlags) setup() (*profile.Profile, bundle.Options, error) {
 	}
 	opts.Profiles = bundle.Lineage(rules, p)
 	if c.at != "" {
-		t, err := parseTime(c.at)
+		t, err := bundle.ParseTime(c.at)
 		if err != nil {
 			return nil, opts, fmt.Errorf("--at: %v", err)
 		}
@@ -114,16 +113,6 @@ func (c *chainFlags) trustItems(stdin io.Reader, opts certio.Options) iter.Seq[c
 		return nil
 	}
 	return certio.ReadWith(c.trust, stdin, opts)
-}
-
-// ruleInfos describes every finding a run with p can report: the
-// profile's lints and the chain checks.
-func ruleInfos(p *profile.Profile) []profile.LintInfo {
-	infos := p.Lints()
-	for _, c := range bundle.Checks() {
-		infos = append(infos, profile.LintInfo{Name: c.Name, Level: c.Level, Roles: c.Roles, Source: bundle.Source, Citation: c.Citation, Description: c.Description})
-	}
-	return infos
 }
 
 func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -175,7 +164,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		read.finish("lint", stderr)
 		return exitUsage
 	}
-	w, err := report.New(*format, stdout, report.Options{Profile: p.Name, FailOn: threshold, Graph: spool.Graph, Rules: ruleInfos(p)})
+	w, err := report.New(*format, stdout, report.Options{Profile: p.Name, FailOn: threshold, Graph: spool.Graph, Rules: bundle.LintInfos(p)})
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert lint: --format: %v\n", err)
 		return exitUsage
@@ -208,16 +197,4 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitFindings
 	}
 	return exitOK
-}
-
-// parseTime reads an RFC 3339 time or a date (midnight UTC).
-func parseTime(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is neither an RFC 3339 time (2027-01-31T00:00:00Z) nor a date (2027-01-31)", s)
-	}
-	return t, nil
 }

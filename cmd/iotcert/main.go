@@ -8,6 +8,7 @@
 //	iotcert gen example|hierarchy|device|devices ...   generate IDevID/LDevID hierarchies
 //	iotcert sign SPEC --ca NAME --csr FILE     sign a device's CSR
 //	iotcert roll plan|execute|verify ...       root CA key rollover
+//	iotcert serve [flags]                      REST lint API, web page and metrics
 //
 // Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a
 // usage error, a rules file error or an input that is not a certificate.
@@ -41,6 +42,8 @@ Usage:
                                  issue a batch of devices (resumable, journaled)
   iotcert sign SPEC --ca NAME --csr FILE [--out FILE]   sign a device's CSR
   iotcert roll plan|execute|verify --old DIR/<root> ...  root CA key rollover
+  iotcert serve [--listen 127.0.0.1:8080] [--trust NAME=FILE ...] [--tls-cert FILE --tls-key FILE]
+                                 REST lint API, web page and metrics for stations and CA software
   iotcert help [COMMAND]         show help
 
 Run "iotcert help COMMAND" for a command's flags.
@@ -74,6 +77,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runSign(rest, stdin, stdout, stderr)
 	case "roll":
 		return runRoll(rest, stdout, stderr)
+	case "serve":
+		return runServe(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		return runHelp(rest, stdout, stderr)
 	}
@@ -101,6 +106,8 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		return runSign([]string{"-h"}, nil, stdout, stdout)
 	case "roll":
 		return runRoll([]string{"-h"}, stdout, stdout)
+	case "serve":
+		return runServe([]string{"-h"}, stdout, stdout)
 	}
 	fmt.Fprintf(stderr, "iotcert: no help for %q\n", args[0])
 	return exitUsage

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iotcert/iotcert/profile"
 )
@@ -18,6 +19,11 @@ const certs = "../../testdata/certs"
 // generated certificates have fixed dates (certgen.Epoch), so the tests
 // must not depend on the day they run.
 const testNow = "2026-06-01"
+
+// atNow is the --at of a test that lints certificates issued while it
+// runs: they are not yet valid at testNow (e_chain_not_yet_valid), so they
+// are judged a minute from now.
+func atNow() string { return time.Now().Add(time.Minute).UTC().Format(time.RFC3339) }
 
 // iotcert runs the command with args and stdin and returns its exit
 // status, stdout and stderr. lint and graph judge expiry at testNow unless

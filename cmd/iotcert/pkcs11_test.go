@@ -79,7 +79,7 @@ func TestPKCS11(t *testing.T) {
 			t.Errorf("openssl verify: %v\n%s", err, b)
 		}
 	}
-	code, out, errOut := iotcert(t, "", "lint", "--profile", "tls13-iot", filepath.Join(pki, "root", "cert.pem"), filepath.Join(pki, "sub", "cert.pem"), issued, signed)
+	code, out, errOut := iotcert(t, "", "lint", "--at", atNow(), "--profile", "tls13-iot", filepath.Join(pki, "root", "cert.pem"), filepath.Join(pki, "sub", "cert.pem"), issued, signed)
 	if code != exitOK {
 		t.Errorf("lint: exit %d\n%s%s", code, out, errOut)
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -109,6 +108,12 @@ const markdownIntro = "# iotcert lints\n\n" +
 	"kind). Each profile also runs zlint's RFC 5280 lints except those it disables (see rules.yaml),\n" +
 	"whatever the certificate's notBefore: zlint's effective dates are ignored, since device\n" +
 	"certificates are often backdated, except for a rule rules.yaml marks `time_dependent`.\n\n" +
+	"The TLS/DTLS 1.3 IoT profile was read in the editor's copy of draft-ietf-uta-tls13-iot-profile\n" +
+	"after IESG review (commit 8aad405 of 10 August 2026 in the draft's repository, which numbers\n" +
+	"the certificate profile §16; no later numbered revision was available to read). The lints\n" +
+	"whose requirement changed since revision -23 cite the editor's copy; the others cite -23\n" +
+	"(§17), whose text they check unchanged. `tls13-iot-23` keeps revision -23's reading\n" +
+	"(see [ambiguities.md](ambiguities.md), A9 and A23).\n\n" +
 	"## Profiles\n\n" +
 	"| profile | extends | device | sources | lints | reference |\n" +
 	"|---|---|---|---|---|---|\n"
@@ -155,9 +160,7 @@ func runProfiles(args []string, stdout, stderr io.Writer) int {
 func chainEntries(rules *profile.Rules, p *profile.Profile) []profile.CatalogueEntry {
 	var out []profile.CatalogueEntry
 	for _, c := range bundle.Checks() {
-		e := profile.CatalogueEntry{LintInfo: profile.LintInfo{
-			Name: c.Name, Level: c.Level, Roles: c.Roles, Source: bundle.Source, Citation: c.Citation, Description: c.Description,
-		}}
+		e := profile.CatalogueEntry{LintInfo: c.LintInfo()}
 		if c.Optional {
 			e.Description += " Optional: runs with --enable-check " + c.Name + "."
 		}
@@ -166,7 +169,7 @@ func chainEntries(rules *profile.Rules, p *profile.Profile) []profile.CatalogueE
 			if p != nil && q != p {
 				continue
 			}
-			if len(c.Profiles) == 0 || slices.ContainsFunc(bundle.Lineage(rules, q), func(n string) bool { return slices.Contains(c.Profiles, n) }) {
+			if c.RunsUnder(bundle.Lineage(rules, q)) {
 				e.Profiles = append(e.Profiles, name)
 			}
 		}

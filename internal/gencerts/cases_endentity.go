@@ -265,5 +265,24 @@ func casesEndEntity() []Case {
 			},
 			Want: []string{},
 		},
+		{
+			Name:    "w_iot_ldevid_stable_identifier",
+			Profile: "ldevid-8021ar",
+			Role:    "ee",
+			Breaks: "LDevID whose subjectAltName is the HardwareModuleName of its IDevID, the module's serial number " +
+				"(a notice under the default profile)",
+			Edit: func(t *certgen.Template) {
+				t.SetSAN(false, certgen.HardwareModuleName(asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 32473, 1, 1}, "SN0001"))
+			},
+		},
+		{
+			Name:    "w_iot_ldevid_stable_identifier_urn_mac",
+			Profile: "ldevid-8021ar",
+			Role:    "ee",
+			Breaks: "LDevID whose subjectAltName is the device's MAC address as an RFC 9039 URN (urn:dev:mac:0024befffe804ff1); " +
+				"w_iot_ee_eui_as_macaddress reports the same URN, which should be a MACAddress otherName",
+			Edit: func(t *certgen.Template) { t.SetSAN(false, certgen.URI("urn:dev:mac:0024befffe804ff1")) },
+			Want: []string{"w_iot_ldevid_stable_identifier", "w_iot_ee_eui_as_macaddress"},
+		},
 	}
 }

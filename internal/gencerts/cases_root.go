@@ -92,14 +92,21 @@ func casesRoot() []Case {
 		},
 		{
 			Name: "e_iot_root_ku_critical_certsign_no_certsign", Profile: "tls13-iot", Role: "root",
-			Breaks: "keyUsage digitalSignature and cRLSign, without keyCertSign",
-			Edit:   func(t *certgen.Template) { t.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageCRLSign },
+			Breaks: "keyUsage cRLSign only, without keyCertSign",
+			Edit:   func(t *certgen.Template) { t.KeyUsage = x509.KeyUsageCRLSign },
 			Want:   []string{"e_iot_root_ku_critical_certsign"},
 		},
 		{
 			Name: "n_iot_root_ku_crlsign", Profile: "tls13-iot", Role: "root",
 			Breaks: "keyUsage keyCertSign only, without cRLSign",
 			Edit:   func(t *certgen.Template) { t.KeyUsage = x509.KeyUsageCertSign },
+		},
+		{
+			Name: "n_iot_root_ku_digsig", Profile: "tls13-iot", Role: "root",
+			Breaks: "keyUsage keyCertSign, cRLSign and digitalSignature, with no OCSP responses or other objects to sign shown",
+			Edit: func(t *certgen.Template) {
+				t.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature
+			},
 		},
 		{
 			Name: "e_iot_root_no_eku", Profile: "tls13-iot", Role: "root",

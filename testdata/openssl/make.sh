@@ -11,7 +11,8 @@
 # OUTDIR/idevid.pem            conforming IDevID (99991231235959Z, serialNumber)
 # OUTDIR/bad-*.pem             one profile violation each (see below)
 # OUTDIR/legal-*.pem           legal certificates as vendors make them, that
-#                              iotcert once flagged (issue 12; see below)
+#                              iotcert once flagged (issue 12; see below),
+#                              or reports only as a notice
 set -euo pipefail
 out=${1:?usage: make.sh OUTDIR}
 mkdir -p "$out"
@@ -23,6 +24,15 @@ cat > ext.cnf <<'CNF'
 [root]
 basicConstraints=critical,CA:TRUE
 keyUsage=critical,keyCertSign,cRLSign
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[root_digsig]
+basicConstraints=critical,CA:TRUE
+keyUsage=critical,digitalSignature,cRLSign,keyCertSign
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[root_no_ku]
+basicConstraints=critical,CA:TRUE
 subjectKeyIdentifier=hash
 authorityKeyIdentifier=keyid:always
 [sub]
@@ -78,6 +88,18 @@ authorityKeyIdentifier=keyid:always
 [ee_relative_uri]
 keyUsage=critical,digitalSignature
 subjectAltName=URI:sensor-1
+subjectKeyIdentifier=none
+authorityKeyIdentifier=keyid:always
+[ldevid_urn_mac]
+keyUsage=critical,digitalSignature
+extendedKeyUsage=clientAuth
+subjectAltName=URI:urn:dev:mac:0024befffe804ff1
+subjectKeyIdentifier=none
+authorityKeyIdentifier=keyid:always
+[ldevid_hwmodule]
+keyUsage=critical,digitalSignature
+extendedKeyUsage=clientAuth
+subjectAltName=otherName:1.3.6.1.5.5.7.8.4;SEQUENCE:hwmodule
 subjectKeyIdentifier=none
 authorityKeyIdentifier=keyid:always
 [hwmodule]
@@ -174,6 +196,21 @@ ee bad-urn-mac P-256 ee_urn_mac "$dev/CN=Example sensor"
 # with a relative URI in its subjectAltName: zlint's RFC 5280 lint (whose
 # effective date is RFC 5280's, May 2008) must still judge it.
 dated bad-backdated-relative-uri "$dev/CN=Example sensor" ee_relative_uri 20000101000000Z 20350101235959Z
+
+# The draft's editor's copy (8aad405): roots as openssl configurations
+# commonly make them, with digitalSignature beside keyCertSign and cRLSign
+# (a notice), and with no keyUsage at all (openssl's own v3_ca section:
+# legal only in a closed deployment); LDevIDs that keep a stable device
+# identifier, a MAC address URN or the IDevID's HardwareModuleName.
+selfsigned() { # selfsigned NAME EXT
+  key P-256 "$1.key"
+  ossl req -new -x509 -key "$1.key" -subj "/C=DE/O=Example Devices Ltd/CN=OpenSSL IoT Root CA" -days 7300 -sha256 \
+    -set_serial "0x$(openssl rand -hex 16 | sed 's/^./4/')" -config ext.cnf -extensions "$2" -out "$1.pem"
+}
+selfsigned legal-root-digsig root_digsig
+selfsigned bad-root-no-keyusage root_no_ku
+ee bad-ldevid-urn-mac P-256 ldevid_urn_mac "$dev/CN=Example sensor"
+ee legal-ldevid-hwmodule P-256 ldevid_hwmodule "$dev/CN=Example sensor"
 
 rm -f ./*.csr ./*.key index.txt* serial* ./*.cnf
 find . -maxdepth 1 -regex './[0-9A-F]+\.pem' -delete # the copies openssl ca keeps

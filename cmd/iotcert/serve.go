@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/serve"
+)
+
+const serveSynopsis = `serve [flags]
+
+Serves the REST lint API (under /v1, described at /v1/openapi.json), the
+lint web page (/) and Prometheus metrics (/metrics) until SIGTERM or
+SIGINT, then finishes the requests in flight. Nothing is stored; request
+bodies are never logged. One JSON log line a request goes to standard
+error. Listening on an address other than loopback needs --tls-cert and
+--tls-key, or --insecure. See docs/serve.md.`
+
+// trustFlag is the repeatable --trust NAME=FILE flag.
+type trustFlag map[string]string
+
+func (t trustFlag) String() string { return fmt.Sprint(map[string]string(t)) }
+
+func (t trustFlag) Set(v string) error {
+	name, file, ok := strings.Cut(v, "=")
+	if !ok || name == "" || file == "" {
+		return fmt.Errorf("%q: want NAME=FILE", v)
+	}
+	if _, dup := t[name]; dup {
+		return fmt.Errorf("trust store %q given twice", name)
+	}
+	t[name] = file
+	return nil
+}
+
+func runServe(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("serve", serveSynopsis, stderr)
+	var rf rulesFlags
+	rf.register(fs)
+	trust := trustFlag{}
+	listen := fs.String("listen", "127.0.0.1:8080", "listen on `ADDRESS` (host:port; port 0 picks a free port)")
+	fs.Var(trust, "trust", "offer the certificates of `NAME=FILE` (PEM, DER, PKCS#7 or a directory) as trust store NAME (?trust=NAME); repeatable")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with the certificate chain in `FILE` (PEM)")
+	tlsKey := fs.String("tls-key", "", "the private key of --tls-cert, in `FILE` (PEM)")
+	insecure := fs.Bool("insecure", false, "allow plain HTTP on an address other than loopback")
+	maxBody := fs.Int64("max-body", serve.DefaultMaxBodyBytes, "largest request body, in `BYTES` (larger: 413)")
+	timeout := fs.Duration("timeout", serve.DefaultTimeout, "longest time a lint request may take (longer: 503)")
+	maxConc := fs.Int("max-concurrent", 0, "lint requests run at a time; one more gets 503 (default 4 × the number of CPUs)")
+	if rest, err := parseInterleaved(fs, args); err != nil {
+		return flagExit(err)
+	} else if len(rest) > 0 {
+		fmt.Fprintf(stderr, "iotcert serve: unexpected argument %q\n", rest[0])
+		return exitUsage
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "iotcert serve: "+format+"\n", a...)
+		return exitUsage
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return fail("--tls-cert and --tls-key: give both or neither")
+	}
+	if *maxBody <= 0 || *timeout <= 0 || *maxConc < 0 {
+		return fail("--max-body, --timeout and --max-concurrent must be positive")
+	}
+	host, _, err := net.SplitHostPort(*listen)
+	if err != nil {
+		return fail("--listen %q: %v", *listen, err)
+	}
+	if ip := net.ParseIP(host); *tlsCert == "" && !*insecure && host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fail("--listen %s is not a loopback address: serve HTTPS (--tls-cert, --tls-key) or allow plain HTTP with --insecure", *listen)
+	}
+	rules, err := rf.load()
+	if err != nil {
+		return fail("%v", err)
+	}
+	stores, err := loadTrust(trust)
+	if err != nil {
+		return fail("%v", err)
+	}
+	// A lint request allocates as a device issuance does, over a small
+	// live heap: the same collector target keeps the collector's share low.
+	defer batchGC()()
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	h, err := serve.New(serve.Config{Rules: rules, Trust: stores, MaxBodyBytes: *maxBody, Timeout: *timeout, MaxConcurrent: *maxConc, Logger: log})
+	if err != nil {
+		return fail("%v", err)
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fail("%v", err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       *timeout + 10*time.Second,
+		WriteTimeout:      *timeout + 10*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	scheme := "http"
+	if *tlsCert != "" {
+		scheme = "https"
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() {
+		if *tlsCert != "" {
+			errc <- srv.ServeTLS(ln, *tlsCert, *tlsKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	log.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "profiles", len(rules.Names()), "trust", slices.Sorted(maps.Keys(stores)))
+	select {
+	case err := <-errc:
+		return fail("%v", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing the requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), *timeout+5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fail("shutdown: %v", err)
+	}
+	log.Info("stopped")
+	return exitOK
+}
+
+// loadTrust reads the trust stores; every item must be a certificate.
+func loadTrust(files trustFlag) (map[string][]certio.Item, error) {
+	stores := map[string][]certio.Item{}
+	for name, file := range files {
+		for it := range certio.Read([]string{file}, nil) {
+			if it.Err != nil {
+				return nil, fmt.Errorf("--trust %s: %v", name, it.Err)
+			}
+			stores[name] = append(stores[name], it)
+		}
+		if len(stores[name]) == 0 {
+			return nil, fmt.Errorf("--trust %s: no certificate in %s", name, file)
+		}
+	}
+	return stores, nil
+}
