@@ -112,9 +112,6 @@ func (p *caPassFlag) Set(v string) error {
 	return nil
 }
 
-// set reports whether any value is given.
-func (p *caPassFlag) set() bool { return p.all != "" || len(p.perCA) > 0 }
-
 func passphrase(file, env string) ([]byte, error) {
 	switch {
 	case file != "" && env != "":
