@@ -410,14 +410,14 @@ func TestIssueBatchLock(t *testing.T) {
 // journaled, no temporary directory left; run again, it completes.
 func TestIssueBatchStop(t *testing.T) {
 	h := batchHierarchy(t)
-	rows := batchRows(300, nil)
+	rows := batchRows(500, nil)
 	for _, layout := range []Layout{LayoutDirs, LayoutJSONL} {
 		t.Run(string(layout), func(t *testing.T) {
 			out := t.TempDir()
 			closed := make(chan struct{})
 			close(closed)
 			sum, err := h.IssueBatch(out, "sensor", rows, BatchOptions{Layout: layout, Stop: closed})
-			if !errors.Is(err, ErrInterrupted) || counts(sum) != (batchCounts{Devices: 300}) {
+			if !errors.Is(err, ErrInterrupted) || counts(sum) != (batchCounts{Devices: 500}) {
 				t.Fatalf("stopped before the start: %+v, %v", sum, err)
 			}
 			if names, _ := os.ReadDir(out); len(names) != 0 {
@@ -432,7 +432,7 @@ func TestIssueBatchStop(t *testing.T) {
 				}
 			}}
 			sum, err = h.IssueBatch(out, "sensor", rows, opts)
-			if !errors.Is(err, ErrInterrupted) || sum.Issued == 0 || sum.Issued >= 300 {
+			if !errors.Is(err, ErrInterrupted) || sum.Issued == 0 || sum.Issued >= 500 {
 				t.Fatalf("stopped after the first commit: %+v, %v", sum, err)
 			}
 			entries, err := ReadJournal(filepath.Join(out, JournalFile))
@@ -447,7 +447,7 @@ func TestIssueBatchStop(t *testing.T) {
 			})
 			issued := sum.Issued
 			sum, err = h.IssueBatch(out, "sensor", rows, BatchOptions{Layout: layout})
-			if err != nil || sum.Done != issued || sum.Issued != 300-issued {
+			if err != nil || sum.Done != issued || sum.Issued != 500-issued {
 				t.Fatalf("run again: %+v, %v", sum, err)
 			}
 			if layout == LayoutJSONL {
