@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -409,7 +410,15 @@ func (s caStep) run(h *ldevid.Hierarchy, out string, caKeys ldevid.KeyBackend) (
 		if err := h.LoadCA(out, s.name, s.withKey, caKeys); err != nil {
 			return nil, err
 		}
-		return h.CA(s.name), nil
+		ca := h.CA(s.name)
+		want, err := ca.Spec.Subject.Render(nil)
+		if err != nil {
+			return nil, fmt.Errorf("CA %q: %w", s.name, err)
+		}
+		if !bytes.Equal(ca.Cert.RawSubject, want) {
+			return nil, fmt.Errorf("CA %q: %s is for %q, not the spec's subject: it is kept, not replaced, without --force", s.name, filepath.Join(ldevid.CADir(out, s.name), ldevid.CertFile), ca.Cert.Subject)
+		}
+		return ca, nil
 	case caKeyOnly:
 		if ck, ok := caKeys.(ldevid.CAKeyBackend); ok {
 			caKeys = ck.ForCA(s.name)

@@ -131,6 +131,12 @@ func TestGenHierarchyResume(t *testing.T) {
 	if mustRead(t, filepath.Join(pki, "sub", "key.pem")) != subKey {
 		t.Error("the kept sub key was replaced")
 	}
+	// A kept CA must be the spec's.
+	changed := writeFile(t, "changed.yaml", []byte(strings.Replace(batchSpec, "CN=Root, O=Example", "CN=Other Root, O=Example", 1)))
+	code, _, errOut = iotcert(t, "", "gen", "hierarchy", changed, "--out", pki)
+	if want := `iotcert gen hierarchy: CA "root": ` + filepath.Join(pki, "root", "cert.pem") + ` is for "CN=Root,O=Example,C=DE", not the spec's subject: it is kept, not replaced, without --force` + "\n"; code != exitUsage || errOut != want {
+		t.Errorf("changed spec: exit %d\n got %s\nwant %s", code, errOut, want)
+	}
 	cert, err := ldevid.ReadCertFile(filepath.Join(pki, "sub", "cert.pem"))
 	if err != nil {
 		t.Fatal(err)
