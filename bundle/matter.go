@@ -1,11 +1,9 @@
 package bundle
 
 import (
-	"github.com/zmap/zcrypto/encoding/asn1"
-	"strings"
-
 	"github.com/zmap/zcrypto/x509"
 
+	"github.com/iotcert/iotcert/matter"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -39,69 +37,10 @@ func init() {
 	checks = append(checks, matterChecks...)
 }
 
-// matterIDs are the Matter vendor and product IDs of a subject (the
-// 1.3.6.1.4.1.37244.2.1/.2 attributes, else the legacy commonName
-// Mvid:/Mpid: text), as the SDK's ExtractVIDPIDFromX509Cert reads them.
-type matterIDs struct {
-	vid, pid string
-}
-
-var (
-	oidMatterVID = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 37244, 2, 1}
-	oidMatterPID = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 37244, 2, 2}
-	oidCN        = asn1.ObjectIdentifier{2, 5, 4, 3}
-)
-
-// matterIDsOf returns the Matter IDs of c's subject, nil when it has none.
-func matterIDsOf(c *x509.Certificate) *matterIDs {
-	var ids, cn matterIDs
-	cnSeen := false
-	for _, a := range c.Subject.Names {
-		s, _ := a.Value.(string)
-		switch {
-		case a.Type.Equal(oidMatterVID) && ids.vid == "":
-			ids.vid = s
-		case a.Type.Equal(oidMatterPID) && ids.pid == "":
-			ids.pid = s
-		case a.Type.Equal(oidCN) && !cnSeen:
-			cnSeen = true
-			cn.vid = afterPrefix(s, "Mvid:")
-			cn.pid = afterPrefix(s, "Mpid:")
-		}
-	}
-	if ids.vid != "" || ids.pid != "" {
-		return &ids
-	}
-	if cn.vid != "" || cn.pid != "" {
-		return &cn
-	}
-	return nil
-}
-
-func afterPrefix(s, prefix string) string {
-	i := strings.Index(s, prefix)
-	if i < 0 {
-		return ""
-	}
-	v := s[i+len(prefix):]
-	if len(v) > 4 {
-		v = v[:4]
-	}
-	return v
-}
-
-func (n *Node) matterVID() string {
-	if n.matter == nil {
-		return ""
-	}
-	return n.matter.vid
-}
-
-func (n *Node) matterPID() string {
-	if n.matter == nil {
-		return ""
-	}
-	return n.matter.pid
+// matterIDsOf returns the Matter IDs of c's subject, read as the lints
+// read them.
+func matterIDsOf(c *x509.Certificate) matter.IDs {
+	return matter.DNIDs(c.Subject.Names)
 }
 
 // checkMatter runs the Matter chain checks on the certificates of a
@@ -121,15 +60,15 @@ func (f *finisher) checkMatter(live []*state) {
 		n := s.n
 		switch {
 		case n.isCA && !s.selfSigned: // a PAI under its PAA
-			if v := p.n.matterVID(); v != "" && n.matterVID() != v {
-				f.add(s, MatterChainVIDPID, "PAI vendor ID %q differs from its PAA's %q (%s)", n.matterVID(), v, describe(p))
+			if v := p.n.matter; v.HasVID && n.matter.VID != v.VID {
+				f.add(s, MatterChainVIDPID, "PAI vendor ID %q differs from its PAA's %q (%s)", n.matter.VID, v.VID, describe(p))
 			}
 		case !n.isCA: // a DAC
-			if v := p.n.matterVID(); v == "" || n.matterVID() != v {
-				f.add(s, MatterChainVIDPID, "DAC vendor ID %q differs from its PAI's %q (%s)", n.matterVID(), v, describe(p))
+			if v := p.n.matter; !v.HasVID || n.matter.VID != v.VID {
+				f.add(s, MatterChainVIDPID, "DAC vendor ID %q differs from its PAI's %q (%s)", n.matter.VID, v.VID, describe(p))
 			}
-			if pid := p.n.matterPID(); pid != "" && n.matterPID() != pid {
-				f.add(s, MatterChainVIDPID, "DAC product ID %q differs from its PAI's %q (%s)", n.matterPID(), pid, describe(p))
+			if v := p.n.matter; v.HasPID && n.matter.PID != v.PID {
+				f.add(s, MatterChainVIDPID, "DAC product ID %q differs from its PAI's %q (%s)", n.matter.PID, v.PID, describe(p))
 			}
 			f.checkMatterShape(s, p)
 			for a := p; a != nil; a = a.parent() {

@@ -1,6 +1,8 @@
 package bundle_test
 
 import (
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"testing"
 
 	"github.com/iotcert/iotcert/bundle"
@@ -28,6 +30,19 @@ func TestMatterChainChecks(t *testing.T) {
 			dac.Subject = certgen.MatterName("DAC", "FFF2", "8001")
 			return []cert{{"paa", paa.DER()}, {"pai", pai.DER()}, {"dac", issue(t, dac).DER()}}
 		}, want: map[string][]string{"dac": {"e_matter_chain_vidpid", "e_matter_chain_vidpid"}}},
+		{name: "DAC with an empty first VID attribute and the PAI's VID second", profile: "matter", make: func(t *testing.T) []cert {
+			// The SDK refuses a DN with an empty or repeated VID; the chain
+			// check reads the first attribute, as the lints do (one reader).
+			paa := issue(t, certgen.MatterPAATemplate())
+			pai := issue(t, certgen.MatterPAITemplate(paa))
+			dac := certgen.MatterDACTemplate(pai)
+			dac.Subject = certgen.MatterName("DAC", "", certgen.MatterPID)
+			dac.Subject.ExtraNames = append([]pkix.AttributeTypeAndValue{
+				{Type: certgen.OIDMatterVID, Value: asn1.RawValue{Tag: asn1.TagUTF8String}},
+				{Type: certgen.OIDMatterVID, Value: asn1.RawValue{Tag: asn1.TagUTF8String, Bytes: []byte(certgen.MatterVID)}},
+			}, dac.Subject.ExtraNames...)
+			return []cert{{"paa", paa.DER()}, {"pai", pai.DER()}, {"dac", issue(t, dac).DER()}}
+		}, want: map[string][]string{"dac": {"e_matter_chain_vidpid"}}},
 		{name: "PAI VID differs from the PAA's", profile: "matter", make: func(t *testing.T) []cert {
 			paa := issue(t, certgen.MatterPAATemplate())
 			paiT := certgen.MatterPAITemplate(paa)

@@ -14,6 +14,7 @@ import (
 	"github.com/zmap/zcrypto/x509"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/matter"
 	"github.com/iotcert/iotcert/role"
 )
 
@@ -68,7 +69,7 @@ type Node struct {
 	index        int // position in the results; -1 for trust anchors
 	pubKey       crypto.PublicKey
 	pubKeyParsed bool
-	matter       *matterIDs // Matter vendor/product IDs of the subject (matter.go), nil when none
+	matter       matter.IDs // Matter vendor/product IDs of the subject (matter.go)
 	crl          crlFacts   // keyUsage cRLSign and cRLDistributionPoints facts (crlsign.go)
 }
 

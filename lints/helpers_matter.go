@@ -14,19 +14,15 @@ import (
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zcrypto/x509/pkix"
 	"github.com/zmap/zlint/v3/lint"
+
+	"github.com/iotcert/iotcert/matter"
 )
 
-// Matter DN attribute types (Matter Core Specification §6.2.2.2).
+// Matter DN attribute types and the legacy commonName prefixes, read with
+// the one reader of package matter.
 var (
-	oidMatterVID = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 37244, 2, 1}
-	oidMatterPID = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 37244, 2, 2}
-)
-
-// The legacy commonName encoding of VID and PID (Matter Core Specification
-// §6.2.2.2, kVIDPrefixForCNEncoding / kPIDPrefixForCNEncoding in the SDK).
-const (
-	matterCNVIDPrefix = "Mvid:"
-	matterCNPIDPrefix = "Mpid:"
+	oidMatterVID = matter.OIDVendorID
+	oidMatterPID = matter.OIDProductID
 )
 
 // matterKeyIDLength is the SDK's kSubjectKeyIdentifierLength and
@@ -55,65 +51,6 @@ func attrString(a pkix.AttributeTypeAndValue) (string, error) {
 		return "", fmt.Errorf("value is a %T, not a string", a.Value)
 	}
 	return s, nil
-}
-
-// matterIDs are the vendor and product IDs a DN carries, as the SDK's
-// ExtractVIDPIDFromX509Cert reads them: from the Matter attributes when
-// there is any, else from the first commonName's Mvid:/Mpid: text.
-type matterIDs struct {
-	VID, PID       string
-	HasVID, HasPID bool
-	// FromCN says the IDs come from the legacy commonName encoding.
-	FromCN bool
-}
-
-// matterDNIDs returns the IDs of the DN names (Subject.Names or
-// Issuer.Names). Badly encoded values are still reported as present; the
-// format lints report them.
-func matterDNIDs(names []pkix.AttributeTypeAndValue) matterIDs {
-	var ids, cn matterIDs
-	cnSeen := false
-	for _, a := range names {
-		switch {
-		case a.Type.Equal(oidMatterVID):
-			s, _ := attrString(a)
-			if !ids.HasVID {
-				ids.VID, ids.HasVID = s, true
-			}
-		case a.Type.Equal(oidMatterPID):
-			s, _ := attrString(a)
-			if !ids.HasPID {
-				ids.PID, ids.HasPID = s, true
-			}
-		case a.Type.Equal(oidAttrCommonName) && !cnSeen:
-			s, err := attrString(a)
-			if err != nil {
-				continue
-			}
-			cnSeen = true
-			cn.VID, cn.HasVID = matterCNValue(s, matterCNVIDPrefix)
-			cn.PID, cn.HasPID = matterCNValue(s, matterCNPIDPrefix)
-		}
-	}
-	if ids.HasVID || ids.HasPID {
-		return ids
-	}
-	cn.FromCN = cn.HasVID || cn.HasPID
-	return cn
-}
-
-// matterCNValue returns the 4 characters after the first prefix in s (fewer
-// when s ends first), and whether the prefix occurs.
-func matterCNValue(s, prefix string) (string, bool) {
-	i := strings.Index(s, prefix)
-	if i < 0 {
-		return "", false
-	}
-	v := s[i+len(prefix):]
-	if len(v) > 4 {
-		v = v[:4]
-	}
-	return v, true
 }
 
 // countExtensions returns how many extensions of c have the given OID.
