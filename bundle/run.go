@@ -153,11 +153,14 @@ func LintItem(p *profile.Profile, it certio.Item) (profile.Result, *Node) {
 	if it.Err != nil {
 		return p.LintItem(it), nil
 	}
-	c, err := certio.Parse(it.DER)
+	c, defects, err := certio.ParseDefects(it.DER)
 	if err != nil {
 		return p.LintItem(it), nil
 	}
 	res := p.Lint(c)
+	if len(defects) > 0 {
+		res.Findings = append(profile.DefectFindings(defects), res.Findings...)
+	}
 	res.Origin = it.Origin
 	sum := sha256.Sum256(it.DER)
 	res.SHA256 = hex.EncodeToString(sum[:])

@@ -15,6 +15,7 @@ import (
 	"github.com/zmap/zcrypto/x509/pkix"
 	"github.com/zmap/zlint/v3/lint"
 
+	"github.com/iotcert/iotcert/certio"
 	"github.com/iotcert/iotcert/matter"
 )
 
@@ -150,25 +151,7 @@ func matterKeyID(c *x509.Certificate, oid asn1.ObjectIdentifier, name string) *l
 	return pass()
 }
 
-// extensionNames names the extensions that lint details mention.
-var extensionNames = map[string]string{
-	"2.5.29.14":         "subjectKeyIdentifier",
-	"2.5.29.15":         "keyUsage",
-	"2.5.29.17":         "subjectAltName",
-	"2.5.29.18":         "issuerAltName",
-	"2.5.29.19":         "basicConstraints",
-	"2.5.29.30":         "nameConstraints",
-	"2.5.29.31":         "cRLDistributionPoints",
-	"2.5.29.32":         "certificatePolicies",
-	"2.5.29.35":         "authorityKeyIdentifier",
-	"2.5.29.37":         "extendedKeyUsage",
-	"1.3.6.1.5.5.7.1.1": "authorityInfoAccess",
-}
-
 // extensionName returns the name of the extension oid, or its dotted form.
 func extensionName(oid asn1.ObjectIdentifier) string {
-	if n, ok := extensionNames[oid.String()]; ok {
-		return n
-	}
-	return oid.String()
+	return certio.ExtensionName(oid)
 }

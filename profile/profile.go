@@ -227,6 +227,12 @@ const (
 	InputErrorLint = "iotcert_input_error"
 	// DeviceGuessedLint is the notice that a device kind was guessed.
 	DeviceGuessedLint = "n_iotcert_device_kind_guessed"
+	// TrailingDataLint is the error that bytes follow a certificate's DER
+	// encoding (certio.DefectTrailingData).
+	TrailingDataLint = "e_iotcert_trailing_data"
+	// UndecodableExtensionLint is the error that an extension's value does
+	// not decode (certio.DefectUndecodableExtension).
+	UndecodableExtensionLint = "e_iotcert_extension_undecodable"
 )
 
 // InputError returns the result for an input that could not be read or
@@ -242,6 +248,21 @@ func InputError(origin certio.Origin, der []byte, err error) Result {
 	return r
 }
 
+// DefectFindings returns the findings of the defects certio.ParseDefects
+// worked around: errors of their own, so that the verdict on the rest of
+// the certificate is not lost.
+func DefectFindings(defects []certio.Defect) []Finding {
+	var fs []Finding
+	for _, d := range defects {
+		name := UndecodableExtensionLint
+		if d.Kind == certio.DefectTrailingData {
+			name = TrailingDataLint
+		}
+		fs = append(fs, Finding{Lint: name, Level: Error, Details: d.Msg, Source: "iotcert"})
+	}
+	return fs
+}
+
 // LintDER parses der and lints it. A der that is not a certificate gives a
 // Result with one fatal finding.
 func (p *Profile) LintDER(der []byte) Result {
@@ -253,11 +274,14 @@ func (p *Profile) LintItem(it certio.Item) Result {
 	if it.Err != nil {
 		return InputError(it.Origin, nil, it.Err)
 	}
-	c, err := certio.Parse(it.DER)
+	c, defects, err := certio.ParseDefects(it.DER)
 	if err != nil {
 		return InputError(it.Origin, it.DER, &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certio.DescribeParseError(err)})
 	}
 	res := p.lint(c)
+	if len(defects) > 0 {
+		res.Findings = append(DefectFindings(defects), res.Findings...)
+	}
 	res.Origin = it.Origin
 	res.SHA256 = sha256Hex(it.DER)
 	return res

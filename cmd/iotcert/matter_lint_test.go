@@ -1,0 +1,98 @@
+package main
+
+import (
+	"encoding/asn1"
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/iotcert/iotcert/internal/certgen"
+	"github.com/iotcert/iotcert/profile"
+)
+
+// matterChain issues a conforming PAA, PAI and DAC, with rewrites applied
+// to the DAC.
+func matterChain(t *testing.T, dacRewrites ...certgen.Rewrite) (paa, pai, dac []byte) {
+	t.Helper()
+	must := func(i *certgen.Issued, err error) *certgen.Issued {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return i
+	}
+	a := must(certgen.Issue(certgen.MatterPAATemplate()))
+	i := must(certgen.Issue(certgen.MatterPAITemplate(a)))
+	d := must(certgen.Issue(certgen.MatterDACTemplate(i), dacRewrites...))
+	return a.DER(), i.DER(), d.DER()
+}
+
+// lintMatterFindings lints data under the matter profile and returns the
+// exit status and, per certificate index, its role and sorted findings.
+func lintMatterFindings(t *testing.T, data []byte, extra ...string) (int, []string) {
+	t.Helper()
+	f := writeFile(t, "chain.pem", data)
+	args := append([]string{"lint", "--profile", "matter", "--format", "json", "--at", "2026-01-01T00:00:00Z"}, extra...)
+	code, out, errOut := iotcert(t, "", append(args, f)...)
+	var rep profile.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("JSON report: %v\n%s\n%s", err, out, errOut)
+	}
+	var got []string
+	for _, c := range rep.Certificates {
+		var names []string
+		for _, f := range c.Findings {
+			names = append(names, f.Lint)
+		}
+		sort.Strings(names)
+		got = append(got, c.Role+": "+strings.Join(names, " "))
+	}
+	return code, got
+}
+
+// TestLintMatterTrailingByte: a DAC whose DER is followed by one 0x00 (as
+// in the SDK's fuzzed vectors) is judged, with the trailing byte a finding
+// of its own (issue 12 item 10).
+func TestLintMatterTrailingByte(t *testing.T) {
+	paa, pai, dac := matterChain(t)
+	code, got := lintMatterFindings(t, pemOf(paa, pai, append(dac, 0x00)))
+	want := []string{"root: ", "subordinate: ", "end-entity: e_iotcert_trailing_data"}
+	if code != 1 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("exit %d, findings\n  %s\nwant exit 1,\n  %s", code, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// TestLintMatterUndecodableExtension: a DAC with an extension whose value
+// does not decode is judged by every lint that can read the rest, with an
+// error naming the extension (issue 12 item 11).
+func TestLintMatterUndecodableExtension(t *testing.T) {
+	null := []byte{0x05, 0x00}
+	for _, tc := range []struct {
+		name string
+		oid  asn1.ObjectIdentifier
+		code int
+		want string
+	}{
+		// zcrypto refuses the certificate: judged with the SKID's content
+		// left out (zlint then finds no SKID).
+		{"subjectKeyIdentifier", asn1.ObjectIdentifier{2, 5, 29, 14}, 1,
+			"end-entity: e_iotcert_extension_undecodable e_matter_skid w_ext_subject_key_identifier_missing_sub_cert"},
+		// zcrypto leaves keyUsage empty; zlint's e_incorrect_ku_encoding
+		// says fatal when the value does not decode.
+		{"keyUsage", asn1.ObjectIdentifier{2, 5, 29, 15}, 2,
+			"end-entity: e_ext_key_usage_without_bits e_incorrect_ku_encoding e_iotcert_extension_undecodable e_key_usage_incorrect_length e_matter_dac_ku e_superfluous_ku_encoding"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			paa, pai, dac := matterChain(t, func(tbs *certgen.TBS) {
+				e := tbs.Extension(tc.oid)
+				e.Value = null
+			})
+			code, got := lintMatterFindings(t, pemOf(paa, pai, dac))
+			want := []string{"root: ", "subordinate: ", tc.want}
+			if code != tc.code || strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("exit %d, findings\n  %s\nwant exit %d,\n  %s", code, strings.Join(got, "\n  "), tc.code, strings.Join(want, "\n  "))
+			}
+		})
+	}
+}
