@@ -227,6 +227,7 @@ type state struct {
 	parents    []*state // issuers whose key verifies the signature, best first
 	named      []*state // certificates named as issuer whose key does not verify
 	role       string   // refined role
+	matterRole string   // the Matter role by position when it differs from the cA flag's (matter.go)
 	dupOf      *state
 	roots      []*state
 	rootsDone  bool

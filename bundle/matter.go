@@ -5,6 +5,7 @@ import (
 
 	"github.com/iotcert/iotcert/matter"
 	"github.com/iotcert/iotcert/profile"
+	"github.com/iotcert/iotcert/role"
 )
 
 // Names of the Matter device attestation chain checks (rules catalogue
@@ -13,6 +14,7 @@ const (
 	MatterChainVIDPID      = "e_matter_chain_vidpid"
 	MatterChainShape       = "e_matter_chain_shape"
 	MatterChainAtIssuance  = "e_matter_chain_at_issuance"
+	MatterChainRole        = "e_matter_chain_role"
 	matterSDKVerifier      = "connectedhomeip src/credentials/attestation_verifier/DefaultDeviceAttestationVerifier.cpp"
 	matterSDKCryptoOpenSSL = "connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp"
 )
@@ -29,6 +31,9 @@ var matterChecks = []CheckInfo{
 	{Name: MatterChainAtIssuance, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
 		Citation:    "CSA Matter Core Specification §6.2.3.1; " + matterSDKCryptoOpenSSL + " ValidateCertificateChain, IsCertificateValidAtIssuance",
 		Description: "The DAC's notBefore is outside the validity of its PAI or PAA: the SDK validates the chain at the DAC's notBefore and refuses a DAC issued outside its PAI's validity."},
+	{Name: MatterChainRole, Level: profile.Error, Roles: "subordinate,end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.2.2 (DAC: cA FALSE; PAI: cA TRUE) and §6.2.3.1; " + matterSDKCryptoOpenSSL + " VerifyAttestationCertificateFormat (kDAC, kPAI)",
+		Description: "The certificate's place in a PAA → PAI → DAC chain contradicts its cA flag: a DAC (issued by a PAI under a PAA, issuing nothing) must not be a CA, and a PAI (issued by a PAA, issuing a DAC) must be a CA. The certificate is then linted in the role of its place."},
 }
 
 func init() {
@@ -43,11 +48,58 @@ func matterIDsOf(c *x509.Certificate) matter.IDs {
 	return matter.DNIDs(c.Subject.Names)
 }
 
+// otherRoleResult lints c, linted as the role named done, in the other of
+// the subordinate and end-entity roles; nil for any other role.
+func otherRoleResult(p *profile.Profile, c *x509.Certificate, done string) *profile.Result {
+	var other role.Role
+	switch done {
+	case role.Subordinate.String():
+		other = role.EndEntity
+	case role.EndEntity.String(), role.IDevID.String(), role.LDevID.String():
+		other = role.Subordinate
+	default:
+		return nil
+	}
+	r := p.LintAs(c, other)
+	return &r
+}
+
+// Matter roles by position (matterPosition).
+const (
+	matterUnplaced = iota // no PAA → PAI → DAC place: the cA flag decides
+	matterPAI
+	matterDAC
+)
+
+// matterPosition returns the place of s in a PAA → PAI → DAC chain: a
+// PAI is issued by a PAA (a trust anchor or self-signed root) and issues
+// a certificate; a DAC is issued by a certificate that a PAA issued, and
+// issues none. issuers holds the certificates that issue another.
+func matterPosition(s *state, issuers map[*state]bool) int {
+	p := s.parent()
+	switch {
+	case p == nil || s.isAnchor():
+		return matterUnplaced
+	case p.isAnchor() && issuers[s]:
+		return matterPAI
+	case !p.isAnchor() && p.parent() != nil && p.parent().isAnchor() && !issuers[s]:
+		return matterDAC
+	}
+	return matterUnplaced
+}
+
 // checkMatter runs the Matter chain checks on the certificates of a
-// matter profile.
+// matter profile. A certificate's Matter role comes from its place in the
+// chain when it has one (matterPosition), else from its cA flag.
 func (f *finisher) checkMatter(live []*state) {
 	if !appliesToProfiles(matterProfiles, f.b.opts.Profiles) {
 		return
+	}
+	issuers := map[*state]bool{}
+	for _, s := range live {
+		if p := s.parent(); p != nil && p != s {
+			issuers[p] = true
+		}
 	}
 	for _, s := range live {
 		if s.n.trusted || s.isLink() {
@@ -58,28 +110,43 @@ func (f *finisher) checkMatter(live []*state) {
 			continue // e_chain_orphan / n_chain_orphan
 		}
 		n := s.n
+		pos := matterPosition(s, issuers)
 		switch {
-		case n.isCA && !s.selfSigned: // a PAI under its PAA
+		case pos == matterDAC && n.isCA:
+			f.add(s, MatterChainRole, "in the place of a DAC (issued by the PAI %s, issuing no certificate) but basicConstraints has cA=TRUE: a DAC must not be a CA", describe(p))
+			s.matterRole = role.EndEntity.String()
+		case pos == matterPAI && !n.isCA:
+			f.add(s, MatterChainRole, "in the place of a PAI (issued by the PAA %s, issuing a certificate) but not a CA: a PAI must be a CA", describe(p))
+			s.matterRole = role.Subordinate.String()
+		}
+		switch {
+		case pos == matterPAI || pos == matterUnplaced && n.isCA && !s.selfSigned:
 			if v := p.n.matter; v.HasVID && n.matter.VID != v.VID {
 				f.add(s, MatterChainVIDPID, "PAI vendor ID %q differs from its PAA's %q (%s)", n.matter.VID, v.VID, describe(p))
 			}
-		case !n.isCA: // a DAC
-			if v := p.n.matter; !v.HasVID || n.matter.VID != v.VID {
-				f.add(s, MatterChainVIDPID, "DAC vendor ID %q differs from its PAI's %q (%s)", n.matter.VID, v.VID, describe(p))
-			}
-			if v := p.n.matter; v.HasPID && n.matter.PID != v.PID {
-				f.add(s, MatterChainVIDPID, "DAC product ID %q differs from its PAI's %q (%s)", n.matter.PID, v.PID, describe(p))
-			}
-			f.checkMatterShape(s, p)
-			for a := p; a != nil; a = a.parent() {
-				if n.notBefore < a.n.notBefore || n.notBefore > a.n.notAfter {
-					f.add(s, MatterChainAtIssuance, "notBefore %s is outside the validity %s .. %s of %s", day(n.notBefore), day(a.n.notBefore), day(a.n.notAfter), describe(a))
-					break
-				}
-				if a.isAnchor() {
-					break
-				}
-			}
+		case pos == matterDAC || pos == matterUnplaced && !n.isCA:
+			f.checkMatterDAC(s, p)
+		}
+	}
+}
+
+// checkMatterDAC runs the checks of the DAC s, issued by p.
+func (f *finisher) checkMatterDAC(s, p *state) {
+	n := s.n
+	if v := p.n.matter; !v.HasVID || n.matter.VID != v.VID {
+		f.add(s, MatterChainVIDPID, "DAC vendor ID %q differs from its PAI's %q (%s)", n.matter.VID, v.VID, describe(p))
+	}
+	if v := p.n.matter; v.HasPID && n.matter.PID != v.PID {
+		f.add(s, MatterChainVIDPID, "DAC product ID %q differs from its PAI's %q (%s)", n.matter.PID, v.PID, describe(p))
+	}
+	f.checkMatterShape(s, p)
+	for a := p; a != nil; a = a.parent() {
+		if n.notBefore < a.n.notBefore || n.notBefore > a.n.notAfter {
+			f.add(s, MatterChainAtIssuance, "notBefore %s is outside the validity %s .. %s of %s", day(n.notBefore), day(a.n.notBefore), day(a.n.notAfter), describe(a))
+			break
+		}
+		if a.isAnchor() {
+			break
 		}
 	}
 }

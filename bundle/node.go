@@ -15,6 +15,7 @@ import (
 
 	"github.com/iotcert/iotcert/certio"
 	"github.com/iotcert/iotcert/matter"
+	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/role"
 )
 
@@ -70,7 +71,12 @@ type Node struct {
 	pubKey       crypto.PublicKey
 	pubKeyParsed bool
 	matter       matter.IDs // Matter vendor/product IDs of the subject (matter.go)
-	crl          crlFacts   // keyUsage cRLSign and cRLDistributionPoints facts (crlsign.go)
+	// matterAlt is, under the matter profile, the result of linting the
+	// certificate in the other role (subordinate for an end entity, end
+	// entity for a subordinate), used when its position in the chain
+	// says it is a PAI or a DAC against its cA flag (matter.go).
+	matterAlt *profile.Result
+	crl       crlFacts // keyUsage cRLSign and cRLDistributionPoints facts (crlsign.go)
 }
 
 // sanNames are the subjectAltName entries that name constraints apply to.

@@ -96,3 +96,27 @@ func TestLintMatterUndecodableExtension(t *testing.T) {
 		})
 	}
 }
+
+// TestLintMatterRoleByPosition: a DAC with cA=TRUE in the place of a DAC
+// is linted as a DAC (e_matter_dac_bc), not as a PAI (issue 12 item 12).
+func TestLintMatterRoleByPosition(t *testing.T) {
+	paa, err := certgen.Issue(certgen.MatterPAATemplate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pai, err := certgen.Issue(certgen.MatterPAITemplate(paa))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dacT := certgen.MatterDACTemplate(pai)
+	dacT.IsCA = true
+	dac, err := certgen.Issue(dacT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, got := lintMatterFindings(t, pemOf(paa.DER(), pai.DER(), dac.DER()))
+	want := []string{"root: ", "subordinate: ", "end-entity: e_matter_chain_role e_matter_dac_bc"}
+	if code != 1 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("exit %d, findings\n  %s\nwant exit 1,\n  %s", code, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
