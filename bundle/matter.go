@@ -15,6 +15,11 @@ const (
 	MatterChainShape       = "e_matter_chain_shape"
 	MatterChainAtIssuance  = "e_matter_chain_at_issuance"
 	MatterChainRole        = "e_matter_chain_role"
+	MatterCDSignature      = "e_matter_cd_signature"
+	MatterCDUnverified     = "n_matter_cd_signature_unverified"
+	MatterCDContent        = "e_matter_cd_content"
+	MatterCDChain          = "e_matter_cd_chain"
+	MatterCDProduct        = "e_matter_cd_product"
 	matterSDKVerifier      = "connectedhomeip src/credentials/attestation_verifier/DefaultDeviceAttestationVerifier.cpp"
 	matterSDKCryptoOpenSSL = "connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp"
 )
@@ -34,6 +39,34 @@ var matterChecks = []CheckInfo{
 	{Name: MatterChainRole, Level: profile.Error, Roles: "subordinate,end-entity", Profiles: matterProfiles,
 		Citation:    "CSA Matter Core Specification §6.2.2 (DAC: cA FALSE; PAI: cA TRUE) and §6.2.3.1; " + matterSDKCryptoOpenSSL + " VerifyAttestationCertificateFormat (kDAC, kPAI)",
 		Description: "The certificate's place in a PAA → PAI → DAC chain contradicts its cA flag: a DAC (issued by a PAI under a PAA, issuing nothing) must not be a CA, and a PAI (issued by a PAA, issuing a DAC) must be a CA. The certificate is then linted in the role of its place."},
+	{Name: MatterCDSignature, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.3.2; " + matterSDKVerifier + " ValidateCertificationDeclarationSignature (kCertificationDeclarationNoCertificateFound, kCertificationDeclarationInvalidSignature)",
+		Description: "With --matter-cd and --matter-cd-trust: the Certification Declaration's CMS signature does not verify with the CD signing certificate its signer's key ID names, or none of the given certificates has that key ID."},
+	{Name: MatterCDUnverified, Level: profile.Notice, Roles: "end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.3.2; " + matterSDKVerifier + " ValidateCertificationDeclarationSignature",
+		Description: "With --matter-cd and no --matter-cd-trust: the Certification Declaration's signature was not verified; its content was checked as if it were."},
+	{Name: MatterCDContent, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.3.1; " + matterSDKVerifier + " ValidateCertificateDeclarationPayload (kAttestationElementsMalformed)",
+		Description: "With --matter-cd: the Certification Declaration's format_version is not 1, or its certification_type is reserved."},
+	{Name: MatterCDChain, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.2.3.1, §6.3.1; " + matterSDKVerifier + " ValidateCertificateDeclarationPayload (kCertificationDeclarationInvalidVendorId, kCertificationDeclarationInvalidProductId, kCertificationDeclarationInvalidPAA)",
+		Description: "With --matter-cd: the DAC chain disagrees with the Certification Declaration: the DAC's and PAI's vendor ID are not its dac_origin_vendor_id (when present) or vendor_id, the DAC's (and PAI's) product ID not its dac_origin_product_id (when present) or not in product_id_array, or the PAA's subject key ID is not in authorized_paa_list (when present)."},
+	{Name: MatterCDProduct, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.3.1, §11.1 (Basic Information cluster); " + matterSDKVerifier + " ValidateCertificateDeclarationPayload (kCertificationDeclarationInvalidVendorId, kCertificationDeclarationInvalidProductId)",
+		Description: "With --matter-cd and --matter-product VID:PID: the device's Basic Information vendor ID is not the Certification Declaration's vendor_id, or its product ID is not in product_id_array."},
+}
+
+// MatterCD is a Certification Declaration to check the DACs of a matter
+// bundle against.
+type MatterCD struct {
+	// CD is the signed Certification Declaration.
+	CD *matter.SignedCD
+	// Signers are the CD signing certificates; nil: the signature is not
+	// verified (n_matter_cd_signature_unverified).
+	Signers []*x509.Certificate
+	// Product, when not nil, is the device's Basic Information vendor and
+	// product ID.
+	Product *matter.Product
 }
 
 func init() {
@@ -140,6 +173,7 @@ func (f *finisher) checkMatterDAC(s, p *state) {
 		f.add(s, MatterChainVIDPID, "DAC product ID %q differs from its PAI's %q (%s)", n.matter.PID, v.PID, describe(p))
 	}
 	f.checkMatterShape(s, p)
+	f.checkMatterCD(s, p)
 	for a := p; a != nil; a = a.parent() {
 		if n.notBefore < a.n.notBefore || n.notBefore > a.n.notAfter {
 			f.add(s, MatterChainAtIssuance, "notBefore %s is outside the validity %s .. %s of %s", day(n.notBefore), day(a.n.notBefore), day(a.n.notAfter), describe(a))
@@ -147,6 +181,37 @@ func (f *finisher) checkMatterDAC(s, p *state) {
 		}
 		if a.isAnchor() {
 			break
+		}
+	}
+}
+
+// checkMatterCD checks the DAC s, issued by the PAI p, against the
+// Certification Declaration, as the SDK's ValidateCertificationDeclarationSignature
+// and ValidateCertificateDeclarationPayload do.
+func (f *finisher) checkMatterCD(s, p *state) {
+	mcd := f.b.opts.MatterCD
+	if mcd == nil {
+		return
+	}
+	if mcd.Signers == nil {
+		f.add(s, MatterCDUnverified, "the Certification Declaration's signature was not verified (no --matter-cd-trust)")
+	} else if err := mcd.CD.Verify(mcd.Signers); err != nil {
+		f.add(s, MatterCDSignature, "%v", err)
+	}
+	cd := &mcd.CD.CD
+	for _, m := range cd.CheckContent() {
+		f.add(s, MatterCDContent, "%s", m)
+	}
+	var paaKeyID []byte
+	if pp := p.parent(); pp != nil && pp.isAnchor() && !p.isAnchor() {
+		paaKeyID = pp.n.ski
+	}
+	for _, m := range cd.CheckChain(s.n.matter, p.n.matter, paaKeyID) {
+		f.add(s, MatterCDChain, "%s", m)
+	}
+	if mcd.Product != nil {
+		for _, m := range cd.CheckProduct(*mcd.Product) {
+			f.add(s, MatterCDProduct, "%s", m)
 		}
 	}
 }
