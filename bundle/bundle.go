@@ -66,6 +66,9 @@ type Options struct {
 	// Workers is the number of goroutines for linting and signature
 	// checks; 0 means runtime.GOMAXPROCS(0).
 	Workers int
+	// MatterCD, when not nil, is the Certification Declaration the DACs
+	// of a matter bundle are checked against (the e_matter_cd_* checks).
+	MatterCD *MatterCD
 }
 
 // Lineage returns the name of profile p followed by the names of the
@@ -227,6 +230,7 @@ type state struct {
 	parents    []*state // issuers whose key verifies the signature, best first
 	named      []*state // certificates named as issuer whose key does not verify
 	role       string   // refined role
+	matterRole string   // the Matter role by position when it differs from the cA flag's (matter.go)
 	dupOf      *state
 	roots      []*state
 	rootsDone  bool
