@@ -1,6 +1,7 @@
 package matter_test
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"testing"
@@ -170,9 +171,68 @@ func TestCDCheckProductAndContent(t *testing.T) {
 			t.Errorf("ParseProduct(%q) accepted", bad)
 		}
 	}
-	cd.FormatVersion, cd.CertificationType = 2, 3
-	want = []string{"format_version is 2, not 1 (kAttestationElementsMalformed)", "certification_type 3 is reserved (kAttestationElementsMalformed)"}
+	cd.FormatVersion, cd.CertificationType, cd.SecurityLevel, cd.SecurityInformation = 2, 3, 1, 2
+	want = []string{"format_version is 2, not 1 (kAttestationElementsMalformed)",
+		"security_level is 1, not 0 (Matter Core Specification §6.3.1)",
+		"security_information is 2, not 0 (Matter Core Specification §6.3.1)",
+		"certification_type 3 is reserved (kAttestationElementsMalformed)"}
 	if got := cd.CheckContent(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("content: %q", got)
+	}
+}
+
+// TestParseSignedCDAsTheSDK checks what the SDK's own test CDs need: a
+// signed integer where the CD has an unsigned one (TLVReader::Get takes
+// both), no version_number (struct_cd_version_number_missing succeeds),
+// and a signer naming another digest or signature algorithm refused
+// (struct_cd_signer_info_digest_algo_sha1, struct_cd_cms_sig_algo_ecdsa_with_sha1).
+func TestParseSignedCDAsTheSDK(t *testing.T) {
+	good := certgen.MatterCDTemplate().TLV()
+	if !bytes.HasPrefix(good, []byte{0x15, 0x24, 0x00, 0x01}) {
+		t.Fatalf("the template's CD starts % x, want format_version as an unsigned integer", good[:4])
+	}
+	key := certgen.NewKey("P-256")
+	cms := func(content []byte) []byte {
+		der, err := certgen.SignMatterCD(content, key, make([]byte, 20))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der
+	}
+	signed := append([]byte{0x15, 0x20, 0x00, 0x01}, good[4:]...)
+	if s, err := matter.ParseSignedCD(cms(signed)); err != nil || s.CD.FormatVersion != 1 {
+		t.Errorf("format_version as a signed integer: %+v, %v", s, err)
+	}
+	negative := append([]byte{0x15, 0x20, 0x00, 0xFF}, good[4:]...)
+	if _, err := matter.ParseSignedCD(cms(negative)); err == nil || !strings.Contains(err.Error(), "field 0: want an unsigned integer") {
+		t.Errorf("format_version -1: %v", err)
+	}
+	i := bytes.Index(good, []byte{0x24, 0x07})
+	if i < 0 {
+		t.Fatal("no version_number in the template's CD")
+	}
+	noVersion := append(append([]byte{}, good[:i]...), good[i+3:]...)
+	if s, err := matter.ParseSignedCD(cms(noVersion)); err != nil || s.CD.VersionNumber != 0 {
+		t.Errorf("no version_number: %+v, %v", s, err)
+	}
+	sha256OID := []byte{0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01}
+	ecdsaSHA256OID := []byte{0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02}
+	for _, tc := range []struct {
+		name      string
+		old, new_ []byte
+		want      string
+	}{
+		{"SHA-512 digest", sha256OID, append(bytes.Clone(sha256OID[:10]), 0x03), "certification declaration: the signer's digest algorithm is not SHA-256"},
+		{"ecdsa-with-SHA384", ecdsaSHA256OID, append(bytes.Clone(ecdsaSHA256OID[:9]), 0x03), "certification declaration: the signer's signature algorithm is not ecdsa-with-SHA256"},
+	} {
+		der := cms(good)
+		j := bytes.LastIndex(der, tc.old)
+		if j < 0 {
+			t.Fatalf("%s: algorithm not found in the CMS", tc.name)
+		}
+		copy(der[j:], tc.new_)
+		if _, err := matter.ParseSignedCD(der); err == nil || err.Error() != tc.want {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
 	}
 }

@@ -49,11 +49,20 @@ func id16(s string, has bool) (uint16, bool) {
 // CheckContent returns what the SDK's ValidateCertificateDeclarationPayload
 // (src/credentials/attestation_verifier/DefaultDeviceAttestationVerifier.cpp)
 // finds wrong with the CD itself: format_version must be 1 and
-// certification_type below 3 (kAttestationElementsMalformed).
+// certification_type below 3 (kAttestationElementsMalformed); and what the
+// Matter Core Specification §6.3.1 fixes that the SDK's test vectors refuse
+// (struct_cd_security_info_wrong): security_level and
+// security_information must be 0.
 func (cd *CD) CheckContent() []string {
 	var out []string
 	if cd.FormatVersion != 1 {
 		out = append(out, fmt.Sprintf("format_version is %d, not 1 (kAttestationElementsMalformed)", cd.FormatVersion))
+	}
+	if cd.SecurityLevel != 0 {
+		out = append(out, fmt.Sprintf("security_level is %d, not 0 (Matter Core Specification §6.3.1)", cd.SecurityLevel))
+	}
+	if cd.SecurityInformation != 0 {
+		out = append(out, fmt.Sprintf("security_information is %d, not 0 (Matter Core Specification §6.3.1)", cd.SecurityInformation))
 	}
 	if cd.CertificationType >= 3 {
 		out = append(out, fmt.Sprintf("certification_type %d is reserved (kAttestationElementsMalformed)", cd.CertificationType))
