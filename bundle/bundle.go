@@ -317,10 +317,14 @@ func (f *finisher) live() []*state {
 	return out
 }
 
-// dedupe marks duplicates and reports reused issuer+serial pairs.
+// dedupe marks duplicates and reports reused issuer+serial pairs. A
+// certificate found more than once in the input is reported once, on its
+// first copy, with the number of copies (the same CA certificate in every
+// device's chain.pem is one notice, not one per device).
 func (f *finisher) dedupe() {
 	byHash := map[[sha256.Size]byte]*state{}
 	bySerial := map[string]*state{}
+	copies := map[*state][]*state{} // later copies in the input, by first copy
 	for _, s := range f.all {
 		if s.n.sha256 != ([sha256.Size]byte{}) {
 			if first, ok := byHash[s.n.sha256]; ok {
@@ -330,7 +334,9 @@ func (f *finisher) dedupe() {
 					first.anchorCopy = true
 				}
 				s.dupOf = first
-				f.add(s, Duplicate, "same certificate as %s", describe(first))
+				if !s.n.trusted {
+					copies[first] = append(copies[first], s)
+				}
 				continue
 			}
 			byHash[s.n.sha256] = s
@@ -342,6 +348,20 @@ func (f *finisher) dedupe() {
 		}
 		bySerial[key] = s
 	}
+	for _, s := range f.all {
+		if later := copies[s]; len(later) > 0 {
+			f.add(s, Duplicate, "%d copies of this certificate in the input; the later ones are left out of chain building: %s", len(later)+1, describeSome(later, 3))
+		}
+	}
+}
+
+// describeSome describes the first n of ss and says how many more there
+// are.
+func describeSome(ss []*state, n int) string {
+	if len(ss) <= n {
+		return describeAll(ss)
+	}
+	return fmt.Sprintf("%s and %d more", describeAll(ss[:n]), len(ss)-n)
 }
 
 // issuerDisplay returns the issuer DN of n for messages: the subject of a
