@@ -40,6 +40,7 @@ import (
 	"github.com/iotcert/iotcert/certio"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/role"
+	"github.com/zmap/zcrypto/x509"
 )
 
 // Options configure chain building and the chain checks.
@@ -66,6 +67,13 @@ type Options struct {
 	// Workers is the number of goroutines for linting and signature
 	// checks; 0 means runtime.GOMAXPROCS(0).
 	Workers int
+	// ProfileOf, when not nil, chooses the profile each certificate of
+	// the input is linted with, such as the one its hierarchy spec gives
+	// it; when it returns nil, or for trust anchors, the profile given to
+	// Run, Spool or Lint is used. It is called on several goroutines.
+	// Profiles should then list the profiles it can return and those
+	// they extend.
+	ProfileOf func(c *x509.Certificate) *profile.Profile
 }
 
 // Lineage returns the name of profile p followed by the names of the

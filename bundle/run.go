@@ -109,7 +109,7 @@ func (b *Bundle) lintEach(p *profile.Profile, items iter.Seq[certio.Item], fn fu
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				res, n := LintItem(p, j.it)
+				res, n := b.lintItem(p, j.it)
 				out <- done{j.seq, res, n}
 			}
 		}()
