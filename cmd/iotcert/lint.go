@@ -21,7 +21,10 @@ and, for "-", on standard input, and checks the chains
 between them (who issued whom, signatures, key identifiers, path length,
 name constraints, validity, algorithms, key reuse, expiry): a firmware
 bundle is gated by pointing lint at it. Inputs that are not certificates
-are reported in place (a fatal finding) and linting goes on. Inputs that
+are reported in place (a fatal finding) and linting goes on; private
+keys and issuance journals are skipped and counted, and devices.jsonl is
+read record by record, so that lint --spec SPEC DIR checks the output of
+"iotcert gen". Inputs that
 hold no certificate at all (an empty directory, empty standard input, an
 --include that matches nothing) are an error (exit 2) unless
 --allow-empty is given.`
