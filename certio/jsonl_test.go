@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/iotcert/iotcert/certio"
 )
 
 // jsonLine returns v as one JSON line.
@@ -69,5 +71,22 @@ func write(t *testing.T, path, data string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReadJSONLLongLine: a JSON line longer than MaxBlockSize is refused
+// at its line without being held, and the next record is still read.
+func TestReadJSONLLongLine(t *testing.T) {
+	a := newCert(t)
+	long := `{"id":"big","cert":"` + strings.Repeat("A", certio.MaxBlockSize+10) + `"}` + "\n"
+	p := filepath.Join(t.TempDir(), "devices.jsonl")
+	write(t, p, long+jsonLine(t, map[string]string{"id": "1", "cert": string(pemOf(a))}))
+	got, st := readStats(t, p)
+	want := []string{
+		"err: " + p + " (certificate 0, byte 0): larger than the block size limit: JSON line longer than 1048576 bytes, not read",
+		p + "[1]@" + itoa(len(long)) + " id=1",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || st.Certificates != 1 {
+		t.Errorf("items:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
