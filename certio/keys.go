@@ -55,12 +55,24 @@ func noCertificateBlock(other []string, keys int) string {
 // maxKeyRef is the longest key reference file read as one.
 const maxKeyRef = 4 << 10
 
+// keyRefSchemes are the URI schemes of key references: PKCS#11 (RFC
+// 7512) and the key managers of go.step.sm/crypto's kms package.
+var keyRefSchemes = []string{"pkcs11:", "softkms:", "awskms:", "cloudkms:", "azurekms:", "yubikey:", "tpmkms:", "sshagentkms:", "capi:", "mackms:"}
+
 // isKeyRef reports whether data is a key reference file (key.ref): one
-// line holding a PKCS#11 URI (RFC 7512), such as "gen hierarchy --kms"
+// line holding a key URI, such as the pkcs11: URI "gen hierarchy --kms"
 // writes beside a CA certificate for a key kept in a token.
 func isKeyRef(data []byte) bool {
 	ref := bytes.TrimSpace(data)
-	return len(data) <= maxKeyRef && bytes.HasPrefix(ref, []byte("pkcs11:")) && !bytes.ContainsAny(ref, "\r\n")
+	if len(data) > maxKeyRef || bytes.ContainsAny(ref, "\r\n\t ") {
+		return false
+	}
+	for _, s := range keyRefSchemes {
+		if bytes.HasPrefix(ref, []byte(s)) {
+			return true
+		}
+	}
+	return false
 }
 
 // skipKeyRef counts a key reference file in o.Stats.

@@ -137,3 +137,22 @@ func TestLintDevicesJSONL(t *testing.T) {
 		t.Errorf("stderr %q", errOut)
 	}
 }
+
+// TestLintSpecUsage: --spec replaces --profile and --rules, and a spec
+// that does not load is a usage error that names it.
+func TestLintSpecUsage(t *testing.T) {
+	cert := filepath.Join(certs, "tls13-iot", "chain.pem")
+	missing := filepath.Join(t.TempDir(), "missing.yaml")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--spec", missing, "--profile", "matter", cert}, "iotcert lint: --spec and --profile: give one (the spec names the profiles and rules)\n"},
+		{[]string{"--spec", missing, cert}, "iotcert lint: --spec: "},
+	} {
+		code, _, errOut := iotcert(t, "", append([]string{"lint"}, tc.args...)...)
+		if code != exitUsage || !strings.HasPrefix(errOut, tc.want) || (strings.HasSuffix(tc.want, ": ") && !strings.Contains(errOut, "missing.yaml")) {
+			t.Errorf("%v: exit %d, stderr %q; want %d, %q", tc.args, code, errOut, exitUsage, tc.want)
+		}
+	}
+}
