@@ -136,6 +136,11 @@ func TestLintDevicesJSONL(t *testing.T) {
 	if errOut != "iotcert lint: skipped 3 private keys\n" {
 		t.Errorf("stderr %q", errOut)
 	}
+	// The text report locates a record by its line and id.
+	_, text, _ := iotcert(t, "", "lint", "--at", atNow(), "--spec", spec, filepath.Join(out, "devices.jsonl"))
+	if want := fmt.Sprintf("  %s[0] line 1, id %q\n", filepath.Join(out, "devices.jsonl"), rep.Certificates[0].Origin.ID); !strings.Contains(text, want) {
+		t.Errorf("text report does not have %q:\n%s", want, text)
+	}
 }
 
 // TestLintSpecUsage: --spec replaces --profile and --rules, and a spec
