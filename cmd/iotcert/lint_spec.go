@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"flag"
 	"fmt"
 	"slices"
@@ -24,8 +26,10 @@ import (
 //   - otherwise, a certificate whose issuer is a CA's subject was issued
 //     by that CA, and every certificate a CA issues besides its
 //     subordinate CAs is a device: the lint profile of that CA's device
-//     profile (when the CA has several device profiles with different
-//     lint profiles, none is chosen);
+//     profile. When the CA has several device profiles with different
+//     lint profiles, the one whose subject template has the certificate's
+//     attribute types, in order, is chosen; when none or several have, none
+//     is;
 //   - any other certificate is linted with the spec's default profile.
 //
 // Matching by name is sound because "gen" and "sign" refuse a device
@@ -34,7 +38,7 @@ type specProfiles struct {
 	spec     *ldevid.Spec
 	fallback *profile.Profile
 	cas      map[string]*profile.Profile // by the CA's DER subject
-	devices  map[string]*profile.Profile // by the issuing CA's DER subject
+	devices  map[string][]deviceProfile  // by the issuing CA's DER subject
 	used     []*profile.Profile          // every profile chosen, fallback first
 	rules    *profile.Rules
 }
@@ -50,7 +54,7 @@ func loadSpecProfiles(path string) (*specProfiles, error) {
 	if err != nil {
 		return nil, err
 	}
-	sp := &specProfiles{spec: spec, cas: map[string]*profile.Profile{}, devices: map[string]*profile.Profile{}, rules: h.Rules()}
+	sp := &specProfiles{spec: spec, cas: map[string]*profile.Profile{}, devices: map[string][]deviceProfile{}, rules: h.Rules()}
 	if sp.fallback, err = sp.profile(h, spec.Profile); err != nil {
 		return nil, err
 	}
@@ -65,7 +69,6 @@ func loadSpecProfiles(path string) (*specProfiles, error) {
 		if sp.cas[string(der)], err = sp.profile(h, ca.Profile); err != nil {
 			return nil, err
 		}
-		var device *profile.Profile
 		for _, d := range spec.Devices {
 			if d.CA != ca.Name {
 				continue
@@ -74,14 +77,7 @@ func loadSpecProfiles(path string) (*specProfiles, error) {
 			if err != nil {
 				return nil, err
 			}
-			if device != nil && device.Name != p.Name {
-				device = nil // several device profiles: not chosen
-				break
-			}
-			device = p
-		}
-		if device != nil {
-			sp.devices[string(der)] = device
+			sp.devices[string(der)] = append(sp.devices[string(der)], deviceProfile{d.Subject.Types(), p})
 		}
 	}
 	return sp, nil
@@ -100,15 +96,52 @@ func (sp *specProfiles) profile(h *ldevid.Hierarchy, name string) (*profile.Prof
 	return p, nil
 }
 
+// deviceProfile is a device profile of a CA: the attribute types of its
+// subject template and its lint profile.
+type deviceProfile struct {
+	types   []asn1.ObjectIdentifier
+	profile *profile.Profile
+}
+
 // of returns the profile of c, or nil for the fallback (see specProfiles).
 func (sp *specProfiles) of(c *x509.Certificate) *profile.Profile {
 	if p, ok := sp.cas[string(c.RawSubject)]; ok {
 		return p
 	}
-	if p, ok := sp.devices[string(c.RawIssuer)]; ok {
-		return p
+	return deviceOf(sp.devices[string(c.RawIssuer)], c.RawSubject)
+}
+
+// deviceOf returns the lint profile of the device profiles ds of one CA
+// for a certificate with subject rawSubject: the one they all have, or
+// that of the only one whose subject has rawSubject's attribute types;
+// nil otherwise.
+func deviceOf(ds []deviceProfile, rawSubject []byte) *profile.Profile {
+	if len(ds) == 0 {
+		return nil
 	}
-	return nil
+	if !slices.ContainsFunc(ds, func(d deviceProfile) bool { return d.profile != ds[0].profile }) {
+		return ds[0].profile
+	}
+	var rdns pkix.RDNSequence
+	if rest, err := asn1.Unmarshal(rawSubject, &rdns); err != nil || len(rest) > 0 {
+		return nil
+	}
+	var types []asn1.ObjectIdentifier
+	for _, rdn := range rdns {
+		for _, atv := range rdn {
+			types = append(types, atv.Type)
+		}
+	}
+	var found *profile.Profile
+	for _, d := range ds {
+		if slices.EqualFunc(d.types, types, asn1.ObjectIdentifier.Equal) {
+			if found != nil && found != d.profile {
+				return nil
+			}
+			found = d.profile
+		}
+	}
+	return found
 }
 
 // apply sets opts to lint with the spec's profiles: each certificate with

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -159,5 +160,52 @@ func TestLintSpecUsage(t *testing.T) {
 		if code != exitUsage || !strings.HasPrefix(errOut, tc.want) || (strings.HasSuffix(tc.want, ": ") && !strings.Contains(errOut, "missing.yaml")) {
 			t.Errorf("%v: exit %d, stderr %q; want %d, %q", tc.args, code, errOut, exitUsage, tc.want)
 		}
+	}
+}
+
+// gatewayProfile is a second device profile of the example's device CA,
+// under another lint profile and with another subject shape.
+const gatewayProfile = `  gateway:
+    kind: ldevid
+    ca: device-ca
+    profile: tls13-iot
+    curve: P-256
+    validity: 365d
+    subject: "CN=Gateway {{.id}}, O=Example Devices Ltd"
+    san:
+      - dns: "gateway-{{.id}}.example.com"
+    eku: [clientAuth]
+`
+
+// TestLintSpecTwoDeviceProfiles: when a CA issues two device profiles
+// under different lint profiles, each device is linted with the one whose
+// subject has its attribute types (the BACnet devices with bacnet-sc,
+// which tls13-iot would fail).
+func TestLintSpecTwoDeviceProfiles(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "two.yaml")
+	out := filepath.Join(dir, "pki")
+	files := map[string]string{
+		spec:                             string(ldevid.ExampleSpec()) + gatewayProfile,
+		filepath.Join(dir, "bacnet.csv"): "id\n1001\n1002\n",
+		filepath.Join(dir, "gw.csv"):     "id\ng1\n",
+	}
+	for name, data := range files {
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{
+		{"gen", "hierarchy", spec, "--out", out},
+		{"gen", "devices", spec, "--out", out, "--from", filepath.Join(dir, "bacnet.csv"), "--device", "bacnet-controller"},
+		{"gen", "devices", spec, "--out", out, "--from", filepath.Join(dir, "gw.csv"), "--device", "gateway"},
+	} {
+		if code, _, errOut := iotcert(t, "", args...); code != exitOK {
+			t.Fatalf("%v: exit %d\n%s", args, code, errOut)
+		}
+	}
+	code, rep, errOut := lintSpecJSON(t, "--spec", spec, out)
+	if bad, _ := findings(rep); code != exitOK || len(bad) > 0 || rep.Summary.Certificates != 2+3*4 {
+		t.Errorf("exit %d, %d certificates, findings at warn or above: %v\n%s", code, rep.Summary.Certificates, bad, errOut)
 	}
 }
