@@ -74,6 +74,9 @@ type Options struct {
 	// Profiles should then list the profiles it can return and those
 	// they extend.
 	ProfileOf func(c *x509.Certificate) *profile.Profile
+	// MatterCD, when not nil, is the Certification Declaration the DACs
+	// of a matter bundle are checked against (the e_matter_cd_* checks).
+	MatterCD *MatterCD
 }
 
 // Lineage returns the name of profile p followed by the names of the
@@ -235,6 +238,7 @@ type state struct {
 	parents    []*state // issuers whose key verifies the signature, best first
 	named      []*state // certificates named as issuer whose key does not verify
 	role       string   // refined role
+	matterRole string   // the Matter role by position when it differs from the cA flag's (matter.go)
 	dupOf      *state
 	roots      []*state
 	rootsDone  bool

@@ -77,6 +77,9 @@ type GraphNode struct {
 	AnchorProblem string
 
 	verdict *pathVerdict // nil when there is no path verdict
+	// relint is the result of linting the certificate in the Matter role
+	// of its place in the chain, when that differs from its cA flag's.
+	relint *profile.Result
 }
 
 // Path returns the path verdict of the certificate at position i of
@@ -143,6 +146,10 @@ func (f *finisher) graph(byIndex []*state) *Graph {
 			gn.Duplicate = pos[s.dupOf]
 			src = s.dupOf
 		}
+		if src.matterRole != "" && src.n.matterAlt != nil {
+			gn.relint = src.n.matterAlt
+			gn.Role = src.n.matterAlt.Role
+		}
 		if f.hasAnchor && !src.n.trusted {
 			gn.verdict = f.pathOf(src)
 			gn.PathValid = gn.verdict.valid
@@ -171,7 +178,9 @@ func (f *finisher) graph(byIndex []*state) *Graph {
 }
 
 // Apply adds the chain findings to the results they concern, sets the
-// refined roles (a link certificate's role becomes "link") and records
+// refined roles (a link certificate's role becomes "link"; under matter, a
+// certificate whose place in the chain contradicts its cA flag takes the
+// role of its place and the findings of linting it in that role) and records
 // each certificate's worst level in the graph. results are the results in
 // the order they were added to the bundle. Findings stay sorted by lint
 // name, a device-kind guess notice first.
@@ -199,6 +208,18 @@ func (a *applier) apply(i int, res *profile.Result) {
 	for a.finding < len(g.Findings) && g.Findings[a.finding].Index < i {
 		a.finding++
 	}
+	var node *GraphNode
+	for a.node < len(g.Nodes) && g.Nodes[a.node].Index >= 0 && g.Nodes[a.node].Index < i {
+		a.node++
+	}
+	if a.node < len(g.Nodes) && g.Nodes[a.node].Index == i {
+		node = &g.Nodes[a.node]
+	}
+	if node != nil && node.relint != nil {
+		// Linted again in the Matter role of its place (matter.go).
+		res.Role = node.relint.Role
+		res.Findings = append([]profile.Finding{}, node.relint.Findings...)
+	}
 	added := false
 	for ; a.finding < len(g.Findings) && g.Findings[a.finding].Index == i; a.finding++ {
 		res.Findings = append(res.Findings, g.Findings[a.finding].Finding)
@@ -214,11 +235,8 @@ func (a *applier) apply(i int, res *profile.Result) {
 			return fs[a].Lint < fs[b].Lint
 		})
 	}
-	for a.node < len(g.Nodes) && g.Nodes[a.node].Index >= 0 && g.Nodes[a.node].Index < i {
-		a.node++
-	}
-	if a.node < len(g.Nodes) && g.Nodes[a.node].Index == i {
-		n := &g.Nodes[a.node]
+	if node != nil {
+		n := node
 		if n.Role == RoleLink {
 			res.Role = RoleLink
 		}

@@ -1,12 +1,11 @@
 package bundle
 
 import (
-	"github.com/zmap/zcrypto/encoding/asn1"
-	"strings"
-
 	"github.com/zmap/zcrypto/x509"
 
+	"github.com/iotcert/iotcert/matter"
 	"github.com/iotcert/iotcert/profile"
+	"github.com/iotcert/iotcert/role"
 )
 
 // Names of the Matter device attestation chain checks (rules catalogue
@@ -15,6 +14,12 @@ const (
 	MatterChainVIDPID      = "e_matter_chain_vidpid"
 	MatterChainShape       = "e_matter_chain_shape"
 	MatterChainAtIssuance  = "e_matter_chain_at_issuance"
+	MatterChainRole        = "e_matter_chain_role"
+	MatterCDSignature      = "e_matter_cd_signature"
+	MatterCDUnverified     = "n_matter_cd_signature_unverified"
+	MatterCDContent        = "e_matter_cd_content"
+	MatterCDChain          = "e_matter_cd_chain"
+	MatterCDProduct        = "e_matter_cd_product"
 	matterSDKVerifier      = "connectedhomeip src/credentials/attestation_verifier/DefaultDeviceAttestationVerifier.cpp"
 	matterSDKCryptoOpenSSL = "connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp"
 )
@@ -31,6 +36,37 @@ var matterChecks = []CheckInfo{
 	{Name: MatterChainAtIssuance, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
 		Citation:    "CSA Matter Core Specification §6.2.3.1; " + matterSDKCryptoOpenSSL + " ValidateCertificateChain, IsCertificateValidAtIssuance",
 		Description: "The DAC's notBefore is outside the validity of its PAI or PAA: the SDK validates the chain at the DAC's notBefore and refuses a DAC issued outside its PAI's validity."},
+	{Name: MatterChainRole, Level: profile.Error, Roles: "subordinate,end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.2.2 (DAC: cA FALSE; PAI: cA TRUE) and §6.2.3.1; " + matterSDKCryptoOpenSSL + " VerifyAttestationCertificateFormat (kDAC, kPAI)",
+		Description: "The certificate's place in a PAA → PAI → DAC chain contradicts its cA flag: a DAC (issued by a PAI under a PAA, issuing nothing) must not be a CA, and a PAI (issued by a PAA, issuing a DAC) must be a CA. The certificate is then linted in the role of its place."},
+	{Name: MatterCDSignature, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.3.2; " + matterSDKVerifier + " ValidateCertificationDeclarationSignature (kCertificationDeclarationNoCertificateFound, kCertificationDeclarationInvalidSignature)",
+		Description: "With --matter-cd and --matter-cd-trust: the Certification Declaration's CMS signature does not verify with the CD signing certificate its signer's key ID names, or none of the given certificates has that key ID."},
+	{Name: MatterCDUnverified, Level: profile.Notice, Roles: "end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.3.2; " + matterSDKVerifier + " ValidateCertificationDeclarationSignature",
+		Description: "With --matter-cd and no --matter-cd-trust: the Certification Declaration's signature was not verified; its content was checked as if it were."},
+	{Name: MatterCDContent, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.3.1; " + matterSDKVerifier + " ValidateCertificateDeclarationPayload (kAttestationElementsMalformed)",
+		Description: "With --matter-cd: the Certification Declaration's format_version is not 1, or its certification_type is reserved."},
+	{Name: MatterCDChain, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.2.3.1, §6.3.1; " + matterSDKVerifier + " ValidateCertificateDeclarationPayload (kCertificationDeclarationInvalidVendorId, kCertificationDeclarationInvalidProductId, kCertificationDeclarationInvalidPAA)",
+		Description: "With --matter-cd: the DAC chain disagrees with the Certification Declaration: the DAC's and PAI's vendor ID are not its dac_origin_vendor_id (when present) or vendor_id, the DAC's (and PAI's) product ID not its dac_origin_product_id (when present) or not in product_id_array, or the PAA's subject key ID is not in authorized_paa_list (when present)."},
+	{Name: MatterCDProduct, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.3.1, §11.1 (Basic Information cluster); " + matterSDKVerifier + " ValidateCertificateDeclarationPayload (kCertificationDeclarationInvalidVendorId, kCertificationDeclarationInvalidProductId)",
+		Description: "With --matter-cd and --matter-product VID:PID: the device's Basic Information vendor ID is not the Certification Declaration's vendor_id, or its product ID is not in product_id_array."},
+}
+
+// MatterCD is a Certification Declaration to check the DACs of a matter
+// bundle against.
+type MatterCD struct {
+	// CD is the signed Certification Declaration.
+	CD *matter.SignedCD
+	// Signers are the CD signing certificates; nil: the signature is not
+	// verified (n_matter_cd_signature_unverified).
+	Signers []*x509.Certificate
+	// Product, when not nil, is the device's Basic Information vendor and
+	// product ID.
+	Product *matter.Product
 }
 
 func init() {
@@ -39,76 +75,64 @@ func init() {
 	checks = append(checks, matterChecks...)
 }
 
-// matterIDs are the Matter vendor and product IDs of a subject (the
-// 1.3.6.1.4.1.37244.2.1/.2 attributes, else the legacy commonName
-// Mvid:/Mpid: text), as the SDK's ExtractVIDPIDFromX509Cert reads them.
-type matterIDs struct {
-	vid, pid string
+// matterIDsOf returns the Matter IDs of c's subject, read as the lints
+// read them.
+func matterIDsOf(c *x509.Certificate) matter.IDs {
+	return matter.DNIDs(c.Subject.Names)
 }
 
-var (
-	oidMatterVID = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 37244, 2, 1}
-	oidMatterPID = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 37244, 2, 2}
-	oidCN        = asn1.ObjectIdentifier{2, 5, 4, 3}
+// otherRoleResult lints c, linted as the role named done, in the other of
+// the subordinate and end-entity roles; nil for any other role.
+func otherRoleResult(p *profile.Profile, c *x509.Certificate, done string) *profile.Result {
+	var other role.Role
+	switch done {
+	case role.Subordinate.String():
+		other = role.EndEntity
+	case role.EndEntity.String(), role.IDevID.String(), role.LDevID.String():
+		other = role.Subordinate
+	default:
+		return nil
+	}
+	r := p.LintAs(c, other)
+	return &r
+}
+
+// Matter roles by position (matterPosition).
+const (
+	matterUnplaced = iota // no PAA → PAI → DAC place: the cA flag decides
+	matterPAI
+	matterDAC
 )
 
-// matterIDsOf returns the Matter IDs of c's subject, nil when it has none.
-func matterIDsOf(c *x509.Certificate) *matterIDs {
-	var ids, cn matterIDs
-	cnSeen := false
-	for _, a := range c.Subject.Names {
-		s, _ := a.Value.(string)
-		switch {
-		case a.Type.Equal(oidMatterVID) && ids.vid == "":
-			ids.vid = s
-		case a.Type.Equal(oidMatterPID) && ids.pid == "":
-			ids.pid = s
-		case a.Type.Equal(oidCN) && !cnSeen:
-			cnSeen = true
-			cn.vid = afterPrefix(s, "Mvid:")
-			cn.pid = afterPrefix(s, "Mpid:")
-		}
+// matterPosition returns the place of s in a PAA → PAI → DAC chain: a
+// PAI is issued by a PAA (a trust anchor or self-signed root) and issues
+// a certificate; a DAC is issued by a certificate that a PAA issued, and
+// issues none. issuers holds the certificates that issue another.
+func matterPosition(s *state, issuers map[*state]bool) int {
+	p := s.parent()
+	switch {
+	case p == nil || s.isAnchor():
+		return matterUnplaced
+	case p.isAnchor() && issuers[s]:
+		return matterPAI
+	case !p.isAnchor() && p.parent() != nil && p.parent().isAnchor() && !issuers[s]:
+		return matterDAC
 	}
-	if ids.vid != "" || ids.pid != "" {
-		return &ids
-	}
-	if cn.vid != "" || cn.pid != "" {
-		return &cn
-	}
-	return nil
-}
-
-func afterPrefix(s, prefix string) string {
-	i := strings.Index(s, prefix)
-	if i < 0 {
-		return ""
-	}
-	v := s[i+len(prefix):]
-	if len(v) > 4 {
-		v = v[:4]
-	}
-	return v
-}
-
-func (n *Node) matterVID() string {
-	if n.matter == nil {
-		return ""
-	}
-	return n.matter.vid
-}
-
-func (n *Node) matterPID() string {
-	if n.matter == nil {
-		return ""
-	}
-	return n.matter.pid
+	return matterUnplaced
 }
 
 // checkMatter runs the Matter chain checks on the certificates of a
-// matter profile.
+// matter profile. A certificate's Matter role comes from its place in the
+// chain when it has one (matterPosition), else from its cA flag.
 func (f *finisher) checkMatter(live []*state) {
 	if !appliesToProfiles(matterProfiles, f.b.opts.Profiles) {
 		return
+	}
+	issuers := map[*state]bool{}
+	for _, s := range live {
+		if p := s.parent(); p != nil && p != s {
+			issuers[p] = true
+		}
 	}
 	for _, s := range live {
 		if s.n.trusted || s.isLink() {
@@ -119,28 +143,75 @@ func (f *finisher) checkMatter(live []*state) {
 			continue // e_chain_orphan / n_chain_orphan
 		}
 		n := s.n
+		pos := matterPosition(s, issuers)
 		switch {
-		case n.isCA && !s.selfSigned: // a PAI under its PAA
-			if v := p.n.matterVID(); v != "" && n.matterVID() != v {
-				f.add(s, MatterChainVIDPID, "PAI vendor ID %q differs from its PAA's %q (%s)", n.matterVID(), v, describe(p))
+		case pos == matterDAC && n.isCA:
+			f.add(s, MatterChainRole, "in the place of a DAC (issued by the PAI %s, issuing no certificate) but basicConstraints has cA=TRUE: a DAC must not be a CA", describe(p))
+			s.matterRole = role.EndEntity.String()
+		case pos == matterPAI && !n.isCA:
+			f.add(s, MatterChainRole, "in the place of a PAI (issued by the PAA %s, issuing a certificate) but not a CA: a PAI must be a CA", describe(p))
+			s.matterRole = role.Subordinate.String()
+		}
+		switch {
+		case pos == matterPAI || pos == matterUnplaced && n.isCA && !s.selfSigned:
+			if v := p.n.matter; v.HasVID && n.matter.VID != v.VID {
+				f.add(s, MatterChainVIDPID, "PAI vendor ID %q differs from its PAA's %q (%s)", n.matter.VID, v.VID, describe(p))
 			}
-		case !n.isCA: // a DAC
-			if v := p.n.matterVID(); v == "" || n.matterVID() != v {
-				f.add(s, MatterChainVIDPID, "DAC vendor ID %q differs from its PAI's %q (%s)", n.matterVID(), v, describe(p))
-			}
-			if pid := p.n.matterPID(); pid != "" && n.matterPID() != pid {
-				f.add(s, MatterChainVIDPID, "DAC product ID %q differs from its PAI's %q (%s)", n.matterPID(), pid, describe(p))
-			}
-			f.checkMatterShape(s, p)
-			for a := p; a != nil; a = a.parent() {
-				if n.notBefore < a.n.notBefore || n.notBefore > a.n.notAfter {
-					f.add(s, MatterChainAtIssuance, "notBefore %s is outside the validity %s .. %s of %s", day(n.notBefore), day(a.n.notBefore), day(a.n.notAfter), describe(a))
-					break
-				}
-				if a.isAnchor() {
-					break
-				}
-			}
+		case pos == matterDAC || pos == matterUnplaced && !n.isCA:
+			f.checkMatterDAC(s, p)
+		}
+	}
+}
+
+// checkMatterDAC runs the checks of the DAC s, issued by p.
+func (f *finisher) checkMatterDAC(s, p *state) {
+	n := s.n
+	if v := p.n.matter; !v.HasVID || n.matter.VID != v.VID {
+		f.add(s, MatterChainVIDPID, "DAC vendor ID %q differs from its PAI's %q (%s)", n.matter.VID, v.VID, describe(p))
+	}
+	if v := p.n.matter; v.HasPID && n.matter.PID != v.PID {
+		f.add(s, MatterChainVIDPID, "DAC product ID %q differs from its PAI's %q (%s)", n.matter.PID, v.PID, describe(p))
+	}
+	f.checkMatterShape(s, p)
+	f.checkMatterCD(s, p)
+	for a := p; a != nil; a = a.parent() {
+		if n.notBefore < a.n.notBefore || n.notBefore > a.n.notAfter {
+			f.add(s, MatterChainAtIssuance, "notBefore %s is outside the validity %s .. %s of %s", day(n.notBefore), day(a.n.notBefore), day(a.n.notAfter), describe(a))
+			break
+		}
+		if a.isAnchor() {
+			break
+		}
+	}
+}
+
+// checkMatterCD checks the DAC s, issued by the PAI p, against the
+// Certification Declaration, as the SDK's ValidateCertificationDeclarationSignature
+// and ValidateCertificateDeclarationPayload do.
+func (f *finisher) checkMatterCD(s, p *state) {
+	mcd := f.b.opts.MatterCD
+	if mcd == nil {
+		return
+	}
+	if mcd.Signers == nil {
+		f.add(s, MatterCDUnverified, "the Certification Declaration's signature was not verified (no --matter-cd-trust)")
+	} else if err := mcd.CD.Verify(mcd.Signers); err != nil {
+		f.add(s, MatterCDSignature, "%v", err)
+	}
+	cd := &mcd.CD.CD
+	for _, m := range cd.CheckContent() {
+		f.add(s, MatterCDContent, "%s", m)
+	}
+	var paaKeyID []byte
+	if pp := p.parent(); pp != nil && pp.isAnchor() && !p.isAnchor() {
+		paaKeyID = pp.n.ski
+	}
+	for _, m := range cd.CheckChain(s.n.matter, p.n.matter, paaKeyID) {
+		f.add(s, MatterCDChain, "%s", m)
+	}
+	if mcd.Product != nil {
+		for _, m := range cd.CheckProduct(*mcd.Product) {
+			f.add(s, MatterCDProduct, "%s", m)
 		}
 	}
 }

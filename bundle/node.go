@@ -14,6 +14,8 @@ import (
 	"github.com/zmap/zcrypto/x509"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/matter"
+	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/role"
 )
 
@@ -68,8 +70,13 @@ type Node struct {
 	index        int // position in the results; -1 for trust anchors
 	pubKey       crypto.PublicKey
 	pubKeyParsed bool
-	matter       *matterIDs // Matter vendor/product IDs of the subject (matter.go), nil when none
-	crl          crlFacts   // keyUsage cRLSign and cRLDistributionPoints facts (crlsign.go)
+	matter       matter.IDs // Matter vendor/product IDs of the subject (matter.go)
+	// matterAlt is, under the matter profile, the result of linting the
+	// certificate in the other role (subordinate for an end entity, end
+	// entity for a subordinate), used when its position in the chain
+	// says it is a PAI or a DAC against its cA flag (matter.go).
+	matterAlt *profile.Result
+	crl       crlFacts // keyUsage cRLSign and cRLDistributionPoints facts (crlsign.go)
 }
 
 // sanNames are the subjectAltName entries that name constraints apply to.

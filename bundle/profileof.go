@@ -5,18 +5,20 @@ import (
 	"github.com/iotcert/iotcert/profile"
 )
 
-// lintItem is LintItem with the profile that Options.ProfileOf chooses
-// for the certificate, at the bundle's time, or p.
-func (b *Bundle) lintItem(p *profile.Profile, it certio.Item) (profile.Result, *Node) {
+// profileFor returns the profile that Options.ProfileOf chooses for the
+// certificate of it, at the bundle's time, or p when there is no choice
+// (no ProfileOf, an input error, a certificate that does not parse, or
+// ProfileOf returns nil).
+func (b *Bundle) profileFor(p *profile.Profile, it certio.Item) *profile.Profile {
 	if b.opts.ProfileOf == nil || it.Err != nil {
-		return LintItem(p, it)
+		return p
 	}
-	c, err := certio.Parse(it.DER)
+	c, _, err := certio.ParseDefects(it.DER)
 	if err != nil {
-		return LintItem(p, it)
+		return p
 	}
 	if q := b.opts.ProfileOf(c); q != nil {
-		p = q.WithTime(b.opts.Now)
+		return q.WithTime(b.opts.Now)
 	}
-	return LintItem(p, it)
+	return p
 }

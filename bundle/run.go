@@ -87,6 +87,7 @@ func (b *Bundle) lintEach(p *profile.Profile, items iter.Seq[certio.Item], fn fu
 		res  profile.Result
 		node *Node
 	}
+	matterAlt := appliesToProfiles(matterProfiles, b.opts.Profiles)
 	workers := b.opts.Workers
 	jobs := make(chan job, 2*workers)
 	out := make(chan done, 2*workers)
@@ -109,7 +110,7 @@ func (b *Bundle) lintEach(p *profile.Profile, items iter.Seq[certio.Item], fn fu
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				res, n := b.lintItem(p, j.it)
+				res, n := lintItem(b.profileFor(p, j.it), j.it, matterAlt)
 				out <- done{j.seq, res, n}
 			}
 		}()
@@ -150,16 +151,35 @@ func (b *Bundle) lintEach(p *profile.Profile, items iter.Seq[certio.Item], fn fu
 // chain-building node of the certificate (nil when the item is not a
 // certificate). The certificate is parsed once for both.
 func LintItem(p *profile.Profile, it certio.Item) (profile.Result, *Node) {
+	return lintItem(p, it, false)
+}
+
+// lintItem is LintItem; with matterAlt it also lints a certificate that is
+// not self-signed in the other of the subordinate and end-entity roles,
+// for the Matter role by position (matter.go).
+func lintItem(p *profile.Profile, it certio.Item, matterAlt bool) (profile.Result, *Node) {
 	if it.Err != nil {
 		return p.LintItem(it), nil
 	}
-	c, err := certio.Parse(it.DER)
+	c, defects, err := certio.ParseDefects(it.DER)
 	if err != nil {
 		return p.LintItem(it), nil
 	}
 	res := p.Lint(c)
-	res.Origin = it.Origin
-	sum := sha256.Sum256(it.DER)
-	res.SHA256 = hex.EncodeToString(sum[:])
-	return res, NewNode(c)
+	n := NewNode(c)
+	if matterAlt {
+		n.matterAlt = otherRoleResult(p, c, res.Role)
+	}
+	for _, r := range []*profile.Result{&res, n.matterAlt} {
+		if r == nil {
+			continue
+		}
+		if len(defects) > 0 {
+			r.Findings = append(profile.DefectFindings(defects), r.Findings...)
+		}
+		r.Origin = it.Origin
+		sum := sha256.Sum256(it.DER)
+		r.SHA256 = hex.EncodeToString(sum[:])
+	}
+	return res, n
 }

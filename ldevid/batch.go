@@ -1,19 +1,24 @@
 package ldevid
 
 import (
+	"bytes"
+	"crypto"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/iotcert/iotcert/idevid"
 	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/profile"
 )
 
 // BatchOptions configure IssueBatch.
@@ -33,6 +38,13 @@ type BatchOptions struct {
 	// Layout is how devices are published: LayoutDirs (the default, also
 	// for "") or LayoutJSONL.
 	Layout Layout
+	// FailOn refuses a certificate whose pre-issuance lint has a finding
+	// at this level or above, as the gate refuses errors: profile.Warn or
+	// profile.Notice. Zero refuses errors only.
+	FailOn profile.Level
+	// Command is the command line the journal records for each device
+	// (secrets redacted by the caller).
+	Command string
 	// Stop, when closed, interrupts the batch (Ctrl-C): no device is
 	// issued after it, the devices already signed are published and
 	// journaled, no temporary directory is left, and IssueBatch returns
@@ -76,6 +88,40 @@ type BatchSummary struct {
 	// Refused is the number of devices this run's pre-issuance gate
 	// refused.
 	Refused int
+	// Findings are the warnings and notices of the certificates this run
+	// issued, by lint (most frequent first).
+	Findings []FindingCount
+	// Changed are the rows of devices issued before whose fields differ
+	// from those the journal recorded: they are not issued again.
+	Changed []ChangedRow
+
+	findings map[string]*FindingCount
+}
+
+// FindingCount counts the devices issued with one finding.
+type FindingCount struct {
+	// Lint and Level are the finding's.
+	Lint  string
+	Level profile.Level
+	// Count is the number of devices.
+	Count int
+	// IDs are the ids of the first devices in row order (at most
+	// maxFindingIDs).
+	IDs []string
+
+	lines []int // the rows of IDs
+}
+
+// maxFindingIDs bounds the ids a FindingCount lists.
+const maxFindingIDs = 5
+
+// ChangedRow is a row of a device issued before whose fields changed.
+type ChangedRow struct {
+	// Line is the row's line in the CSV; ID its id.
+	Line int
+	ID   string
+	// Fields are the changes, "name: old -> new" each, sorted.
+	Fields []string
 }
 
 // maxGroup bounds how many devices one commit makes durable at once.
@@ -133,11 +179,16 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 		return nil, err
 	}
 	defer root.Close()
-	j, issued, err := openJournal(root)
+	j, _, err := openJournal(root)
 	if err != nil {
 		return nil, err
 	}
 	defer j.close()
+	// An id is issued once per device profile.
+	issued, err := issuedEntries(j.path, j.entries, device)
+	if err != nil {
+		return nil, err
+	}
 
 	sum := &BatchSummary{Devices: len(rows)}
 	// The devices directory: made in the dirs layout, read in both when
@@ -163,12 +214,19 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 	defer df.close()
 	sum.Truncated = scan.torn
 	var recovered []JournalEntry
+	rowOf := make(map[string]Row, len(rows))
+	for _, r := range rows {
+		rowOf[r.ID] = r
+	}
 	for _, lr := range scan.unjournaled {
 		e, err := recoverRecord(df.path, lr.line, lr.rec)
+		if err == nil {
+			err = h.checkRecovered(device, ca, rowOf, lr.rec, fmt.Sprintf("%s: line %d", df.path, lr.line))
+		}
 		if err != nil {
 			return nil, err
 		}
-		recovered = append(recovered, e)
+		recovered = append(recovered, h.recoveredEntry(e, device, rowOf[e.ID], opts))
 	}
 	if layout == LayoutJSONL {
 		chain, err := h.Chain(ca.Spec.Name)
@@ -182,7 +240,12 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 
 	var pending []Row
 	for _, r := range rows {
-		_, journaled := issued[r.ID]
+		prev, journaled := issued[r.ID]
+		if journaled {
+			if changed := changedFields(prev.Fields, r.Fields); len(changed) > 0 && prev.Fields != nil {
+				sum.Changed = append(sum.Changed, ChangedRow{Line: r.Line, ID: r.ID, Fields: changed})
+			}
+		}
 		if _, ok := scan.records[r.ID]; ok {
 			sum.Done++ // its journal line, if missing, is recovered above
 			continue
@@ -198,11 +261,12 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 		case exists && journaled:
 			sum.Done++
 		case exists:
-			e, err := recoverEntry(dir, r.ID)
+			e, err := h.recoverDevice(dir, device, ca, r)
 			if err != nil {
-				return nil, err
+				errs = append(errs, fmt.Errorf("%s: line %d: %w", source, r.Line, err))
+				continue
 			}
-			recovered = append(recovered, e)
+			recovered = append(recovered, h.recoveredEntry(e, device, r, opts))
 			sum.Done++
 		case journaled && df != nil:
 			errs = append(errs, fmt.Errorf("%s: line %d: device %q is issued (%s) but neither %s nor a record in %s is there: restore it; it is not issued again", source, r.Line, r.ID, j.path, dir, df.path))
@@ -225,10 +289,12 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 		}
 		return sum, nil
 	}
-	if layout == LayoutJSONL {
-		return sum, h.runBatch(j, df, devices, device, pending, opts, sum)
+	if layout != LayoutJSONL {
+		df = nil
 	}
-	return sum, h.runBatch(j, nil, devices, device, pending, opts, sum)
+	err = h.runBatch(j, df, devices, device, pending, opts, sum)
+	sum.sortFindings()
+	return sum, err
 }
 
 // checkRows checks every row with CheckRequest, on workers goroutines
@@ -278,6 +344,7 @@ func (h *Hierarchy) checkRows(rows []Row, device, source string, workers int) []
 // outcome is what a worker made of a row.
 type outcome struct {
 	row     Row
+	device  string // the device profile
 	dev     *Issued
 	staged  string // the name in devices of the temporary directory holding the device's files
 	record  []byte // jsonl layout: the device's line of devices.jsonl
@@ -330,7 +397,7 @@ func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices *safefile.Dir, 
 		go func() {
 			defer issuing.Done()
 			for i := next.Add(1) - 1; i < int64(len(pending)) && !stop.Load(); i = next.Add(1) - 1 {
-				o := h.issue(device, pending[i])
+				o := h.issue(device, pending[i], opts.FailOn)
 				switch {
 				case o.dev == nil:
 					results <- o
@@ -444,9 +511,10 @@ func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices *safefile.Dir, 
 }
 
 // issue issues the device of r: its outcome has the device, a refusal
-// or an error.
-func (h *Hierarchy) issue(device string, r Row) outcome {
-	o := outcome{row: r}
+// or an error. With failOn set, a certificate with a finding at failOn or
+// above is refused (and its key dropped) as one with an error is.
+func (h *Hierarchy) issue(device string, r Row, failOn profile.Level) outcome {
+	o := outcome{row: r, device: device}
 	dev, err := h.issueDevice(r.Request(device), false)
 	if err != nil {
 		if !errors.As(err, &o.refused) {
@@ -454,8 +522,67 @@ func (h *Hierarchy) issue(device string, r Row) outcome {
 		}
 		return o
 	}
+	if failOn > 0 && dev.Result.Worst() >= failOn {
+		d := h.spec.Device(device)
+		var found []profile.Finding
+		for _, f := range dev.Result.Findings {
+			if f.Level >= failOn {
+				found = append(found, f)
+			}
+		}
+		o.refused = &RefusedError{What: fmt.Sprintf("device %q", r.ID), Profile: d.Profile, Reasons: []string{fmt.Sprintf("--fail-on %s", failOn)}, Findings: found}
+		return o
+	}
 	o.dev = dev
 	return o
+}
+
+// entry is the journal line of the committed outcome o.
+func (h *Hierarchy) entry(now time.Time, device string, o outcome, opts BatchOptions) JournalEntry {
+	e := JournalEntry{Time: now, ID: o.row.ID, Profile: device, Fields: fieldsOf(o.row.Fields), Command: opts.Command}
+	if d := h.spec.Device(device); d != nil {
+		e.CA = d.CA
+	}
+	if o.refused != nil {
+		e.Status, e.Reason = StatusRefused, refusalReason(o.refused)
+		return e
+	}
+	e.Status, e.Findings = StatusIssued, findingStrings(o.dev.Result)
+	if o.serial != "" {
+		e.Serial, e.SHA256 = o.serial, o.sha256
+	} else {
+		e.Serial, e.SHA256 = certIdentity(o.dev.Cert)
+	}
+	return e
+}
+
+// recoveredEntry completes the recovered journal line e of row r.
+func (h *Hierarchy) recoveredEntry(e JournalEntry, device string, r Row, opts BatchOptions) JournalEntry {
+	e.Profile, e.Fields, e.Command = device, fieldsOf(r.Fields), opts.Command
+	if d := h.spec.Device(device); d != nil {
+		e.CA = d.CA
+	}
+	return e
+}
+
+// changedFields lists the fields whose values differ between was (the
+// journal's) and now (the row's), "name: old -> new" each, sorted.
+func changedFields(was, now map[string]string) []string {
+	var out []string
+	for k, v := range now {
+		if old, ok := was[k]; !ok {
+			out = append(out, fmt.Sprintf("%s: (none) -> %q", k, v))
+		} else if old != v {
+			out = append(out, fmt.Sprintf("%s: %q -> %q", k, old, v))
+		}
+	}
+	for k, old := range was {
+		if _, ok := now[k]; !ok {
+			out = append(out, fmt.Sprintf("%s: %q -> (none)", k, old))
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // stagersPerWorker is how many goroutines write device files for each
@@ -496,7 +623,7 @@ func (h *Hierarchy) commit(j *journal, devices *safefile.Dir, group []outcome, o
 	now := h.now().UTC()
 	for i, o := range group {
 		if o.refused != nil {
-			entries = append(entries, JournalEntry{Time: now, ID: o.row.ID, Status: StatusRefused, Reason: refusalReason(o.refused)})
+			entries = append(entries, h.entry(now, o.device, o, opts))
 			continue
 		}
 		// 2. ... before each is renamed into place, so that a device
@@ -507,8 +634,7 @@ func (h *Hierarchy) commit(j *journal, devices *safefile.Dir, group []outcome, o
 			group = group[:i]
 			break
 		}
-		serial, digest := certIdentity(o.dev.Cert)
-		entries = append(entries, JournalEntry{Time: now, ID: o.row.ID, Status: StatusIssued, Serial: serial, SHA256: digest})
+		entries = append(entries, h.entry(now, o.device, o, opts))
 	}
 	// 3. ... the renames are durable ...
 	if err := devices.Sync(); err != nil {
@@ -523,8 +649,8 @@ func (h *Hierarchy) commit(j *journal, devices *safefile.Dir, group []outcome, o
 	return len(entries), firstErr
 }
 
-// counted counts the committed outcomes of group in sum and reports the
-// refusals.
+// counted counts the committed outcomes of group in sum (the findings of
+// the issued ones by lint) and reports the refusals.
 func (h *Hierarchy) counted(group []outcome, opts BatchOptions, sum *BatchSummary) {
 	for _, o := range group {
 		if o.refused != nil {
@@ -532,10 +658,56 @@ func (h *Hierarchy) counted(group []outcome, opts BatchOptions, sum *BatchSummar
 			if opts.Refused != nil {
 				opts.Refused(o.row, o.refused)
 			}
-		} else {
-			sum.Issued++
+			continue
+		}
+		sum.Issued++
+		for _, f := range o.dev.Result.Findings {
+			sum.countFinding(f, o.row)
 		}
 	}
+}
+
+// countFinding counts the finding f of the device of row r, keeping the
+// ids of the first rows.
+func (sum *BatchSummary) countFinding(f profile.Finding, r Row) {
+	if sum.findings == nil {
+		sum.findings = map[string]*FindingCount{}
+	}
+	key := f.Level.String() + " " + f.Lint
+	c, ok := sum.findings[key]
+	if !ok {
+		c = &FindingCount{Lint: f.Lint, Level: f.Level}
+		sum.findings[key] = c
+	}
+	c.Count++
+	i := sort.SearchInts(c.lines, r.Line)
+	if i >= maxFindingIDs {
+		return
+	}
+	c.lines = slices.Insert(c.lines, i, r.Line)
+	c.IDs = slices.Insert(c.IDs, i, r.ID)
+	if len(c.IDs) > maxFindingIDs {
+		c.lines, c.IDs = c.lines[:maxFindingIDs], c.IDs[:maxFindingIDs]
+	}
+}
+
+// sortFindings sets Findings from the counts: most frequent first, then
+// by level (worst first) and lint.
+func (sum *BatchSummary) sortFindings() {
+	sum.Findings = sum.Findings[:0]
+	for _, c := range sum.findings {
+		sum.Findings = append(sum.Findings, *c)
+	}
+	sort.Slice(sum.Findings, func(i, j int) bool {
+		a, b := sum.Findings[i], sum.Findings[j]
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		if a.Level != b.Level {
+			return a.Level > b.Level
+		}
+		return a.Lint < b.Lint
+	})
 }
 
 // discard removes the staged directories (in devices) of outcomes that
@@ -626,21 +798,110 @@ func removeStaged(devices *safefile.Dir) (int, error) {
 }
 
 // recoverEntry is the journal line of the device published in dir whose
-// line a stopped run did not write.
+// line a stopped run did not write, from its certificate.
 func recoverEntry(dir, id string) (JournalEntry, error) {
-	path := filepath.Join(dir, CertFile)
-	data, err := os.ReadFile(path)
+	c, err := ReadCertFile(filepath.Join(dir, CertFile))
 	if err != nil {
 		return JournalEntry{}, fmt.Errorf("device %q: %w", id, err)
 	}
-	block, _ := pem.Decode(data)
-	if block == nil || block.Type != "CERTIFICATE" {
-		return JournalEntry{}, fmt.Errorf("device %q: %s holds no PEM certificate", id, path)
+	serial, digest := certIdentity(c)
+	return JournalEntry{Time: c.NotBefore.UTC(), ID: id, Status: StatusIssued, Serial: serial, SHA256: digest, Recovered: true}, nil
+}
+
+// recoverDevice is the journal line of the device of row r published in
+// dir whose line a stopped run did not write. It is recovered only when
+// it is what this batch would have issued: its certificate is signed by
+// the issuing CA ca, carries the names the device profile renders for r,
+// and its key (key.pem or key.ref beside it, opened with the hierarchy's
+// KeyBackend) is the certificate's. Anything else is an error naming
+// what differs: the directory was not made by this batch.
+func (h *Hierarchy) recoverDevice(dir, device string, ca *CA, r Row) (JournalEntry, error) {
+	e, err := recoverEntry(dir, r.ID)
+	if err != nil {
+		return e, err
+	}
+	path := filepath.Join(dir, CertFile)
+	c, err := ReadCertFile(path)
+	if err != nil {
+		return e, err
+	}
+	if err := h.checkIssued(device, ca, r, c, path); err != nil {
+		return e, err
+	}
+	ref, err := ReadKeyRef(dir)
+	if err != nil {
+		return e, fmt.Errorf("device %q: %s: not recovered: %w", r.ID, path, err)
+	}
+	signer, err := h.keys.Open(ref)
+	if err != nil {
+		return e, fmt.Errorf("device %q: %s: not recovered: its key: %w", r.ID, path, err)
+	}
+	if !samePublicKey(c.PublicKey, signer.Public()) {
+		return e, fmt.Errorf("device %q: %s: not recovered: the key beside it is not the certificate's; move the directory away", r.ID, path)
+	}
+	return e, nil
+}
+
+// checkRecovered checks the unjournaled record rec of devices.jsonl (at
+// where) as recoverDevice checks a directory: its certificate is the
+// issuing CA's, for the names of its row (a record of an id no row has is
+// not checked against names).
+func (h *Hierarchy) checkRecovered(device string, ca *CA, rows map[string]Row, rec DeviceRecord, where string) error {
+	block, _ := pem.Decode([]byte(rec.Cert))
+	if block == nil {
+		return fmt.Errorf("%s: device %q: cert holds no PEM certificate", where, rec.ID)
 	}
 	c, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
-		return JournalEntry{}, fmt.Errorf("device %q: %s: %w", id, path, err)
+		return fmt.Errorf("%s: device %q: cert: %w", where, rec.ID, err)
 	}
-	serial, digest := certIdentity(c)
-	return JournalEntry{Time: c.NotBefore.UTC(), ID: id, Status: StatusIssued, Serial: serial, SHA256: digest, Recovered: true}, nil
+	r, ok := rows[rec.ID]
+	if !ok {
+		if err := c.CheckSignatureFrom(ca.Cert); err != nil {
+			return fmt.Errorf("%s: device %q: not recovered: not signed by CA %q: %v", where, rec.ID, ca.Spec.Name, err)
+		}
+	} else if err := h.checkIssued(device, ca, r, c, where); err != nil {
+		return err
+	}
+	pemKeys, ok := h.keys.(interface {
+		OpenPEM([]byte) (crypto.Signer, error)
+	})
+	if rec.Key == "" || !ok {
+		return nil // a key_ref, or keys that are not files: not checked
+	}
+	signer, err := pemKeys.OpenPEM([]byte(rec.Key))
+	if err != nil {
+		return fmt.Errorf("%s: device %q: not recovered: its key: %w", where, rec.ID, err)
+	}
+	if !samePublicKey(c.PublicKey, signer.Public()) {
+		return fmt.Errorf("%s: device %q: not recovered: its key is not the certificate's; remove the record", where, rec.ID)
+	}
+	return nil
+}
+
+// checkIssued checks that c is signed by ca and names the device of row
+// r as the device profile renders it.
+func (h *Hierarchy) checkIssued(device string, ca *CA, r Row, c *x509.Certificate, where string) error {
+	if err := c.CheckSignatureFrom(ca.Cert); err != nil {
+		return fmt.Errorf("device %q: %s: not recovered: not signed by CA %q (%v); move it away", r.ID, where, ca.Spec.Name, err)
+	}
+	d := h.spec.Device(device)
+	rawSubject, san, err := h.renderNames(d, r.Request(device))
+	if err != nil {
+		return err
+	}
+	var certSAN []byte
+	for _, ext := range c.Extensions {
+		if ext.Id.Equal(idevid.OIDSubjectAltName) {
+			certSAN = ext.Value
+		}
+	}
+	var wantSAN []byte
+	if san != nil {
+		wantSAN = san.Value
+	}
+	if !bytes.Equal(c.RawSubject, rawSubject) || !bytes.Equal(certSAN, wantSAN) {
+		return fmt.Errorf("device %q: %s: not recovered: its names (%s) are not those of device %q; move it away", r.ID, where, subjectString(c.RawSubject), r.ID)
+	}
+	return nil
 }

@@ -1,31 +1,55 @@
 package ldevid
 
 import (
+	"bytes"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
+	"net"
 	"sort"
+	"strings"
 
 	"github.com/iotcert/iotcert/idevid"
 )
 
+// CSROptions configure SignCSR.
+type CSROptions struct {
+	// IgnoreNames takes the names rendered for the device and ignores
+	// those the CSR asks for, instead of refusing a CSR whose names
+	// differ.
+	IgnoreNames bool
+}
+
 // SignCSR signs a certificate request made by a device (the factory-line
-// mode where the key never leaves the device) under the device profile
-// called device. The CSR must carry a valid self-signature, a key of the
-// profile's curve, and only names the profile has: subject attributes of
-// the profile's subject template, and no more subjectAltNames of each type
-// than the profile lists. The subject and subjectAltName are the CSR's;
-// validity, keyUsage and extendedKeyUsage are the profile's (other
-// requested extensions are ignored). The certificate is then linted like
-// any other before it is signed. A refusal is a *RefusedError whose
-// Reasons say what is wrong with the CSR.
-func (h *Hierarchy) SignCSR(device string, csr *x509.CertificateRequest) (*Issued, error) {
-	d, ca, err := h.device(device)
+// mode where the key never leaves the device) for the device req names,
+// under its device profile. The certificate is the one IssueDevice would
+// make for req (the same templates render its subject and
+// subjectAltName), with the CSR's key: the CSR contributes only its key
+// and, by its self-signature, the proof that the device holds it.
+//
+// The CSR must carry a valid self-signature and a key of the profile's
+// curve. The names it asks for (a non-empty subject, a subjectAltName)
+// must be the rendered ones, in any order: a difference is a refusal that
+// shows it, unless opts.IgnoreNames. Its subject may hold each attribute
+// no more times than the profile's subject template, and each
+// subjectAltName type no more times than the profile lists. A rendered
+// subject equal to the subject of a CA of the spec is refused. The
+// certificate is then linted like any other before it is signed. A
+// refusal is a *RefusedError whose Reasons say what is wrong.
+func (h *Hierarchy) SignCSR(req Request, csr *x509.CertificateRequest, opts CSROptions) (*Issued, error) {
+	d, ca, err := h.device(req.Device)
 	if err != nil {
 		return nil, err
 	}
-	what := fmt.Sprintf("CSR %q", subjectString(csr.RawSubject))
+	if err := CheckID(req.ID); err != nil {
+		return nil, err
+	}
+	tmpl, err := h.deviceTemplate(d, req)
+	if err != nil {
+		return nil, err
+	}
+	what := fmt.Sprintf("CSR for device %q", req.ID)
 	var reasons []string
 	if err := csr.CheckSignature(); err != nil {
 		reasons = append(reasons, fmt.Sprintf("the CSR's signature does not verify: %v", err))
@@ -33,25 +57,23 @@ func (h *Hierarchy) SignCSR(device string, csr *x509.CertificateRequest) (*Issue
 	if got := KeyDescription(csr.PublicKey); got != string(d.Curve) {
 		reasons = append(reasons, fmt.Sprintf("the CSR's key is %s; device profile %q requires %s", got, d.Name, d.Curve))
 	}
-	names, sanExt, err := csrNames(csr, h.spec.MACAddressOID)
-	if err != nil {
-		reasons = append(reasons, err.Error())
+	if !opts.IgnoreNames {
+		names, sanExt, err := csrNames(csr, h.spec.MACAddressOID)
+		if err != nil {
+			reasons = append(reasons, err.Error())
+		}
+		reasons = append(reasons, checkCSRNames(d, csr.RawSubject, names)...)
+		if len(reasons) == 0 {
+			diff, err := h.nameDifference(tmpl, csr.RawSubject, names, sanExt != nil)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", what, err)
+			}
+			reasons = append(reasons, diff...)
+		}
 	}
-	reasons = append(reasons, checkCSRNames(d, csr.RawSubject, names)...)
+	reasons = append(reasons, h.caSubjectClash(tmpl.RawSubject)...)
 	if len(reasons) > 0 {
 		return nil, &RefusedError{What: what, Profile: d.Profile, Reasons: reasons}
-	}
-
-	tmpl, err := h.eeTemplate(d, csr.RawSubject)
-	if err != nil {
-		return nil, err
-	}
-	if sanExt != nil {
-		ext, err := idevid.SubjectAltName(d.Subject.Empty() || sanExt.Critical, names...)
-		if err != nil {
-			return nil, &RefusedError{What: what, Profile: d.Profile, Reasons: []string{err.Error()}}
-		}
-		tmpl.ExtraExtensions = append(tmpl.ExtraExtensions, ext)
 	}
 	if err := setSubjectKeyID(d, tmpl, csr.PublicKey); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -64,7 +86,148 @@ func (h *Hierarchy) SignCSR(device string, csr *x509.CertificateRequest) (*Issue
 	if err != nil {
 		return nil, err
 	}
-	return &Issued{Cert: cert, Chain: chain, Result: res}, nil
+	return &Issued{ID: req.ID, Cert: cert, Chain: chain, Result: res}, nil
+}
+
+// nameDifference compares the names a CSR asks for with those rendered
+// in tmpl: an empty CSR subject and an absent subjectAltName ask for
+// nothing. It returns one reason per difference.
+func (h *Hierarchy) nameDifference(tmpl *x509.Certificate, csrSubject []byte, csrNames []idevid.Name, csrHasSAN bool) ([]string, error) {
+	var reasons []string
+	rendered := tmpl.RawSubject
+	if rendered == nil {
+		rendered = emptyName
+	}
+	if !bytes.Equal(csrSubject, emptyName) {
+		want, err := subjectAttributes(rendered)
+		if err != nil {
+			return nil, err
+		}
+		got, err := subjectAttributes(csrSubject)
+		if err != nil {
+			return nil, err
+		}
+		if extra, missing := difference(got, want); len(extra)+len(missing) > 0 {
+			reasons = append(reasons, fmt.Sprintf("the CSR's subject %q differs from the device's %q (CSR only: %s; device only: %s)",
+				subjectString(csrSubject), subjectString(rendered), listOrNone(extra), listOrNone(missing)))
+		}
+	}
+	if !csrHasSAN {
+		return reasons, nil
+	}
+	var want []string
+	for _, e := range tmpl.ExtraExtensions {
+		if !e.Id.Equal(idevid.OIDSubjectAltName) {
+			continue
+		}
+		names, err := idevid.ParseSubjectAltName(e.Value, h.spec.MACAddressOID)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range names {
+			want = append(want, nameString(n))
+		}
+	}
+	var got []string
+	for _, n := range csrNames {
+		got = append(got, nameString(n))
+	}
+	if extra, missing := difference(got, want); len(extra)+len(missing) > 0 {
+		reasons = append(reasons, fmt.Sprintf("the CSR's subjectAltName differs from the device's (CSR only: %s; device only: %s)", listOrNone(extra), listOrNone(missing)))
+	}
+	return reasons, nil
+}
+
+// caSubjectClash refuses a device subject equal to a CA's: any CA of the
+// spec (rendered from its template) or loaded (its certificate).
+func (h *Hierarchy) caSubjectClash(rawSubject []byte) []string {
+	if rawSubject == nil || bytes.Equal(rawSubject, emptyName) {
+		return nil
+	}
+	for _, c := range h.spec.CAs {
+		same := false
+		if raw, err := c.Subject.Render(nil); err == nil && bytes.Equal(raw, rawSubject) {
+			same = true
+		}
+		if ca := h.CA(c.Name); ca != nil && bytes.Equal(ca.Cert.RawSubject, rawSubject) {
+			same = true
+		}
+		if same {
+			return []string{fmt.Sprintf("the device's subject %q is the subject of CA %q", subjectString(rawSubject), c.Name)}
+		}
+	}
+	return nil
+}
+
+// subjectAttributes lists the attributes of a DER Name as "type=value".
+func subjectAttributes(raw []byte) ([]string, error) {
+	var rdns pkix.RDNSequence
+	if rest, err := asn1.Unmarshal(raw, &rdns); err != nil || len(rest) > 0 {
+		return nil, fmt.Errorf("the subject does not decode: %v", err)
+	}
+	var out []string
+	for _, rdn := range rdns {
+		for _, atv := range rdn {
+			out = append(out, fmt.Sprintf("%s=%v", attributeName(atv.Type), atv.Value))
+		}
+	}
+	return out, nil
+}
+
+// difference returns what got holds that want does not, and the other
+// way round, as multisets, each sorted.
+func difference(got, want []string) (extra, missing []string) {
+	count := map[string]int{}
+	for _, w := range want {
+		count[w]++
+	}
+	for _, g := range got {
+		if count[g] > 0 {
+			count[g]--
+			continue
+		}
+		extra = append(extra, g)
+	}
+	for _, w := range want {
+		if count[w] > 0 {
+			count[w]--
+			missing = append(missing, w)
+		}
+	}
+	sort.Strings(extra)
+	sort.Strings(missing)
+	return extra, missing
+}
+
+func listOrNone(l []string) string {
+	if len(l) == 0 {
+		return "none"
+	}
+	return strings.Join(l, ", ")
+}
+
+// nameString is a GeneralName for messages: its type and value.
+func nameString(n idevid.Name) string {
+	switch v := n.(type) {
+	case idevid.DNSName:
+		return "dNSName " + string(v)
+	case idevid.URI:
+		return "uniformResourceIdentifier " + string(v)
+	case idevid.RFC822Name:
+		return "rfc822Name " + string(v)
+	case idevid.IPAddress:
+		return "iPAddress " + net.IP(v).String()
+	case idevid.MACAddress:
+		return "macAddress " + v.String()
+	case idevid.HardwareModuleName:
+		return fmt.Sprintf("hardwareModuleName %v %x", v.Type, v.SerialNumber)
+	}
+	raw, err := n.GeneralName()
+	if err != nil {
+		return idevid.TypeName(n)
+	}
+	der, _ := asn1.Marshal(raw)
+	return fmt.Sprintf("%s %x", idevid.TypeName(n), der)
 }
 
 // csrNames decodes the subjectAltName the CSR requests.
@@ -116,15 +279,21 @@ func checkCSRNames(d *DeviceSpec, rawSubject []byte, names []idevid.Name) []stri
 	if _, err := asn1.Unmarshal(rawSubject, &rdns); err != nil {
 		return append(reasons, fmt.Sprintf("the CSR's subject does not decode: %v", err))
 	}
-	keys := map[string]bool{}
+	keys := map[string]int{}
 	for _, k := range d.Subject.Keys() {
 		_, oid, _ := subjectKey(k)
-		keys[oid.String()] = true
+		keys[oid.String()]++
 	}
+	seen := map[string]int{}
 	for _, rdn := range rdns {
 		for _, atv := range rdn {
-			if !keys[atv.Type.String()] {
+			t := atv.Type.String()
+			seen[t]++
+			switch {
+			case keys[t] == 0:
 				reasons = append(reasons, fmt.Sprintf("the CSR's subject holds attribute %s, which device profile %q does not have (it has %v)", attributeName(atv.Type), d.Name, d.Subject.Keys()))
+			case seen[t] == keys[t]+1:
+				reasons = append(reasons, fmt.Sprintf("the CSR's subject holds attribute %s more than %d time(s); device profile %q has it %d time(s)", attributeName(atv.Type), keys[t], d.Name, keys[t]))
 			}
 		}
 	}

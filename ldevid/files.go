@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/iotcert/iotcert/internal/safefile"
 )
@@ -94,7 +95,11 @@ func WriteCA(out string, ca *CA, force bool) error {
 		return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
 	}
 	defer dir.Close()
-	for _, f := range []string{KeyFile, KeyRefFile, CertFile} {
+	files := []string{KeyFile, KeyRefFile, CertFile}
+	if ca.Key == nil {
+		files = []string{CertFile} // the key is kept already (CreateCAWithKey)
+	}
+	for _, f := range files {
 		exists, err := dir.Exists(f)
 		switch {
 		case err != nil:
@@ -123,11 +128,47 @@ func WriteCA(out string, ca *CA, force bool) error {
 	return root.Sync()
 }
 
-// LoadCAs adds every CA of the hierarchy's spec from the files WriteCA
-// wrote under out, opening keys with caKeys (nil: the hierarchy's
-// KeyBackend; CA keys often have a passphrase that device keys do not).
-// Only the CAs on the way from a root to the CA called upTo are loaded
-// ("" loads all).
+// RemoveStaleCAFiles removes from out/<name>/ the temporary files a
+// write that was killed left there (".key.pem.tmp*" may hold a CA key),
+// and returns how many. A missing directory has none.
+func RemoveStaleCAFiles(out, name string) (int, error) {
+	dir, err := safefile.OpenRoot(CADir(out, name), false)
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer dir.Close()
+	names, err := dir.Names()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, f := range names {
+		for _, base := range []string{KeyFile, KeyRefFile, CertFile} {
+			if strings.HasPrefix(f, "."+base+".tmp") {
+				if err := dir.Remove(f); err != nil {
+					return n, fmt.Errorf("CA %q: removing %s, left by a stopped run: %w", name, dir.Join(f), err)
+				}
+				n++
+			}
+		}
+	}
+	if n > 0 {
+		return n, dir.Sync()
+	}
+	return 0, nil
+}
+
+// LoadCAs adds the CAs of the hierarchy's spec from the files WriteCA
+// wrote under out: the CAs on the way from a root to the CA called upTo
+// ("" loads all). Only upTo's key is opened, with caKeys (nil: the
+// hierarchy's KeyBackend; CA keys often have a passphrase that device
+// keys do not); the CAs above it need only their certificates, so that a
+// root key kept offline is never asked for when a device is issued. With
+// upTo "" every CA's key is opened. A caKeys that is a CAKeyBackend opens
+// each CA's key with the backend ForCA gives for its name.
 func (h *Hierarchy) LoadCAs(out, upTo string, caKeys KeyBackend) error {
 	if caKeys == nil {
 		caKeys = h.keys
@@ -145,28 +186,67 @@ func (h *Hierarchy) LoadCAs(out, upTo string, caKeys KeyBackend) error {
 		if upTo != "" && !want[c.Name] {
 			continue
 		}
-		dir := CADir(out, c.Name)
-		data, err := os.ReadFile(filepath.Join(dir, CertFile))
-		if err != nil {
-			return fmt.Errorf("CA %q: %w (run \"iotcert gen hierarchy\" first)", c.Name, err)
-		}
-		block, _ := pem.Decode(data)
-		if block == nil || block.Type != "CERTIFICATE" {
-			return fmt.Errorf("CA %q: %s holds no PEM certificate", c.Name, filepath.Join(dir, CertFile))
-		}
-		cert, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return fmt.Errorf("CA %q: %s: %w", c.Name, filepath.Join(dir, CertFile), err)
-		}
-		signer, _, err := OpenKey(dir, caKeys)
-		if err != nil {
-			return fmt.Errorf("CA %q: %w", c.Name, err)
-		}
-		if err := h.AddCA(c.Name, cert, signer); err != nil {
+		withKey := upTo == "" || c.Name == upTo
+		if err := h.LoadCA(out, c.Name, withKey, caKeys); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// CAKeyBackend is a KeyBackend that keeps the key of each CA its own way
+// (for example a passphrase per CA): ForCA returns the backend of the CA
+// called name. LoadCA opens a CA's key with it.
+type CAKeyBackend interface {
+	KeyBackend
+	ForCA(name string) KeyBackend
+}
+
+// LoadCA adds the CA called name from out/<name>/cert.pem; with withKey,
+// also its key (key.ref or key.pem), opened with caKeys (nil: the
+// hierarchy's KeyBackend). A CA added without its key signs nothing: it
+// stands in chains and verifies what it issued. Its parent must be added
+// first.
+func (h *Hierarchy) LoadCA(out, name string, withKey bool, caKeys KeyBackend) error {
+	if caKeys == nil {
+		caKeys = h.keys
+	}
+	if h.spec.CA(name) == nil {
+		return fmt.Errorf("CA %q is not in the spec", name)
+	}
+	dir := CADir(out, name)
+	cert, err := ReadCertFile(filepath.Join(dir, CertFile))
+	if err != nil {
+		return fmt.Errorf("CA %q: %w (run \"iotcert gen hierarchy\" first)", name, err)
+	}
+	if !withKey {
+		return h.AddCA(name, cert, nil)
+	}
+	if ck, ok := caKeys.(CAKeyBackend); ok {
+		caKeys = ck.ForCA(name)
+	}
+	signer, _, err := OpenKey(dir, caKeys)
+	if err != nil {
+		return fmt.Errorf("CA %q: %w", name, err)
+	}
+	return h.AddCA(name, cert, signer)
+}
+
+// ReadCertFile reads the one PEM certificate of the file at path.
+func ReadCertFile(path string) (*x509.Certificate, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil, fmt.Errorf("%s holds no PEM certificate", path)
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return cert, nil
 }
 
 // ReadKeyRef returns the reference of the key kept for the CA in dir:

@@ -156,7 +156,8 @@ type CA struct {
 	Spec *CASpec
 	// Cert is the CA certificate.
 	Cert *x509.Certificate
-	// Signer signs with the CA's key.
+	// Signer signs with the CA's key; nil for a CA added without its key
+	// (offline), which signs nothing.
 	Signer crypto.Signer
 	// Key is the key material to publish, when CreateCA made the key; nil
 	// for a CA added with AddCA.
@@ -215,11 +216,50 @@ func (h *Hierarchy) CreateCA(name string) (*CA, error) {
 		if parent = h.CA(cs.Parent); parent == nil {
 			return nil, fmt.Errorf("CA %q: its parent %q is not loaded", name, cs.Parent)
 		}
+		if parent.Signer == nil {
+			return nil, fmt.Errorf("CA %q: the key of its parent %q is not loaded", name, cs.Parent)
+		}
 	}
 	key, err := h.keys.Generate(name, cs.Curve)
 	if err != nil {
 		return nil, err
 	}
+	return h.createCA(cs, parent, key)
+}
+
+// CreateCAWithKey creates the CA called name like CreateCA, with the key
+// of signer instead of a new one: the key a stopped run made and kept
+// (key.pem or key.ref) before it wrote the certificate. The CA's Key is
+// nil, so that WriteCA writes only its certificate.
+func (h *Hierarchy) CreateCAWithKey(name string, signer crypto.Signer) (*CA, error) {
+	cs := h.spec.CA(name)
+	if cs == nil {
+		return nil, fmt.Errorf("CA %q is not in the spec", name)
+	}
+	var parent *CA
+	if cs.Parent != "" {
+		if parent = h.CA(cs.Parent); parent == nil {
+			return nil, fmt.Errorf("CA %q: its parent %q is not loaded", name, cs.Parent)
+		}
+		if parent.Signer == nil {
+			return nil, fmt.Errorf("CA %q: the key of its parent %q is not loaded", name, cs.Parent)
+		}
+	}
+	if got := KeyDescription(signer.Public()); got != string(cs.Curve) {
+		return nil, fmt.Errorf("CA %q: the kept key is %s; the spec says %s", name, got, cs.Curve)
+	}
+	ca, err := h.createCA(cs, parent, &Key{Signer: signer})
+	if err != nil {
+		return nil, err
+	}
+	ca.Key = nil
+	return ca, nil
+}
+
+// createCA signs the certificate of the CA cs for key under parent (nil:
+// self-signed) and adds the CA.
+func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *Key) (*CA, error) {
+	name := cs.Name
 	rawSubject, err := cs.Subject.Render(nil)
 	if err != nil {
 		return nil, fmt.Errorf("CA %q: %w", name, err)
@@ -278,8 +318,10 @@ func (h *Hierarchy) CreateCA(name string) (*CA, error) {
 
 // AddCA adds the existing CA called name: its certificate and a signer
 // for its key (for example opened with the KeyBackend from the files
-// WriteCA wrote). The signer must hold the certificate's key, and a
-// subordinate's certificate must be signed by its parent, added first.
+// WriteCA wrote), or nil for a CA whose key is offline: it signs nothing,
+// and stands in the chains of the CAs below it. A signer must hold the
+// certificate's key, and a subordinate's certificate must be signed by
+// its parent, added first.
 func (h *Hierarchy) AddCA(name string, cert *x509.Certificate, signer crypto.Signer) error {
 	cs := h.spec.CA(name)
 	if cs == nil {
@@ -288,7 +330,7 @@ func (h *Hierarchy) AddCA(name string, cert *x509.Certificate, signer crypto.Sig
 	if !cert.IsCA {
 		return fmt.Errorf("CA %q: the certificate is not a CA certificate", name)
 	}
-	if !samePublicKey(cert.PublicKey, signer.Public()) {
+	if signer != nil && !samePublicKey(cert.PublicKey, signer.Public()) {
 		return fmt.Errorf("CA %q: the key does not belong to the certificate", name)
 	}
 	if cs.Parent != "" {
@@ -452,6 +494,9 @@ func (h *Hierarchy) device(name string) (*DeviceSpec, *CA, error) {
 	ca := h.CA(d.CA)
 	if ca == nil {
 		return nil, nil, fmt.Errorf("device profile %q: its CA %q is not loaded", name, d.CA)
+	}
+	if ca.Signer == nil {
+		return nil, nil, fmt.Errorf("device profile %q: the key of its CA %q is not loaded", name, d.CA)
 	}
 	return d, ca, nil
 }

@@ -9,8 +9,10 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"math/big"
 	"os"
 	"os/exec"
@@ -260,7 +262,7 @@ func TestSignCSR(t *testing.T) {
 		return c
 	}
 	good := csr(p256, "sensor-9.example.com")
-	dev, err := h.SignCSR("sensor", good)
+	dev, err := h.SignCSR(Request{Device: "sensor", ID: "9", Fields: map[string]string{"serial": "SN9"}}, good, CSROptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,9 +281,16 @@ func TestSignCSR(t *testing.T) {
 		{"RSA key", csr(rsaKey, "sensor-9.example.com"), []string{`the CSR's key is RSA-2048; device profile "sensor" requires P-256`}},
 		{"P-384 key", csr(p384, "sensor-9.example.com"), []string{`the CSR's key is P-384; device profile "sensor" requires P-256`}},
 		{"two DNS names", csr(p256, "a.example.com", "b.example.com"), []string{`the CSR requests 2 dNSName subjectAltNames; device profile "sensor" allows 1`}},
+		{"another device's names", csrWith(t, p256, pkix.Name{CommonName: "sensor 8", Organization: []string{"Example"}, SerialNumber: "SN8"}, "sensor-8.example.com"), []string{
+			`the CSR's subject "SERIALNUMBER=SN8,CN=sensor 8,O=Example" differs from the device's "SERIALNUMBER=SN9,CN=sensor 9,O=Example" (CSR only: CN=sensor 8, serialNumber=SN8; device only: CN=sensor 9, serialNumber=SN9)`,
+			`the CSR's subjectAltName differs from the device's (CSR only: dNSName sensor-8.example.com; device only: dNSName sensor-9.example.com)`}},
+		{"CN only", csrWith(t, p256, pkix.Name{CommonName: "whatever"}), []string{
+			`the CSR's subject "CN=whatever" differs from the device's "SERIALNUMBER=SN9,CN=sensor 9,O=Example" (CSR only: CN=whatever; device only: CN=sensor 9, O=Example, serialNumber=SN9)`}},
+		{"two CNs", csrWith(t, p256, pkix.Name{ExtraNames: []pkix.AttributeTypeAndValue{{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: "sensor 9"}, {Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: "sensor 8"}}}), []string{
+			`the CSR's subject holds attribute CN more than 1 time(s); device profile "sensor" has it 1 time(s)`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := h.SignCSR("sensor", tc.csr)
+			_, err := h.SignCSR(Request{Device: "sensor", ID: "9", Fields: map[string]string{"serial": "SN9"}}, tc.csr, CSROptions{})
 			var refused *RefusedError
 			if !errors.As(err, &refused) {
 				t.Fatalf("not refused: %v", err)
@@ -290,6 +299,77 @@ func TestSignCSR(t *testing.T) {
 				t.Errorf("reasons %q, want %q", refused.Reasons, tc.want)
 			}
 		})
+	}
+}
+
+// csrWith returns a CSR of key for subject and dNSNames.
+func csrWith(t *testing.T, key crypto.Signer, subject pkix.Name, dns ...string) *x509.CertificateRequest {
+	t.Helper()
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: subject, DNSNames: dns}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificateRequest(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestSignCSRIdentity checks that a CSR is signed with the names rendered
+// for its id: an empty CSR subject and no subjectAltName ask for nothing,
+// IgnoreNames takes the rendered names over the CSR's, and a rendered
+// subject equal to a CA's is refused.
+func TestSignCSRIdentity(t *testing.T) {
+	s, err := LoadSpec("spec.yaml", []byte(strings.Replace(minimalSpec, "profile: ldevid-8021ar", "profile: tls13-iot", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.CreateCAs(); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	req := Request{Device: "sensor", ID: "7"}
+	for _, tc := range []struct {
+		name string
+		csr  *x509.CertificateRequest
+		opts CSROptions
+	}{
+		{"empty CSR", csrWith(t, key, pkix.Name{}), CSROptions{}},
+		{"other names ignored", csrWith(t, key, pkix.Name{CommonName: "whatever"}, "evil.example.com"), CSROptions{IgnoreNames: true}},
+	} {
+		dev, err := h.SignCSR(req, tc.csr, tc.opts)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := dev.Cert.Subject.String(); got != "SERIALNUMBER=7,CN=sensor 7,O=Example" || len(dev.Cert.DNSNames) != 1 || dev.Cert.DNSNames[0] != "sensor-7.example.com" || dev.ID != "7" {
+			t.Errorf("%s: subject %s, names %v", tc.name, got, dev.Cert.DNSNames)
+		}
+	}
+
+	s2, err := LoadSpec("spec.yaml", []byte(strings.NewReplacer("profile: ldevid-8021ar", "profile: tls13-iot",
+		`subject: "CN=sensor {{.id}}, O=Example, serialNumber={{.serial}}"`, `subject: "CN={{.id}}, O=Example, C=DE"`).Replace(minimalSpec)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2, err := New(s2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h2.CreateCAs(); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"Root", "Sub"} {
+		_, err := h2.SignCSR(Request{Device: "sensor", ID: id}, csrWith(t, key, pkix.Name{}), CSROptions{})
+		var refused *RefusedError
+		want := fmt.Sprintf(`the device's subject "CN=%s,O=Example,C=DE" is the subject of CA %q`, id, strings.ToLower(id))
+		if !errors.As(err, &refused) || strings.Join(refused.Reasons, "|") != want {
+			t.Errorf("id %s: %v\nwant %s", id, err, want)
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/profile"
 )
 
 // JournalFile is the batch journal's name in the output directory.
@@ -45,6 +46,41 @@ type JournalEntry struct {
 	// stopped before it wrote the line; the next run wrote it from the
 	// published certificate.
 	Recovered bool `json:"recovered,omitempty"`
+	// CA is the name of the issuing CA.
+	CA string `json:"ca,omitempty"`
+	// Profile is the name of the device profile: an id is issued once per
+	// device profile.
+	Profile string `json:"profile,omitempty"`
+	// Fields are the template fields the device was issued with (its CSV
+	// row, or the --set values), the id aside.
+	Fields map[string]string `json:"fields,omitempty"`
+	// Findings are the warnings and notices of the pre-issuance lint the
+	// certificate was signed with, "level lint: details" each.
+	Findings []string `json:"findings,omitempty"`
+	// Command is the command that issued the certificate, secrets
+	// redacted.
+	Command string `json:"command,omitempty"`
+	// Previous is the serial of the certificate of the same id and
+	// profile that this one replaces: a reissue.
+	Previous string `json:"previous,omitempty"`
+	// ReissueReason says why the device was issued again.
+	ReissueReason string `json:"reissue_reason,omitempty"`
+}
+
+// sameDevice reports whether e is about device id of the device profile
+// called profile (a line without a profile, written before lines had
+// one, is about every profile).
+func (e *JournalEntry) sameDevice(profile, id string) bool {
+	return e.ID == id && (e.Profile == "" || profile == "" || e.Profile == profile)
+}
+
+// findingStrings are the journal's findings of r: warnings and notices.
+func findingStrings(r profile.Result) []string {
+	var out []string
+	for _, f := range r.Findings {
+		out = append(out, fmt.Sprintf("%s %s: %s", f.Level, f.Lint, f.Details))
+	}
+	return out
 }
 
 // ReadJournal reads the journal at path. A last line without its line
@@ -90,9 +126,10 @@ func parseJournal(path string, data []byte) ([]JournalEntry, int, error) {
 // journal is the open journal of a running batch. Only the batch's
 // committing goroutine writes to it.
 type journal struct {
-	path string
-	f    *os.File
-	buf  bytes.Buffer
+	path    string
+	f       *os.File
+	buf     bytes.Buffer
+	entries []JournalEntry // the lines read when it was opened
 }
 
 // openJournal opens (or creates) the journal in dir, never through a
@@ -133,18 +170,29 @@ func openJournal(dir *safefile.Dir) (*journal, map[string]JournalEntry, error) {
 		f.Close()
 		return nil, nil, err
 	}
+	issued, err := issuedEntries(path, entries, "")
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return &journal{path: path, f: f, entries: entries}, issued, nil
+}
+
+// issuedEntries maps each id issued under the device profile called
+// profile ("": any) to its last issued line. A second issued line of an
+// id must be a reissue (it names the serial it replaces).
+func issuedEntries(path string, entries []JournalEntry, profile string) (map[string]JournalEntry, error) {
 	issued := map[string]JournalEntry{}
 	for _, e := range entries {
-		if e.Status != StatusIssued {
+		if e.Status != StatusIssued || !e.sameDevice(profile, e.ID) {
 			continue
 		}
-		if _, dup := issued[e.ID]; dup {
-			f.Close()
-			return nil, nil, fmt.Errorf("%s: device %q is recorded as issued twice", path, e.ID)
+		if prev, dup := issued[e.ID]; dup && (e.Previous == "" || e.Previous != prev.Serial) && (profile != "" || e.Profile == prev.Profile) {
+			return nil, fmt.Errorf("%s: device %q is recorded as issued twice", path, e.ID)
 		}
 		issued[e.ID] = e
 	}
-	return &journal{path: path, f: f}, issued, nil
+	return issued, nil
 }
 
 // append writes entries, one line each, in one write, and syncs the file.

@@ -259,7 +259,9 @@ func (d *recordFile) scan(issued map[string]JournalEntry) (*deviceScan, error) {
 			}
 			scan.records[rec.ID] = n
 			if e, ok := issued[rec.ID]; !ok {
-				rec.Key = "" // recovery needs the certificate only
+				// Kept for recovery, which checks that the key is the
+				// certificate's; only the records of a stopped run's
+				// last groups are unjournaled.
 				scan.unjournaled = append(scan.unjournaled, lineRecord{n, rec})
 			} else if e.SHA256 != rec.SHA256 {
 				return nil, fmt.Errorf("%s: line %d: device %q has sha256 %s, its journal line %s: restore the file", d.path, n, rec.ID, rec.SHA256, e.SHA256)
@@ -429,12 +431,10 @@ func (h *Hierarchy) commitJSONL(j *journal, d *recordFile, group []outcome, opts
 	entries := make([]JournalEntry, 0, len(group))
 	now := h.now().UTC()
 	for _, o := range group {
-		if o.refused != nil {
-			entries = append(entries, JournalEntry{Time: now, ID: o.row.ID, Status: StatusRefused, Reason: refusalReason(o.refused)})
-			continue
+		entries = append(entries, h.entry(now, o.device, o, opts))
+		if o.refused == nil {
+			d.buf = append(d.buf, o.record...)
 		}
-		d.buf = append(d.buf, o.record...)
-		entries = append(entries, JournalEntry{Time: now, ID: o.row.ID, Status: StatusIssued, Serial: o.serial, SHA256: o.sha256})
 	}
 	// 1. The group's records are written in one write and made durable
 	// (fdatasync) ...

@@ -38,7 +38,7 @@ func TestIssueBatchJSONL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *sum != (BatchSummary{Devices: 40, Issued: 39, Refused: 1}) || len(refused) != 1 || refused[0] != "dev-007" {
+	if counts(sum) != (batchCounts{Devices: 40, Issued: 39, Refused: 1}) || len(refused) != 1 || refused[0] != "dev-007" {
 		t.Errorf("summary %+v, refused %v", *sum, refused)
 	}
 	if _, err := os.Lstat(filepath.Join(out, DevicesDir)); !errors.Is(err, os.ErrNotExist) {
@@ -52,7 +52,7 @@ func TestIssueBatchJSONL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *sum != (BatchSummary{Devices: 40, Done: 39, Refused: 1}) || len(refused) != 1 {
+	if counts(sum) != (batchCounts{Devices: 40, Done: 39, Refused: 1}) || len(refused) != 1 {
 		t.Errorf("second run: summary %+v, refused %v", *sum, refused)
 	}
 	if after, _ := os.ReadFile(filepath.Join(out, DevicesFile)); !bytes.Equal(before, after) {
@@ -268,7 +268,7 @@ func TestIssueBatchJSONLRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *sum != (BatchSummary{Devices: 10, Done: 6, Recovered: 2, Truncated: 1, Issued: 4}) {
+	if counts(sum) != (batchCounts{Devices: 10, Done: 6, Recovered: 2, Truncated: 1, Issued: 4}) {
 		t.Errorf("summary %+v", *sum)
 	}
 	records := checkJSONL(t, h, out, rows, nil)
@@ -298,7 +298,7 @@ func TestIssueBatchJSONLRecovers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if *sum != (BatchSummary{Devices: 10, Done: 10, Truncated: 1}) {
+		if counts(sum) != (batchCounts{Devices: 10, Done: 10, Truncated: 1}) {
 			t.Errorf("bad last line %q: summary %+v", bad, *sum)
 		}
 		if got := jsonlLines(t, out); !reflect.DeepEqual(got, lines) {
@@ -390,7 +390,7 @@ func TestIssueBatchLayoutsMix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *sum != (BatchSummary{Devices: 6, Done: 3, Issued: 3}) {
+	if counts(sum) != (batchCounts{Devices: 6, Done: 3, Issued: 3}) {
 		t.Errorf("jsonl after dirs: summary %+v", *sum)
 	}
 	for _, l := range jsonlLines(t, out) {
@@ -402,7 +402,7 @@ func TestIssueBatchLayoutsMix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *sum != (BatchSummary{Devices: 8, Done: 6, Issued: 2}) {
+	if counts(sum) != (batchCounts{Devices: 8, Done: 6, Issued: 2}) {
 		t.Errorf("dirs after jsonl: summary %+v", *sum)
 	}
 	for i, r := range rows {

@@ -156,6 +156,16 @@ func (k *KMS) Open(ref string) (crypto.Signer, error) {
 	return s, nil
 }
 
+// OpenPEM returns a signer for the key whose PEM (as Generate returned
+// it) is data: the key of a devices.jsonl record.
+func (k *KMS) OpenPEM(data []byte) (crypto.Signer, error) {
+	s, err := k.km.CreateSigner(&apiv1.CreateSignerRequest{SigningKeyPEM: data, Password: k.passphrase})
+	if err != nil {
+		return nil, fmt.Errorf("opening the key: %w", err)
+	}
+	return s, nil
+}
+
 // Close closes the key manager.
 func (k *KMS) Close() error { return k.km.Close() }
 

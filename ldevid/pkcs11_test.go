@@ -131,7 +131,7 @@ func TestPKCS11Hierarchy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signed, err := h2.SignCSR("sensor", csr)
+	signed, err := h2.SignCSR(Request{Device: "sensor", ID: "9", Fields: map[string]string{"serial": "SN9"}}, csr, CSROptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

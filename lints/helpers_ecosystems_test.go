@@ -29,21 +29,7 @@ func TestParseBACnetURI(t *testing.T) {
 	}
 }
 
-func TestMatterCNValue(t *testing.T) {
-	for _, tc := range []struct {
-		cn, prefix, want string
-		found            bool
-	}{
-		{"DAC Mvid:FFF1 Mpid:8000", matterCNVIDPrefix, "FFF1", true},
-		{"DAC Mvid:FFF1 Mpid:8000", matterCNPIDPrefix, "8000", true},
-		{"DAC Mvid:FF", matterCNVIDPrefix, "FF", true},
-		{"DAC", matterCNVIDPrefix, "", false},
-	} {
-		got, found := matterCNValue(tc.cn, tc.prefix)
-		if got != tc.want || found != tc.found {
-			t.Errorf("matterCNValue(%q, %q) = %q, %v; want %q, %v", tc.cn, tc.prefix, got, found, tc.want, tc.found)
-		}
-	}
+func TestMatterHex4(t *testing.T) {
 	for s, want := range map[string]bool{"FFF1": true, "fff1": false, "FFF": false, "FFF12": false, "00G0": false} {
 		if matterHex4(s) != want {
 			t.Errorf("matterHex4(%q) = %v", s, !want)

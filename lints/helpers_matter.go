@@ -14,19 +14,16 @@ import (
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zcrypto/x509/pkix"
 	"github.com/zmap/zlint/v3/lint"
+
+	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/matter"
 )
 
-// Matter DN attribute types (Matter Core Specification §6.2.2.2).
+// Matter DN attribute types and the legacy commonName prefixes, read with
+// the one reader of package matter.
 var (
-	oidMatterVID = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 37244, 2, 1}
-	oidMatterPID = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 37244, 2, 2}
-)
-
-// The legacy commonName encoding of VID and PID (Matter Core Specification
-// §6.2.2.2, kVIDPrefixForCNEncoding / kPIDPrefixForCNEncoding in the SDK).
-const (
-	matterCNVIDPrefix = "Mvid:"
-	matterCNPIDPrefix = "Mpid:"
+	oidMatterVID = matter.OIDVendorID
+	oidMatterPID = matter.OIDProductID
 )
 
 // matterKeyIDLength is the SDK's kSubjectKeyIdentifierLength and
@@ -55,65 +52,6 @@ func attrString(a pkix.AttributeTypeAndValue) (string, error) {
 		return "", fmt.Errorf("value is a %T, not a string", a.Value)
 	}
 	return s, nil
-}
-
-// matterIDs are the vendor and product IDs a DN carries, as the SDK's
-// ExtractVIDPIDFromX509Cert reads them: from the Matter attributes when
-// there is any, else from the first commonName's Mvid:/Mpid: text.
-type matterIDs struct {
-	VID, PID       string
-	HasVID, HasPID bool
-	// FromCN says the IDs come from the legacy commonName encoding.
-	FromCN bool
-}
-
-// matterDNIDs returns the IDs of the DN names (Subject.Names or
-// Issuer.Names). Badly encoded values are still reported as present; the
-// format lints report them.
-func matterDNIDs(names []pkix.AttributeTypeAndValue) matterIDs {
-	var ids, cn matterIDs
-	cnSeen := false
-	for _, a := range names {
-		switch {
-		case a.Type.Equal(oidMatterVID):
-			s, _ := attrString(a)
-			if !ids.HasVID {
-				ids.VID, ids.HasVID = s, true
-			}
-		case a.Type.Equal(oidMatterPID):
-			s, _ := attrString(a)
-			if !ids.HasPID {
-				ids.PID, ids.HasPID = s, true
-			}
-		case a.Type.Equal(oidAttrCommonName) && !cnSeen:
-			s, err := attrString(a)
-			if err != nil {
-				continue
-			}
-			cnSeen = true
-			cn.VID, cn.HasVID = matterCNValue(s, matterCNVIDPrefix)
-			cn.PID, cn.HasPID = matterCNValue(s, matterCNPIDPrefix)
-		}
-	}
-	if ids.HasVID || ids.HasPID {
-		return ids
-	}
-	cn.FromCN = cn.HasVID || cn.HasPID
-	return cn
-}
-
-// matterCNValue returns the 4 characters after the first prefix in s (fewer
-// when s ends first), and whether the prefix occurs.
-func matterCNValue(s, prefix string) (string, bool) {
-	i := strings.Index(s, prefix)
-	if i < 0 {
-		return "", false
-	}
-	v := s[i+len(prefix):]
-	if len(v) > 4 {
-		v = v[:4]
-	}
-	return v, true
 }
 
 // countExtensions returns how many extensions of c have the given OID.
@@ -213,25 +151,7 @@ func matterKeyID(c *x509.Certificate, oid asn1.ObjectIdentifier, name string) *l
 	return pass()
 }
 
-// extensionNames names the extensions that lint details mention.
-var extensionNames = map[string]string{
-	"2.5.29.14":         "subjectKeyIdentifier",
-	"2.5.29.15":         "keyUsage",
-	"2.5.29.17":         "subjectAltName",
-	"2.5.29.18":         "issuerAltName",
-	"2.5.29.19":         "basicConstraints",
-	"2.5.29.30":         "nameConstraints",
-	"2.5.29.31":         "cRLDistributionPoints",
-	"2.5.29.32":         "certificatePolicies",
-	"2.5.29.35":         "authorityKeyIdentifier",
-	"2.5.29.37":         "extendedKeyUsage",
-	"1.3.6.1.5.5.7.1.1": "authorityInfoAccess",
-}
-
 // extensionName returns the name of the extension oid, or its dotted form.
 func extensionName(oid asn1.ObjectIdentifier) string {
-	if n, ok := extensionNames[oid.String()]; ok {
-		return n
-	}
-	return oid.String()
+	return certio.ExtensionName(oid)
 }

@@ -92,12 +92,31 @@ func register(meta lint.LintMetadata, roles role.Set, newLint func() lint.Certif
 type roleGate struct {
 	roles role.Set
 	inner lint.CertificateLintInterface
+	// as, when set (hasAs), is the role the certificate is linted in
+	// instead of the one role.Of infers (see RoleAssignable).
+	as    role.Role
+	hasAs bool
+}
+
+// RoleAssignable is implemented by the lints of this package: AssignRole
+// makes the lint judge the next certificate as one in the role base,
+// whatever its basicConstraints say (a Matter DAC known by its place in
+// the chain, say, though it claims cA=TRUE).
+type RoleAssignable interface {
+	AssignRole(base role.Role)
 }
 
 func (g *roleGate) Roles() role.Set { return g.roles }
 
+// AssignRole implements RoleAssignable.
+func (g *roleGate) AssignRole(base role.Role) { g.as, g.hasAs = base, true }
+
 func (g *roleGate) CheckApplies(c *x509.Certificate) bool {
-	return g.roles.ContainsBase(role.Of(c)) && g.inner.CheckApplies(c)
+	base := role.Of(c)
+	if g.hasAs {
+		base = g.as
+	}
+	return g.roles.ContainsBase(base) && g.inner.CheckApplies(c)
 }
 
 func (g *roleGate) Execute(c *x509.Certificate) *lint.LintResult {

@@ -4,6 +4,8 @@ import (
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zlint/v3/lint"
 
+	"github.com/iotcert/iotcert/matter"
+
 	"github.com/iotcert/iotcert/role"
 )
 
@@ -17,7 +19,7 @@ func init() {
 }
 
 func matterDACVIDPID(c *x509.Certificate) *lint.LintResult {
-	ids := matterDNIDs(c.Subject.Names)
+	ids := matter.DNIDs(c.Subject.Names)
 	switch {
 	case !ids.HasVID && !ids.HasPID:
 		return failf(lint.Error, "the subject carries neither a vendor ID nor a product ID")

@@ -4,6 +4,8 @@ import (
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zlint/v3/lint"
 
+	"github.com/iotcert/iotcert/matter"
+
 	"github.com/iotcert/iotcert/role"
 )
 
@@ -17,7 +19,7 @@ func init() {
 }
 
 func matterPAANoPID(c *x509.Certificate) *lint.LintResult {
-	if ids := matterDNIDs(c.Subject.Names); ids.HasPID {
+	if ids := matter.DNIDs(c.Subject.Names); ids.HasPID {
 		return failf(lint.Error, "the subject carries product ID %q", ids.PID)
 	}
 	return pass()

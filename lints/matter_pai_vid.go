@@ -4,6 +4,8 @@ import (
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zlint/v3/lint"
 
+	"github.com/iotcert/iotcert/matter"
+
 	"github.com/iotcert/iotcert/role"
 )
 
@@ -17,7 +19,7 @@ func init() {
 }
 
 func matterPAIVID(c *x509.Certificate) *lint.LintResult {
-	if !matterDNIDs(c.Subject.Names).HasVID {
+	if !matter.DNIDs(c.Subject.Names).HasVID {
 		return failf(lint.Error, "the subject carries no vendor ID")
 	}
 	return pass()

@@ -4,6 +4,8 @@ import (
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zlint/v3/lint"
 
+	"github.com/iotcert/iotcert/matter"
+
 	"github.com/iotcert/iotcert/role"
 )
 
@@ -17,7 +19,7 @@ func init() {
 }
 
 func matterSubjectIssuerVID(c *x509.Certificate) *lint.LintResult {
-	subj, iss := matterDNIDs(c.Subject.Names), matterDNIDs(c.Issuer.Names)
+	subj, iss := matter.DNIDs(c.Subject.Names), matter.DNIDs(c.Issuer.Names)
 	if iss.HasVID && !subj.HasVID {
 		return failf(lint.Error, "the subject has no vendor ID; the issuer's is %q", iss.VID)
 	}

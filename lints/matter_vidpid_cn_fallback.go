@@ -3,6 +3,8 @@ package lints
 import (
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zlint/v3/lint"
+
+	"github.com/iotcert/iotcert/matter"
 	"strings"
 
 	"github.com/iotcert/iotcert/role"
@@ -30,24 +32,24 @@ func matterFirstCN(c *x509.Certificate) (string, bool) {
 
 func matterCNHasPrefix(c *x509.Certificate) bool {
 	cn, ok := matterFirstCN(c)
-	return ok && (strings.Contains(cn, matterCNVIDPrefix) || strings.Contains(cn, matterCNPIDPrefix))
+	return ok && (strings.Contains(cn, matter.CNVIDPrefix) || strings.Contains(cn, matter.CNPIDPrefix))
 }
 
 func matterVIDPIDCNFallback(c *x509.Certificate) *lint.LintResult {
 	cn, _ := matterFirstCN(c)
-	for _, p := range []string{matterCNVIDPrefix, matterCNPIDPrefix} {
-		if v, ok := matterCNValue(cn, p); ok && !matterHex4(v) {
+	for _, p := range []string{matter.CNVIDPrefix, matter.CNPIDPrefix} {
+		if v, ok := matter.CNValue(cn, p); ok && !matterHex4(v) {
 			return failf(lint.Error, "commonName %q: %s is followed by %q, not 4 upper-case hexadecimal digits", cn, p, v)
 		}
 	}
-	ids := matterDNIDs(c.Subject.Names)
+	ids := matter.DNIDs(c.Subject.Names)
 	if ids.FromCN {
 		return pass()
 	}
-	if _, ok := matterCNValue(cn, matterCNVIDPrefix); ok && !ids.HasVID {
+	if _, ok := matter.CNValue(cn, matter.CNVIDPrefix); ok && !ids.HasVID {
 		return failf(lint.Error, "commonName %q carries the vendor ID, but the SDK ignores it because the subject has a Matter product ID attribute and no vendor ID attribute", cn)
 	}
-	if _, ok := matterCNValue(cn, matterCNPIDPrefix); ok && !ids.HasPID {
+	if _, ok := matter.CNValue(cn, matter.CNPIDPrefix); ok && !ids.HasPID {
 		return failf(lint.Error, "commonName %q carries the product ID, but the SDK ignores it because the subject has a Matter vendor ID attribute and no product ID attribute", cn)
 	}
 	return pass()

@@ -121,7 +121,7 @@ func TestLintCosts(t *testing.T) {
 	var costs []cost
 	var total float64
 	for _, cl := range p.byRole[role.LDevID] {
-		ns, allocs, bytes := measureRun(func() { cl.run(c, time.Time{}) })
+		ns, allocs, bytes := measureRun(func() { cl.run(c, time.Time{}, nil) })
 		total += ns
 		costs = append(costs, cost{cl.lint.Name, ns, allocs, bytes})
 	}

@@ -227,6 +227,12 @@ const (
 	InputErrorLint = "iotcert_input_error"
 	// DeviceGuessedLint is the notice that a device kind was guessed.
 	DeviceGuessedLint = "n_iotcert_device_kind_guessed"
+	// TrailingDataLint is the error that bytes follow a certificate's DER
+	// encoding (certio.DefectTrailingData).
+	TrailingDataLint = "e_iotcert_trailing_data"
+	// UndecodableExtensionLint is the error that an extension's value does
+	// not decode (certio.DefectUndecodableExtension).
+	UndecodableExtensionLint = "e_iotcert_extension_undecodable"
 )
 
 // InputError returns the result for an input that could not be read or
@@ -242,6 +248,21 @@ func InputError(origin certio.Origin, der []byte, err error) Result {
 	return r
 }
 
+// DefectFindings returns the findings of the defects certio.ParseDefects
+// worked around: errors of their own, so that the verdict on the rest of
+// the certificate is not lost.
+func DefectFindings(defects []certio.Defect) []Finding {
+	var fs []Finding
+	for _, d := range defects {
+		name := UndecodableExtensionLint
+		if d.Kind == certio.DefectTrailingData {
+			name = TrailingDataLint
+		}
+		fs = append(fs, Finding{Lint: name, Level: Error, Details: d.Msg, Source: "iotcert"})
+	}
+	return fs
+}
+
 // LintDER parses der and lints it. A der that is not a certificate gives a
 // Result with one fatal finding.
 func (p *Profile) LintDER(der []byte) Result {
@@ -253,11 +274,14 @@ func (p *Profile) LintItem(it certio.Item) Result {
 	if it.Err != nil {
 		return InputError(it.Origin, nil, it.Err)
 	}
-	c, err := certio.Parse(it.DER)
+	c, defects, err := certio.ParseDefects(it.DER)
 	if err != nil {
 		return InputError(it.Origin, it.DER, &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certio.DescribeParseError(err)})
 	}
 	res := p.lint(c)
+	if len(defects) > 0 {
+		res.Findings = append(DefectFindings(defects), res.Findings...)
+	}
 	res.Origin = it.Origin
 	res.SHA256 = sha256Hex(it.DER)
 	return res
@@ -276,6 +300,17 @@ func sha256Hex(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// LintAs lints a parsed certificate in the role base (refined by the
+// profile's device kind, without guessing it) rather than in the role its
+// basicConstraints give it: for a role known from elsewhere, such as the
+// certificate's position in a Matter chain. The result's Origin is zero
+// and its SHA256 is that of c.Raw.
+func (p *Profile) LintAs(c *x509.Certificate, base role.Role) Result {
+	res := p.lintRole(c, role.Refine(base, p.Device), nil, true)
+	res.SHA256 = sha256Hex(c.Raw)
+	return res
+}
+
 // lint is Lint without the SHA256, which LintItem takes of its input.
 func (p *Profile) lint(c *x509.Certificate) Result {
 	base := role.Of(c)
@@ -288,6 +323,13 @@ func (p *Profile) lint(c *x509.Certificate) Result {
 				Details: fmt.Sprintf("linted as %s: %s", g, why)})
 		}
 	}
+	return p.lintRole(c, r, findings, false)
+}
+
+// lintRole runs the lints of role r on c, after findings. With assign, the
+// lints of this project judge c in the role r even where its
+// basicConstraints say otherwise (lints.RoleAssignable).
+func (p *Profile) lintRole(c *x509.Certificate, r role.Role, findings []Finding, assign bool) Result {
 	res := Result{
 		Subject: c.Subject.String(),
 		Role:    r.String(),
@@ -295,8 +337,12 @@ func (p *Profile) lint(c *x509.Certificate) Result {
 	if c.SerialNumber != nil {
 		res.Serial = c.SerialNumber.Text(16)
 	}
+	var as *role.Role
+	if assign {
+		as = &r
+	}
 	for _, cl := range p.byRole[r] {
-		if f, ok := cl.run(c, p.at); ok {
+		if f, ok := cl.run(c, p.at, as); ok {
 			if findings == nil {
 				findings = make([]Finding, 0, 4)
 			}
@@ -310,9 +356,10 @@ func (p *Profile) lint(c *x509.Certificate) Result {
 	return res
 }
 
-// run runs one lint on c, at the time at when it is not zero, and returns
-// its finding, if it has one. A lint that panics gives a fatal finding.
-func (cl *compiledLint) run(c *x509.Certificate, at time.Time) (f Finding, ok bool) {
+// run runs one lint on c, at the time at when it is not zero, in the role
+// *as when as is not nil, and returns its finding, if it has one. A lint
+// that panics gives a fatal finding.
+func (cl *compiledLint) run(c *x509.Certificate, at time.Time, as *role.Role) (f Finding, ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			f, ok = cl.finding(Fatal, fmt.Sprintf("lint panicked: %v", v)), true
@@ -323,6 +370,11 @@ func (cl *compiledLint) run(c *x509.Certificate, at time.Time) (f Finding, ok bo
 	if !at.IsZero() {
 		if clocked, isClocked := inst.(lints.Clocked); isClocked {
 			clocked.SetNow(at)
+		}
+	}
+	if as != nil {
+		if ra, isRA := inst.(lints.RoleAssignable); isRA {
+			ra.AssignRole(*as)
 		}
 	}
 	if cl.params.IsValid() {

@@ -40,6 +40,14 @@ var engineRules = map[string]profile.LintInfo{
 		Name: profile.DeviceGuessedLint, Level: profile.Notice, Source: "iotcert",
 		Description: "The device kind (IDevID or LDevID) of an end entity was guessed from the certificate.",
 	},
+	profile.TrailingDataLint: {
+		Name: profile.TrailingDataLint, Level: profile.Error, Source: "iotcert",
+		Description: "Bytes follow the certificate's DER encoding; the certificate is judged without them.",
+	},
+	profile.UndecodableExtensionLint: {
+		Name: profile.UndecodableExtensionLint, Level: profile.Error, Source: "iotcert",
+		Description: "An extension's value does not decode; the other lints judge the certificate without its content.",
+	},
 }
 
 // sarifWriter writes a SARIF 2.1.0 log with one run. Results are streamed:

@@ -3,9 +3,11 @@ package roll
 import (
 	"bytes"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/ldevid"
@@ -75,7 +77,10 @@ func Write(out string, ro *Rollover) error {
 	} else if exists {
 		return fmt.Errorf("%s: %w", out, os.ErrExist)
 	}
-	tmpName, err := parent.MkdirTemp("."+base+".tmp", 0o755)
+	if _, err := removeStale(parent, base); err != nil {
+		return err
+	}
+	tmpName, err := parent.MkdirTemp(stalePrefix(base), 0o755)
 	if err != nil {
 		return err
 	}
@@ -95,6 +100,53 @@ func Write(out string, ro *Rollover) error {
 		return err
 	}
 	return parent.Sync()
+}
+
+// stalePrefix starts the name of the temporary directory Write makes
+// beside out, whose base name is base.
+func stalePrefix(base string) string { return "." + base + ".tmp" }
+
+// RemoveStale removes the temporary directories a stopped Write of the
+// directory out left beside it (".<out>.tmp*", which hold a new root's
+// key.pem and a link certificate its old root signed), and returns how
+// many. Write calls it before it writes; a command calls it first, so
+// that a run that stops before its Write still cleans up after an
+// earlier one.
+func RemoveStale(out string) (int, error) {
+	abs, err := filepath.Abs(filepath.Clean(out))
+	if err != nil {
+		return 0, err
+	}
+	parent, err := safefile.OpenRoot(filepath.Dir(abs), false)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer parent.Close()
+	return removeStale(parent, filepath.Base(abs))
+}
+
+func removeStale(parent *safefile.Dir, base string) (int, error) {
+	names, err := parent.Names()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, name := range names {
+		if !strings.HasPrefix(name, stalePrefix(base)) {
+			continue
+		}
+		if err := parent.RemoveAll(name); err != nil {
+			return n, fmt.Errorf("removing %s, left by a stopped run: %w", parent.Join(name), err)
+		}
+		n++
+	}
+	if n > 0 {
+		return n, parent.Sync()
+	}
+	return 0, nil
 }
 
 // writeFiles writes the files of ro in tmp, which becomes the directory

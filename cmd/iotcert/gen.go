@@ -1,13 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/ldevid"
@@ -59,19 +61,56 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 
 // keyFlags choose how keys are protected.
 type keyFlags struct {
-	passFile, passEnv             string
+	passFile, passEnv             caPassFlag // FILE or NAME for every CA key, CA=FILE or CA=NAME for one
 	devicePassFile, devicePassEnv string
 	kms                           kmsFlags // --kms: CA keys in a PKCS#11 token (keys_flags.go); close with kms.close
 }
 
 func (k *keyFlags) register(fs *flag.FlagSet, devices bool) {
-	fs.StringVar(&k.passFile, "passphrase-file", "", "encrypt (or decrypt) CA keys with the passphrase in `FILE` (first line)")
-	fs.StringVar(&k.passEnv, "passphrase-env", "", "encrypt (or decrypt) CA keys with the passphrase in environment variable `NAME`")
+	fs.Var(&k.passFile, "passphrase-file", "encrypt (or decrypt) CA keys with the passphrase in `FILE` (first line); CA=FILE for the key of one CA (repeatable)")
+	fs.Var(&k.passEnv, "passphrase-env", "encrypt (or decrypt) CA keys with the passphrase in environment variable `NAME`; CA=NAME for the key of one CA (repeatable)")
 	if devices {
 		fs.StringVar(&k.devicePassFile, "device-passphrase-file", "", "encrypt device keys with the passphrase in `FILE`")
 		fs.StringVar(&k.devicePassEnv, "device-passphrase-env", "", "encrypt device keys with the passphrase in environment variable `NAME`")
 	}
 	k.kms.register(fs)
+}
+
+// caPassFlag collects --passphrase-file or --passphrase-env: a value
+// for the keys of every CA, and CA=value for the key of the CA called
+// CA. A value is taken as CA=value when the part before its first '='
+// holds no path separator ("./a=b" is the file a=b).
+type caPassFlag struct {
+	all   string
+	perCA map[string]string
+}
+
+func (p *caPassFlag) String() string {
+	if p == nil {
+		return ""
+	}
+	return p.all
+}
+
+func (p *caPassFlag) Set(v string) error {
+	if ca, val, ok := strings.Cut(v, "="); ok && ca != "" && !strings.ContainsAny(ca, `/\`) {
+		if val == "" {
+			return fmt.Errorf("%q: want CA=VALUE", v)
+		}
+		if p.perCA == nil {
+			p.perCA = map[string]string{}
+		}
+		if _, dup := p.perCA[ca]; dup {
+			return fmt.Errorf("CA %s given twice", ca)
+		}
+		p.perCA[ca] = val
+		return nil
+	}
+	if p.all != "" {
+		return errors.New("given twice for every CA (CA=VALUE gives the passphrase of one CA)")
+	}
+	p.all = v
+	return nil
 }
 
 func passphrase(file, env string) ([]byte, error) {
@@ -87,9 +126,12 @@ func passphrase(file, env string) ([]byte, error) {
 }
 
 // backends returns the key backends of CA keys and of device keys. With
-// --kms, CA keys are in the token: call k.kms.close when done.
+// --kms, CA keys are in the token: call k.kms.close when done. A CA
+// named by --passphrase-file CA=FILE or --passphrase-env CA=NAME has its
+// key files encrypted with its own passphrase; the others with the one
+// given for every CA (or none).
 func (k *keyFlags) backends() (ca, device ldevid.KeyBackend, err error) {
-	caPass, err := passphrase(k.passFile, k.passEnv)
+	caPass, err := passphrase(k.passFile.all, k.passEnv.all)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -105,11 +147,48 @@ func (k *keyFlags) backends() (ca, device ldevid.KeyBackend, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	caKeys, err := k.kms.caKeys(caFiles)
+	perCA := map[string]ldevid.KeyBackend{}
+	for _, name := range caPassNames(&k.passFile, &k.passEnv) {
+		file, env := k.passFile.perCA[name], k.passEnv.perCA[name]
+		pass, err := passphrase(file, env)
+		if err != nil {
+			return nil, nil, fmt.Errorf("CA %s: %w", name, err)
+		}
+		if perCA[name], err = ldevid.NewFileKeys(ldevid.WithPassphrase(pass)); err != nil {
+			return nil, nil, err
+		}
+	}
+	caKeys, err := k.kms.caKeys(caFiles, perCA)
 	if err != nil {
 		return nil, nil, err
 	}
 	return caKeys, devKeys, nil
+}
+
+// caPassNames returns the CA names of per-CA passphrases, sorted.
+func caPassNames(flags ...*caPassFlag) []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, f := range flags {
+		for n := range f.perCA {
+			if !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// checkCAs refuses per-CA passphrases for names that are not CAs of spec.
+func (k *keyFlags) checkCAs(spec *ldevid.Spec) error {
+	for _, n := range caPassNames(&k.passFile, &k.passEnv) {
+		if spec.CA(n) == nil {
+			return fmt.Errorf("passphrase for CA %q: not a CA of %s", n, spec.Name)
+		}
+	}
+	return nil
 }
 
 // loadHierarchy reads the spec and prepares a Hierarchy with kb.
@@ -132,8 +211,9 @@ func refusalExit(cmd string, err error, stderr io.Writer) int {
 }
 
 func runGenHierarchy(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("gen hierarchy", "gen hierarchy SPEC --out DIR [--force] [--passphrase-file FILE | --passphrase-env NAME | --kms URI [--kms-pin-env NAME]]", stderr)
+	fs := newFlagSet("gen hierarchy", "gen hierarchy SPEC --out DIR [--ca NAME] [--force] [--passphrase-file [CA=]FILE | --passphrase-env [CA=]NAME | --kms URI [--kms-pin-env NAME]]", stderr)
 	out := fs.String("out", "", "output `DIR`: DIR/<ca-name>/cert.pem and key.pem for every CA")
+	only := fs.String("ca", "", "create only the CA called `NAME`, under its parent in DIR (only the parent's key is opened: a subordinate CA under an offline root)")
 	force := fs.Bool("force", false, "replace existing CA material in DIR (every certificate the old keys signed is orphaned)")
 	var kf keyFlags
 	kf.register(fs, false)
@@ -145,60 +225,211 @@ func runGenHierarchy(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "iotcert gen hierarchy: want one SPEC and --out DIR")
 		return exitUsage
 	}
-	if kf.kms.uri != "" && (kf.passFile != "" || kf.passEnv != "") {
+	if kf.kms.uri != "" && (kf.passFile.all != "" || kf.passEnv.all != "") {
 		fmt.Fprintln(stderr, "iotcert gen hierarchy: --passphrase-* encrypt key files; keys in a token (--kms) are not files")
+		return exitUsage
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", err)
 		return exitUsage
 	}
 	kf.kms.duplicateLabels = *force
 	caKeys, _, err := kf.backends()
 	if err != nil {
-		fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", err)
-		return exitUsage
+		return fail(err)
 	}
 	defer kf.kms.close()
 	h, err := loadHierarchy(pos[0], caKeys)
 	if err != nil {
-		fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", err)
-		return exitUsage
+		return fail(err)
 	}
-	if !*force {
-		// Refuse before making any key: a partial hierarchy is worse than none.
-		for _, c := range h.Spec().CAs {
-			for _, f := range []string{ldevid.CertFile, ldevid.KeyFile, ldevid.KeyRefFile} {
-				p := ldevid.CADir(*out, c.Name) + string(os.PathSeparator) + f
-				if exists, err := safefile.Exists(p); err != nil {
-					fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", err)
-					return exitUsage
-				} else if exists {
-					fmt.Fprintf(stderr, "iotcert gen hierarchy: %s exists: CA material is not replaced without --force (a new CA key orphans every certificate the old one signed)\n", p)
-					return exitUsage
-				}
+	if err := kf.checkCAs(h.Spec()); err != nil {
+		return fail(err)
+	}
+	for _, c := range h.Spec().CAs {
+		// A write killed half-way leaves its temporary file (a key, maybe).
+		if _, err := ldevid.RemoveStaleCAFiles(*out, c.Name); err != nil {
+			return fail(err)
+		}
+	}
+	plan, err := planHierarchy(h.Spec(), *out, *only, *force)
+	if err != nil {
+		return fail(err)
+	}
+	if kf.kms.uri != "" {
+		// CA=FILE opens a kept parent's key file; the keys made go to the token.
+		for _, n := range plan.toMake() {
+			if kf.passFile.perCA[n] != "" || kf.passEnv.perCA[n] != "" {
+				return fail(fmt.Errorf("--passphrase-* %s=...: the key of CA %q is made in the token (--kms), not as a file", n, n))
 			}
 		}
-		if err := kf.kms.checkLabels(h.Spec()); err != nil {
-			fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", err)
-			return exitUsage
-		}
 	}
-	cas, err := h.CreateCAs()
-	if err != nil {
-		// No key.ref names the keys made so far: do not leave them in the token.
-		if derr := kf.kms.discard(); derr != nil {
-			fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", derr)
-		}
-		return refusalExit("gen hierarchy", err, stderr)
+	if err := kf.kms.checkLabels(plan.toMake()); err != nil {
+		return fail(err)
 	}
-	for _, ca := range cas {
+	for _, step := range plan {
+		ca, err := step.run(h, *out, caKeys)
+		if err != nil {
+			// No key.ref names the key made for this CA: do not leave it
+			// in the token. The CAs written before it are kept: a re-run
+			// completes the hierarchy.
+			if derr := kf.kms.discard(); derr != nil {
+				fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", derr)
+			}
+			return refusalExit("gen hierarchy", err, stderr)
+		}
+		if step.state == caKept {
+			fmt.Fprintf(stdout, "%s\t%s\t%s\t(kept)\n", ca.Spec.Name, ldevid.CADir(*out, ca.Spec.Name), ca.Cert.Subject)
+			continue
+		}
 		if err := ldevid.WriteCA(*out, ca, *force); err != nil {
-			fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", err)
-			return exitUsage
+			if derr := kf.kms.discard(); derr != nil {
+				fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", derr)
+			}
+			return fail(err)
 		}
+		kf.kms.published() // its key.ref names the key now
 		for _, f := range ca.Result.Findings {
 			fmt.Fprintf(stderr, "iotcert gen hierarchy: CA %q: %s %s: %s\n", ca.Spec.Name, f.Level, f.Lint, f.Details)
 		}
 		fmt.Fprintf(stdout, "%s\t%s\t%s\n", ca.Spec.Name, ldevid.CADir(*out, ca.Spec.Name), ca.Cert.Subject)
 	}
 	return exitOK
+}
+
+// caState is what gen hierarchy finds of a CA in the output directory.
+type caState int
+
+const (
+	caNew     caState = iota // nothing: a new key and certificate
+	caKeyOnly                // a key a stopped run kept, no certificate: certify that key
+	caKept                   // a certificate (with or without its key): kept as it is
+	caReplace                // --force: a new key and certificate replace what is there
+)
+
+// caStep is what gen hierarchy does for one CA.
+type caStep struct {
+	name    string
+	state   caState
+	withKey bool // caKept: its key is opened (a CA made by this run is under it)
+}
+
+// hierarchyPlan is the steps of gen hierarchy, parents first.
+type hierarchyPlan []caStep
+
+// planHierarchy decides, before any key is made, what gen hierarchy does
+// for each CA of spec under out: with --ca only, that CA alone (its
+// ancestors loaded; its parent's key opened); with force, every CA new;
+// otherwise the CAs already there are kept and the missing ones made,
+// so that a stopped run is completed by running it again.
+func planHierarchy(spec *ldevid.Spec, out, only string, force bool) (hierarchyPlan, error) {
+	want := map[string]bool{}
+	if only != "" {
+		if spec.CA(only) == nil {
+			return nil, fmt.Errorf("--ca %q is not a CA of %s", only, spec.Name)
+		}
+		for n := only; n != ""; n = spec.CA(n).Parent {
+			want[n] = true
+		}
+	}
+	var plan hierarchyPlan
+	index := map[string]int{}
+	for _, c := range spec.CAs {
+		if only != "" && !want[c.Name] {
+			continue
+		}
+		step := caStep{name: c.Name}
+		state, err := findCA(ldevid.CADir(out, c.Name))
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case only != "" && c.Name != only:
+			if state != caKept {
+				return nil, fmt.Errorf("CA %q: %s holds no certificate: create the CAs above %q first", c.Name, ldevid.CADir(out, c.Name), only)
+			}
+			step.state = caKept
+		case force:
+			step.state = caReplace
+		case only != "" && state == caKept:
+			return nil, fmt.Errorf("%s exists: CA material is not replaced without --force (a new CA key orphans every certificate the old one signed)", filepath.Join(ldevid.CADir(out, c.Name), ldevid.CertFile))
+		default:
+			step.state = state
+		}
+		if p := c.Parent; p != "" && step.state != caKept {
+			if i, ok := index[p]; ok {
+				plan[i].withKey = true
+			}
+		}
+		index[c.Name] = len(plan)
+		plan = append(plan, step)
+	}
+	return plan, nil
+}
+
+// findCA says what dir holds: a certificate (kept), a key alone, or
+// nothing.
+func findCA(dir string) (caState, error) {
+	has := map[string]bool{}
+	for _, f := range []string{ldevid.CertFile, ldevid.KeyFile, ldevid.KeyRefFile} {
+		exists, err := safefile.Exists(filepath.Join(dir, f))
+		if errors.Is(err, syscall.ENOTDIR) {
+			return caNew, nil // writing the CA says what dir is
+		}
+		if err != nil {
+			return 0, err
+		}
+		has[f] = exists
+	}
+	switch {
+	case has[ldevid.CertFile]:
+		return caKept, nil
+	case has[ldevid.KeyFile] || has[ldevid.KeyRefFile]:
+		return caKeyOnly, nil
+	}
+	return caNew, nil
+}
+
+// toMake returns the names of the CAs whose key the plan makes.
+func (p hierarchyPlan) toMake() []string {
+	var names []string
+	for _, s := range p {
+		if s.state == caNew || s.state == caReplace {
+			names = append(names, s.name)
+		}
+	}
+	return names
+}
+
+// run carries out the step: a kept CA is loaded (its key opened only
+// when a CA of this run is made under it), a CA with a kept key is
+// certified, a new one is made.
+func (s caStep) run(h *ldevid.Hierarchy, out string, caKeys ldevid.KeyBackend) (*ldevid.CA, error) {
+	switch s.state {
+	case caKept:
+		if err := h.LoadCA(out, s.name, s.withKey, caKeys); err != nil {
+			return nil, err
+		}
+		ca := h.CA(s.name)
+		want, err := ca.Spec.Subject.Render(nil)
+		if err != nil {
+			return nil, fmt.Errorf("CA %q: %w", s.name, err)
+		}
+		if !bytes.Equal(ca.Cert.RawSubject, want) {
+			return nil, fmt.Errorf("CA %q: %s is for %q, not the spec's subject: it is kept, not replaced, without --force", s.name, filepath.Join(ldevid.CADir(out, s.name), ldevid.CertFile), ca.Cert.Subject)
+		}
+		return ca, nil
+	case caKeyOnly:
+		if ck, ok := caKeys.(ldevid.CAKeyBackend); ok {
+			caKeys = ck.ForCA(s.name)
+		}
+		signer, _, err := ldevid.OpenKey(ldevid.CADir(out, s.name), caKeys)
+		if err != nil {
+			return nil, fmt.Errorf("CA %q: %w", s.name, err)
+		}
+		return h.CreateCAWithKey(s.name, signer)
+	}
+	return h.CreateCA(s.name)
 }
 
 // setFlag collects --set col=value.
@@ -229,13 +460,14 @@ func (s setFlag) Set(v string) error {
 }
 
 func runGenDevice(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("gen device", "gen device SPEC --out DIR --ca NAME --id ID [--device PROFILE] [--set NAME=VALUE ...] [--kms URI [--kms-pin-env NAME]]", stderr)
+	fs := newFlagSet("gen device", "gen device SPEC --out DIR --ca NAME --id ID [--device PROFILE] [--set NAME=VALUE ...] [--reissue REASON] [--kms URI [--kms-pin-env NAME]]", stderr)
 	out := fs.String("out", "", "the `DIR` of \"gen hierarchy\": CAs are read from DIR/<ca>/, the device goes to DIR/devices/<id>/")
 	caName := fs.String("ca", "", "issuing CA `NAME`")
 	id := fs.String("id", "", "device `ID` ({{.id}} in the templates; {{.serial}} too unless --set serial=...)")
 	device := fs.String("device", "", "device profile `NAME` of the spec (default: the one device profile of --ca)")
 	fields := setFlag{}
 	fs.Var(fields, "set", "template field `NAME=VALUE` (repeatable), as a CSV column would give it")
+	reissue := fs.String("reissue", "", "issue an id issued before again, for `REASON` (journaled with the serial it replaces)")
 	var kf keyFlags
 	kf.register(fs, true)
 	pos, err := parseInterleaved(fs, args)
@@ -257,6 +489,10 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
 	}
+	if err := kf.checkCAs(h.Spec()); err != nil {
+		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
+		return exitUsage
+	}
 	d, err := pickDevice(h.Spec(), *caName, *device)
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
@@ -266,11 +502,30 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
 	}
+	jl, err := ldevid.OpenJournal(*out)
+	if err != nil {
+		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
+		return exitUsage
+	}
+	defer jl.Close()
+	prev, found, err := checkReissue(jl, d.Name, *id, *reissue)
+	if err != nil {
+		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
+		return exitUsage
+	}
 	dev, err := h.IssueDevice(ldevid.Request{Device: d.Name, ID: *id, Fields: fields})
 	if err != nil {
 		return refusalExit("gen device", err, stderr)
 	}
-	if err := ldevid.WriteDevice(*out, dev); err != nil {
+	write := ldevid.WriteDevice
+	if found {
+		write = ldevid.ReplaceDevice
+	}
+	if err := write(*out, dev); err != nil {
+		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
+		return exitUsage
+	}
+	if err := jl.Append(journalEntry(h, d.Name, dev, fields, prev, *reissue, "gen device", args)); err != nil {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
 	}
@@ -279,6 +534,48 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%s\t%s\t%x\n", dev.ID, ldevid.DeviceDir(*out, dev.ID), dev.Cert.SerialNumber)
 	return exitOK
+}
+
+// checkReissue refuses to issue the device id of the device profile
+// called device a second time without a reason (--reissue REASON), and
+// a reason for an id never issued. It returns the journal line of the
+// certificate issued before, if any.
+func checkReissue(jl *ldevid.Journal, device, id, reason string) (prev ldevid.JournalEntry, found bool, err error) {
+	prev, where, found, err := jl.Previous(device, id)
+	switch {
+	case err != nil:
+		return prev, false, err
+	case found && reason == "":
+		return prev, true, fmt.Errorf("device %q (profile %s) is issued already (serial %s, in %s): an id is issued once; --reissue REASON issues it again", id, device, prev.Serial, where)
+	case found && where == filepath.Join(filepath.Dir(jl.Path()), ldevid.DevicesFile):
+		return prev, true, fmt.Errorf("device %q (profile %s) is a record of %s: reissue it with gen devices into another directory", id, device, where)
+	case !found && reason != "":
+		return prev, false, fmt.Errorf("--reissue: device %q (profile %s) was never issued", id, device)
+	}
+	return prev, found, nil
+}
+
+// journalEntry is the journal line of dev, issued under the device
+// profile device with fields by the command cmd with args, replacing
+// prev (reason: a reissue) when reason is set.
+func journalEntry(h *ldevid.Hierarchy, device string, dev *ldevid.Issued, fields map[string]string, prev ldevid.JournalEntry, reason, cmd string, args []string) ldevid.JournalEntry {
+	e := h.Entry(device, dev, fields)
+	e.Command = commandLine(cmd, args)
+	if reason != "" {
+		e.Previous, e.ReissueReason = prev.Serial, reason
+	}
+	return e
+}
+
+// commandLine is the command for the journal: "iotcert", cmd and args,
+// with PINs in pkcs11: URIs redacted (passphrases are given as files or
+// variable names, never as values).
+func commandLine(cmd string, args []string) string {
+	parts := []string{"iotcert", cmd}
+	for _, a := range args {
+		parts = append(parts, ldevid.RedactURI(a))
+	}
+	return strings.Join(parts, " ")
 }
 
 // pickDevice returns the device profile named by --device, checked

@@ -14,9 +14,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/profile"
 )
 
-const genDevicesSynopsis = "gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--device PROFILE] [--workers N] [--layout dirs|jsonl]"
+const genDevicesSynopsis = "gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--device PROFILE] [--workers N] [--layout dirs|jsonl] [--fail-on error|warn|notice]"
 
 func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("gen devices", genDevicesSynopsis, stderr)
@@ -26,6 +27,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	device := fs.String("device", "", "device profile `NAME` of the spec (default: the one device profile of --ca, or of the spec)")
 	workers := fs.Int("workers", 0, "devices issued at once (default: the number of CPUs)")
 	layout := fs.String("layout", "dirs", "how devices are published: `dirs` (DIR/devices/<id>/key.pem, cert.pem, chain.pem) or jsonl (one JSON line per device in DIR/devices.jsonl, mode 0600: it holds the keys; the CA chain once in DIR/devices.chain.pem)")
+	failOn := fs.String("fail-on", "error", "refuse a certificate whose pre-issuance lint has a finding at `LEVEL` or above: error, warn or notice (the findings signed through are summarised)")
 	var kf keyFlags
 	kf.register(fs, true)
 	pos, err := parseInterleaved(fs, args)
@@ -39,6 +41,14 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	if *workers < 0 {
 		fmt.Fprintln(stderr, "iotcert gen devices: --workers must be positive")
 		return exitUsage
+	}
+	level, ok := profile.ParseLevel(*failOn)
+	if !ok || level > profile.Error {
+		fmt.Fprintf(stderr, "iotcert gen devices: --fail-on %q: want error, warn or notice\n", *failOn)
+		return exitUsage
+	}
+	if level == profile.Error {
+		level = 0 // the gate refuses errors anyway
 	}
 	lay, err := ldevid.ParseLayout(*layout)
 	if err != nil || *layout == "" {
@@ -60,6 +70,9 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	if err := kf.checkCAs(h.Spec()); err != nil {
+		return fail(err)
+	}
 	d, err := pickBatchDevice(h.Spec(), *caName, *device)
 	if err != nil {
 		return fail(err)
@@ -79,6 +92,8 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 		Progress: bar.update,
 		Layout:   lay,
 		Stop:     interrupt.ch,
+		FailOn:   level,
+		Command:  commandLine("gen devices", args),
 		Refused: func(row ldevid.Row, err *ldevid.RefusedError) {
 			bar.clear()
 			fmt.Fprintf(stderr, "iotcert gen devices: %s: line %d: %v\n", *from, row.Line, err)
@@ -100,6 +115,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, ", %d unfinished records removed from %s", sum.Truncated, ldevid.DevicesFile)
 		}
 		fmt.Fprintln(stdout)
+		printBatchReport(stderr, *from, sum)
 	}
 	if errors.Is(err, ldevid.ErrInterrupted) {
 		left := sum.Devices - sum.Done - sum.Issued - sum.Refused
@@ -113,6 +129,21 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// printBatchReport prints the findings the batch signed through, by lint,
+// and the rows of devices issued before whose fields changed.
+func printBatchReport(w io.Writer, source string, sum *ldevid.BatchSummary) {
+	for _, f := range sum.Findings {
+		more := ""
+		if f.Count > len(f.IDs) {
+			more = ", ..."
+		}
+		fmt.Fprintf(w, "iotcert gen devices: %s %s: %d devices issued with it (%s%s)\n", f.Level, f.Lint, f.Count, strings.Join(f.IDs, ", "), more)
+	}
+	for _, c := range sum.Changed {
+		fmt.Fprintf(w, "iotcert gen devices: %s: line %d: device %q was issued with other fields (%s): not issued again (gen device --reissue REASON issues it again)\n", source, c.Line, c.ID, strings.Join(c.Fields, "; "))
+	}
 }
 
 // pickBatchDevice returns the device profile of --device and --ca, or the

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/iotcert/iotcert/ldevid"
 )
 
 // TestGenExample runs the commands a new user would: print the example,
@@ -31,19 +33,25 @@ func TestGenExample(t *testing.T) {
 	if code, out, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", pki); code != exitOK || !strings.Contains(out, "device-ca\t") {
 		t.Fatalf("gen hierarchy: exit %d\n%s%s", code, out, errOut)
 	}
-	code, _, errOut = iotcert(t, "", "gen", "hierarchy", spec, "--out", pki)
-	if code != exitUsage || !strings.Contains(errOut, "root/cert.pem exists: CA material is not replaced without --force") {
-		t.Errorf("second gen hierarchy: exit %d\n%s", code, errOut)
+	// A second run keeps the CAs there: nothing is replaced without --force.
+	rootCert := mustRead(t, filepath.Join(pki, "root", "cert.pem"))
+	code, out, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", pki)
+	if code != exitOK || strings.Count(out, "\t(kept)\n") != 2 || mustRead(t, filepath.Join(pki, "root", "cert.pem")) != rootCert {
+		t.Errorf("second gen hierarchy: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = iotcert(t, "", "gen", "hierarchy", spec, "--out", pki, "--ca", "device-ca")
+	if code != exitUsage || !strings.Contains(errOut, "device-ca/cert.pem exists: CA material is not replaced without --force") {
+		t.Errorf("gen hierarchy --ca device-ca again: exit %d\n%s", code, errOut)
 	}
 	if code, out, errOut := iotcert(t, "", "gen", "device", spec, "--out", pki, "--ca", "device-ca", "--id", "1234", "--set", "serial=SN1234"); code != exitOK || !strings.HasPrefix(out, "1234\t") {
 		t.Fatalf("gen device: exit %d\n%s%s", code, out, errOut)
 	}
 	code, _, errOut = iotcert(t, "", "gen", "device", spec, "--out", pki, "--ca", "device-ca", "--id", "1234")
-	if code != exitUsage || !strings.Contains(errOut, "devices/1234: file already exists") {
+	if code != exitUsage || !strings.Contains(errOut, `iotcert gen device: device "1234" (profile bacnet-controller) is issued already (serial `) {
 		t.Errorf("same device again: exit %d\n%s", code, errOut)
 	}
 	// The CAs lint clean with the built-in profile they were made with.
-	code, out, errOut := iotcert(t, "", "lint", "--at", atNow(), "--profile", "tls13-iot", "--fail-on", "warn",
+	code, out, errOut = iotcert(t, "", "lint", "--at", atNow(), "--profile", "tls13-iot", "--fail-on", "warn",
 		filepath.Join(pki, "root", "cert.pem"), filepath.Join(pki, "device-ca", "cert.pem"))
 	if code != exitOK {
 		t.Errorf("lint CAs: exit %d\n%s%s", code, out, errOut)
@@ -111,14 +119,6 @@ func TestSign(t *testing.T) {
 		}
 		return writeFile(t, name, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
 	}
-	out := filepath.Join(dir, "device.pem")
-	code, _, errOut := iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", dir, "--csr", csr("good.csr", p256, false, "sensor-9.example.com"), "--out", out, "--chain")
-	if code != exitOK {
-		t.Fatalf("good CSR: exit %d\n%s", code, errOut)
-	}
-	if data, _ := os.ReadFile(out); strings.Count(string(data), "BEGIN CERTIFICATE") != 3 {
-		t.Errorf("--chain output holds %d certificates, want 3", strings.Count(string(data), "BEGIN CERTIFICATE"))
-	}
 	for _, tc := range []struct {
 		name, csr, want string
 		code            int
@@ -126,17 +126,46 @@ func TestSign(t *testing.T) {
 		{"bad signature", csr("bad.csr", p256, true, "sensor-9.example.com"), "the CSR's signature does not verify: x509: ECDSA verification failure", exitFindings},
 		{"RSA key", csr("rsa.csr", rsaKey, false, "sensor-9.example.com"), `the CSR's key is RSA-2048; device profile "sensor" requires P-256`, exitFindings},
 		{"two DNS names", csr("two.csr", p256, false, "a.example.com", "b.example.com"), `the CSR requests 2 dNSName subjectAltNames; device profile "sensor" allows 1`, exitFindings},
+		{"another device's name", csr("other.csr", p256, false, "sensor-8.example.com"), "the CSR's subjectAltName differs from the device's (CSR only: dNSName sensor-8.example.com; device only: dNSName sensor-9.example.com)", exitFindings},
 		{"missing CSR", filepath.Join(dir, "none.csr"), "iotcert sign: CSR: open ", exitUsage},
 		{"not a CSR", writeFile(t, "junk.csr", []byte("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n")), "iotcert sign: CSR ", exitUsage},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, stdout, errOut := iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", dir, "--csr", tc.csr)
+			code, stdout, errOut := iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", dir, "--csr", tc.csr, "--id", "9", "--set", "serial=SN9")
 			if code != tc.code || !strings.Contains(errOut, tc.want) || stdout != "" {
 				t.Errorf("exit %d (want %d), stdout %q\n%s\nwant %q", code, tc.code, stdout, errOut, tc.want)
 			}
 		})
 	}
-	code, _, errOut = iotcert(t, "", "sign", spec, "--ca", "nope", "--dir", dir, "--csr", csr("any.csr", p256, false, "sensor-9.example.com"))
+	out := filepath.Join(dir, "device.pem")
+	code, _, errOut := iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", dir, "--csr", csr("good.csr", p256, false, "sensor-9.example.com"), "--id", "9", "--set", "serial=SN9", "--out", out, "--chain")
+	if code != exitOK {
+		t.Fatalf("good CSR: exit %d\n%s", code, errOut)
+	}
+	if data, _ := os.ReadFile(out); strings.Count(string(data), "BEGIN CERTIFICATE") != 3 {
+		t.Errorf("--chain output holds %d certificates, want 3", strings.Count(string(data), "BEGIN CERTIFICATE"))
+	}
+	// The id is signed once; a reissue gives its reason.
+	code, _, errOut = iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", dir, "--csr", csr("again.csr", p256, false), "--id", "9", "--set", "serial=SN9")
+	if code != exitUsage || !strings.Contains(errOut, `iotcert sign: device "9" (profile sensor) is issued already (serial `) {
+		t.Errorf("second sign of id 9: exit %d\n%s", code, errOut)
+	}
+	code, _, errOut = iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", dir, "--csr", csr("other.csr", p256, false, "whatever.example.com"), "--id", "9", "--set", "serial=SN9", "--reissue", "key lost", "--ignore-csr-names")
+	if code != exitOK {
+		t.Fatalf("reissue: exit %d\n%s", code, errOut)
+	}
+	entries, err := ldevid.ReadJournal(filepath.Join(dir, ldevid.JournalFile))
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("journal: %v %+v", err, entries)
+	}
+	if e := entries[1]; e.ID != "9" || e.CA != "sub" || e.Profile != "sensor" || e.Previous != entries[0].Serial || e.ReissueReason != "key lost" || e.Fields["serial"] != "SN9" || !strings.HasPrefix(e.Command, "iotcert sign "+spec) {
+		t.Errorf("reissue line %+v", e)
+	}
+	code, _, errOut = iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", dir, "--csr", csr("noid.csr", p256, false))
+	if code != exitUsage || errOut != "iotcert sign: want one SPEC, --ca NAME, --csr FILE and --id ID (the device the certificate is for)\n" {
+		t.Errorf("no --id: exit %d\n%s", code, errOut)
+	}
+	code, _, errOut = iotcert(t, "", "sign", spec, "--ca", "nope", "--dir", dir, "--csr", csr("any.csr", p256, false, "sensor-9.example.com"), "--id", "9")
 	if code != exitUsage || !strings.Contains(errOut, `--ca "nope" is not a CA of `) {
 		t.Errorf("unknown CA: exit %d\n%s", code, errOut)
 	}

@@ -30,11 +30,12 @@ func (k *kmsFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&k.pinEnv, "kms-pin-env", "", "the token's PIN is in environment variable `NAME` (instead of pin-source in the --kms URI)")
 }
 
-// caKeys returns the KeyBackend of CA keys over files: files alone
-// without --kms, else the token for new keys and for pkcs11: key.ref
-// files, and files for key.pem files.
-func (k *kmsFlags) caKeys(files ldevid.KeyBackend) (ldevid.KeyBackend, error) {
-	k.store = &caKeyStore{files: files}
+// caKeys returns the KeyBackend of CA keys over files (perCA: the files
+// of the CAs that have their own passphrase): files alone without --kms,
+// else the token for new keys and for pkcs11: key.ref files, and files
+// for key.pem files.
+func (k *kmsFlags) caKeys(files ldevid.KeyBackend, perCA map[string]ldevid.KeyBackend) (ldevid.KeyBackend, error) {
+	k.store = &caKeyStore{files: files, perCA: perCA}
 	if k.uri == "" {
 		if k.pinEnv != "" {
 			return nil, fmt.Errorf("--kms-pin-env needs --kms")
@@ -61,17 +62,29 @@ func (k *kmsFlags) caKeys(files ldevid.KeyBackend) (ldevid.KeyBackend, error) {
 }
 
 // checkLabels refuses, before any key is made, CA names that label keys
-// in the token already (unless duplicateLabels).
-func (k *kmsFlags) checkLabels(spec *ldevid.Spec) error {
+// in the token already (unless duplicateLabels): names are the CAs whose
+// key this command makes.
+func (k *kmsFlags) checkLabels(names []string) error {
 	if k.token == nil || k.duplicateLabels {
 		return nil
 	}
-	for _, c := range spec.CAs {
-		if err := k.token.CheckLabel(c.Name); err != nil {
-			return fmt.Errorf("CA %q: %w; --force makes a new key beside it", c.Name, err)
+	for _, n := range names {
+		if err := k.token.CheckLabel(n); err != nil {
+			return fmt.Errorf("CA %q: %w; --force makes a new key beside it", n, err)
 		}
 	}
 	return nil
+}
+
+// published forgets the keys made so far: a key.ref names them, and
+// discard must not delete them.
+func (k *kmsFlags) published() {
+	if k.store == nil {
+		return
+	}
+	k.store.mu.Lock()
+	k.store.made = nil
+	k.store.mu.Unlock()
 }
 
 // discard deletes the keys made in the token by this command: for a
@@ -104,16 +117,37 @@ func (k *kmsFlags) close() {
 // for a pkcs11: reference and from files for a path.
 type caKeyStore struct {
 	files ldevid.KeyBackend
+	perCA map[string]ldevid.KeyBackend // key files of the CAs with their own passphrase
 	token *ldevid.PKCS11
+
+	parent *caKeyStore // of a store ForCA made: the one that records the keys made
 
 	mu   sync.Mutex
 	made []string // refs of the keys Generate made in the token
 }
 
-// Generate makes a CA key in the token, or a file key without one.
+// ForCA returns the backend of the key of the CA called name: the same
+// store, with name's own passphrase for key files when it has one.
+func (s *caKeyStore) ForCA(name string) ldevid.KeyBackend {
+	files, ok := s.perCA[name]
+	if !ok {
+		return s
+	}
+	return &caKeyStore{files: files, token: s.token, parent: s}
+}
+
+// Generate makes a CA key in the token, or a file key without one (label
+// is the CA's name: a CA with its own passphrase has its key encrypted
+// with it).
 func (s *caKeyStore) Generate(label string, curve ldevid.Curve) (*ldevid.Key, error) {
 	if s.token == nil {
+		if files, ok := s.perCA[label]; ok {
+			return files.Generate(label, curve)
+		}
 		return s.files.Generate(label, curve)
+	}
+	if s.parent != nil {
+		return s.parent.Generate(label, curve)
 	}
 	key, err := s.token.Generate(label, curve)
 	if err != nil {

@@ -51,6 +51,10 @@ type chainFlags struct {
 	nesting string
 	enable  listFlag
 	disable listFlag
+
+	matterCDFile  string
+	matterCDTrust listFlag
+	matterProduct string
 }
 
 func (c *chainFlags) register(fs *flag.FlagSet) {
@@ -64,6 +68,9 @@ func (c *chainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.nesting, "validity-nesting", "warn", "level of w_chain_validity_outside_issuer: warn or error")
 	fs.Var(&c.enable, "enable-check", "run the optional chain check `NAME` (repeatable; see \"iotcert rules\")")
 	fs.Var(&c.disable, "disable-check", "do not run the chain check `NAME` (repeatable)")
+	fs.StringVar(&c.matterCDFile, "matter-cd", "", "under --profile matter, check the DACs against the CMS-signed Certification Declaration in `FILE` (DER), as the Matter SDK does")
+	fs.Var(&c.matterCDTrust, "matter-cd-trust", "verify the --matter-cd signature with the CD signing certificates in `FILE` (PEM or DER; repeatable); without it the signature is not verified (a notice)")
+	fs.StringVar(&c.matterProduct, "matter-product", "", "with --matter-cd, the device's Basic Information vendor and product ID, `VID:PID` in hexadecimal (0xFFF1:0x8000)")
 }
 
 // setup loads the profile and turns the flags into bundle options.
@@ -104,6 +111,9 @@ func (c *chainFlags) setup() (*profile.Profile, bundle.Options, error) {
 		return nil, opts, fmt.Errorf("--validity-nesting %q: want warn or error", c.nesting)
 	}
 	opts.Enable, opts.Disable = c.enable, c.disable
+	if opts.MatterCD, err = c.matterCD(opts.Profiles); err != nil {
+		return nil, opts, err
+	}
 	if _, err := bundle.New(opts); err != nil {
 		return nil, opts, err
 	}

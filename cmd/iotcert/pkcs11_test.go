@@ -60,7 +60,7 @@ func TestPKCS11(t *testing.T) {
 	}
 	csr := writeFile(t, "device.csr", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
 	signed := filepath.Join(dir, "signed.pem")
-	if code, out, errOut := iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", pki, "--csr", csr, "--out", signed, "--kms", kms); code != exitOK {
+	if code, out, errOut := iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", pki, "--csr", csr, "--id", "9", "--set", "serial=SN9", "--out", signed, "--kms", kms); code != exitOK {
 		t.Fatalf("sign --kms: exit %d\n%s%s", code, out, errOut)
 	}
 	issued := filepath.Join(pki, "devices", "0001", "cert.pem")
@@ -106,7 +106,7 @@ func TestPKCS11(t *testing.T) {
 			`iotcert gen hierarchy: CA "root": PKCS#11 ` + kms + `: the token holds a key labelled "root" already (a CA key is made once: delete it from the token, or use another token): file already exists; --force makes a new key beside it`},
 		{"wrong PIN", []string{"gen", "device", spec, "--out", pki, "--ca", "sub", "--id", "2", "--kms", hsm + "iotcert-cli?pin-value=wrong-pin-31337"},
 			"iotcert gen device: PKCS#11 " + hsm + "iotcert-cli?pin-value=***: wrong PIN (error initializing PKCS#11: failed to log into long term session: pkcs11: 0xA0: CKR_PIN_INCORRECT)"},
-		{"missing token", []string{"sign", spec, "--ca", "sub", "--dir", pki, "--csr", csr, "--kms", hsm + "nope?pin-value=" + tok.PIN},
+		{"missing token", []string{"sign", spec, "--ca", "sub", "--dir", pki, "--csr", csr, "--id", "9", "--kms", hsm + "nope?pin-value=" + tok.PIN},
 			"iotcert sign: PKCS#11 " + hsm + "nope?pin-value=***: no such token in the module (error initializing PKCS#11: could not find PKCS#11 token)"},
 		{"key.ref to a missing key", []string{"gen", "device", spec, "--out", badRef, "--ca", "sub", "--id", "3", "--kms", kms},
 			`iotcert gen device: CA "sub": ` + filepath.Join(badRef, "sub", "key.ref") + ": key " + strings.TrimSuffix(mustRead(t, filepath.Join(badRef, "sub", "key.ref")), "\n") + ": no such key pair in the token of " + kms + "\n"},
@@ -114,10 +114,10 @@ func TestPKCS11(t *testing.T) {
 			`iotcert gen hierarchy: PKCS#11 pkcs11:token;pin-value=***: malformed URI: path attribute "token" is not name=value`},
 		{"not pkcs11", []string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "x"), "--kms", "/usr/lib/softhsm/libsofthsm2.so"},
 			"iotcert gen hierarchy: PKCS#11 /usr/lib/softhsm/libsofthsm2.so: not a pkcs11: URI (want pkcs11:module-path=...;token=...)"},
-		{"PIN variable unset", []string{"sign", spec, "--ca", "sub", "--dir", pki, "--csr", csr, "--kms", tok.URI(), "--kms-pin-env", "IOTCERT_NO_SUCH_PIN"},
+		{"PIN variable unset", []string{"sign", spec, "--ca", "sub", "--dir", pki, "--csr", csr, "--id", "9", "--kms", tok.URI(), "--kms-pin-env", "IOTCERT_NO_SUCH_PIN"},
 			"iotcert sign: --kms-pin-env: environment variable IOTCERT_NO_SUCH_PIN is not set"},
 		{"no --kms", []string{"gen", "device", spec, "--out", pki, "--ca", "sub", "--id", "4"},
-			`iotcert gen device: CA "root": ` + filepath.Join(pki, "root", "key.ref") + ": key " + strings.TrimSuffix(mustRead(t, filepath.Join(pki, "root", "key.ref")), "\n") + " is in a PKCS#11 token: give --kms with the token's URI"},
+			`iotcert gen device: CA "sub": ` + filepath.Join(pki, "sub", "key.ref") + ": key " + strings.TrimSuffix(mustRead(t, filepath.Join(pki, "sub", "key.ref")), "\n") + " is in a PKCS#11 token: give --kms with the token's URI"},
 		{"passphrase with --kms", []string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "x"), "--kms", kms, "--passphrase-env", "X"},
 			"iotcert gen hierarchy: --passphrase-* encrypt key files; keys in a token (--kms) are not files"},
 	} {
@@ -133,9 +133,11 @@ func TestPKCS11(t *testing.T) {
 	}
 }
 
-// TestPKCS11Discard checks that gen hierarchy leaves no key in the token
-// when it fails after making some: the same spec, fixed, then goes
-// through without --force.
+// TestPKCS11Discard checks that gen hierarchy, failing half-way, keeps
+// the CAs it completed and leaves no unpublished key in the token: the
+// same command, fixed, then completes the hierarchy without --force and
+// without a second token key (a key labelled like a CA it makes would be
+// refused, and the kept root's key.ref does not change).
 func TestPKCS11Discard(t *testing.T) {
 	tok := softhsm.New(t, "iotcert-discard")
 	dir := t.TempDir()
@@ -148,15 +150,44 @@ func TestPKCS11Discard(t *testing.T) {
 		t.Fatal(err)
 	}
 	kms := tok.URIWithPINSource()
-	code, _, errOut := iotcert(t, "", "gen", "hierarchy", bad, "--out", filepath.Join(dir, "pki"), "--kms", kms)
+	pki := filepath.Join(dir, "pki")
+	code, out, errOut := iotcert(t, "", "gen", "hierarchy", bad, "--out", pki, "--kms", kms)
 	if want := "iotcert gen hierarchy: PKCS#11 " + kms + ": the key of sub: Ed25519 keys in a token are not supported (go.step.sm/crypto/kms/pkcs11 makes P-256 and P-384 keys); choose curve P-256 or P-384\n"; code != exitUsage || errOut != want {
 		t.Fatalf("Ed25519 CA: exit %d\n got %s\nwant %s", code, errOut, want)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "pki", "root", "key.ref")); !os.IsNotExist(err) {
-		t.Errorf("root/key.ref after a failed run: %v", err)
+	if !strings.HasPrefix(out, "root\t") {
+		t.Errorf("the root made before the failure is not reported: %q", out)
 	}
-	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", good, "--out", filepath.Join(dir, "pki"), "--kms", kms); code != exitOK {
-		t.Errorf("after the failed run: exit %d\n%s", code, errOut)
+	rootRef := mustRead(t, filepath.Join(pki, "root", "key.ref"))
+
+	// A CA whose directory cannot be made: its token key is made, then
+	// deleted when the write fails.
+	if err := os.WriteFile(filepath.Join(pki, "sub"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = iotcert(t, "", "gen", "hierarchy", good, "--out", pki, "--kms", kms)
+	if code != exitUsage || !strings.Contains(errOut, filepath.Join(pki, "sub")) || !strings.HasPrefix(out, "root\t"+filepath.Join(pki, "root")+"\tCN=Root,O=Example,C=DE\t(kept)\n") {
+		t.Fatalf("unwritable sub: exit %d\n%s%s", code, out, errOut)
+	}
+	if err := os.Remove(filepath.Join(pki, "sub")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = iotcert(t, "", "gen", "hierarchy", good, "--out", pki, "--kms", kms)
+	if code != exitOK || !strings.Contains(out, "(kept)") || !strings.Contains(out, "sub\t") {
+		t.Fatalf("after the failed runs: exit %d\n%s%s", code, out, errOut)
+	}
+	if got := mustRead(t, filepath.Join(pki, "root", "key.ref")); got != rootRef {
+		t.Errorf("root/key.ref changed: %s, was %s", got, rootRef)
+	}
+	if code, _, errOut := iotcert(t, "", "gen", "device", good, "--out", pki, "--ca", "sub", "--id", "1", "--kms", kms); code != exitOK {
+		t.Errorf("gen device on the completed hierarchy: exit %d\n%s", code, errOut)
+	}
+	// The root's key.ref gone (offline): issuing opens only sub's key.
+	if err := os.Remove(filepath.Join(pki, "root", "key.ref")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := iotcert(t, "", "gen", "device", good, "--out", pki, "--ca", "sub", "--id", "2", "--kms", kms); code != exitOK {
+		t.Errorf("gen device with the root's key.ref gone: exit %d\n%s", code, errOut)
 	}
 }
 
@@ -167,4 +198,36 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestPKCS11MixedKeys keeps the root's key in a passphrase-protected
+// file and the sub CA's in a token: gen hierarchy --ca sub opens the
+// root's file with its own passphrase and makes the sub key in the
+// token; with the root's key gone, devices are issued from the token key
+// alone.
+func TestPKCS11MixedKeys(t *testing.T) {
+	tok := softhsm.New(t, "iotcert-mixed")
+	dir := t.TempDir()
+	spec := writeFile(t, "spec.yaml", []byte(signSpec))
+	rootPass := writeFile(t, "root.pass", []byte("root secret\n"))
+	pki := filepath.Join(dir, "pki")
+	kms := tok.URIWithPINSource()
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", pki, "--ca", "root", "--passphrase-file", "root="+rootPass); code != exitOK {
+		t.Fatalf("gen hierarchy --ca root: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", pki, "--ca", "sub", "--kms", kms, "--passphrase-file", "sub="+rootPass); code != exitUsage || !strings.Contains(errOut, `the key of CA "sub" is made in the token (--kms), not as a file`) {
+		t.Errorf("a passphrase for a token key: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", pki, "--ca", "sub", "--kms", kms, "--passphrase-file", "root="+rootPass); code != exitOK {
+		t.Fatalf("gen hierarchy --ca sub --kms: exit %d\n%s", code, errOut)
+	}
+	if !strings.HasPrefix(mustRead(t, filepath.Join(pki, "sub", "key.ref")), "pkcs11:") {
+		t.Error("sub's key is not in the token")
+	}
+	if err := os.Remove(filepath.Join(pki, "root", "key.pem")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := iotcert(t, "", "gen", "device", spec, "--out", pki, "--ca", "sub", "--id", "1", "--kms", kms); code != exitOK {
+		t.Errorf("gen device: exit %d\n%s", code, errOut)
+	}
 }

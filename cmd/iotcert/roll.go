@@ -101,6 +101,13 @@ func runRollPlan(args []string, execute bool, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if execute {
+		// A stopped run's temporary directory holds a key: gone first.
+		if n, err := roll.RemoveStale(*out); err != nil {
+			fmt.Fprintf(stderr, "iotcert %s: %v\n", cmd, err)
+			return exitUsage
+		} else if n > 0 {
+			fmt.Fprintf(stderr, "iotcert %s: removed %d temporary directories of a stopped run beside %s\n", cmd, n, *out)
+		}
 		if exists, err := safefile.Exists(*out); err != nil {
 			fmt.Fprintf(stderr, "iotcert %s: %v\n", cmd, err)
 			return exitUsage
@@ -206,7 +213,7 @@ func rollKeys(file, env string, kms *kmsFlags) (ldevid.KeyBackend, error) {
 	if err != nil {
 		return nil, err
 	}
-	kb, err := kms.caKeys(files)
+	kb, err := kms.caKeys(files, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -51,9 +51,20 @@ func TestRollCommands(t *testing.T) {
 	if _, err := os.Lstat(newDir); err == nil {
 		t.Fatal("roll plan wrote something")
 	}
+	// A killed run left its temporary directory, holding a new root key.
+	stale := filepath.Join(dir, ".pki-2.tmp123456")
+	if err := os.MkdirAll(stale, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(stale, "key.pem"), []byte("stale key"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	code, out, errOut = iotcert(t, "", "roll", "execute", "--old", filepath.Join(pki, "root"), "--out", newDir, "--resign", filepath.Join(pki, "device-ca"))
-	if code != exitOK {
+	if code != exitOK || errOut != "iotcert roll execute: removed 1 temporary directories of a stopped run beside "+newDir+"\n" {
 		t.Fatalf("roll execute: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Lstat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stopped run's directory is still there: %v", err)
 	}
 	if code, out, errOut := iotcert(t, "", "gen", "device", spec, "--out", newDir, "--ca", "device-ca", "--id", "2001", "--set", "serial=SN2001"); code != exitOK {
 		t.Fatalf("gen device from the rollover directory: exit %d\n%s%s", code, out, errOut)

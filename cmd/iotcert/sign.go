@@ -13,18 +13,29 @@ import (
 	"github.com/iotcert/iotcert/ldevid"
 )
 
-const signSynopsis = `sign SPEC --ca NAME --csr FILE [--dir DIR] [--device PROFILE] [--profile P] [--out FILE] [--chain] [--kms URI [--kms-pin-env NAME]]
+const signSynopsis = `sign SPEC --ca NAME --csr FILE --id ID [--set NAME=VALUE ...] [--ignore-csr-names] [--reissue REASON] [--dir DIR] [--device PROFILE] [--profile P] [--out FILE] [--chain] [--passphrase-file [CA=]FILE | --passphrase-env [CA=]NAME] [--kms URI [--kms-pin-env NAME]]
 
-Signs a certificate request made by a device (its key never leaves it),
-after checking the CSR's signature, that its key has the device profile's
-curve and that it asks only for names the device profile has; then the
-certificate is linted before it is signed. A refused CSR exits 1 with the
-reasons; an unreadable spec, CSR or CA exits 2.`
+Signs a certificate request made by a device (its key never leaves it) for
+the device ID: the subject and subjectAltName are rendered from the device
+profile's templates for ID and the --set fields, exactly as "gen device"
+does; the CSR contributes its key and the proof that the device holds it.
+The CSR's signature and key curve are checked, and the names it asks for
+must be the rendered ones (--ignore-csr-names takes the rendered names
+whatever the CSR asks for). Only the issuing CA's key is opened: the CAs
+above it need only their certificates. The certificate is linted before
+it is signed, and journaled in DIR/journal.jsonl: an id is signed once
+per device profile unless --reissue gives a reason. A refused CSR exits 1 with the reasons; an unreadable spec,
+CSR or CA exits 2.`
 
 func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("sign", signSynopsis, stderr)
 	caName := fs.String("ca", "", "issuing CA `NAME`")
 	csrFile := fs.String("csr", "", "certificate request `FILE` (PEM or DER; - for standard input)")
+	id := fs.String("id", "", "device `ID` the certificate is for ({{.id}} in the templates; {{.serial}} too unless --set serial=...)")
+	fields := setFlag{}
+	fs.Var(fields, "set", "template field `NAME=VALUE` (repeatable), as a CSV column would give it")
+	reissue := fs.String("reissue", "", "sign for an id issued before, for `REASON` (journaled with the serial it replaces)")
+	ignoreNames := fs.Bool("ignore-csr-names", false, "take the rendered names and ignore those the CSR asks for (default: a CSR asking for other names is refused)")
 	dir := fs.String("dir", ".", "the `DIR` of \"gen hierarchy\" holding DIR/<ca>/cert.pem and key.pem")
 	device := fs.String("device", "", "device profile `NAME` of the spec (default: the one device profile of --ca)")
 	lintProfile := fs.String("profile", "", "lint with profile `P` instead of the device profile's")
@@ -36,8 +47,8 @@ func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return flagExit(err)
 	}
-	if len(pos) != 1 || *caName == "" || *csrFile == "" {
-		fmt.Fprintln(stderr, "iotcert sign: want one SPEC, --ca NAME and --csr FILE")
+	if len(pos) != 1 || *caName == "" || *csrFile == "" || *id == "" {
+		fmt.Fprintln(stderr, "iotcert sign: want one SPEC, --ca NAME, --csr FILE and --id ID (the device the certificate is for)")
 		return exitUsage
 	}
 	fail := func(err error) int {
@@ -57,6 +68,9 @@ func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	if err := kf.checkCAs(spec); err != nil {
+		return fail(err)
+	}
 	d, err := pickDevice(spec, *caName, *device)
 	if err != nil {
 		return fail(err)
@@ -71,7 +85,16 @@ func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := h.LoadCAs(*dir, *caName, nil); err != nil {
 		return fail(err)
 	}
-	dev, err := h.SignCSR(d.Name, csr)
+	jl, err := ldevid.OpenJournal(*dir)
+	if err != nil {
+		return fail(err)
+	}
+	defer jl.Close()
+	prev, _, err := checkReissue(jl, d.Name, *id, *reissue)
+	if err != nil {
+		return fail(err)
+	}
+	dev, err := h.SignCSR(ldevid.Request{Device: d.Name, ID: *id, Fields: fields}, csr, ldevid.CSROptions{IgnoreNames: *ignoreNames})
 	if err != nil {
 		return refusalExit("sign", err, stderr)
 	}
@@ -84,9 +107,12 @@ func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *out == "" {
 		stdout.Write(data)
-		return exitOK
+	} else if err := writeOutFile(*out, data); err != nil {
+		return fail(err)
 	}
-	if err := writeOutFile(*out, data); err != nil {
+	// Journaled once written: a line never names a certificate that was
+	// not handed out.
+	if err := jl.Append(journalEntry(h, d.Name, dev, fields, prev, *reissue, "sign", args)); err != nil {
 		return fail(err)
 	}
 	return exitOK

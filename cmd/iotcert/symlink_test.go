@@ -69,7 +69,7 @@ func TestWritesRefuseLinks(t *testing.T) {
 			return []string{"gen", "devices", spec(dir), "--out", pki(dir), "--from", filepath.Join(dir, "devices.csv"), "--layout", "jsonl"}
 		}, "pki"},
 		{"sign", withCSR(hierarchy), func(dir string) []string {
-			return []string{"sign", spec(dir), "--ca", "sub", "--dir", pki(dir), "--csr", filepath.Join(dir, "device.csr"), "--out", filepath.Join(dir, "signed", "cert.pem")}
+			return []string{"sign", spec(dir), "--ca", "sub", "--dir", pki(dir), "--csr", filepath.Join(dir, "device.csr"), "--id", "9", "--set", "serial=SN9", "--set", "host=h9", "--out", filepath.Join(dir, "signed", "cert.pem")}
 		}, "signed"},
 		{"roll execute", hierarchy, func(dir string) []string {
 			return []string{"roll", "execute", "--old", filepath.Join(pki(dir), "root"), "--out", filepath.Join(dir, "pki-2"), "--resign", filepath.Join(pki(dir), "sub")}

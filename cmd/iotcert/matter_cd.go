@@ -1,0 +1,80 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"github.com/zmap/zcrypto/x509"
+
+	"github.com/iotcert/iotcert/bundle"
+	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/matter"
+)
+
+// maxCDSize bounds a --matter-cd file: a Certification Declaration is a
+// few hundred bytes (the SDK's kMaxCMSSignedCDMessage is 780).
+const maxCDSize = 64 << 10
+
+// matterCD reads the --matter-cd, --matter-cd-trust and --matter-product
+// flags into the bundle option; nil when --matter-cd is not given.
+func (c *chainFlags) matterCD(lineage []string) (*bundle.MatterCD, error) {
+	if c.matterCDFile == "" {
+		if len(c.matterCDTrust) > 0 || c.matterProduct != "" {
+			return nil, errors.New("--matter-cd-trust and --matter-product need --matter-cd")
+		}
+		return nil, nil
+	}
+	if !slices.Contains(lineage, "matter") {
+		return nil, fmt.Errorf("--matter-cd: profile %q is not matter", c.profile)
+	}
+	der, err := readBounded(c.matterCDFile, maxCDSize)
+	if err != nil {
+		return nil, fmt.Errorf("--matter-cd: %w", err)
+	}
+	cd, err := matter.ParseSignedCD(der)
+	if err != nil {
+		return nil, fmt.Errorf("--matter-cd %s: %w", c.matterCDFile, err)
+	}
+	out := &bundle.MatterCD{CD: cd}
+	if len(c.matterCDTrust) > 0 {
+		out.Signers = []*x509.Certificate{}
+		for it := range certio.Read(c.matterCDTrust, nil) {
+			if it.Err != nil {
+				return nil, fmt.Errorf("--matter-cd-trust: %w", it.Err)
+			}
+			cert, err := certio.Parse(it.DER)
+			if err != nil {
+				return nil, fmt.Errorf("--matter-cd-trust: %s: %s", it.Origin, certio.DescribeParseError(err))
+			}
+			out.Signers = append(out.Signers, cert)
+		}
+	}
+	if c.matterProduct != "" {
+		p, err := matter.ParseProduct(c.matterProduct)
+		if err != nil {
+			return nil, fmt.Errorf("--matter-product: %w", err)
+		}
+		out.Product = &p
+	}
+	return out, nil
+}
+
+// readBounded reads the file name, refusing one larger than limit bytes.
+func readBounded(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: larger than %d bytes", name, limit)
+	}
+	return data, nil
+}

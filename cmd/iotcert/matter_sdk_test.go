@@ -1,0 +1,146 @@
+package main
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// sdkVector is a connectedhomeip device attestation test vector
+// (credentials/development/commissioner_dut/*/test_case_vector.json).
+type sdkVector struct {
+	Description  string `json:"description"`
+	Success      string `json:"is_success_case"`
+	BasicInfoVID *int   `json:"basic_info_vid"`
+	BasicInfoPID *int   `json:"basic_info_pid"`
+	DAC          string `json:"dac_cert"`
+	PAI          string `json:"pai_cert"`
+	CD           string `json:"certification_declaration"`
+}
+
+// TestMatterSDKVectors runs every device attestation test vector of a
+// connectedhomeip checkout (its root in IOTCERT_MATTER_SDK; skipped when
+// unset, since the vectors are not part of this repository) through
+// "iotcert lint --profile matter" with the SDK's development PAAs as trust
+// anchors, the vector's Certification Declaration, the SDK's test CD
+// signing certificate and the vector's Basic Information PID (VID FFF1,
+// PID 8000 when the vector gives none), and compares the verdict (exit 0:
+// accepted) with the vector's is_success_case. Disagreements are listed;
+// docs/ecosystems.md explains the known ones.
+func TestMatterSDKVectors(t *testing.T) {
+	root := os.Getenv("IOTCERT_MATTER_SDK")
+	if root == "" {
+		t.Skip("IOTCERT_MATTER_SDK does not name a connectedhomeip checkout")
+	}
+	paths, err := filepath.Glob(filepath.Join(root, "credentials/development/commissioner_dut/*/test_case_vector.json"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no vectors under %s: %v", root, err)
+	}
+	paas, _ := filepath.Glob(filepath.Join(root, "credentials/development/paa-root-certs/*.pem"))
+	cdSigner := filepath.Join(root, "credentials/test/certification-declaration/Chip-Test-CD-Signing-Cert.pem")
+	agree := 0
+	var misses []string
+	for _, p := range paths {
+		name := filepath.Base(filepath.Dir(p))
+		ok, why, err := runSDKVector(t, p, paas, cdSigner)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if ok {
+			agree++
+		} else {
+			misses = append(misses, name+": "+why)
+		}
+	}
+	sort.Strings(misses)
+	t.Logf("agreement with the Matter SDK: %d of %d vectors", agree, len(paths))
+	for _, m := range misses {
+		t.Logf("  disagree: %s", m)
+	}
+	if want := len(paths) - 2; agree < want {
+		t.Errorf("agreement %d of %d, want at least %d", agree, len(paths), want)
+	}
+}
+
+// runSDKVector lints one vector and reports whether iotcert's verdict is
+// the SDK's, and if not, why.
+func runSDKVector(t *testing.T, path string, paas []string, cdSigner string) (bool, string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false, "", err
+	}
+	var v sdkVector
+	if err := json.Unmarshal(data, &v); err != nil {
+		return false, "", fmt.Errorf("%s: %w", path, err)
+	}
+	dir := t.TempDir()
+	var chain []byte
+	for _, h := range []string{v.PAI, v.DAC} {
+		der, err := hex.DecodeString(h)
+		if err != nil {
+			return false, "", fmt.Errorf("%s: certificate hex: %w", path, err)
+		}
+		chain = append(chain, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})...)
+	}
+	args := []string{"lint", "--profile", "matter", "--format", "json", "--at", atNow()}
+	for _, p := range paas {
+		args = append(args, "--trust", p)
+	}
+	if v.CD != "" {
+		cd, err := hex.DecodeString(v.CD)
+		if err != nil {
+			return false, "", fmt.Errorf("%s: CD hex: %w", path, err)
+		}
+		cdPath := filepath.Join(dir, "cd.der")
+		if err := os.WriteFile(cdPath, cd, 0o644); err != nil {
+			return false, "", err
+		}
+		vid, pid := 0xFFF1, 0x8000
+		if v.BasicInfoVID != nil {
+			vid = *v.BasicInfoVID
+		}
+		if v.BasicInfoPID != nil {
+			pid = *v.BasicInfoPID
+		}
+		args = append(args, "--matter-cd", cdPath, "--matter-cd-trust", cdSigner, "--matter-product", fmt.Sprintf("0x%04X:0x%04X", vid, pid))
+	}
+	chainPath := filepath.Join(dir, "chain.pem")
+	if err := os.WriteFile(chainPath, chain, 0o644); err != nil {
+		return false, "", err
+	}
+	code, out, errOut := iotcert(t, "", append(args, chainPath)...)
+	accepted := code == 0
+	want := v.Success == "true"
+	if accepted == want {
+		return true, "", nil
+	}
+	why := fmt.Sprintf("SDK success=%v, iotcert exit %d", want, code)
+	var rep struct {
+		Certificates []struct {
+			Findings []struct {
+				Lint, Level string
+			}
+		}
+	}
+	if json.Unmarshal([]byte(out), &rep) == nil {
+		var errs []string
+		for _, c := range rep.Certificates {
+			for _, f := range c.Findings {
+				if f.Level == "error" || f.Level == "fatal" {
+					errs = append(errs, f.Lint)
+				}
+			}
+		}
+		why += " (" + strings.Join(errs, " ") + ")"
+	} else {
+		why += ": " + strings.TrimSpace(errOut)
+	}
+	return false, why, nil
+}

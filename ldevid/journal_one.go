@@ -1,0 +1,176 @@
+package ldevid
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/iotcert/iotcert/internal/safefile"
+)
+
+// Journal is the journal.jsonl of an output directory, opened to record
+// one certificate at a time (gen device, sign). While it is open it holds
+// the lock a batch takes, so no batch runs on the directory meanwhile.
+type Journal struct {
+	root *safefile.Dir
+	j    *journal
+}
+
+// OpenJournal opens (or creates) out/journal.jsonl, never through a
+// link, and takes its lock. Close it when done.
+func OpenJournal(out string) (*Journal, error) {
+	root, err := safefile.OpenRoot(out, false)
+	if err != nil {
+		return nil, err
+	}
+	j, _, err := openJournal(root)
+	if err != nil {
+		root.Close()
+		return nil, err
+	}
+	return &Journal{root: root, j: j}, nil
+}
+
+// Path returns the journal's path.
+func (jl *Journal) Path() string { return jl.j.path }
+
+// Close releases the lock and closes the journal.
+func (jl *Journal) Close() error {
+	err := jl.j.close()
+	jl.root.Close()
+	return err
+}
+
+// Previous returns the certificate issued before to the device id under
+// the device profile called profile: its last issued journal line, else
+// its record in devices.jsonl, else its published devices/<id>/cert.pem
+// (a device whose line was never written). where names the place it was
+// found; ok is false for an id never issued.
+func (jl *Journal) Previous(profile, id string) (prev JournalEntry, where string, ok bool, err error) {
+	issued, err := issuedEntries(jl.j.path, jl.j.entries, profile)
+	if err != nil {
+		return JournalEntry{}, "", false, err
+	}
+	if e, ok := issued[id]; ok {
+		return e, jl.j.path, true, nil
+	}
+	if e, ok, err := jl.recorded(id); err != nil || ok {
+		return e, jl.root.Join(DevicesFile), ok, err
+	}
+	dir := DeviceDir(jl.root.Path(), id)
+	if _, err := os.Lstat(filepath.Join(dir, CertFile)); err == nil {
+		e, err := recoverEntry(dir, id)
+		return e, dir, err == nil, err
+	}
+	return JournalEntry{}, "", false, nil
+}
+
+// recorded returns the journal line of id's record in devices.jsonl.
+func (jl *Journal) recorded(id string) (JournalEntry, bool, error) {
+	data, err := jl.root.ReadFile(DevicesFile)
+	if errors.Is(err, os.ErrNotExist) {
+		return JournalEntry{}, false, nil
+	}
+	if err != nil {
+		return JournalEntry{}, false, err
+	}
+	for n := 1; len(data) > 0; n++ {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i+1], data[i+1:]
+		} else {
+			data = nil
+		}
+		rec, reason := parseRecord(line)
+		if reason != "" || rec.ID != id {
+			continue
+		}
+		rec.Key = ""
+		e, err := recoverRecord(jl.root.Join(DevicesFile), n, rec)
+		return e, err == nil, err
+	}
+	return JournalEntry{}, false, nil
+}
+
+// Append writes e as a line of the journal and makes it durable.
+func (jl *Journal) Append(e JournalEntry) error {
+	if err := jl.j.append([]JournalEntry{e}); err != nil {
+		return err
+	}
+	jl.j.entries = append(jl.j.entries, e)
+	return nil
+}
+
+// Entry returns the journal line of dev, issued under the device profile
+// called device with the template fields fields: its serial, hash,
+// issuing CA, profile, fields and findings, at the hierarchy's time.
+func (h *Hierarchy) Entry(device string, dev *Issued, fields map[string]string) JournalEntry {
+	serial, digest := certIdentity(dev.Cert)
+	e := JournalEntry{Time: h.now().UTC(), ID: dev.ID, Status: StatusIssued, Serial: serial, SHA256: digest,
+		Profile: device, Fields: fieldsOf(fields), Findings: findingStrings(dev.Result)}
+	if d := h.spec.Device(device); d != nil {
+		e.CA = d.CA
+	}
+	return e
+}
+
+// fieldsOf copies fields for the journal (nil when empty).
+func fieldsOf(fields map[string]string) map[string]string {
+	if len(fields) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(fields))
+	for k, v := range fields {
+		out[k] = v
+	}
+	return out
+}
+
+// ReplaceDevice publishes dev as WriteDevice does, replacing the device
+// directory of its id when there is one (a reissue): the new directory is
+// made beside it, the old one is moved aside to a temporary name and the
+// new one renamed into place, then the old one is removed. A stop in
+// between leaves the old directory under a temporary name that the next
+// batch on out removes.
+func ReplaceDevice(out string, dev *Issued) error {
+	root, err := safefile.OpenRoot(out, true)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	devices, err := root.OpenDir(DevicesDir, true)
+	if err != nil {
+		return err
+	}
+	defer devices.Close()
+	exists, err := devices.Exists(dev.ID)
+	if err != nil {
+		return fmt.Errorf("device %q: %w", dev.ID, err)
+	}
+	if !exists {
+		return WriteDevice(out, dev)
+	}
+	tmp, err := devices.MkdirTemp(stagedPrefix+dev.ID+".tmp", 0o755)
+	if err != nil {
+		return err
+	}
+	defer devices.RemoveAll(tmp)
+	if err := writeDeviceFiles(devices, tmp, dev); err != nil {
+		return fmt.Errorf("device %q: %w", dev.ID, err)
+	}
+	old, err := devices.MkdirTemp(stagedPrefix+dev.ID+".old", 0o700)
+	if err != nil {
+		return err
+	}
+	defer devices.RemoveAll(old)
+	// rename(2) of a directory onto an empty directory replaces it.
+	if err := devices.Rename(dev.ID, devices, old); err != nil {
+		return fmt.Errorf("device %q: moving the old directory aside: %w", dev.ID, err)
+	}
+	if err := devices.Rename(tmp, devices, dev.ID); err != nil {
+		return fmt.Errorf("device %q: %w", dev.ID, err)
+	}
+	return devices.Sync()
+}
