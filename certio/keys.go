@@ -64,7 +64,7 @@ var keyRefSchemes = []string{"pkcs11:", "softkms:", "awskms:", "cloudkms:", "azu
 // writes beside a CA certificate for a key kept in a token.
 func isKeyRef(data []byte) bool {
 	ref := bytes.TrimSpace(data)
-	if len(data) > maxKeyRef || bytes.ContainsAny(ref, "\r\n\t ") {
+	if len(data) > maxKeyRef || bytes.ContainsAny(ref, "\r\n") {
 		return false
 	}
 	for _, s := range keyRefSchemes {
