@@ -40,6 +40,7 @@ import (
 	"github.com/iotcert/iotcert/certio"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/role"
+	"github.com/zmap/zcrypto/x509"
 )
 
 // Options configure chain building and the chain checks.
@@ -66,6 +67,13 @@ type Options struct {
 	// Workers is the number of goroutines for linting and signature
 	// checks; 0 means runtime.GOMAXPROCS(0).
 	Workers int
+	// ProfileOf, when not nil, chooses the profile each certificate of
+	// the input is linted with, such as the one its hierarchy spec gives
+	// it; when it returns nil, or for trust anchors, the profile given to
+	// Run, Spool or Lint is used. It is called on several goroutines.
+	// Profiles should then list the profiles it can return and those
+	// they extend.
+	ProfileOf func(c *x509.Certificate) *profile.Profile
 	// MatterCD, when not nil, is the Certification Declaration the DACs
 	// of a matter bundle are checked against (the e_matter_cd_* checks).
 	MatterCD *MatterCD
@@ -321,10 +329,14 @@ func (f *finisher) live() []*state {
 	return out
 }
 
-// dedupe marks duplicates and reports reused issuer+serial pairs.
+// dedupe marks duplicates and reports reused issuer+serial pairs. A
+// certificate found more than once in the input is reported once, on its
+// first copy, with the number of copies (the same CA certificate in every
+// device's chain.pem is one notice, not one per device).
 func (f *finisher) dedupe() {
 	byHash := map[[sha256.Size]byte]*state{}
 	bySerial := map[string]*state{}
+	copies := map[*state][]*state{} // later copies in the input, by first copy
 	for _, s := range f.all {
 		if s.n.sha256 != ([sha256.Size]byte{}) {
 			if first, ok := byHash[s.n.sha256]; ok {
@@ -334,7 +346,9 @@ func (f *finisher) dedupe() {
 					first.anchorCopy = true
 				}
 				s.dupOf = first
-				f.add(s, Duplicate, "same certificate as %s", describe(first))
+				if !s.n.trusted {
+					copies[first] = append(copies[first], s)
+				}
 				continue
 			}
 			byHash[s.n.sha256] = s
@@ -346,6 +360,20 @@ func (f *finisher) dedupe() {
 		}
 		bySerial[key] = s
 	}
+	for _, s := range f.all {
+		if later := copies[s]; len(later) > 0 {
+			f.add(s, Duplicate, "%d copies of this certificate in the input; the later ones are left out of chain building: %s", len(later)+1, describeSome(later, 3))
+		}
+	}
+}
+
+// describeSome describes the first n of ss and says how many more there
+// are.
+func describeSome(ss []*state, n int) string {
+	if len(ss) <= n {
+		return describeAll(ss)
+	}
+	return fmt.Sprintf("%s and %d more", describeAll(ss[:n]), len(ss)-n)
 }
 
 // issuerDisplay returns the issuer DN of n for messages: the subject of a

@@ -98,7 +98,7 @@ var checks = []CheckInfo{
 		Description: "The certificate's issuer is not in the input (a lone certificate or a set without a root): the certificate is judged by its profile alone."},
 	{Name: Duplicate, Level: profile.Notice, Roles: "all",
 		Citation:    "RFC 5280 §6.1",
-		Description: "The same certificate (same DER) appears more than once in the input; the later copies are left out of chain building."},
+		Description: "The same certificate (same DER) appears more than once in the input: reported once, on its first copy, with the number of copies; the later copies are left out of chain building."},
 	{Name: SerialUnique, Level: profile.Error, Roles: "all",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.1.2; RFC 5280 §4.1.2.2",
 		Description: "Two different certificates have the same issuer and serial number."},

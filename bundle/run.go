@@ -110,7 +110,7 @@ func (b *Bundle) lintEach(p *profile.Profile, items iter.Seq[certio.Item], fn fu
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				res, n := lintItem(p, j.it, matterAlt)
+				res, n := lintItem(b.profileFor(p, j.it), j.it, matterAlt)
 				out <- done{j.seq, res, n}
 			}
 		}()

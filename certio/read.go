@@ -58,6 +58,9 @@ type Origin struct {
 	// Line is the 1-based line of the PEM BEGIN line in File, or 0 for
 	// binary input (DER, PKCS#12, bare base64 PKCS#7).
 	Line int `json:"line,omitempty"`
+	// ID is the device id of the record that holds the certificate, for
+	// a devices.jsonl record (see jsonl.go); "" otherwise.
+	ID string `json:"id,omitempty"`
 }
 
 // String formats o as "file[index]@offset".
@@ -221,6 +224,27 @@ type Stats struct {
 	// Certificates and Errors count the Items with a certificate and
 	// those with an error.
 	Certificates, Errors int
+	// PrivateKeys counts the private keys skipped: PEM "PRIVATE KEY"
+	// blocks of any kind (key.pem files, keys beside certificates), key
+	// reference files (key.ref) and the keys of devices.jsonl records.
+	// They are never decoded nor printed, and never an error.
+	PrivateKeys int
+	// Journals counts the inputs skipped as issuance journals
+	// (journal.jsonl): JSON lines that record issuance, not certificates.
+	Journals int
+}
+
+// SkippedKeys describes the private keys and journals s counted, as
+// "12 private keys, 1 journal", or "" when there are none.
+func (s *Stats) SkippedKeys() string {
+	var parts []string
+	if s.PrivateKeys > 0 {
+		parts = append(parts, plural(s.PrivateKeys, "private key"))
+	}
+	if s.Journals > 0 {
+		parts = append(parts, plural(s.Journals, "journal"))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Skipped is an entry of a directory walk that was not read because it is
@@ -271,15 +295,19 @@ func (s *Stats) NoCertificate() error {
 	if len(s.Skipped) > 0 {
 		msg += fmt.Sprintf("; %s skipped (not regular files)", plural(len(s.Skipped), "entry"))
 	}
+	if k := s.SkippedKeys(); k != "" {
+		msg += "; skipped " + k
+	}
 	return fmt.Errorf("%w %s", ErrNoCertificate, msg)
 }
 
-// plural returns "1 file", "2 files"; "entry" becomes "entries".
+// plural returns "1 file", "2 files"; "entry" becomes "entries", "key"
+// "keys".
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	if strings.HasSuffix(noun, "y") {
+	if strings.HasSuffix(noun, "y") && !strings.HasSuffix(noun, "ey") {
 		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
@@ -444,9 +472,13 @@ func readStream(name string, r io.Reader, seekable bool, opts Options, yield fun
 		defer func() { opts.count(0, limit-c.left) }()
 		r = c
 	}
-	w := newWindow(r)
+	w := opts.newWindow(r)
 	w.fill(readChunk)
 	switch {
+	case w.err == nil && isJSONLines(w.buf()):
+		return decodeJSONL(name, w, yield)
+	case w.err == nil && w.eof && isKeyRef(w.buf()):
+		return opts.skipKeyRef()
 	case bytes.Contains(w.buf(), pemBegin):
 		return decodePEMStream(name, w, yield) // reports w.err after the blocks
 	case w.err != nil:
@@ -462,7 +494,7 @@ func readStream(name string, r io.Reader, seekable bool, opts Options, yield fun
 			return yield(readError(name, 0, err))
 		}
 		if hasPEM {
-			return decodePEMStream(name, newWindow(r), yield)
+			return decodePEMStream(name, opts.newWindow(r), yield)
 		}
 		return decodeDERStream(name, newWindow(r), yield)
 	case w.buf()[0] == 0x30:
@@ -633,8 +665,13 @@ func DecodeWith(name string, data []byte, opts Options, yield func(Item) bool) b
 		}
 		return yield(errorItem(Origin{File: name}, "empty input: no certificate found", ErrNoCertificate))
 	}
-	if bytes.Contains(data, pemBegin) {
-		return decodePEM(name, data, yield)
+	switch {
+	case isJSONLines(data):
+		return decodeJSONL(name, opts.newWindow(bytes.NewReader(data)), yield)
+	case isKeyRef(data):
+		return opts.skipKeyRef()
+	case bytes.Contains(data, pemBegin):
+		return decodePEMStream(name, opts.newWindow(bytes.NewReader(data)), yield)
 	}
 	if raw, ok := decodeBase64(data); ok && (isPKCS7(raw) || looksLikeDER(raw)) {
 		// Unarmoured base64, as EST /cacerts serves (RFC 7030 §4.1.3).

@@ -18,7 +18,7 @@ import (
 // before the next BEGIN line or the end of input, or whose body does not
 // decode, is an error at its offset; reading goes on with the next block.
 func refDecodePEM(name string, data []byte, yield func(Item) bool) bool {
-	index := 0
+	index, keys := 0, 0
 	var other []string
 	pos := 0
 	line, counted := 1, 0 // line is the line of byte counted
@@ -86,13 +86,16 @@ func refDecodePEM(name string, data []byte, yield func(Item) bool) bool {
 			if !yield(Item{Origin: origin, DER: block.Bytes}) {
 				return false
 			}
+		case strings.HasSuffix(block.Type, "PRIVATE KEY"):
+			keys++ // skipped, counted
+		case block.Type == "EC PARAMETERS":
 		default:
 			// Keys, CSRs and CRLs travel with certificates; they are not
 			// certificates and are skipped (their contents never printed).
 			other = append(other, block.Type)
 		}
 	}
-	if index == 0 {
+	if index == 0 && (len(other) > 0 || keys == 0) {
 		msg := "no CERTIFICATE PEM block found"
 		if len(other) > 0 {
 			msg += " (only: " + strings.Join(other, ", ") + ")"

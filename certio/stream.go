@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -34,7 +33,9 @@ type window struct {
 	base  int64 // absolute offset of data[lo]
 	lines int   // newlines before base
 	eof   bool
-	err   error // a read error other than io.EOF
+	err   error  // a read error other than io.EOF
+	stats *Stats // counts the private keys skipped (see skipKey), or nil
+	keys  int    // private keys skipped
 }
 
 func newWindow(r io.Reader) *window { return &window{r: r} }
@@ -209,6 +210,9 @@ func decodePEMStream(name string, w *window, yield func(Item) bool) bool {
 			// next BEGIN line. Other blocks (a large CRL) are skipped.
 			pos = start + 1
 			typ := pemType(w.buf()[start-w.base:])
+			if typ != "" && w.skipKey(typ) {
+				continue
+			}
 			if typ != "" && !certificateBlock(typ) && typ != "PKCS7" && typ != "CMS" {
 				other = append(other, typ)
 				continue
@@ -274,19 +278,18 @@ func decodePEMStream(name string, w *window, yield func(Item) bool) bool {
 			}
 		default:
 			// Keys, CSRs and CRLs travel with certificates; they are not
-			// certificates and are skipped (their contents never printed).
-			other = append(other, block.Type)
+			// certificates and are skipped (their contents never printed);
+			// private keys are counted.
+			if !w.skipKey(block.Type) {
+				other = append(other, block.Type)
+			}
 		}
 	}
 	if w.err != nil {
 		origin := Origin{File: name, Index: index, Offset: w.end()}
 		return yield(errorItem(origin, "reading: "+describe(w.err), w.err))
 	}
-	if index == 0 {
-		msg := "no CERTIFICATE PEM block found"
-		if len(other) > 0 {
-			msg += " (only: " + strings.Join(other, ", ") + ")"
-		}
+	if msg := noCertificateBlock(other, w.keys); index == 0 && msg != "" {
 		return yield(errorItem(Origin{File: name}, msg, nil))
 	}
 	return true

@@ -137,7 +137,12 @@ func (t *textWriter) Certificate(r profile.Result) error {
 	if w := r.Worst(); w != 0 {
 		verdict = strings.ToUpper(w.String())
 	}
-	t.printf("%s  %s[%d] byte %d\n", verdict, r.Origin.File, r.Origin.Index, r.Origin.Offset)
+	if r.Origin.ID != "" {
+		// A devices.jsonl record: its line and device id.
+		t.printf("%s  %s[%d] line %d, id %q\n", verdict, r.Origin.File, r.Origin.Index, r.Origin.Line, r.Origin.ID)
+	} else {
+		t.printf("%s  %s[%d] byte %d\n", verdict, r.Origin.File, r.Origin.Index, r.Origin.Offset)
+	}
 	if r.Subject != "" || r.Serial != "" {
 		t.printf("    %s  subject %q  serial %s\n", r.Role, r.Subject, r.Serial)
 	}

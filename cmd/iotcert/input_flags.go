@@ -135,10 +135,14 @@ func (f *inputFlags) read(paths []string, stdin io.Reader, opts certio.Options) 
 }
 
 // skipped writes to stderr each entry of a directory walk that was not
-// read because it is not a regular file.
+// read because it is not a regular file, and, once, the private keys and
+// journals skipped ("skipped 12 private keys, 1 journal").
 func (r *inputRead) skipped(cmd string, stderr io.Writer) {
 	for _, s := range r.stats.Skipped {
 		fmt.Fprintf(stderr, "iotcert %s: skipped %s\n", cmd, s)
+	}
+	if k := r.stats.SkippedKeys(); k != "" {
+		fmt.Fprintf(stderr, "iotcert %s: skipped %s\n", cmd, k)
 	}
 }
 

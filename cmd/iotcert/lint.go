@@ -21,7 +21,10 @@ and, for "-", on standard input, and checks the chains
 between them (who issued whom, signatures, key identifiers, path length,
 name constraints, validity, algorithms, key reuse, expiry): a firmware
 bundle is gated by pointing lint at it. Inputs that are not certificates
-are reported in place (a fatal finding) and linting goes on. Inputs that
+are reported in place (a fatal finding) and linting goes on; private
+keys and issuance journals are skipped and counted, and devices.jsonl is
+read record by record, so that lint --spec SPEC DIR checks the output of
+"iotcert gen". Inputs that
 hold no certificate at all (an empty directory, empty standard input, an
 --include that matches nothing) are an error (exit 2) unless
 --allow-empty is given.`
@@ -131,6 +134,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cf.register(fs)
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this level: notice, warn or error")
+	specPath := fs.String("spec", "", "lint each certificate with the profile the hierarchy `SPEC` of \"iotcert gen\" gives it: each CA with its CA's, devices with their device profile's, others with the spec's default (instead of --profile and --rules)")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -148,6 +152,15 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert lint: %v\n", err)
 		return exitUsage
+	}
+	name, infos := p.Name, bundle.LintInfos(p)
+	if *specPath != "" {
+		sp, err := lintSpec(fs, *specPath, &opts)
+		if err != nil {
+			fmt.Fprintf(stderr, "iotcert lint: %v\n", err)
+			return exitUsage
+		}
+		p, name, infos = sp.fallback, sp.name(), sp.lintInfos()
 	}
 	inOpts, err := cf.input.options()
 	if err != nil {
@@ -174,7 +187,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		read.finish("lint", stderr)
 		return exitUsage
 	}
-	w, err := report.New(*format, stdout, report.Options{Profile: p.Name, FailOn: threshold, Graph: spool.Graph, Rules: bundle.LintInfos(p)})
+	w, err := report.New(*format, stdout, report.Options{Profile: name, FailOn: threshold, Graph: spool.Graph, Rules: infos})
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert lint: --format: %v\n", err)
 		return exitUsage

@@ -83,6 +83,12 @@ func TestPKCS11(t *testing.T) {
 	if code != exitOK {
 		t.Errorf("lint: exit %d\n%s%s", code, out, errOut)
 	}
+	// lint reads the whole output: the key.ref files and the device's
+	// key.pem are skipped and counted, as the journal is.
+	code, out, errOut = iotcert(t, "", "lint", "--at", atNow(), "--spec", spec, pki)
+	if code != exitOK || errOut != "iotcert lint: skipped 3 private keys, 1 journal\n" {
+		t.Errorf("lint --spec %s: exit %d, stderr %q\n%s", pki, code, errOut, out)
+	}
 
 	// Refusals and errors: exit 2, the URI named, the PIN never shown.
 	badRef := filepath.Join(dir, "bad")

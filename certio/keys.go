@@ -1,0 +1,84 @@
+package certio
+
+import (
+	"bytes"
+	"io"
+	"strings"
+)
+
+// This file skips the private keys and key references that travel with
+// certificates (key.pem and key.ref files, keys in a PEM bundle, the keys
+// of devices.jsonl): they are counted in Stats.PrivateKeys, never decoded
+// beyond their PEM armour and never printed, and never an error.
+
+// skipKey reports whether a PEM block of type typ is private key material
+// that is skipped: a "PRIVATE KEY" block of any kind (PKCS#8, encrypted
+// PKCS#8, "EC PRIVATE KEY", "RSA PRIVATE KEY" with or without legacy
+// encryption headers, "OPENSSH PRIVATE KEY"), counted in the window's
+// Stats, or the "EC PARAMETERS" block openssl writes before an EC key.
+func (w *window) skipKey(typ string) bool {
+	switch {
+	case strings.HasSuffix(typ, "PRIVATE KEY"):
+		w.keys++
+		if w.stats != nil {
+			w.stats.PrivateKeys++
+		}
+		return true
+	case typ == "EC PARAMETERS":
+		return true
+	}
+	return false
+}
+
+// newWindow returns a window over r that counts the private keys it
+// skips in o.Stats.
+func (o Options) newWindow(r io.Reader) *window {
+	w := newWindow(r)
+	w.stats = o.Stats
+	return w
+}
+
+// noCertificateBlock returns the message of a PEM input that held no
+// certificate block and the blocks of types other, or "" when it held
+// private keys (keys of them) and nothing else, which is not an error.
+func noCertificateBlock(other []string, keys int) string {
+	if len(other) == 0 && keys > 0 {
+		return ""
+	}
+	msg := "no CERTIFICATE PEM block found"
+	if len(other) > 0 {
+		msg += " (only: " + strings.Join(other, ", ") + ")"
+	}
+	return msg
+}
+
+// maxKeyRef is the longest key reference file read as one.
+const maxKeyRef = 4 << 10
+
+// keyRefSchemes are the URI schemes of key references: PKCS#11 (RFC
+// 7512) and the key managers of go.step.sm/crypto's kms package.
+var keyRefSchemes = []string{"pkcs11:", "softkms:", "awskms:", "cloudkms:", "azurekms:", "yubikey:", "tpmkms:", "sshagentkms:", "capi:", "mackms:"}
+
+// isKeyRef reports whether data is a key reference file (key.ref): one
+// line holding a key URI, such as the pkcs11: URI "gen hierarchy --kms"
+// writes beside a CA certificate for a key kept in a token.
+func isKeyRef(data []byte) bool {
+	ref := bytes.TrimSpace(data)
+	if len(data) > maxKeyRef || bytes.ContainsAny(ref, "\r\n") {
+		return false
+	}
+	for _, s := range keyRefSchemes {
+		if bytes.HasPrefix(ref, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// skipKeyRef counts a key reference file in o.Stats.
+func (o Options) skipKeyRef() bool {
+	if o.Stats != nil {
+		o.Stats.PrivateKeys++
+	}
+	return true
+}
