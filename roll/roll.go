@@ -33,11 +33,9 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -81,7 +79,7 @@ type CA struct {
 // certificate is an error wrapping ErrKeyMismatch.
 func LoadCA(dir string, keys ldevid.KeyBackend) (*CA, error) {
 	certPath := filepath.Join(dir, ldevid.CertFile)
-	cert, err := readCert(certPath)
+	cert, err := ldevid.ReadCertFile(certPath)
 	if err != nil {
 		return nil, err
 	}
@@ -134,22 +132,6 @@ func checkRoot(c *x509.Certificate) error {
 		return fmt.Errorf("%w: %q is not signed by its own key: %v", ErrNotRoot, c.Subject, err)
 	}
 	return nil
-}
-
-func readCert(path string) (*x509.Certificate, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	block, _ := pem.Decode(data)
-	if block == nil || block.Type != "CERTIFICATE" {
-		return nil, fmt.Errorf("%s holds no PEM certificate", path)
-	}
-	c, err := x509.ParseCertificate(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return c, nil
 }
 
 // Roller makes rollovers. Its zero value is not usable: call New.

@@ -47,14 +47,14 @@ func (ro *Rollover) Set() *Set {
 func LoadSet(oldRootDir, newDir string) (*Set, error) {
 	s := &Set{}
 	var err error
-	if s.OldWithOld, err = readCert(filepath.Join(oldRootDir, ldevid.CertFile)); err != nil {
+	if s.OldWithOld, err = ldevid.ReadCertFile(filepath.Join(oldRootDir, ldevid.CertFile)); err != nil {
 		return nil, fmt.Errorf("old root: %w", err)
 	}
 	for _, f := range []struct {
 		name string
 		dst  **x509.Certificate
 	}{{NewWithNewFile, &s.NewWithNew}, {NewWithOldFile, &s.NewWithOld}, {OldWithNewFile, &s.OldWithNew}} {
-		if *f.dst, err = readCert(filepath.Join(newDir, f.name)); err != nil {
+		if *f.dst, err = ldevid.ReadCertFile(filepath.Join(newDir, f.name)); err != nil {
 			return nil, err
 		}
 	}
@@ -94,7 +94,7 @@ func caDirs(dir string) ([]*x509.Certificate, error) {
 		if !e.IsDir() || e.Name() == ldevid.DevicesDir || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		c, err := readCert(filepath.Join(dir, e.Name(), ldevid.CertFile))
+		c, err := ldevid.ReadCertFile(filepath.Join(dir, e.Name(), ldevid.CertFile))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -130,7 +130,7 @@ func LoadEndEntities(dir string) ([]EndEntity, error) {
 		if d.IsDir() || d.Name() != ldevid.CertFile {
 			return nil
 		}
-		c, err := readCert(path)
+		c, err := ldevid.ReadCertFile(path)
 		if err != nil {
 			return err
 		}
