@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/iotcert/iotcert/internal/certder"
+
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
@@ -183,18 +185,7 @@ func withPlaceholderSignature(tbs []byte) ([]byte, error) {
 			return nil, fmt.Errorf("no placeholder signature for algorithm %v", alg.Algorithm)
 		}
 	}
-	// SEQUENCE { tbs, algDER, BIT STRING { 0 unused bits, sig } }, as
-	// asn1.Marshal encodes it.
-	b := cryptobyte.NewBuilder(make([]byte, 0, len(tbs)+len(algDER)+len(sig)+16))
-	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddBytes(tbs)
-		b.AddBytes(algDER)
-		b.AddASN1(cbasn1.BIT_STRING, func(b *cryptobyte.Builder) {
-			b.AddUint8(0)
-			b.AddBytes(sig)
-		})
-	})
-	return b.Bytes()
+	return certder.Assemble(tbs, algDER, sig)
 }
 
 // placeholderFor returns the placeholder signature for the DER

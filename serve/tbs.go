@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"hash"
 
+	"github.com/iotcert/iotcert/internal/certder"
+
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
@@ -113,7 +115,7 @@ func signTBS(tbs []byte, key crypto.Signer) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return withSignature(tbs, algDER, sig)
+	return certder.Assemble(tbs, algDER, sig)
 }
 
 // tbsAlgorithm returns the DER signature AlgorithmIdentifier of tbs.
@@ -152,21 +154,6 @@ func replaceSPKI(tbs, spki []byte) ([]byte, error) {
 		for _, part := range [][]byte{serial, alg, issuer, validity, subject, spki, body} {
 			b.AddBytes(part)
 		}
-	})
-	return b.Bytes()
-}
-
-// withSignature wraps tbs into a Certificate with the DER
-// AlgorithmIdentifier algDER and the signature value sig.
-func withSignature(tbs, algDER, sig []byte) ([]byte, error) {
-	b := cryptobyte.NewBuilder(make([]byte, 0, len(tbs)+len(algDER)+len(sig)+16))
-	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddBytes(tbs)
-		b.AddBytes(algDER)
-		b.AddASN1(cbasn1.BIT_STRING, func(b *cryptobyte.Builder) {
-			b.AddUint8(0)
-			b.AddBytes(sig)
-		})
 	})
 	return b.Bytes()
 }
