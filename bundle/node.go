@@ -37,13 +37,21 @@ type Node struct {
 	sig    []byte
 
 	notBefore, notAfter int64 // Unix seconds
-	noExpiry            bool  // notAfter is 99991231235959Z
+	maxPathLen          int   // -1 when unconstrained
 
-	isCA       bool // a CA by role.Of: basicConstraints cA, or keyCertSign without basicConstraints
-	cA         bool // basicConstraints present with cA true (RFC 5280 §6.1.4 (k))
-	hasKU      bool // a keyUsage extension is present
-	kuCertSign bool // keyUsage has keyCertSign
-	maxPathLen int  // -1 when unconstrained
+	// The flags are kept together, so that they share one word of the
+	// struct (a Node is made per certificate).
+	noExpiry     bool      // notAfter is 99991231235959Z
+	isCA         bool      // a CA by role.Of: basicConstraints cA, or keyCertSign without basicConstraints
+	cA           bool      // basicConstraints present with cA true (RFC 5280 §6.1.4 (k))
+	hasKU        bool      // a keyUsage extension is present
+	kuCertSign   bool      // keyUsage has keyCertSign
+	tlsEKU       bool      // extendedKeyUsage holds serverAuth or clientAuth
+	trusted      bool      // a --trust certificate
+	pubKeyParsed bool      // pubKey was parsed (it may still be nil)
+	role         role.Role // role.Of, or the result's role
+	crl          crlFacts  // keyUsage cRLSign and cRLDistributionPoints facts (crlsign.go)
+
 	// unknownCritical are the OIDs of critical extensions this package
 	// does not process (RFC 5280 §4.2).
 	unknownCritical []string
@@ -57,19 +65,14 @@ type Node struct {
 	names     *sanNames
 	nc        *nameConstraints
 
-	serial       string            // serial number, hexadecimal
-	subjectSN    string            // subject serialNumber attribute (802.1AR device serial)
-	tlsEKU       bool              // extendedKeyUsage holds serverAuth or clientAuth
-	display      string            // subject DN for reports
-	sha256       [sha256.Size]byte // of the DER; zero when unknown
-	origin       certio.Origin
-	role         role.Role
-	trusted      bool
-	index        int // position in the results; -1 for trust anchors
-	pubKey       crypto.PublicKey
-	pubKeyParsed bool
-	matter       *matterIDs // Matter vendor/product IDs of the subject (matter.go), nil when none
-	crl          crlFacts   // keyUsage cRLSign and cRLDistributionPoints facts (crlsign.go)
+	serial    string            // serial number, hexadecimal
+	subjectSN string            // subject serialNumber attribute (802.1AR device serial)
+	display   string            // subject DN for reports
+	sha256    [sha256.Size]byte // of the DER; zero when unknown
+	origin    certio.Origin
+	index     int // position in the results; -1 for trust anchors
+	pubKey    crypto.PublicKey
+	matter    *matterIDs // Matter vendor/product IDs of the subject (matter.go), nil when none
 }
 
 // sanNames are the subjectAltName entries that name constraints apply to.
