@@ -434,9 +434,9 @@ func (f *finisher) link() {
 var releaseMemory = true
 
 // dropSignatures releases what only signature checks need, the signature
-// and the digest it signs, of the certificates link did not check
-// (duplicates, trust anchors; link releases the others as it goes): they
-// are a fifth of a device certificate's node.
+// and the digest it signs, of the certificates link did not check (later
+// copies of a duplicate; link releases the others as it goes): they are a
+// fifth of a device certificate's node.
 func (f *finisher) dropSignatures() {
 	for _, s := range f.all {
 		s.n.sig, s.n.digest = nil, nil
