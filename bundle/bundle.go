@@ -160,6 +160,9 @@ func appliesToProfiles(limit, lineage []string) bool {
 // intern returns a shared copy of s, so that the issuer name of many
 // certificates costs one string.
 func (b *Bundle) intern(s string) string {
+	if b.names == nil { // released by Finish
+		return s
+	}
 	if v, ok := b.names[s]; ok {
 		return v
 	}
@@ -172,7 +175,11 @@ func (b *Bundle) intern(s string) string {
 // origin, role, subject, serial and SHA-256 are copied into the node.
 func (b *Bundle) Add(res *profile.Result, n *Node) {
 	if n != nil {
-		n.subject = b.intern(n.subject)
+		if n.isCA {
+			// Only a CA's subject is some other certificate's issuer
+			// name, as a rule; an end entity's is its own.
+			n.subject = b.intern(n.subject)
+		}
 		n.issuer = b.intern(n.issuer)
 		n.origin = res.Origin
 		n.index = len(b.nodes)
@@ -233,26 +240,30 @@ type ChainFinding struct {
 
 // state is the chain-building state of one node.
 type state struct {
-	n          *Node
-	selfSigned bool
-	parents    []*state // issuers whose key verifies the signature, best first
-	named      []*state // certificates named as issuer whose key does not verify
-	role       string   // refined role
-	matterRole string   // the Matter role by position when it differs from the cA flag's (matter.go)
-	dupOf      *state
-	roots      []*state
-	rootsDone  bool
-	visiting   bool
+	n       *Node
+	parents []*state // issuers whose key verifies the signature, best first
+	named   []*state // certificates named as issuer whose key does not verify
+	role    string   // refined role
+	dupOf   *state
+	roots   []*state
+	pos     int // position in Graph.Nodes (set by graph)
 
 	// The path verdict (path.go).
+	paths    []*pathRec
+	pathsWhy string
+	verdict  pathVerdict
+
+	// The flags are kept together, so that they share one word of the
+	// struct (a state is made per certificate).
+	selfSigned   bool
+	rootsDone    bool
+	visiting     bool
 	anchor       bool // a trust anchor: a --trust certificate (or a copy of one), or without --trust a self-signed root of the input
 	anchorCopy   bool // the same certificate as a --trust anchor
-	paths        []*pathRec
-	pathsWhy     string
 	pathsDone    bool
 	pathVisiting bool
-	verdict      pathVerdict
-	explained    bool // an error-level chain finding already says why no path validates
+	explained    bool      // an error-level chain finding already says why no path validates
+	matterRole   role.Role // the Matter role by position when it differs from the cA flag's (matter.go); 0 (role.Unknown) when it does not
 }
 
 func (s *state) isLink() bool { return s.role == RoleLink }
@@ -286,6 +297,10 @@ func (b *Bundle) Finish() *Graph {
 	f := &finisher{b: b, all: all}
 	f.dedupe()
 	f.link()
+	if releaseMemory {
+		f.dropSignatures()
+	}
+	b.names = nil // no name is added any more
 	f.assignRoles()
 	f.judgePaths()
 	f.check()
@@ -389,19 +404,19 @@ func (n *Node) issuerDisplay(other *state) string {
 // workers.
 func (f *finisher) link() {
 	live := f.live()
-	bySubject := map[string][]*state{}
-	for _, s := range live {
-		bySubject[s.n.subject] = append(bySubject[s.n.subject], s)
-	}
-	// Parse the keys of every certificate that is someone's issuer, once.
+	// Only the certificates whose subject is some certificate's issuer
+	// name are candidates: the others (most end entities) are left out of
+	// the index, which would otherwise hold every subject of the bundle.
 	issuers := map[string]bool{}
 	for _, s := range live {
-		if issuers[s.n.issuer] {
-			continue
-		}
 		issuers[s.n.issuer] = true
-		for _, c := range bySubject[s.n.issuer] {
-			c.n.parseKey()
+	}
+	bySubject := map[string][]*state{}
+	for _, s := range live {
+		if issuers[s.n.subject] {
+			bySubject[s.n.subject] = append(bySubject[s.n.subject], s)
+			// Parse the key of every candidate issuer, once.
+			s.n.parseKey()
 		}
 	}
 	ix := newIssuerIndex(bySubject)
@@ -414,6 +429,12 @@ func (f *finisher) link() {
 			for s := range work {
 				candidates := bySubject[s.n.issuer]
 				f.linkOne(s, ix.narrow(s, candidates))
+				// s's signature is checked: release it and its digest
+				// now, not after every certificate is linked (see
+				// dropSignatures).
+				if releaseMemory {
+					s.n.sig, s.n.digest = nil, nil
+				}
 				if len(s.parents) == 0 && len(s.named) == 0 && !s.selfSigned {
 					// The candidates narrow left out cannot have made the
 					// signature: they are named issuers that do not verify.
@@ -435,6 +456,22 @@ func (f *finisher) link() {
 		if s.selfSigned && s.n.isCA && !s.n.trusted {
 			f.hasRoot = true
 		}
+	}
+}
+
+// releaseMemory turns on the releases of chain-building state that
+// docs/bundle.md describes ("Concurrency and memory"): signatures once
+// checked, and the end entities' states once the graph is built. Tests
+// turn it off to check that the findings do not change.
+var releaseMemory = true
+
+// dropSignatures releases what only signature checks need, the signature
+// and the digest it signs, of the certificates link did not check (later
+// copies of a duplicate; link releases the others as it goes): they are a
+// fifth of a device certificate's node.
+func (f *finisher) dropSignatures() {
+	for _, s := range f.all {
+		s.n.sig, s.n.digest = nil, nil
 	}
 }
 

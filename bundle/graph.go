@@ -122,20 +122,23 @@ func (f *finisher) graph(byIndex []*state) *Graph {
 			g.Anchors = "trust"
 		}
 	}
-	pos := map[*state]int{}
-	var order []*state
+	// Each state's position in Nodes is kept in the state (s.pos), not
+	// in a map: a map of 100,000 entries costs tens of megabytes while it
+	// grows (docs/bundle.md, "Concurrency and memory").
+	order := make([]*state, 0, len(f.all))
 	for _, s := range byIndex {
 		if s != nil {
-			pos[s] = len(order)
+			s.pos = len(order)
 			order = append(order, s)
 		}
 	}
 	for _, s := range f.all {
 		if s.n.trusted {
-			pos[s] = len(order)
+			s.pos = len(order)
 			order = append(order, s)
 		}
 	}
+	g.Nodes = make([]GraphNode, 0, len(order))
 	for _, s := range order {
 		gn := GraphNode{
 			Index: s.n.index, Subject: s.n.display, Serial: s.n.serial, Origin: s.n.origin, Role: s.role,
@@ -143,15 +146,22 @@ func (f *finisher) graph(byIndex []*state) *Graph {
 		}
 		src := s
 		if s.dupOf != nil {
-			gn.Duplicate = pos[s.dupOf]
+			gn.Duplicate = s.dupOf.pos
 			src = s.dupOf
 		}
-		if src.matterRole != "" && src.n.matterAlt != nil {
+		if src.matterRole != 0 && src.n.matterAlt != nil {
 			gn.relint = src.n.matterAlt
 			gn.Role = src.n.matterAlt.Role
 		}
 		if f.hasAnchor && !src.n.trusted {
+			// A copy, not a pointer into the state: the graph then keeps
+			// the states of the issuers on the paths alone, and those of
+			// the end entities are released with the bundle.
 			gn.verdict = f.pathOf(src)
+			if releaseMemory {
+				v := *gn.verdict
+				gn.verdict = &v
+			}
 			gn.PathValid = gn.verdict.valid
 		}
 		if s.n.trusted {
@@ -159,16 +169,16 @@ func (f *finisher) graph(byIndex []*state) *Graph {
 		}
 		for i, p := range src.parents {
 			if i == 0 {
-				gn.Issuer = pos[p]
+				gn.Issuer = p.pos
 			} else {
-				gn.OtherIssuers = append(gn.OtherIssuers, pos[p])
+				gn.OtherIssuers = append(gn.OtherIssuers, p.pos)
 			}
 		}
 		if s.dupOf == nil && !s.isAnchor() && len(s.parents) == 0 {
 			gn.Orphan = len(s.named) == 0
 			gn.BrokenIssuer = len(s.named) > 0
 			for _, c := range s.named {
-				gn.NamedIssuers = append(gn.NamedIssuers, pos[c])
+				gn.NamedIssuers = append(gn.NamedIssuers, c.pos)
 			}
 		}
 		g.Nodes = append(g.Nodes, gn)

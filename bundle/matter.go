@@ -77,8 +77,21 @@ func init() {
 
 // matterIDsOf returns the Matter IDs of c's subject, read as the lints
 // read them.
-func matterIDsOf(c *x509.Certificate) matter.IDs {
-	return matter.DNIDs(c.Subject.Names)
+func matterIDsOf(c *x509.Certificate) *matter.IDs {
+	ids := matter.DNIDs(c.Subject.Names)
+	if ids == (matter.IDs{}) {
+		return nil // most certificates: no Matter IDs, and no memory for them
+	}
+	return &ids
+}
+
+// matterIDs returns the Matter vendor and product IDs of n's subject
+// (none when it has none).
+func (n *Node) matterIDs() matter.IDs {
+	if n.matter == nil {
+		return matter.IDs{}
+	}
+	return *n.matter
 }
 
 // otherRoleResult lints c, linted as the role named done, in the other of
@@ -147,15 +160,15 @@ func (f *finisher) checkMatter(live []*state) {
 		switch {
 		case pos == matterDAC && n.isCA:
 			f.add(s, MatterChainRole, "in the place of a DAC (issued by the PAI %s, issuing no certificate) but basicConstraints has cA=TRUE: a DAC must not be a CA", describe(p))
-			s.matterRole = role.EndEntity.String()
+			s.matterRole = role.EndEntity
 		case pos == matterPAI && !n.isCA:
 			f.add(s, MatterChainRole, "in the place of a PAI (issued by the PAA %s, issuing a certificate) but not a CA: a PAI must be a CA", describe(p))
-			s.matterRole = role.Subordinate.String()
+			s.matterRole = role.Subordinate
 		}
 		switch {
 		case pos == matterPAI || pos == matterUnplaced && n.isCA && !s.selfSigned:
-			if v := p.n.matter; v.HasVID && n.matter.VID != v.VID {
-				f.add(s, MatterChainVIDPID, "PAI vendor ID %q differs from its PAA's %q (%s)", n.matter.VID, v.VID, describe(p))
+			if v := p.n.matterIDs(); v.HasVID && n.matterIDs().VID != v.VID {
+				f.add(s, MatterChainVIDPID, "PAI vendor ID %q differs from its PAA's %q (%s)", n.matterIDs().VID, v.VID, describe(p))
 			}
 		case pos == matterDAC || pos == matterUnplaced && !n.isCA:
 			f.checkMatterDAC(s, p)
@@ -166,11 +179,11 @@ func (f *finisher) checkMatter(live []*state) {
 // checkMatterDAC runs the checks of the DAC s, issued by p.
 func (f *finisher) checkMatterDAC(s, p *state) {
 	n := s.n
-	if v := p.n.matter; !v.HasVID || n.matter.VID != v.VID {
-		f.add(s, MatterChainVIDPID, "DAC vendor ID %q differs from its PAI's %q (%s)", n.matter.VID, v.VID, describe(p))
+	if v := p.n.matterIDs(); !v.HasVID || n.matterIDs().VID != v.VID {
+		f.add(s, MatterChainVIDPID, "DAC vendor ID %q differs from its PAI's %q (%s)", n.matterIDs().VID, v.VID, describe(p))
 	}
-	if v := p.n.matter; v.HasPID && n.matter.PID != v.PID {
-		f.add(s, MatterChainVIDPID, "DAC product ID %q differs from its PAI's %q (%s)", n.matter.PID, v.PID, describe(p))
+	if v := p.n.matterIDs(); v.HasPID && n.matterIDs().PID != v.PID {
+		f.add(s, MatterChainVIDPID, "DAC product ID %q differs from its PAI's %q (%s)", n.matterIDs().PID, v.PID, describe(p))
 	}
 	f.checkMatterShape(s, p)
 	f.checkMatterCD(s, p)
@@ -206,7 +219,7 @@ func (f *finisher) checkMatterCD(s, p *state) {
 	if pp := p.parent(); pp != nil && pp.isAnchor() && !p.isAnchor() {
 		paaKeyID = pp.n.ski
 	}
-	for _, m := range cd.CheckChain(s.n.matter, p.n.matter, paaKeyID) {
+	for _, m := range cd.CheckChain(s.n.matterIDs(), p.n.matterIDs(), paaKeyID) {
 		f.add(s, MatterCDChain, "%s", m)
 	}
 	if mcd.Product != nil {

@@ -26,8 +26,10 @@ import (
 // rare Ed25519-signed certificate, the TBSCertificate, since EdDSA signs
 // the message rather than a digest).
 //
-// A Node costs about 500 bytes for a P-256 device certificate (see
-// docs/bundle.md); NewNode is safe to call from many goroutines.
+// A Node costs about 1 KB for a P-256 device certificate, a fifth of it
+// the signature and its digest, which chain building releases once the
+// signature is checked (see docs/bundle.md); NewNode is safe to call from
+// many goroutines.
 type Node struct {
 	subject, issuer string // raw DER names
 	ski, aki        []byte
@@ -39,13 +41,21 @@ type Node struct {
 	sig    []byte
 
 	notBefore, notAfter int64 // Unix seconds
-	noExpiry            bool  // notAfter is 99991231235959Z
+	maxPathLen          int   // -1 when unconstrained
 
-	isCA       bool // a CA by role.Of: basicConstraints cA, or keyCertSign without basicConstraints
-	cA         bool // basicConstraints present with cA true (RFC 5280 §6.1.4 (k))
-	hasKU      bool // a keyUsage extension is present
-	kuCertSign bool // keyUsage has keyCertSign
-	maxPathLen int  // -1 when unconstrained
+	// The flags are kept together, so that they share one word of the
+	// struct (a Node is made per certificate).
+	noExpiry     bool      // notAfter is 99991231235959Z
+	isCA         bool      // a CA by role.Of: basicConstraints cA, or keyCertSign without basicConstraints
+	cA           bool      // basicConstraints present with cA true (RFC 5280 §6.1.4 (k))
+	hasKU        bool      // a keyUsage extension is present
+	kuCertSign   bool      // keyUsage has keyCertSign
+	tlsEKU       bool      // extendedKeyUsage holds serverAuth or clientAuth
+	trusted      bool      // a --trust certificate
+	pubKeyParsed bool      // pubKey was parsed (it may still be nil)
+	role         role.Role // role.Of, or the result's role
+	crl          crlFacts  // keyUsage cRLSign and cRLDistributionPoints facts (crlsign.go)
+
 	// unknownCritical are the OIDs of critical extensions this package
 	// does not process (RFC 5280 §4.2).
 	unknownCritical []string
@@ -59,24 +69,19 @@ type Node struct {
 	names     *sanNames
 	nc        *nameConstraints
 
-	serial       string            // serial number, hexadecimal
-	subjectSN    string            // subject serialNumber attribute (802.1AR device serial)
-	tlsEKU       bool              // extendedKeyUsage holds serverAuth or clientAuth
-	display      string            // subject DN for reports
-	sha256       [sha256.Size]byte // of the DER; zero when unknown
-	origin       certio.Origin
-	role         role.Role
-	trusted      bool
-	index        int // position in the results; -1 for trust anchors
-	pubKey       crypto.PublicKey
-	pubKeyParsed bool
-	matter       matter.IDs // Matter vendor/product IDs of the subject (matter.go)
+	serial    string            // serial number, hexadecimal
+	subjectSN string            // subject serialNumber attribute (802.1AR device serial)
+	display   string            // subject DN for reports
+	sha256    [sha256.Size]byte // of the DER; zero when unknown
+	origin    certio.Origin
+	index     int // position in the results; -1 for trust anchors
+	pubKey    crypto.PublicKey
+	matter    *matter.IDs // Matter vendor/product IDs of the subject (matter.go), nil when none
 	// matterAlt is, under the matter profile, the result of linting the
 	// certificate in the other role (subordinate for an end entity, end
 	// entity for a subordinate), used when its position in the chain
 	// says it is a PAI or a DAC against its cA flag (matter.go).
 	matterAlt *profile.Result
-	crl       crlFacts // keyUsage cRLSign and cRLDistributionPoints facts (crlsign.go)
 }
 
 // sanNames are the subjectAltName entries that name constraints apply to.

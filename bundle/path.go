@@ -99,10 +99,10 @@ func pathLenOrigin(r *pathRec) string {
 
 // verdict is the outcome of path validation for one certificate.
 type pathVerdict struct {
-	done   bool
-	valid  bool
 	path   *pathRec // the issuer's path the certificate validates through; nil for an anchor
 	reason string   // why no path validates
+	done   bool
+	valid  bool
 	// own is true when the reason is the certificate itself (its own
 	// validity, critical extensions, signature or missing issuer), which
 	// the specific checks report.

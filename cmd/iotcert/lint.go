@@ -174,6 +174,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// Chain findings are known only when every certificate is in, so the
 	// results are spooled to a temporary file and written in input order
 	// at the end, with their chain findings; see docs/bundle.md.
+	defer lintMemory()()
 	items, read := cf.input.read(paths, stdin, inOpts)
 	spool, err := bundle.Spool(p, items, cf.trustItems(stdin, inOpts), opts)
 	if err != nil {
