@@ -317,3 +317,36 @@ func TestOriginLine(t *testing.T) {
 		return true
 	})
 }
+
+// TestDecodeInPlace checks that Decode reads an input held in memory in
+// place: it leaves the bytes as they were, the certificates it yields are
+// those of the input, and one small PEM input costs far less than the
+// 64 KiB buffer a stream needs.
+func TestDecodeInPlace(t *testing.T) {
+	der := newCert(t)
+	data := append([]byte("junk before\n"), pemOf(der, der)...)
+	orig := bytes.Clone(data)
+	var got [][]byte
+	certio.Decode("in", data, func(it certio.Item) bool {
+		if it.Err != nil {
+			t.Errorf("item at %v: %v", it.Origin, it.Err)
+		}
+		got = append(got, it.DER)
+		return true
+	})
+	if !bytes.Equal(data, orig) {
+		t.Error("Decode changed its input")
+	}
+	if len(got) != 2 || !bytes.Equal(got[0], der) || !bytes.Equal(got[1], der) {
+		t.Fatalf("Decode yielded %d certificates, want the input's 2", len(got))
+	}
+	res := testing.Benchmark(func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			certio.Decode("in", data, func(certio.Item) bool { return true })
+		}
+	})
+	if per := res.AllocedBytesPerOp(); per >= 32<<10 {
+		t.Errorf("Decode of a %d-byte PEM input allocates %d bytes, want far less than a 64 KiB stream buffer", len(data), per)
+	}
+}

@@ -667,11 +667,11 @@ func DecodeWith(name string, data []byte, opts Options, yield func(Item) bool) b
 	}
 	switch {
 	case isJSONLines(data):
-		return decodeJSONL(name, opts.newWindow(bytes.NewReader(data)), yield)
+		return decodeJSONL(name, opts.windowOver(data), yield)
 	case isKeyRef(data):
 		return opts.skipKeyRef()
 	case bytes.Contains(data, pemBegin):
-		return decodePEMStream(name, opts.newWindow(bytes.NewReader(data)), yield)
+		return decodePEMStream(name, opts.windowOver(data), yield)
 	}
 	if raw, ok := decodeBase64(data); ok && (isPKCS7(raw) || looksLikeDER(raw)) {
 		// Unarmoured base64, as EST /cacerts serves (RFC 7030 §4.1.3).
