@@ -47,7 +47,7 @@ var matterChecks = []CheckInfo{
 		Description: "With --matter-cd and no --matter-cd-trust: the Certification Declaration's signature was not verified; its content was checked as if it were."},
 	{Name: MatterCDContent, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
 		Citation:    "CSA Matter Core Specification §6.3.1; " + matterSDKVerifier + " ValidateCertificateDeclarationPayload (kAttestationElementsMalformed)",
-		Description: "With --matter-cd: the Certification Declaration's format_version is not 1, or its certification_type is reserved."},
+		Description: "With --matter-cd: the Certification Declaration's format_version is not 1, its security_level or security_information is not 0, or its certification_type is reserved."},
 	{Name: MatterCDChain, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
 		Citation:    "CSA Matter Core Specification §6.2.3.1, §6.3.1; " + matterSDKVerifier + " ValidateCertificateDeclarationPayload (kCertificationDeclarationInvalidVendorId, kCertificationDeclarationInvalidProductId, kCertificationDeclarationInvalidPAA)",
 		Description: "With --matter-cd: the DAC chain disagrees with the Certification Declaration: the DAC's and PAI's vendor ID are not its dac_origin_vendor_id (when present) or vendor_id, the DAC's (and PAI's) product ID not its dac_origin_product_id (when present) or not in product_id_array, or the PAA's subject key ID is not in authorized_paa_list (when present)."},
