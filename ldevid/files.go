@@ -328,6 +328,33 @@ func isURI(ref string) bool {
 	return true
 }
 
+// openDevicesDir opens <out>/devices, making out and it when missing,
+// without following a symbolic link (internal/safefile).
+func openDevicesDir(out string) (*safefile.Dir, error) {
+	root, err := safefile.OpenRoot(out, true)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return root.OpenDir(DevicesDir, true)
+}
+
+// stageDeviceSynced writes the files of dev, each synced, into a new
+// temporary directory of devices and returns its name, to be renamed into
+// place (stageDevice is the batch's, which leaves syncing to its group
+// commit). The name is returned with an error too (empty when none was
+// made), so that the caller removes what was written.
+func stageDeviceSynced(devices *safefile.Dir, dev *Issued) (string, error) {
+	tmp, err := devices.MkdirTemp(stagedPrefix+dev.ID+".tmp", 0o755)
+	if err != nil {
+		return "", err
+	}
+	if err := writeDeviceFiles(devices, tmp, dev); err != nil {
+		return tmp, fmt.Errorf("device %q: %w", dev.ID, err)
+	}
+	return tmp, nil
+}
+
 func trimNewline(b []byte) []byte {
 	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
 		b = b[:len(b)-1]
@@ -344,12 +371,7 @@ func trimNewline(b []byte) []byte {
 // os.ErrExist: a device id is issued once. As in WriteCA, nothing is
 // written through a symbolic link.
 func WriteDevice(out string, dev *Issued) error {
-	root, err := safefile.OpenRoot(out, true)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
-	devices, err := root.OpenDir(DevicesDir, true)
+	devices, err := openDevicesDir(out)
 	if err != nil {
 		return err
 	}
@@ -359,13 +381,12 @@ func WriteDevice(out string, dev *Issued) error {
 	} else if exists {
 		return fmt.Errorf("device %q: %s: %w", dev.ID, devices.Join(dev.ID), os.ErrExist)
 	}
-	tmp, err := devices.MkdirTemp(stagedPrefix+dev.ID+".tmp", 0o755)
+	tmp, err := stageDeviceSynced(devices, dev)
+	if tmp != "" {
+		defer devices.RemoveAll(tmp) // gone after the rename; cleans up on error
+	}
 	if err != nil {
 		return err
-	}
-	defer devices.RemoveAll(tmp) // gone after the rename; cleans up on error
-	if err := writeDeviceFiles(devices, tmp, dev); err != nil {
-		return fmt.Errorf("device %q: %w", dev.ID, err)
 	}
 	// rename(2) onto an existing non-empty directory fails, so a device
 	// published meanwhile is not replaced.

@@ -135,12 +135,7 @@ func fieldsOf(fields map[string]string) map[string]string {
 // between leaves the old directory under a temporary name that the next
 // batch on out removes.
 func ReplaceDevice(out string, dev *Issued) error {
-	root, err := safefile.OpenRoot(out, true)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
-	devices, err := root.OpenDir(DevicesDir, true)
+	devices, err := openDevicesDir(out)
 	if err != nil {
 		return err
 	}
@@ -152,13 +147,12 @@ func ReplaceDevice(out string, dev *Issued) error {
 	if !exists {
 		return WriteDevice(out, dev)
 	}
-	tmp, err := devices.MkdirTemp(stagedPrefix+dev.ID+".tmp", 0o755)
+	tmp, err := stageDeviceSynced(devices, dev)
+	if tmp != "" {
+		defer devices.RemoveAll(tmp)
+	}
 	if err != nil {
 		return err
-	}
-	defer devices.RemoveAll(tmp)
-	if err := writeDeviceFiles(devices, tmp, dev); err != nil {
-		return fmt.Errorf("device %q: %w", dev.ID, err)
 	}
 	old, err := devices.MkdirTemp(stagedPrefix+dev.ID+".old", 0o700)
 	if err != nil {
