@@ -56,22 +56,9 @@ func testGenDevicesKill(t *testing.T, layout string) {
 		n = 3000
 	}
 	spec, out, csv := batchSetup(t, n, nil)
-	journal := filepath.Join(out, "journal.jsonl")
-	lines := func() int {
-		data, _ := os.ReadFile(journal)
-		return bytes.Count(data, []byte("\n"))
-	}
+	lines := func() int { return journalLines(out) }
 	rng := rand.New(rand.NewPCG(killSeed(t), 1))
-	start := func() (*exec.Cmd, *bytes.Buffer) {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "--", "gen", "devices", spec, "--out", out, "--from", csv, "--workers", "2", "--layout", layout)
-		cmd.Env = append(os.Environ(), "IOTCERT_HELPER_PROCESS=1")
-		var stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = io.Discard, &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd, &stderr
-	}
+	start := func() (*exec.Cmd, *bytes.Buffer) { return startBatch(t, spec, out, csv, layout) }
 	kills, killedMidway := 0, 0
 	deadline := time.Now().Add(10 * time.Second)
 	for kill := 0; kill < 10 && time.Now().Before(deadline); kill++ {
@@ -149,19 +136,8 @@ func testGenDevicesInterrupt(t *testing.T, layout string) {
 		n = 3000
 	}
 	spec, out, csv := batchSetup(t, n, nil)
-	journal := filepath.Join(out, "journal.jsonl")
-	lines := func() int {
-		data, _ := os.ReadFile(journal)
-		return bytes.Count(data, []byte("\n"))
-	}
-	args := []string{"-test.run=^TestHelperProcess$", "--", "gen", "devices", spec, "--out", out, "--from", csv, "--workers", "2", "--layout", layout}
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "IOTCERT_HELPER_PROCESS=1")
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	lines := func() int { return journalLines(out) }
+	cmd, stderr := startBatch(t, spec, out, csv, layout)
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
 	// Interrupt once the first devices are journaled: mid-batch.
@@ -180,10 +156,10 @@ wait:
 		t.Skipf("the batch finished before the interrupt reached it")
 	}
 	if code := cmd.ProcessState.ExitCode(); code != 130 {
-		t.Fatalf("exit %d (%v), want 130\n%s", code, cmd.ProcessState, &stderr)
+		t.Fatalf("exit %d (%v), want 130\n%s", code, cmd.ProcessState, stderr)
 	}
 	if want := "iotcert gen devices: interrupted by Ctrl-C (SIGINT): "; !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), "Run the same command again to finish") {
-		t.Errorf("stderr does not say how to resume:\n%s", &stderr)
+		t.Errorf("stderr does not say how to resume:\n%s", stderr)
 	}
 	t.Logf("interrupted after %d of %d devices", done, n)
 	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
@@ -192,10 +168,9 @@ wait:
 		}
 		return nil
 	})
-	rerun := exec.Command(os.Args[0], args...)
-	rerun.Env = cmd.Env
-	if b, err := rerun.CombinedOutput(); err != nil {
-		t.Fatalf("run again: %v\n%s", err, b)
+	rerun, rerunErr := startBatch(t, spec, out, csv, layout)
+	if err := rerun.Wait(); err != nil {
+		t.Fatalf("run again: %v\n%s", err, rerunErr)
 	}
 	if layout == "jsonl" {
 		checkJSONLDir(t, out, n, nil)
@@ -218,4 +193,24 @@ func killSeed(t *testing.T) uint64 {
 	}
 	t.Logf("kill points drawn with seed %d (replay: IOTCERT_KILL_SEED=%d go test ./cmd/iotcert -run %s)", seed, seed, t.Name())
 	return seed
+}
+
+// startBatch starts "iotcert gen devices" of the test helper process on
+// the batch set up by batchSetup, and returns it with its standard error.
+func startBatch(t *testing.T, spec, out, csv, layout string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "--", "gen", "devices", spec, "--out", out, "--from", csv, "--workers", "2", "--layout", layout)
+	cmd.Env = append(os.Environ(), "IOTCERT_HELPER_PROCESS=1")
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, &stderr
+}
+
+// journalLines counts the lines of out's journal (0 before it exists).
+func journalLines(out string) int {
+	data, _ := os.ReadFile(filepath.Join(out, "journal.jsonl"))
+	return bytes.Count(data, []byte("\n"))
 }
