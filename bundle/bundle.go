@@ -282,6 +282,13 @@ const (
 // Finish builds the chains and runs the chain checks. It can be called
 // once, after every certificate was added.
 func (b *Bundle) Finish() *Graph {
+	f, byIndex := b.finish()
+	return f.graph(byIndex)
+}
+
+// finish builds the chains and runs the chain checks; it returns the
+// finisher's state and the states by result index.
+func (b *Bundle) finish() (*finisher, []*state) {
 	all := make([]*state, 0, len(b.nodes)+len(b.anchors))
 	byIndex := make([]*state, len(b.nodes))
 	for i, n := range b.nodes {
@@ -304,7 +311,7 @@ func (b *Bundle) Finish() *Graph {
 	f.assignRoles()
 	f.judgePaths()
 	f.check()
-	return f.graph(byIndex)
+	return f, byIndex
 }
 
 type finisher struct {
@@ -313,6 +320,10 @@ type finisher struct {
 	findings  []ChainFinding
 	hasRoot   bool
 	hasAnchor bool // there is a trust anchor: the path verdict is judged
+	// bySKI indexes the certificates by subjectKeyIdentifier (withSKI);
+	// skiScans counts the certificates it looked at, for tests.
+	bySKI    map[string][2]*state
+	skiScans int
 }
 
 func (f *finisher) add(s *state, name, format string, args ...any) {
@@ -653,13 +664,8 @@ func (f *finisher) checkIssuer(s *state) {
 			return
 		}
 		hint := ""
-		if len(n.aki) > 0 {
-			for _, c := range f.all {
-				if c != s && bytes.Equal(c.n.ski, n.aki) {
-					hint = fmt.Sprintf("; %s has the subjectKeyIdentifier of its authorityKeyIdentifier but another subject", describe(c))
-					break
-				}
-			}
+		if c := f.withSKI(n.aki, s); c != nil {
+			hint = fmt.Sprintf("; %s has the subjectKeyIdentifier of its authorityKeyIdentifier but another subject", describe(c))
 		}
 		if f.hasRoot || len(f.b.anchors) > 0 {
 			f.add(s, OrphanError, "issuer %q is neither in the input nor in a trust store%s", n.issuerName(), hint)
@@ -684,6 +690,43 @@ func (f *finisher) checkIssuer(s *state) {
 		name = EEAKIMatchesIssuer
 	}
 	f.add(s, name, "authorityKeyIdentifier %X differs from the subjectKeyIdentifier %X of its issuer %s", n.aki, p.n.ski, describe(p))
+}
+
+// withSKI returns the first certificate of the input or trust store,
+// other than s, whose subjectKeyIdentifier is ski, or nil (or when ski is
+// empty). The certificates are indexed by subjectKeyIdentifier on the
+// first call, so that many orphans naming one missing issuer cost one pass
+// over the bundle, not one each.
+func (f *finisher) withSKI(ski []byte, s *state) *state {
+	if len(ski) == 0 {
+		return nil
+	}
+	if f.bySKI == nil {
+		// The first two certificates of each identifier: the first one
+		// other than s is among them.
+		f.bySKI = map[string][2]*state{}
+		for _, c := range f.all {
+			f.skiScans++
+			if len(c.n.ski) == 0 {
+				continue
+			}
+			e := f.bySKI[string(c.n.ski)]
+			switch {
+			case e[0] == nil:
+				e[0] = c
+			case e[1] == nil:
+				e[1] = c
+			}
+			f.bySKI[string(c.n.ski)] = e
+		}
+	}
+	for _, c := range f.bySKI[string(ski)] {
+		f.skiScans++
+		if c != nil && c != s {
+			return c
+		}
+	}
+	return nil
 }
 
 func (f *finisher) checkRoots(s *state) {
