@@ -29,11 +29,16 @@ func (f *finisher) checkBACnet(live []*state) {
 		return
 	}
 	for _, s := range live {
-		if s.n.trusted || s.n.isCA || s.isLink() {
-			continue
-		}
-		if p := s.parent(); p != nil && !p.isAnchor() {
-			f.add(s, BACnetDirectIssuer, "issued by %s, which is not a trust anchor: a BACnet/SC node configured with its issuing CA only as the anchor would need it", describe(p))
-		}
+		f.checkBACnetOne(s)
+	}
+}
+
+// checkBACnetOne is checkBACnet on one certificate (the profile applies).
+func (f *finisher) checkBACnetOne(s *state) {
+	if s.n.trusted || s.n.isCA || s.isLink() {
+		return
+	}
+	if p := s.parent(); p != nil && !p.isAnchor() {
+		f.add(s, BACnetDirectIssuer, "issued by %s, which is not a trust anchor: a BACnet/SC node configured with its issuing CA only as the anchor would need it", describe(p))
 	}
 }

@@ -74,6 +74,9 @@ type Options struct {
 	// Profiles should then list the profiles it can return and those
 	// they extend.
 	ProfileOf func(c *x509.Certificate) *profile.Profile
+	// TempDir is the directory Spool writes its temporary files to; empty
+	// means os.TempDir().
+	TempDir string
 	// MatterCD, when not nil, is the Certification Declaration the DACs
 	// of a matter bundle are checked against (the e_matter_cd_* checks).
 	MatterCD *MatterCD
@@ -105,6 +108,10 @@ type Bundle struct {
 	nodes   []*Node // by result index; nil for inputs that are not certificates
 	anchors []*Node
 	names   map[string]string // interned issuer and subject names
+
+	// spill, when not nil, keeps the Nodes of end entities on disk until
+	// the results are replayed (spill.go); Spool sets it.
+	spill *spill
 }
 
 // New returns an empty bundle. It returns an error when Enable or Disable
@@ -175,28 +182,38 @@ func (b *Bundle) intern(s string) string {
 // origin, role, subject, serial and SHA-256 are copied into the node.
 func (b *Bundle) Add(res *profile.Result, n *Node) {
 	if n != nil {
+		b.describeNode(res, n)
+		if b.spill != nil && b.spill.add(b, n) {
+			b.nodes = append(b.nodes, nil)
+			return
+		}
 		if n.isCA {
 			// Only a CA's subject is some other certificate's issuer
 			// name, as a rule; an end entity's is its own.
 			n.subject = b.intern(n.subject)
 		}
 		n.issuer = b.intern(n.issuer)
-		n.origin = res.Origin
-		n.index = len(b.nodes)
-		n.sha256 = [sha256.Size]byte{}
-		if len(res.SHA256) == 2*sha256.Size {
-			if _, err := hex.Decode(n.sha256[:], []byte(res.SHA256)); err != nil {
-				n.sha256 = [sha256.Size]byte{}
-			}
-		}
-		if res.Subject != "" {
-			n.display = res.Subject
-		}
-		if r, ok := role.Parse(res.Role); ok {
-			n.role = r
-		}
 	}
 	b.nodes = append(b.nodes, n)
+}
+
+// describeNode copies the result's origin, role, subject and SHA-256 into
+// n, the node of the next result.
+func (b *Bundle) describeNode(res *profile.Result, n *Node) {
+	n.origin = res.Origin
+	n.index = len(b.nodes)
+	n.sha256 = [sha256.Size]byte{}
+	if len(res.SHA256) == 2*sha256.Size {
+		if _, err := hex.Decode(n.sha256[:], []byte(res.SHA256)); err != nil {
+			n.sha256 = [sha256.Size]byte{}
+		}
+	}
+	if res.Subject != "" {
+		n.display = res.Subject
+	}
+	if r, ok := role.Parse(res.Role); ok {
+		n.role = r
+	}
 }
 
 // AddTrusted adds a trust anchor: a certificate that ends chains and is
@@ -289,6 +306,9 @@ func (b *Bundle) Finish() *Graph {
 // finish builds the chains and runs the chain checks; it returns the
 // finisher's state and the states by result index.
 func (b *Bundle) finish() (*finisher, []*state) {
+	if b.spill != nil {
+		b.spill.promote(b)
+	}
 	all := make([]*state, 0, len(b.nodes)+len(b.anchors))
 	byIndex := make([]*state, len(b.nodes))
 	for i, n := range b.nodes {
@@ -324,6 +344,9 @@ type finisher struct {
 	// skiScans counts the certificates it looked at, for tests.
 	bySKI    map[string][2]*state
 	skiScans int
+	// bySubject and ix index the candidate issuers by subject (link).
+	bySubject map[string][]*state
+	ix        *issuerIndex
 }
 
 func (f *finisher) add(s *state, name, format string, args ...any) {
@@ -424,13 +447,13 @@ func (f *finisher) link() {
 	}
 	bySubject := map[string][]*state{}
 	for _, s := range live {
-		if issuers[s.n.subject] {
+		if issuers[s.n.subject] || f.b.spill.isIssuer(s.n.subject) {
 			bySubject[s.n.subject] = append(bySubject[s.n.subject], s)
 			// Parse the key of every candidate issuer, once.
 			s.n.parseKey()
 		}
 	}
-	ix := newIssuerIndex(bySubject)
+	f.bySubject, f.ix = bySubject, newIssuerIndex(bySubject)
 	work := make(chan *state, 256)
 	var wg sync.WaitGroup
 	for range f.b.opts.Workers {
@@ -438,23 +461,7 @@ func (f *finisher) link() {
 		go func() {
 			defer wg.Done()
 			for s := range work {
-				candidates := bySubject[s.n.issuer]
-				f.linkOne(s, ix.narrow(s, candidates))
-				// s's signature is checked: release it and its digest
-				// now, not after every certificate is linked (see
-				// dropSignatures).
-				if releaseMemory {
-					s.n.sig, s.n.digest = nil, nil
-				}
-				if len(s.parents) == 0 && len(s.named) == 0 && !s.selfSigned {
-					// The candidates narrow left out cannot have made the
-					// signature: they are named issuers that do not verify.
-					for _, c := range candidates {
-						if c != s && len(s.named) < 3 {
-							s.named = append(s.named, c)
-						}
-					}
-				}
+				f.linkState(s)
 			}
 		}()
 	}
@@ -466,6 +473,27 @@ func (f *finisher) link() {
 	for _, s := range live {
 		if s.selfSigned && s.n.isCA && !s.n.trusted {
 			f.hasRoot = true
+		}
+	}
+}
+
+// linkState finds the issuers of s among the certificates indexed by
+// link. It writes only s.
+func (f *finisher) linkState(s *state) {
+	candidates := f.bySubject[s.n.issuer]
+	f.linkOne(s, f.ix.narrow(s, candidates))
+	// s's signature is checked: release it and its digest now, not after
+	// every certificate is linked (see dropSignatures).
+	if releaseMemory {
+		s.n.sig, s.n.digest = nil, nil
+	}
+	if len(s.parents) == 0 && len(s.named) == 0 && !s.selfSigned {
+		// The candidates narrow left out cannot have made the signature:
+		// they are named issuers that do not verify.
+		for _, c := range candidates {
+			if c != s && len(s.named) < 3 {
+				s.named = append(s.named, c)
+			}
 		}
 	}
 }
@@ -628,25 +656,30 @@ func (f *finisher) check() {
 		if s.n.trusted {
 			continue
 		}
-		f.checkIssuer(s)
-		f.checkRoots(s)
-		f.checkPathLen(s)
-		f.checkNameConstraints(s)
-		f.checkValidity(s)
-		f.checkAlgorithms(s)
-		f.checkExpiry(s)
-		f.checkUnknownCritical(s)
-		f.checkDepth(s)
+		f.checkOne(s)
 	}
 	for _, s := range live {
 		f.checkPath(s) // after the checks whose findings explain it
 	}
 	f.checkKeyReuse(live)
 	f.checkDevIDs(live)
-	f.checkLinks(live)   // link.go
-	f.checkMatter(live)  // matter.go
-	f.checkBACnet(live)  // bacnet.go
-	f.checkCRLSign(live) // crlsign.go
+	f.checkLinks(live)                                   // link.go
+	f.checkMatter(live)                                  // matter.go
+	f.checkBACnet(live)                                  // bacnet.go
+	f.checkCRLSign(f.b.spill.withCRLCandidates(f, live)) // crlsign.go
+}
+
+// checkOne runs the checks of the certificate s alone and its paths.
+func (f *finisher) checkOne(s *state) {
+	f.checkIssuer(s)
+	f.checkRoots(s)
+	f.checkPathLen(s)
+	f.checkNameConstraints(s)
+	f.checkValidity(s)
+	f.checkAlgorithms(s)
+	f.checkExpiry(s)
+	f.checkUnknownCritical(s)
+	f.checkDepth(s)
 }
 
 func (f *finisher) checkIssuer(s *state) {

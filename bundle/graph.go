@@ -28,6 +28,12 @@ type Graph struct {
 	Anchors string
 	// At is the evaluation time of the path verdict.
 	At time.Time
+	// HiddenLoose counts the end entities that are not chained and not
+	// in Nodes: beyond the first MaxLooseLeaves, a Graph made by Spool
+	// keeps none.
+	HiddenLoose LeafCounts
+
+	leaves *leafDiagram // while Spooled.Results runs
 }
 
 // GraphNode is one certificate of the graph.
@@ -75,6 +81,11 @@ type GraphNode struct {
 	// start at it at Graph.At (expired, not a CA, malformed, ...); empty
 	// when it is usable.
 	AnchorProblem string
+	// HiddenLeaves counts the end entities this certificate issued that
+	// are not in Nodes: a Graph made by Spool keeps, of the end entities
+	// whose records waited on disk, the DiagramLeaves an issuer's text
+	// diagram draws (the worst first) and counts the others here.
+	HiddenLeaves LeafCounts
 
 	verdict *pathVerdict // nil when there is no path verdict
 	// relint is the result of linting the certificate in the Matter role
@@ -85,7 +96,12 @@ type GraphNode struct {
 // Path returns the path verdict of the certificate at position i of
 // Nodes, or nil when there is none (no trust anchor).
 func (g *Graph) Path(i int) *profile.Path {
-	v := g.Nodes[i].verdict
+	return g.pathOf(&g.Nodes[i])
+}
+
+// pathOf returns the path verdict of node, or nil.
+func (g *Graph) pathOf(node *GraphNode) *profile.Path {
+	v := node.verdict
 	if v == nil || g.Anchors == "" {
 		return nil
 	}
@@ -140,6 +156,16 @@ func (f *finisher) graph(byIndex []*state) *Graph {
 	}
 	g.Nodes = make([]GraphNode, 0, len(order))
 	for _, s := range order {
+		g.Nodes = append(g.Nodes, f.graphNode(s))
+	}
+	sort.SliceStable(g.Findings, func(i, j int) bool { return g.Findings[i].Index < g.Findings[j].Index })
+	return g
+}
+
+// graphNode returns the node of s in the graph; the positions of the
+// certificates it names (s.pos) must be set.
+func (f *finisher) graphNode(s *state) GraphNode {
+	{
 		gn := GraphNode{
 			Index: s.n.index, Subject: s.n.display, Serial: s.n.serial, Origin: s.n.origin, Role: s.role,
 			Issuer: -1, Duplicate: -1, SelfSigned: s.selfSigned,
@@ -181,10 +207,8 @@ func (f *finisher) graph(byIndex []*state) *Graph {
 				gn.NamedIssuers = append(gn.NamedIssuers, c.pos)
 			}
 		}
-		g.Nodes = append(g.Nodes, gn)
+		return gn
 	}
-	sort.SliceStable(g.Findings, func(i, j int) bool { return g.Findings[i].Index < g.Findings[j].Index })
-	return g
 }
 
 // Apply adds the chain findings to the results they concern, sets the
@@ -225,17 +249,24 @@ func (a *applier) apply(i int, res *profile.Result) {
 	if a.node < len(g.Nodes) && g.Nodes[a.node].Index == i {
 		node = &g.Nodes[a.node]
 	}
+	var chain []profile.Finding
+	for ; a.finding < len(g.Findings) && g.Findings[a.finding].Index == i; a.finding++ {
+		chain = append(chain, g.Findings[a.finding].Finding)
+	}
+	g.applyTo(res, node, chain)
+}
+
+// applyTo adds the chain findings to res, sets its refined role and path
+// verdict from node (nil: the result is not a certificate's) and records
+// its worst level in node.
+func (g *Graph) applyTo(res *profile.Result, node *GraphNode, chain []profile.Finding) {
 	if node != nil && node.relint != nil {
 		// Linted again in the Matter role of its place (matter.go).
 		res.Role = node.relint.Role
 		res.Findings = append([]profile.Finding{}, node.relint.Findings...)
 	}
-	added := false
-	for ; a.finding < len(g.Findings) && g.Findings[a.finding].Index == i; a.finding++ {
-		res.Findings = append(res.Findings, g.Findings[a.finding].Finding)
-		added = true
-	}
-	if added {
+	if len(chain) > 0 {
+		res.Findings = append(res.Findings, chain...)
 		fs := res.Findings
 		sort.SliceStable(fs, func(a, b int) bool {
 			ga, gb := fs[a].Lint == profile.DeviceGuessedLint, fs[b].Lint == profile.DeviceGuessedLint
@@ -251,7 +282,7 @@ func (a *applier) apply(i int, res *profile.Result) {
 			res.Role = RoleLink
 		}
 		n.Worst = res.Worst()
-		res.Path = g.Path(a.node)
+		res.Path = g.pathOf(n)
 	}
 }
 

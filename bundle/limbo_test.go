@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -150,6 +151,23 @@ func limboVerdict(t testing.TB, p *profile.Profile, tc *limboCase) (fails bool, 
 	results, _, err := bundle.Run(p, pemItems(t, "bundle", input), pemItems(t, "trust", tc.TrustedCerts), opts)
 	if err != nil {
 		return true, []string{err.Error()}
+	}
+	// lint runs through Spool, which keeps end entities on disk: the same
+	// results.
+	spool, err := bundle.Spool(p, pemItems(t, "bundle", input), pemItems(t, "trust", tc.TrustedCerts), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var replayed []profile.Result
+	for r, err := range spool.Results() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		replayed = append(replayed, r)
+	}
+	spool.Close()
+	if !reflect.DeepEqual(replayed, results) {
+		t.Errorf("%s: Spool's results differ from Run's:\n got %+v\nwant %+v", tc.ID, replayed, results)
 	}
 	bySHA := map[string]*profile.Result{}
 	for i := range results {

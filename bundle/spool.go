@@ -7,6 +7,7 @@ import (
 	"io"
 	"iter"
 	"os"
+	"sync"
 
 	"github.com/iotcert/iotcert/certio"
 	"github.com/iotcert/iotcert/profile"
@@ -20,8 +21,10 @@ type Spooled struct {
 	// Results replays the certificate's result.
 	Graph *Graph
 
-	n    int
-	file *os.File
+	n     int
+	file  *os.File
+	f     *finisher
+	spill *spill
 }
 
 // spooled is one result in the spool file. Empty tells an empty
@@ -33,24 +36,37 @@ type spooled struct {
 
 // Spool is Run for bundles of any size: it lints every certificate of
 // items with p on all workers, as Run does, but writes each result to a
-// temporary file (in os.TempDir) as soon as it is known, in input order,
-// instead of keeping it in memory while the chains are built. Memory then
-// holds one compact Node per certificate and no results, so that it no
-// longer grows with the number of findings. Results replays them with the
-// chain findings added: the same results, in the same order, as Run
-// returns.
+// temporary file (in Options.TempDir, or os.TempDir) as soon as it is
+// known, in input order, instead of keeping it in memory while the chains
+// are built, and the chain-building records (Nodes) of end entities to a
+// second one (spill.go). Memory then holds the Nodes of the CAs, a few
+// hashes per end entity until every certificate is in, and no results.
+// Results replays them with the chain findings added: the same results,
+// in the same order, as Run returns. The files are made with mode 0600
+// and their names removed at once where the system allows it, so that an
+// interrupted run leaves nothing behind; they take a few hundred bytes per
+// certificate, and its findings.
 //
-// The caller must call Close, which removes the file.
+// The Graph of a Spooled run holds the certificates kept in memory; the
+// end entities the text diagram draws are added as Results replays them
+// (see GraphNode.HiddenLeaves). The caller must call Close, which removes
+// the files.
 func Spool(p *profile.Profile, items iter.Seq[certio.Item], trust iter.Seq[certio.Item], opts Options) (*Spooled, error) {
 	b, err := newBundle(p, trust, opts)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp("", "iotcert-results-*.gob")
+	nodes, err := newNodeSpool(opts.TempDir)
 	if err != nil {
+		return nil, err
+	}
+	b.spill = newSpill(nodes)
+	f, err := createTemp(opts.TempDir, "iotcert-results-*.gob")
+	if err != nil {
+		nodes.close()
 		return nil, fmt.Errorf("spooling results: %w", err)
 	}
-	s := &Spooled{file: f}
+	s := &Spooled{file: f, spill: b.spill}
 	w := bufio.NewWriterSize(f, 1<<16)
 	enc := gob.NewEncoder(w)
 	err = b.lintEach(p, items, func(res profile.Result) error {
@@ -64,9 +80,23 @@ func Spool(p *profile.Profile, items iter.Seq[certio.Item], trust iter.Seq[certi
 		s.Close()
 		return nil, fmt.Errorf("spooling results to %s: %w", f.Name(), err)
 	}
-	s.Graph = b.Finish()
+	if b.spill.err != nil {
+		s.Close()
+		return nil, b.spill.err
+	}
+	fin, byIndex := b.finish()
+	if b.spill.err != nil {
+		s.Close()
+		return nil, b.spill.err
+	}
+	s.f, s.Graph = fin, fin.graph(byIndex)
 	return s, nil
 }
+
+// replayBatch is how many results Results reads ahead, so that the
+// signatures of the spilled end entities among them are checked on all
+// workers.
+const replayBatch = 512
 
 // Len returns the number of results.
 func (s *Spooled) Len() int { return s.n }
@@ -83,33 +113,103 @@ func (s *Spooled) Results() iter.Seq2[profile.Result, error] {
 		}
 		dec := gob.NewDecoder(bufio.NewReaderSize(s.file, 1<<16))
 		a := s.Graph.applier()
-		for i := range s.n {
-			var sp spooled
-			if err := dec.Decode(&sp); err != nil {
-				yield(profile.Result{}, fmt.Errorf("reading spooled result %d of %s: %w", i, s.file.Name(), err))
-				return
+		next := s.spill.nodes.scan()
+		results := make([]profile.Result, 0, replayBatch)
+		var states []*state // of the spilled end entities, by position in results
+		for start := 0; start < s.n; start += replayBatch {
+			results, states = results[:0], states[:0]
+			for i := start; i < min(start+replayBatch, s.n); i++ {
+				var sp spooled
+				if err := dec.Decode(&sp); err != nil {
+					yield(profile.Result{}, fmt.Errorf("reading spooled result %d of %s: %w", i, s.file.Name(), err))
+					return
+				}
+				if sp.Empty {
+					sp.Result.Findings = []profile.Finding{}
+				}
+				results = append(results, sp.Result)
+				var st *state
+				if s.spill.isSpilled(i) {
+					n, err := nextSpilled(next, s.spill, i)
+					if err != nil {
+						yield(profile.Result{}, err)
+						return
+					}
+					st = &state{n: n, role: n.role.String()}
+				}
+				states = append(states, st)
 			}
-			if sp.Empty {
-				sp.Result.Findings = []profile.Finding{}
+			s.link(states)
+			for k := range results {
+				i := start + k
+				if st := states[k]; st != nil {
+					chain, gn := s.f.judgeSpilled(st)
+					s.Graph.applyTo(&results[k], &gn, chain)
+					s.Graph.keepLeaf(gn)
+				} else {
+					a.apply(i, &results[k])
+				}
+				if !yield(results[k], nil) {
+					return
+				}
 			}
-			a.apply(i, &sp.Result)
-			if !yield(sp.Result, nil) {
-				return
-			}
+		}
+		s.Graph.finishLeaves()
+	}
+}
+
+// nextSpilled returns the Node of result i from the node spool, skipping
+// the records of the Nodes that promote read back into memory.
+func nextSpilled(next func() (*Node, error), sp *spill, i int) (*Node, error) {
+	for {
+		n, err := next()
+		if err != nil {
+			return nil, fmt.Errorf("reading the Node of result %d: %w", i, err)
+		}
+		if n.index == i {
+			return n, nil
+		}
+		if n.index > i || sp.isSpilled(n.index) {
+			return nil, fmt.Errorf("reading the Node of result %d: the node spool holds result %d", i, n.index)
 		}
 	}
 }
 
+// link finds the issuers of the spilled end entities (the states not nil)
+// on all workers.
+func (s *Spooled) link(states []*state) {
+	work := make(chan *state)
+	var wg sync.WaitGroup
+	for range s.f.b.opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for st := range work {
+				s.f.linkState(st)
+			}
+		}()
+	}
+	for _, st := range states {
+		if st != nil {
+			work <- st
+		}
+	}
+	close(work)
+	wg.Wait()
+}
+
 // Close removes the spool file.
 func (s *Spooled) Close() error {
-	if s.file == nil {
-		return nil
+	var err error
+	if s.spill != nil {
+		err = s.spill.nodes.close()
+		s.spill = nil
 	}
-	name := s.file.Name()
-	err := s.file.Close()
-	if rmErr := os.Remove(name); err == nil {
-		err = rmErr
+	if s.file != nil {
+		if cerr := closeTemp(s.file); err == nil {
+			err = cerr
+		}
+		s.file = nil
 	}
-	s.file = nil
 	return err
 }

@@ -19,7 +19,7 @@ const maxIndent = 16
 
 // maxLeaves is how many end entities the text diagram lists under one CA
 // before it summarises the rest.
-const maxLeaves = 5
+const maxLeaves = bundle.DiagramLeaves
 
 // writeSummaryTable writes the certificates by role and the findings by
 // level.
@@ -69,10 +69,13 @@ func (t *textWriter) writeDiagram(g *bundle.Graph) {
 			loose = append(loose, i)
 		}
 	}
-	if len(loose) > 0 {
+	if len(loose) > 0 || g.HiddenLoose.Total() > 0 {
 		t.printf("Not chained (issuer missing or signature not verified)\n")
 		for _, i := range loose {
 			t.drawTree(g, children, i, 0, "  ", "", drawn)
+		}
+		if n := g.HiddenLoose.Total(); n > 0 {
+			t.printf("  … and %d more end entit%s (%s)\n", n, plural(n, "y", "ies"), countSummary(g.HiddenLoose))
 		}
 	}
 	if dups := countDuplicates(g); dups > 0 {
@@ -132,17 +135,19 @@ func (t *textWriter) drawTree(g *bundle.Graph, children [][]int, i, depth int, p
 	// worst findings first in the cut, and summarise the rest.
 	var cas, leaves []int
 	for _, k := range kids {
-		if isLeafRole(g.Nodes[k].Role) {
+		if bundle.IsLeafRole(g.Nodes[k].Role) {
 			leaves = append(leaves, k)
 		} else {
 			cas = append(cas, k)
 		}
 	}
+	// A graph made by bundle.Spool holds the worst end entities of each
+	// CA alone and counts the others (HiddenLeaves).
 	shown := leaves
-	hidden := 0
-	if len(leaves) > maxLeaves {
+	hidden := n.HiddenLeaves.Total()
+	if len(leaves) > maxLeaves || hidden > 0 {
 		shown = pickLeaves(g, leaves)
-		hidden = len(leaves) - len(shown)
+		hidden += len(leaves) - len(shown)
 	}
 	lines := append(append([]int{}, cas...), shown...)
 	childPrefix := prefix
@@ -162,11 +167,9 @@ func (t *textWriter) drawTree(g *bundle.Graph, children [][]int, i, depth int, p
 		t.drawTree(g, children, k, depth+1, childPrefix, b, drawn)
 	}
 	if hidden > 0 {
-		t.printf("%s└── … and %d more end entit%s (%s)\n", childPrefix, hidden, plural(hidden, "y", "ies"), hiddenSummary(g, leaves, shown))
+		t.printf("%s└── … and %d more end entit%s (%s)\n", childPrefix, hidden, plural(hidden, "y", "ies"), hiddenSummary(g, n.HiddenLeaves, leaves, shown))
 	}
 }
-
-func isLeafRole(r string) bool { return r == "end-entity" || r == "idevid" || r == "ldevid" }
 
 // pickLeaves chooses maxLeaves end entities to show: the worst first, in
 // input order among equals.
@@ -182,17 +185,21 @@ func pickLeaves(g *bundle.Graph, leaves []int) []int {
 	return out
 }
 
-func hiddenSummary(g *bundle.Graph, leaves, shown []int) string {
+func hiddenSummary(g *bundle.Graph, counts bundle.LeafCounts, leaves, shown []int) string {
 	in := map[int]bool{}
 	for _, k := range shown {
 		in[k] = true
 	}
-	counts := map[profile.Level]int{}
 	for _, k := range leaves {
 		if !in[k] {
 			counts[g.Nodes[k].Worst]++
 		}
 	}
+	return countSummary(counts)
+}
+
+// countSummary says how many end entities counts holds of each level.
+func countSummary(counts bundle.LeafCounts) string {
 	var parts []string
 	for _, lv := range []profile.Level{profile.Fatal, profile.Error, profile.Warn, profile.Notice} {
 		if counts[lv] > 0 {

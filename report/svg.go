@@ -52,16 +52,16 @@ func WriteSVG(w io.Writer, g *bundle.Graph) error {
 		drawn[i] = true
 		var cas, leaves []int
 		for _, k := range children[i] {
-			if isLeafRole(g.Nodes[k].Role) {
+			if bundle.IsLeafRole(g.Nodes[k].Role) {
 				leaves = append(leaves, k)
 			} else {
 				cas = append(cas, k)
 			}
 		}
-		shown, hidden := leaves, 0
-		if len(leaves) > maxLeaves+1 { // a box that counts one would hide it for nothing
+		shown, hidden := leaves, g.Nodes[i].HiddenLeaves.Total()
+		if len(leaves) > maxLeaves+1 || hidden > 0 { // a box that counts one would hide it for nothing
 			shown = pickLeaves(g, leaves)
-			hidden = len(leaves) - len(shown)
+			hidden += len(leaves) - len(shown)
 		}
 		first := nextX
 		for _, k := range append(append([]int{}, cas...), shown...) {
@@ -69,7 +69,7 @@ func WriteSVG(w io.Writer, g *bundle.Graph) error {
 		}
 		if hidden > 0 {
 			boxes = append(boxes, svgBox{node: -1, parent: me, x: nextX, y: depth + 1,
-				label: fmt.Sprintf("… and %d more end entit%s|%s", hidden, plural(hidden, "y", "ies"), hiddenSummary(g, leaves, shown))})
+				label: fmt.Sprintf("… and %d more end entit%s|%s", hidden, plural(hidden, "y", "ies"), hiddenSummary(g, g.Nodes[i].HiddenLeaves, leaves, shown))})
 			nextX++
 		}
 		if nextX == first {
