@@ -135,6 +135,23 @@ func pemItems(t testing.TB, name string, pems []string) iter.Seq[certio.Item] {
 	return slices.Values(list)
 }
 
+// chainView is what chain building decides in results: roles, paths and
+// findings, without the details of the certificate lints (some of zlint's
+// list a certificate's key usages in map order).
+func chainView(results []profile.Result) []profile.Result {
+	out := make([]profile.Result, len(results))
+	for i, r := range results {
+		r.Findings = slices.Clone(r.Findings)
+		for j, f := range r.Findings {
+			if f.Source != bundle.Source {
+				r.Findings[j].Details = ""
+			}
+		}
+		out[i] = r
+	}
+	return out
+}
+
 // limboVerdict runs the gate over one testcase: the trusted certificates
 // as --trust anchors, the intermediates and the peer as the bundle, at the
 // validation time, with the pkix profile. The gate fails the peer when it
@@ -166,8 +183,8 @@ func limboVerdict(t testing.TB, p *profile.Profile, tc *limboCase) (fails bool, 
 		replayed = append(replayed, r)
 	}
 	spool.Close()
-	if !reflect.DeepEqual(replayed, results) {
-		t.Errorf("%s: Spool's results differ from Run's:\n got %+v\nwant %+v", tc.ID, replayed, results)
+	if got, want := chainView(replayed), chainView(results); !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: Spool's results differ from Run's:\n got %+v\nwant %+v", tc.ID, got, want)
 	}
 	bySHA := map[string]*profile.Result{}
 	for i := range results {

@@ -41,9 +41,10 @@ type spill struct {
 	err    error // the first write error of the node spool
 
 	// Set by promote.
-	spilled   []uint64 // bit set of the result indices whose Node is in the spool
-	issuers   []uint64 // sorted hashes of the issuer names of the spilled end entities
-	crlCands  []int64  // offsets of spilled end entities that checkCRLSign needs
+	spilled   []uint64             // bit set of the result indices whose Node is in the spool
+	issuers   []uint64             // sorted hashes of the issuer names of the spilled end entities
+	crlCands  []int64              // offsets of spilled end entities that checkCRLSign needs
+	keyGroups map[uint64]*keyGroup // spilled end entities sharing a key hash, by the hash
 	nSpilled  int
 	nPromoted int
 }
@@ -186,6 +187,7 @@ func (sp *spill) promote(b *Bundle) {
 		all = append(all, &anchorRecs[i])
 	}
 	promote := map[*certRec]bool{}
+	var keyGroups [][]keyed // key hashes shared by spilled end entities alone
 	// Hashes shared by two certificates.
 	for _, k := range []struct {
 		key  int
@@ -212,12 +214,32 @@ func (sp *spill) promote(b *Bundle) {
 				j++
 			}
 			if j-i > 1 {
-				for _, e := range ks[i:j] {
-					promote[e.rec] = true
+				if k.key == keySPKI && !slices.ContainsFunc(ks[i:j], func(e keyed) bool { return e.rec.off < 0 }) {
+					// Key reuse among spilled end entities alone is
+					// judged as they are replayed (keyReuse).
+					keyGroups = append(keyGroups, ks[i:j])
+				} else {
+					for _, e := range ks[i:j] {
+						promote[e.rec] = true
+					}
 				}
 			}
 			i = j
 		}
+	}
+	// A key shared with a certificate read back for another reason is
+	// judged in memory with all who share it.
+	for _, g := range keyGroups {
+		if slices.ContainsFunc(g, func(e keyed) bool { return promote[e.rec] }) {
+			for _, e := range g {
+				promote[e.rec] = true
+			}
+			continue
+		}
+		if sp.keyGroups == nil {
+			sp.keyGroups = map[uint64]*keyGroup{}
+		}
+		sp.keyGroups[g[0].h] = &keyGroup{remaining: len(g)}
 	}
 	// A subject that is some certificate's issuer name, a
 	// subjectKeyIdentifier that is some authorityKeyIdentifier.
@@ -344,6 +366,7 @@ func (f *finisher) judgeSpilled(s *state) ([]profile.Finding, GraphNode) {
 	f.findings = nil
 	f.checkOne(s)
 	f.checkPath(s)
+	f.b.spill.keyReuse(f, s)
 	if appliesToProfiles(bacnetProfiles, f.b.opts.Profiles) {
 		f.checkBACnetOne(s)
 	}
@@ -353,6 +376,42 @@ func (f *finisher) judgeSpilled(s *state) ([]profile.Finding, GraphNode) {
 	}
 	f.findings = saved
 	return out, f.graphNode(s)
+}
+
+// keyGroup is the spilled end entities whose keys share one hash, while
+// they are replayed: the first certificate of each key among them.
+type keyGroup struct {
+	remaining int // members not replayed yet
+	firsts    []keyFirst
+}
+
+// keyFirst is the first certificate of a key, as checkKeyReuse compares
+// and names it.
+type keyFirst struct {
+	spki, subject, describe string
+	isCA                    bool
+}
+
+// keyReuse is checkKeyReuse on the spilled end entity s, replayed in
+// input order: the first certificate of its key was replayed before it.
+func (sp *spill) keyReuse(f *finisher, s *state) {
+	if len(s.n.spki) == 0 || sp.keyGroups == nil {
+		return
+	}
+	h := sp.hash(string(s.n.spki))
+	g := sp.keyGroups[h]
+	if g == nil {
+		return
+	}
+	i := slices.IndexFunc(g.firsts, func(k keyFirst) bool { return k.spki == string(s.n.spki) })
+	if i < 0 {
+		g.firsts = append(g.firsts, keyFirst{spki: string(s.n.spki), subject: s.n.subject, describe: describe(s), isCA: s.n.isCA})
+	} else if o := g.firsts[i]; o.subject != s.n.subject || o.isCA != s.n.isCA {
+		f.add(s, KeyReuse, "same public key as %s", o.describe)
+	}
+	if g.remaining--; g.remaining == 0 {
+		delete(sp.keyGroups, h)
+	}
 }
 
 // nodeSpool holds the Nodes of spilled end entities: in a temporary file,
