@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"encoding/pem"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -167,5 +168,24 @@ func TestChainUsageErrors(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errOut, exitUsage, tc.want)
 		}
+	}
+}
+
+// TestLintTmp checks --tmp: lint writes its temporary files there and
+// leaves nothing behind, and a directory it cannot write to is an input
+// error (exit 2) that names it.
+func TestLintTmp(t *testing.T) {
+	dir := t.TempDir()
+	code, out, _ := iotcert(t, "", "lint", "--tmp", dir, filepath.Join(certs, "tls13-iot", "chain.pem"))
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("left in --tmp: %v", left)
+	}
+	missing := filepath.Join(dir, "missing")
+	code, _, errOut := iotcert(t, "", "lint", "--tmp", missing, filepath.Join(certs, "tls13-iot", "chain.pem"))
+	if code != exitUsage || !strings.Contains(errOut, missing) {
+		t.Errorf("--tmp %s: exit %d, stderr %q; want %d naming the directory", missing, code, errOut, exitUsage)
 	}
 }

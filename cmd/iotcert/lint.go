@@ -134,6 +134,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cf.register(fs)
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this level: notice, warn or error")
+	tmpDir := fs.String("tmp", "", "write the temporary files that hold results and end-entity records while the chains are built (mode 0600, removed at once) to `DIR` instead of $TMPDIR")
 	specPath := fs.String("spec", "", "lint each certificate with the profile the hierarchy `SPEC` of \"iotcert gen\" gives it: each CA with its CA's, devices with their device profile's, others with the spec's default (instead of --profile and --rules)")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -172,9 +173,10 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	// Chain findings are known only when every certificate is in, so the
-	// results are spooled to a temporary file and written in input order
-	// at the end, with their chain findings; see docs/bundle.md.
-	defer lintMemory()()
+	// results (and the records of end entities) are spooled to temporary
+	// files and written in input order at the end, with their chain
+	// findings; see docs/bundle.md.
+	opts.TempDir = *tmpDir
 	items, read := cf.input.read(paths, stdin, inOpts)
 	spool, err := bundle.Spool(p, items, cf.trustItems(stdin, inOpts), opts)
 	if err != nil {
