@@ -42,20 +42,23 @@ type spill struct {
 
 	// Set by promote.
 	spilled   []uint64             // bit set of the result indices whose Node is in the spool
-	issuers   []uint64             // sorted hashes of the issuer names of the spilled end entities
+	issuers   []uint32             // sorted hashes of the issuer names of the spilled end entities
 	crlCands  []int64              // offsets of spilled end entities that checkCRLSign needs
-	keyGroups map[uint64]*keyGroup // spilled end entities sharing a key hash, by the hash
+	keyGroups map[uint32]*keyGroup // spilled end entities sharing a key hash, by the hash
 	nSpilled  int
 	nPromoted int
 }
 
 // certRec is what stays in memory of a certificate while the bundle is
 // read: hashes of what the checks that relate two certificates compare.
+// The hashes have 32 bits: certificates whose hashes agree by chance are
+// read back into memory for nothing, or, for keys, compared in full
+// (keyReuse); nothing is decided on a hash alone.
 type certRec struct {
 	off   int64 // in the node spool; -1 when the Node is in memory
 	index int32
 	flags uint8
-	keys  [numKeys]uint64
+	keys  [numKeys]uint32
 }
 
 // Keys of certRec.
@@ -87,14 +90,14 @@ func newSpill(nodes *nodeSpool) *spill {
 	return &spill{nodes: nodes, seed: maphash.MakeSeed()}
 }
 
-func (sp *spill) hash(s string) uint64 { return maphash.String(sp.seed, s) }
+func (sp *spill) hash(s string) uint32 { return uint32(maphash.String(sp.seed, s)) }
 
 // record returns the record of n.
 func (sp *spill) record(n *Node) certRec {
 	r := certRec{off: -1, index: int32(n.index)}
 	if n.sha256 != ([32]byte{}) {
 		r.flags |= rfSHA
-		r.keys[keySHA] = binary.LittleEndian.Uint64(n.sha256[:])
+		r.keys[keySHA] = binary.LittleEndian.Uint32(n.sha256[:])
 	}
 	r.keys[keySerial] = sp.hash(n.issuer + "\x00" + n.serial)
 	if len(n.spki) > 0 {
@@ -167,7 +170,7 @@ func (sp *spill) isIssuer(subject string) bool {
 
 // keyed is a hash and the record it belongs to.
 type keyed struct {
-	h   uint64
+	h   uint32
 	rec *certRec
 }
 
@@ -237,13 +240,13 @@ func (sp *spill) promote(b *Bundle) {
 			continue
 		}
 		if sp.keyGroups == nil {
-			sp.keyGroups = map[uint64]*keyGroup{}
+			sp.keyGroups = map[uint32]*keyGroup{}
 		}
 		sp.keyGroups[g[0].h] = &keyGroup{remaining: len(g)}
 	}
 	// A subject that is some certificate's issuer name, a
 	// subjectKeyIdentifier that is some authorityKeyIdentifier.
-	var issuers, akis []uint64
+	var issuers, akis []uint32
 	for _, r := range all {
 		issuers = append(issuers, r.keys[keyIssuer])
 		if r.flags&rfAKI != 0 {
@@ -268,7 +271,7 @@ func (sp *spill) promote(b *Bundle) {
 	// Read the promoted Nodes back; keep the others' indices and issuer
 	// names.
 	sp.spilled = make([]uint64, (len(b.nodes)+63)/64)
-	var spilledIssuers []uint64
+	var spilledIssuers []uint32
 	for _, r := range all {
 		if r.off < 0 {
 			continue
@@ -294,7 +297,7 @@ func (sp *spill) promote(b *Bundle) {
 	// The spilled end entities checkCRLSign may name: a distribution
 	// point without cRLIssuer, under a CA whose keyUsage lacks cRLSign.
 	if appliesToProfiles(crlSignProfiles, b.opts.Profiles) {
-		noCRLSign := map[uint64]bool{}
+		noCRLSign := map[uint32]bool{}
 		for _, n := range b.nodes {
 			if n != nil && n.isCA && n.crl&crlKUPresent != 0 && n.crl&crlKUCRLSign == 0 {
 				noCRLSign[sp.hash(n.subject)] = true
