@@ -193,6 +193,8 @@ func (b *Bundle) Add(res *profile.Result, n *Node) {
 			n.subject = b.intern(n.subject)
 		}
 		n.issuer = b.intern(n.issuer)
+	} else if b.spill != nil {
+		b.spill.append(certRec{pos: rfMemory}) // not a certificate
 	}
 	b.nodes = append(b.nodes, n)
 }

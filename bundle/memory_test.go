@@ -210,7 +210,7 @@ func graphView(g *Graph) any {
 // TestSpillRecord guards the size of what stays in memory of an end
 // entity whose Node is spilled while the bundle is read (spill.go).
 func TestSpillRecord(t *testing.T) {
-	if got := unsafe.Sizeof(certRec{}); got > 48 {
-		t.Errorf("certRec is %d bytes, want at most 48", got)
+	if got := unsafe.Sizeof(certRec{}); got > 40 {
+		t.Errorf("certRec is %d bytes, want at most 40", got)
 	}
 }

@@ -41,7 +41,7 @@ type spill struct {
 	err    error // the first write error of the node spool
 
 	// Set by promote.
-	spilled   []uint64             // bit set of the result indices whose Node is in the spool
+	spilled   bitSet               // the result indices whose Node is in the spool
 	issuers   []uint32             // sorted hashes of the issuer names of the spilled end entities
 	crlCands  []int64              // offsets of spilled end entities that checkCRLSign needs
 	keyGroups map[uint32]*keyGroup // spilled end entities sharing a key hash, by the hash
@@ -50,15 +50,14 @@ type spill struct {
 }
 
 // certRec is what stays in memory of a certificate while the bundle is
-// read: hashes of what the checks that relate two certificates compare.
-// The hashes have 32 bits: certificates whose hashes agree by chance are
-// read back into memory for nothing, or, for keys, compared in full
-// (keyReuse); nothing is decided on a hash alone.
+// read (one per result, in input order): hashes of what the checks that
+// relate two certificates compare. The hashes have 32 bits:
+// certificates whose hashes agree by chance are read back into memory for
+// nothing, or, for keys, compared in full (keyReuse); nothing is decided
+// on a hash alone.
 type certRec struct {
-	off   int64 // in the node spool; -1 when the Node is in memory
-	index int32
-	flags uint8
-	keys  [numKeys]uint32
+	keys [numKeys]uint32
+	pos  uint64 // the record's offset in the node spool << 8 | its flags
 }
 
 // Keys of certRec.
@@ -74,15 +73,29 @@ const (
 	numKeys
 )
 
-// Record flags: which keys are set, and facts for checkCRLSign.
+// Record flags: which keys are set, facts for checkCRLSign, and whether
+// the Node is in memory.
 const (
 	rfSHA = 1 << iota
 	rfSPKI
 	rfSN
 	rfSKI
 	rfAKI
-	rfCRLDP // a distribution point without cRLIssuer (crlsign.go)
+	rfCRLDP  // a distribution point without cRLIssuer (crlsign.go)
+	rfCert   // the result is a certificate's
+	rfMemory // the Node is in memory
 )
+
+func (r *certRec) flags() uint8 { return uint8(r.pos) }
+
+// off returns the offset of the Node in the node spool, or -1 when it is
+// in memory.
+func (r *certRec) off() int64 {
+	if r.flags()&rfMemory != 0 {
+		return -1
+	}
+	return int64(r.pos >> 8)
+}
 
 const recChunk = 4096
 
@@ -94,33 +107,35 @@ func (sp *spill) hash(s string) uint32 { return uint32(maphash.String(sp.seed, s
 
 // record returns the record of n.
 func (sp *spill) record(n *Node) certRec {
-	r := certRec{off: -1, index: int32(n.index)}
+	var flags uint8 = rfCert | rfMemory
+	r := certRec{}
 	if n.sha256 != ([32]byte{}) {
-		r.flags |= rfSHA
+		flags |= rfSHA
 		r.keys[keySHA] = binary.LittleEndian.Uint32(n.sha256[:])
 	}
 	r.keys[keySerial] = sp.hash(n.issuer + "\x00" + n.serial)
 	if len(n.spki) > 0 {
-		r.flags |= rfSPKI
+		flags |= rfSPKI
 		r.keys[keySPKI] = sp.hash(string(n.spki))
 	}
 	if k := devKind(n); k != 0 && n.subjectSN != "" {
-		r.flags |= rfSN
+		flags |= rfSN
 		r.keys[keySN] = sp.hash(n.subjectSN)
 	}
 	if len(n.ski) > 0 {
-		r.flags |= rfSKI
+		flags |= rfSKI
 		r.keys[keySKI] = sp.hash(string(n.ski))
 	}
 	if len(n.aki) > 0 {
-		r.flags |= rfAKI
+		flags |= rfAKI
 		r.keys[keyAKI] = sp.hash(string(n.aki))
 	}
 	r.keys[keySubject] = sp.hash(n.subject)
 	r.keys[keyIssuer] = sp.hash(n.issuer)
 	if n.crl&crlDPByIssuer != 0 {
-		r.flags |= rfCRLDP
+		flags |= rfCRLDP
 	}
+	r.pos = uint64(flags)
 	return r
 }
 
@@ -142,20 +157,25 @@ func (sp *spill) add(b *Bundle, n *Node) bool {
 			sp.err = err
 			spill = false
 		} else {
-			r.off = off
+			r.pos = uint64(off)<<8 | uint64(r.flags()&^rfMemory)
 		}
 	}
+	sp.append(r)
+	return spill
+}
+
+// append appends the record of the next result.
+func (sp *spill) append(r certRec) {
 	if len(sp.recs) == 0 || len(sp.recs[len(sp.recs)-1]) == recChunk {
 		sp.recs = append(sp.recs, make([]certRec, 0, recChunk))
 	}
 	last := &sp.recs[len(sp.recs)-1]
 	*last = append(*last, r)
-	return spill
 }
 
 // isSpilled reports whether the Node of result i is in the spool.
 func (sp *spill) isSpilled(i int) bool {
-	return sp != nil && i/64 < len(sp.spilled) && sp.spilled[i/64]&(1<<(i%64)) != 0
+	return sp != nil && sp.spilled.has(i)
 }
 
 // isIssuer reports whether subject may be the issuer name of a spilled
@@ -170,36 +190,43 @@ func (sp *spill) isIssuer(subject string) bool {
 
 // keyed is a hash and the record it belongs to.
 type keyed struct {
-	h   uint32
-	rec *certRec
+	h, rec uint32
 }
+
+// bitSet is a set of small integers.
+type bitSet []uint64
+
+func (s bitSet) has(i int) bool { return i/64 < len(s) && s[i/64]&(1<<(i%64)) != 0 }
+func (s bitSet) set(i int)      { s[i/64] |= 1 << (i % 64) }
 
 // promote reads back into b the Nodes of the spilled end entities that a
 // check relates to another certificate (see the top of this file), and
 // keeps what the replay needs.
 func (sp *spill) promote(b *Bundle) {
-	var all []*certRec
-	for i := range sp.recs {
-		for j := range sp.recs[i] {
-			all = append(all, &sp.recs[i][j])
-		}
-	}
+	// The records are numbered by result index, then the trust anchors.
+	nRecs := len(b.nodes)
 	anchorRecs := make([]certRec, len(b.anchors))
 	for i, a := range b.anchors {
 		anchorRecs[i] = sp.record(a)
-		all = append(all, &anchorRecs[i])
 	}
-	promote := map[*certRec]bool{}
+	rec := func(i int) *certRec {
+		if i >= nRecs {
+			return &anchorRecs[i-nRecs]
+		}
+		return &sp.recs[i/recChunk][i%recChunk]
+	}
+	total := nRecs + len(anchorRecs)
+	promote := make(bitSet, (total+63)/64)
 	var keyGroups [][]keyed // key hashes shared by spilled end entities alone
 	// Hashes shared by two certificates.
 	for _, k := range []struct {
 		key  int
 		flag uint8
-	}{{keySHA, rfSHA}, {keySerial, 0}, {keySPKI, rfSPKI}, {keySN, rfSN}} {
+	}{{keySHA, rfSHA}, {keySerial, rfCert}, {keySPKI, rfSPKI}, {keySN, rfSN}} {
 		var ks []keyed
-		for _, r := range all {
-			if k.flag == 0 || r.flags&k.flag != 0 {
-				ks = append(ks, keyed{r.keys[k.key], r})
+		for i := range total {
+			if r := rec(i); r.flags()&k.flag != 0 {
+				ks = append(ks, keyed{r.keys[k.key], uint32(i)})
 			}
 		}
 		slices.SortFunc(ks, func(a, b keyed) int {
@@ -217,13 +244,13 @@ func (sp *spill) promote(b *Bundle) {
 				j++
 			}
 			if j-i > 1 {
-				if k.key == keySPKI && !slices.ContainsFunc(ks[i:j], func(e keyed) bool { return e.rec.off < 0 }) {
+				if k.key == keySPKI && !slices.ContainsFunc(ks[i:j], func(e keyed) bool { return rec(int(e.rec)).off() < 0 }) {
 					// Key reuse among spilled end entities alone is
 					// judged as they are replayed (keyReuse).
 					keyGroups = append(keyGroups, ks[i:j])
 				} else {
 					for _, e := range ks[i:j] {
-						promote[e.rec] = true
+						promote.set(int(e.rec))
 					}
 				}
 			}
@@ -233,9 +260,9 @@ func (sp *spill) promote(b *Bundle) {
 	// A key shared with a certificate read back for another reason is
 	// judged in memory with all who share it.
 	for _, g := range keyGroups {
-		if slices.ContainsFunc(g, func(e keyed) bool { return promote[e.rec] }) {
+		if slices.ContainsFunc(g, func(e keyed) bool { return promote.has(int(e.rec)) }) {
 			for _, e := range g {
-				promote[e.rec] = true
+				promote.set(int(e.rec))
 			}
 			continue
 		}
@@ -244,12 +271,17 @@ func (sp *spill) promote(b *Bundle) {
 		}
 		sp.keyGroups[g[0].h] = &keyGroup{remaining: len(g)}
 	}
+	keyGroups = nil
 	// A subject that is some certificate's issuer name, a
 	// subjectKeyIdentifier that is some authorityKeyIdentifier.
 	var issuers, akis []uint32
-	for _, r := range all {
+	for i := range total {
+		r := rec(i)
+		if r.flags()&rfCert == 0 {
+			continue
+		}
 		issuers = append(issuers, r.keys[keyIssuer])
-		if r.flags&rfAKI != 0 {
+		if r.flags()&rfAKI != 0 {
 			akis = append(akis, r.keys[keyAKI])
 		}
 	}
@@ -257,38 +289,39 @@ func (sp *spill) promote(b *Bundle) {
 	issuers = slices.Compact(issuers)
 	slices.Sort(akis)
 	akis = slices.Compact(akis)
-	for _, r := range all {
-		if r.off < 0 {
+	for i := range nRecs {
+		r := rec(i)
+		if r.off() < 0 {
 			continue
 		}
 		if _, ok := slices.BinarySearch(issuers, r.keys[keySubject]); ok {
-			promote[r] = true
+			promote.set(i)
 		}
-		if _, ok := slices.BinarySearch(akis, r.keys[keySKI]); ok && r.flags&rfSKI != 0 {
-			promote[r] = true
+		if _, ok := slices.BinarySearch(akis, r.keys[keySKI]); ok && r.flags()&rfSKI != 0 {
+			promote.set(i)
 		}
 	}
 	// Read the promoted Nodes back; keep the others' indices and issuer
 	// names.
-	sp.spilled = make([]uint64, (len(b.nodes)+63)/64)
+	sp.spilled = make(bitSet, (nRecs+63)/64)
 	var spilledIssuers []uint32
-	for _, r := range all {
-		if r.off < 0 {
+	for i := range nRecs {
+		r := rec(i)
+		if r.off() < 0 {
 			continue
 		}
-		if promote[r] && sp.err == nil {
-			n, err := sp.nodes.readAt(r.off)
+		if promote.has(i) && sp.err == nil {
+			n, err := sp.nodes.readAt(r.off())
 			if err != nil {
 				sp.err = err
 			} else {
 				n.issuer = b.intern(n.issuer)
-				b.nodes[r.index] = n
+				b.nodes[i] = n
 				sp.nPromoted++
 				continue
 			}
 		}
-		i := int(r.index)
-		sp.spilled[i/64] |= 1 << (i % 64)
+		sp.spilled.set(i)
 		sp.nSpilled++
 		spilledIssuers = append(spilledIssuers, r.keys[keyIssuer])
 	}
@@ -303,9 +336,9 @@ func (sp *spill) promote(b *Bundle) {
 				noCRLSign[sp.hash(n.subject)] = true
 			}
 		}
-		for _, r := range all {
-			if r.off >= 0 && sp.isSpilled(int(r.index)) && r.flags&rfCRLDP != 0 && noCRLSign[r.keys[keyIssuer]] {
-				sp.crlCands = append(sp.crlCands, r.off)
+		for i := range nRecs {
+			if r := rec(i); sp.spilled.has(i) && r.flags()&rfCRLDP != 0 && noCRLSign[r.keys[keyIssuer]] {
+				sp.crlCands = append(sp.crlCands, r.off())
 			}
 		}
 	}

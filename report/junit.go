@@ -70,7 +70,7 @@ func newJUnitWriter(w io.Writer, opts Options) *junitWriter {
 	if t == 0 {
 		t = profile.Error
 	}
-	j := &junitWriter{w: w, opts: opts, threshold: t, spool: spool{limit: defaultSpoolLimit}, byFile: map[string]*junitSuite{}}
+	j := &junitWriter{w: w, opts: opts, threshold: t, spool: spool{limit: defaultSpoolLimit, dir: opts.TempDir}, byFile: map[string]*junitSuite{}}
 	j.enc = xml.NewEncoder(&j.buf)
 	return j
 }
@@ -248,6 +248,7 @@ func (e *errWriter) Write(p []byte) (int, error) {
 // spool holds bytes in memory up to limit, then in a temporary file.
 type spool struct {
 	limit  int
+	dir    string // for the temporary file; "" is os.TempDir()
 	mem    []byte
 	f      *os.File
 	bw     *bufio.Writer // buffers writes to f
@@ -258,7 +259,7 @@ type spool struct {
 // Write appends p.
 func (s *spool) Write(p []byte) (int, error) {
 	if s.f == nil && len(s.mem)+len(p) > s.limit {
-		f, err := os.CreateTemp("", "iotcert-junit-*.xml")
+		f, err := os.CreateTemp(s.dir, "iotcert-junit-*.xml")
 		if err != nil {
 			return 0, err
 		}

@@ -46,6 +46,9 @@ type Options struct {
 	// Graph, when set, is the chain graph of the run: the text report then
 	// ends with a summary table and a chain diagram.
 	Graph *bundle.Graph
+	// TempDir is where JUnit's test cases wait when they outgrow memory;
+	// empty means os.TempDir().
+	TempDir string
 }
 
 // New returns a writer of the named format (one of Formats) to w.

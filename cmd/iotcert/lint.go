@@ -134,7 +134,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cf.register(fs)
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this level: notice, warn or error")
-	tmpDir := fs.String("tmp", "", "write the temporary files that hold results and end-entity records while the chains are built (mode 0600, removed at once) to `DIR` instead of $TMPDIR")
+	tmpDir := fs.String("tmp", "", "write the temporary files (results and end-entity records while the chains are built, JUnit test cases; mode 0600, removed at once) to `DIR` instead of $TMPDIR")
 	specPath := fs.String("spec", "", "lint each certificate with the profile the hierarchy `SPEC` of \"iotcert gen\" gives it: each CA with its CA's, devices with their device profile's, others with the spec's default (instead of --profile and --rules)")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -190,7 +190,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		read.finish("lint", stderr)
 		return exitUsage
 	}
-	w, err := report.New(*format, stdout, report.Options{Profile: name, FailOn: threshold, Graph: spool.Graph, Rules: infos})
+	w, err := report.New(*format, stdout, report.Options{Profile: name, FailOn: threshold, Graph: spool.Graph, Rules: infos, TempDir: *tmpDir})
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert lint: --format: %v\n", err)
 		return exitUsage
