@@ -29,8 +29,9 @@ import (
 // issuers), so the chain checks are run on it, one at a time, as the
 // results are replayed (Spooled.Results): its issuers found and its
 // signature checked, its path judged, its findings added to its result.
-// The findings are the same as with every Node in memory
-// (TestSpoolMatchesRun).
+// End entities that share a key hash among themselves alone stay on disk:
+// keyReuse compares their keys as they are replayed. The findings are the
+// same as with every Node in memory (TestSpoolMatchesRun).
 
 // spill is the state of spilling of one bundle.
 type spill struct {
