@@ -105,7 +105,8 @@ func Lineage(rules *profile.Rules, p *profile.Profile) []string {
 type Bundle struct {
 	opts    Options
 	enabled map[string]bool
-	nodes   []*Node // by result index; nil for inputs that are not certificates
+	nodes   []*Node // in input order; nil for inputs that are not certificates (none under spill)
+	count   int     // results added
 	anchors []*Node
 	names   map[string]string // interned issuer and subject names
 
@@ -184,7 +185,7 @@ func (b *Bundle) Add(res *profile.Result, n *Node) {
 	if n != nil {
 		b.describeNode(res, n)
 		if b.spill != nil && b.spill.add(b, n) {
-			b.nodes = append(b.nodes, nil)
+			b.count++ // the Node waits in the node spool
 			return
 		}
 		if n.isCA {
@@ -195,15 +196,18 @@ func (b *Bundle) Add(res *profile.Result, n *Node) {
 		n.issuer = b.intern(n.issuer)
 	} else if b.spill != nil {
 		b.spill.append(certRec{pos: rfMemory}) // not a certificate
+		b.count++
+		return
 	}
 	b.nodes = append(b.nodes, n)
+	b.count++
 }
 
 // describeNode copies the result's origin, role, subject and SHA-256 into
 // n, the node of the next result.
 func (b *Bundle) describeNode(res *profile.Result, n *Node) {
 	n.origin = res.Origin
-	n.index = len(b.nodes)
+	n.index = b.count
 	n.sha256 = [sha256.Size]byte{}
 	if len(res.SHA256) == 2*sha256.Size {
 		if _, err := hex.Decode(n.sha256[:], []byte(res.SHA256)); err != nil {
@@ -248,7 +252,7 @@ func (b *Bundle) AddTrustedResult(n *Node, origin certio.Origin, res profile.Res
 const rfc5280Source = "RFC5280"
 
 // Len returns the number of results added.
-func (b *Bundle) Len() int { return len(b.nodes) }
+func (b *Bundle) Len() int { return b.count }
 
 // ChainFinding is a finding of a chain check on the certificate at Index
 // (the position of its result, in input order).
@@ -301,22 +305,23 @@ const (
 // Finish builds the chains and runs the chain checks. It can be called
 // once, after every certificate was added.
 func (b *Bundle) Finish() *Graph {
-	f, byIndex := b.finish()
-	return f.graph(byIndex)
+	f, inputs := b.finish()
+	return f.graph(inputs)
 }
 
 // finish builds the chains and runs the chain checks; it returns the
-// finisher's state and the states by result index.
+// finisher's state and the states of the input's certificates in input
+// order.
 func (b *Bundle) finish() (*finisher, []*state) {
 	if b.spill != nil {
 		b.spill.promote(b)
 	}
 	all := make([]*state, 0, len(b.nodes)+len(b.anchors))
-	byIndex := make([]*state, len(b.nodes))
-	for i, n := range b.nodes {
+	inputs := make([]*state, 0, len(b.nodes))
+	for _, n := range b.nodes {
 		if n != nil {
 			s := &state{n: n, role: n.role.String()}
-			byIndex[i] = s
+			inputs = append(inputs, s)
 			all = append(all, s)
 		}
 	}
@@ -333,7 +338,7 @@ func (b *Bundle) finish() (*finisher, []*state) {
 	f.assignRoles()
 	f.judgePaths()
 	f.check()
-	return f, byIndex
+	return f, inputs
 }
 
 type finisher struct {

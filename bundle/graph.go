@@ -130,7 +130,7 @@ func pathCert(s *state) profile.PathCert {
 }
 
 // graph builds the Graph from the finisher's state.
-func (f *finisher) graph(byIndex []*state) *Graph {
+func (f *finisher) graph(inputs []*state) *Graph {
 	g := &Graph{Findings: f.findings, At: f.b.opts.Now}
 	if f.hasAnchor {
 		g.Anchors = "input-roots"
@@ -142,7 +142,7 @@ func (f *finisher) graph(byIndex []*state) *Graph {
 	// in a map: a map of 100,000 entries costs tens of megabytes while it
 	// grows (docs/bundle.md, "Concurrency and memory").
 	order := make([]*state, 0, len(f.all))
-	for _, s := range byIndex {
+	for _, s := range inputs {
 		if s != nil {
 			s.pos = len(order)
 			order = append(order, s)

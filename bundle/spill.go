@@ -205,7 +205,7 @@ func (s bitSet) set(i int)      { s[i/64] |= 1 << (i % 64) }
 // keeps what the replay needs.
 func (sp *spill) promote(b *Bundle) {
 	// The records are numbered by result index, then the trust anchors.
-	nRecs := len(b.nodes)
+	nRecs := b.count
 	anchorRecs := make([]certRec, len(b.anchors))
 	for i, a := range b.anchors {
 		anchorRecs[i] = sp.record(a)
@@ -317,7 +317,7 @@ func (sp *spill) promote(b *Bundle) {
 				sp.err = err
 			} else {
 				n.issuer = b.intern(n.issuer)
-				b.nodes[i] = n
+				b.nodes = append(b.nodes, n)
 				sp.nPromoted++
 				continue
 			}
@@ -325,6 +325,9 @@ func (sp *spill) promote(b *Bundle) {
 		sp.spilled.set(i)
 		sp.nSpilled++
 		spilledIssuers = append(spilledIssuers, r.keys[keyIssuer])
+	}
+	if sp.nPromoted > 0 {
+		slices.SortStableFunc(b.nodes, func(x, y *Node) int { return x.index - y.index })
 	}
 	slices.Sort(spilledIssuers)
 	sp.issuers = slices.Compact(spilledIssuers)

@@ -84,12 +84,12 @@ func Spool(p *profile.Profile, items iter.Seq[certio.Item], trust iter.Seq[certi
 		s.Close()
 		return nil, b.spill.err
 	}
-	fin, byIndex := b.finish()
+	fin, inputs := b.finish()
 	if b.spill.err != nil {
 		s.Close()
 		return nil, b.spill.err
 	}
-	s.f, s.Graph = fin, fin.graph(byIndex)
+	s.f, s.Graph = fin, fin.graph(inputs)
 	return s, nil
 }
 
