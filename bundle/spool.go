@@ -13,12 +13,14 @@ import (
 	"github.com/iotcert/iotcert/profile"
 )
 
-// Spooled is the outcome of Spool: the chain graph, and the results kept
-// in a temporary file until they are replayed by Results. Close removes
-// the file.
+// Spooled is the outcome of Spool: the chain graph, and the results (and
+// end entities' records) kept in temporary files until they are replayed
+// by Results. Close removes the files.
 type Spooled struct {
-	// Graph is the chain graph; the Worst level of each node is set as
-	// Results replays the certificate's result.
+	// Graph is the chain graph of the certificates kept in memory; the
+	// Worst level of each node is set as Results replays the
+	// certificate's result, and the end entities the text diagram draws
+	// are added when Results has replayed the last result.
 	Graph *Graph
 
 	n     int
