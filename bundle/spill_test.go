@@ -6,6 +6,7 @@ import (
 	"iter"
 	"math/big"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/iotcert/iotcert/bundle"
@@ -33,6 +34,9 @@ func spillBundle(t *testing.T) []cert {
 		if i%5 == 3 {
 			tmpl.NotAfter = certgen.Epoch.AddDate(30, 0, 0) // outlives its CA: a warning
 		}
+		if i == 0 {
+			tmpl.SubjectKeyId = hintKeyID // named by the orphan's hint
+		}
 		add(fmt.Sprintf("a%d", i), issue(t, tmpl))
 	}
 	add("impostor", issue(t, certgen.EETemplate("tls13-iot", certgen.StandIn(subA, "P-256"))))
@@ -59,10 +63,15 @@ func spillBundle(t *testing.T) []cert {
 	add("dup2", dup)
 	absent := certgen.SubTemplate(root)
 	absent.Subject.CommonName = "a CA not in the bundle"
+	absent.SubjectKeyId = hintKeyID
 	other := issue(t, absent)
 	add("orphan", issue(t, certgen.EETemplate("tls13-iot", other)))
 	return out
 }
+
+// hintKeyID is the subjectKeyIdentifier of the CA the orphan of
+// spillBundle names, which an end entity of the bundle also has.
+var hintKeyID = []byte{0x42, 1, 2, 3, 4, 5, 6, 7}
 
 // TestSpoolMatchesRun checks that Spool, which keeps the records of end
 // entities on disk and judges them as the results are replayed, gives the
@@ -118,6 +127,10 @@ func TestSpoolMatchesRun(t *testing.T) {
 				if !hasChainFinding(results, lint) {
 					t.Errorf("no %s: the bundle does not exercise it", lint)
 				}
+			}
+			orphan := results[len(results)-1]
+			if f := chainFinding(orphan, bundle.OrphanError); f == nil || !strings.Contains(f.Details, "(a0[0]@0) has the subjectKeyIdentifier of its authorityKeyIdentifier") {
+				t.Errorf("orphan: %+v, want e_chain_orphan with the hint naming a0", f)
 			}
 		})
 	}
