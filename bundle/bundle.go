@@ -49,15 +49,16 @@ type Options struct {
 	// profiles it extends, nearest first (see Lineage). Checks limited to
 	// some profiles run when one of these is among them.
 	Profiles []string
-	// Now is the time expiry is judged at, and the time the profile's
-	// clocked lints judge at (profile.Profile.WithTime); the zero value
-	// means time.Now() when the bundle is made.
-	Now time.Time
-	// ExpiryHorizon, when CheckExpiry is set, is how far ahead of Now a
+	// Clock gives the time of the check: it is read once, when the
+	// bundle is made, and that instant is the one expiry and the paths
+	// are judged at and the one the profile's clocked lints judge every
+	// certificate at (profile.Profile.WithClock). nil means time.Now.
+	Clock func() time.Time
+	// ExpiryHorizon, when CheckExpiry is set, is how far ahead of the time of the check a
 	// notAfter counts as expiring (0: only certificates already expired).
 	ExpiryHorizon time.Duration
 	// CheckExpiry turns on e_chain_expiring. A certificate that has
-	// expired at Now is always reported, as e_chain_expired.
+	// expired at the time of the check is always reported, as e_chain_expired.
 	CheckExpiry bool
 	// ValidityNesting is the level of w_chain_validity_outside_issuer:
 	// profile.Warn (the default when zero) or profile.Error.
@@ -105,7 +106,12 @@ type Bundle struct {
 	nodes   []*Node // by result index; nil for inputs that are not certificates
 	anchors []*Node
 	names   map[string]string // interned issuer and subject names
+	now     time.Time         // the time of the check, read from Options.Clock once
 }
+
+// at is the clock of the profiles the bundle lints with: the bundle's one
+// instant.
+func (b *Bundle) at() time.Time { return b.now }
 
 // New returns an empty bundle. It returns an error when Enable or Disable
 // name a check that does not exist.
@@ -119,10 +125,11 @@ func New(opts Options) (*Bundle, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	if opts.Now.IsZero() {
-		opts.Now = time.Now()
+	now := time.Now()
+	if opts.Clock != nil {
+		now = opts.Clock()
 	}
-	b := &Bundle{opts: opts, enabled: map[string]bool{}, names: map[string]string{}}
+	b := &Bundle{opts: opts, now: now, enabled: map[string]bool{}, names: map[string]string{}}
 	for _, c := range checks {
 		b.enabled[c.Name] = !c.Optional && appliesToProfiles(c.Profiles, opts.Profiles)
 	}
@@ -777,7 +784,7 @@ func (f *finisher) checkAlgorithms(s *state) {
 }
 
 func (f *finisher) checkExpiry(s *state) {
-	now := f.b.opts.Now.Unix()
+	now := f.b.now.Unix()
 	if s.n.notBefore > now {
 		f.add(s, NotYetValid, "not valid before %s (judged at %s)", day(s.n.notBefore), day(now))
 	}

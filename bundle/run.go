@@ -40,7 +40,7 @@ func newBundle(p *profile.Profile, trust iter.Seq[certio.Item], opts Options) (*
 	if err != nil {
 		return nil, err
 	}
-	p = p.WithTime(b.opts.Now)
+	p = p.WithClock(b.at)
 	if trust != nil {
 		for it := range trust {
 			if it.Err != nil {
@@ -61,7 +61,7 @@ func newBundle(p *profile.Profile, trust iter.Seq[certio.Item], opts Options) (*
 }
 
 // Lint lints every certificate of items with p on the bundle's workers,
-// at Options.Now, and adds each, in input order, to b. It returns the results in input
+// at the bundle's time (Options.Clock), and adds each, in input order, to b. It returns the results in input
 // order (without chain findings: call Finish and Graph.Apply).
 func (b *Bundle) Lint(p *profile.Profile, items iter.Seq[certio.Item]) []profile.Result {
 	var results []profile.Result
@@ -73,11 +73,11 @@ func (b *Bundle) Lint(p *profile.Profile, items iter.Seq[certio.Item]) []profile
 }
 
 // lintEach lints every certificate of items with p on the bundle's
-// workers, at the bundle's time (Options.Now), adds each, in input order,
+// workers, at the bundle's time (Options.Clock), adds each, in input order,
 // to b and passes its result to fn. It stops at the first error of fn and
 // returns it.
 func (b *Bundle) lintEach(p *profile.Profile, items iter.Seq[certio.Item], fn func(profile.Result) error) error {
-	p = p.WithTime(b.opts.Now)
+	p = p.WithClock(b.at)
 	type job struct {
 		seq int
 		it  certio.Item

@@ -43,7 +43,7 @@ type Profile struct {
 	Sources []lint.LintSource
 
 	guessDevice bool
-	at          time.Time // the time of the check for clocked lints; zero: the wall clock
+	clock       func() time.Time // the time of the check for clocked lints; nil: the wall clock
 	lints       []*compiledLint
 	byRole      map[role.Role][]*compiledLint
 }
@@ -81,14 +81,17 @@ func (p *Profile) WithDeviceGuessing() *Profile {
 	return &q
 }
 
-// WithTime returns a copy of p whose lints judge certificates at t rather
-// than at the wall clock: the lints whose verdict depends on the time
-// (lints.Clocked, such as a notBefore in the future or an expired Matter
-// DAC). "iotcert lint --at" and the bundle gate use it, so that one run
-// judges every certificate at the same instant.
-func (p *Profile) WithTime(t time.Time) *Profile {
+// WithClock returns a copy of p whose lints judge certificates at the time
+// clock returns rather than at the wall clock: the lints whose verdict
+// depends on the time (lints.Clocked, such as a notBefore in the future or
+// an expired Matter DAC). The clock is read once for each certificate
+// linted, and every lint judges that certificate at that one instant; a
+// clock that returns one fixed instant (as "iotcert lint --at" and package
+// bundle give, so that one run judges every certificate at the same
+// instant) makes the verdicts reproducible. A nil clock is the wall clock.
+func (p *Profile) WithClock(clock func() time.Time) *Profile {
 	q := *p
-	q.at = t
+	q.clock = clock
 	return &q
 }
 
@@ -341,8 +344,12 @@ func (p *Profile) lintRole(c *x509.Certificate, r role.Role, findings []Finding,
 	if assign {
 		as = &r
 	}
+	var at time.Time // zero: each lint asks the wall clock
+	if p.clock != nil {
+		at = p.clock()
+	}
 	for _, cl := range p.byRole[r] {
-		if f, ok := cl.run(c, p.at, as); ok {
+		if f, ok := cl.run(c, at, as); ok {
 			if findings == nil {
 				findings = make([]Finding, 0, 4)
 			}

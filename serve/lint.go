@@ -14,6 +14,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
@@ -94,8 +95,9 @@ func (s *Server) parseQuery(r *http.Request, allowed ...string) (*lintQuery, err
 		if err != nil {
 			return nil, fmt.Errorf("at: %v", err)
 		}
-		lq.opts.Now = t
-		lq.p = lq.p.WithTime(t)
+		at := func() time.Time { return t }
+		lq.opts.Clock = at
+		lq.p = lq.p.WithClock(at)
 	}
 	if v := q.Get("trust"); v != "" {
 		items, ok := s.cfg.Trust[v]

@@ -456,7 +456,7 @@ func TestLintTBS(t *testing.T) {
 		t.Fatal(err)
 	}
 	now, _ := bundle.ParseTime(testNow)
-	p = p.WithTime(now)
+	p = p.WithClock(func() time.Time { return now })
 	for _, name := range []string{"tls13-iot/ee.pem", "cases/e_iot_ee_no_ski.pem"} {
 		tbs := tbsOfFile(t, name)
 		want, err := p.LintTBS(tbs)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"iter"
 	"strings"
+	"time"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
@@ -93,7 +94,7 @@ func (c *chainFlags) setup() (*profile.Profile, bundle.Options, error) {
 		if err != nil {
 			return nil, opts, fmt.Errorf("--at: %v", err)
 		}
-		opts.Now = t
+		opts.Clock = func() time.Time { return t }
 	}
 	if c.horizon != "" {
 		d, err := bundle.ParseDuration(c.horizon)
