@@ -113,8 +113,19 @@ type Bundle struct {
 // instant.
 func (b *Bundle) at() time.Time { return b.now }
 
-// New returns an empty bundle. It returns an error when Enable or Disable
-// name a check that does not exist.
+// UnknownCheckError is the error of New when Options.Enable or
+// Options.Disable name a chain check that does not exist (Checks lists
+// those that do).
+type UnknownCheckError struct {
+	Name string // the name given
+}
+
+func (e *UnknownCheckError) Error() string {
+	return fmt.Sprintf("unknown chain check %q", e.Name)
+}
+
+// New returns an empty bundle. It returns an *UnknownCheckError when
+// Enable or Disable name a check that does not exist.
 func New(opts Options) (*Bundle, error) {
 	if opts.ValidityNesting == 0 {
 		opts.ValidityNesting = profile.Warn
@@ -135,13 +146,13 @@ func New(opts Options) (*Bundle, error) {
 	}
 	for _, name := range opts.Enable {
 		if _, ok := checkInfo(name); !ok {
-			return nil, fmt.Errorf("unknown chain check %q (see \"iotcert rules\")", name)
+			return nil, &UnknownCheckError{Name: name}
 		}
 		b.enabled[name] = true
 	}
 	for _, name := range opts.Disable {
 		if _, ok := checkInfo(name); !ok {
-			return nil, fmt.Errorf("unknown chain check %q (see \"iotcert rules\")", name)
+			return nil, &UnknownCheckError{Name: name}
 		}
 		b.enabled[name] = false
 	}

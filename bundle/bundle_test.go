@@ -3,6 +3,7 @@ package bundle_test
 import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"errors"
 	"iter"
 	"os"
 	"reflect"
@@ -475,8 +476,12 @@ func TestProfileSpecificChecks(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
-	if _, err := bundle.New(bundle.Options{Enable: []string{"n_chain_nope"}}); err == nil || !strings.Contains(err.Error(), `unknown chain check "n_chain_nope"`) {
-		t.Errorf("unknown check: %v", err)
+	for _, opts := range []bundle.Options{{Enable: []string{"n_chain_nope"}}, {Disable: []string{bundle.SignatureInvalid, "n_chain_nope"}}} {
+		_, err := bundle.New(opts)
+		var unknown *bundle.UnknownCheckError
+		if !errors.As(err, &unknown) || unknown.Name != "n_chain_nope" || err.Error() != `unknown chain check "n_chain_nope"` {
+			t.Errorf("unknown check (%+v): %v", opts, err)
+		}
 	}
 	if _, err := bundle.New(bundle.Options{ValidityNesting: profile.Notice}); err == nil {
 		t.Error("validity nesting notice accepted")

@@ -116,7 +116,7 @@ func (c *chainFlags) setup() (*profile.Profile, bundle.Options, error) {
 		return nil, opts, err
 	}
 	if _, err := bundle.New(opts); err != nil {
-		return nil, opts, err
+		return nil, opts, checkFlagHint(err, opts.Enable)
 	}
 	return p, opts, nil
 }
@@ -126,7 +126,7 @@ func (c *chainFlags) trustItems(stdin io.Reader, opts certio.Options) iter.Seq[c
 	if len(c.trust) == 0 {
 		return nil
 	}
-	return certio.ReadWith(c.trust, stdin, opts)
+	return readWith(c.trust, stdin, opts)
 }
 
 func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

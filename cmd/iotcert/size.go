@@ -100,7 +100,7 @@ func runSize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	status := exitOK
 	read := func(paths []string) []certio.Item {
 		var items []certio.Item
-		for it := range certio.ReadWith(paths, stdin, inOpts) {
+		for it := range readWith(paths, stdin, inOpts) {
 			if it.Err != nil {
 				fmt.Fprintf(stderr, "iotcert size: %v\n", it.Err)
 				status = exitUsage
