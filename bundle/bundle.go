@@ -46,7 +46,8 @@ import (
 // Options configure chain building and the chain checks.
 type Options struct {
 	// Profiles are the profile the certificates are linted with and the
-	// profiles it extends, nearest first (see Lineage). Checks limited to
+	// profiles it extends, nearest first (its lineage: p.Name, then
+	// p.Extends, then what that profile extends). Checks limited to
 	// some profiles run when one of these is among them.
 	Profiles []string
 	// Clock gives the time of the check: it is read once, when the
@@ -78,23 +79,6 @@ type Options struct {
 	// MatterCD, when not nil, is the Certification Declaration the DACs
 	// of a matter bundle are checked against (the e_matter_cd_* checks).
 	MatterCD *MatterCD
-}
-
-// Lineage returns the name of profile p followed by the names of the
-// profiles it extends, as rules defines them.
-func Lineage(rules *profile.Rules, p *profile.Profile) []string {
-	out := []string{p.Name}
-	seen := map[string]bool{p.Name: true}
-	for next := p.Extends; next != "" && !seen[next]; {
-		seen[next] = true
-		out = append(out, next)
-		q, err := rules.Profile(next)
-		if err != nil {
-			break
-		}
-		next = q.Extends
-	}
-	return out
 }
 
 // Bundle collects the certificates of one run and builds their chains.

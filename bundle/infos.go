@@ -8,7 +8,8 @@ import (
 )
 
 // RunsUnder reports whether the check runs for a profile whose lineage
-// (see Lineage) is given: checks limited to some profiles run when one of
+// (the profile's name and those of the profiles it extends, as in
+// Options.Profiles) is given: checks limited to some profiles run when one of
 // them is in the lineage, the others always.
 func (c CheckInfo) RunsUnder(lineage []string) bool {
 	return appliesToProfiles(c.Profiles, lineage)

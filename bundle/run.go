@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/certparse"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -48,7 +49,7 @@ func newBundle(p *profile.Profile, trust iter.Seq[certio.Item], opts Options) (*
 			}
 			c, err := certio.Parse(it.DER)
 			if err != nil {
-				return nil, fmt.Errorf("trust store: %w", &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certio.DescribeParseError(err)})
+				return nil, fmt.Errorf("trust store: %w", &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certparse.DescribeError(err)})
 			}
 			n := NewNode(c)
 			res := p.Lint(c)

@@ -21,7 +21,7 @@ import (
 	"github.com/zmap/zcrypto/x509/pkix"
 	"github.com/zmap/zlint/v3/lint"
 
-	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/certparse"
 )
 
 // caHas returns a CheckApplies condition: the extension oid is present.
@@ -278,7 +278,7 @@ func caKeyIDMethod(c *x509.Certificate, id []byte) (string, error) {
 		Algorithm pkix.AlgorithmIdentifier
 		PublicKey asn1.BitString
 	}
-	if _, err := asn1.Unmarshal(certio.SubjectPublicKeyInfo(c), &spki); err != nil {
+	if _, err := asn1.Unmarshal(certparse.SubjectPublicKeyInfo(c), &spki); err != nil {
 		return "", fmt.Errorf("subjectPublicKeyInfo does not decode: %v", err)
 	}
 	key := spki.PublicKey.Bytes

@@ -22,6 +22,7 @@ import (
 	"github.com/zmap/zlint/v3/lint"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/certparse"
 	"github.com/iotcert/iotcert/lints"
 	"github.com/iotcert/iotcert/role"
 )
@@ -279,7 +280,7 @@ func (p *Profile) LintItem(it certio.Item) Result {
 	}
 	c, defects, err := certio.ParseDefects(it.DER)
 	if err != nil {
-		return InputError(it.Origin, it.DER, &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certio.DescribeParseError(err)})
+		return InputError(it.Origin, it.DER, &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certparse.DescribeError(err)})
 	}
 	res := p.lint(c)
 	if len(defects) > 0 {

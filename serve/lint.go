@@ -19,6 +19,7 @@ import (
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
 	"github.com/iotcert/iotcert/internal/hint"
+	"github.com/iotcert/iotcert/internal/lineage"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/report"
 )
@@ -83,7 +84,7 @@ func (s *Server) parseQuery(r *http.Request, allowed ...string) (*lintQuery, err
 		return nil, err
 	}
 	lq.p = p
-	lq.opts.Profiles = bundle.Lineage(s.cfg.Rules, p)
+	lq.opts.Profiles = lineage.Of(s.cfg.Rules, p)
 	if v := q.Get("fail_on"); v != "" {
 		l, ok := profile.ParseLevel(v)
 		if !ok || l == profile.Fatal {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/lineage"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -552,7 +553,7 @@ func TestInfoEndpoints(t *testing.T) {
 		want = append(want, li.Name)
 	}
 	for _, c := range bundle.Checks() {
-		if c.RunsUnder(bundle.Lineage(rules, p)) && !c.Optional {
+		if c.RunsUnder(lineage.Of(rules, p)) && !c.Optional {
 			want = append(want, c.Name)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/lineage"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/report"
 )
@@ -88,7 +89,7 @@ func (c *chainFlags) setup() (*profile.Profile, bundle.Options, error) {
 	if c.guess {
 		p = p.WithDeviceGuessing()
 	}
-	opts.Profiles = bundle.Lineage(rules, p)
+	opts.Profiles = lineage.Of(rules, p)
 	if c.at != "" {
 		t, err := bundle.ParseTime(c.at)
 		if err != nil {
