@@ -13,6 +13,12 @@ func TestDefaultProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The default profiles are compiled lazily: each must compile.
+	for _, name := range rules.Names() {
+		if _, err := rules.Profile(name); err != nil {
+			t.Errorf("default profile %s does not compile: %v", name, err)
+		}
+	}
 	for _, name := range []string{"tls13-iot", "tls13-iot-23", "rfc7925", "idevid-8021ar", "ldevid-8021ar", "brski-idevid", "tcg-devid"} {
 		p, err := rules.Profile(name)
 		if err != nil {
