@@ -6,6 +6,8 @@
 #
 #   bench/coldstart.sh              # 200 runs of each command
 #   RUNS=500 bench/coldstart.sh
+#   OLD=/tmp/iotcert-main bench/coldstart.sh   # also time another build of
+#                                             # iotcert (before a change)
 #
 # What runs (see docs/performance.md, "Cold start"):
 #   hello     a Go program that prints one line: the floor of any Go
@@ -57,10 +59,12 @@ printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/zmap/zlint/v3/
 "$work/zlint" "$cert" >/dev/null
 
 echo "timing $RUNS runs each (hyperfine -N)"
+old=()
+if [ -n "${OLD:-}" ]; then old=(-n old "$OLD lint $cert"); fi
 hyperfine -N --style none --warmup 20 --runs "$RUNS" --export-csv "$work/times.csv" \
 	-n hello "$work/hello-bin" \
 	-n zlint "$work/zlint $cert" \
-	-n iotcert "$work/iotcert lint $cert" >/dev/null
+	-n iotcert "$work/iotcert lint $cert" "${old[@]}" >/dev/null
 
 # initsum CMD...: the package initialisation time of one process, the
 # smallest of 20 (GODEBUG=inittrace=1, summed over packages), in ms.
@@ -80,6 +84,8 @@ END {
 	printf "%-8s %10.1f %10.1f %10.1f\n", "hello", med["hello"], min["hello"], ih
 	printf "%-8s %10.1f %10.1f %10.1f\n", "zlint", med["zlint"], min["zlint"], iz
 	printf "%-8s %10.1f %10.1f %10.1f\n", "iotcert", med["iotcert"], min["iotcert"], ii
+	if ("old" in med) printf "%-8s %10.1f %10.1f\n", "old", med["old"], min["old"]
 	printf "\nratios (median): iotcert/hello %.2f (target <= 3.5), iotcert/zlint %.2f, zlint/hello %.2f\n",
 		med["iotcert"] / med["hello"], med["iotcert"] / med["zlint"], med["zlint"] / med["hello"]
+	if ("old" in med) printf "old/hello %.2f, iotcert/old %.2f\n", med["old"] / med["hello"], med["iotcert"] / med["old"]
 }' "$work/times.csv"

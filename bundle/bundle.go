@@ -230,9 +230,6 @@ func (b *Bundle) AddTrustedResult(n *Node, origin certio.Origin, res profile.Res
 // rfc5280Source is the lint source of zlint's RFC 5280 lints.
 const rfc5280Source = "RFC5280"
 
-// Len returns the number of results added.
-func (b *Bundle) Len() int { return len(b.nodes) }
-
 // ChainFinding is a finding of a chain check on the certificate at Index
 // (the position of its result, in input order).
 type ChainFinding struct {
