@@ -14,10 +14,7 @@ func init() {
 			"when extendedKeyUsage is present it should hold both clientAuth and serverAuth. Vendor practice (ambiguity A22), hence a notice.",
 		Citation: "ASHRAE 135 Annex AB.7 (vendor documentation: Johnson Controls Metasys and Tridium Niagara BACnet/SC guides)",
 		Source:   BACnetSC,
-	}, role.EndEntitySet, funcLint(
-
-		caHas(oidExtExtendedKeyUsage), bscDualRoleEKU))
-
+	}, role.EndEntitySet, funcLint(caHas(oidExtExtendedKeyUsage), bscDualRoleEKU))
 }
 
 func bscDualRoleEKU(c *x509.Certificate) *lint.LintResult {

@@ -16,10 +16,7 @@ func init() {
 			"a deployment that binds identities to the URI raises it to error in rules.yaml.",
 		Citation: "ASHRAE 135 Annex AB.7.4 (as implemented by bacnet-stack src/bacnet/datalink/bsc/bsc-hub-function.h)",
 		Source:   BACnetSC,
-	}, role.EndEntitySet, funcLint(
-
-		nil, bscSANURIBACnet))
-
+	}, role.EndEntitySet, funcLint(nil, bscSANURIBACnet))
 }
 
 func bscSANURIBACnet(c *x509.Certificate) *lint.LintResult {

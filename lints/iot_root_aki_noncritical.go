@@ -13,10 +13,7 @@ func init() {
 		Description: "An authorityKeyIdentifier extension in a root CA certificate must not be marked critical.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.2",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.LinkSet, funcLint(
-
-		caHas(oidExtAuthorityKeyID), func(c *x509.Certificate) *lint.LintResult {
-			return caExtNotCritical(c, oidExtAuthorityKeyID, "authorityKeyIdentifier")
-		}))
-
+	}, role.RootSet|role.LinkSet, funcLint(caHas(oidExtAuthorityKeyID), func(c *x509.Certificate) *lint.LintResult {
+		return caExtNotCritical(c, oidExtAuthorityKeyID, "authorityKeyIdentifier")
+	}))
 }

@@ -12,8 +12,5 @@ func init() {
 		Description: "Root CA certificates must carry a basicConstraints extension marked critical with cA set to TRUE.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.6",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.LinkSet, funcLint(
-
-		nil, caBasicConstraintsCriticalCA))
-
+	}, role.RootSet|role.LinkSet, funcLint(nil, caBasicConstraintsCriticalCA))
 }

@@ -12,8 +12,5 @@ func init() {
 		Description: "A keyUsage extension in a root CA certificate must be marked critical and assert keyCertSign.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.4",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.LinkSet, funcLint(
-
-		caHas(oidExtKeyUsage), caKeyUsageCriticalCertSign))
-
+	}, role.RootSet|role.LinkSet, funcLint(caHas(oidExtKeyUsage), caKeyUsageCriticalCertSign))
 }

@@ -13,10 +13,7 @@ func init() {
 		Description: "A root CA that issues CRLs must assert cRLSign in keyUsage; whether it issues CRLs cannot be seen in the certificate, so this notice fires only when keyUsage is present without cRLSign.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.4",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.LinkSet, funcLint(
-
-		caHas(oidExtKeyUsage), func(c *x509.Certificate) *lint.LintResult {
-			return caKeyUsageAsserts(c, kuCRLSign, "cRLSign", lint.Notice, ": the root cannot sign CRLs (required if it issues CRLs)")
-		}))
-
+	}, role.RootSet|role.LinkSet, funcLint(caHas(oidExtKeyUsage), func(c *x509.Certificate) *lint.LintResult {
+		return caKeyUsageAsserts(c, kuCRLSign, "cRLSign", lint.Notice, ": the root cannot sign CRLs (required if it issues CRLs)")
+	}))
 }

@@ -16,17 +16,14 @@ func init() {
 			"required on a root (profile tls13-iot-23 turns this notice off).",
 		Citation: draftEditorsCopy + " §16.2.4",
 		Source:   IoTTLS13,
-	}, role.RootSet|role.LinkSet, funcLint(
-
-		caHas(oidExtKeyUsage), func(c *x509.Certificate) *lint.LintResult {
-			bits, _, err := caKeyUsageBits(c)
-			switch {
-			case err != nil:
-				return failf(lint.Notice, "%v", err)
-			case bits.At(kuDigitalSignature) != 0:
-				return failf(lint.Notice, "keyUsage asserts digitalSignature, needed only if the root key also signs objects other than certificates and CRLs (such as OCSP responses)")
-			}
-			return pass()
-		}))
-
+	}, role.RootSet|role.LinkSet, funcLint(caHas(oidExtKeyUsage), func(c *x509.Certificate) *lint.LintResult {
+		bits, _, err := caKeyUsageBits(c)
+		switch {
+		case err != nil:
+			return failf(lint.Notice, "%v", err)
+		case bits.At(kuDigitalSignature) != 0:
+			return failf(lint.Notice, "keyUsage asserts digitalSignature, needed only if the root key also signs objects other than certificates and CRLs (such as OCSP responses)")
+		}
+		return pass()
+	}))
 }

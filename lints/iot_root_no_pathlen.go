@@ -13,10 +13,7 @@ func init() {
 		Description: "The basicConstraints of a root CA certificate must not carry a pathLenConstraint.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.6",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.LinkSet, funcLint(
-
-		caHas(oidExtBasicConstraints), func(c *x509.Certificate) *lint.LintResult {
-			return caNoPathLen(c, lint.Error)
-		}))
-
+	}, role.RootSet|role.LinkSet, funcLint(caHas(oidExtBasicConstraints), func(c *x509.Certificate) *lint.LintResult {
+		return caNoPathLen(c, lint.Error)
+	}))
 }

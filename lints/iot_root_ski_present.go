@@ -13,10 +13,7 @@ func init() {
 		Description: "Root CA certificates must carry a subjectKeyIdentifier extension, not marked critical.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.3",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.LinkSet, funcLint(
-
-		nil, func(c *x509.Certificate) *lint.LintResult {
-			return caExtPresentNonCritical(c, oidExtSubjectKeyID, "subjectKeyIdentifier", lint.Error)
-		}))
-
+	}, role.RootSet|role.LinkSet, funcLint(nil, func(c *x509.Certificate) *lint.LintResult {
+		return caExtPresentNonCritical(c, oidExtSubjectKeyID, "subjectKeyIdentifier", lint.Error)
+	}))
 }

@@ -12,8 +12,5 @@ func init() {
 		Description: "The subject of a root CA certificate must contain commonName, organizationName and countryName (organizationalUnitName is optional).",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.1",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.LinkSet, funcLint(
-
-		nil, caSubjectCNOC))
-
+	}, role.RootSet|role.LinkSet, funcLint(nil, caSubjectCNOC))
 }

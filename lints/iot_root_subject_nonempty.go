@@ -13,13 +13,10 @@ func init() {
 		Description: "Root CA certificates must have a non-empty subject distinguished name.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.1",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.LinkSet, funcLint(
-
-		nil, func(c *x509.Certificate) *lint.LintResult {
-			if len(c.Subject.Names) == 0 {
-				return failf(lint.Error, "subject is empty")
-			}
-			return pass()
-		}))
-
+	}, role.RootSet|role.LinkSet, funcLint(nil, func(c *x509.Certificate) *lint.LintResult {
+		if len(c.Subject.Names) == 0 {
+			return failf(lint.Error, "subject is empty")
+		}
+		return pass()
+	}))
 }

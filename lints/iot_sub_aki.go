@@ -13,10 +13,7 @@ func init() {
 		Description: "Subordinate CA certificates must carry an authorityKeyIdentifier extension, not marked critical.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.2",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, funcLint(
-
-		nil, func(c *x509.Certificate) *lint.LintResult {
-			return caExtPresentNonCritical(c, oidExtAuthorityKeyID, "authorityKeyIdentifier", lint.Error)
-		}))
-
+	}, role.SubordinateSet, funcLint(nil, func(c *x509.Certificate) *lint.LintResult {
+		return caExtPresentNonCritical(c, oidExtAuthorityKeyID, "authorityKeyIdentifier", lint.Error)
+	}))
 }

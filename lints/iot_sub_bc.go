@@ -12,8 +12,5 @@ func init() {
 		Description: "Subordinate CA certificates must carry a basicConstraints extension marked critical with cA set to TRUE.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.5",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, funcLint(
-
-		nil, caBasicConstraintsCriticalCA))
-
+	}, role.SubordinateSet, funcLint(nil, caBasicConstraintsCriticalCA))
 }

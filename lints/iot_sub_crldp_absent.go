@@ -13,10 +13,7 @@ func init() {
 		Description: "Subordinate CA certificates should not carry a cRLDistributionPoints extension.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.6",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, funcLint(
-
-		nil, func(c *x509.Certificate) *lint.LintResult {
-			return caExtAbsent(c, oidExtCRLDistribution, "cRLDistributionPoints", lint.Warn)
-		}))
-
+	}, role.SubordinateSet, funcLint(nil, func(c *x509.Certificate) *lint.LintResult {
+		return caExtAbsent(c, oidExtCRLDistribution, "cRLDistributionPoints", lint.Warn)
+	}))
 }

@@ -12,8 +12,5 @@ func init() {
 		Description: "Subordinate CA certificates must carry a keyUsage extension marked critical that asserts keyCertSign.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.4",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, funcLint(
-
-		nil, caKeyUsageCriticalCertSign))
-
+	}, role.SubordinateSet, funcLint(nil, caKeyUsageCriticalCertSign))
 }

@@ -13,10 +13,7 @@ func init() {
 		Description: "A subordinate CA that issues CRLs must assert cRLSign in keyUsage; whether it issues CRLs cannot be seen in the certificate, so this notice fires only when keyUsage is present without cRLSign.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.4",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, funcLint(
-
-		caHas(oidExtKeyUsage), func(c *x509.Certificate) *lint.LintResult {
-			return caKeyUsageAsserts(c, kuCRLSign, "cRLSign", lint.Notice, ": the CA cannot sign CRLs (required if it issues CRLs)")
-		}))
-
+	}, role.SubordinateSet, funcLint(caHas(oidExtKeyUsage), func(c *x509.Certificate) *lint.LintResult {
+		return caKeyUsageAsserts(c, kuCRLSign, "cRLSign", lint.Notice, ": the CA cannot sign CRLs (required if it issues CRLs)")
+	}))
 }

@@ -13,10 +13,7 @@ func init() {
 		Description: "The keyUsage of a subordinate CA certificate should assert digitalSignature.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.4",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, funcLint(
-
-		caHas(oidExtKeyUsage), func(c *x509.Certificate) *lint.LintResult {
-			return caKeyUsageAsserts(c, kuDigitalSignature, "digitalSignature", lint.Warn, "")
-		}))
-
+	}, role.SubordinateSet, funcLint(caHas(oidExtKeyUsage), func(c *x509.Certificate) *lint.LintResult {
+		return caKeyUsageAsserts(c, kuDigitalSignature, "digitalSignature", lint.Warn, "")
+	}))
 }

@@ -13,10 +13,7 @@ func init() {
 		Description: "The basicConstraints of a subordinate CA certificate should not carry a pathLenConstraint.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.5",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, funcLint(
-
-		caHas(oidExtBasicConstraints), func(c *x509.Certificate) *lint.LintResult {
-			return caNoPathLen(c, lint.Warn)
-		}))
-
+	}, role.SubordinateSet, funcLint(caHas(oidExtBasicConstraints), func(c *x509.Certificate) *lint.LintResult {
+		return caNoPathLen(c, lint.Warn)
+	}))
 }

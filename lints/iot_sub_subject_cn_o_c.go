@@ -12,8 +12,5 @@ func init() {
 		Description: "Subordinate CA certificates must have a subject containing commonName, organizationName and countryName (organizationalUnitName is optional).",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.1",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, funcLint(
-
-		nil, caSubjectCNOC))
-
+	}, role.SubordinateSet, funcLint(nil, caSubjectCNOC))
 }

@@ -13,10 +13,7 @@ func init() {
 		Description: "The keyUsage of a Matter PAA or PAI must assert keyCertSign and cRLSign; digitalSignature is the only other bit allowed.",
 		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat",
 		Source:      Matter,
-	}, role.RootSet|role.SubordinateSet, funcLint(
-
-		caHas(oidExtKeyUsage), matterCAKU))
-
+	}, role.RootSet|role.SubordinateSet, funcLint(caHas(oidExtKeyUsage), matterCAKU))
 }
 
 func matterCAKU(c *x509.Certificate) *lint.LintResult {

@@ -13,10 +13,7 @@ func init() {
 		Description: "A Matter DAC's basicConstraints must say cA=FALSE and carry no pathLenConstraint.",
 		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat",
 		Source:      Matter,
-	}, role.EndEntitySet, funcLint(
-
-		caHas(oidExtBasicConstraints), matterDACBC))
-
+	}, role.EndEntitySet, funcLint(caHas(oidExtBasicConstraints), matterDACBC))
 }
 
 func matterDACBC(c *x509.Certificate) *lint.LintResult {

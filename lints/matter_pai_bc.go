@@ -13,10 +13,7 @@ func init() {
 		Description: "A Matter PAI's basicConstraints must say cA=TRUE with pathLenConstraint present and 0.",
 		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat",
 		Source:      Matter,
-	}, role.SubordinateSet, funcLint(
-
-		caHas(oidExtBasicConstraints), matterPAIBC))
-
+	}, role.SubordinateSet, funcLint(caHas(oidExtBasicConstraints), matterPAIBC))
 }
 
 func matterPAIBC(c *x509.Certificate) *lint.LintResult {

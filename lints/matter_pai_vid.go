@@ -15,10 +15,7 @@ func init() {
 		Description: "A Matter PAI's subject must carry a vendor ID; its product ID is optional.",
 		Citation:    "CSA Matter Core Specification §6.2.2.3; connectedhomeip src/credentials/attestation_verifier/DefaultDeviceAttestationVerifier.cpp VerifyAttestationInformation (kPaiVendorIdMismatch)",
 		Source:      Matter,
-	}, role.SubordinateSet, funcLint(
-
-		nil, matterPAIVID))
-
+	}, role.SubordinateSet, funcLint(nil, matterPAIVID))
 }
 
 func matterPAIVID(c *x509.Certificate) *lint.LintResult {
