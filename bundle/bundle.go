@@ -46,18 +46,20 @@ import (
 // Options configure chain building and the chain checks.
 type Options struct {
 	// Profiles are the profile the certificates are linted with and the
-	// profiles it extends, nearest first (see Lineage). Checks limited to
+	// profiles it extends, nearest first (its lineage: p.Name, then
+	// p.Extends, then what that profile extends). Checks limited to
 	// some profiles run when one of these is among them.
 	Profiles []string
-	// Now is the time expiry is judged at, and the time the profile's
-	// clocked lints judge at (profile.Profile.WithTime); the zero value
-	// means time.Now() when the bundle is made.
-	Now time.Time
-	// ExpiryHorizon, when CheckExpiry is set, is how far ahead of Now a
+	// Clock gives the time of the check: it is read once, when the
+	// bundle is made, and that instant is the one expiry and the paths
+	// are judged at and the one the profile's clocked lints judge every
+	// certificate at (profile.Profile.WithClock). nil means time.Now.
+	Clock func() time.Time
+	// ExpiryHorizon, when CheckExpiry is set, is how far ahead of the time of the check a
 	// notAfter counts as expiring (0: only certificates already expired).
 	ExpiryHorizon time.Duration
 	// CheckExpiry turns on e_chain_expiring. A certificate that has
-	// expired at Now is always reported, as e_chain_expired.
+	// expired at the time of the check is always reported, as e_chain_expired.
 	CheckExpiry bool
 	// ValidityNesting is the level of w_chain_validity_outside_issuer:
 	// profile.Warn (the default when zero) or profile.Error.
@@ -82,23 +84,6 @@ type Options struct {
 	MatterCD *MatterCD
 }
 
-// Lineage returns the name of profile p followed by the names of the
-// profiles it extends, as rules defines them.
-func Lineage(rules *profile.Rules, p *profile.Profile) []string {
-	out := []string{p.Name}
-	seen := map[string]bool{p.Name: true}
-	for next := p.Extends; next != "" && !seen[next]; {
-		seen[next] = true
-		out = append(out, next)
-		q, err := rules.Profile(next)
-		if err != nil {
-			break
-		}
-		next = q.Extends
-	}
-	return out
-}
-
 // Bundle collects the certificates of one run and builds their chains.
 // Add and AddTrusted must not be called concurrently; Finish runs the
 // chain checks once all certificates are in.
@@ -109,14 +94,30 @@ type Bundle struct {
 	count   int     // results added
 	anchors []*Node
 	names   map[string]string // interned issuer and subject names
+	now     time.Time         // the time of the check, read from Options.Clock once
 
 	// spill, when not nil, keeps the Nodes of end entities on disk until
 	// the results are replayed (spill.go); Spool sets it.
 	spill *spill
 }
 
-// New returns an empty bundle. It returns an error when Enable or Disable
-// name a check that does not exist.
+// at is the clock of the profiles the bundle lints with: the bundle's one
+// instant.
+func (b *Bundle) at() time.Time { return b.now }
+
+// UnknownCheckError is the error of New when Options.Enable or
+// Options.Disable name a chain check that does not exist (Checks lists
+// those that do).
+type UnknownCheckError struct {
+	Name string // the name given
+}
+
+func (e *UnknownCheckError) Error() string {
+	return fmt.Sprintf("unknown chain check %q", e.Name)
+}
+
+// New returns an empty bundle. It returns an *UnknownCheckError when
+// Enable or Disable name a check that does not exist.
 func New(opts Options) (*Bundle, error) {
 	if opts.ValidityNesting == 0 {
 		opts.ValidityNesting = profile.Warn
@@ -127,22 +128,23 @@ func New(opts Options) (*Bundle, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	if opts.Now.IsZero() {
-		opts.Now = time.Now()
+	now := time.Now()
+	if opts.Clock != nil {
+		now = opts.Clock()
 	}
-	b := &Bundle{opts: opts, enabled: map[string]bool{}, names: map[string]string{}}
+	b := &Bundle{opts: opts, now: now, enabled: map[string]bool{}, names: map[string]string{}}
 	for _, c := range checks {
 		b.enabled[c.Name] = !c.Optional && appliesToProfiles(c.Profiles, opts.Profiles)
 	}
 	for _, name := range opts.Enable {
 		if _, ok := checkInfo(name); !ok {
-			return nil, fmt.Errorf("unknown chain check %q (see \"iotcert rules\")", name)
+			return nil, &UnknownCheckError{Name: name}
 		}
 		b.enabled[name] = true
 	}
 	for _, name := range opts.Disable {
 		if _, ok := checkInfo(name); !ok {
-			return nil, fmt.Errorf("unknown chain check %q (see \"iotcert rules\")", name)
+			return nil, &UnknownCheckError{Name: name}
 		}
 		b.enabled[name] = false
 	}
@@ -250,9 +252,6 @@ func (b *Bundle) AddTrustedResult(n *Node, origin certio.Origin, res profile.Res
 
 // rfc5280Source is the lint source of zlint's RFC 5280 lints.
 const rfc5280Source = "RFC5280"
-
-// Len returns the number of results added.
-func (b *Bundle) Len() int { return b.count }
 
 // ChainFinding is a finding of a chain check on the certificate at Index
 // (the position of its result, in input order).
@@ -860,7 +859,7 @@ func (f *finisher) checkAlgorithms(s *state) {
 }
 
 func (f *finisher) checkExpiry(s *state) {
-	now := f.b.opts.Now.Unix()
+	now := f.b.now.Unix()
 	if s.n.notBefore > now {
 		f.add(s, NotYetValid, "not valid before %s (judged at %s)", day(s.n.notBefore), day(now))
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/json"
+	"errors"
 	"iter"
 	"os"
 	"reflect"
@@ -62,8 +63,8 @@ func runBundle(t *testing.T, profileName string, opts bundle.Options, certs, tru
 		t.Fatal(err)
 	}
 	opts.Profiles = append([]string{profileName}, opts.Profiles...)
-	if opts.Now.IsZero() {
-		opts.Now = now
+	if opts.Clock == nil {
+		opts.Clock = func() time.Time { return now }
 	}
 	var trustItems iter.Seq[certio.Item]
 	if trust != nil {
@@ -308,9 +309,9 @@ func TestChains(t *testing.T) {
 		{name: "name constraints", certs: []cert{root, {"nc", nc.DER()}, {"inside", inside.DER()}, {"outside", outside.DER()}},
 			want: map[string][]string{"outside": {"e_chain_name_constraints"}}},
 		// The device expires on 2035-01-01, 214 days after 2034-06-01.
-		{name: "expiry horizon", opts: bundle.Options{Now: time.Date(2034, 6, 1, 0, 0, 0, 0, time.UTC), CheckExpiry: true, ExpiryHorizon: 240 * 24 * time.Hour}, certs: []cert{ee, sub, root},
+		{name: "expiry horizon", opts: bundle.Options{Clock: func() time.Time { return time.Date(2034, 6, 1, 0, 0, 0, 0, time.UTC) }, CheckExpiry: true, ExpiryHorizon: 240 * 24 * time.Hour}, certs: []cert{ee, sub, root},
 			want: map[string][]string{"ee": {"e_chain_expiring"}}},
-		{name: "expiry horizon short", opts: bundle.Options{Now: time.Date(2034, 6, 1, 0, 0, 0, 0, time.UTC), CheckExpiry: true, ExpiryHorizon: 90 * 24 * time.Hour}, certs: []cert{ee, sub, root}},
+		{name: "expiry horizon short", opts: bundle.Options{Clock: func() time.Time { return time.Date(2034, 6, 1, 0, 0, 0, 0, time.UTC) }, CheckExpiry: true, ExpiryHorizon: 90 * 24 * time.Hour}, certs: []cert{ee, sub, root}},
 		{name: "disabled check", opts: bundle.Options{Disable: []string{"n_chain_orphan"}}, certs: []cert{ee}},
 	}
 	for _, tc := range tests {
@@ -499,8 +500,12 @@ func TestProfileSpecificChecks(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
-	if _, err := bundle.New(bundle.Options{Enable: []string{"n_chain_nope"}}); err == nil || !strings.Contains(err.Error(), `unknown chain check "n_chain_nope"`) {
-		t.Errorf("unknown check: %v", err)
+	for _, opts := range []bundle.Options{{Enable: []string{"n_chain_nope"}}, {Disable: []string{bundle.SignatureInvalid, "n_chain_nope"}}} {
+		_, err := bundle.New(opts)
+		var unknown *bundle.UnknownCheckError
+		if !errors.As(err, &unknown) || unknown.Name != "n_chain_nope" || err.Error() != `unknown chain check "n_chain_nope"` {
+			t.Errorf("unknown check (%+v): %v", opts, err)
+		}
 	}
 	if _, err := bundle.New(bundle.Options{ValidityNesting: profile.Notice}); err == nil {
 		t.Error("validity nesting notice accepted")

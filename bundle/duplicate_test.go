@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/internal/certgen"
@@ -26,7 +27,7 @@ func TestDuplicateReportedOnce(t *testing.T) {
 		ee := issue(t, certgen.EETemplate("tls13-iot", h.sub))
 		certs = append(certs, cert{dev + "#ee", ee.DER()}, cert{dev + "#sub", h.sub.DER()}, cert{dev + "#root", h.root.DER()})
 	}
-	results, _, err := bundle.Run(p, items(certs), nil, bundle.Options{Profiles: []string{"tls13-iot"}, Now: now})
+	results, _, err := bundle.Run(p, items(certs), nil, bundle.Options{Profiles: []string{"tls13-iot"}, Clock: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}

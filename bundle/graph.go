@@ -131,7 +131,7 @@ func pathCert(s *state) profile.PathCert {
 
 // graph builds the Graph from the finisher's state.
 func (f *finisher) graph(inputs []*state) *Graph {
-	g := &Graph{Findings: f.findings, At: f.b.opts.Now}
+	g := &Graph{Findings: f.findings, At: f.b.now}
 	if f.hasAnchor {
 		g.Anchors = "input-roots"
 		if len(f.b.anchors) > 0 {

@@ -8,7 +8,8 @@ import (
 )
 
 // RunsUnder reports whether the check runs for a profile whose lineage
-// (see Lineage) is given: checks limited to some profiles run when one of
+// (the profile's name and those of the profiles it extends, as in
+// Options.Profiles) is given: checks limited to some profiles run when one of
 // them is in the lineage, the others always.
 func (c CheckInfo) RunsUnder(lineage []string) bool {
 	return appliesToProfiles(c.Profiles, lineage)
@@ -30,7 +31,7 @@ func (c CheckInfo) LintInfo() profile.LintInfo {
 	return profile.LintInfo{Name: c.Name, Level: c.Level, Roles: c.Roles, Source: Source, Citation: c.Citation, Description: c.Description}
 }
 
-// ParseTime parses the time of Options.Now as "iotcert lint --at" takes
+// ParseTime parses the time of the check (Options.Clock) as "iotcert lint --at" takes
 // it: an RFC 3339 time (2027-01-31T00:00:00Z) or a date (2027-01-31,
 // midnight UTC).
 func ParseTime(s string) (time.Time, error) {

@@ -160,9 +160,10 @@ func chainView(results []profile.Result) []profile.Result {
 // fails the chain the peer is validated through. It returns the verdict
 // and the findings behind it.
 func limboVerdict(t testing.TB, p *profile.Profile, tc *limboCase) (fails bool, why []string) {
-	opts := bundle.Options{Profiles: []string{"pkix"}, Now: time.Now()}
+	opts := bundle.Options{Profiles: []string{"pkix"}}
 	if tc.ValidationTime != nil {
-		opts.Now = *tc.ValidationTime
+		at := *tc.ValidationTime
+		opts.Clock = func() time.Time { return at }
 	}
 	input := append(slices.Clone(tc.UntrustedIntermediates), tc.PeerCertificate)
 	results, _, err := bundle.Run(p, pemItems(t, "bundle", input), pemItems(t, "trust", tc.TrustedCerts), opts)

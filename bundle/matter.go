@@ -207,7 +207,7 @@ func (f *finisher) checkMatterCD(s, p *state) {
 		return
 	}
 	if mcd.Signers == nil {
-		f.add(s, MatterCDUnverified, "the Certification Declaration's signature was not verified (no --matter-cd-trust)")
+		f.add(s, MatterCDUnverified, "the Certification Declaration's signature was not verified (no CD signing certificate was given to verify it with)")
 	} else if err := mcd.CD.Verify(mcd.Signers); err != nil {
 		f.add(s, MatterCDSignature, "%v", err)
 	}

@@ -60,7 +60,7 @@ func TestReleaseKeepsFindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Profiles: []string{"tls13-iot"}, Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), Workers: 2}
+	opts := Options{Profiles: []string{"tls13-iot"}, Clock: func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }, Workers: 2}
 	gen := memBundle(t, 40)
 	cases := []struct {
 		name         string
@@ -117,7 +117,7 @@ func TestFinishReleasesEndEntities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := New(Options{Profiles: []string{"tls13-iot"}, Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	b, err := New(Options{Profiles: []string{"tls13-iot"}, Clock: func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/zmap/zcrypto/x509"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/certparse"
 	"github.com/iotcert/iotcert/matter"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/role"
@@ -201,7 +202,7 @@ var knownExtensions = map[string]bool{
 }
 
 // certioSPKI returns the subjectPublicKeyInfo as it was in the input.
-func certioSPKI(c *x509.Certificate) []byte { return certio.SubjectPublicKeyInfo(c) }
+func certioSPKI(c *x509.Certificate) []byte { return certparse.SubjectPublicKeyInfo(c) }
 
 func clone(b []byte) []byte {
 	if len(b) == 0 {
@@ -261,7 +262,7 @@ const (
 // keyKind names the key of c: a curve name, "Ed25519", "RSA-<bits>", or
 // the algorithm when the key could not be decoded.
 func keyKind(c *x509.Certificate) string {
-	if certio.KeyUndecodable(c) {
+	if certparse.KeyUndecodable(c) {
 		return "undecodable key"
 	}
 	switch k := c.PublicKey.(type) {

@@ -10,7 +10,7 @@ import (
 
 // The path verdict (RFC 5280 §6.1): for every certificate, whether a
 // certification path from a trust anchor down to it exists that is valid
-// at the evaluation time (Options.Now). See docs/bundle.md, "The path
+// at the evaluation time (Options.Clock). See docs/bundle.md, "The path
 // verdict".
 
 // maxIssuerPaths is how many valid paths are kept per CA certificate for
@@ -143,7 +143,7 @@ func (f *finisher) anchorDefect(s *state) string {
 // whatever its issuers: its validity at the evaluation time or an
 // unknown critical extension; "" when there is none.
 func (f *finisher) ownProblem(s *state) string {
-	n, now := s.n, f.b.opts.Now.Unix()
+	n, now := s.n, f.b.now.Unix()
 	switch {
 	case n.notAfter < now && !n.noExpiry:
 		return fmt.Sprintf("it expired on %s", day(n.notAfter))
@@ -358,7 +358,7 @@ func (f *finisher) checkPath(s *state) {
 	if v.valid || s.explained {
 		return
 	}
-	f.add(s, NoValidPath, "no certification path to a trust anchor validates at %s: %s", day(f.b.opts.Now.Unix()), v.reason)
+	f.add(s, NoValidPath, "no certification path to a trust anchor validates at %s: %s", day(f.b.now.Unix()), v.reason)
 }
 
 // checkUnknownCritical reports critical extensions that this package does

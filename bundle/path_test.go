@@ -208,7 +208,7 @@ func runResults(t *testing.T, profileName string, certs, trust []cert) []profile
 	if trust != nil {
 		trustItems = items(trust)
 	}
-	results, _, err := bundle.Run(p, items(certs), trustItems, bundle.Options{Profiles: []string{profileName}, Now: now})
+	results, _, err := bundle.Run(p, items(certs), trustItems, bundle.Options{Profiles: []string{profileName}, Clock: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}

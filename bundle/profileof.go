@@ -18,7 +18,7 @@ func (b *Bundle) profileFor(p *profile.Profile, it certio.Item) *profile.Profile
 		return p
 	}
 	if q := b.opts.ProfileOf(c); q != nil {
-		return q.WithTime(b.opts.Now)
+		return q.WithClock(b.at)
 	}
 	return p
 }

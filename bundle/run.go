@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/certparse"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -40,7 +41,7 @@ func newBundle(p *profile.Profile, trust iter.Seq[certio.Item], opts Options) (*
 	if err != nil {
 		return nil, err
 	}
-	p = p.WithTime(b.opts.Now)
+	p = p.WithClock(b.at)
 	if trust != nil {
 		for it := range trust {
 			if it.Err != nil {
@@ -48,7 +49,7 @@ func newBundle(p *profile.Profile, trust iter.Seq[certio.Item], opts Options) (*
 			}
 			c, err := certio.Parse(it.DER)
 			if err != nil {
-				return nil, fmt.Errorf("trust store: %w", &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certio.DescribeParseError(err)})
+				return nil, fmt.Errorf("trust store: %w", &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certparse.DescribeError(err)})
 			}
 			n := NewNode(c)
 			res := p.Lint(c)
@@ -61,7 +62,7 @@ func newBundle(p *profile.Profile, trust iter.Seq[certio.Item], opts Options) (*
 }
 
 // Lint lints every certificate of items with p on the bundle's workers,
-// at Options.Now, and adds each, in input order, to b. It returns the results in input
+// at the bundle's time (Options.Clock), and adds each, in input order, to b. It returns the results in input
 // order (without chain findings: call Finish and Graph.Apply).
 func (b *Bundle) Lint(p *profile.Profile, items iter.Seq[certio.Item]) []profile.Result {
 	var results []profile.Result
@@ -73,11 +74,11 @@ func (b *Bundle) Lint(p *profile.Profile, items iter.Seq[certio.Item]) []profile
 }
 
 // lintEach lints every certificate of items with p on the bundle's
-// workers, at the bundle's time (Options.Now), adds each, in input order,
+// workers, at the bundle's time (Options.Clock), adds each, in input order,
 // to b and passes its result to fn. It stops at the first error of fn and
 // returns it.
 func (b *Bundle) lintEach(p *profile.Profile, items iter.Seq[certio.Item], fn func(profile.Result) error) error {
-	p = p.WithTime(b.opts.Now)
+	p = p.WithClock(b.at)
 	type job struct {
 		seq int
 		it  certio.Item

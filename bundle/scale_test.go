@@ -3,6 +3,7 @@ package bundle_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/internal/certgen"
@@ -71,7 +72,7 @@ func BenchmarkManyRootsSharingName(b *testing.B) {
 	}
 	b.ResetTimer()
 	for range b.N {
-		if _, _, err := bundle.Run(p, items(certs), nil, bundle.Options{Profiles: []string{"tls13-iot"}, Now: now}); err != nil {
+		if _, _, err := bundle.Run(p, items(certs), nil, bundle.Options{Profiles: []string{"tls13-iot"}, Clock: func() time.Time { return now }}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
@@ -83,7 +84,7 @@ func TestSpoolMatchesRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	certs := spillBundle(t)
-	opts := bundle.Options{Profiles: []string{"tls13-iot"}, Now: now, TempDir: t.TempDir()}
+	opts := bundle.Options{Profiles: []string{"tls13-iot"}, Clock: func() time.Time { return now }, TempDir: t.TempDir()}
 	for _, c := range []struct {
 		name         string
 		input, trust []cert

@@ -13,6 +13,7 @@ import (
 
 	"github.com/iotcert/iotcert/certio"
 	"github.com/iotcert/iotcert/internal/certgen"
+	"github.com/iotcert/iotcert/internal/certparse"
 )
 
 func pemOf(der ...[]byte) []byte {
@@ -158,10 +159,10 @@ func TestParseUndecodableKey(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a certificate with a secp256k1 key must still parse for linting: %v", err)
 	}
-	if !certio.KeyUndecodable(parsed) {
+	if !certparse.KeyUndecodable(parsed) {
 		t.Error("KeyUndecodable = false")
 	}
-	if !bytes.Equal(certio.SubjectPublicKeyInfo(parsed), spki) {
+	if !bytes.Equal(certparse.SubjectPublicKeyInfo(parsed), spki) {
 		t.Error("SubjectPublicKeyInfo does not return the original key")
 	}
 	if parsed.Subject.CommonName != "Example IoT Root CA" || !parsed.IsCA {
@@ -186,7 +187,7 @@ func TestParseIgnoresForgedMarker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Equal(certio.SubjectPublicKeyInfo(parsed), good.Cert.RawSubjectPublicKeyInfo) {
+	if bytes.Equal(certparse.SubjectPublicKeyInfo(parsed), good.Cert.RawSubjectPublicKeyInfo) {
 		t.Error("forged marker extension changed the key the lints see")
 	}
 	for _, e := range parsed.Extensions {
@@ -218,8 +219,8 @@ func TestParseShortEd25519Key(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
-	if !certio.KeyUndecodable(parsed) || !bytes.Equal(certio.SubjectPublicKeyInfo(parsed), short) {
-		t.Errorf("KeyUndecodable %v, SPKI %x; want the 31-octet key kept as undecodable", certio.KeyUndecodable(parsed), certio.SubjectPublicKeyInfo(parsed))
+	if !certparse.KeyUndecodable(parsed) || !bytes.Equal(certparse.SubjectPublicKeyInfo(parsed), short) {
+		t.Errorf("KeyUndecodable %v, SPKI %x; want the 31-octet key kept as undecodable", certparse.KeyUndecodable(parsed), certparse.SubjectPublicKeyInfo(parsed))
 	}
 }
 

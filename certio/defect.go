@@ -6,6 +6,8 @@ import (
 	"github.com/zmap/zcrypto/encoding/asn1"
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zcrypto/x509/pkix"
+
+	"github.com/iotcert/iotcert/internal/certparse"
 )
 
 // Kinds of Defect.
@@ -30,10 +32,6 @@ type Defect struct {
 	// Msg describes the defect.
 	Msg string
 }
-
-// oidUndecodedExtension replaces, while parsing, the ID of an extension
-// whose value zcrypto cannot decode (see oidUndecodedKey).
-var oidUndecodedExtension = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 32473, 7301, 3}
 
 // ParseDefects parses one DER certificate for linting, as Parse does, and
 // also judges a certificate that Parse refuses for one of two defects:
@@ -124,7 +122,7 @@ func decodeWhole(der []byte, v any) error {
 // decode with err.
 func undecodableDefect(oid asn1.ObjectIdentifier, err error) Defect {
 	return Defect{Kind: DefectUndecodableExtension, OID: oid,
-		Msg: fmt.Sprintf("the %s extension does not decode (%s): the other lints judged the certificate without its content", ExtensionName(oid), DescribeParseError(err))}
+		Msg: fmt.Sprintf("the %s extension does not decode (%s): the other lints judged the certificate without its content", ExtensionName(oid), certparse.DescribeError(err))}
 }
 
 // head returns at most n bytes of b.
@@ -136,16 +134,16 @@ func head(b []byte, n int) []byte {
 }
 
 // parseHidingExtensions parses der with the IDs of the extensions that
-// zcrypto cannot decode replaced by oidUndecodedExtension, and returns the
+// zcrypto cannot decode replaced by certparse.OIDUndecodedExtension, and returns the
 // certificate with those extensions restored, and the extensions with
 // their errors. It returns nil when der is not a certificate structure, or when hiding
 // extensions does not make it parse.
 func parseHidingExtensions(der []byte) (*x509.Certificate, []undecodable) {
-	var cert rawCertificate
+	var cert certparse.RawCertificate
 	if rest, err := asn1.Unmarshal(der, &cert); err != nil || len(rest) != 0 {
 		return nil, nil
 	}
-	var tbs rawTBSCertificate
+	var tbs certparse.RawTBSCertificate
 	if rest, err := asn1.Unmarshal(cert.TBSCertificate.FullBytes, &tbs); err != nil || len(rest) != 0 || len(tbs.Extensions) == 0 {
 		return nil, nil
 	}
@@ -156,7 +154,7 @@ func parseHidingExtensions(der []byte) (*x509.Certificate, []undecodable) {
 		for i, e := range exts {
 			t.Extensions[i] = e
 			if hide(i) {
-				t.Extensions[i].Id = oidUndecodedExtension
+				t.Extensions[i].Id = certparse.OIDUndecodedExtension
 			}
 		}
 		tbsDER, err := asn1.Marshal(t)
@@ -194,7 +192,7 @@ func parseHidingExtensions(der []byte) (*x509.Certificate, []undecodable) {
 	// zcrypto keeps the extensions in order: put the hidden ones back
 	// under their own IDs.
 	for i := range exts {
-		if isBad[i] && i < len(c.Extensions) && c.Extensions[i].Id.Equal(oidUndecodedExtension) {
+		if isBad[i] && i < len(c.Extensions) && c.Extensions[i].Id.Equal(certparse.OIDUndecodedExtension) {
 			c.Extensions[i].Id = exts[i].Id
 		}
 	}

@@ -20,6 +20,8 @@ import (
 	"testing"
 
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
+
+	"github.com/iotcert/iotcert/internal/certparse"
 )
 
 // fuzzRounds bounds the key derivation of a PKCS#12 store while fuzzing,
@@ -240,11 +242,11 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse returned certificate %v and error %v", c != nil, err)
 		}
 		if err != nil {
-			_ = DescribeParseError(err)
+			_ = certparse.DescribeError(err)
 			return
 		}
-		_ = SubjectPublicKeyInfo(c)
-		_ = KeyUndecodable(c)
+		_ = certparse.SubjectPublicKeyInfo(c)
+		_ = certparse.KeyUndecodable(c)
 	})
 }
 

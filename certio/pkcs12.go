@@ -55,7 +55,6 @@ var (
 	oidSHA512            = []byte{0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03}
 	oidPKCS12PBEPrefix   = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01}
 	errPKCS12Unsupported = errors.New("PKCS#12: algorithm not implemented by iotcert's reader")
-	errPKCS12Password    = errors.New("PKCS#12: wrong password (give it with --p12-password-file or the IOTCERT_P12_PASSWORD environment variable)")
 )
 
 // maxPKCS12Rounds bounds the key-derivation work one store may ask for,
@@ -183,12 +182,12 @@ func pkcs12Certificates(der []byte, password string, limit int64) ([]pkcs7Cert, 
 func pkcs12ViaLibrary(der []byte, password string) ([]pkcs7Cert, error) {
 	certs, err := pkcs12.DecodeTrustStore(der, password)
 	if wrongPassword(err) {
-		return nil, errPKCS12Password
+		return nil, ErrPKCS12Password
 	}
 	if err != nil {
 		_, leaf, cas, chainErr := pkcs12.DecodeChain(der, password)
 		if wrongPassword(chainErr) {
-			return nil, errPKCS12Password
+			return nil, ErrPKCS12Password
 		}
 		if chainErr != nil {
 			return nil, fmt.Errorf("PKCS#12: cannot read this store, which uses legacy algorithms (RC2/3DES): as a trust store: %s; as a key with its certificates: %s; re-export it without -legacy, or convert it with \"openssl pkcs12 -legacy -nokeys\" and lint the PEM", trimPKCS12(err), trimPKCS12(chainErr))
@@ -265,7 +264,7 @@ func readPFX(der []byte, password string, limit int64) (*pkcs12Store, error) {
 			}
 		}
 		if !ok {
-			return nil, errPKCS12Password
+			return nil, ErrPKCS12Password
 		}
 	} else if password != "" {
 		return nil, errors.New("PKCS#12: the store has no MAC but a password was given; refusing to trust unauthenticated content")
@@ -326,7 +325,7 @@ func (st *pkcs12Store) readSafeContents(whole []byte, sc cryptobyte.String, fixe
 	if !sc.ReadASN1(&bags, cbasn1.SEQUENCE) || !sc.Empty() {
 		if fixed >= 0 {
 			// Garbage after decryption: the usual sign of a wrong key.
-			return errPKCS12Password
+			return ErrPKCS12Password
 		}
 		return errors.New("PKCS#12: malformed SafeContents")
 	}
@@ -578,11 +577,11 @@ func (st *pkcs12Store) decryptSafe(body cryptobyte.String, password string) ([]b
 	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, encrypted)
 	pad := int(plain[len(plain)-1])
 	if pad == 0 || pad > aes.BlockSize {
-		return nil, errPKCS12Password
+		return nil, ErrPKCS12Password
 	}
 	for _, p := range plain[len(plain)-pad:] {
 		if int(p) != pad {
-			return nil, errPKCS12Password
+			return nil, ErrPKCS12Password
 		}
 	}
 	return plain[:len(plain)-pad], nil

@@ -3,6 +3,7 @@ package certio_test
 import (
 	"bytes"
 	"crypto/x509"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +16,9 @@ import (
 	"github.com/iotcert/iotcert/internal/certgen"
 )
 
-const wrongPassword = "PKCS#12: wrong password (give it with --p12-password-file or the IOTCERT_P12_PASSWORD environment variable)"
+// wrongPassword is what items says of an error that wraps
+// certio.ErrPKCS12Password.
+const wrongPassword = "PKCS#12: wrong password [ErrPKCS12Password]"
 
 // items decodes data with opts and describes each item as "ok@offset" (the
 // certificate must be one of want, in order) or "err@offset: message".
@@ -25,7 +28,11 @@ func items(t *testing.T, data []byte, opts certio.Options, want ...[]byte) []str
 	certio.DecodeWith("in", data, opts, func(it certio.Item) bool {
 		switch {
 		case it.Err != nil && it.DER == nil:
-			out = append(out, "err@"+itoa(int(it.Origin.Offset))+": "+strings.TrimPrefix(it.Err.Error(), "in (certificate "+itoa(it.Origin.Index)+", byte "+itoa(int(it.Origin.Offset))+"): "))
+			msg := "err@" + itoa(int(it.Origin.Offset)) + ": " + strings.TrimPrefix(it.Err.Error(), "in (certificate "+itoa(it.Origin.Index)+", byte "+itoa(int(it.Origin.Offset))+"): ")
+			if errors.Is(it.Err, certio.ErrPKCS12Password) {
+				msg += " [ErrPKCS12Password]"
+			}
+			out = append(out, msg)
 		case it.Err == nil && it.DER != nil:
 			n := len(out)
 			if n >= len(want) || !bytes.Equal(it.DER, want[n]) {

@@ -120,6 +120,10 @@ var (
 	// ErrInputTooLarge is wrapped by the error of an input that goes on
 	// past Options.MaxInputSize where that limit applies.
 	ErrInputTooLarge = errors.New("input larger than the size limit")
+	// ErrPKCS12Password is wrapped by the error of a PKCS#12 store that
+	// Options.PKCS12Password does not open (or that needs a password when
+	// none was given). A program says how its user gives the password.
+	ErrPKCS12Password = errors.New("PKCS#12: wrong password")
 )
 
 // Options control how ReadWith and DecodeWith read their inputs. The zero

@@ -702,7 +702,7 @@ func (h *Hierarchy) signParsed(what, profileName string, tmpl, issuer *x509.Cert
 		return nil, profile.Result{}, err
 	}
 	if h.clockSet {
-		p = p.WithTime(h.now())
+		p = p.WithClock(h.now)
 	}
 	if issuer != nil && fastPathTemplate(tmpl) {
 		if alg, ok := signingAlgorithmFor(issuer.PublicKey); ok {

@@ -8,13 +8,13 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name: "n_bsc_dual_role_eku",
 		Description: "A BACnet/SC node uses its operational certificate as TLS client (to its hub) and as TLS server (hub function, direct connections): " +
 			"when extendedKeyUsage is present it should hold both clientAuth and serverAuth. Vendor practice (ambiguity A22), hence a notice.",
 		Citation: "ASHRAE 135 Annex AB.7 (vendor documentation: Johnson Controls Metasys and Tridium Niagara BACnet/SC guides)",
 		Source:   BACnetSC,
-	}, role.EndEntitySet, caHas(oidExtExtendedKeyUsage), bscDualRoleEKU)
+	}, role.EndEntitySet, funcLint(caHas(oidExtExtendedKeyUsage), bscDualRoleEKU))
 }
 
 func bscDualRoleEKU(c *x509.Certificate) *lint.LintResult {

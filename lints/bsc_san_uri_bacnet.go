@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name: "n_bsc_san_uri_bacnet",
 		Description: "A BACnet/SC operational certificate names its device by exactly one subjectAltName URI bacnet://<device-instance>, " +
 			"the instance a decimal number 0..4194302; reports a certificate with none, with more than one, or with one that does not parse. " +
@@ -16,7 +16,7 @@ func init() {
 			"a deployment that binds identities to the URI raises it to error in rules.yaml.",
 		Citation: "ASHRAE 135 Annex AB.7.4 (as implemented by bacnet-stack src/bacnet/datalink/bsc/bsc-hub-function.h)",
 		Source:   BACnetSC,
-	}, role.EndEntitySet, nil, bscSANURIBACnet)
+	}, role.EndEntitySet, funcLint(nil, bscSANURIBACnet))
 }
 
 func bscSANURIBACnet(c *x509.Certificate) *lint.LintResult {

@@ -5,9 +5,11 @@ import "time"
 // Clocked is implemented by the lint instances whose verdict depends on
 // the time of the check (a notBefore in the future, a certificate that
 // has expired). Whoever runs such a lint sets the time on each new
-// instance before CheckApplies; profile.Profile.WithTime does it for the
-// profile's lints, so that "iotcert lint --at" judges them at that time.
-// An instance whose time was never set uses the wall clock.
+// instance before CheckApplies; a profile given a clock
+// (profile.Profile.WithClock) reads it once for each certificate and sets
+// that instant on each of its lints, so that "iotcert lint --at" judges
+// them at that time. An instance whose time was never set uses the wall
+// clock.
 type Clocked interface {
 	SetNow(time.Time)
 }

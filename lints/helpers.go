@@ -9,7 +9,7 @@ import (
 	"github.com/zmap/zcrypto/x509/pkix"
 	"github.com/zmap/zlint/v3/lint"
 
-	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/certparse"
 )
 
 // Object identifiers used by several lints.
@@ -216,7 +216,7 @@ type publicKey struct {
 // subjectPublicKey decodes the subjectPublicKeyInfo of c as it was in the
 // input, also for keys zcrypto cannot parse (see certio.Parse).
 func subjectPublicKey(c *x509.Certificate) (publicKey, error) {
-	der := certio.SubjectPublicKeyInfo(c)
+	der := certparse.SubjectPublicKeyInfo(c)
 	if k, ok := fastSubjectPublicKey(der); ok {
 		return k, nil
 	}

@@ -21,25 +21,8 @@ import (
 	"github.com/zmap/zcrypto/x509/pkix"
 	"github.com/zmap/zlint/v3/lint"
 
-	"github.com/iotcert/iotcert/certio"
-	"github.com/iotcert/iotcert/role"
+	"github.com/iotcert/iotcert/internal/certparse"
 )
-
-// caLint is a lint given by two functions: the condition of its own under
-// which it applies (nil: always, within its roles) and the check.
-type caLint struct {
-	applies func(c *x509.Certificate) bool
-	check   func(c *x509.Certificate) *lint.LintResult
-}
-
-func (l *caLint) CheckApplies(c *x509.Certificate) bool { return l.applies == nil || l.applies(c) }
-
-func (l *caLint) Execute(c *x509.Certificate) *lint.LintResult { return l.check(c) }
-
-// registerCALint registers a caLint.
-func registerCALint(meta lint.LintMetadata, roles role.Set, applies func(*x509.Certificate) bool, check func(*x509.Certificate) *lint.LintResult) {
-	register(meta, roles, func() lint.CertificateLintInterface { return &caLint{applies: applies, check: check} })
-}
 
 // caHas returns a CheckApplies condition: the extension oid is present.
 func caHas(oid asn1.ObjectIdentifier) func(*x509.Certificate) bool {
@@ -295,7 +278,7 @@ func caKeyIDMethod(c *x509.Certificate, id []byte) (string, error) {
 		Algorithm pkix.AlgorithmIdentifier
 		PublicKey asn1.BitString
 	}
-	if _, err := asn1.Unmarshal(certio.SubjectPublicKeyInfo(c), &spki); err != nil {
+	if _, err := asn1.Unmarshal(certparse.SubjectPublicKeyInfo(c), &spki); err != nil {
 		return "", fmt.Errorf("subjectPublicKeyInfo does not decode: %v", err)
 	}
 	key := spki.PublicKey.Bytes

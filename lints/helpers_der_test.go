@@ -12,6 +12,7 @@ import (
 	"github.com/zmap/zlint/v3/util"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/certparse"
 )
 
 // TestFastPathsMatchASN1 checks each cryptobyte fast path of the decoding
@@ -34,7 +35,7 @@ func TestFastPathsMatchASN1(t *testing.T) {
 		}
 	}
 	parts := []part{
-		{"subjectPublicKeyInfo", certio.SubjectPublicKeyInfo, func(t *testing.T, der []byte) bool {
+		{"subjectPublicKeyInfo", certparse.SubjectPublicKeyInfo, func(t *testing.T, der []byte) bool {
 			got, ok := fastSubjectPublicKey(der)
 			if ok {
 				want, err := subjectPublicKeyASN1(der)

@@ -7,10 +7,10 @@ import (
 )
 
 func init() {
-	registerDelegate(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_iot_all_issuer_nonempty",
 		Description: "The issuer field must hold a non-empty distinguished name; this restates RFC 5280 §4.1.2.4 and runs zlint's e_issuer_field_empty.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.1.4",
 		Source:      IoTTLS13,
-	}, role.AllSet, lint.Error, "e_issuer_field_empty")
+	}, role.AllSet, zlintDelegate(lint.Error, nil, "e_issuer_field_empty"))
 }

@@ -10,12 +10,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_iot_root_aki_equals_ski",
 		Description: "The keyIdentifier of a root CA certificate's authorityKeyIdentifier must equal its own subjectKeyIdentifier (checked when both extensions are present).",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.2",
 		Source:      IoTTLS13,
-	}, role.RootSet, func(c *x509.Certificate) bool {
+	}, role.RootSet, funcLint(func(c *x509.Certificate) bool {
 		return hasExtension(c, oidExtAuthorityKeyID) && hasExtension(c, oidExtSubjectKeyID)
 	}, func(c *x509.Certificate) *lint.LintResult {
 		aki, ok, err := caAuthorityKeyID(c)
@@ -33,5 +33,5 @@ func init() {
 			return failf(lint.Error, "authorityKeyIdentifier keyIdentifier %x differs from subjectKeyIdentifier %x", aki, ski)
 		}
 		return pass()
-	})
+	}))
 }

@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_iot_root_aki_noncritical",
 		Description: "An authorityKeyIdentifier extension in a root CA certificate must not be marked critical.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.2",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.LinkSet, caHas(oidExtAuthorityKeyID), func(c *x509.Certificate) *lint.LintResult {
+	}, role.RootSet|role.LinkSet, funcLint(caHas(oidExtAuthorityKeyID), func(c *x509.Certificate) *lint.LintResult {
 		return caExtNotCritical(c, oidExtAuthorityKeyID, "authorityKeyIdentifier")
-	})
+	}))
 }

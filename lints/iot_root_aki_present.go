@@ -8,15 +8,15 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "w_iot_root_aki_present",
 		Description: "Root CA certificates should carry an authorityKeyIdentifier extension.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.2",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.LinkSet, nil, func(c *x509.Certificate) *lint.LintResult {
+	}, role.RootSet|role.LinkSet, funcLint(nil, func(c *x509.Certificate) *lint.LintResult {
 		if !hasExtension(c, oidExtAuthorityKeyID) {
 			return failf(lint.Warn, "authorityKeyIdentifier is absent")
 		}
 		return pass()
-	})
+	}))
 }

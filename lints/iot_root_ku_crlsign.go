@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "n_iot_root_ku_crlsign",
 		Description: "A root CA that issues CRLs must assert cRLSign in keyUsage; whether it issues CRLs cannot be seen in the certificate, so this notice fires only when keyUsage is present without cRLSign.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.4",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.LinkSet, caHas(oidExtKeyUsage), func(c *x509.Certificate) *lint.LintResult {
+	}, role.RootSet|role.LinkSet, funcLint(caHas(oidExtKeyUsage), func(c *x509.Certificate) *lint.LintResult {
 		return caKeyUsageAsserts(c, kuCRLSign, "cRLSign", lint.Notice, ": the root cannot sign CRLs (required if it issues CRLs)")
-	})
+	}))
 }

@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name: "n_iot_root_ku_digsig",
 		Description: "A root CA's keyUsage asserts digitalSignature, which the editor's copy of the draft says is only needed when the same " +
 			"CA key signs objects other than certificates or CRLs, such as OCSP responses. A notice: the text sets no requirement " +
@@ -16,7 +16,7 @@ func init() {
 			"required on a root (profile tls13-iot-23 turns this notice off).",
 		Citation: draftEditorsCopy + " §16.2.4",
 		Source:   IoTTLS13,
-	}, role.RootSet|role.LinkSet, caHas(oidExtKeyUsage), func(c *x509.Certificate) *lint.LintResult {
+	}, role.RootSet|role.LinkSet, funcLint(caHas(oidExtKeyUsage), func(c *x509.Certificate) *lint.LintResult {
 		bits, _, err := caKeyUsageBits(c)
 		switch {
 		case err != nil:
@@ -25,5 +25,5 @@ func init() {
 			return failf(lint.Notice, "keyUsage asserts digitalSignature, needed only if the root key also signs objects other than certificates and CRLs (such as OCSP responses)")
 		}
 		return pass()
-	})
+	}))
 }

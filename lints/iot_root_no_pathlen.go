@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_iot_root_no_pathlen",
 		Description: "The basicConstraints of a root CA certificate must not carry a pathLenConstraint.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.6",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.LinkSet, caHas(oidExtBasicConstraints), func(c *x509.Certificate) *lint.LintResult {
+	}, role.RootSet|role.LinkSet, funcLint(caHas(oidExtBasicConstraints), func(c *x509.Certificate) *lint.LintResult {
 		return caNoPathLen(c, lint.Error)
-	})
+	}))
 }

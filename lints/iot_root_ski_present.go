@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_iot_root_ski_present",
 		Description: "Root CA certificates must carry a subjectKeyIdentifier extension, not marked critical.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.2.3",
 		Source:      IoTTLS13,
-	}, role.RootSet|role.LinkSet, nil, func(c *x509.Certificate) *lint.LintResult {
+	}, role.RootSet|role.LinkSet, funcLint(nil, func(c *x509.Certificate) *lint.LintResult {
 		return caExtPresentNonCritical(c, oidExtSubjectKeyID, "subjectKeyIdentifier", lint.Error)
-	})
+	}))
 }

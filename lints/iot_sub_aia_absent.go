@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "w_iot_sub_aia_absent",
 		Description: "Subordinate CA certificates should not carry an authorityInfoAccess extension.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.7",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, nil, func(c *x509.Certificate) *lint.LintResult {
+	}, role.SubordinateSet, funcLint(nil, func(c *x509.Certificate) *lint.LintResult {
 		return caExtAbsent(c, oidExtAuthorityInfo, "authorityInfoAccess", lint.Warn)
-	})
+	}))
 }

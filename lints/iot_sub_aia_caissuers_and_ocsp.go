@@ -10,12 +10,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "w_iot_sub_aia_caissuers_and_ocsp",
 		Description: "An authorityInfoAccess extension in a subordinate CA certificate must carry both a caIssuers and an OCSP location. Ambiguity A3: §17.1.7 allows an AIA with caIssuers only, so this stricter reading of §17.3.7 is a warning.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.7",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, caHas(oidExtAuthorityInfo), func(c *x509.Certificate) *lint.LintResult {
+	}, role.SubordinateSet, funcLint(caHas(oidExtAuthorityInfo), func(c *x509.Certificate) *lint.LintResult {
 		methods, err := accessDescriptions(extension(c, oidExtAuthorityInfo).Value)
 		if err != nil {
 			return failf(lint.Warn, "%v", err)
@@ -36,5 +36,5 @@ func init() {
 			return failf(lint.Warn, "authorityInfoAccess has no %s location", strings.Join(missing, " and no "))
 		}
 		return pass()
-	})
+	}))
 }

@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_iot_sub_aki",
 		Description: "Subordinate CA certificates must carry an authorityKeyIdentifier extension, not marked critical.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.2",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, nil, func(c *x509.Certificate) *lint.LintResult {
+	}, role.SubordinateSet, funcLint(nil, func(c *x509.Certificate) *lint.LintResult {
 		return caExtPresentNonCritical(c, oidExtAuthorityKeyID, "authorityKeyIdentifier", lint.Error)
-	})
+	}))
 }

@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_iot_sub_crldp_noncritical",
 		Description: "A cRLDistributionPoints extension in a subordinate CA certificate must not be marked critical. It must also point to the relevant CRL, which cannot be judged on one certificate and is not checked.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.6",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, caHas(oidExtCRLDistribution), func(c *x509.Certificate) *lint.LintResult {
+	}, role.SubordinateSet, funcLint(caHas(oidExtCRLDistribution), func(c *x509.Certificate) *lint.LintResult {
 		return caExtNotCritical(c, oidExtCRLDistribution, "cRLDistributionPoints")
-	})
+	}))
 }

@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "w_iot_sub_ku_digsig",
 		Description: "The keyUsage of a subordinate CA certificate should assert digitalSignature.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.4",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, caHas(oidExtKeyUsage), func(c *x509.Certificate) *lint.LintResult {
+	}, role.SubordinateSet, funcLint(caHas(oidExtKeyUsage), func(c *x509.Certificate) *lint.LintResult {
 		return caKeyUsageAsserts(c, kuDigitalSignature, "digitalSignature", lint.Warn, "")
-	})
+	}))
 }

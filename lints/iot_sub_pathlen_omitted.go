@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "w_iot_sub_pathlen_omitted",
 		Description: "The basicConstraints of a subordinate CA certificate should not carry a pathLenConstraint.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.5",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, caHas(oidExtBasicConstraints), func(c *x509.Certificate) *lint.LintResult {
+	}, role.SubordinateSet, funcLint(caHas(oidExtBasicConstraints), func(c *x509.Certificate) *lint.LintResult {
 		return caNoPathLen(c, lint.Warn)
-	})
+	}))
 }

@@ -7,10 +7,10 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "w_iot_sub_ski_matches_key",
 		Description: "The subjectKeyIdentifier of a subordinate CA certificate must identify its public key. Ambiguity A17: the profile names no derivation method, so this warns unless the SKI is RFC 5280 method 1 or 2, or RFC 7093 method 1, 2 or 3, of the subjectPublicKey.",
 		Citation:    "draft-ietf-uta-tls13-iot-profile-23 §17.3.3",
 		Source:      IoTTLS13,
-	}, role.SubordinateSet, caHas(oidExtSubjectKeyID), caSKIMatchesKey)
+	}, role.SubordinateSet, funcLint(caHas(oidExtSubjectKeyID), caSKIMatchesKey))
 }

@@ -64,9 +64,14 @@ func RolesOf(l *lint.CertificateLint) role.Set {
 	return role.AllSet
 }
 
-// register registers the lint described by meta, applying to roles, whose
-// instances newLint returns. Instances that implement lint.Configurable or
-// Clocked keep doing so.
+// register is the one way a lint of this package is registered: it
+// registers the lint described by meta, applying to roles, whose instances
+// newLint returns. newLint is a lint type's constructor
+// (func() lint.CertificateLintInterface { return &myLint{} }), or one of
+// the constructors of the two common shapes: funcLint (a condition and a
+// check given as functions) and zlintDelegate (zlint lints run under an
+// iotcert name). Instances that implement lint.Configurable or Clocked keep
+// doing so.
 func register(meta lint.LintMetadata, roles role.Set, newLint func() lint.CertificateLintInterface) {
 	lint.RegisterCertificateLint(&lint.CertificateLint{
 		LintMetadata: meta,
@@ -87,6 +92,23 @@ func register(meta lint.LintMetadata, roles role.Set, newLint func() lint.Certif
 		},
 	})
 }
+
+// funcLint returns the constructor of a lint given by two functions: the
+// condition of its own under which it applies (nil: always, within the
+// roles it is registered for) and the check.
+func funcLint(applies func(*x509.Certificate) bool, check func(*x509.Certificate) *lint.LintResult) func() lint.CertificateLintInterface {
+	return func() lint.CertificateLintInterface { return &fnLint{applies: applies, check: check} }
+}
+
+// fnLint is the lint funcLint makes.
+type fnLint struct {
+	applies func(c *x509.Certificate) bool
+	check   func(c *x509.Certificate) *lint.LintResult
+}
+
+func (l *fnLint) CheckApplies(c *x509.Certificate) bool { return l.applies == nil || l.applies(c) }
+
+func (l *fnLint) Execute(c *x509.Certificate) *lint.LintResult { return l.check(c) }
 
 // roleGate restricts a lint to the roles it was registered for.
 type roleGate struct {

@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_akid",
 		Description: "A Matter PAI or DAC must carry one non-critical authorityKeyIdentifier whose keyIdentifier is 20 octets; in a PAA it is optional, but checked the same way when present.",
 		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat",
 		Source:      Matter,
-	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, matterAKIDApplies, matterAKID)
+	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, funcLint(matterAKIDApplies, matterAKID))
 }
 
 func matterAKIDApplies(c *x509.Certificate) bool {

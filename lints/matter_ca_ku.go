@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_ca_ku",
 		Description: "The keyUsage of a Matter PAA or PAI must assert keyCertSign and cRLSign; digitalSignature is the only other bit allowed.",
 		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat",
 		Source:      Matter,
-	}, role.RootSet|role.SubordinateSet, caHas(oidExtKeyUsage), matterCAKU)
+	}, role.RootSet|role.SubordinateSet, funcLint(caHas(oidExtKeyUsage), matterCAKU))
 }
 
 func matterCAKU(c *x509.Certificate) *lint.LintResult {

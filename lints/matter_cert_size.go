@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_cert_size",
 		Description: "The DER encoding of a Matter attestation certificate must be at most 600 octets, the SDK's kMaxDERCertLength: the commissioner refuses a longer DAC or PAI (AutoCommissioner::SetDAC, SetPAI) and the attestation buffers and PAA stores are that size.",
 		Citation:    "connectedhomeip src/credentials/CHIPCert.h kMaxDERCertLength; src/controller/AutoCommissioner.cpp SetDAC, SetPAI",
 		Source:      Matter,
-	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, nil, matterCertSize)
+	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, funcLint(nil, matterCertSize))
 }
 
 // matterMaxDERCertLength is kMaxDERCertLength (src/credentials/CHIPCert.h).

@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_dac_bc",
 		Description: "A Matter DAC's basicConstraints must say cA=FALSE and carry no pathLenConstraint.",
 		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat",
 		Source:      Matter,
-	}, role.EndEntitySet, caHas(oidExtBasicConstraints), matterDACBC)
+	}, role.EndEntitySet, funcLint(caHas(oidExtBasicConstraints), matterDACBC))
 }
 
 func matterDACBC(c *x509.Certificate) *lint.LintResult {

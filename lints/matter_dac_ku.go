@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_dac_ku",
 		Description: "A Matter DAC's keyUsage must assert digitalSignature and no other bit.",
 		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat",
 		Source:      Matter,
-	}, role.EndEntitySet, caHas(oidExtKeyUsage), matterDACKU)
+	}, role.EndEntitySet, funcLint(caHas(oidExtKeyUsage), matterDACKU))
 }
 
 func matterDACKU(c *x509.Certificate) *lint.LintResult {

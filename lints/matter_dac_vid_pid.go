@@ -10,12 +10,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_dac_vid_pid",
 		Description: "A Matter DAC's subject must carry both a vendor ID and a product ID (as Matter attributes, or else in the legacy commonName encoding).",
 		Citation:    "CSA Matter Core Specification §6.2.2.3; connectedhomeip src/credentials/attestation_verifier/DefaultDeviceAttestationVerifier.cpp VerifyAttestationInformation (kDacVendorIdMismatch, kDacProductIdMismatch)",
 		Source:      Matter,
-	}, role.EndEntitySet, nil, matterDACVIDPID)
+	}, role.EndEntitySet, funcLint(nil, matterDACVIDPID))
 }
 
 func matterDACVIDPID(c *x509.Certificate) *lint.LintResult {

@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_ku_critical_once",
 		Description: "Matter attestation certificates must carry exactly one keyUsage extension, marked critical.",
 		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat",
 		Source:      Matter,
-	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, nil, matterKUCriticalOnce)
+	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, funcLint(nil, matterKUCriticalOnce))
 }
 
 func matterKUCriticalOnce(c *x509.Certificate) *lint.LintResult {

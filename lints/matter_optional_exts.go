@@ -9,12 +9,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "n_matter_optional_exts",
 		Description: "Names the extensions of a Matter attestation certificate beyond basicConstraints, keyUsage, subjectKeyIdentifier and authorityKeyIdentifier (such as extendedKeyUsage, authorityInfoAccess, subjectAltName, cRLDistributionPoints): the SDK ignores them, but a critical one it does not know fails chain validation under X509_V_FLAG_X509_STRICT.",
 		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat, ValidateCertificateChain",
 		Source:      Matter,
-	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, matterHasOtherExts, matterOptionalExts)
+	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, funcLint(matterHasOtherExts, matterOptionalExts))
 }
 
 // matterOtherExts returns the extensions of c beyond the four the Matter

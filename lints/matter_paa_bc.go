@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_paa_bc",
 		Description: "A Matter PAA's basicConstraints must say cA=TRUE, with pathLenConstraint absent or 1.",
 		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat (\"Matter 1.1 spec 6.2.2.5\")",
 		Source:      Matter,
-	}, role.RootSet, caHas(oidExtBasicConstraints), matterPAABC)
+	}, role.RootSet, funcLint(caHas(oidExtBasicConstraints), matterPAABC))
 }
 
 func matterPAABC(c *x509.Certificate) *lint.LintResult {

@@ -10,12 +10,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_paa_no_pid",
 		Description: "A Matter PAA's subject must not carry a product ID; its vendor ID is optional.",
 		Citation:    "CSA Matter Core Specification §6.2.2.3; connectedhomeip src/credentials/attestation_verifier/DefaultDeviceAttestationVerifier.cpp VerifyAttestationInformation (kPaaFormatInvalid)",
 		Source:      Matter,
-	}, role.RootSet, nil, matterPAANoPID)
+	}, role.RootSet, funcLint(nil, matterPAANoPID))
 }
 
 func matterPAANoPID(c *x509.Certificate) *lint.LintResult {

@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_pai_bc",
 		Description: "A Matter PAI's basicConstraints must say cA=TRUE with pathLenConstraint present and 0.",
 		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat",
 		Source:      Matter,
-	}, role.SubordinateSet, caHas(oidExtBasicConstraints), matterPAIBC)
+	}, role.SubordinateSet, funcLint(caHas(oidExtBasicConstraints), matterPAIBC))
 }
 
 func matterPAIBC(c *x509.Certificate) *lint.LintResult {

@@ -10,12 +10,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_pai_vid",
 		Description: "A Matter PAI's subject must carry a vendor ID; its product ID is optional.",
 		Citation:    "CSA Matter Core Specification §6.2.2.3; connectedhomeip src/credentials/attestation_verifier/DefaultDeviceAttestationVerifier.cpp VerifyAttestationInformation (kPaiVendorIdMismatch)",
 		Source:      Matter,
-	}, role.SubordinateSet, nil, matterPAIVID)
+	}, role.SubordinateSet, funcLint(nil, matterPAIVID))
 }
 
 func matterPAIVID(c *x509.Certificate) *lint.LintResult {

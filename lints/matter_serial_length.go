@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_serial_length",
 		Description: "The serial number of a Matter attestation certificate must be at most 20 octets, the SDK's kMaxCertificateSerialNumberLength: ExtractSerialNumberFromX509Cert fails on a longer one, and with it the DAC revocation check. (VerifyAttestationCertificateFormat itself only requires a serial number; RFC 5280 §4.1.2.2 sets the same 20-octet limit.)",
 		Citation:    "connectedhomeip src/crypto/CHIPCryptoPAL.h kMaxCertificateSerialNumberLength, ExtractSerialNumberFromX509Cert; RFC 5280 §4.1.2.2",
 		Source:      Matter,
-	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, nil, matterSerialLength)
+	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, funcLint(nil, matterSerialLength))
 }
 
 func matterSerialLength(c *x509.Certificate) *lint.LintResult {

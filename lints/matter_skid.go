@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_skid",
 		Description: "Matter attestation certificates (the DAC included) must carry one non-critical subjectKeyIdentifier of 20 octets.",
 		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat",
 		Source:      Matter,
-	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, nil, matterSKID)
+	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, funcLint(nil, matterSKID))
 }
 
 func matterSKID(c *x509.Certificate) *lint.LintResult {

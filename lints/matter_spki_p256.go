@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_spki_p256",
 		Description: "The subject public key of a Matter attestation certificate must be an id-ecPublicKey on prime256v1 (P-256).",
 		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp ExtractPubkeyFromX509Cert",
 		Source:      Matter,
-	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, nil, matterSPKIP256)
+	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, funcLint(nil, matterSPKIP256))
 }
 
 func matterSPKIP256(c *x509.Certificate) *lint.LintResult {

@@ -10,12 +10,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_subject_issuer_vid",
 		Description: "The vendor ID and product ID in the subject of a Matter PAI or DAC must equal those its issuer DN carries (the PAI's VID equals the PAA's when the PAA has one; the DAC's VID equals the PAI's, and its PID the PAI's when the PAI has one).",
 		Citation:    "CSA Matter Core Specification §6.2.3.1; connectedhomeip src/credentials/attestation_verifier/DefaultDeviceAttestationVerifier.cpp VerifyAttestationInformation (kDacVendorIdMismatch, kDacProductIdMismatch, kPaiVendorIdMismatch)",
 		Source:      Matter,
-	}, role.SubordinateSet|role.EndEntitySet, nil, matterSubjectIssuerVID)
+	}, role.SubordinateSet|role.EndEntitySet, funcLint(nil, matterSubjectIssuerVID))
 }
 
 func matterSubjectIssuerVID(c *x509.Certificate) *lint.LintResult {

@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_version_v3",
 		Description: "Matter attestation certificates (PAA, PAI, DAC) must be X.509 version 3 certificates.",
 		Citation:    "CSA Matter Core Specification §6.2.2; connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp VerifyAttestationCertificateFormat",
 		Source:      Matter,
-	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, nil, matterVersionV3)
+	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, funcLint(nil, matterVersionV3))
 }
 
 func matterVersionV3(c *x509.Certificate) *lint.LintResult {

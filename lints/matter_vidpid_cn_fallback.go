@@ -11,12 +11,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_vidpid_cn_fallback",
 		Description: "In the legacy commonName encoding of VID and PID, Mvid: and Mpid: must each be followed by exactly 4 upper-case hexadecimal digits (the SDK rejects the certificate otherwise, even when Matter attributes are present); and a commonName ID that the Matter attributes lack is an error, because the SDK ignores the commonName when any Matter attribute is present.",
 		Citation:    "CSA Matter Core Specification §6.2.2.2; connectedhomeip src/crypto/CHIPCryptoPAL.cpp ExtractVIDPIDFromAttributeString, ExtractVIDPIDFromX509Cert",
 		Source:      Matter,
-	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, matterCNHasPrefix, matterVIDPIDCNFallback)
+	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, funcLint(matterCNHasPrefix, matterVIDPIDCNFallback))
 }
 
 // matterFirstCN returns the first commonName of the subject of c.

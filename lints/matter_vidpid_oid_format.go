@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	registerCALint(lint.LintMetadata{
+	register(lint.LintMetadata{
 		Name:        "e_matter_vidpid_oid_format",
 		Description: "The Matter vendor ID (1.3.6.1.4.1.37244.2.1) and product ID (1.3.6.1.4.1.37244.2.2) subject attributes must each appear at most once and hold exactly 4 upper-case hexadecimal digits.",
 		Citation:    "CSA Matter Core Specification §6.2.2.2; connectedhomeip src/crypto/CHIPCryptoPAL.cpp ExtractVIDPIDFromAttributeString (CHIP_ERROR_WRONG_CERT_DN)",
 		Source:      Matter,
-	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, matterHasIDAttr, matterVIDPIDOIDFormat)
+	}, role.RootSet|role.SubordinateSet|role.EndEntitySet, funcLint(matterHasIDAttr, matterVIDPIDOIDFormat))
 }
 
 func matterHasIDAttr(c *x509.Certificate) bool {

@@ -8,49 +8,44 @@ import (
 	"github.com/zmap/zcrypto/x509"
 	"github.com/zmap/zlint/v3/lint"
 	_ "github.com/zmap/zlint/v3/lints/rfc" // the RFC 5280 lints that delegates run
-
-	"github.com/iotcert/iotcert/role"
 )
 
-// registerDelegate registers, under meta and for roles, a lint that runs
-// the registered zlint lints named by zlintNames and reports the worst of
+// zlintDelegate returns the constructor of a lint that runs the
+// registered zlint lints named by zlintNames and reports the worst of
 // their failures at status (lint.Error for an e_ lint, and so on), with
-// details naming the zlint lint that fired. It reuses zlint's logic for
-// requirements of an IoT profile that only restate RFC 5280; the profile
-// then disables the zlint originals so that one problem is reported once,
-// under the profile's name and citation.
-func registerDelegate(meta lint.LintMetadata, roles role.Set, status lint.LintStatus, zlintNames ...string) {
-	registerDelegateFast(meta, roles, status, nil, zlintNames...)
-}
-
-// registerDelegateFast is registerDelegate with a fast path: passes, when
-// it holds for a certificate, guarantees that each of them gives pass or NA, and at least one gives
-// pass, so that the delegate passes without running them. passes must
-// accept only certificates on which that is certain; TestDelegateFastPaths
-// checks it against the zlint lints.
-func registerDelegateFast(meta lint.LintMetadata, roles role.Set, status lint.LintStatus, passes func(*x509.Certificate) bool, zlintNames ...string) {
+// details naming the zlint lint that fired; it is given to register. It
+// reuses zlint's logic for requirements of an IoT profile that only
+// restate RFC 5280; the profile then disables the zlint originals so that
+// one problem is reported once, under the profile's name and citation.
+//
+// passes, when not nil, is a fast path: when it holds for a certificate,
+// each of the zlint lints gives pass or NA, and at least one gives pass,
+// so that the delegate passes without running them. passes must accept
+// only certificates on which that is certain; TestDelegateFastPaths checks
+// it against the zlint lints.
+func zlintDelegate(status lint.LintStatus, passes func(*x509.Certificate) bool, zlintNames ...string) func() lint.CertificateLintInterface {
 	names := append([]string(nil), zlintNames...)
 	resolved := new(atomic.Pointer[[]*lint.CertificateLint])
-	register(meta, roles, func() lint.CertificateLintInterface {
-		return &zlintDelegate{status: status, names: names, resolved: resolved, passes: passes}
-	})
+	return func() lint.CertificateLintInterface {
+		return &delegateLint{status: status, names: names, resolved: resolved, passes: passes}
+	}
 }
 
-// zlintDelegate runs zlint lints by name and reports their worst failure.
-type zlintDelegate struct {
+// delegateLint runs zlint lints by name and reports their worst failure.
+type delegateLint struct {
 	status lint.LintStatus
 	names  []string
 	// resolved holds the registered lints of names, in order, once they
 	// have all been found; shared by the instances of one registration.
 	resolved *atomic.Pointer[[]*lint.CertificateLint]
-	// passes is the fast path, or nil (see registerDelegateFast).
+	// passes is the fast path, or nil (see zlintDelegate).
 	passes func(*x509.Certificate) bool
 }
 
 // lints returns the registered lints of d.names, or the first name that
 // is not registered. Lints are never unregistered, so lookups that found
 // every lint are kept.
-func (d *zlintDelegate) lints() ([]*lint.CertificateLint, string) {
+func (d *delegateLint) lints() ([]*lint.CertificateLint, string) {
 	if ls := d.resolved.Load(); ls != nil {
 		return *ls, ""
 	}
@@ -65,9 +60,9 @@ func (d *zlintDelegate) lints() ([]*lint.CertificateLint, string) {
 	return ls, ""
 }
 
-func (d *zlintDelegate) CheckApplies(c *x509.Certificate) bool { return true }
+func (d *delegateLint) CheckApplies(c *x509.Certificate) bool { return true }
 
-func (d *zlintDelegate) Execute(c *x509.Certificate) *lint.LintResult {
+func (d *delegateLint) Execute(c *x509.Certificate) *lint.LintResult {
 	ls, missing := d.lints()
 	if ls == nil {
 		return failf(d.status, "zlint lint %s is not registered", missing)

@@ -53,7 +53,7 @@ func TestDelegateFastPaths(t *testing.T) {
 	var delegates []*lint.CertificateLint
 	for _, l := range lint.GlobalRegistry().CertificateLints().Lints() {
 		if g, ok := l.Lint().(*roleGate); ok {
-			if d, ok := g.inner.(*zlintDelegate); ok && d.passes != nil {
+			if d, ok := g.inner.(*delegateLint); ok && d.passes != nil {
 				delegates = append(delegates, l)
 			}
 		}
@@ -73,7 +73,7 @@ func TestDelegateFastPaths(t *testing.T) {
 						continue
 					}
 					for _, l := range delegates {
-						d := l.Lint().(*roleGate).inner.(*zlintDelegate)
+						d := l.Lint().(*roleGate).inner.(*delegateLint)
 						slow := *d
 						slow.passes = nil
 						got, want := d.Execute(c), slow.Execute(c)

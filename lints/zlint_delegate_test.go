@@ -17,7 +17,7 @@ func TestZlintDelegates(t *testing.T) {
 			if !ok {
 				continue
 			}
-			d, ok := g.inner.(*zlintDelegate)
+			d, ok := g.inner.(*delegateLint)
 			if !ok {
 				continue
 			}

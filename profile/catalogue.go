@@ -32,7 +32,7 @@ func (r *Rules) Catalogue() []CatalogueEntry {
 				Description: l.Description,
 			}, Profiles: []string{}}
 			for _, name := range r.order {
-				if r.profiles[name].Runs(l.Name) {
+				if p, err := r.Profile(name); err == nil && p.Runs(l.Name) {
 					e.Profiles = append(e.Profiles, name)
 				}
 			}

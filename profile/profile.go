@@ -22,6 +22,7 @@ import (
 	"github.com/zmap/zlint/v3/lint"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/certparse"
 	"github.com/iotcert/iotcert/lints"
 	"github.com/iotcert/iotcert/role"
 )
@@ -43,7 +44,7 @@ type Profile struct {
 	Sources []lint.LintSource
 
 	guessDevice bool
-	at          time.Time // the time of the check for clocked lints; zero: the wall clock
+	clock       func() time.Time // the time of the check for clocked lints; nil: the wall clock
 	lints       []*compiledLint
 	byRole      map[role.Role][]*compiledLint
 }
@@ -81,14 +82,17 @@ func (p *Profile) WithDeviceGuessing() *Profile {
 	return &q
 }
 
-// WithTime returns a copy of p whose lints judge certificates at t rather
-// than at the wall clock: the lints whose verdict depends on the time
-// (lints.Clocked, such as a notBefore in the future or an expired Matter
-// DAC). "iotcert lint --at" and the bundle gate use it, so that one run
-// judges every certificate at the same instant.
-func (p *Profile) WithTime(t time.Time) *Profile {
+// WithClock returns a copy of p whose lints judge certificates at the time
+// clock returns rather than at the wall clock: the lints whose verdict
+// depends on the time (lints.Clocked, such as a notBefore in the future or
+// an expired Matter DAC). The clock is read once for each certificate
+// linted, and every lint judges that certificate at that one instant; a
+// clock that returns one fixed instant (as "iotcert lint --at" and package
+// bundle give, so that one run judges every certificate at the same
+// instant) makes the verdicts reproducible. A nil clock is the wall clock.
+func (p *Profile) WithClock(clock func() time.Time) *Profile {
 	q := *p
-	q.at = t
+	q.clock = clock
 	return &q
 }
 
@@ -276,7 +280,7 @@ func (p *Profile) LintItem(it certio.Item) Result {
 	}
 	c, defects, err := certio.ParseDefects(it.DER)
 	if err != nil {
-		return InputError(it.Origin, it.DER, &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certio.DescribeParseError(err)})
+		return InputError(it.Origin, it.DER, &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certparse.DescribeError(err)})
 	}
 	res := p.lint(c)
 	if len(defects) > 0 {
@@ -341,8 +345,12 @@ func (p *Profile) lintRole(c *x509.Certificate, r role.Role, findings []Finding,
 	if assign {
 		as = &r
 	}
+	var at time.Time // zero: each lint asks the wall clock
+	if p.clock != nil {
+		at = p.clock()
+	}
 	for _, cl := range p.byRole[r] {
-		if f, ok := cl.run(c, p.at, as); ok {
+		if f, ok := cl.run(c, at, as); ok {
 			if findings == nil {
 				findings = make([]Finding, 0, 4)
 			}

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	_ "github.com/zmap/zlint/v3" // registers zlint's own lints (RFC 5280 and others)
 	"github.com/zmap/zlint/v3/lint"
@@ -23,7 +24,7 @@ import (
 // possibly extended or replaced by a user's file. It is immutable and safe
 // for concurrent use.
 type Rules struct {
-	profiles map[string]*Profile
+	profiles map[string]func() (*Profile, error) // each compiles once (sync.OnceValues)
 	order    []string
 }
 
@@ -39,21 +40,38 @@ func LoadDefault() (*Rules, error) {
 	return Load()
 }
 
+// defaultRules is the embedded rules.yaml, parsed once per process: its
+// profiles are compiled when first asked for (Rules.Profile), so that a
+// run that lints with one profile does not compile the others. The tests
+// compile every one of them.
+var defaultRules = sync.OnceValues(func() (*parsedFile, error) {
+	return parseRulesFile(RulesFile{Name: iotcert.DefaultRulesName, Data: iotcert.DefaultRules()})
+})
+
 // Load loads the embedded default rules.yaml and then each of files in
 // order. A file's profiles are added to those before it, and replace a
 // profile of the same name; a file with "replace_default: true" first drops
-// every profile loaded before it. Every profile is compiled, so an unknown
-// key, an unknown lint name, a bad severity or a parameter of the wrong type
-// anywhere is an error naming the file and line.
+// every profile loaded before it. When files are given, every profile is
+// compiled, so an unknown key, an unknown lint name, a bad severity or a
+// parameter of the wrong type anywhere is an error naming the file and
+// line. The embedded default profiles alone are compiled when first asked
+// for (their tests make sure they compile).
 func Load(files ...RulesFile) (*Rules, error) {
-	all := append([]RulesFile{{Name: iotcert.DefaultRulesName, Data: iotcert.DefaultRules()}}, files...)
-	specs := map[string]*profileSpec{}
-	var order []string
-	for _, f := range all {
+	def, err := defaultRules()
+	if err != nil {
+		return nil, err
+	}
+	docs := []*parsedFile{def}
+	for _, f := range files {
 		doc, err := parseRulesFile(f)
 		if err != nil {
 			return nil, err
 		}
+		docs = append(docs, doc)
+	}
+	specs := map[string]*profileSpec{}
+	var order []string
+	for _, doc := range docs {
 		if doc.ReplaceDefault {
 			specs, order = map[string]*profileSpec{}, nil
 		}
@@ -67,21 +85,24 @@ func Load(files ...RulesFile) (*Rules, error) {
 	if len(specs) == 0 {
 		return nil, errors.New("rules: no profile defined")
 	}
-	r := &Rules{profiles: map[string]*Profile{}, order: order}
+	r := &Rules{profiles: map[string]func() (*Profile, error){}, order: order}
 	for _, name := range order {
-		p, err := compile(name, specs)
-		if err != nil {
-			return nil, err
+		r.profiles[name] = sync.OnceValues(func() (*Profile, error) { return compile(name, specs) })
+		if len(files) > 0 {
+			if _, err := r.profiles[name](); err != nil {
+				return nil, err
+			}
 		}
-		r.profiles[name] = p
 	}
 	return r, nil
 }
 
-// Profile returns the profile called name.
+// Profile returns the profile called name. An error of a default profile
+// that does not compile (a program that registers no lints package, say)
+// is returned here.
 func (r *Rules) Profile(name string) (*Profile, error) {
-	if p, ok := r.profiles[name]; ok {
-		return p, nil
+	if compiled, ok := r.profiles[name]; ok {
+		return compiled()
 	}
 	return nil, fmt.Errorf("unknown profile %q (known: %s)", name, strings.Join(r.Names(), ", "))
 }

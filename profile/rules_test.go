@@ -2,6 +2,7 @@ package profile_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/iotcert/iotcert/profile"
@@ -12,6 +13,12 @@ func TestDefaultProfiles(t *testing.T) {
 	rules, err := profile.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The default profiles are compiled lazily: each must compile.
+	for _, name := range rules.Names() {
+		if _, err := rules.Profile(name); err != nil {
+			t.Errorf("default profile %s does not compile: %v", name, err)
+		}
 	}
 	for _, name := range []string{"tls13-iot", "tls13-iot-23", "rfc7925", "idevid-8021ar", "ldevid-8021ar", "brski-idevid", "tcg-devid"} {
 		p, err := rules.Profile(name)
@@ -116,5 +123,36 @@ func TestRulesErrors(t *testing.T) {
 				t.Errorf("error %q\ndoes not contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestDefaultRulesShared checks that Rules loaded separately compile the
+// default profiles they share (the embedded rules.yaml is parsed once)
+// concurrently and into distinct profiles: run it with -race.
+func TestDefaultRulesShared(t *testing.T) {
+	var wg sync.WaitGroup
+	got := make([]*profile.Profile, 4)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rules, err := profile.LoadDefault()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if got[i], err = rules.Profile("bacnet-sc"); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	for _, p := range got[1:] {
+		if p == got[0] || len(p.Lints()) != len(got[0].Lints()) {
+			t.Errorf("profiles of separate loads: same %v, %d and %d lints", p == got[0], len(p.Lints()), len(got[0].Lints()))
+		}
 	}
 }

@@ -44,7 +44,7 @@ func TestDeepChainTextReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-	results, g, err := bundle.Run(p, slices.Values(items), nil, bundle.Options{Profiles: []string{"pkix"}, Now: now})
+	results, g, err := bundle.Run(p, slices.Values(items), nil, bundle.Options{Profiles: []string{"pkix"}, Clock: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestDiagramAnchorProblem(t *testing.T) {
 	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	trust := []certio.Item{{Origin: certio.Origin{File: "roots.pem"}, DER: root.DER()}}
 	results, g, err := bundle.Run(p, slices.Values([]certio.Item{{Origin: certio.Origin{File: "sub.pem"}, DER: sub.DER()}}), slices.Values(trust),
-		bundle.Options{Profiles: []string{"pkix"}, Now: at})
+		bundle.Options{Profiles: []string{"pkix"}, Clock: func() time.Time { return at }})
 	if err != nil {
 		t.Fatal(err)
 	}

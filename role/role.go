@@ -160,15 +160,6 @@ const (
 	AllSet = CASet | EndEntitySet
 )
 
-// SetOf returns the set holding exactly the given roles.
-func SetOf(roles ...Role) Set {
-	var s Set
-	for _, r := range roles {
-		s |= 1 << r
-	}
-	return s
-}
-
 // Contains reports whether a certificate of role r is in s. An IDevID or
 // LDevID is in s when s holds that kind or any end entity; a plain
 // EndEntity (device kind unknown) is in s only when s holds every end

@@ -3,7 +3,6 @@ package roll
 import (
 	"crypto/x509"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 )
@@ -49,9 +48,9 @@ func (ro *Rollover) diagram() diagram {
 	return d
 }
 
-// Mermaid returns a Mermaid flowchart of the old and new hierarchies and
+// mermaid returns a Mermaid flowchart of the old and new hierarchies and
 // the link certificates between them.
-func Mermaid(ro *Rollover) []byte {
+func mermaid(ro *Rollover) []byte {
 	d := ro.diagram()
 	var b strings.Builder
 	b.WriteString("flowchart TB\n")
@@ -83,9 +82,9 @@ func mermaidEscape(s string) string {
 	return strings.ReplaceAll(s, "\n", "<br/>")
 }
 
-// DOT returns a Graphviz digraph of the old and new hierarchies and the
+// dot returns a Graphviz digraph of the old and new hierarchies and the
 // link certificates between them.
-func DOT(ro *Rollover) []byte {
+func dot(ro *Rollover) []byte {
 	d := ro.diagram()
 	var b strings.Builder
 	b.WriteString("digraph rollover {\n  rankdir=TB;\n  node [shape=box, style=filled, fillcolor=white, fontname=\"Helvetica\"];\n")
@@ -117,41 +116,4 @@ func DOT(ro *Rollover) []byte {
 func dotQuote(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
 	return `"` + r.Replace(s) + `"`
-}
-
-// WriteText writes what the plan will make and when each piece expires.
-func (p *Plan) WriteText(w io.Writer) error {
-	o := p.Old.Cert
-	name := "the old root's name (link certificates are self-issued)"
-	if !p.SameName {
-		name = "a new name (ambiguity A14: links are not self-issued; out of scope of RFC 9810's CMP rollover)"
-	}
-	sub := subjectString(p.Subject)
-	var b strings.Builder
-	fmt.Fprintf(&b, "Root key rollover of %q (%s)\n", o.Subject, p.Old.Name)
-	fmt.Fprintf(&b, "  new root name: %s\n  new key: %s, labelled %q, lint profile: %s\n\n", name, p.Spec.Curve, p.KeyLabel, p.Profile.Name)
-	fmt.Fprintf(&b, "  %-12s %-34s %-34s %-21s %-21s\n", "certificate", "subject (key)", "issuer (signed by)", "notBefore", "notAfter")
-	row := func(what, subj, iss string, nb, na time.Time) {
-		fmt.Fprintf(&b, "  %-12s %-34s %-34s %-21s %-21s\n", what, subj, iss, day(nb), day(na))
-	}
-	row("OldWithOld", trunc(o.Subject.String()+" (old)", 34), trunc(o.Issuer.String()+" (old)", 34), o.NotBefore, o.NotAfter)
-	row("NewWithNew", trunc(sub+" (new)", 34), trunc(sub+" (new)", 34), p.NotBefore, p.NotAfter)
-	row("NewWithOld", trunc(sub+" (new)", 34), trunc(o.Subject.String()+" (old)", 34), p.NotBefore, p.LinkNotAfter)
-	row("OldWithNew", trunc(o.Subject.String()+" (old)", 34), trunc(sub+" (new)", 34), o.NotBefore, o.NotAfter)
-	for _, ca := range p.Resign {
-		na := p.ResignNotAfter(ca.Cert)
-		row(trunc(ca.Name, 12), trunc(ca.Cert.Subject.String()+" (same)", 34), trunc(sub+" (new)", 34), p.NotBefore, na)
-	}
-	fmt.Fprintf(&b, "\n  Devices that trust only the old root validate the new hierarchy through NewWithOld until %s.\n", day(p.LinkNotAfter))
-	fmt.Fprintf(&b, "  Devices that trust only the new root validate the old hierarchy through OldWithNew until %s.\n", day(o.NotAfter))
-	fmt.Fprintf(&b, "  Every device must trust the new root before %s.\n", day(o.NotAfter))
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func trunc(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/iotcert/iotcert/internal/certsonly"
 	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/ldevid"
 )
@@ -163,7 +164,7 @@ func writeFiles(tmp *safefile.Dir, abs string, ro *Rollover) error {
 	if keyRef == "" {
 		keyRef = filepath.Join("..", ldevid.KeyFile) // from <root>/ to the new key
 	}
-	der, err := CertsOnly(ro.CACerts())
+	der, err := certsonly.Marshal(ro.CACerts())
 	if err != nil {
 		return err
 	}
@@ -180,10 +181,10 @@ func writeFiles(tmp *safefile.Dir, abs string, ro *Rollover) error {
 		{OldWithNewFile, ldevid.CertPEM(ro.OldWithNew)},
 		{OldWithOldFile, ldevid.CertPEM(ro.OldWithOld)},
 		{CACertsDERFile, der},
-		{CACertsB64File, Base64(der)},
+		{CACertsB64File, certsonly.Base64(der)},
 		{CACertsPEMFile, bundlePEM.Bytes()},
-		{MermaidFile, Mermaid(ro)},
-		{DOTFile, DOT(ro)},
+		{MermaidFile, mermaid(ro)},
+		{DOTFile, dot(ro)},
 	}
 	for _, f := range files {
 		if err := tmp.Write(f.name, f.data, 0o644, true); err != nil {

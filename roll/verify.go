@@ -3,19 +3,14 @@ package roll
 import (
 	"bytes"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/asn1"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/iotcert/iotcert/ldevid"
@@ -455,15 +450,6 @@ func cnOf(c *x509.Certificate) string {
 	return c.Subject.String()
 }
 
-// subjectString returns the DER name raw in RFC 4514 form.
-func subjectString(raw []byte) string {
-	var rdn pkix.RDNSequence
-	if _, err := asn1.Unmarshal(raw, &rdn); err != nil {
-		return fmt.Sprintf("%X", raw)
-	}
-	return rdn.String()
-}
-
 // ParseMoment parses a verification time: "now", "no-clock",
 // "before-old-expiry" / "after-old-expiry" (a day before or after the old
 // root's notAfter), an RFC 3339 time or a date (2006-01-02, midnight UTC).
@@ -485,53 +471,4 @@ func ParseMoment(s string, now time.Time, set *Set) (Moment, error) {
 		return Moment{Label: s, Time: t}, nil
 	}
 	return Moment{}, fmt.Errorf("time %q: want now, no-clock, before-old-expiry, after-old-expiry, an RFC 3339 time or a date (2006-01-02)", s)
-}
-
-// WriteText writes the matrix as a table, then the error findings.
-func (m *Matrix) WriteText(w io.Writer) error {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "Rollover of %q to %q\n\n", m.OldRoot, m.NewRoot)
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "at\tdevice trusts\tend entity\tissued under\texpected\tvalidates\tpath")
-	yes := func(v bool) string {
-		if v {
-			return "yes"
-		}
-		return "no"
-	}
-	for _, r := range m.Rows {
-		at := r.Moment.Label
-		if !r.Moment.NoClock && r.Moment.Label != day(r.Moment.Time) {
-			at += " (" + day(r.Moment.Time) + ")"
-		}
-		valid := yes(r.Valid)
-		if r.Finding != "" {
-			valid += "  ERROR"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", at, r.Device, r.EndEntity, r.Issued, yes(r.Expected), valid, strings.Join(r.Path, " -> "))
-	}
-	tw.Flush()
-	var errs []string
-	for _, r := range m.Rows {
-		if r.Finding != "" {
-			errs = append(errs, fmt.Sprintf("error: %s, device trusting %s, at %s: expected to validate, does not: %s", r.EndEntity, r.Device, r.Moment.Label, r.Error))
-		}
-	}
-	for _, u := range m.Unplaced {
-		errs = append(errs, fmt.Sprintf("error: %s was issued under neither the old nor the new hierarchy", u))
-	}
-	sort.Strings(errs)
-	if len(errs) > 0 {
-		b.WriteString("\n" + strings.Join(errs, "\n") + "\n")
-	}
-	fmt.Fprintf(&b, "\n%d combinations, %d error findings\n", len(m.Rows), m.Errors)
-	_, err := w.Write(b.Bytes())
-	return err
-}
-
-// WriteJSON writes the matrix as JSON.
-func (m *Matrix) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(m)
 }

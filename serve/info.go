@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/iotcert/iotcert/bundle"
+	"github.com/iotcert/iotcert/internal/lineage"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -77,7 +78,7 @@ func (s *Server) handleRules(w http.ResponseWriter, r *http.Request) {
 		e := profile.CatalogueEntry{LintInfo: c.LintInfo(), Profiles: []string{}}
 		for _, name := range s.cfg.Rules.Names() {
 			p, _ := s.cfg.Rules.Profile(name)
-			if (only == nil || p == only) && c.RunsUnder(bundle.Lineage(s.cfg.Rules, p)) && !c.Optional {
+			if (only == nil || p == only) && c.RunsUnder(lineage.Of(s.cfg.Rules, p)) && !c.Optional {
 				e.Profiles = append(e.Profiles, name)
 			}
 		}

@@ -14,9 +14,12 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/hint"
+	"github.com/iotcert/iotcert/internal/lineage"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/report"
 )
@@ -81,7 +84,7 @@ func (s *Server) parseQuery(r *http.Request, allowed ...string) (*lintQuery, err
 		return nil, err
 	}
 	lq.p = p
-	lq.opts.Profiles = bundle.Lineage(s.cfg.Rules, p)
+	lq.opts.Profiles = lineage.Of(s.cfg.Rules, p)
 	if v := q.Get("fail_on"); v != "" {
 		l, ok := profile.ParseLevel(v)
 		if !ok || l == profile.Fatal {
@@ -94,8 +97,9 @@ func (s *Server) parseQuery(r *http.Request, allowed ...string) (*lintQuery, err
 		if err != nil {
 			return nil, fmt.Errorf("at: %v", err)
 		}
-		lq.opts.Now = t
-		lq.p = lq.p.WithTime(t)
+		at := func() time.Time { return t }
+		lq.opts.Clock = at
+		lq.p = lq.p.WithClock(at)
 	}
 	if v := q.Get("trust"); v != "" {
 		items, ok := s.cfg.Trust[v]
@@ -218,7 +222,7 @@ func (s *Server) handleLint(ctx context.Context, r *http.Request) *answer {
 	name := bodyName(r)
 	items := func(yield func(certio.Item) bool) {
 		certio.DecodeWith(name, body, inOpts, func(it certio.Item) bool {
-			return ctx.Err() == nil && yield(it)
+			return ctx.Err() == nil && yield(withPasswordHint(it))
 		})
 	}
 	if len(body) < 64<<10 {
@@ -234,21 +238,16 @@ func (s *Server) handleLint(ctx context.Context, r *http.Request) *answer {
 	if a := inputErrors(results, name, len(body)); a != nil {
 		return a
 	}
-	for i := range results {
-		for j, f := range results[i].Findings {
-			if f.Lint == profile.InputErrorLint {
-				results[i].Findings[j].Details = passwordHint.Replace(f.Details)
-			}
-		}
-	}
 	s.metrics.count(results)
 	return s.render(format, lq, results, graph)
 }
 
-// passwordHint turns the CLI's advice for a PKCS#12 password into the
-// server's: the password comes in a header here.
-var passwordHint = strings.NewReplacer("(give it with --p12-password-file or the IOTCERT_P12_PASSWORD environment variable)",
-	"(give it in the "+PasswordHeader+" header)")
+// withPasswordHint returns it with the server's advice added to the error
+// of a PKCS#12 store that the password does not open: the password comes
+// in the PasswordHeader header.
+func withPasswordHint(it certio.Item) certio.Item {
+	return hint.Input(it, certio.ErrPKCS12Password, "give it in the "+PasswordHeader+" header")
+}
 
 // inputErrors returns the 400 answer for a body in which no certificate
 // could be read, or nil: each input error located, and the summary of
@@ -261,7 +260,7 @@ func inputErrors(results []profile.Result, name string, size int) *answer {
 		if len(res.Findings) != 1 || res.Findings[0].Lint != profile.InputErrorLint {
 			return nil
 		}
-		errs = append(errs, InputError{Origin: res.Origin, Message: passwordHint.Replace(res.Findings[0].Details)})
+		errs = append(errs, InputError{Origin: res.Origin, Message: res.Findings[0].Details})
 	}
 	stats := certio.Stats{Paths: []string{name}, Files: 1, Bytes: int64(size), Errors: len(errs)}
 	msg := stats.NoCertificate().Error()

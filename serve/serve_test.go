@@ -21,6 +21,7 @@ import (
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/lineage"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -456,7 +457,7 @@ func TestLintTBS(t *testing.T) {
 		t.Fatal(err)
 	}
 	now, _ := bundle.ParseTime(testNow)
-	p = p.WithTime(now)
+	p = p.WithClock(func() time.Time { return now })
 	for _, name := range []string{"tls13-iot/ee.pem", "cases/e_iot_ee_no_ski.pem"} {
 		tbs := tbsOfFile(t, name)
 		want, err := p.LintTBS(tbs)
@@ -552,7 +553,7 @@ func TestInfoEndpoints(t *testing.T) {
 		want = append(want, li.Name)
 	}
 	for _, c := range bundle.Checks() {
-		if c.RunsUnder(bundle.Lineage(rules, p)) && !c.Optional {
+		if c.RunsUnder(lineage.Of(rules, p)) && !c.Optional {
 			want = append(want, c.Name)
 		}
 	}

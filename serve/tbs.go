@@ -14,6 +14,7 @@ import (
 	"hash"
 
 	"github.com/iotcert/iotcert/internal/certder"
+	"github.com/iotcert/iotcert/internal/certparse"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -42,9 +43,9 @@ var (
 func throwawayPair(tbs, issuerDER []byte) (child, issuer []byte, err error) {
 	ic, err := certio.Parse(issuerDER)
 	if err != nil {
-		return nil, nil, fmt.Errorf("issuer: %s", certio.DescribeParseError(err))
+		return nil, nil, fmt.Errorf("issuer: %s", certparse.DescribeError(err))
 	}
-	pub, err := stdx509.ParsePKIXPublicKey(certio.SubjectPublicKeyInfo(ic))
+	pub, err := stdx509.ParsePKIXPublicKey(certparse.SubjectPublicKeyInfo(ic))
 	if err != nil {
 		return nil, nil, fmt.Errorf("issuer: public key: %v", err)
 	}

@@ -158,7 +158,8 @@ func TestChainUsageErrors(t *testing.T) {
 	}{
 		{[]string{"lint", "--expiry-horizon", "soon", "x.pem"}, `--expiry-horizon: duration "soon"`},
 		{[]string{"lint", "--validity-nesting", "notice", "x.pem"}, `--validity-nesting "notice": want warn or error`},
-		{[]string{"lint", "--enable-check", "n_chain_nope", "x.pem"}, `unknown chain check "n_chain_nope"`},
+		{[]string{"lint", "--enable-check", "n_chain_nope", "x.pem"}, `--enable-check n_chain_nope: unknown chain check "n_chain_nope" (see "iotcert rules")`},
+		{[]string{"lint", "--disable-check", "n_chain_nope", "x.pem"}, `--disable-check n_chain_nope: unknown chain check "n_chain_nope" (see "iotcert rules")`},
 		{[]string{"lint", "--trust", "/nonexistent.pem", filepath.Join(certs, "tls13-iot", "ee.pem")}, "trust store: /nonexistent.pem"},
 		{[]string{"graph", "--format", "svg", "x.pem"}, `--format "svg"`},
 		{[]string{"graph"}, "no input"},

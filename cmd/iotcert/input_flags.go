@@ -121,7 +121,7 @@ type inputRead struct {
 func (f *inputFlags) read(paths []string, stdin io.Reader, opts certio.Options) (iter.Seq[certio.Item], *inputRead) {
 	r := &inputRead{allowEmpty: f.allowEmpty}
 	opts.Stats = &r.stats
-	items := certio.ReadWith(paths, stdin, opts)
+	items := readWith(paths, stdin, opts)
 	return func(yield func(certio.Item) bool) {
 		for it := range items {
 			if errors.Is(it.Err, certio.ErrInputTooLarge) {

@@ -6,9 +6,11 @@ import (
 	"io"
 	"iter"
 	"strings"
+	"time"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/lineage"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/report"
 )
@@ -87,13 +89,13 @@ func (c *chainFlags) setup() (*profile.Profile, bundle.Options, error) {
 	if c.guess {
 		p = p.WithDeviceGuessing()
 	}
-	opts.Profiles = bundle.Lineage(rules, p)
+	opts.Profiles = lineage.Of(rules, p)
 	if c.at != "" {
 		t, err := bundle.ParseTime(c.at)
 		if err != nil {
 			return nil, opts, fmt.Errorf("--at: %v", err)
 		}
-		opts.Now = t
+		opts.Clock = func() time.Time { return t }
 	}
 	if c.horizon != "" {
 		d, err := bundle.ParseDuration(c.horizon)
@@ -115,7 +117,7 @@ func (c *chainFlags) setup() (*profile.Profile, bundle.Options, error) {
 		return nil, opts, err
 	}
 	if _, err := bundle.New(opts); err != nil {
-		return nil, opts, err
+		return nil, opts, checkFlagHint(err, opts.Enable)
 	}
 	return p, opts, nil
 }
@@ -125,7 +127,7 @@ func (c *chainFlags) trustItems(stdin io.Reader, opts certio.Options) iter.Seq[c
 	if len(c.trust) == 0 {
 		return nil
 	}
-	return certio.ReadWith(c.trust, stdin, opts)
+	return readWith(c.trust, stdin, opts)
 }
 
 func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -11,6 +11,7 @@ import (
 	"github.com/zmap/zcrypto/x509"
 
 	"github.com/iotcert/iotcert/bundle"
+	"github.com/iotcert/iotcert/internal/lineage"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/profile"
 )
@@ -151,7 +152,7 @@ func (sp *specProfiles) apply(opts *bundle.Options) *profile.Profile {
 	opts.ProfileOf = sp.of
 	opts.Profiles = nil
 	for _, p := range sp.used {
-		for _, name := range bundle.Lineage(sp.rules, p) {
+		for _, name := range lineage.Of(sp.rules, p) {
 			if !slices.Contains(opts.Profiles, name) {
 				opts.Profiles = append(opts.Profiles, name)
 			}

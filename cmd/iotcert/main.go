@@ -20,6 +20,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/iotcert/iotcert/internal/startgc"
 )
 
 // Exit statuses.
@@ -56,6 +58,7 @@ sign, roll: refused), 2 usage, rules, spec or input error.
 `
 
 func main() {
+	startgc.Done()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/certparse"
 	"github.com/iotcert/iotcert/matter"
 )
 
@@ -47,7 +48,7 @@ func (c *chainFlags) matterCD(lineage []string) (*bundle.MatterCD, error) {
 			}
 			cert, err := certio.Parse(it.DER)
 			if err != nil {
-				return nil, fmt.Errorf("--matter-cd-trust: %s: %s", it.Origin, certio.DescribeParseError(err))
+				return nil, fmt.Errorf("--matter-cd-trust: %s: %s", it.Origin, certparse.DescribeError(err))
 			}
 			out.Signers = append(out.Signers, cert)
 		}

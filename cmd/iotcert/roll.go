@@ -156,7 +156,7 @@ func runRollPlan(args []string, execute bool, stdout, stderr io.Writer) int {
 		return rollExit(cmd, err, stderr)
 	}
 	if !execute {
-		if err := plan.WriteText(stdout); err != nil {
+		if err := writePlanText(stdout, plan); err != nil {
 			return exitUsage
 		}
 		return exitOK
@@ -311,9 +311,9 @@ func runRollVerify(args []string, stdout, stderr io.Writer) int {
 	moments = append(moments, roll.Moment{Label: "no clock", NoClock: true})
 	m := roll.Verify(set, ees, moments)
 	if *format == "json" {
-		err = m.WriteJSON(stdout)
+		err = writeMatrixJSON(stdout, m)
 	} else {
-		err = m.WriteText(stdout)
+		err = writeMatrixText(stdout, m)
 	}
 	if err != nil {
 		return exitUsage

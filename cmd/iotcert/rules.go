@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/iotcert/iotcert/bundle"
+	"github.com/iotcert/iotcert/internal/lineage"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -169,7 +170,7 @@ func chainEntries(rules *profile.Rules, p *profile.Profile) []profile.CatalogueE
 			if p != nil && q != p {
 				continue
 			}
-			if c.RunsUnder(bundle.Lineage(rules, q)) {
+			if c.RunsUnder(lineage.Of(rules, q)) {
 				e.Profiles = append(e.Profiles, name)
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/c509"
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/lineage"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -100,7 +101,7 @@ func runSize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	status := exitOK
 	read := func(paths []string) []certio.Item {
 		var items []certio.Item
-		for it := range certio.ReadWith(paths, stdin, inOpts) {
+		for it := range readWith(paths, stdin, inOpts) {
 			if it.Err != nil {
 				fmt.Fprintf(stderr, "iotcert size: %v\n", it.Err)
 				status = exitUsage
@@ -156,7 +157,7 @@ func measure(items, anchors []certio.Item, budget *c509.Budget) (*sizeReport, er
 	if len(anchors) > 0 {
 		trust = slices.Values(anchors)
 	}
-	_, g, err := bundle.Run(p, slices.Values(items), trust, bundle.Options{Profiles: bundle.Lineage(rules, p)})
+	_, g, err := bundle.Run(p, slices.Values(items), trust, bundle.Options{Profiles: lineage.Of(rules, p)})
 	if err != nil {
 		return nil, err
 	}

@@ -209,11 +209,6 @@ func IPAddress(ip []byte) asn1.RawValue {
 	return asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 7, Bytes: ip}
 }
 
-// RFC822Name is an rfc822Name GeneralName.
-func RFC822Name(s string) asn1.RawValue {
-	return asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 1, Bytes: []byte(s)}
-}
-
 // OtherName is an otherName GeneralName of type typeID whose value is the
 // DER valueDER.
 func OtherName(typeID asn1.ObjectIdentifier, valueDER []byte) asn1.RawValue {

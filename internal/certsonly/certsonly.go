@@ -1,4 +1,6 @@
-package roll
+// Package certsonly writes the body of an EST /cacerts response (RFC 7030
+// §4.1.3): a PKCS#7 / CMS certs-only message, in base64.
+package certsonly
 
 import (
 	"bytes"
@@ -16,14 +18,14 @@ var (
 	oidSignedData = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
 )
 
-// CertsOnly returns a PKCS#7 / CMS "certs-only" message (RFC 5652
+// Marshal returns a PKCS#7 / CMS "certs-only" message (RFC 5652
 // SignedData with no signers and no content; RFC 7030 §4.1.3 calls it a
 // certs-only CMC Simple PKI Response) holding certs, in DER. The
 // certificates are kept in the order given (duplicates dropped): CMS is
 // BER, so the SET need not be sorted, and path builders that take the
 // first matching certificate without backtracking (OpenSSL) depend on the
-// order (see Rollover.CACerts).
-func CertsOnly(certs []*x509.Certificate) ([]byte, error) {
+// order (see roll.Rollover.CACerts).
+func Marshal(certs []*x509.Certificate) ([]byte, error) {
 	if len(certs) == 0 {
 		return nil, errors.New("certs-only message: no certificates")
 	}
