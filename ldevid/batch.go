@@ -18,6 +18,7 @@ import (
 
 	"github.com/iotcert/iotcert/idevid"
 	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -760,7 +761,7 @@ func stageFiles(devices *safefile.Dir, tmp string, dev *Issued) error {
 	}
 	defer d.Close()
 	if dev.Key != nil {
-		name, data, err := KeyFileData(dev.Key)
+		name, data, err := keys.FileData(dev.Key)
 		if err != nil {
 			return err
 		}
@@ -813,7 +814,7 @@ func recoverEntry(dir, id string) (JournalEntry, error) {
 // it is what this batch would have issued: its certificate is signed by
 // the issuing CA ca, carries the names the device profile renders for r,
 // and its key (key.pem or key.ref beside it, opened with the hierarchy's
-// KeyBackend) is the certificate's. Anything else is an error naming
+// keys.Backend) is the certificate's. Anything else is an error naming
 // what differs: the directory was not made by this batch.
 func (h *Hierarchy) recoverDevice(dir, device string, ca *CA, r Row) (JournalEntry, error) {
 	e, err := recoverEntry(dir, r.ID)
@@ -828,7 +829,7 @@ func (h *Hierarchy) recoverDevice(dir, device string, ca *CA, r Row) (JournalEnt
 	if err := h.checkIssued(device, ca, r, c, path); err != nil {
 		return e, err
 	}
-	ref, err := ReadKeyRef(dir)
+	ref, err := keys.ReadRef(dir)
 	if err != nil {
 		return e, fmt.Errorf("device %q: %s: not recovered: %w", r.ID, path, err)
 	}
@@ -836,7 +837,7 @@ func (h *Hierarchy) recoverDevice(dir, device string, ca *CA, r Row) (JournalEnt
 	if err != nil {
 		return e, fmt.Errorf("device %q: %s: not recovered: its key: %w", r.ID, path, err)
 	}
-	if !samePublicKey(c.PublicKey, signer.Public()) {
+	if !keys.SamePublicKey(c.PublicKey, signer.Public()) {
 		return e, fmt.Errorf("device %q: %s: not recovered: the key beside it is not the certificate's; move the directory away", r.ID, path)
 	}
 	return e, nil
@@ -873,7 +874,7 @@ func (h *Hierarchy) checkRecovered(device string, ca *CA, rows map[string]Row, r
 	if err != nil {
 		return fmt.Errorf("%s: device %q: not recovered: its key: %w", where, rec.ID, err)
 	}
-	if !samePublicKey(c.PublicKey, signer.Public()) {
+	if !keys.SamePublicKey(c.PublicKey, signer.Public()) {
 		return fmt.Errorf("%s: device %q: not recovered: its key is not the certificate's; remove the record", where, rec.ID)
 	}
 	return nil

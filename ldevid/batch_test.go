@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/keys"
 )
 
 // TestReadDevices reads good and bad device lists; every error names the
@@ -217,17 +218,17 @@ func checkBatch(t *testing.T, h *Hierarchy, out string, rows []Row, entries []Jo
 		if e, ok := issued[r.ID]; !ok || e.Serial != serial || e.SHA256 != hex.EncodeToString(sum[:]) {
 			t.Errorf("%s: journal %+v, certificate serial %s", r.ID, e, serial)
 		}
-		st, err := os.Stat(filepath.Join(dir, KeyFile))
+		st, err := os.Stat(filepath.Join(dir, keys.File))
 		if err != nil || st.Mode().Perm() != 0o600 {
 			t.Errorf("%s: key.pem: %v %v", r.ID, st.Mode(), err)
 		}
-		keyPEM, err := os.ReadFile(filepath.Join(dir, KeyFile))
+		keyPEM, err := os.ReadFile(filepath.Join(dir, keys.File))
 		if err != nil {
 			t.Fatal(err)
 		}
 		block, _ := pem.Decode(keyPEM)
 		key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-		if err != nil || !samePublicKey(c.PublicKey, key.(crypto.Signer).Public()) {
+		if err != nil || !keys.SamePublicKey(c.PublicKey, key.(crypto.Signer).Public()) {
 			t.Errorf("%s: key.pem does not hold the certificate's key: %v", r.ID, err)
 		}
 		chain, err := os.ReadFile(filepath.Join(dir, ChainFile))
@@ -291,7 +292,7 @@ func TestIssueBatchRecovers(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(out, DevicesDir, stagedPrefix+"dev-008.tmp123"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(out, DevicesDir, stagedPrefix+"dev-008.tmp123", KeyFile), []byte("half"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(out, DevicesDir, stagedPrefix+"dev-008.tmp123", keys.File), []byte("half"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 

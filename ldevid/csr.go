@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/keys"
 )
 
 // CSROptions configure SignCSR.
@@ -54,7 +55,7 @@ func (h *Hierarchy) SignCSR(req Request, csr *x509.CertificateRequest, opts CSRO
 	if err := csr.CheckSignature(); err != nil {
 		reasons = append(reasons, fmt.Sprintf("the CSR's signature does not verify: %v", err))
 	}
-	if got := KeyDescription(csr.PublicKey); got != string(d.Curve) {
+	if got := keys.Describe(csr.PublicKey); got != string(d.Curve) {
 		reasons = append(reasons, fmt.Sprintf("the CSR's key is %s; device profile %q requires %s", got, d.Name, d.Curve))
 	}
 	if !opts.IgnoreNames {

@@ -1,7 +1,6 @@
 package ldevid
 
 import (
-	"crypto"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -12,15 +11,14 @@ import (
 	"syscall"
 
 	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/keys"
 )
 
 // File names in an output directory: <out>/<ca>/cert.pem and key.pem (or
-// key.ref for a key that is not a file), <out>/devices/<id>/cert.pem,
-// key.pem and chain.pem.
+// key.ref for a key that is not a file, see package keys),
+// <out>/devices/<id>/cert.pem, key.pem and chain.pem.
 const (
 	CertFile    = "cert.pem"
-	KeyFile     = "key.pem"
-	KeyRefFile  = "key.ref"
 	ChainFile   = "chain.pem"
 	DevicesDir  = "devices"
 	privateMode = 0o600
@@ -30,42 +28,6 @@ const (
 // CertPEM returns c as a PEM CERTIFICATE block.
 func CertPEM(c *x509.Certificate) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
-}
-
-// KeyFileData returns the file that keeps key: key.pem holding its PEM,
-// or key.ref holding its reference (a key that is not a file), and the
-// file's content. Both are written mode 0600.
-func KeyFileData(key *Key) (name string, data []byte, err error) {
-	switch {
-	case key == nil:
-		return "", nil, ErrNoKeyMaterial
-	case key.PEM != nil:
-		return KeyFile, key.PEM, nil
-	case key.Ref != "":
-		return KeyRefFile, []byte(key.Ref + "\n"), nil
-	}
-	return "", nil, ErrNoKeyMaterial
-}
-
-// WriteKey publishes key in dir: its PEM as key.pem (mode 0600), or its
-// reference as key.ref, each written atomically and never through a
-// symbolic link (see WriteCA). With exclusive set an existing file is an
-// error wrapping os.ErrExist.
-func WriteKey(dir string, key *Key, exclusive bool) error {
-	d, err := safefile.OpenRoot(dir, false)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return writeKey(d, key, exclusive)
-}
-
-func writeKey(d *safefile.Dir, key *Key, exclusive bool) error {
-	name, data, err := KeyFileData(key)
-	if err != nil {
-		return err
-	}
-	return d.Write(name, data, privateMode, exclusive)
 }
 
 // CADir is the directory of the CA called name under out.
@@ -95,7 +57,7 @@ func WriteCA(out string, ca *CA, force bool) error {
 		return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
 	}
 	defer dir.Close()
-	files := []string{KeyFile, KeyRefFile, CertFile}
+	files := []string{keys.File, keys.RefFile, CertFile}
 	if ca.Key == nil {
 		files = []string{CertFile} // the key is kept already (CreateCAWithKey)
 	}
@@ -109,14 +71,14 @@ func WriteCA(out string, ca *CA, force bool) error {
 		}
 	}
 	if ca.Key != nil {
-		if err := writeKey(dir, ca.Key, !force); err != nil {
+		if err := keys.WriteSafe(dir, ca.Key, !force); err != nil {
 			return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
 		}
 		// A replaced key of the other kind must go: LoadCAs reads key.ref
 		// before key.pem.
-		stale := KeyRefFile
+		stale := keys.RefFile
 		if ca.Key.PEM == nil {
-			stale = KeyFile
+			stale = keys.File
 		}
 		if err := dir.Remove(stale); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
@@ -146,7 +108,7 @@ func RemoveStaleCAFiles(out, name string) (int, error) {
 	}
 	n := 0
 	for _, f := range names {
-		for _, base := range []string{KeyFile, KeyRefFile, CertFile} {
+		for _, base := range []string{keys.File, keys.RefFile, CertFile} {
 			if strings.HasPrefix(f, "."+base+".tmp") {
 				if err := dir.Remove(f); err != nil {
 					return n, fmt.Errorf("CA %q: removing %s, left by a stopped run: %w", name, dir.Join(f), err)
@@ -164,12 +126,12 @@ func RemoveStaleCAFiles(out, name string) (int, error) {
 // LoadCAs adds the CAs of the hierarchy's spec from the files WriteCA
 // wrote under out: the CAs on the way from a root to the CA called upTo
 // ("" loads all). Only upTo's key is opened, with caKeys (nil: the
-// hierarchy's KeyBackend; CA keys often have a passphrase that device
+// hierarchy's keys.Backend; CA keys often have a passphrase that device
 // keys do not); the CAs above it need only their certificates, so that a
 // root key kept offline is never asked for when a device is issued. With
 // upTo "" every CA's key is opened. A caKeys that is a CAKeyBackend opens
 // each CA's key with the backend ForCA gives for its name.
-func (h *Hierarchy) LoadCAs(out, upTo string, caKeys KeyBackend) error {
+func (h *Hierarchy) LoadCAs(out, upTo string, caKeys keys.Backend) error {
 	if caKeys == nil {
 		caKeys = h.keys
 	}
@@ -194,20 +156,20 @@ func (h *Hierarchy) LoadCAs(out, upTo string, caKeys KeyBackend) error {
 	return nil
 }
 
-// CAKeyBackend is a KeyBackend that keeps the key of each CA its own way
+// CAKeyBackend is a keys.Backend that keeps the key of each CA its own way
 // (for example a passphrase per CA): ForCA returns the backend of the CA
 // called name. LoadCA opens a CA's key with it.
 type CAKeyBackend interface {
-	KeyBackend
-	ForCA(name string) KeyBackend
+	keys.Backend
+	ForCA(name string) keys.Backend
 }
 
 // LoadCA adds the CA called name from out/<name>/cert.pem; with withKey,
 // also its key (key.ref or key.pem), opened with caKeys (nil: the
-// hierarchy's KeyBackend). A CA added without its key signs nothing: it
+// hierarchy's keys.Backend). A CA added without its key signs nothing: it
 // stands in chains and verifies what it issued. Its parent must be added
 // first.
-func (h *Hierarchy) LoadCA(out, name string, withKey bool, caKeys KeyBackend) error {
+func (h *Hierarchy) LoadCA(out, name string, withKey bool, caKeys keys.Backend) error {
 	if caKeys == nil {
 		caKeys = h.keys
 	}
@@ -225,7 +187,7 @@ func (h *Hierarchy) LoadCA(out, name string, withKey bool, caKeys KeyBackend) er
 	if ck, ok := caKeys.(CAKeyBackend); ok {
 		caKeys = ck.ForCA(name)
 	}
-	signer, _, err := OpenKey(dir, caKeys)
+	signer, _, err := keys.OpenIn(dir, caKeys)
 	if err != nil {
 		return fmt.Errorf("CA %q: %w", name, err)
 	}
@@ -247,85 +209,6 @@ func ReadCertFile(path string) (*x509.Certificate, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return cert, nil
-}
-
-// ReadKeyRef returns the reference of the key kept for the CA in dir:
-// what dir/key.ref holds, or the path of dir/key.pem when there is no
-// key.ref. A key.ref holds a URI (a pkcs11: URI of a key in a token) or
-// the path of a key file; a relative path is relative to dir, the
-// directory holding key.ref, so that directories moved together keep
-// working. Errors name key.ref.
-func ReadKeyRef(dir string) (string, error) {
-	path := filepath.Join(dir, KeyRefFile)
-	b, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return filepath.Join(dir, KeyFile), nil
-	case err != nil:
-		return "", err
-	}
-	ref := string(trimNewline(b))
-	switch {
-	case ref == "":
-		return "", fmt.Errorf("%s: empty (want a pkcs11: URI or the path of a key file)", path)
-	case strings.ContainsAny(ref, "\r\n"):
-		return "", fmt.Errorf("%s: more than one line (want a pkcs11: URI or the path of a key file)", path)
-	case isURI(ref) || filepath.IsAbs(ref):
-		return ref, nil
-	}
-	return filepath.Join(dir, ref), nil
-}
-
-// OpenKey opens the key of the CA in dir (ReadKeyRef) with keys and
-// returns its signer and reference. An error opening a key that key.ref
-// names names key.ref.
-func OpenKey(dir string, keys KeyBackend) (crypto.Signer, string, error) {
-	ref, err := ReadKeyRef(dir)
-	if err != nil {
-		return nil, "", err
-	}
-	signer, err := keys.Open(ref)
-	if err != nil {
-		if _, serr := os.Lstat(filepath.Join(dir, KeyRefFile)); serr == nil {
-			return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, KeyRefFile), err)
-		}
-		return nil, "", err
-	}
-	return signer, ref, nil
-}
-
-// KeyRefPath is what a key.ref in the directory dir holds for the key
-// file at keyPath: its path relative to dir (ReadKeyRef resolves it
-// against dir), or keyPath made absolute when no relative path leads
-// there.
-func KeyRefPath(dir, keyPath string) (string, error) {
-	absDir, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	absKey, err := filepath.Abs(keyPath)
-	if err != nil {
-		return "", err
-	}
-	if rel, err := filepath.Rel(absDir, absKey); err == nil {
-		return rel, nil
-	}
-	return absKey, nil
-}
-
-// isURI reports whether ref starts with a URI scheme of two characters
-// or more (one is a Windows drive letter).
-func isURI(ref string) bool {
-	scheme, _, ok := strings.Cut(ref, ":")
-	if !ok || len(scheme) < 2 {
-		return false
-	}
-	for i, c := range scheme {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
-			return false
-		}
-	}
-	return true
 }
 
 // openDevicesDir opens <out>/devices, making out and it when missing,
@@ -353,13 +236,6 @@ func stageDeviceSynced(devices *safefile.Dir, dev *Issued) (string, error) {
 		return tmp, fmt.Errorf("device %q: %w", dev.ID, err)
 	}
 	return tmp, nil
-}
-
-func trimNewline(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
 
 // WriteDevice publishes a device under out: <out>/devices/<id>/ with
@@ -408,7 +284,7 @@ func writeDeviceFiles(devices *safefile.Dir, tmp string, dev *Issued) error {
 	}
 	defer d.Close()
 	if dev.Key != nil {
-		if err := writeKey(d, dev.Key, true); err != nil {
+		if err := keys.WriteSafe(d, dev.Key, true); err != nil {
 			return err
 		}
 	}

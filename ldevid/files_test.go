@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/iotcert/iotcert/keys"
 )
 
 // TestReadKeyRef reads each kind of key.ref: a relative path is resolved
@@ -16,21 +18,21 @@ func TestReadKeyRef(t *testing.T) {
 	for _, tc := range []struct {
 		name, content, want, err string
 	}{
-		{"none", "", filepath.Join(dir, KeyFile), ""},
+		{"none", "", filepath.Join(dir, keys.File), ""},
 		{"relative", "../other/key.pem\n", filepath.Join(filepath.Dir(dir), "other", "key.pem"), ""},
 		{"absolute", abs + "\n", abs, ""},
 		{"URI", "pkcs11:id=01;object=root\n", "pkcs11:id=01;object=root", ""},
-		{"empty", "\n", "", filepath.Join(dir, KeyRefFile) + ": empty (want a pkcs11: URI or the path of a key file)"},
-		{"two lines", "a\nb\n", "", filepath.Join(dir, KeyRefFile) + ": more than one line (want a pkcs11: URI or the path of a key file)"},
+		{"empty", "\n", "", filepath.Join(dir, keys.RefFile) + ": empty (want a pkcs11: URI or the path of a key file)"},
+		{"two lines", "a\nb\n", "", filepath.Join(dir, keys.RefFile) + ": more than one line (want a pkcs11: URI or the path of a key file)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			os.Remove(filepath.Join(dir, KeyRefFile))
+			os.Remove(filepath.Join(dir, keys.RefFile))
 			if tc.content != "" {
-				if err := os.WriteFile(filepath.Join(dir, KeyRefFile), []byte(tc.content), 0o600); err != nil {
+				if err := os.WriteFile(filepath.Join(dir, keys.RefFile), []byte(tc.content), 0o600); err != nil {
 					t.Fatal(err)
 				}
 			}
-			got, err := ReadKeyRef(dir)
+			got, err := keys.ReadRef(dir)
 			if tc.err != "" {
 				if err == nil || err.Error() != tc.err {
 					t.Errorf("error %v, want %q", err, tc.err)
@@ -50,7 +52,7 @@ func TestKeyRefPath(t *testing.T) {
 		{"/a/new/root", "/a/new/key.pem", "../key.pem"},
 		{"/a/new/ca", "/a/old/ca/key.pem", "../../old/ca/key.pem"},
 	} {
-		if got, err := KeyRefPath(tc.dir, tc.key); err != nil || got != filepath.FromSlash(tc.want) {
+		if got, err := keys.RefPath(tc.dir, tc.key); err != nil || got != filepath.FromSlash(tc.want) {
 			t.Errorf("KeyRefPath(%s, %s) = %q, %v; want %q", tc.dir, tc.key, got, err, tc.want)
 		}
 	}

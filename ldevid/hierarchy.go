@@ -17,14 +17,9 @@ package ldevid
 import (
 	"bytes"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha1"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/asn1"
 	"errors"
 	"fmt"
 	"io"
@@ -36,6 +31,7 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -44,7 +40,7 @@ type Hierarchy struct {
 	spec     *Spec
 	rules    *profile.Rules
 	profiles map[string]*profile.Profile
-	keys     KeyBackend
+	keys     keys.Backend
 	now      func() time.Time
 	clockSet bool // WithClock: the pre-issuance lints judge at now() too
 	rand     io.Reader
@@ -62,8 +58,8 @@ type Option func(*Hierarchy)
 // spec's rules file.
 func WithRules(rules *profile.Rules) Option { return func(h *Hierarchy) { h.rules = rules } }
 
-// WithKeys makes and opens keys with kb instead of PEM files (NewFileKeys).
-func WithKeys(kb KeyBackend) Option { return func(h *Hierarchy) { h.keys = kb } }
+// WithKeys makes and opens keys with kb instead of PEM files (keys.NewFileKeys).
+func WithKeys(kb keys.Backend) Option { return func(h *Hierarchy) { h.keys = kb } }
 
 // WithClock sets the clock that gives notBefore (time.Now by default),
 // and the time the pre-issuance lints judge at.
@@ -103,7 +99,7 @@ func New(spec *Spec, opts ...Option) (*Hierarchy, error) {
 		h.rules = rules
 	}
 	if h.keys == nil {
-		kb, err := NewFileKeys()
+		kb, err := keys.NewFileKeys()
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +157,7 @@ type CA struct {
 	Signer crypto.Signer
 	// Key is the key material to publish, when CreateCA made the key; nil
 	// for a CA added with AddCA.
-	Key *Key
+	Key *keys.Key
 	// Result is the CA certificate's pre-issuance verdict (warnings and
 	// notices only: errors refuse); zero for an added CA.
 	Result profile.Result
@@ -245,10 +241,10 @@ func (h *Hierarchy) CreateCAWithKey(name string, signer crypto.Signer) (*CA, err
 			return nil, fmt.Errorf("CA %q: the key of its parent %q is not loaded", name, cs.Parent)
 		}
 	}
-	if got := KeyDescription(signer.Public()); got != string(cs.Curve) {
+	if got := keys.Describe(signer.Public()); got != string(cs.Curve) {
 		return nil, fmt.Errorf("CA %q: the kept key is %s; the spec says %s", name, got, cs.Curve)
 	}
-	ca, err := h.createCA(cs, parent, &Key{Signer: signer})
+	ca, err := h.createCA(cs, parent, &keys.Key{Signer: signer})
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +254,7 @@ func (h *Hierarchy) CreateCAWithKey(name string, signer crypto.Signer) (*CA, err
 
 // createCA signs the certificate of the CA cs for key under parent (nil:
 // self-signed) and adds the CA.
-func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *Key) (*CA, error) {
+func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *keys.Key) (*CA, error) {
 	name := cs.Name
 	rawSubject, err := cs.Subject.Render(nil)
 	if err != nil {
@@ -269,7 +265,7 @@ func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *Key) (*CA, error) {
 		return nil, err
 	}
 	pub := key.Signer.Public()
-	ski, err := KeyID(pub)
+	ski, err := keys.SubjectKeyID(pub)
 	if err != nil {
 		return nil, fmt.Errorf("CA %q: %w", name, err)
 	}
@@ -317,7 +313,7 @@ func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *Key) (*CA, error) {
 }
 
 // AddCA adds the existing CA called name: its certificate and a signer
-// for its key (for example opened with the KeyBackend from the files
+// for its key (for example opened with the keys.Backend from the files
 // WriteCA wrote), or nil for a CA whose key is offline: it signs nothing,
 // and stands in the chains of the CAs below it. A signer must hold the
 // certificate's key, and a subordinate's certificate must be signed by
@@ -330,7 +326,7 @@ func (h *Hierarchy) AddCA(name string, cert *x509.Certificate, signer crypto.Sig
 	if !cert.IsCA {
 		return fmt.Errorf("CA %q: the certificate is not a CA certificate", name)
 	}
-	if signer != nil && !samePublicKey(cert.PublicKey, signer.Public()) {
+	if signer != nil && !keys.SamePublicKey(cert.PublicKey, signer.Public()) {
 		return fmt.Errorf("CA %q: the key does not belong to the certificate", name)
 	}
 	if cs.Parent != "" {
@@ -368,7 +364,7 @@ type Issued struct {
 	// Cert is the certificate; Cert.Raw its DER.
 	Cert *x509.Certificate
 	// Key is the device's new key, or nil for a signed CSR.
-	Key *Key
+	Key *keys.Key
 	// Chain is the issuing CA's certificate and those above it, up to and
 	// including the root.
 	Chain []*x509.Certificate
@@ -582,7 +578,7 @@ func setSubjectKeyID(d *DeviceSpec, tmpl *x509.Certificate, pub crypto.PublicKey
 	if !d.SubjectKeyID {
 		return nil
 	}
-	ski, err := KeyID(pub)
+	ski, err := keys.SubjectKeyID(pub)
 	if err != nil {
 		return fmt.Errorf("subjectKeyIdentifier: %w", err)
 	}
@@ -739,7 +735,7 @@ func (h *Hierarchy) signParsed(what, profileName string, tmpl, issuer *x509.Cert
 // certificate carries exactly the linted TBSCertificate by construction
 // (and Matches checks it all the same).
 func (h *Hierarchy) signTBS(what string, p *profile.Profile, tmpl, issuer *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer, alg signingAlgorithm, parse bool) (*x509.Certificate, profile.Result, error) {
-	if !samePublicKey(issuer.PublicKey, signer.Public()) {
+	if !keys.SamePublicKey(issuer.PublicKey, signer.Public()) {
 		return nil, profile.Result{}, fmt.Errorf("%s: the issuer's key does not belong to its certificate", what)
 	}
 	tbs, err := deviceTBS(tmpl, issuer, pub, alg)
@@ -827,41 +823,4 @@ func RandomSerial(r io.Reader) (*big.Int, error) {
 		}
 	}
 	return nil, errors.New("serial number: the random source gives only zeros")
-}
-
-// KeyID is the RFC 5280 §4.2.1.2 method 1 key identifier of pub: the
-// SHA-1 of the subjectPublicKey BIT STRING.
-func KeyID(pub crypto.PublicKey) ([]byte, error) {
-	der, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		return nil, err
-	}
-	var spki struct {
-		Algorithm pkix.AlgorithmIdentifier
-		PublicKey asn1.BitString
-	}
-	if _, err := asn1.Unmarshal(der, &spki); err != nil {
-		return nil, err
-	}
-	sum := sha1.Sum(spki.PublicKey.Bytes)
-	return sum[:], nil
-}
-
-func samePublicKey(a, b crypto.PublicKey) bool {
-	k, ok := a.(interface{ Equal(crypto.PublicKey) bool })
-	return ok && k.Equal(b)
-}
-
-// KeyDescription names the algorithm of pub: "P-256", "P-384",
-// "Ed25519", "RSA-2048", ...
-func KeyDescription(pub crypto.PublicKey) string {
-	switch k := pub.(type) {
-	case *ecdsa.PublicKey:
-		return k.Curve.Params().Name
-	case ed25519.PublicKey:
-		return "Ed25519"
-	case *rsa.PublicKey:
-		return fmt.Sprintf("RSA-%d", k.N.BitLen())
-	}
-	return fmt.Sprintf("%T", pub)
 }

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/keys"
 )
 
 // exampleHierarchy creates the CAs of the example spec.
@@ -409,11 +410,11 @@ func TestRandomSerial(t *testing.T) {
 // TestFileKeys checks encrypted PEM keys: written encrypted, opened with
 // the passphrase, refused without it.
 func TestFileKeys(t *testing.T) {
-	kb, err := NewFileKeys(WithPassphrase([]byte("correct horse")))
+	kb, err := keys.NewFileKeys(keys.WithPassphrase([]byte("correct horse")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []Curve{P256, P384, Ed25519} {
+	for _, c := range []keys.Curve{keys.P256, keys.P384, keys.Ed25519} {
 		key, err := kb.Generate("test", c)
 		if err != nil {
 			t.Fatal(err)
@@ -421,26 +422,26 @@ func TestFileKeys(t *testing.T) {
 		if !bytes.HasPrefix(key.PEM, []byte("-----BEGIN ENCRYPTED PRIVATE KEY-----")) || key.Ref != "" {
 			t.Fatalf("%s: not encrypted PKCS#8:\n%s", c, key.PEM[:40])
 		}
-		if got := KeyDescription(key.Signer.Public()); got != string(c) {
+		if got := keys.Describe(key.Signer.Public()); got != string(c) {
 			t.Errorf("%s key is %s", c, got)
 		}
 		dir := t.TempDir()
-		if err := WriteKey(dir, key, true); err != nil {
+		if err := keys.Write(dir, key, true); err != nil {
 			t.Fatal(err)
 		}
-		signer, err := kb.Open(filepath.Join(dir, KeyFile))
+		signer, err := kb.Open(filepath.Join(dir, keys.File))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !samePublicKey(signer.Public(), key.Signer.Public()) {
+		if !keys.SamePublicKey(signer.Public(), key.Signer.Public()) {
 			t.Errorf("%s: opened a different key", c)
 		}
-		plain, _ := NewFileKeys()
-		if _, err := plain.Open(filepath.Join(dir, KeyFile)); err == nil {
+		plain, _ := keys.NewFileKeys()
+		if _, err := plain.Open(filepath.Join(dir, keys.File)); err == nil {
 			t.Errorf("%s: encrypted key opened without the passphrase", c)
 		}
-		wrong, _ := NewFileKeys(WithPassphrase([]byte("wrong")))
-		if _, err := wrong.Open(filepath.Join(dir, KeyFile)); err == nil {
+		wrong, _ := keys.NewFileKeys(keys.WithPassphrase([]byte("wrong")))
+		if _, err := wrong.Open(filepath.Join(dir, keys.File)); err == nil {
 			t.Errorf("%s: encrypted key opened with a wrong passphrase", c)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"os"
 
 	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/keys"
 )
 
 // Layout is how IssueBatch publishes the devices it issues.
@@ -69,7 +70,7 @@ type DeviceRecord struct {
 	// Key is the private key as PEM PKCS#8 (encrypted when device keys
 	// have a passphrase), for a key that is a file. Never log it.
 	Key string `json:"key,omitempty"`
-	// KeyRef names a key kept in a token or KMS (as key.ref does in the
+	// KeyRef names a key kept in a token or keys.KMS (as key.ref does in the
 	// dirs layout), for a key that is not a file.
 	KeyRef string `json:"key_ref,omitempty"`
 }
@@ -79,7 +80,7 @@ type DeviceRecord struct {
 // the hash it wrote, for the journal.
 func appendRecord(b []byte, dev *Issued) (_ []byte, serial, digest string, err error) {
 	if dev.Key == nil || (dev.Key.PEM == nil && dev.Key.Ref == "") {
-		return b, "", "", ErrNoKeyMaterial
+		return b, "", "", keys.ErrNoKeyMaterial
 	}
 	serial, digest = certIdentity(dev.Cert)
 	b = append(b, `{"id":`...)

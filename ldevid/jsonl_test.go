@@ -16,6 +16,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/iotcert/iotcert/keys"
 )
 
 var jsonlOpts = BatchOptions{Source: "devices.csv", Workers: 3, Layout: LayoutJSONL}
@@ -126,7 +128,7 @@ func checkJSONL(t *testing.T, h *Hierarchy, out string, rows []Row, refused map[
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, 1<<20)
 	for n := 1; sc.Scan(); n++ {
-		var keys []string
+		var names []string
 		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
 		if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 			t.Fatalf("line %d: not an object: %v", n, err)
@@ -136,14 +138,14 @@ func checkJSONL(t *testing.T, h *Hierarchy, out string, rows []Row, refused map[
 			if err != nil {
 				t.Fatalf("line %d: %v", n, err)
 			}
-			keys = append(keys, key.(string))
+			names = append(names, key.(string))
 			var value json.RawMessage
 			if err := dec.Decode(&value); err != nil {
 				t.Fatalf("line %d: %v", n, err)
 			}
 		}
-		if want := []string{"id", "serial", "sha256", "cert", "key"}; !reflect.DeepEqual(keys, want) {
-			t.Errorf("line %d: fields %v, want %v", n, keys, want)
+		if want := []string{"id", "serial", "sha256", "cert", "key"}; !reflect.DeepEqual(names, want) {
+			t.Errorf("line %d: fields %v, want %v", n, names, want)
 		}
 		var rec DeviceRecord
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
@@ -184,7 +186,7 @@ func checkJSONL(t *testing.T, h *Hierarchy, out string, rows []Row, refused map[
 			t.Fatalf("%s: no PEM key (key_ref %q)", rec.ID, rec.KeyRef)
 		}
 		key, err := x509.ParsePKCS8PrivateKey(kb.Bytes)
-		if err != nil || !samePublicKey(c.PublicKey, key.(crypto.Signer).Public()) {
+		if err != nil || !keys.SamePublicKey(c.PublicKey, key.(crypto.Signer).Public()) {
 			t.Errorf("%s: key is not the certificate's key: %v", rec.ID, err)
 		}
 	}
@@ -429,7 +431,7 @@ func TestAppendRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []*Key{
+	for _, key := range []*keys.Key{
 		dev.Key,
 		{Ref: "pkcs11:token=a\"b\\c;id=%01\x01\t?pin-source=/x<y>&z"},
 		{Ref: "pkcs11:token=Schlüssel"},
@@ -455,7 +457,7 @@ func TestAppendRecord(t *testing.T) {
 		}
 	}
 	dev.Key = nil
-	if _, _, _, err := appendRecord(nil, dev); !errors.Is(err, ErrNoKeyMaterial) {
+	if _, _, _, err := appendRecord(nil, dev); !errors.Is(err, keys.ErrNoKeyMaterial) {
 		t.Errorf("no key: %v", err)
 	}
 }

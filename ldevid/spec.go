@@ -17,6 +17,7 @@ import (
 
 	"github.com/iotcert/iotcert/idevid"
 	"github.com/iotcert/iotcert/internal/strictyaml"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -64,7 +65,7 @@ type CASpec struct {
 	// Subject is the CA's subject (RFC 4514 order, see ParseSubject).
 	Subject *Subject
 	// Curve is the key algorithm of the CA's key.
-	Curve Curve
+	Curve keys.Curve
 	// Validity is the CA certificate's lifetime.
 	Validity Validity
 	// Profile is the lint profile the CA certificate must pass.
@@ -95,7 +96,7 @@ type DeviceSpec struct {
 	Profile string
 	// Curve is the key algorithm of generated device keys, and the one a
 	// CSR's key must have.
-	Curve Curve
+	Curve keys.Curve
 	// Validity is the device certificate's lifetime; Forever gives
 	// notAfter 99991231235959Z.
 	Validity Validity
@@ -142,26 +143,6 @@ type SANSpec struct {
 	Line int
 
 	plan []templatePart // Value's parts, when it is a simple template
-}
-
-// Curve is a key algorithm a spec can ask for.
-type Curve string
-
-// The curves of a spec.
-const (
-	P256    Curve = "P-256"
-	P384    Curve = "P-384"
-	Ed25519 Curve = "Ed25519"
-)
-
-func parseCurve(s string) (Curve, error) {
-	switch c := Curve(s); c {
-	case P256, P384, Ed25519:
-		return c, nil
-	case "":
-		return P256, nil
-	}
-	return "", fmt.Errorf("unknown curve %q (want P-256, P-384 or Ed25519)", s)
 }
 
 // Validity is a certificate lifetime: years, days and hours after
@@ -334,7 +315,7 @@ func LoadSpec(name string, data []byte) (*Spec, error) {
 		if ca.Profile == "" {
 			ca.Profile = s.Profile
 		}
-		if ca.Curve, err = parseCurve(cf.Curve); err != nil {
+		if ca.Curve, err = keys.ParseCurve(cf.Curve); err != nil {
 			return nil, at(lineOf(v, "curve"), "CA %q: %v", k.Value, err)
 		}
 		if cf.Validity == "" {
@@ -415,7 +396,7 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 	if d.Profile == "" {
 		d.Profile = s.Profile
 	}
-	if d.Curve, err = parseCurve(df.Curve); err != nil {
+	if d.Curve, err = keys.ParseCurve(df.Curve); err != nil {
 		return nil, at(lineOf(v, "curve"), "%v", err)
 	}
 	if df.Validity == "" {

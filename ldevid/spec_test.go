@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/keys"
 )
 
 const minimalSpec = `
@@ -75,7 +76,7 @@ func TestLoadSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.CAs) != 2 || s.CAs[0].Name != "root" || s.CAs[1].Parent != "root" || s.CAs[0].Curve != P256 || s.CAs[0].Profile != "tls13-iot" {
+	if len(s.CAs) != 2 || s.CAs[0].Name != "root" || s.CAs[1].Parent != "root" || s.CAs[0].Curve != keys.P256 || s.CAs[0].Profile != "tls13-iot" {
 		t.Errorf("CAs %+v %+v", s.CAs[0], s.CAs[1])
 	}
 	d := s.Device("sensor")

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 )
 
@@ -53,7 +54,7 @@ func (ro *Rollover) CACerts() []*x509.Certificate {
 //
 // so that out is also a directory "iotcert gen device --out" issues from.
 // A key.ref holds a token URI, or the path of a key file relative to the
-// directory holding that key.ref (ldevid.KeyRefPath): "../key.pem" for
+// directory holding that key.ref (keys.RefPath): "../key.pem" for
 // the new root, so that out keeps working when it is moved (and the
 // re-signed CAs' keys, when it is moved with the directories holding
 // them). The files are written in a temporary directory beside out that
@@ -152,7 +153,7 @@ func removeStale(parent *safefile.Dir, base string) (int, error) {
 // writeFiles writes the files of ro in tmp, which becomes the directory
 // abs.
 func writeFiles(tmp *safefile.Dir, abs string, ro *Rollover) error {
-	name, data, err := ldevid.KeyFileData(ro.Key)
+	name, data, err := keys.FileData(ro.Key)
 	if err != nil {
 		return fmt.Errorf("new root key: %w", err)
 	}
@@ -161,7 +162,7 @@ func writeFiles(tmp *safefile.Dir, abs string, ro *Rollover) error {
 	}
 	keyRef := ro.Key.Ref
 	if keyRef == "" {
-		keyRef = filepath.Join("..", ldevid.KeyFile) // from <root>/ to the new key
+		keyRef = filepath.Join("..", keys.File) // from <root>/ to the new key
 	}
 	der, err := CertsOnly(ro.CACerts())
 	if err != nil {
@@ -195,9 +196,9 @@ func writeFiles(tmp *safefile.Dir, abs string, ro *Rollover) error {
 	}
 	for _, r := range ro.Resigned {
 		ref := r.CA.KeyRef
-		if !ldevid.IsPKCS11URI(ref) {
+		if !keys.IsPKCS11URI(ref) {
 			// The key file of the re-signed CA, from its directory in abs.
-			if ref, err = ldevid.KeyRefPath(filepath.Join(abs, r.CA.Name), ref); err != nil {
+			if ref, err = keys.RefPath(filepath.Join(abs, r.CA.Name), ref); err != nil {
 				return err
 			}
 		}
@@ -222,7 +223,7 @@ func writeCADir(dir *safefile.Dir, name string, cert *x509.Certificate, keyRef s
 		return err
 	}
 	defer d.Close()
-	if err := d.Write(ldevid.KeyRefFile, []byte(keyRef+"\n"), 0o600, true); err != nil {
+	if err := d.Write(keys.RefFile, []byte(keyRef+"\n"), 0o600, true); err != nil {
 		return err
 	}
 	if err := d.Write(ldevid.CertFile, ldevid.CertPEM(cert), 0o644, true); err != nil {

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 )
 
@@ -48,7 +49,7 @@ const rollSpec = "curve: P-256\nvalidity: 10y\nsubject: same\nresign_validity: 5
 // oldPKI makes the old hierarchy under dir (dir/root, dir/device-ca,
 // dir/devices/old-1) at t0, with the CA keys made by caKeys (nil: files)
 // and the device key a file.
-func oldPKI(t *testing.T, dir string, caKeys ldevid.KeyBackend) {
+func oldPKI(t *testing.T, dir string, caKeys keys.Backend) {
 	t.Helper()
 	spec, err := ldevid.LoadSpec("test.yaml", []byte(testSpec))
 	if err != nil {
@@ -79,7 +80,7 @@ func oldPKI(t *testing.T, dir string, caKeys ldevid.KeyBackend) {
 // dir, opening CA keys with caKeys (nil: files), at time at: from the
 // old hierarchy, or from a rollover directory (the new root and the
 // re-signed device CA, keys through key.ref).
-func issueDevice(t *testing.T, dir, id string, at time.Time, caKeys ldevid.KeyBackend) {
+func issueDevice(t *testing.T, dir, id string, at time.Time, caKeys keys.Backend) {
 	t.Helper()
 	spec, err := ldevid.LoadSpec("test.yaml", []byte(testSpec))
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/profile"
 )
@@ -36,29 +37,29 @@ type rolled struct {
 // device from it at t2.
 func rollTestPKI(t *testing.T) *rolled {
 	t.Helper()
-	keys, err := ldevid.NewFileKeys()
+	kb, err := keys.NewFileKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rollTestPKIWith(t, keys)
+	return rollTestPKIWith(t, kb)
 }
 
 // rollTestPKIWith is rollTestPKI with the CA keys, old and new, made and
 // opened by keys.
-func rollTestPKIWith(t *testing.T, keys ldevid.KeyBackend) *rolled {
+func rollTestPKIWith(t *testing.T, kb keys.Backend) *rolled {
 	t.Helper()
 	dir := t.TempDir()
 	r := &rolled{pki: filepath.Join(dir, "pki"), newDir: filepath.Join(dir, "pki-2")}
-	oldPKI(t, r.pki, keys)
-	old, err := LoadOldRoot(filepath.Join(r.pki, "root"), keys)
+	oldPKI(t, r.pki, kb)
+	old, err := LoadOldRoot(filepath.Join(r.pki, "root"), kb)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, err := LoadCA(filepath.Join(r.pki, "device-ca"), keys)
+	sub, err := LoadCA(filepath.Join(r.pki, "device-ca"), kb)
 	if err != nil {
 		t.Fatal(err)
 	}
-	roller, err := New(WithKeys(keys), WithClock(func() time.Time { return t1 }))
+	roller, err := New(WithKeys(kb), WithClock(func() time.Time { return t1 }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +77,7 @@ func rollTestPKIWith(t *testing.T, keys ldevid.KeyBackend) *rolled {
 	if err := Write(r.newDir, r.ro); err != nil {
 		t.Fatal(err)
 	}
-	issueDevice(t, r.newDir, "new-1", t2, keys)
+	issueDevice(t, r.newDir, "new-1", t2, kb)
 	if r.set, err = LoadSet(filepath.Join(r.pki, "root"), r.newDir); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestRolloverCertificates(t *testing.T) {
 	r := rollTestPKI(t)
 	ro := r.ro
 	owo, nwn, nwo, own := ro.OldWithOld, ro.NewWithNew, ro.NewWithOld, ro.OldWithNew
-	newSKI, _ := ldevid.KeyID(ro.Key.Signer.Public())
+	newSKI, _ := keys.SubjectKeyID(ro.Key.Signer.Public())
 	oldSKI := owo.SubjectKeyId
 	tests := []struct {
 		name               string
@@ -129,7 +130,7 @@ func TestRolloverCertificates(t *testing.T) {
 			if !bytes.Equal(c.RawSubject, tc.subject) || !bytes.Equal(c.RawIssuer, tc.issuer) {
 				t.Errorf("subject %q issuer %q", c.Subject, c.Issuer)
 			}
-			if !ldevid.SamePublicKey(c.PublicKey, tc.key) {
+			if !keys.SamePublicKey(c.PublicKey, tc.key) {
 				t.Error("wrong public key")
 			}
 			if !bytes.Equal(c.SubjectKeyId, tc.ski) || !bytes.Equal(c.AuthorityKeyId, tc.aki) {
@@ -444,7 +445,7 @@ func TestRefused(t *testing.T) {
 	os.WriteFile(filepath.Join(bad, "key.pem"), key, 0o600)
 	before := hashTree(t, dir)
 
-	keys, _ := ldevid.NewFileKeys()
+	kb, _ := keys.NewFileKeys()
 	tests := []struct {
 		name    string
 		oldDir  string
@@ -465,7 +466,7 @@ func TestRefused(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(dir, "out-"+strings.ReplaceAll(tc.name, " ", "-"))
-			err := rollAndWrite(keys, tc.now, tc.oldDir, tc.resign, tc.spec, out)
+			err := rollAndWrite(kb, tc.now, tc.oldDir, tc.resign, tc.spec, out)
 			if err == nil {
 				t.Fatal("not refused")
 			}
@@ -524,14 +525,14 @@ func TestLoadSpec(t *testing.T) {
 // rollAndWrite loads the old root from oldDir and the CAs to re-sign from
 // resign, plans and executes a rollover with specYAML at now, and writes
 // it to out: the whole path a refused rollover must stop on.
-func rollAndWrite(keys ldevid.KeyBackend, now time.Time, oldDir string, resign []string, specYAML, out string) error {
-	old, err := LoadOldRoot(oldDir, keys)
+func rollAndWrite(kb keys.Backend, now time.Time, oldDir string, resign []string, specYAML, out string) error {
+	old, err := LoadOldRoot(oldDir, kb)
 	if err != nil {
 		return err
 	}
 	var subs []*CA
 	for _, d := range resign {
-		ca, err := LoadCA(d, keys)
+		ca, err := LoadCA(d, kb)
 		if err != nil {
 			return err
 		}
@@ -541,7 +542,7 @@ func rollAndWrite(keys ldevid.KeyBackend, now time.Time, oldDir string, resign [
 	if err != nil {
 		return err
 	}
-	roller, err := New(WithKeys(keys), WithClock(func() time.Time { return now }))
+	roller, err := New(WithKeys(kb), WithClock(func() time.Time { return now }))
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 )
 
@@ -118,9 +119,9 @@ func passphrase(file, env string) ([]byte, error) {
 	case file != "" && env != "":
 		return nil, errors.New("give a passphrase file or an environment variable, not both")
 	case file != "":
-		return ldevid.ReadPassphrase(file)
+		return keys.ReadPassphrase(file)
 	case env != "":
-		return ldevid.PassphraseFromEnv(env)
+		return keys.PassphraseFromEnv(env)
 	}
 	return nil, nil
 }
@@ -130,7 +131,7 @@ func passphrase(file, env string) ([]byte, error) {
 // named by --passphrase-file CA=FILE or --passphrase-env CA=NAME has its
 // key files encrypted with its own passphrase; the others with the one
 // given for every CA (or none).
-func (k *keyFlags) backends() (ca, device ldevid.KeyBackend, err error) {
+func (k *keyFlags) backends() (ca, device keys.Backend, err error) {
 	caPass, err := passphrase(k.passFile.all, k.passEnv.all)
 	if err != nil {
 		return nil, nil, err
@@ -139,22 +140,22 @@ func (k *keyFlags) backends() (ca, device ldevid.KeyBackend, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	caFiles, err := ldevid.NewFileKeys(ldevid.WithPassphrase(caPass))
+	caFiles, err := keys.NewFileKeys(keys.WithPassphrase(caPass))
 	if err != nil {
 		return nil, nil, err
 	}
-	devKeys, err := ldevid.NewFileKeys(ldevid.WithPassphrase(devPass))
+	devKeys, err := keys.NewFileKeys(keys.WithPassphrase(devPass))
 	if err != nil {
 		return nil, nil, err
 	}
-	perCA := map[string]ldevid.KeyBackend{}
+	perCA := map[string]keys.Backend{}
 	for _, name := range caPassNames(&k.passFile, &k.passEnv) {
 		file, env := k.passFile.perCA[name], k.passEnv.perCA[name]
 		pass, err := passphrase(file, env)
 		if err != nil {
 			return nil, nil, fmt.Errorf("CA %s: %w", name, err)
 		}
-		if perCA[name], err = ldevid.NewFileKeys(ldevid.WithPassphrase(pass)); err != nil {
+		if perCA[name], err = keys.NewFileKeys(keys.WithPassphrase(pass)); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -192,7 +193,7 @@ func (k *keyFlags) checkCAs(spec *ldevid.Spec) error {
 }
 
 // loadHierarchy reads the spec and prepares a Hierarchy with kb.
-func loadHierarchy(path string, kb ldevid.KeyBackend) (*ldevid.Hierarchy, error) {
+func loadHierarchy(path string, kb keys.Backend) (*ldevid.Hierarchy, error) {
 	spec, err := ldevid.ReadSpec(path)
 	if err != nil {
 		return nil, err
@@ -371,7 +372,7 @@ func planHierarchy(spec *ldevid.Spec, out, only string, force bool) (hierarchyPl
 // nothing.
 func findCA(dir string) (caState, error) {
 	has := map[string]bool{}
-	for _, f := range []string{ldevid.CertFile, ldevid.KeyFile, ldevid.KeyRefFile} {
+	for _, f := range []string{ldevid.CertFile, keys.File, keys.RefFile} {
 		exists, err := safefile.Exists(filepath.Join(dir, f))
 		if errors.Is(err, syscall.ENOTDIR) {
 			return caNew, nil // writing the CA says what dir is
@@ -384,7 +385,7 @@ func findCA(dir string) (caState, error) {
 	switch {
 	case has[ldevid.CertFile]:
 		return caKept, nil
-	case has[ldevid.KeyFile] || has[ldevid.KeyRefFile]:
+	case has[keys.File] || has[keys.RefFile]:
 		return caKeyOnly, nil
 	}
 	return caNew, nil
@@ -404,7 +405,7 @@ func (p hierarchyPlan) toMake() []string {
 // run carries out the step: a kept CA is loaded (its key opened only
 // when a CA of this run is made under it), a CA with a kept key is
 // certified, a new one is made.
-func (s caStep) run(h *ldevid.Hierarchy, out string, caKeys ldevid.KeyBackend) (*ldevid.CA, error) {
+func (s caStep) run(h *ldevid.Hierarchy, out string, caKeys keys.Backend) (*ldevid.CA, error) {
 	switch s.state {
 	case caKept:
 		if err := h.LoadCA(out, s.name, s.withKey, caKeys); err != nil {
@@ -423,7 +424,7 @@ func (s caStep) run(h *ldevid.Hierarchy, out string, caKeys ldevid.KeyBackend) (
 		if ck, ok := caKeys.(ldevid.CAKeyBackend); ok {
 			caKeys = ck.ForCA(s.name)
 		}
-		signer, _, err := ldevid.OpenKey(ldevid.CADir(out, s.name), caKeys)
+		signer, _, err := keys.OpenIn(ldevid.CADir(out, s.name), caKeys)
 		if err != nil {
 			return nil, fmt.Errorf("CA %q: %w", s.name, err)
 		}
@@ -573,7 +574,7 @@ func journalEntry(h *ldevid.Hierarchy, device string, dev *ldevid.Issued, fields
 func commandLine(cmd string, args []string) string {
 	parts := []string{"iotcert", cmd}
 	for _, a := range args {
-		parts = append(parts, ldevid.RedactURI(a))
+		parts = append(parts, keys.RedactURI(a))
 	}
 	return strings.Join(parts, " ")
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/roll"
 )
@@ -195,21 +196,21 @@ func runRollPlan(args []string, execute bool, stdout, stderr io.Writer) int {
 // --passphrase-file or --passphrase-env, and with --kms the PKCS#11 token
 // for the new root's key and for keys that key.ref files name (close it
 // with kms.close).
-func rollKeys(file, env string, kms *kmsFlags) (ldevid.KeyBackend, error) {
+func rollKeys(file, env string, kms *kmsFlags) (keys.Backend, error) {
 	var pass []byte
 	var err error
 	switch {
 	case file != "" && env != "":
 		return nil, errors.New("give a passphrase file or an environment variable, not both")
 	case file != "":
-		pass, err = ldevid.ReadPassphrase(file)
+		pass, err = keys.ReadPassphrase(file)
 	case env != "":
-		pass, err = ldevid.PassphraseFromEnv(env)
+		pass, err = keys.PassphraseFromEnv(env)
 	}
 	if err != nil {
 		return nil, err
 	}
-	files, err := ldevid.NewFileKeys(ldevid.WithPassphrase(pass))
+	files, err := keys.NewFileKeys(keys.WithPassphrase(pass))
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +218,7 @@ func rollKeys(file, env string, kms *kmsFlags) (ldevid.KeyBackend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return rollCAKeys{KeyBackend: kb, kms: kms}, nil
+	return rollCAKeys{Backend: kb, kms: kms}, nil
 }
 
 // rollCAKeys is the CA key backend of kmsFlags with what a rollover asks
@@ -225,7 +226,7 @@ func rollKeys(file, env string, kms *kmsFlags) (ldevid.KeyBackend, error) {
 // new key label the token holds already, and a rollover that fails after
 // making the new key deletes it.
 type rollCAKeys struct {
-	ldevid.KeyBackend
+	keys.Backend
 	kms *kmsFlags
 }
 
@@ -241,7 +242,7 @@ func (k rollCAKeys) CheckLabel(label string) error {
 // Delete deletes a key this command made in the token (nothing for file
 // keys) and forgets it.
 func (k rollCAKeys) Delete(ref string) error {
-	if k.kms.token == nil || !ldevid.IsPKCS11URI(ref) {
+	if k.kms.token == nil || !keys.IsPKCS11URI(ref) {
 		return nil
 	}
 	if err := k.kms.token.Delete(ref); err != nil {
