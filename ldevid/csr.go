@@ -12,6 +12,7 @@ import (
 
 	"github.com/iotcert/iotcert/idevid"
 	"github.com/iotcert/iotcert/keys"
+	"github.com/iotcert/iotcert/store"
 )
 
 // CSROptions configure SignCSR.
@@ -43,7 +44,7 @@ func (h *Hierarchy) SignCSR(req Request, csr *x509.CertificateRequest, opts CSRO
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckID(req.ID); err != nil {
+	if err := store.CheckID(req.ID); err != nil {
 		return nil, err
 	}
 	tmpl, err := h.deviceTemplate(d, req)

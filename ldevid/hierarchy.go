@@ -33,6 +33,7 @@ import (
 	"github.com/iotcert/iotcert/idevid"
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/profile"
+	"github.com/iotcert/iotcert/store"
 )
 
 // Hierarchy issues the certificates of a Spec.
@@ -376,15 +377,25 @@ type Issued struct {
 
 // ChainPEM returns the device certificate followed by Chain, as PEM.
 func (i *Issued) ChainPEM() []byte {
+	return append(store.CertPEM(i.Cert), i.caChainPEM()...)
+}
+
+// caChainPEM returns Chain as PEM.
+func (i *Issued) caChainPEM() []byte {
 	if i.chainPEM != nil {
-		return append(CertPEM(i.Cert), i.chainPEM...)
+		return i.chainPEM
 	}
 	var b bytes.Buffer
-	b.Write(CertPEM(i.Cert))
 	for _, c := range i.Chain {
-		b.Write(CertPEM(c))
+		b.Write(store.CertPEM(c))
 	}
 	return b.Bytes()
+}
+
+// Stored returns what the output directory keeps of the device (see
+// store.WriteDevice).
+func (i *Issued) Stored() store.Device {
+	return store.Device{ID: i.ID, Cert: i.Cert, Key: i.Key, Chain: i.caChainPEM()}
 }
 
 // chainPEM returns Chain(name) as PEM, encoded once per CA.
@@ -397,7 +408,7 @@ func (h *Hierarchy) chainPEM(name string, chain []*x509.Certificate) []byte {
 	}
 	var b bytes.Buffer
 	for _, c := range chain {
-		b.Write(CertPEM(c))
+		b.Write(store.CertPEM(c))
 	}
 	h.mu.Lock()
 	if h.chainPEMs == nil {
@@ -406,20 +417,6 @@ func (h *Hierarchy) chainPEM(name string, chain []*x509.Certificate) []byte {
 	h.chainPEMs[name] = b.Bytes()
 	h.mu.Unlock()
 	return b.Bytes()
-}
-
-// CheckID reports an error unless id can name a device (and its
-// directory): 1 to 64 letters, digits, '-', '_' or '.', not "." or "..".
-func CheckID(id string) error {
-	if len(id) == 0 || len(id) > 64 || id == "." || id == ".." {
-		return fmt.Errorf("device id %q: want 1 to 64 characters, and not \".\" or \"..\"", id)
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return fmt.Errorf("device id %q: only letters, digits, '-', '_' and '.' are allowed", id)
-		}
-	}
-	return nil
 }
 
 // IssueDevice issues the certificate of one device with a new key.
@@ -435,7 +432,7 @@ func (h *Hierarchy) issueDevice(req Request, parse bool) (*Issued, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckID(req.ID); err != nil {
+	if err := store.CheckID(req.ID); err != nil {
 		return nil, err
 	}
 	tmpl, err := h.deviceTemplate(d, req)
@@ -522,7 +519,7 @@ func (h *Hierarchy) CheckRequest(req Request) error {
 	if d == nil {
 		return fmt.Errorf("device profile %q is not in the spec", req.Device)
 	}
-	if err := CheckID(req.ID); err != nil {
+	if err := store.CheckID(req.ID); err != nil {
 		return err
 	}
 	_, _, err := h.renderNames(d, req)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/iotcert/iotcert/idevid"
 	"github.com/iotcert/iotcert/keys"
+	"github.com/iotcert/iotcert/store"
 )
 
 // exampleHierarchy creates the CAs of the example spec.
@@ -53,11 +54,12 @@ func TestExampleHierarchy(t *testing.T) {
 	}
 	out := t.TempDir()
 	for _, c := range h.spec.CAs {
-		if err := WriteCA(out, h.CA(c.Name), false); err != nil {
+		ca := h.CA(c.Name)
+		if err := store.WriteCA(out, ca.Spec.Name, ca.Cert, ca.Key, false); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := WriteDevice(out, dev); err != nil {
+	if err := store.WriteDevice(out, dev.Stored()); err != nil {
 		t.Fatal(err)
 	}
 
@@ -87,15 +89,15 @@ func TestExampleHierarchy(t *testing.T) {
 		}
 		t.Log("openssl is not installed: skipping openssl verify")
 	} else {
-		cmd := exec.Command("openssl", "verify", "-CAfile", filepath.Join(out, "root", CertFile),
-			"-untrusted", filepath.Join(out, "device-ca", CertFile), filepath.Join(out, DevicesDir, "4194302", CertFile))
+		cmd := exec.Command("openssl", "verify", "-CAfile", filepath.Join(out, "root", store.CertFile),
+			"-untrusted", filepath.Join(out, "device-ca", store.CertFile), filepath.Join(out, store.DevicesDir, "4194302", store.CertFile))
 		if b, err := cmd.CombinedOutput(); err != nil || !strings.HasSuffix(strings.TrimSpace(string(b)), ": OK") {
 			t.Errorf("openssl verify: %v\n%s", err, b)
 		}
 	}
 
 	// The lint engine, on the published files.
-	chain, err := os.ReadFile(filepath.Join(out, DevicesDir, "4194302", ChainFile))
+	chain, err := os.ReadFile(filepath.Join(out, store.DevicesDir, "4194302", store.ChainFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,10 +140,10 @@ func TestExampleHierarchy(t *testing.T) {
 
 	// Publishing again is refused: CA material and device ids are not
 	// overwritten.
-	if err := WriteCA(out, h.CA("root"), false); !errors.Is(err, os.ErrExist) {
+	if err := store.WriteCA(out, h.CA("root").Spec.Name, h.CA("root").Cert, h.CA("root").Key, false); !errors.Is(err, os.ErrExist) {
 		t.Errorf("CA overwritten: %v", err)
 	}
-	if err := WriteDevice(out, dev); !errors.Is(err, os.ErrExist) {
+	if err := store.WriteDevice(out, dev.Stored()); !errors.Is(err, os.ErrExist) {
 		t.Errorf("device overwritten: %v", err)
 	}
 

@@ -23,6 +23,7 @@ import (
 
 	"github.com/iotcert/iotcert/internal/softhsm"
 	"github.com/iotcert/iotcert/keys"
+	"github.com/iotcert/iotcert/store"
 )
 
 // tokenHierarchy is the hierarchy of spec with its CA keys made in a
@@ -114,7 +115,7 @@ func BenchmarkPKCS11Batch(b *testing.B) {
 	rawCPU := cpuTime(b) - cpu0
 	cpu0 = cpuTime(b)
 	start := time.Now()
-	sum, err := h.IssueBatch(out, "bacnet-controller", rows, BatchOptions{Layout: LayoutJSONL, Workers: workers})
+	sum, err := h.IssueBatch(out, "bacnet-controller", rows, BatchOptions{Layout: store.LayoutJSONL, Workers: workers})
 	elapsed := time.Since(start)
 	if err != nil {
 		b.Fatal(err)
@@ -151,7 +152,7 @@ func fileBatchCPU(b *testing.B, rows []Row) time.Duration {
 		b.Fatal(err)
 	}
 	cpu0 := cpuTime(b)
-	if _, err := h.IssueBatch(b.TempDir(), "bacnet-controller", rows, BatchOptions{Layout: LayoutJSONL}); err != nil {
+	if _, err := h.IssueBatch(b.TempDir(), "bacnet-controller", rows, BatchOptions{Layout: store.LayoutJSONL}); err != nil {
 		b.Fatal(err)
 	}
 	return cpuTime(b) - cpu0
@@ -204,7 +205,7 @@ func (s *faultySigner) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) 
 // exactly one certificate per device.
 func TestPKCS11BatchTokenFailure(t *testing.T) {
 	const n, after = 200, 40
-	for _, layout := range []Layout{LayoutDirs, LayoutJSONL} {
+	for _, layout := range []store.Layout{store.LayoutDirs, store.LayoutJSONL} {
 		for _, fault := range []string{"logged out", "removed"} {
 			t.Run(string(layout)+"/"+fault, func(t *testing.T) {
 				h, tok, token := tokenHierarchy(t, "iotcert-fault", []byte(pkcs11Spec))
@@ -249,7 +250,7 @@ func TestPKCS11BatchTokenFailure(t *testing.T) {
 					t.Fatalf("run again after the fault: %+v, %v", sum, err)
 				}
 				checkJournaled(t, out, layout, n)
-				if layout == LayoutJSONL {
+				if layout == store.LayoutJSONL {
 					checkJSONL(t, h, out, rows, nil)
 				}
 			})
@@ -261,9 +262,9 @@ func TestPKCS11BatchTokenFailure(t *testing.T) {
 // has issued lines, each for a published device whose certificate is the
 // journaled one; no other device is published; no temporary file is
 // left.
-func checkJournaled(t *testing.T, out string, layout Layout, issued int) {
+func checkJournaled(t *testing.T, out string, layout store.Layout, issued int) {
 	t.Helper()
-	entries, err := ReadJournal(filepath.Join(out, JournalFile))
+	entries, err := store.ReadJournal(filepath.Join(out, store.JournalFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,14 +272,14 @@ func checkJournaled(t *testing.T, out string, layout Layout, issued int) {
 		t.Errorf("%d journal lines, %d devices issued", len(entries), issued)
 	}
 	published := map[string]string{} // id: the SHA-256 of its certificate
-	if layout == LayoutJSONL {
-		if _, err := os.Stat(filepath.Join(out, DevicesFile)); err == nil {
+	if layout == store.LayoutJSONL {
+		if _, err := os.Stat(filepath.Join(out, store.DevicesFile)); err == nil {
 			for _, l := range jsonlLines(t, out) {
 				published[lineID(l)] = lineSHA(l)
 			}
 		}
 	} else {
-		names, err := os.ReadDir(filepath.Join(out, DevicesDir))
+		names, err := os.ReadDir(filepath.Join(out, store.DevicesDir))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -287,7 +288,7 @@ func checkJournaled(t *testing.T, out string, layout Layout, issued int) {
 				t.Errorf("temporary %s left behind", d.Name())
 				continue
 			}
-			c := readCert(t, filepath.Join(out, DevicesDir, d.Name(), CertFile))
+			c := readCert(t, filepath.Join(out, store.DevicesDir, d.Name(), store.CertFile))
 			sum := sha256.Sum256(c.Raw)
 			published[d.Name()] = hex.EncodeToString(sum[:])
 		}
@@ -298,7 +299,7 @@ func checkJournaled(t *testing.T, out string, layout Layout, issued int) {
 			t.Errorf("%s journaled twice", e.ID)
 		}
 		seen[e.ID] = true
-		if e.Status != StatusIssued || published[e.ID] != e.SHA256 {
+		if e.Status != store.StatusIssued || published[e.ID] != e.SHA256 {
 			t.Errorf("journal line %+v: published certificate %q", e, published[e.ID])
 		}
 	}

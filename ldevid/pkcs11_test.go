@@ -21,6 +21,7 @@ import (
 	"github.com/iotcert/iotcert/internal/softhsm"
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/profile"
+	"github.com/iotcert/iotcert/store"
 )
 
 // pkcs11Spec is minimalSpec with a P-384 root, so that both curves a
@@ -61,7 +62,7 @@ func TestPKCS11Hierarchy(t *testing.T) {
 	}
 	out := t.TempDir()
 	for _, ca := range cas {
-		if err := WriteCA(out, ca, false); err != nil {
+		if err := store.WriteCA(out, ca.Spec.Name, ca.Cert, ca.Key, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -71,7 +72,7 @@ func TestPKCS11Hierarchy(t *testing.T) {
 
 	// key.ref: the token, the key's id and label, the pin-source; no PIN.
 	for _, c := range []struct{ name, curve string }{{"root", "P-384"}, {"sub", "P-256"}} {
-		dir := CADir(out, c.name)
+		dir := store.CADir(out, c.name)
 		if _, err := os.Stat(filepath.Join(dir, keys.File)); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s: key.pem exists (%v)", c.name, err)
 		}
@@ -115,7 +116,7 @@ func TestPKCS11Hierarchy(t *testing.T) {
 	if dev.Key == nil || dev.Key.PEM == nil || dev.Key.Ref != "" {
 		t.Fatalf("device key %+v, want a PEM file key", dev.Key)
 	}
-	if err := WriteDevice(out, dev); err != nil {
+	if err := store.WriteDevice(out, dev.Stored()); err != nil {
 		t.Fatal(err)
 	}
 	devKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -135,7 +136,7 @@ func TestPKCS11Hierarchy(t *testing.T) {
 		t.Fatal(err)
 	}
 	signedFile := filepath.Join(out, "signed.pem")
-	if err := os.WriteFile(signedFile, CertPEM(signed.Cert), 0o644); err != nil {
+	if err := os.WriteFile(signedFile, store.CertPEM(signed.Cert), 0o644); err != nil {
 		t.Fatal(err)
 	}
 
@@ -172,13 +173,13 @@ func TestPKCS11Hierarchy(t *testing.T) {
 		name, file string
 		cert       *x509.Certificate
 	}{
-		{"issued", filepath.Join(DeviceDir(out, "0001"), CertFile), dev.Cert},
+		{"issued", filepath.Join(store.DeviceDir(out, "0001"), store.CertFile), dev.Cert},
 		{"signed CSR", signedFile, signed.Cert},
 	} {
 		if _, err := c.cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
 			t.Errorf("%s: x509.Verify: %v", c.name, err)
 		}
-		opensslVerify(t, filepath.Join(CADir(out, "root"), CertFile), filepath.Join(CADir(out, "sub"), CertFile), c.file)
+		opensslVerify(t, filepath.Join(store.CADir(out, "root"), store.CertFile), filepath.Join(store.CADir(out, "sub"), store.CertFile), c.file)
 		for i, der := range [][]byte{c.cert.Raw, h2.CA("sub").Cert.Raw, h2.CA("root").Cert.Raw} {
 			if res := p.LintDER(der); res.Worst() >= profile.Error {
 				t.Errorf("%s: certificate %d (%s): %+v", c.name, i, res.Role, res.Findings)
@@ -243,7 +244,7 @@ func TestWriteCAKeyKind(t *testing.T) {
 	h := exampleHierarchy(t)
 	out := t.TempDir()
 	root := *h.CA("root")
-	if err := WriteCA(out, &root, false); err != nil {
+	if err := store.WriteCA(out, root.Spec.Name, root.Cert, root.Key, false); err != nil {
 		t.Fatal(err)
 	}
 	inToken := root
@@ -252,7 +253,7 @@ func TestWriteCAKeyKind(t *testing.T) {
 		ca         *CA
 		want, gone string
 	}{{&inToken, keys.RefFile, keys.File}, {&root, keys.File, keys.RefFile}} {
-		if err := WriteCA(out, tc.ca, true); err != nil {
+		if err := store.WriteCA(out, tc.ca.Spec.Name, tc.ca.Cert, tc.ca.Key, true); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := os.Stat(filepath.Join(out, "root", tc.want)); err != nil {
@@ -282,7 +283,7 @@ func TestPKCS11BatchJSONL(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	sum, err := h.IssueBatch(out, "sensor", batchRows(3, nil), BatchOptions{Layout: LayoutJSONL})
+	sum, err := h.IssueBatch(out, "sensor", batchRows(3, nil), BatchOptions{Layout: store.LayoutJSONL})
 	if err != nil || sum.Issued != 3 {
 		t.Fatalf("summary %+v, %v", sum, err)
 	}
@@ -294,7 +295,7 @@ func TestPKCS11BatchJSONL(t *testing.T) {
 		if !strings.HasPrefix(l, `{"id":"dev-00`) || !strings.Contains(l, `","key_ref":"pkcs11:`) || strings.Contains(l, `"key":`) || strings.Contains(l, "PRIVATE KEY") {
 			t.Errorf("record %.120s...", l)
 		}
-		var rec DeviceRecord
+		var rec store.DeviceRecord
 		if err := json.Unmarshal([]byte(l), &rec); err != nil {
 			t.Fatal(err)
 		}

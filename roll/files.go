@@ -11,7 +11,7 @@ import (
 
 	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/keys"
-	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/store"
 )
 
 // File names in a rollover directory (Write).
@@ -60,7 +60,7 @@ func (ro *Rollover) CACerts() []*x509.Certificate {
 // them). The files are written in a temporary directory beside out that
 // is renamed into place: out is complete or absent. Nothing outside out
 // is touched, and nothing is written through a symbolic link (see
-// ldevid.WriteCA).
+// store.WriteCA).
 func Write(out string, ro *Rollover) error {
 	out = filepath.Clean(out)
 	abs, err := filepath.Abs(out)
@@ -170,16 +170,16 @@ func writeFiles(tmp *safefile.Dir, abs string, ro *Rollover) error {
 	}
 	var bundlePEM bytes.Buffer
 	for _, c := range ro.CACerts() {
-		bundlePEM.Write(ldevid.CertPEM(c))
+		bundlePEM.Write(store.CertPEM(c))
 	}
 	files := []struct {
 		name string
 		data []byte
 	}{
-		{NewWithNewFile, ldevid.CertPEM(ro.NewWithNew)},
-		{NewWithOldFile, ldevid.CertPEM(ro.NewWithOld)},
-		{OldWithNewFile, ldevid.CertPEM(ro.OldWithNew)},
-		{OldWithOldFile, ldevid.CertPEM(ro.OldWithOld)},
+		{NewWithNewFile, store.CertPEM(ro.NewWithNew)},
+		{NewWithOldFile, store.CertPEM(ro.NewWithOld)},
+		{OldWithNewFile, store.CertPEM(ro.OldWithNew)},
+		{OldWithOldFile, store.CertPEM(ro.OldWithOld)},
 		{CACertsDERFile, der},
 		{CACertsB64File, Base64(der)},
 		{CACertsPEMFile, bundlePEM.Bytes()},
@@ -212,7 +212,7 @@ func writeFiles(tmp *safefile.Dir, abs string, ro *Rollover) error {
 // writeCADir writes <dir>/<name>/cert.pem and key.ref (0600: it names a
 // key).
 func writeCADir(dir *safefile.Dir, name string, cert *x509.Certificate, keyRef string) error {
-	if err := ldevid.CheckID(name); err != nil || name == ldevid.DevicesDir {
+	if err := store.CheckID(name); err != nil || name == store.DevicesDir {
 		return fmt.Errorf("CA directory name %q cannot be used in the rollover directory", name)
 	}
 	if err := dir.Mkdir(name, 0o755); err != nil {
@@ -226,7 +226,7 @@ func writeCADir(dir *safefile.Dir, name string, cert *x509.Certificate, keyRef s
 	if err := d.Write(keys.RefFile, []byte(keyRef+"\n"), 0o600, true); err != nil {
 		return err
 	}
-	if err := d.Write(ldevid.CertFile, ldevid.CertPEM(cert), 0o644, true); err != nil {
+	if err := d.Write(store.CertFile, store.CertPEM(cert), 0o644, true); err != nil {
 		return err
 	}
 	return d.Sync()

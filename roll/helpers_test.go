@@ -6,6 +6,7 @@ import (
 
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/store"
 )
 
 // testSpec is a three-level hierarchy: a root, a device CA under it and
@@ -69,7 +70,7 @@ func oldPKI(t *testing.T, dir string, caKeys keys.Backend) {
 		t.Fatal(err)
 	}
 	for _, ca := range cas {
-		if err := ldevid.WriteCA(dir, ca, false); err != nil {
+		if err := store.WriteCA(dir, ca.Spec.Name, ca.Cert, ca.Key, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -97,7 +98,7 @@ func issueDevice(t *testing.T, dir, id string, at time.Time, caKeys keys.Backend
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ldevid.WriteDevice(dir, dev); err != nil {
+	if err := store.WriteDevice(dir, dev.Stored()); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -42,6 +42,7 @@ import (
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/profile"
+	"github.com/iotcert/iotcert/store"
 )
 
 // The reasons a rollover is refused, for errors.Is. Nothing is written
@@ -79,8 +80,8 @@ type CA struct {
 // DIR/key.ref names, with kb. A key that does not belong to the
 // certificate is an error wrapping ErrKeyMismatch.
 func LoadCA(dir string, kb keys.Backend) (*CA, error) {
-	certPath := filepath.Join(dir, ldevid.CertFile)
-	cert, err := ldevid.ReadCertFile(certPath)
+	certPath := filepath.Join(dir, store.CertFile)
+	cert, err := store.ReadCertFile(certPath)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +109,7 @@ func LoadOldRoot(dir string, kb keys.Backend) (*CA, error) {
 		return nil, err
 	}
 	if err := checkRoot(ca.Cert); err != nil {
-		return nil, fmt.Errorf("old root %s: %w", filepath.Join(dir, ldevid.CertFile), err)
+		return nil, fmt.Errorf("old root %s: %w", filepath.Join(dir, store.CertFile), err)
 	}
 	return ca, nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/profile"
+	"github.com/iotcert/iotcert/store"
 )
 
 // rolled is a made and published rollover of the test hierarchy.
@@ -342,7 +343,7 @@ func writePEM(t *testing.T, path string, certs ...*x509.Certificate) {
 	t.Helper()
 	var b bytes.Buffer
 	for _, c := range certs {
-		b.Write(ldevid.CertPEM(c))
+		b.Write(store.CertPEM(c))
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)

@@ -18,7 +18,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/store"
 )
 
 // Set is what a rollover left: the two roots, the two link certificates
@@ -47,14 +47,14 @@ func (ro *Rollover) Set() *Set {
 func LoadSet(oldRootDir, newDir string) (*Set, error) {
 	s := &Set{}
 	var err error
-	if s.OldWithOld, err = ldevid.ReadCertFile(filepath.Join(oldRootDir, ldevid.CertFile)); err != nil {
+	if s.OldWithOld, err = store.ReadCertFile(filepath.Join(oldRootDir, store.CertFile)); err != nil {
 		return nil, fmt.Errorf("old root: %w", err)
 	}
 	for _, f := range []struct {
 		name string
 		dst  **x509.Certificate
 	}{{NewWithNewFile, &s.NewWithNew}, {NewWithOldFile, &s.NewWithOld}, {OldWithNewFile, &s.OldWithNew}} {
-		if *f.dst, err = ldevid.ReadCertFile(filepath.Join(newDir, f.name)); err != nil {
+		if *f.dst, err = store.ReadCertFile(filepath.Join(newDir, f.name)); err != nil {
 			return nil, err
 		}
 	}
@@ -91,10 +91,10 @@ func caDirs(dir string) ([]*x509.Certificate, error) {
 	}
 	var out []*x509.Certificate
 	for _, e := range entries {
-		if !e.IsDir() || e.Name() == ldevid.DevicesDir || strings.HasPrefix(e.Name(), ".") {
+		if !e.IsDir() || e.Name() == store.DevicesDir || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		c, err := ldevid.ReadCertFile(filepath.Join(dir, e.Name(), ldevid.CertFile))
+		c, err := store.ReadCertFile(filepath.Join(dir, e.Name(), store.CertFile))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -127,10 +127,10 @@ func LoadEndEntities(dir string) ([]EndEntity, error) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || d.Name() != ldevid.CertFile {
+		if d.IsDir() || d.Name() != store.CertFile {
 			return nil
 		}
-		c, err := ldevid.ReadCertFile(path)
+		c, err := store.ReadCertFile(path)
 		if err != nil {
 			return err
 		}
@@ -138,7 +138,7 @@ func LoadEndEntities(dir string) ([]EndEntity, error) {
 			return nil
 		}
 		ee := EndEntity{Name: path, Cert: c}
-		if data, err := os.ReadFile(filepath.Join(filepath.Dir(path), ldevid.ChainFile)); err == nil {
+		if data, err := os.ReadFile(filepath.Join(filepath.Dir(path), store.ChainFile)); err == nil {
 			for rest := data; ; {
 				var b *pem.Block
 				if b, rest = pem.Decode(rest); b == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/roll"
+	"github.com/iotcert/iotcert/store"
 )
 
 const rollSynopsis = `roll plan --old DIR/<root> [--spec SPEC] [--resign DIR/<ca> ...] [--kms URI]
@@ -187,7 +188,7 @@ func runRollPlan(args []string, execute bool, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%s\t%s\n", f.what, filepath.Join(*out, f.file))
 	}
 	for _, rs := range ro.Resigned {
-		fmt.Fprintf(stdout, "%s (re-signed)\t%s\n", rs.CA.Name, filepath.Join(*out, rs.CA.Name, ldevid.CertFile))
+		fmt.Fprintf(stdout, "%s (re-signed)\t%s\n", rs.CA.Name, filepath.Join(*out, rs.CA.Name, store.CertFile))
 	}
 	return exitOK
 }
@@ -280,7 +281,7 @@ func runRollVerify(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if len(devices) == 0 {
-		for _, d := range []string{filepath.Join(filepath.Dir(filepath.Clean(*oldDir)), ldevid.DevicesDir), filepath.Join(*newDir, ldevid.DevicesDir)} {
+		for _, d := range []string{filepath.Join(filepath.Dir(filepath.Clean(*oldDir)), store.DevicesDir), filepath.Join(*newDir, store.DevicesDir)} {
 			if fi, err := os.Stat(d); err == nil && fi.IsDir() {
 				devices = append(devices, d)
 			}

@@ -1,4 +1,4 @@
-package ldevid
+package store
 
 import (
 	"crypto/x509"
@@ -25,6 +25,23 @@ const (
 	publicMode  = 0o644
 )
 
+// Device is what the output directory keeps of an issued device.
+type Device struct {
+	// ID is the device id (see CheckID).
+	ID string
+	// Cert is the device certificate.
+	Cert *x509.Certificate
+	// Key is the device's key, or nil for a certificate signed from a
+	// CSR (the device keeps its key).
+	Key *keys.Key
+	// Chain is the issuing CA's certificate and those above it, up to
+	// and including the root, as PEM: chain.pem holds Cert, then Chain.
+	Chain []byte
+}
+
+// chainPEM is the content of the device's chain.pem.
+func (dev Device) chainPEM() []byte { return append(CertPEM(dev.Cert), dev.Chain...) }
+
 // CertPEM returns c as a PEM CERTIFICATE block.
 func CertPEM(c *x509.Certificate) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
@@ -36,8 +53,9 @@ func CADir(out, name string) string { return filepath.Join(out, name) }
 // DeviceDir is the directory of the device id under out.
 func DeviceDir(out, id string) string { return filepath.Join(out, DevicesDir, id) }
 
-// WriteCA publishes ca under out: <out>/<name>/key.pem (0600) first, then
-// cert.pem, so that a certificate is never there without its key. Without
+// WriteCA publishes the CA called name under out: its key key in
+// <out>/<name>/key.pem (0600, or key.ref for a key that is not a file)
+// first, then its certificate cert as cert.pem, so that a certificate is never there without its key. Without
 // force, existing CA material is an error wrapping os.ErrExist: a new CA
 // key would orphan every certificate the old one signed; with force it is
 // replaced (renamed over, never written into).
@@ -46,46 +64,46 @@ func DeviceDir(out, id string) string { return filepath.Join(out, DevicesDir, id
 // in it must be a directory and regular files owned by the user, not
 // links (an error wrapping safefile.ErrUnsafe names the path and says what
 // is there); out itself is taken as given.
-func WriteCA(out string, ca *CA, force bool) error {
+func WriteCA(out, name string, cert *x509.Certificate, key *keys.Key, force bool) error {
 	root, err := safefile.OpenRoot(out, true)
 	if err != nil {
 		return err
 	}
 	defer root.Close()
-	dir, err := root.OpenDir(ca.Spec.Name, true)
+	dir, err := root.OpenDir(name, true)
 	if err != nil {
-		return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
+		return fmt.Errorf("CA %q: %w", name, err)
 	}
 	defer dir.Close()
 	files := []string{keys.File, keys.RefFile, CertFile}
-	if ca.Key == nil {
-		files = []string{CertFile} // the key is kept already (CreateCAWithKey)
+	if key == nil {
+		files = []string{CertFile} // the key is kept already (ldevid.Hierarchy.CreateCAWithKey)
 	}
 	for _, f := range files {
 		exists, err := dir.Exists(f)
 		switch {
 		case err != nil:
-			return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
+			return fmt.Errorf("CA %q: %w", name, err)
 		case exists && !force:
-			return fmt.Errorf("CA %q: %s: %w", ca.Spec.Name, dir.Join(f), os.ErrExist)
+			return fmt.Errorf("CA %q: %s: %w", name, dir.Join(f), os.ErrExist)
 		}
 	}
-	if ca.Key != nil {
-		if err := keys.WriteSafe(dir, ca.Key, !force); err != nil {
-			return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
+	if key != nil {
+		if err := keys.WriteSafe(dir, key, !force); err != nil {
+			return fmt.Errorf("CA %q: %w", name, err)
 		}
 		// A replaced key of the other kind must go: LoadCAs reads key.ref
 		// before key.pem.
 		stale := keys.RefFile
-		if ca.Key.PEM == nil {
+		if key.PEM == nil {
 			stale = keys.File
 		}
 		if err := dir.Remove(stale); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
+			return fmt.Errorf("CA %q: %w", name, err)
 		}
 	}
-	if err := dir.Write(CertFile, CertPEM(ca.Cert), publicMode, !force); err != nil {
-		return fmt.Errorf("CA %q: %w", ca.Spec.Name, err)
+	if err := dir.Write(CertFile, CertPEM(cert), publicMode, !force); err != nil {
+		return fmt.Errorf("CA %q: %w", name, err)
 	}
 	return root.Sync()
 }
@@ -123,77 +141,6 @@ func RemoveStaleCAFiles(out, name string) (int, error) {
 	return 0, nil
 }
 
-// LoadCAs adds the CAs of the hierarchy's spec from the files WriteCA
-// wrote under out: the CAs on the way from a root to the CA called upTo
-// ("" loads all). Only upTo's key is opened, with caKeys (nil: the
-// hierarchy's keys.Backend; CA keys often have a passphrase that device
-// keys do not); the CAs above it need only their certificates, so that a
-// root key kept offline is never asked for when a device is issued. With
-// upTo "" every CA's key is opened. A caKeys that is a CAKeyBackend opens
-// each CA's key with the backend ForCA gives for its name.
-func (h *Hierarchy) LoadCAs(out, upTo string, caKeys keys.Backend) error {
-	if caKeys == nil {
-		caKeys = h.keys
-	}
-	want := map[string]bool{}
-	for n := upTo; n != ""; {
-		c := h.spec.CA(n)
-		if c == nil {
-			return fmt.Errorf("CA %q is not in the spec", n)
-		}
-		want[n] = true
-		n = c.Parent
-	}
-	for _, c := range h.spec.CAs {
-		if upTo != "" && !want[c.Name] {
-			continue
-		}
-		withKey := upTo == "" || c.Name == upTo
-		if err := h.LoadCA(out, c.Name, withKey, caKeys); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// CAKeyBackend is a keys.Backend that keeps the key of each CA its own way
-// (for example a passphrase per CA): ForCA returns the backend of the CA
-// called name. LoadCA opens a CA's key with it.
-type CAKeyBackend interface {
-	keys.Backend
-	ForCA(name string) keys.Backend
-}
-
-// LoadCA adds the CA called name from out/<name>/cert.pem; with withKey,
-// also its key (key.ref or key.pem), opened with caKeys (nil: the
-// hierarchy's keys.Backend). A CA added without its key signs nothing: it
-// stands in chains and verifies what it issued. Its parent must be added
-// first.
-func (h *Hierarchy) LoadCA(out, name string, withKey bool, caKeys keys.Backend) error {
-	if caKeys == nil {
-		caKeys = h.keys
-	}
-	if h.spec.CA(name) == nil {
-		return fmt.Errorf("CA %q is not in the spec", name)
-	}
-	dir := CADir(out, name)
-	cert, err := ReadCertFile(filepath.Join(dir, CertFile))
-	if err != nil {
-		return fmt.Errorf("CA %q: %w (run \"iotcert gen hierarchy\" first)", name, err)
-	}
-	if !withKey {
-		return h.AddCA(name, cert, nil)
-	}
-	if ck, ok := caKeys.(CAKeyBackend); ok {
-		caKeys = ck.ForCA(name)
-	}
-	signer, _, err := keys.OpenIn(dir, caKeys)
-	if err != nil {
-		return fmt.Errorf("CA %q: %w", name, err)
-	}
-	return h.AddCA(name, cert, signer)
-}
-
 // ReadCertFile reads the one PEM certificate of the file at path.
 func ReadCertFile(path string) (*x509.Certificate, error) {
 	data, err := os.ReadFile(path)
@@ -227,7 +174,7 @@ func openDevicesDir(out string) (*safefile.Dir, error) {
 // place (stageDevice is the batch's, which leaves syncing to its group
 // commit). The name is returned with an error too (empty when none was
 // made), so that the caller removes what was written.
-func stageDeviceSynced(devices *safefile.Dir, dev *Issued) (string, error) {
+func stageDeviceSynced(devices *safefile.Dir, dev Device) (string, error) {
 	tmp, err := devices.MkdirTemp(stagedPrefix+dev.ID+".tmp", 0o755)
 	if err != nil {
 		return "", err
@@ -246,7 +193,7 @@ func stageDeviceSynced(devices *safefile.Dir, dev *Issued) (string, error) {
 // or absent. An existing device directory is an error wrapping
 // os.ErrExist: a device id is issued once. As in WriteCA, nothing is
 // written through a symbolic link.
-func WriteDevice(out string, dev *Issued) error {
+func WriteDevice(out string, dev Device) error {
 	devices, err := openDevicesDir(out)
 	if err != nil {
 		return err
@@ -277,7 +224,7 @@ func WriteDevice(out string, dev *Issued) error {
 
 // writeDeviceFiles writes the files of dev in the new directory tmp of
 // devices, and makes them durable.
-func writeDeviceFiles(devices *safefile.Dir, tmp string, dev *Issued) error {
+func writeDeviceFiles(devices *safefile.Dir, tmp string, dev Device) error {
 	d, err := devices.OpenDir(tmp, false)
 	if err != nil {
 		return err
@@ -291,5 +238,5 @@ func writeDeviceFiles(devices *safefile.Dir, tmp string, dev *Issued) error {
 	if err := d.Write(CertFile, CertPEM(dev.Cert), publicMode, true); err != nil {
 		return err
 	}
-	return d.Write(ChainFile, dev.ChainPEM(), publicMode, true)
+	return d.Write(ChainFile, dev.chainPEM(), publicMode, true)
 }
