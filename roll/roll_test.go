@@ -364,30 +364,30 @@ func TestVerifyMatrix(t *testing.T) {
 	type row struct {
 		at       string
 		trust    Trust
-		ee       Hierarchy
+		ee       IssuingRoot
 		expected bool
 		valid    bool
 		path     string
 	}
 	want := []row{
-		{"overlap", TrustOld, OldHierarchy, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
-		{"overlap", TrustNew, OldHierarchy, true, true, "end entity > Test IoT Device CA (old) > OldWithNew > NewWithNew"},
-		{"overlap", TrustBoth, OldHierarchy, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
-		{"no clock", TrustOld, OldHierarchy, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
-		{"no clock", TrustNew, OldHierarchy, true, true, "end entity > Test IoT Device CA (old) > OldWithNew > NewWithNew"},
-		{"no clock", TrustBoth, OldHierarchy, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
-		{"after old expiry", TrustOld, OldHierarchy, false, false, ""},
-		{"after old expiry", TrustNew, OldHierarchy, false, false, ""},
-		{"after old expiry", TrustBoth, OldHierarchy, false, false, ""},
-		{"overlap", TrustOld, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithOld > OldWithOld"},
-		{"overlap", TrustNew, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
-		{"overlap", TrustBoth, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
-		{"no clock", TrustOld, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithOld > OldWithOld"},
-		{"no clock", TrustNew, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
-		{"no clock", TrustBoth, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
-		{"after old expiry", TrustOld, NewHierarchy, false, false, ""},
-		{"after old expiry", TrustNew, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
-		{"after old expiry", TrustBoth, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
+		{"overlap", TrustOld, IssuedOld, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
+		{"overlap", TrustNew, IssuedOld, true, true, "end entity > Test IoT Device CA (old) > OldWithNew > NewWithNew"},
+		{"overlap", TrustBoth, IssuedOld, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
+		{"no clock", TrustOld, IssuedOld, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
+		{"no clock", TrustNew, IssuedOld, true, true, "end entity > Test IoT Device CA (old) > OldWithNew > NewWithNew"},
+		{"no clock", TrustBoth, IssuedOld, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
+		{"after old expiry", TrustOld, IssuedOld, false, false, ""},
+		{"after old expiry", TrustNew, IssuedOld, false, false, ""},
+		{"after old expiry", TrustBoth, IssuedOld, false, false, ""},
+		{"overlap", TrustOld, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithOld > OldWithOld"},
+		{"overlap", TrustNew, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
+		{"overlap", TrustBoth, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
+		{"no clock", TrustOld, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithOld > OldWithOld"},
+		{"no clock", TrustNew, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
+		{"no clock", TrustBoth, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
+		{"after old expiry", TrustOld, IssuedNew, false, false, ""},
+		{"after old expiry", TrustNew, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
+		{"after old expiry", TrustBoth, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
 	}
 	var got []row
 	for _, r := range m.Rows {
