@@ -4,14 +4,16 @@
 //
 //	spec, _ := ldevid.ReadSpec("hierarchy.yaml")
 //	h, _ := ldevid.New(spec)                      // file keys, the spec's rules
-//	cas, _ := h.CreateCAs()                       // root first; publish with WriteCA
+//	cas, _ := h.CreateCAs()                       // root first; publish with store.WriteCA
 //	dev, _ := h.IssueDevice(ldevid.Request{Device: "sensor", ID: "1234"})
 //
 // A certificate that would carry an error-level finding of its profile is
 // not signed: the error is a *RefusedError listing the findings. A
 // Hierarchy is safe for concurrent use once its CAs are created or added,
 // so that batch issuance is a loop (or a pool of goroutines) over
-// IssueDevice.
+// IssueDevice; IssueBatch is that pool, publishing through package store.
+// Keys are made and opened by a keys.Backend (WithKeys; PEM files by
+// default).
 package ldevid
 
 import (
@@ -227,7 +229,7 @@ func (h *Hierarchy) CreateCA(name string) (*CA, error) {
 // CreateCAWithKey creates the CA called name like CreateCA, with the key
 // of signer instead of a new one: the key a stopped run made and kept
 // (key.pem or key.ref) before it wrote the certificate. The CA's Key is
-// nil, so that WriteCA writes only its certificate.
+// nil, so that store.WriteCA writes only its certificate.
 func (h *Hierarchy) CreateCAWithKey(name string, signer crypto.Signer) (*CA, error) {
 	cs := h.spec.CA(name)
 	if cs == nil {
@@ -315,7 +317,7 @@ func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *keys.Key) (*CA, error)
 
 // AddCA adds the existing CA called name: its certificate and a signer
 // for its key (for example opened with the keys.Backend from the files
-// WriteCA wrote), or nil for a CA whose key is offline: it signs nothing,
+// store.WriteCA wrote), or nil for a CA whose key is offline: it signs nothing,
 // and stands in the chains of the CAs below it. A signer must hold the
 // certificate's key, and a subordinate's certificate must be signed by
 // its parent, added first.

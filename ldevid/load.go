@@ -8,7 +8,7 @@ import (
 	"github.com/iotcert/iotcert/store"
 )
 
-// LoadCAs adds the CAs of the hierarchy's spec from the files WriteCA
+// LoadCAs adds the CAs of the hierarchy's spec from the files store.WriteCA
 // wrote under out: the CAs on the way from a root to the CA called upTo
 // ("" loads all). Only upTo's key is opened, with caKeys (nil: the
 // hierarchy's keys.Backend; CA keys often have a passphrase that device

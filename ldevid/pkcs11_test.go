@@ -237,7 +237,7 @@ func BenchmarkPKCS11IssueDevice(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "certs/s")
 }
 
-// TestWriteCAKeyKind checks that WriteCA with force, replacing a key file
+// TestWriteCAKeyKind checks that store.WriteCA with force, replacing a key file
 // by a key.ref or the other way round, leaves only the new one (LoadCAs
 // reads key.ref first).
 func TestWriteCAKeyKind(t *testing.T) {

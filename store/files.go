@@ -53,17 +53,19 @@ func CADir(out, name string) string { return filepath.Join(out, name) }
 // DeviceDir is the directory of the device id under out.
 func DeviceDir(out, id string) string { return filepath.Join(out, DevicesDir, id) }
 
-// WriteCA publishes the CA called name under out: its key key in
+// WriteCA publishes the CA called name under out: its key in
 // <out>/<name>/key.pem (0600, or key.ref for a key that is not a file)
-// first, then its certificate cert as cert.pem, so that a certificate is never there without its key. Without
-// force, existing CA material is an error wrapping os.ErrExist: a new CA
-// key would orphan every certificate the old one signed; with force it is
-// replaced (renamed over, never written into).
+// first, then cert as cert.pem, so that a certificate is never there
+// without its key. A nil key writes only the certificate (the key is
+// kept elsewhere already). Without force, existing CA material is an
+// error wrapping os.ErrExist: a new CA key would orphan every
+// certificate the old one signed; with force it is replaced (renamed
+// over, never written into).
 //
 // Nothing is written through a symbolic link: <out>/<name> and the files
 // in it must be a directory and regular files owned by the user, not
-// links (an error wrapping safefile.ErrUnsafe names the path and says what
-// is there); out itself is taken as given.
+// links (an error wrapping safefile.ErrUnsafe names the path and says
+// what is there); out itself is taken as given.
 func WriteCA(out, name string, cert *x509.Certificate, key *keys.Key, force bool) error {
 	root, err := safefile.OpenRoot(out, true)
 	if err != nil {

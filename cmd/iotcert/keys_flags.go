@@ -30,7 +30,7 @@ func (k *kmsFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&k.pinEnv, "kms-pin-env", "", "the token's PIN is in environment variable `NAME` (instead of pin-source in the --kms URI)")
 }
 
-// caKeys returns the KeyBackend of CA keys over files (perCA: the files
+// caKeys returns the keys.Backend of CA keys over files (perCA: the files
 // of the CAs that have their own passphrase): files alone without --kms,
 // else the token for new keys and for pkcs11: key.ref files, and files
 // for key.pem files.
@@ -112,7 +112,7 @@ func (k *kmsFlags) close() {
 	}
 }
 
-// caKeyStore is the KeyBackend of CA keys: new keys are made in the token
+// caKeyStore is the keys.Backend of CA keys: new keys are made in the token
 // when there is one (files otherwise); kept keys are opened from the token
 // for a pkcs11: reference and from files for a path.
 type caKeyStore struct {
