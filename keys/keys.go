@@ -35,6 +35,14 @@ type Backend interface {
 	Open(ref string) (crypto.Signer, error)
 }
 
+// PerCA is a Backend that keeps the key of each CA its own way (for
+// example a passphrase per CA): ForCA returns the backend of the CA
+// called name. ldevid.Hierarchy.LoadCA opens a CA's key with it.
+type PerCA interface {
+	Backend
+	ForCA(name string) Backend
+}
+
 // Key is a key pair made by a Backend.
 type Key struct {
 	// Signer signs with the private key.

@@ -22,10 +22,8 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"os"
 	"strings"
@@ -33,6 +31,7 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/internal/certder"
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/store"
@@ -92,8 +91,8 @@ func New(spec *Spec, opts ...Option) (*Hierarchy, error) {
 			}
 			files = append(files, profile.RulesFile{Name: p, Data: data})
 		}
-		if spec.InlineRules.Data != nil {
-			files = append(files, spec.InlineRules)
+		if spec.inlineRules.Data != nil {
+			files = append(files, spec.inlineRules)
 		}
 		rules, err := profile.Load(files...)
 		if err != nil {
@@ -129,8 +128,8 @@ func New(spec *Spec, opts ...Option) (*Hierarchy, error) {
 		if err != nil {
 			return nil, err
 		}
-		if p.Device != "" && string(p.Device) != string(d.Kind) {
-			return nil, fmt.Errorf("%s: line %d: device profile %q is kind %s, but lint profile %q lints %ss", spec.Name, d.Line, d.Name, d.Kind, p.Name, p.Device)
+		if p.Device != "" && string(p.Device) != string(d.kind) {
+			return nil, fmt.Errorf("%s: line %d: device profile %q is kind %s, but lint profile %q lints %ss", spec.Name, d.Line, d.Name, d.kind, p.Name, p.Device)
 		}
 	}
 	return h, nil
@@ -263,7 +262,7 @@ func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *keys.Key) (*CA, error)
 	if err != nil {
 		return nil, fmt.Errorf("CA %q: %w", name, err)
 	}
-	serial, err := RandomSerial(h.rand)
+	serial, err := certder.RandomSerial(h.rand)
 	if err != nil {
 		return nil, err
 	}
@@ -283,9 +282,9 @@ func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *keys.Key) (*CA, error)
 		IsCA:                  true,
 		SubjectKeyId:          ski,
 	}
-	if cs.PathLen != nil {
-		tmpl.MaxPathLen = *cs.PathLen
-		tmpl.MaxPathLenZero = *cs.PathLen == 0
+	if cs.pathLen != nil {
+		tmpl.MaxPathLen = *cs.pathLen
+		tmpl.MaxPathLenZero = *cs.pathLen == 0
 	} else {
 		tmpl.MaxPathLen = -1
 	}
@@ -294,14 +293,14 @@ func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *keys.Key) (*CA, error)
 	if parent == nil {
 		tmpl.AuthorityKeyId = ski
 	} else {
-		if cs.KeyUsage == 0 {
+		if cs.keyUsage == 0 {
 			// A subordinate CA also signs (OCSP responses, device attestations).
 			tmpl.KeyUsage |= x509.KeyUsageDigitalSignature
 		}
 		issuerCert, signer = parent.Cert, parent.Signer
 	}
-	if cs.KeyUsage != 0 {
-		tmpl.KeyUsage = cs.KeyUsage
+	if cs.keyUsage != 0 {
+		tmpl.KeyUsage = cs.keyUsage
 	}
 	cert, res, err := h.sign(fmt.Sprintf("CA %q", name), cs.Profile, tmpl, issuerCert, pub, signer)
 	if err != nil {
@@ -538,7 +537,7 @@ func (h *Hierarchy) renderNames(d *DeviceSpec, req Request) ([]byte, *pkix.Exten
 		return nil, nil, fail(err)
 	}
 	var names []idevid.Name
-	for _, s := range d.SANs {
+	for _, s := range d.sans {
 		n, err := h.renderSAN(s, fields)
 		if err != nil {
 			return nil, nil, fail(err)
@@ -574,7 +573,7 @@ func (h *Hierarchy) deviceTemplate(d *DeviceSpec, req Request) (*x509.Certificat
 // setSubjectKeyID gives tmpl the subjectKeyIdentifier of pub when the
 // device profile d asks for one.
 func setSubjectKeyID(d *DeviceSpec, tmpl *x509.Certificate, pub crypto.PublicKey) error {
-	if !d.SubjectKeyID {
+	if !d.subjectKeyID {
 		return nil
 	}
 	ski, err := keys.SubjectKeyID(pub)
@@ -591,7 +590,7 @@ func setSubjectKeyID(d *DeviceSpec, tmpl *x509.Certificate, pub crypto.PublicKey
 // crypto/x509 adds the AKI, and no SKI unless setSubjectKeyID sets one
 // (the IoT profile forbids one in end entities).
 func (h *Hierarchy) eeTemplate(d *DeviceSpec, rawSubject []byte) (*x509.Certificate, error) {
-	serial, err := RandomSerial(h.rand)
+	serial, err := certder.RandomSerial(h.rand)
 	if err != nil {
 		return nil, err
 	}
@@ -601,9 +600,9 @@ func (h *Hierarchy) eeTemplate(d *DeviceSpec, rawSubject []byte) (*x509.Certific
 		NotBefore:          nb,
 		NotAfter:           d.Validity.NotAfter(nb),
 		KeyUsage:           x509.KeyUsageDigitalSignature,
-		UnknownExtKeyUsage: d.ExtKeyUsage,
+		UnknownExtKeyUsage: d.extKeyUsage,
 		// cA=FALSE without pathLen (deviceTBS encodes it so).
-		BasicConstraintsValid: d.BasicConstraints,
+		BasicConstraintsValid: d.basicConstraints,
 	}
 	if !bytes.Equal(rawSubject, emptyName) {
 		tmpl.RawSubject = rawSubject
@@ -613,7 +612,7 @@ func (h *Hierarchy) eeTemplate(d *DeviceSpec, rawSubject []byte) (*x509.Certific
 
 var emptyName = []byte{0x30, 0x00}
 
-func (h *Hierarchy) renderSAN(s *SANSpec, fields map[string]string) (idevid.Name, error) {
+func (h *Hierarchy) renderSAN(s *sanSpec, fields map[string]string) (idevid.Name, error) {
 	v, err := render(s.Value, s.plan, fields)
 	if err != nil {
 		return nil, fmt.Errorf("san %s: %w", s.Type, err)
@@ -622,26 +621,26 @@ func (h *Hierarchy) renderSAN(s *SANSpec, fields map[string]string) (idevid.Name
 		return nil, fmt.Errorf("san %s: the template %q gives an empty name", s.Type, s.Value.Root.String())
 	}
 	switch s.Type {
-	case SANDNS:
+	case sanDNS:
 		return idevid.DNSName(v), nil
-	case SANURI:
+	case sanURI:
 		return idevid.URI(v), nil
-	case SANEmail:
+	case sanEmail:
 		return idevid.RFC822Name(v), nil
-	case SANIP:
+	case sanIP:
 		ip := net.ParseIP(v)
 		if ip == nil {
 			return nil, fmt.Errorf("san ip: %q is not an IP address", v)
 		}
 		return idevid.IPAddress(ip), nil
-	case SANHardwareModuleName:
-		return idevid.HardwareModuleName{Type: s.HWType, SerialNumber: []byte(v)}, nil
-	case SANMACAddress:
+	case sanHardwareModuleName:
+		return idevid.HardwareModuleName{Type: s.hwType, SerialNumber: []byte(v)}, nil
+	case sanMACAddress:
 		mac, err := idevid.ParseMAC(v)
 		if err != nil {
 			return nil, fmt.Errorf("san macaddress: %w", err)
 		}
-		return idevid.MACAddress{OID: h.spec.MACAddressOID, Address: mac}, nil
+		return idevid.MACAddress{OID: h.spec.macAddressOID, Address: mac}, nil
 	}
 	return nil, fmt.Errorf("san: unknown type %q", s.Type)
 }
@@ -802,24 +801,4 @@ func errorFindings(r profile.Result) []profile.Finding {
 		}
 	}
 	return out
-}
-
-// RandomSerial returns a certificate serial number of 127 random bits
-// from r: 16 octets with the top bit cleared, so that it is positive and
-// its DER takes at most 16 octets (RFC 5280 §4.1.2.2 allows 20, and asks
-// for at least 64 bits of randomness from CA/Browser Forum practice).
-// A zero draw, which a working r gives with probability 2^-127, is drawn
-// again.
-func RandomSerial(r io.Reader) (*big.Int, error) {
-	b := make([]byte, 16)
-	for range 3 {
-		if _, err := io.ReadFull(r, b); err != nil {
-			return nil, fmt.Errorf("serial number: %w", err)
-		}
-		b[0] &= 0x7f
-		if n := new(big.Int).SetBytes(b); n.Sign() > 0 {
-			return n, nil
-		}
-	}
-	return nil, errors.New("serial number: the random source gives only zeros")
 }

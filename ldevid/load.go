@@ -14,7 +14,7 @@ import (
 // hierarchy's keys.Backend; CA keys often have a passphrase that device
 // keys do not); the CAs above it need only their certificates, so that a
 // root key kept offline is never asked for when a device is issued. With
-// upTo "" every CA's key is opened. A caKeys that is a CAKeyBackend opens
+// upTo "" every CA's key is opened. A caKeys that is a keys.PerCA opens
 // each CA's key with the backend ForCA gives for its name.
 func (h *Hierarchy) LoadCAs(out, upTo string, caKeys keys.Backend) error {
 	if caKeys == nil {
@@ -41,14 +41,6 @@ func (h *Hierarchy) LoadCAs(out, upTo string, caKeys keys.Backend) error {
 	return nil
 }
 
-// CAKeyBackend is a keys.Backend that keeps the key of each CA its own way
-// (for example a passphrase per CA): ForCA returns the backend of the CA
-// called name. LoadCA opens a CA's key with it.
-type CAKeyBackend interface {
-	keys.Backend
-	ForCA(name string) keys.Backend
-}
-
 // LoadCA adds the CA called name from out/<name>/cert.pem; with withKey,
 // also its key (key.ref or key.pem), opened with caKeys (nil: the
 // hierarchy's keys.Backend). A CA added without its key signs nothing: it
@@ -69,7 +61,7 @@ func (h *Hierarchy) LoadCA(out, name string, withKey bool, caKeys keys.Backend) 
 	if !withKey {
 		return h.AddCA(name, cert, nil)
 	}
-	if ck, ok := caKeys.(CAKeyBackend); ok {
+	if ck, ok := caKeys.(keys.PerCA); ok {
 		caKeys = ck.ForCA(name)
 	}
 	signer, _, err := keys.OpenIn(dir, caKeys)

@@ -80,7 +80,7 @@ func TestLoadSpec(t *testing.T) {
 		t.Errorf("CAs %+v %+v", s.CAs[0], s.CAs[1])
 	}
 	d := s.Device("sensor")
-	if d == nil || d.Kind != LDevID || d.CA != "sub" || d.Validity != (Validity{Days: 365}) || len(d.SANs) != 1 || d.SANs[0].Type != SANDNS || d.SANs[0].Line != 18 || len(d.ExtKeyUsage) != 1 {
+	if d == nil || d.kind != kindLDevID || d.CA != "sub" || d.Validity != (Validity{Days: 365}) || len(d.sans) != 1 || d.sans[0].Type != sanDNS || d.sans[0].Line != 18 || len(d.extKeyUsage) != 1 {
 		t.Errorf("device %+v", d)
 	}
 	// A child before its parent is reordered; the error-free spec order stays.

@@ -39,6 +39,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/iotcert/iotcert/internal/certder"
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/profile"
@@ -498,7 +499,7 @@ func (r *Roller) execute(plan *Plan, key *keys.Key) (*Rollover, error) {
 // pathLenConstraint, keyUsage keyCertSign and cRLSign (critical), the
 // given key identifiers.
 func (r *Roller) caTemplate(subject []byte, nb, na time.Time, ski, aki []byte) (*x509.Certificate, error) {
-	serial, err := ldevid.RandomSerial(r.rand)
+	serial, err := certder.RandomSerial(r.rand)
 	if err != nil {
 		return nil, err
 	}
@@ -535,7 +536,7 @@ func (p *Plan) ResignNotAfter(c *x509.Certificate) time.Time {
 // constraints, policies, name constraints and revocation pointers; a new
 // serial; notBefore the rollover, notAfter ResignNotAfter.
 func (r *Roller) resignTemplate(c *x509.Certificate, plan *Plan, newSKI []byte) (*x509.Certificate, error) {
-	serial, err := ldevid.RandomSerial(r.rand)
+	serial, err := certder.RandomSerial(r.rand)
 	if err != nil {
 		return nil, err
 	}

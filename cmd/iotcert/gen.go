@@ -422,7 +422,7 @@ func (s caStep) run(h *ldevid.Hierarchy, out string, caKeys keys.Backend) (*ldev
 		}
 		return ca, nil
 	case caKeyOnly:
-		if ck, ok := caKeys.(ldevid.CAKeyBackend); ok {
+		if ck, ok := caKeys.(keys.PerCA); ok {
 			caKeys = ck.ForCA(s.name)
 		}
 		signer, _, err := keys.OpenIn(store.CADir(out, s.name), caKeys)
