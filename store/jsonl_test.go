@@ -16,17 +16,20 @@ import (
 
 // testDevice returns a device with a self-signed certificate and a new
 // P-256 file key.
-func testDevice(t *testing.T) Device {
+func testDevice(t *testing.T) Device { return testDeviceID(t, "dev-1") }
+
+// testDeviceID is testDevice with the id id.
+func testDeviceID(t *testing.T, id string) Device {
 	t.Helper()
 	kb, err := keys.NewFileKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := kb.Generate("device dev-1", keys.P256)
+	key, err := kb.Generate("device "+id, keys.P256)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(0x1234), Subject: pkix.Name{CommonName: "dev-1"}, NotBefore: time.Unix(1700000000, 0), NotAfter: time.Unix(1800000000, 0)}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(0x1234), Subject: pkix.Name{CommonName: id}, NotBefore: time.Unix(1700000000, 0), NotAfter: time.Unix(1800000000, 0)}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Signer.Public(), key.Signer)
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +38,7 @@ func testDevice(t *testing.T) Device {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Device{ID: "dev-1", Cert: cert, Key: key}
+	return Device{ID: id, Cert: cert, Key: key, Chain: CertPEM(cert)}
 }
 
 // TestAppendRecord checks the encoding of records against encoding/json:
