@@ -30,7 +30,7 @@ type Batch struct {
 }
 
 // OpenBatch opens out (made when missing) for a batch of devices of the
-// device profile called profile, published in layout: it takes the
+// device profile called profile, published in the layout l: it takes the
 // journal's lock, removes what a stopped run left half-written (a torn
 // journal line, temporary device directories, a torn record), and reads
 // which devices are issued already. The dirs layout makes

@@ -16,7 +16,7 @@ import (
 	"github.com/iotcert/iotcert/keys"
 )
 
-// Layout is how IssueBatch publishes the devices it issues.
+// Layout is how a Batch (ldevid.Hierarchy.IssueBatch) publishes devices.
 type Layout string
 
 const (
