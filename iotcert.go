@@ -16,6 +16,11 @@
 //   - idevid encodes IEEE 802.1AR device identity fields;
 //   - ldevid turns a hierarchy spec into certificates: CAs, devices, batches
 //     and CSR signing, each linted before it is signed;
+//   - keys makes, keeps and opens private keys: PEM files (with a
+//     passphrase), any go.step.sm/crypto/kms key manager, PKCS#11 tokens;
+//   - store is the on-disk layout of an output directory: CA and device
+//     directories, devices.jsonl, the journal, and the crash-safe
+//     publication of a batch;
 //   - roll replaces a root key (RFC 9810 §4.4) and proves which devices
 //     validate what;
 //   - c509 re-encodes certificates as C509 (CBOR-encoded X.509) and back,

@@ -13,12 +13,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/iotcert/iotcert/idevid"
-	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/profile"
+	"github.com/iotcert/iotcert/store"
 )
 
 // BatchOptions configure IssueBatch.
@@ -37,7 +37,7 @@ type BatchOptions struct {
 	Refused func(row Row, err *RefusedError)
 	// Layout is how devices are published: LayoutDirs (the default, also
 	// for "") or LayoutJSONL.
-	Layout Layout
+	Layout store.Layout
 	// FailOn refuses a certificate whose pre-issuance lint has a finding
 	// at this level or above, as the gate refuses errors: profile.Warn or
 	// profile.Notice. Zero refuses errors only.
@@ -127,12 +127,6 @@ type ChangedRow struct {
 // maxGroup bounds how many devices one commit makes durable at once.
 const maxGroup = 256
 
-// groupWait is how long the jsonl layout's committer waits for a group to
-// fill before it commits the devices it has: its syncs cost more CPU
-// than a group's write, so fewer, larger groups leave the CPUs to the
-// workers.
-var groupWait = 20 * time.Millisecond
-
 // IssueBatch issues a certificate and a new key to every device of rows
 // under the device profile called device, publishing each as
 // opts.Layout says and recording it in out/journal.jsonl. Its CAs must be
@@ -154,8 +148,7 @@ var groupWait = 20 * time.Millisecond
 // it: devices already published stay published and journaled, and the
 // error is returned with the summary so far.
 func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions) (*BatchSummary, error) {
-	layout, err := ParseLayout(string(opts.Layout))
-	if err != nil {
+	if _, err := store.ParseLayout(string(opts.Layout)); err != nil {
 		return nil, err
 	}
 	_, ca, err := h.device(device)
@@ -166,120 +159,23 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 	if source == "" {
 		source = "devices"
 	}
-	errs := h.checkRows(rows, device, source, opts.Workers)
-	if len(errs) > 0 {
+	if errs := h.checkRows(rows, device, source, opts.Workers); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-
 	if stopped(opts.Stop) {
 		return &BatchSummary{Devices: len(rows)}, ErrInterrupted
 	}
-	root, err := safefile.OpenRoot(out, true)
+	b, err := store.OpenBatch(out, opts.Layout, device)
 	if err != nil {
 		return nil, err
 	}
-	defer root.Close()
-	j, _, err := openJournal(root)
+	defer b.Close()
+	sum := &BatchSummary{Devices: len(rows), Removed: b.Removed, Truncated: b.Truncated}
+	pending, recovered, err := h.resume(b, device, ca, rows, source, opts, sum)
 	if err != nil {
 		return nil, err
 	}
-	defer j.close()
-	// An id is issued once per device profile.
-	issued, err := issuedEntries(j.path, j.entries, device)
-	if err != nil {
-		return nil, err
-	}
-
-	sum := &BatchSummary{Devices: len(rows)}
-	// The devices directory: made in the dirs layout, read in both when
-	// it is there (nil: it is not).
-	var devices *safefile.Dir
-	if exists, err := root.Exists(DevicesDir); err != nil {
-		return nil, err
-	} else if exists || layout == LayoutDirs {
-		if devices, err = root.OpenDir(DevicesDir, true); err != nil {
-			return nil, err
-		}
-		defer devices.Close()
-		if sum.Removed, err = removeStaged(devices); err != nil {
-			return nil, err
-		}
-	}
-	// devices.jsonl is read in both layouts: a device issued in one is
-	// not issued again in the other.
-	df, scan, err := openRecordFile(root, layout == LayoutJSONL, issued)
-	if err != nil {
-		return nil, err
-	}
-	defer df.close()
-	sum.Truncated = scan.torn
-	var recovered []JournalEntry
-	rowOf := make(map[string]Row, len(rows))
-	for _, r := range rows {
-		rowOf[r.ID] = r
-	}
-	for _, lr := range scan.unjournaled {
-		e, err := recoverRecord(df.path, lr.line, lr.rec)
-		if err == nil {
-			err = h.checkRecovered(device, ca, rowOf, lr.rec, fmt.Sprintf("%s: line %d", df.path, lr.line))
-		}
-		if err != nil {
-			return nil, err
-		}
-		recovered = append(recovered, h.recoveredEntry(e, device, rowOf[e.ID], opts))
-	}
-	if layout == LayoutJSONL {
-		chain, err := h.Chain(ca.Spec.Name)
-		if err != nil {
-			return nil, err
-		}
-		if err := writeChainFile(root, ca.Spec.Name, h.chainPEM(ca.Spec.Name, chain)); err != nil {
-			return nil, err
-		}
-	}
-
-	var pending []Row
-	for _, r := range rows {
-		prev, journaled := issued[r.ID]
-		if journaled {
-			if changed := changedFields(prev.Fields, r.Fields); len(changed) > 0 && prev.Fields != nil {
-				sum.Changed = append(sum.Changed, ChangedRow{Line: r.Line, ID: r.ID, Fields: changed})
-			}
-		}
-		if _, ok := scan.records[r.ID]; ok {
-			sum.Done++ // its journal line, if missing, is recovered above
-			continue
-		}
-		dir := DeviceDir(out, r.ID)
-		var exists bool
-		if devices != nil {
-			if exists, err = devices.Exists(r.ID); err != nil {
-				return nil, fmt.Errorf("device %q: %w", r.ID, err)
-			}
-		}
-		switch {
-		case exists && journaled:
-			sum.Done++
-		case exists:
-			e, err := h.recoverDevice(dir, device, ca, r)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: line %d: %w", source, r.Line, err))
-				continue
-			}
-			recovered = append(recovered, h.recoveredEntry(e, device, r, opts))
-			sum.Done++
-		case journaled && df != nil:
-			errs = append(errs, fmt.Errorf("%s: line %d: device %q is issued (%s) but neither %s nor a record in %s is there: restore it; it is not issued again", source, r.Line, r.ID, j.path, dir, df.path))
-		case journaled:
-			errs = append(errs, fmt.Errorf("%s: line %d: device %q is issued (%s) but %s is missing: restore it; it is not issued again", source, r.Line, r.ID, j.path, dir))
-		default:
-			pending = append(pending, r)
-		}
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	if err := j.append(recovered); err != nil {
+	if err := b.Journal(recovered); err != nil {
 		return nil, err
 	}
 	sum.Recovered = len(recovered)
@@ -289,12 +185,80 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 		}
 		return sum, nil
 	}
-	if layout != LayoutJSONL {
-		df = nil
-	}
-	err = h.runBatch(j, df, devices, device, pending, opts, sum)
+	err = h.runBatch(b, device, pending, opts, sum)
 	sum.sortFindings()
 	return sum, err
+}
+
+// resume sorts rows into the devices to issue and those an earlier run
+// issued (counted as done in sum), and returns the journal lines of the
+// devices an earlier run published without them, each checked to be what
+// this batch would have issued. In the jsonl layout it also publishes
+// the CA chain.
+func (h *Hierarchy) resume(b *store.Batch, device string, ca *CA, rows []Row, source string, opts BatchOptions, sum *BatchSummary) (pending []Row, recovered []store.JournalEntry, err error) {
+	rowOf := make(map[string]Row, len(rows))
+	for _, r := range rows {
+		rowOf[r.ID] = r
+	}
+	for _, u := range b.Unjournaled() {
+		err := u.Err
+		if err == nil {
+			err = h.checkRecovered(device, ca, rowOf, u.Record, u.Where)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		recovered = append(recovered, h.recoveredEntry(u.Entry, device, rowOf[u.Entry.ID], opts))
+	}
+	if opts.Layout == store.LayoutJSONL {
+		chain, err := h.Chain(ca.Spec.Name)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := b.WriteChain(ca.Spec.Name, h.chainPEM(ca.Spec.Name, chain)); err != nil {
+			return nil, nil, err
+		}
+	}
+	var errs []error
+	for _, r := range rows {
+		prev, journaled := b.Issued(r.ID)
+		if journaled {
+			if changed := changedFields(prev.Fields, r.Fields); len(changed) > 0 && prev.Fields != nil {
+				sum.Changed = append(sum.Changed, ChangedRow{Line: r.Line, ID: r.ID, Fields: changed})
+			}
+		}
+		if b.HasRecord(r.ID) {
+			sum.Done++ // its journal line, if missing, is recovered above
+			continue
+		}
+		dir := b.DeviceDir(r.ID)
+		exists, err := b.HasDir(r.ID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("device %q: %w", r.ID, err)
+		}
+		switch {
+		case exists && journaled:
+			sum.Done++
+		case exists:
+			e, err := h.recoverDevice(b, device, ca, r)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: line %d: %w", source, r.Line, err))
+				continue
+			}
+			recovered = append(recovered, h.recoveredEntry(e, device, r, opts))
+			sum.Done++
+		case journaled && b.RecordsPath() != "":
+			errs = append(errs, fmt.Errorf("%s: line %d: device %q is issued (%s) but neither %s nor a record in %s is there: restore it; it is not issued again", source, r.Line, r.ID, b.JournalPath(), dir, b.RecordsPath()))
+		case journaled:
+			errs = append(errs, fmt.Errorf("%s: line %d: device %q is issued (%s) but %s is missing: restore it; it is not issued again", source, r.Line, r.ID, b.JournalPath(), dir))
+		default:
+			pending = append(pending, r)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, nil, errors.Join(errs...)
+	}
+	return pending, recovered, nil
 }
 
 // checkRows checks every row with CheckRequest, on workers goroutines
@@ -341,175 +305,6 @@ func (h *Hierarchy) checkRows(rows []Row, device, source string, workers int) []
 	return errs
 }
 
-// outcome is what a worker made of a row.
-type outcome struct {
-	row     Row
-	device  string // the device profile
-	dev     *Issued
-	staged  string // the name in devices of the temporary directory holding the device's files
-	record  []byte // jsonl layout: the device's line of devices.jsonl
-	serial  string // jsonl layout: the journal's serial and hash
-	sha256  string
-	refused *RefusedError
-	err     error
-}
-
-// runBatch issues pending with a pool of workers. Workers make the key
-// and the certificate (linted, signed). In the dirs layout (df nil)
-// stagers write the device's files to a temporary directory, and this
-// goroutine commits the outcomes in groups: it makes the staged files
-// durable, renames each directory into place, syncs the devices
-// directory, and only then appends the journal lines. In the jsonl
-// layout the workers also encode the device's record, and this goroutine
-// writes a group's records to df in one write, syncs it, and only then
-// appends the journal lines.
-func (h *Hierarchy) runBatch(j *journal, df *recordFile, devices *safefile.Dir, device string, pending []Row, opts BatchOptions, sum *BatchSummary) error {
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	results := make(chan outcome, 4*maxGroup)
-	// stop: no more devices are issued (an error, or an interrupt);
-	// failed: none of those issued is published.
-	var stop, failed, interrupted atomic.Bool
-	finished := make(chan struct{})
-	defer close(finished)
-	if opts.Stop != nil {
-		go func() {
-			select {
-			case <-opts.Stop:
-				interrupted.Store(true)
-				stop.Store(true)
-			case <-finished:
-			}
-		}()
-	}
-	// Workers take the next pending row from a shared index: no feeding
-	// goroutine, no hand-off per row.
-	var next atomic.Int64
-	// Workers make keys and certificates, which takes CPU; stagers write
-	// the files, which mostly waits on the file system, so there are
-	// more of them and the CPUs never wait for a disk.
-	toStage := make(chan outcome, maxGroup)
-	var issuing sync.WaitGroup
-	for range workers {
-		issuing.Add(1)
-		go func() {
-			defer issuing.Done()
-			for i := next.Add(1) - 1; i < int64(len(pending)) && !stop.Load(); i = next.Add(1) - 1 {
-				o := h.issue(device, pending[i], opts.FailOn)
-				switch {
-				case o.dev == nil:
-					results <- o
-				case df != nil:
-					// Encoded here, on the CPUs that make the keys,
-					// rather than in the one committing goroutine.
-					o.record, o.serial, o.sha256, o.err = appendRecord(make([]byte, 0, 2048), o.dev)
-					o.dev.Key = nil // the record holds it now
-					results <- o
-				default:
-					toStage <- o
-				}
-			}
-		}()
-	}
-	stagers := stagersPerWorker * workers
-	if df != nil {
-		stagers = 0 // nothing to stage
-	}
-	var staging sync.WaitGroup
-	for range stagers {
-		staging.Add(1)
-		go func() {
-			defer staging.Done()
-			for o := range toStage {
-				if failed.Load() {
-					o.err = errStopped
-				} else {
-					o.staged, o.err = stageDevice(devices, o.dev)
-				}
-				results <- o
-			}
-		}()
-	}
-	go func() {
-		issuing.Wait()
-		close(toStage)
-		staging.Wait()
-		close(results)
-	}()
-
-	var firstErr error
-	fail := func(err error) {
-		if firstErr == nil {
-			firstErr = err
-			failed.Store(true)
-			stop.Store(true)
-		}
-	}
-	done := 0
-	if opts.Progress != nil {
-		opts.Progress(0, len(pending))
-	}
-	group := make([]outcome, 0, maxGroup)
-	wait := time.NewTimer(groupWait)
-	wait.Stop()
-	for o := range results {
-		group = append(group[:0], o)
-		var deadline <-chan time.Time // nil: take what is ready
-		if df != nil && firstErr == nil {
-			wait.Reset(groupWait)
-			deadline = wait.C
-		}
-	drain:
-		for len(group) < maxGroup {
-			var o outcome
-			var ok bool
-			if deadline == nil {
-				select {
-				case o, ok = <-results:
-				default:
-					break drain
-				}
-			} else {
-				select {
-				case o, ok = <-results:
-				case <-deadline:
-					break drain
-				}
-			}
-			if !ok {
-				break drain
-			}
-			group = append(group, o)
-		}
-		wait.Stop()
-		if firstErr != nil {
-			discard(devices, group)
-			continue
-		}
-		var n int
-		var err error
-		if df != nil {
-			n, err = h.commitJSONL(j, df, group, opts, sum)
-		} else {
-			n, err = h.commit(j, devices, group, opts, sum)
-		}
-		done += n
-		if err != nil {
-			fail(err)
-			continue
-		}
-		if opts.Progress != nil {
-			opts.Progress(done, len(pending))
-		}
-	}
-	if firstErr == nil && interrupted.Load() && done < len(pending) {
-		return ErrInterrupted
-	}
-	return firstErr
-}
-
 // issue issues the device of r: its outcome has the device, a refusal
 // or an error. With failOn set, a certificate with a finding at failOn or
 // above is refused (and its key dropped) as one with an error is.
@@ -538,26 +333,22 @@ func (h *Hierarchy) issue(device string, r Row, failOn profile.Level) outcome {
 }
 
 // entry is the journal line of the committed outcome o.
-func (h *Hierarchy) entry(now time.Time, device string, o outcome, opts BatchOptions) JournalEntry {
-	e := JournalEntry{Time: now, ID: o.row.ID, Profile: device, Fields: fieldsOf(o.row.Fields), Command: opts.Command}
+func (h *Hierarchy) entry(now time.Time, device string, o outcome, opts BatchOptions) store.JournalEntry {
+	e := store.JournalEntry{Time: now, ID: o.row.ID, Profile: device, Fields: fieldsOf(o.row.Fields), Command: opts.Command}
 	if d := h.spec.Device(device); d != nil {
 		e.CA = d.CA
 	}
 	if o.refused != nil {
-		e.Status, e.Reason = StatusRefused, refusalReason(o.refused)
+		e.Status, e.Reason = store.StatusRefused, refusalReason(o.refused)
 		return e
 	}
-	e.Status, e.Findings = StatusIssued, findingStrings(o.dev.Result)
-	if o.serial != "" {
-		e.Serial, e.SHA256 = o.serial, o.sha256
-	} else {
-		e.Serial, e.SHA256 = certIdentity(o.dev.Cert)
-	}
+	e.Status, e.Findings = store.StatusIssued, findingStrings(o.dev.Result)
+	e.Serial, e.SHA256 = o.staged.Serial, o.staged.SHA256
 	return e
 }
 
 // recoveredEntry completes the recovered journal line e of row r.
-func (h *Hierarchy) recoveredEntry(e JournalEntry, device string, r Row, opts BatchOptions) JournalEntry {
+func (h *Hierarchy) recoveredEntry(e store.JournalEntry, device string, r Row, opts BatchOptions) store.JournalEntry {
 	e.Profile, e.Fields, e.Command = device, fieldsOf(r.Fields), opts.Command
 	if d := h.spec.Device(device); d != nil {
 		e.CA = d.CA
@@ -583,70 +374,6 @@ func changedFields(was, now map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// stagersPerWorker is how many goroutines write device files for each
-// worker that issues certificates.
-const stagersPerWorker = 4
-
-// errStopped marks an issued device that is not written because the
-// batch is stopping.
-var errStopped = errors.New("not published: the batch stopped")
-
-// commit publishes a group of outcomes and journals them; it returns how
-// many it committed. An outcome with an error, or a rename that fails,
-// stops the batch after the outcomes before it are committed.
-func (h *Hierarchy) commit(j *journal, devices *safefile.Dir, group []outcome, opts BatchOptions, sum *BatchSummary) (int, error) {
-	var firstErr error
-	for i, o := range group {
-		if o.err != nil {
-			firstErr = fmt.Errorf("device %q: %w", o.row.ID, o.err)
-			discard(devices, group[i:])
-			group = group[:i]
-			break
-		}
-	}
-	var staged []string
-	for _, o := range group {
-		if o.dev != nil {
-			staged = append(staged, o.staged)
-		}
-	}
-	if len(staged) > 0 {
-		// 1. The files of every staged directory are durable ...
-		if err := syncStaged(devices, staged); err != nil {
-			discard(devices, group)
-			return 0, fmt.Errorf("syncing %s: %w", devices.Path(), err)
-		}
-	}
-	entries := make([]JournalEntry, 0, len(group))
-	now := h.now().UTC()
-	for i, o := range group {
-		if o.refused != nil {
-			entries = append(entries, h.entry(now, o.device, o, opts))
-			continue
-		}
-		// 2. ... before each is renamed into place, so that a device
-		// directory is complete or absent ...
-		if err := devices.Rename(o.staged, devices, o.row.ID); err != nil {
-			firstErr = fmt.Errorf("device %q: publishing: %w", o.row.ID, err)
-			discard(devices, group[i:])
-			group = group[:i]
-			break
-		}
-		entries = append(entries, h.entry(now, o.device, o, opts))
-	}
-	// 3. ... the renames are durable ...
-	if err := devices.Sync(); err != nil {
-		return 0, err
-	}
-	// 4. ... and only then are the journal lines written: a line never
-	// names a device that is not published.
-	if err := j.append(entries); err != nil {
-		return 0, err
-	}
-	h.counted(group, opts, sum)
-	return len(entries), firstErr
 }
 
 // counted counts the committed outcomes of group in sum (the findings of
@@ -710,17 +437,6 @@ func (sum *BatchSummary) sortFindings() {
 	})
 }
 
-// discard removes the staged directories (in devices) of outcomes that
-// will not be published; a stop before this leaves them to the next
-// run's removeStaged.
-func discard(devices *safefile.Dir, group []outcome) {
-	for _, o := range group {
-		if o.staged != "" {
-			devices.RemoveAll(o.staged)
-		}
-	}
-}
-
 // refusalReason is the journal's one-line reason for a refusal.
 func refusalReason(e *RefusedError) string {
 	var parts []string
@@ -731,104 +447,28 @@ func refusalReason(e *RefusedError) string {
 	return fmt.Sprintf("profile %s: %s", e.Profile, strings.Join(parts, "; "))
 }
 
-// stagedPrefix starts the names of the temporary directories of
-// devices, ".~<id>.tmp<random>": hidden, and never the name of a
-// published device, since an id cannot hold "~".
-const stagedPrefix = ".~"
-
-// stageDevice writes the files of dev to a new temporary directory in
-// devices and returns its name. The files are not synced: the committer
-// makes a whole group durable at once.
-func stageDevice(devices *safefile.Dir, dev *Issued) (string, error) {
-	tmp, err := devices.MkdirTemp(stagedPrefix+dev.ID+".tmp", 0o755)
-	if err != nil {
-		return "", fmt.Errorf("device %q: %w", dev.ID, err)
-	}
-	if err := stageFiles(devices, tmp, dev); err != nil {
-		devices.RemoveAll(tmp)
-		return "", fmt.Errorf("device %q: %w", dev.ID, err)
-	}
-	return tmp, nil
-}
-
-// stageFiles writes the files of dev, not synced, in the new directory
-// tmp of devices.
-func stageFiles(devices *safefile.Dir, tmp string, dev *Issued) error {
-	d, err := devices.OpenDir(tmp, false)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if dev.Key != nil {
-		name, data, err := KeyFileData(dev.Key)
-		if err != nil {
-			return err
-		}
-		if err := d.WriteNew(name, data, privateMode); err != nil {
-			return err
-		}
-	}
-	if err := d.WriteNew(CertFile, CertPEM(dev.Cert), publicMode); err != nil {
-		return err
-	}
-	return d.WriteNew(ChainFile, dev.ChainPEM(), publicMode)
-}
-
-// removeStaged removes the temporary directories a stopped run (or a
-// stopped WriteDevice) left in devices, and returns how many.
-func removeStaged(devices *safefile.Dir) (int, error) {
-	names, err := devices.Names()
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, name := range names {
-		if !strings.HasPrefix(name, stagedPrefix) {
-			continue
-		}
-		if err := devices.RemoveAll(name); err != nil {
-			return n, err
-		}
-		n++
-	}
-	if n > 0 {
-		return n, devices.Sync()
-	}
-	return n, nil
-}
-
-// recoverEntry is the journal line of the device published in dir whose
-// line a stopped run did not write, from its certificate.
-func recoverEntry(dir, id string) (JournalEntry, error) {
-	c, err := ReadCertFile(filepath.Join(dir, CertFile))
-	if err != nil {
-		return JournalEntry{}, fmt.Errorf("device %q: %w", id, err)
-	}
-	serial, digest := certIdentity(c)
-	return JournalEntry{Time: c.NotBefore.UTC(), ID: id, Status: StatusIssued, Serial: serial, SHA256: digest, Recovered: true}, nil
-}
-
 // recoverDevice is the journal line of the device of row r published in
 // dir whose line a stopped run did not write. It is recovered only when
 // it is what this batch would have issued: its certificate is signed by
 // the issuing CA ca, carries the names the device profile renders for r,
 // and its key (key.pem or key.ref beside it, opened with the hierarchy's
-// KeyBackend) is the certificate's. Anything else is an error naming
+// keys.Backend) is the certificate's. Anything else is an error naming
 // what differs: the directory was not made by this batch.
-func (h *Hierarchy) recoverDevice(dir, device string, ca *CA, r Row) (JournalEntry, error) {
-	e, err := recoverEntry(dir, r.ID)
+func (h *Hierarchy) recoverDevice(b *store.Batch, device string, ca *CA, r Row) (store.JournalEntry, error) {
+	dir := b.DeviceDir(r.ID)
+	e, err := b.RecoverDir(r.ID)
 	if err != nil {
 		return e, err
 	}
-	path := filepath.Join(dir, CertFile)
-	c, err := ReadCertFile(path)
+	path := filepath.Join(dir, store.CertFile)
+	c, err := store.ReadCertFile(path)
 	if err != nil {
 		return e, err
 	}
 	if err := h.checkIssued(device, ca, r, c, path); err != nil {
 		return e, err
 	}
-	ref, err := ReadKeyRef(dir)
+	ref, err := keys.ReadRef(dir)
 	if err != nil {
 		return e, fmt.Errorf("device %q: %s: not recovered: %w", r.ID, path, err)
 	}
@@ -836,7 +476,7 @@ func (h *Hierarchy) recoverDevice(dir, device string, ca *CA, r Row) (JournalEnt
 	if err != nil {
 		return e, fmt.Errorf("device %q: %s: not recovered: its key: %w", r.ID, path, err)
 	}
-	if !samePublicKey(c.PublicKey, signer.Public()) {
+	if !keys.SamePublicKey(c.PublicKey, signer.Public()) {
 		return e, fmt.Errorf("device %q: %s: not recovered: the key beside it is not the certificate's; move the directory away", r.ID, path)
 	}
 	return e, nil
@@ -846,7 +486,7 @@ func (h *Hierarchy) recoverDevice(dir, device string, ca *CA, r Row) (JournalEnt
 // where) as recoverDevice checks a directory: its certificate is the
 // issuing CA's, for the names of its row (a record of an id no row has is
 // not checked against names).
-func (h *Hierarchy) checkRecovered(device string, ca *CA, rows map[string]Row, rec DeviceRecord, where string) error {
+func (h *Hierarchy) checkRecovered(device string, ca *CA, rows map[string]Row, rec store.DeviceRecord, where string) error {
 	block, _ := pem.Decode([]byte(rec.Cert))
 	if block == nil {
 		return fmt.Errorf("%s: device %q: cert holds no PEM certificate", where, rec.ID)
@@ -873,7 +513,7 @@ func (h *Hierarchy) checkRecovered(device string, ca *CA, rows map[string]Row, r
 	if err != nil {
 		return fmt.Errorf("%s: device %q: not recovered: its key: %w", where, rec.ID, err)
 	}
-	if !samePublicKey(c.PublicKey, signer.Public()) {
+	if !keys.SamePublicKey(c.PublicKey, signer.Public()) {
 		return fmt.Errorf("%s: device %q: not recovered: its key is not the certificate's; remove the record", where, rec.ID)
 	}
 	return nil

@@ -15,7 +15,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/keys"
+	"github.com/iotcert/iotcert/store"
 )
 
 // TestReadDevices reads good and bad device lists; every error names the
@@ -141,7 +142,7 @@ func TestIssueBatch(t *testing.T) {
 	if len(progress) < 2 || progress[0] != [2]int{0, 40} || progress[len(progress)-1] != [2]int{40, 40} {
 		t.Errorf("progress %v", progress)
 	}
-	entries, err := ReadJournal(filepath.Join(out, JournalFile))
+	entries, err := store.ReadJournal(filepath.Join(out, store.JournalFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,11 +158,11 @@ func TestIssueBatch(t *testing.T) {
 	if counts(sum) != (batchCounts{Devices: 40, Done: 39, Refused: 1}) || len(refused) != 1 {
 		t.Errorf("second run: summary %+v, refused %q", *sum, refused)
 	}
-	again, err := ReadJournal(filepath.Join(out, JournalFile))
+	again, err := store.ReadJournal(filepath.Join(out, store.JournalFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(again) != len(entries)+1 || again[len(again)-1].ID != "dev-007" || again[len(again)-1].Status != StatusRefused {
+	if len(again) != len(entries)+1 || again[len(again)-1].ID != "dev-007" || again[len(again)-1].Status != store.StatusRefused {
 		t.Errorf("second run journal: %d lines after %d, last %+v", len(again), len(entries), again[len(again)-1])
 	}
 }
@@ -170,17 +171,17 @@ func TestIssueBatch(t *testing.T) {
 // one published certificate, chained to the CAs, with its key (0600),
 // journaled once as issued with its serial and hash; serials are distinct
 // and have at least 64 bits; no temporary directory is left.
-func checkBatch(t *testing.T, h *Hierarchy, out string, rows []Row, entries []JournalEntry, refused map[string]bool) {
+func checkBatch(t *testing.T, h *Hierarchy, out string, rows []Row, entries []store.JournalEntry, refused map[string]bool) {
 	t.Helper()
-	issued := map[string]JournalEntry{}
+	issued := map[string]store.JournalEntry{}
 	for _, e := range entries {
 		switch e.Status {
-		case StatusIssued:
+		case store.StatusIssued:
 			if _, dup := issued[e.ID]; dup {
 				t.Errorf("%s journaled as issued twice", e.ID)
 			}
 			issued[e.ID] = e
-		case StatusRefused:
+		case store.StatusRefused:
 			if !refused[e.ID] || e.Reason != "profile tls13-iot: error e_rfc_dnsname_label_too_long: DNSName labels MUST be less than or equal to 63 characters" {
 				t.Errorf("refused line %+v", e)
 			}
@@ -191,14 +192,14 @@ func checkBatch(t *testing.T, h *Hierarchy, out string, rows []Row, entries []Jo
 	inter.AddCert(h.CA("sub").Cert)
 	serials := map[string]string{}
 	for _, r := range rows {
-		dir := DeviceDir(out, r.ID)
+		dir := store.DeviceDir(out, r.ID)
 		if refused[r.ID] {
 			if _, err := os.Lstat(dir); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("refused device %s has a directory: %v", r.ID, err)
 			}
 			continue
 		}
-		c := readCert(t, filepath.Join(dir, CertFile))
+		c := readCert(t, filepath.Join(dir, store.CertFile))
 		if _, err := c.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
 			t.Errorf("%s: %v", r.ID, err)
 		}
@@ -217,20 +218,20 @@ func checkBatch(t *testing.T, h *Hierarchy, out string, rows []Row, entries []Jo
 		if e, ok := issued[r.ID]; !ok || e.Serial != serial || e.SHA256 != hex.EncodeToString(sum[:]) {
 			t.Errorf("%s: journal %+v, certificate serial %s", r.ID, e, serial)
 		}
-		st, err := os.Stat(filepath.Join(dir, KeyFile))
+		st, err := os.Stat(filepath.Join(dir, keys.File))
 		if err != nil || st.Mode().Perm() != 0o600 {
 			t.Errorf("%s: key.pem: %v %v", r.ID, st.Mode(), err)
 		}
-		keyPEM, err := os.ReadFile(filepath.Join(dir, KeyFile))
+		keyPEM, err := os.ReadFile(filepath.Join(dir, keys.File))
 		if err != nil {
 			t.Fatal(err)
 		}
 		block, _ := pem.Decode(keyPEM)
 		key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-		if err != nil || !samePublicKey(c.PublicKey, key.(crypto.Signer).Public()) {
+		if err != nil || !keys.SamePublicKey(c.PublicKey, key.(crypto.Signer).Public()) {
 			t.Errorf("%s: key.pem does not hold the certificate's key: %v", r.ID, err)
 		}
-		chain, err := os.ReadFile(filepath.Join(dir, ChainFile))
+		chain, err := os.ReadFile(filepath.Join(dir, store.ChainFile))
 		if err != nil || strings.Count(string(chain), "BEGIN CERTIFICATE") != 3 {
 			t.Errorf("%s: chain.pem: %v", r.ID, err)
 		}
@@ -238,7 +239,7 @@ func checkBatch(t *testing.T, h *Hierarchy, out string, rows []Row, entries []Jo
 	if len(issued) != len(rows)-len(refused) {
 		t.Errorf("%d issued lines for %d devices", len(issued), len(rows)-len(refused))
 	}
-	leftovers, _ := filepath.Glob(filepath.Join(out, DevicesDir, stagedPrefix+"*"))
+	leftovers, _ := filepath.Glob(filepath.Join(out, store.DevicesDir, stagedPrefix+"*"))
 	if len(leftovers) > 0 {
 		t.Errorf("temporary directories left: %v", leftovers)
 	}
@@ -272,7 +273,7 @@ func TestIssueBatchRecovers(t *testing.T) {
 	if _, err := h.IssueBatch(out, "sensor", rows[:6], BatchOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	jpath := filepath.Join(out, JournalFile)
+	jpath := filepath.Join(out, store.JournalFile)
 	data, err := os.ReadFile(jpath)
 	if err != nil {
 		t.Fatal(err)
@@ -288,10 +289,10 @@ func TestIssueBatchRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A staged directory of device 8, not published.
-	if err := os.MkdirAll(filepath.Join(out, DevicesDir, stagedPrefix+"dev-008.tmp123"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(out, store.DevicesDir, stagedPrefix+"dev-008.tmp123"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(out, DevicesDir, stagedPrefix+"dev-008.tmp123", KeyFile), []byte("half"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(out, store.DevicesDir, stagedPrefix+"dev-008.tmp123", keys.File), []byte("half"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
@@ -302,7 +303,7 @@ func TestIssueBatchRecovers(t *testing.T) {
 	if counts(sum) != (batchCounts{Devices: 10, Done: 6, Recovered: 2, Removed: 1, Issued: 4}) {
 		t.Errorf("summary %+v", *sum)
 	}
-	entries, err := ReadJournal(jpath)
+	entries, err := store.ReadJournal(jpath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +322,7 @@ func TestIssueBatchRecovers(t *testing.T) {
 	}
 
 	// A journaled device whose directory is gone is not issued again.
-	if err := os.RemoveAll(DeviceDir(out, "dev-002")); err != nil {
+	if err := os.RemoveAll(store.DeviceDir(out, "dev-002")); err != nil {
 		t.Fatal(err)
 	}
 	_, err = h.IssueBatch(out, "sensor", rows, BatchOptions{Source: "devices.csv"})
@@ -388,18 +389,13 @@ func TestIssueBatchListsFirstBadRows(t *testing.T) {
 func TestIssueBatchLock(t *testing.T) {
 	h := batchHierarchy(t)
 	out := t.TempDir()
-	root, err := safefile.OpenRoot(out, false)
+	j, err := store.OpenJournal(out) // holds the lock a batch takes
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer root.Close()
-	j, _, err := openJournal(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.close()
+	defer j.Close()
 	_, err = h.IssueBatch(out, "sensor", batchRows(1, nil), BatchOptions{})
-	if !errors.Is(err, errLocked) {
+	if !errors.Is(err, store.ErrLocked) {
 		t.Errorf("second batch: %v", err)
 	}
 }
@@ -415,7 +411,7 @@ func TestIssueBatchStop(t *testing.T) {
 	// 300, a slow first group commit let every row be signed first).
 	const n = 2000
 	rows := batchRows(n, nil)
-	for _, layout := range []Layout{LayoutDirs, LayoutJSONL} {
+	for _, layout := range []store.Layout{store.LayoutDirs, store.LayoutJSONL} {
 		t.Run(string(layout), func(t *testing.T) {
 			out := t.TempDir()
 			closed := make(chan struct{})
@@ -439,7 +435,7 @@ func TestIssueBatchStop(t *testing.T) {
 			if !errors.Is(err, ErrInterrupted) || sum.Issued == 0 || sum.Issued >= n {
 				t.Fatalf("stopped after the first commit: %+v, %v", sum, err)
 			}
-			entries, err := ReadJournal(filepath.Join(out, JournalFile))
+			entries, err := store.ReadJournal(filepath.Join(out, store.JournalFile))
 			if err != nil || len(entries) != sum.Issued {
 				t.Errorf("%d journal lines (%v), %d issued", len(entries), err, sum.Issued)
 			}
@@ -454,10 +450,10 @@ func TestIssueBatchStop(t *testing.T) {
 			if err != nil || sum.Done != issued || sum.Issued != n-issued {
 				t.Fatalf("run again: %+v, %v", sum, err)
 			}
-			if layout == LayoutJSONL {
+			if layout == store.LayoutJSONL {
 				checkJSONL(t, h, out, rows, nil)
 			} else {
-				entries, _ := ReadJournal(filepath.Join(out, JournalFile))
+				entries, _ := store.ReadJournal(filepath.Join(out, store.JournalFile))
 				checkBatch(t, h, out, rows, entries, nil)
 			}
 		})
@@ -473,3 +469,7 @@ type batchCounts struct {
 func counts(sum *BatchSummary) batchCounts {
 	return batchCounts{sum.Devices, sum.Done, sum.Recovered, sum.Removed, sum.Truncated, sum.Issued, sum.Refused}
 }
+
+// stagedPrefix starts the names of the temporary device directories of a
+// batch (store's, not exported).
+const stagedPrefix = ".~"

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/iotcert/iotcert/internal/bareloop"
+	"github.com/iotcert/iotcert/store"
 )
 
 // The two benchmarks of docs/performance.md, "Issuance": iotcert's batch
@@ -23,10 +24,10 @@ import (
 // the key, certificate and chain written to a temporary directory and
 // published, and the journal line written and synced.
 func BenchmarkIssueLDevID(b *testing.B) {
-	benchmarkIssueBatch(b, LayoutDirs)
+	benchmarkIssueBatch(b, store.LayoutDirs)
 }
 
-func benchmarkIssueBatch(b *testing.B, layout Layout) {
+func benchmarkIssueBatch(b *testing.B, layout store.Layout) {
 	s, err := LoadSpec("example.yaml", ExampleSpec())
 	if err != nil {
 		b.Fatal(err)
@@ -60,7 +61,7 @@ func benchmarkIssueBatch(b *testing.B, layout Layout) {
 // fdatasync before the group's journal lines; no file or directory per
 // device.
 func BenchmarkIssueLDevIDJSONL(b *testing.B) {
-	benchmarkIssueBatch(b, LayoutJSONL)
+	benchmarkIssueBatch(b, store.LayoutJSONL)
 }
 
 // BenchmarkIssueDevice is the CPU part of BenchmarkIssueLDevID on every

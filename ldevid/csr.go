@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/keys"
+	"github.com/iotcert/iotcert/store"
 )
 
 // CSROptions configure SignCSR.
@@ -42,7 +44,7 @@ func (h *Hierarchy) SignCSR(req Request, csr *x509.CertificateRequest, opts CSRO
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckID(req.ID); err != nil {
+	if err := store.CheckID(req.ID); err != nil {
 		return nil, err
 	}
 	tmpl, err := h.deviceTemplate(d, req)
@@ -54,11 +56,11 @@ func (h *Hierarchy) SignCSR(req Request, csr *x509.CertificateRequest, opts CSRO
 	if err := csr.CheckSignature(); err != nil {
 		reasons = append(reasons, fmt.Sprintf("the CSR's signature does not verify: %v", err))
 	}
-	if got := KeyDescription(csr.PublicKey); got != string(d.Curve) {
+	if got := keys.Describe(csr.PublicKey); got != string(d.Curve) {
 		reasons = append(reasons, fmt.Sprintf("the CSR's key is %s; device profile %q requires %s", got, d.Name, d.Curve))
 	}
 	if !opts.IgnoreNames {
-		names, sanExt, err := csrNames(csr, h.spec.MACAddressOID)
+		names, sanExt, err := csrNames(csr, h.spec.macAddressOID)
 		if err != nil {
 			reasons = append(reasons, err.Error())
 		}
@@ -120,7 +122,7 @@ func (h *Hierarchy) nameDifference(tmpl *x509.Certificate, csrSubject []byte, cs
 		if !e.Id.Equal(idevid.OIDSubjectAltName) {
 			continue
 		}
-		names, err := idevid.ParseSubjectAltName(e.Value, h.spec.MACAddressOID)
+		names, err := idevid.ParseSubjectAltName(e.Value, h.spec.macAddressOID)
 		if err != nil {
 			return nil, err
 		}
@@ -255,7 +257,7 @@ func csrNames(csr *x509.CertificateRequest, macOID asn1.ObjectIdentifier) ([]ide
 func checkCSRNames(d *DeviceSpec, rawSubject []byte, names []idevid.Name) []string {
 	var reasons []string
 	allowed := map[string]int{}
-	for _, s := range d.SANs {
+	for _, s := range d.sans {
 		allowed[sanTypeName(s.Type)]++
 	}
 	requested := map[string]int{}
@@ -300,19 +302,19 @@ func checkCSRNames(d *DeviceSpec, rawSubject []byte, names []idevid.Name) []stri
 	return reasons
 }
 
-func sanTypeName(t SANType) string {
+func sanTypeName(t sanType) string {
 	switch t {
-	case SANDNS:
+	case sanDNS:
 		return idevid.TypeName(idevid.DNSName(""))
-	case SANURI:
+	case sanURI:
 		return idevid.TypeName(idevid.URI(""))
-	case SANIP:
+	case sanIP:
 		return idevid.TypeName(idevid.IPAddress(nil))
-	case SANEmail:
+	case sanEmail:
 		return idevid.TypeName(idevid.RFC822Name(""))
-	case SANHardwareModuleName:
+	case sanHardwareModuleName:
 		return idevid.TypeName(idevid.HardwareModuleName{})
-	case SANMACAddress:
+	case sanMACAddress:
 		return idevid.TypeName(idevid.MACAddress{})
 	}
 	return string(t)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/iotcert/iotcert/store"
 )
 
 // Row is one device of a batch: a data row of the devices CSV.
@@ -96,7 +98,7 @@ func ReadDevices(name string, r io.Reader) ([]Row, error) {
 			continue
 		}
 		id := rec[idCol]
-		if err := CheckID(id); err != nil {
+		if err := store.CheckID(id); err != nil {
 			add(fmt.Errorf("%s: line %d: %w", name, line, err))
 			continue
 		}

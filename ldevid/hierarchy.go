@@ -4,31 +4,26 @@
 //
 //	spec, _ := ldevid.ReadSpec("hierarchy.yaml")
 //	h, _ := ldevid.New(spec)                      // file keys, the spec's rules
-//	cas, _ := h.CreateCAs()                       // root first; publish with WriteCA
+//	cas, _ := h.CreateCAs()                       // root first; publish with store.WriteCA
 //	dev, _ := h.IssueDevice(ldevid.Request{Device: "sensor", ID: "1234"})
 //
 // A certificate that would carry an error-level finding of its profile is
 // not signed: the error is a *RefusedError listing the findings. A
 // Hierarchy is safe for concurrent use once its CAs are created or added,
 // so that batch issuance is a loop (or a pool of goroutines) over
-// IssueDevice.
+// IssueDevice; IssueBatch is that pool, publishing through package store.
+// Keys are made and opened by a keys.Backend (WithKeys; PEM files by
+// default).
 package ldevid
 
 import (
 	"bytes"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha1"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/asn1"
-	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"os"
 	"strings"
@@ -36,7 +31,10 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/internal/certder"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/profile"
+	"github.com/iotcert/iotcert/store"
 )
 
 // Hierarchy issues the certificates of a Spec.
@@ -44,7 +42,7 @@ type Hierarchy struct {
 	spec     *Spec
 	rules    *profile.Rules
 	profiles map[string]*profile.Profile
-	keys     KeyBackend
+	keys     keys.Backend
 	now      func() time.Time
 	clockSet bool // WithClock: the pre-issuance lints judge at now() too
 	rand     io.Reader
@@ -62,8 +60,8 @@ type Option func(*Hierarchy)
 // spec's rules file.
 func WithRules(rules *profile.Rules) Option { return func(h *Hierarchy) { h.rules = rules } }
 
-// WithKeys makes and opens keys with kb instead of PEM files (NewFileKeys).
-func WithKeys(kb KeyBackend) Option { return func(h *Hierarchy) { h.keys = kb } }
+// WithKeys makes and opens keys with kb instead of PEM files (keys.NewFileKeys).
+func WithKeys(kb keys.Backend) Option { return func(h *Hierarchy) { h.keys = kb } }
 
 // WithClock sets the clock that gives notBefore (time.Now by default),
 // and the time the pre-issuance lints judge at.
@@ -93,8 +91,8 @@ func New(spec *Spec, opts ...Option) (*Hierarchy, error) {
 			}
 			files = append(files, profile.RulesFile{Name: p, Data: data})
 		}
-		if spec.InlineRules.Data != nil {
-			files = append(files, spec.InlineRules)
+		if spec.inlineRules.Data != nil {
+			files = append(files, spec.inlineRules)
 		}
 		rules, err := profile.Load(files...)
 		if err != nil {
@@ -103,7 +101,7 @@ func New(spec *Spec, opts ...Option) (*Hierarchy, error) {
 		h.rules = rules
 	}
 	if h.keys == nil {
-		kb, err := NewFileKeys()
+		kb, err := keys.NewFileKeys()
 		if err != nil {
 			return nil, err
 		}
@@ -130,8 +128,8 @@ func New(spec *Spec, opts ...Option) (*Hierarchy, error) {
 		if err != nil {
 			return nil, err
 		}
-		if p.Device != "" && string(p.Device) != string(d.Kind) {
-			return nil, fmt.Errorf("%s: line %d: device profile %q is kind %s, but lint profile %q lints %ss", spec.Name, d.Line, d.Name, d.Kind, p.Name, p.Device)
+		if p.Device != "" && string(p.Device) != string(d.kind) {
+			return nil, fmt.Errorf("%s: line %d: device profile %q is kind %s, but lint profile %q lints %ss", spec.Name, d.Line, d.Name, d.kind, p.Name, p.Device)
 		}
 	}
 	return h, nil
@@ -161,7 +159,7 @@ type CA struct {
 	Signer crypto.Signer
 	// Key is the key material to publish, when CreateCA made the key; nil
 	// for a CA added with AddCA.
-	Key *Key
+	Key *keys.Key
 	// Result is the CA certificate's pre-issuance verdict (warnings and
 	// notices only: errors refuse); zero for an added CA.
 	Result profile.Result
@@ -230,7 +228,7 @@ func (h *Hierarchy) CreateCA(name string) (*CA, error) {
 // CreateCAWithKey creates the CA called name like CreateCA, with the key
 // of signer instead of a new one: the key a stopped run made and kept
 // (key.pem or key.ref) before it wrote the certificate. The CA's Key is
-// nil, so that WriteCA writes only its certificate.
+// nil, so that store.WriteCA writes only its certificate.
 func (h *Hierarchy) CreateCAWithKey(name string, signer crypto.Signer) (*CA, error) {
 	cs := h.spec.CA(name)
 	if cs == nil {
@@ -245,10 +243,10 @@ func (h *Hierarchy) CreateCAWithKey(name string, signer crypto.Signer) (*CA, err
 			return nil, fmt.Errorf("CA %q: the key of its parent %q is not loaded", name, cs.Parent)
 		}
 	}
-	if got := KeyDescription(signer.Public()); got != string(cs.Curve) {
+	if got := keys.Describe(signer.Public()); got != string(cs.Curve) {
 		return nil, fmt.Errorf("CA %q: the kept key is %s; the spec says %s", name, got, cs.Curve)
 	}
-	ca, err := h.createCA(cs, parent, &Key{Signer: signer})
+	ca, err := h.createCA(cs, parent, &keys.Key{Signer: signer})
 	if err != nil {
 		return nil, err
 	}
@@ -258,18 +256,18 @@ func (h *Hierarchy) CreateCAWithKey(name string, signer crypto.Signer) (*CA, err
 
 // createCA signs the certificate of the CA cs for key under parent (nil:
 // self-signed) and adds the CA.
-func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *Key) (*CA, error) {
+func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *keys.Key) (*CA, error) {
 	name := cs.Name
 	rawSubject, err := cs.Subject.Render(nil)
 	if err != nil {
 		return nil, fmt.Errorf("CA %q: %w", name, err)
 	}
-	serial, err := RandomSerial(h.rand)
+	serial, err := certder.RandomSerial(h.rand)
 	if err != nil {
 		return nil, err
 	}
 	pub := key.Signer.Public()
-	ski, err := KeyID(pub)
+	ski, err := keys.SubjectKeyID(pub)
 	if err != nil {
 		return nil, fmt.Errorf("CA %q: %w", name, err)
 	}
@@ -284,9 +282,9 @@ func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *Key) (*CA, error) {
 		IsCA:                  true,
 		SubjectKeyId:          ski,
 	}
-	if cs.PathLen != nil {
-		tmpl.MaxPathLen = *cs.PathLen
-		tmpl.MaxPathLenZero = *cs.PathLen == 0
+	if cs.pathLen != nil {
+		tmpl.MaxPathLen = *cs.pathLen
+		tmpl.MaxPathLenZero = *cs.pathLen == 0
 	} else {
 		tmpl.MaxPathLen = -1
 	}
@@ -295,14 +293,14 @@ func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *Key) (*CA, error) {
 	if parent == nil {
 		tmpl.AuthorityKeyId = ski
 	} else {
-		if cs.KeyUsage == 0 {
+		if cs.keyUsage == 0 {
 			// A subordinate CA also signs (OCSP responses, device attestations).
 			tmpl.KeyUsage |= x509.KeyUsageDigitalSignature
 		}
 		issuerCert, signer = parent.Cert, parent.Signer
 	}
-	if cs.KeyUsage != 0 {
-		tmpl.KeyUsage = cs.KeyUsage
+	if cs.keyUsage != 0 {
+		tmpl.KeyUsage = cs.keyUsage
 	}
 	cert, res, err := h.sign(fmt.Sprintf("CA %q", name), cs.Profile, tmpl, issuerCert, pub, signer)
 	if err != nil {
@@ -317,8 +315,8 @@ func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *Key) (*CA, error) {
 }
 
 // AddCA adds the existing CA called name: its certificate and a signer
-// for its key (for example opened with the KeyBackend from the files
-// WriteCA wrote), or nil for a CA whose key is offline: it signs nothing,
+// for its key (for example opened with the keys.Backend from the files
+// store.WriteCA wrote), or nil for a CA whose key is offline: it signs nothing,
 // and stands in the chains of the CAs below it. A signer must hold the
 // certificate's key, and a subordinate's certificate must be signed by
 // its parent, added first.
@@ -330,7 +328,7 @@ func (h *Hierarchy) AddCA(name string, cert *x509.Certificate, signer crypto.Sig
 	if !cert.IsCA {
 		return fmt.Errorf("CA %q: the certificate is not a CA certificate", name)
 	}
-	if signer != nil && !samePublicKey(cert.PublicKey, signer.Public()) {
+	if signer != nil && !keys.SamePublicKey(cert.PublicKey, signer.Public()) {
 		return fmt.Errorf("CA %q: the key does not belong to the certificate", name)
 	}
 	if cs.Parent != "" {
@@ -368,7 +366,7 @@ type Issued struct {
 	// Cert is the certificate; Cert.Raw its DER.
 	Cert *x509.Certificate
 	// Key is the device's new key, or nil for a signed CSR.
-	Key *Key
+	Key *keys.Key
 	// Chain is the issuing CA's certificate and those above it, up to and
 	// including the root.
 	Chain []*x509.Certificate
@@ -380,15 +378,25 @@ type Issued struct {
 
 // ChainPEM returns the device certificate followed by Chain, as PEM.
 func (i *Issued) ChainPEM() []byte {
+	return append(store.CertPEM(i.Cert), i.caChainPEM()...)
+}
+
+// caChainPEM returns Chain as PEM.
+func (i *Issued) caChainPEM() []byte {
 	if i.chainPEM != nil {
-		return append(CertPEM(i.Cert), i.chainPEM...)
+		return i.chainPEM
 	}
 	var b bytes.Buffer
-	b.Write(CertPEM(i.Cert))
 	for _, c := range i.Chain {
-		b.Write(CertPEM(c))
+		b.Write(store.CertPEM(c))
 	}
 	return b.Bytes()
+}
+
+// Stored returns what the output directory keeps of the device (see
+// store.WriteDevice).
+func (i *Issued) Stored() store.Device {
+	return store.Device{ID: i.ID, Cert: i.Cert, Key: i.Key, Chain: i.caChainPEM()}
 }
 
 // chainPEM returns Chain(name) as PEM, encoded once per CA.
@@ -401,7 +409,7 @@ func (h *Hierarchy) chainPEM(name string, chain []*x509.Certificate) []byte {
 	}
 	var b bytes.Buffer
 	for _, c := range chain {
-		b.Write(CertPEM(c))
+		b.Write(store.CertPEM(c))
 	}
 	h.mu.Lock()
 	if h.chainPEMs == nil {
@@ -410,20 +418,6 @@ func (h *Hierarchy) chainPEM(name string, chain []*x509.Certificate) []byte {
 	h.chainPEMs[name] = b.Bytes()
 	h.mu.Unlock()
 	return b.Bytes()
-}
-
-// CheckID reports an error unless id can name a device (and its
-// directory): 1 to 64 letters, digits, '-', '_' or '.', not "." or "..".
-func CheckID(id string) error {
-	if len(id) == 0 || len(id) > 64 || id == "." || id == ".." {
-		return fmt.Errorf("device id %q: want 1 to 64 characters, and not \".\" or \"..\"", id)
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return fmt.Errorf("device id %q: only letters, digits, '-', '_' and '.' are allowed", id)
-		}
-	}
-	return nil
 }
 
 // IssueDevice issues the certificate of one device with a new key.
@@ -439,7 +433,7 @@ func (h *Hierarchy) issueDevice(req Request, parse bool) (*Issued, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckID(req.ID); err != nil {
+	if err := store.CheckID(req.ID); err != nil {
 		return nil, err
 	}
 	tmpl, err := h.deviceTemplate(d, req)
@@ -526,7 +520,7 @@ func (h *Hierarchy) CheckRequest(req Request) error {
 	if d == nil {
 		return fmt.Errorf("device profile %q is not in the spec", req.Device)
 	}
-	if err := CheckID(req.ID); err != nil {
+	if err := store.CheckID(req.ID); err != nil {
 		return err
 	}
 	_, _, err := h.renderNames(d, req)
@@ -543,7 +537,7 @@ func (h *Hierarchy) renderNames(d *DeviceSpec, req Request) ([]byte, *pkix.Exten
 		return nil, nil, fail(err)
 	}
 	var names []idevid.Name
-	for _, s := range d.SANs {
+	for _, s := range d.sans {
 		n, err := h.renderSAN(s, fields)
 		if err != nil {
 			return nil, nil, fail(err)
@@ -579,10 +573,10 @@ func (h *Hierarchy) deviceTemplate(d *DeviceSpec, req Request) (*x509.Certificat
 // setSubjectKeyID gives tmpl the subjectKeyIdentifier of pub when the
 // device profile d asks for one.
 func setSubjectKeyID(d *DeviceSpec, tmpl *x509.Certificate, pub crypto.PublicKey) error {
-	if !d.SubjectKeyID {
+	if !d.subjectKeyID {
 		return nil
 	}
-	ski, err := KeyID(pub)
+	ski, err := keys.SubjectKeyID(pub)
 	if err != nil {
 		return fmt.Errorf("subjectKeyIdentifier: %w", err)
 	}
@@ -596,7 +590,7 @@ func setSubjectKeyID(d *DeviceSpec, tmpl *x509.Certificate, pub crypto.PublicKey
 // crypto/x509 adds the AKI, and no SKI unless setSubjectKeyID sets one
 // (the IoT profile forbids one in end entities).
 func (h *Hierarchy) eeTemplate(d *DeviceSpec, rawSubject []byte) (*x509.Certificate, error) {
-	serial, err := RandomSerial(h.rand)
+	serial, err := certder.RandomSerial(h.rand)
 	if err != nil {
 		return nil, err
 	}
@@ -606,9 +600,9 @@ func (h *Hierarchy) eeTemplate(d *DeviceSpec, rawSubject []byte) (*x509.Certific
 		NotBefore:          nb,
 		NotAfter:           d.Validity.NotAfter(nb),
 		KeyUsage:           x509.KeyUsageDigitalSignature,
-		UnknownExtKeyUsage: d.ExtKeyUsage,
+		UnknownExtKeyUsage: d.extKeyUsage,
 		// cA=FALSE without pathLen (deviceTBS encodes it so).
-		BasicConstraintsValid: d.BasicConstraints,
+		BasicConstraintsValid: d.basicConstraints,
 	}
 	if !bytes.Equal(rawSubject, emptyName) {
 		tmpl.RawSubject = rawSubject
@@ -618,7 +612,7 @@ func (h *Hierarchy) eeTemplate(d *DeviceSpec, rawSubject []byte) (*x509.Certific
 
 var emptyName = []byte{0x30, 0x00}
 
-func (h *Hierarchy) renderSAN(s *SANSpec, fields map[string]string) (idevid.Name, error) {
+func (h *Hierarchy) renderSAN(s *sanSpec, fields map[string]string) (idevid.Name, error) {
 	v, err := render(s.Value, s.plan, fields)
 	if err != nil {
 		return nil, fmt.Errorf("san %s: %w", s.Type, err)
@@ -627,26 +621,26 @@ func (h *Hierarchy) renderSAN(s *SANSpec, fields map[string]string) (idevid.Name
 		return nil, fmt.Errorf("san %s: the template %q gives an empty name", s.Type, s.Value.Root.String())
 	}
 	switch s.Type {
-	case SANDNS:
+	case sanDNS:
 		return idevid.DNSName(v), nil
-	case SANURI:
+	case sanURI:
 		return idevid.URI(v), nil
-	case SANEmail:
+	case sanEmail:
 		return idevid.RFC822Name(v), nil
-	case SANIP:
+	case sanIP:
 		ip := net.ParseIP(v)
 		if ip == nil {
 			return nil, fmt.Errorf("san ip: %q is not an IP address", v)
 		}
 		return idevid.IPAddress(ip), nil
-	case SANHardwareModuleName:
-		return idevid.HardwareModuleName{Type: s.HWType, SerialNumber: []byte(v)}, nil
-	case SANMACAddress:
+	case sanHardwareModuleName:
+		return idevid.HardwareModuleName{Type: s.hwType, SerialNumber: []byte(v)}, nil
+	case sanMACAddress:
 		mac, err := idevid.ParseMAC(v)
 		if err != nil {
 			return nil, fmt.Errorf("san macaddress: %w", err)
 		}
-		return idevid.MACAddress{OID: h.spec.MACAddressOID, Address: mac}, nil
+		return idevid.MACAddress{OID: h.spec.macAddressOID, Address: mac}, nil
 	}
 	return nil, fmt.Errorf("san: unknown type %q", s.Type)
 }
@@ -739,7 +733,7 @@ func (h *Hierarchy) signParsed(what, profileName string, tmpl, issuer *x509.Cert
 // certificate carries exactly the linted TBSCertificate by construction
 // (and Matches checks it all the same).
 func (h *Hierarchy) signTBS(what string, p *profile.Profile, tmpl, issuer *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer, alg signingAlgorithm, parse bool) (*x509.Certificate, profile.Result, error) {
-	if !samePublicKey(issuer.PublicKey, signer.Public()) {
+	if !keys.SamePublicKey(issuer.PublicKey, signer.Public()) {
 		return nil, profile.Result{}, fmt.Errorf("%s: the issuer's key does not belong to its certificate", what)
 	}
 	tbs, err := deviceTBS(tmpl, issuer, pub, alg)
@@ -807,61 +801,4 @@ func errorFindings(r profile.Result) []profile.Finding {
 		}
 	}
 	return out
-}
-
-// RandomSerial returns a certificate serial number of 127 random bits
-// from r: 16 octets with the top bit cleared, so that it is positive and
-// its DER takes at most 16 octets (RFC 5280 §4.1.2.2 allows 20, and asks
-// for at least 64 bits of randomness from CA/Browser Forum practice).
-// A zero draw, which a working r gives with probability 2^-127, is drawn
-// again.
-func RandomSerial(r io.Reader) (*big.Int, error) {
-	b := make([]byte, 16)
-	for range 3 {
-		if _, err := io.ReadFull(r, b); err != nil {
-			return nil, fmt.Errorf("serial number: %w", err)
-		}
-		b[0] &= 0x7f
-		if n := new(big.Int).SetBytes(b); n.Sign() > 0 {
-			return n, nil
-		}
-	}
-	return nil, errors.New("serial number: the random source gives only zeros")
-}
-
-// KeyID is the RFC 5280 §4.2.1.2 method 1 key identifier of pub: the
-// SHA-1 of the subjectPublicKey BIT STRING.
-func KeyID(pub crypto.PublicKey) ([]byte, error) {
-	der, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		return nil, err
-	}
-	var spki struct {
-		Algorithm pkix.AlgorithmIdentifier
-		PublicKey asn1.BitString
-	}
-	if _, err := asn1.Unmarshal(der, &spki); err != nil {
-		return nil, err
-	}
-	sum := sha1.Sum(spki.PublicKey.Bytes)
-	return sum[:], nil
-}
-
-func samePublicKey(a, b crypto.PublicKey) bool {
-	k, ok := a.(interface{ Equal(crypto.PublicKey) bool })
-	return ok && k.Equal(b)
-}
-
-// KeyDescription names the algorithm of pub: "P-256", "P-384",
-// "Ed25519", "RSA-2048", ...
-func KeyDescription(pub crypto.PublicKey) string {
-	switch k := pub.(type) {
-	case *ecdsa.PublicKey:
-		return k.Curve.Params().Name
-	case ed25519.PublicKey:
-		return "Ed25519"
-	case *rsa.PublicKey:
-		return fmt.Sprintf("RSA-%d", k.N.BitLen())
-	}
-	return fmt.Sprintf("%T", pub)
 }

@@ -13,7 +13,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +21,8 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/keys"
+	"github.com/iotcert/iotcert/store"
 )
 
 // exampleHierarchy creates the CAs of the example spec.
@@ -52,11 +53,12 @@ func TestExampleHierarchy(t *testing.T) {
 	}
 	out := t.TempDir()
 	for _, c := range h.spec.CAs {
-		if err := WriteCA(out, h.CA(c.Name), false); err != nil {
+		ca := h.CA(c.Name)
+		if err := store.WriteCA(out, ca.Spec.Name, ca.Cert, ca.Key, false); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := WriteDevice(out, dev); err != nil {
+	if err := store.WriteDevice(out, dev.Stored()); err != nil {
 		t.Fatal(err)
 	}
 
@@ -86,15 +88,15 @@ func TestExampleHierarchy(t *testing.T) {
 		}
 		t.Log("openssl is not installed: skipping openssl verify")
 	} else {
-		cmd := exec.Command("openssl", "verify", "-CAfile", filepath.Join(out, "root", CertFile),
-			"-untrusted", filepath.Join(out, "device-ca", CertFile), filepath.Join(out, DevicesDir, "4194302", CertFile))
+		cmd := exec.Command("openssl", "verify", "-CAfile", filepath.Join(out, "root", store.CertFile),
+			"-untrusted", filepath.Join(out, "device-ca", store.CertFile), filepath.Join(out, store.DevicesDir, "4194302", store.CertFile))
 		if b, err := cmd.CombinedOutput(); err != nil || !strings.HasSuffix(strings.TrimSpace(string(b)), ": OK") {
 			t.Errorf("openssl verify: %v\n%s", err, b)
 		}
 	}
 
 	// The lint engine, on the published files.
-	chain, err := os.ReadFile(filepath.Join(out, DevicesDir, "4194302", ChainFile))
+	chain, err := os.ReadFile(filepath.Join(out, store.DevicesDir, "4194302", store.ChainFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,10 +139,10 @@ func TestExampleHierarchy(t *testing.T) {
 
 	// Publishing again is refused: CA material and device ids are not
 	// overwritten.
-	if err := WriteCA(out, h.CA("root"), false); !errors.Is(err, os.ErrExist) {
+	if err := store.WriteCA(out, h.CA("root").Spec.Name, h.CA("root").Cert, h.CA("root").Key, false); !errors.Is(err, os.ErrExist) {
 		t.Errorf("CA overwritten: %v", err)
 	}
-	if err := WriteDevice(out, dev); !errors.Is(err, os.ErrExist) {
+	if err := store.WriteDevice(out, dev.Stored()); !errors.Is(err, os.ErrExist) {
 		t.Errorf("device overwritten: %v", err)
 	}
 
@@ -373,47 +375,14 @@ func TestSignCSRIdentity(t *testing.T) {
 	}
 }
 
-func TestRandomSerial(t *testing.T) {
-	seen := map[string]bool{}
-	var or big.Int
-	for range 1000 {
-		n, err := RandomSerial(rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := idevid.CheckCertificateSerial(n); err != nil || n.BitLen() > 127 {
-			t.Fatalf("serial %x: %v", n, err)
-		}
-		if seen[n.String()] {
-			t.Fatalf("serial %x drawn twice", n)
-		}
-		seen[n.String()] = true
-		or.Or(&or, n)
-	}
-	// Every one of the 127 bits is used.
-	if or.BitLen() != 127 || new(big.Int).Add(&or, big.NewInt(1)).BitLen() != 128 {
-		t.Errorf("bits used: %x", &or)
-	}
-	ones := bytes.NewReader(bytes.Repeat([]byte{0xff}, 16))
-	if n, err := RandomSerial(ones); err != nil || n.Text(16) != "7"+strings.Repeat("f", 31) {
-		t.Errorf("all ones: %x, %v", n, err)
-	}
-	if _, err := RandomSerial(bytes.NewReader(make([]byte, 64))); err == nil || err.Error() != "serial number: the random source gives only zeros" {
-		t.Errorf("zeros: %v", err)
-	}
-	if _, err := RandomSerial(bytes.NewReader(nil)); err == nil || err.Error() != "serial number: EOF" {
-		t.Errorf("empty source: %v", err)
-	}
-}
-
 // TestFileKeys checks encrypted PEM keys: written encrypted, opened with
 // the passphrase, refused without it.
 func TestFileKeys(t *testing.T) {
-	kb, err := NewFileKeys(WithPassphrase([]byte("correct horse")))
+	kb, err := keys.NewFileKeys(keys.WithPassphrase([]byte("correct horse")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []Curve{P256, P384, Ed25519} {
+	for _, c := range []keys.Curve{keys.P256, keys.P384, keys.Ed25519} {
 		key, err := kb.Generate("test", c)
 		if err != nil {
 			t.Fatal(err)
@@ -421,26 +390,26 @@ func TestFileKeys(t *testing.T) {
 		if !bytes.HasPrefix(key.PEM, []byte("-----BEGIN ENCRYPTED PRIVATE KEY-----")) || key.Ref != "" {
 			t.Fatalf("%s: not encrypted PKCS#8:\n%s", c, key.PEM[:40])
 		}
-		if got := KeyDescription(key.Signer.Public()); got != string(c) {
+		if got := keys.Describe(key.Signer.Public()); got != string(c) {
 			t.Errorf("%s key is %s", c, got)
 		}
 		dir := t.TempDir()
-		if err := WriteKey(dir, key, true); err != nil {
+		if err := keys.Write(dir, key, true); err != nil {
 			t.Fatal(err)
 		}
-		signer, err := kb.Open(filepath.Join(dir, KeyFile))
+		signer, err := kb.Open(filepath.Join(dir, keys.File))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !samePublicKey(signer.Public(), key.Signer.Public()) {
+		if !keys.SamePublicKey(signer.Public(), key.Signer.Public()) {
 			t.Errorf("%s: opened a different key", c)
 		}
-		plain, _ := NewFileKeys()
-		if _, err := plain.Open(filepath.Join(dir, KeyFile)); err == nil {
+		plain, _ := keys.NewFileKeys()
+		if _, err := plain.Open(filepath.Join(dir, keys.File)); err == nil {
 			t.Errorf("%s: encrypted key opened without the passphrase", c)
 		}
-		wrong, _ := NewFileKeys(WithPassphrase([]byte("wrong")))
-		if _, err := wrong.Open(filepath.Join(dir, KeyFile)); err == nil {
+		wrong, _ := keys.NewFileKeys(keys.WithPassphrase([]byte("wrong")))
+		if _, err := wrong.Open(filepath.Join(dir, keys.File)); err == nil {
 			t.Errorf("%s: encrypted key opened with a wrong passphrase", c)
 		}
 	}

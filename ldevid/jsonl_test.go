@@ -16,9 +16,12 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/iotcert/iotcert/keys"
+	"github.com/iotcert/iotcert/store"
 )
 
-var jsonlOpts = BatchOptions{Source: "devices.csv", Workers: 3, Layout: LayoutJSONL}
+var jsonlOpts = BatchOptions{Source: "devices.csv", Workers: 3, Layout: store.LayoutJSONL}
 
 // TestIssueBatchJSONL issues a batch in the jsonl layout with one device
 // the gate refuses, checks every record, the chain file, the mode and the
@@ -41,11 +44,11 @@ func TestIssueBatchJSONL(t *testing.T) {
 	if counts(sum) != (batchCounts{Devices: 40, Issued: 39, Refused: 1}) || len(refused) != 1 || refused[0] != "dev-007" {
 		t.Errorf("summary %+v, refused %v", *sum, refused)
 	}
-	if _, err := os.Lstat(filepath.Join(out, DevicesDir)); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("the jsonl layout made %s: %v", DevicesDir, err)
+	if _, err := os.Lstat(filepath.Join(out, store.DevicesDir)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the jsonl layout made %s: %v", store.DevicesDir, err)
 	}
 	checkJSONL(t, h, out, rows, map[string]bool{"dev-007": true})
-	before, _ := os.ReadFile(filepath.Join(out, DevicesFile))
+	before, _ := os.ReadFile(filepath.Join(out, store.DevicesFile))
 
 	refused = nil
 	sum, err = h.IssueBatch(out, "sensor", rows, opts)
@@ -55,7 +58,7 @@ func TestIssueBatchJSONL(t *testing.T) {
 	if counts(sum) != (batchCounts{Devices: 40, Done: 39, Refused: 1}) || len(refused) != 1 {
 		t.Errorf("second run: summary %+v, refused %v", *sum, refused)
 	}
-	if after, _ := os.ReadFile(filepath.Join(out, DevicesFile)); !bytes.Equal(before, after) {
+	if after, _ := os.ReadFile(filepath.Join(out, store.DevicesFile)); !bytes.Equal(before, after) {
 		t.Error("the second run changed devices.jsonl")
 	}
 	checkJSONL(t, h, out, rows, map[string]bool{"dev-007": true})
@@ -67,22 +70,22 @@ func TestIssueBatchJSONL(t *testing.T) {
 // the certificate's, whose serial and hash are the certificate's and the
 // journal's; serials are distinct; the journal has one issued line per
 // record.
-func checkJSONL(t *testing.T, h *Hierarchy, out string, rows []Row, refused map[string]bool) map[string]DeviceRecord {
+func checkJSONL(t *testing.T, h *Hierarchy, out string, rows []Row, refused map[string]bool) map[string]store.DeviceRecord {
 	t.Helper()
-	path := filepath.Join(out, DevicesFile)
+	path := filepath.Join(out, store.DevicesFile)
 	st, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st.Mode().Perm() != 0o600 {
-		t.Errorf("%s: mode %v, want 0600", DevicesFile, st.Mode())
+		t.Errorf("%s: mode %v, want 0600", store.DevicesFile, st.Mode())
 	}
-	chainPEM, err := os.ReadFile(filepath.Join(out, DevicesChainFile))
+	chainPEM, err := os.ReadFile(filepath.Join(out, store.DevicesChainFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := append(CertPEM(h.CA("sub").Cert), CertPEM(h.CA("root").Cert)...); !bytes.Equal(chainPEM, want) {
-		t.Errorf("%s is not the sub CA then the root", DevicesChainFile)
+	if want := append(store.CertPEM(h.CA("sub").Cert), store.CertPEM(h.CA("root").Cert)...); !bytes.Equal(chainPEM, want) {
+		t.Errorf("%s is not the sub CA then the root", store.DevicesChainFile)
 	}
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()
 	for rest := chainPEM; ; {
@@ -101,13 +104,13 @@ func checkJSONL(t *testing.T, h *Hierarchy, out string, rows []Row, refused map[
 			inter.AddCert(c)
 		}
 	}
-	entries, err := ReadJournal(filepath.Join(out, JournalFile))
+	entries, err := store.ReadJournal(filepath.Join(out, store.JournalFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	issued := map[string]JournalEntry{}
+	issued := map[string]store.JournalEntry{}
 	for _, e := range entries {
-		if e.Status == StatusIssued {
+		if e.Status == store.StatusIssued {
 			if _, dup := issued[e.ID]; dup {
 				t.Errorf("%s journaled as issued twice", e.ID)
 			}
@@ -119,14 +122,14 @@ func checkJSONL(t *testing.T, h *Hierarchy, out string, rows []Row, refused map[
 		t.Fatal(err)
 	}
 	if len(data) > 0 && data[len(data)-1] != '\n' {
-		t.Errorf("%s does not end with a line end", DevicesFile)
+		t.Errorf("%s does not end with a line end", store.DevicesFile)
 	}
-	records := map[string]DeviceRecord{}
+	records := map[string]store.DeviceRecord{}
 	serials := map[string]string{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, 1<<20)
 	for n := 1; sc.Scan(); n++ {
-		var keys []string
+		var names []string
 		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
 		if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 			t.Fatalf("line %d: not an object: %v", n, err)
@@ -136,16 +139,16 @@ func checkJSONL(t *testing.T, h *Hierarchy, out string, rows []Row, refused map[
 			if err != nil {
 				t.Fatalf("line %d: %v", n, err)
 			}
-			keys = append(keys, key.(string))
+			names = append(names, key.(string))
 			var value json.RawMessage
 			if err := dec.Decode(&value); err != nil {
 				t.Fatalf("line %d: %v", n, err)
 			}
 		}
-		if want := []string{"id", "serial", "sha256", "cert", "key"}; !reflect.DeepEqual(keys, want) {
-			t.Errorf("line %d: fields %v, want %v", n, keys, want)
+		if want := []string{"id", "serial", "sha256", "cert", "key"}; !reflect.DeepEqual(names, want) {
+			t.Errorf("line %d: fields %v, want %v", n, names, want)
 		}
-		var rec DeviceRecord
+		var rec store.DeviceRecord
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
 			t.Fatalf("line %d: %v", n, err)
 		}
@@ -184,7 +187,7 @@ func checkJSONL(t *testing.T, h *Hierarchy, out string, rows []Row, refused map[
 			t.Fatalf("%s: no PEM key (key_ref %q)", rec.ID, rec.KeyRef)
 		}
 		key, err := x509.ParsePKCS8PrivateKey(kb.Bytes)
-		if err != nil || !samePublicKey(c.PublicKey, key.(crypto.Signer).Public()) {
+		if err != nil || !keys.SamePublicKey(c.PublicKey, key.(crypto.Signer).Public()) {
 			t.Errorf("%s: key is not the certificate's key: %v", rec.ID, err)
 		}
 	}
@@ -205,19 +208,19 @@ func checkJSONL(t *testing.T, h *Hierarchy, out string, rows []Row, refused map[
 // jsonlLines returns the lines of devices.jsonl in out.
 func jsonlLines(t *testing.T, out string) []string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(out, DevicesFile))
+	data, err := os.ReadFile(filepath.Join(out, store.DevicesFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.SplitAfter(string(data), "\n")
 	if lines[len(lines)-1] != "" {
-		t.Fatalf("%s does not end with a line end", DevicesFile)
+		t.Fatalf("%s does not end with a line end", store.DevicesFile)
 	}
 	return lines[:len(lines)-1]
 }
 
 func lineID(line string) string {
-	var rec DeviceRecord
+	var rec store.DeviceRecord
 	json.Unmarshal([]byte(line), &rec)
 	return rec.ID
 }
@@ -225,7 +228,7 @@ func lineID(line string) string {
 // writeJSONL writes the devices.jsonl of out, mode 0600.
 func writeJSONL(t *testing.T, out, content string) {
 	t.Helper()
-	if err := os.WriteFile(filepath.Join(out, DevicesFile), []byte(content), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(out, store.DevicesFile), []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -243,7 +246,7 @@ func TestIssueBatchJSONLRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	// (b) The journal lines of the last two records are lost.
-	jpath := filepath.Join(out, JournalFile)
+	jpath := filepath.Join(out, store.JournalFile)
 	jdata, _ := os.ReadFile(jpath)
 	jlines := strings.SplitAfter(string(jdata), "\n")
 	if err := os.WriteFile(jpath, []byte(strings.Join(jlines[:4], "")), 0o644); err != nil {
@@ -258,10 +261,12 @@ func TestIssueBatchJSONLRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	torn, _, _, err := appendRecord(nil, dev)
+	serial, digest := store.CertIdentity(dev.Cert)
+	torn, err := json.Marshal(store.DeviceRecord{ID: dev.ID, Serial: serial, SHA256: digest, Cert: string(store.CertPEM(dev.Cert)), Key: string(dev.Key.PEM)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	torn = append(torn, '\n')
 	writeJSONL(t, out, strings.Join(lines, "")+string(torn[:len(torn)-200]))
 
 	sum, err := h.IssueBatch(out, "sensor", rows, jsonlOpts)
@@ -275,7 +280,7 @@ func TestIssueBatchJSONLRecovers(t *testing.T) {
 	if records["dev-009"].SHA256 == hex.EncodeToString(func() []byte { s := sha256.Sum256(dev.Cert.Raw); return s[:] }()) {
 		t.Error("the torn record of dev-009 was kept")
 	}
-	entries, _ := ReadJournal(jpath)
+	entries, _ := store.ReadJournal(jpath)
 	recovered := 0
 	for _, e := range entries {
 		if e.Recovered {
@@ -320,7 +325,7 @@ func TestIssueBatchJSONLErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := jsonlLines(t, out)
-	path := filepath.Join(out, DevicesFile)
+	path := filepath.Join(out, store.DevicesFile)
 	second := lineID(lines[1])
 	var row Row
 	for _, r := range rows {
@@ -335,7 +340,7 @@ func TestIssueBatchJSONLErrors(t *testing.T) {
 	}{
 		{"journaled, no record", lines[0] + lines[2] + lines[3], 0o600,
 			fmt.Sprintf(`devices.csv: line %d: device %q is issued (%s) but neither %s nor a record in %s is there: restore it; it is not issued again`,
-				row.Line, second, filepath.Join(out, JournalFile), DeviceDir(out, second), path)},
+				row.Line, second, filepath.Join(out, store.JournalFile), store.DeviceDir(out, second), path)},
 		{"twice", strings.Join(lines, "") + lines[1], 0o600,
 			fmt.Sprintf(`%s: line 5: device %q again (first on line 2): it was issued twice; keep one and remove the other, or restore the file`, path, second)},
 		{"bad line inside", lines[0] + "{}\n" + strings.Join(lines[1:], ""), 0o600,
@@ -352,12 +357,12 @@ func TestIssueBatchJSONLErrors(t *testing.T) {
 			if err := os.Chmod(path, tc.mode); err != nil {
 				t.Fatal(err)
 			}
-			journal, _ := os.ReadFile(filepath.Join(out, JournalFile))
+			journal, _ := os.ReadFile(filepath.Join(out, store.JournalFile))
 			_, err := h.IssueBatch(out, "sensor", rows, jsonlOpts)
 			if err == nil || err.Error() != tc.err {
 				t.Errorf("error\n%v\nwant\n%s", err, tc.err)
 			}
-			if after, _ := os.ReadFile(filepath.Join(out, JournalFile)); !bytes.Equal(after, journal) {
+			if after, _ := os.ReadFile(filepath.Join(out, store.JournalFile)); !bytes.Equal(after, journal) {
 				t.Error("the journal changed")
 			}
 			if after, _ := os.ReadFile(path); string(after) != tc.content {
@@ -371,7 +376,7 @@ func TestIssueBatchJSONLErrors(t *testing.T) {
 }
 
 func lineSHA(line string) string {
-	var rec DeviceRecord
+	var rec store.DeviceRecord
 	json.Unmarshal([]byte(line), &rec)
 	return rec.SHA256
 }
@@ -406,7 +411,7 @@ func TestIssueBatchLayoutsMix(t *testing.T) {
 		t.Errorf("dirs after jsonl: summary %+v", *sum)
 	}
 	for i, r := range rows {
-		_, err := os.Lstat(DeviceDir(out, r.ID))
+		_, err := os.Lstat(store.DeviceDir(out, r.ID))
 		if (i < 3 || i >= 6) != (err == nil) {
 			t.Errorf("%s: directory: %v", r.ID, err)
 		}
@@ -415,47 +420,8 @@ func TestIssueBatchLayoutsMix(t *testing.T) {
 	// A chain file of another hierarchy's CA.
 	other := batchHierarchy(t)
 	_, err = other.IssueBatch(out, "sensor", rows, jsonlOpts)
-	want := filepath.Join(out, DevicesChainFile) + ` holds another chain than that of CA "sub"`
+	want := filepath.Join(out, store.DevicesChainFile) + ` holds another chain than that of CA "sub"`
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("another CA: %v, want %s...", err, want)
-	}
-}
-
-// TestAppendRecord checks the encoding of records against encoding/json:
-// PEM, a key reference with characters JSON escapes, non-ASCII.
-func TestAppendRecord(t *testing.T) {
-	h := batchHierarchy(t)
-	dev, err := h.IssueDevice(batchRows(1, nil)[0].Request("sensor"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, key := range []*Key{
-		dev.Key,
-		{Ref: "pkcs11:token=a\"b\\c;id=%01\x01\t?pin-source=/x<y>&z"},
-		{Ref: "pkcs11:token=Schlüssel"},
-	} {
-		dev.Key = key
-		b, serial, digest, err := appendRecord(nil, dev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if bytes.Count(b, []byte("\n")) != 1 || b[len(b)-1] != '\n' {
-			t.Errorf("not one line: %q", b)
-		}
-		var rec DeviceRecord
-		if err := json.Unmarshal(b, &rec); err != nil {
-			t.Fatalf("%v: %q", err, b)
-		}
-		want := DeviceRecord{ID: dev.ID, Serial: serial, SHA256: digest, Cert: string(CertPEM(dev.Cert)), Key: string(key.PEM), KeyRef: key.Ref}
-		if rec != want {
-			t.Errorf("decoded %+v\nwant %+v", rec, want)
-		}
-		if _, reason := parseRecord(b); reason != "" {
-			t.Errorf("parseRecord: %s", reason)
-		}
-	}
-	dev.Key = nil
-	if _, _, _, err := appendRecord(nil, dev); !errors.Is(err, ErrNoKeyMaterial) {
-		t.Errorf("no key: %v", err)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/iotcert/iotcert/idevid"
 	"github.com/iotcert/iotcert/internal/strictyaml"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -35,14 +36,14 @@ type Spec struct {
 	// Rules is the rules file loaded over the embedded rules.yaml, as
 	// written in the spec ("" for none). RulesPath resolves it.
 	Rules string
-	// InlineRules is a rules document written in the spec itself under
+	// inlineRules is a rules document written in the spec itself under
 	// "rules:" (a mapping, in the format of rules.yaml), loaded over the
 	// embedded rules.yaml; its Name is the spec's, and its lines are the
 	// spec's lines. Data is nil when there is none.
-	InlineRules profile.RulesFile
-	// MACAddressOID is the otherName type-id of MACAddress names; nil
+	inlineRules profile.RulesFile
+	// macAddressOID is the otherName type-id of MACAddress names; nil
 	// unless the spec sets macaddress_oid.
-	MACAddressOID asn1.ObjectIdentifier
+	macAddressOID asn1.ObjectIdentifier
 	// CAs are the certification authorities, every parent before its
 	// children (the order of the spec when it already is so).
 	CAs []*CASpec
@@ -56,15 +57,15 @@ type CASpec struct {
 	Name string
 	// Parent is the name of the issuing CA; "" for a root.
 	Parent string
-	// PathLen is basicConstraints pathLenConstraint; nil for none.
-	PathLen *int
-	// KeyUsage is the CA certificate's keyUsage; 0 for the default
+	// pathLen is basicConstraints pathLenConstraint; nil for none.
+	pathLen *int
+	// keyUsage is the CA certificate's keyUsage; 0 for the default
 	// (keyCertSign and cRLSign, and digitalSignature on a subordinate).
-	KeyUsage x509.KeyUsage
+	keyUsage x509.KeyUsage
 	// Subject is the CA's subject (RFC 4514 order, see ParseSubject).
 	Subject *Subject
 	// Curve is the key algorithm of the CA's key.
-	Curve Curve
+	Curve keys.Curve
 	// Validity is the CA certificate's lifetime.
 	Validity Validity
 	// Profile is the lint profile the CA certificate must pass.
@@ -73,13 +74,13 @@ type CASpec struct {
 	Line int
 }
 
-// Kind is the kind of device identity a device profile issues.
-type Kind string
+// deviceKind is the kind of device identity a device profile issues.
+type deviceKind string
 
 // The device kinds of IEEE 802.1AR.
 const (
-	IDevID Kind = "idevid"
-	LDevID Kind = "ldevid"
+	kindIDevID deviceKind = "idevid"
+	kindLDevID deviceKind = "ldevid"
 )
 
 // DeviceSpec is one device profile of a Spec: how the certificate of one
@@ -87,81 +88,61 @@ const (
 type DeviceSpec struct {
 	// Name is the device profile's key in the spec.
 	Name string
-	// Kind is idevid or ldevid.
-	Kind Kind
+	// kind is idevid or ldevid.
+	kind deviceKind
 	// CA is the name of the issuing CA.
 	CA string
 	// Profile is the lint profile every device certificate must pass.
 	Profile string
 	// Curve is the key algorithm of generated device keys, and the one a
 	// CSR's key must have.
-	Curve Curve
+	Curve keys.Curve
 	// Validity is the device certificate's lifetime; Forever gives
 	// notAfter 99991231235959Z.
 	Validity Validity
 	// Subject is the subject template.
 	Subject *Subject
-	// SANs are the subjectAltName templates, in order.
-	SANs []*SANSpec
-	// ExtKeyUsage are the extendedKeyUsage purposes, in order.
-	ExtKeyUsage []asn1.ObjectIdentifier
-	// SubjectKeyID puts a subjectKeyIdentifier (RFC 5280 §4.2.1.2 method
+	// sans are the subjectAltName templates, in order.
+	sans []*sanSpec
+	// extKeyUsage are the extendedKeyUsage purposes, in order.
+	extKeyUsage []asn1.ObjectIdentifier
+	// subjectKeyID puts a subjectKeyIdentifier (RFC 5280 §4.2.1.2 method
 	// 1, 20 octets) in the certificates: Matter requires one in a DAC, the
 	// TLS 1.3 IoT profile forbids one in an end entity.
-	SubjectKeyID bool
-	// BasicConstraints puts a critical basicConstraints cA=FALSE in the
+	subjectKeyID bool
+	// basicConstraints puts a critical basicConstraints cA=FALSE in the
 	// certificates, as Matter requires in a DAC.
-	BasicConstraints bool
+	basicConstraints bool
 	// Line is the line of the device profile's key in the spec.
 	Line int
 }
 
-// SANType names the kind of a SANSpec.
-type SANType string
+// sanType names the kind of a sanSpec.
+type sanType string
 
 // The subjectAltName types a device profile can hold.
 const (
-	SANDNS                SANType = "dns"
-	SANURI                SANType = "uri"
-	SANIP                 SANType = "ip"
-	SANEmail              SANType = "email"
-	SANHardwareModuleName SANType = "hardwareModuleName"
-	SANMACAddress         SANType = "macaddress"
+	sanDNS                sanType = "dns"
+	sanURI                sanType = "uri"
+	sanIP                 sanType = "ip"
+	sanEmail              sanType = "email"
+	sanHardwareModuleName sanType = "hardwareModuleName"
+	sanMACAddress         sanType = "macaddress"
 )
 
-// SANSpec is one subjectAltName entry template of a device profile.
-type SANSpec struct {
+// sanSpec is one subjectAltName entry template of a device profile.
+type sanSpec struct {
 	// Type is the kind of name.
-	Type SANType
+	Type sanType
 	// Value is the template of the name (of the hwSerialNum for a
 	// HardwareModuleName).
 	Value *template.Template
-	// HWType is the hwType of a HardwareModuleName.
-	HWType asn1.ObjectIdentifier
+	// hwType is the hwType of a HardwareModuleName.
+	hwType asn1.ObjectIdentifier
 	// Line is the entry's line in the spec.
 	Line int
 
 	plan []templatePart // Value's parts, when it is a simple template
-}
-
-// Curve is a key algorithm a spec can ask for.
-type Curve string
-
-// The curves of a spec.
-const (
-	P256    Curve = "P-256"
-	P384    Curve = "P-384"
-	Ed25519 Curve = "Ed25519"
-)
-
-func parseCurve(s string) (Curve, error) {
-	switch c := Curve(s); c {
-	case P256, P384, Ed25519:
-		return c, nil
-	case "":
-		return P256, nil
-	}
-	return "", fmt.Errorf("unknown curve %q (want P-256, P-384 or Ed25519)", s)
 }
 
 // Validity is a certificate lifetime: years, days and hours after
@@ -303,7 +284,7 @@ func LoadSpec(name string, data []byte) (*Spec, error) {
 	case f.Rules.Kind == yaml.ScalarNode:
 		s.Rules = f.Rules.Value
 	case f.Rules.Kind == yaml.MappingNode:
-		s.InlineRules = profile.RulesFile{Name: name, Data: inlineDocument(data, &f.Rules)}
+		s.inlineRules = profile.RulesFile{Name: name, Data: inlineDocument(data, &f.Rules)}
 	default:
 		return nil, at(f.Rules.Line, `"rules" must be a file name or a rules document (a mapping with "profiles")`)
 	}
@@ -311,7 +292,7 @@ func LoadSpec(name string, data []byte) (*Spec, error) {
 		s.Profile = "tls13-iot"
 	}
 	if f.MACAddressOID != "" {
-		if s.MACAddressOID, err = parseOID(f.MACAddressOID); err != nil {
+		if s.macAddressOID, err = parseOID(f.MACAddressOID); err != nil {
 			return nil, at(lineOf(top, "macaddress_oid"), "macaddress_oid: %v", err)
 		}
 	}
@@ -330,11 +311,11 @@ func LoadSpec(name string, data []byte) (*Spec, error) {
 		if err := strictyaml.Decode(v, &cf); err != nil {
 			return nil, located(fmt.Errorf("CA %q: %w", k.Value, err))
 		}
-		ca := &CASpec{Name: k.Value, Parent: cf.Parent, PathLen: cf.PathLen, Profile: cf.Profile, Line: k.Line}
+		ca := &CASpec{Name: k.Value, Parent: cf.Parent, pathLen: cf.PathLen, Profile: cf.Profile, Line: k.Line}
 		if ca.Profile == "" {
 			ca.Profile = s.Profile
 		}
-		if ca.Curve, err = parseCurve(cf.Curve); err != nil {
+		if ca.Curve, err = keys.ParseCurve(cf.Curve); err != nil {
 			return nil, at(lineOf(v, "curve"), "CA %q: %v", k.Value, err)
 		}
 		if cf.Validity == "" {
@@ -344,12 +325,12 @@ func LoadSpec(name string, data []byte) (*Spec, error) {
 			return nil, at(lineOf(v, "validity"), "CA %q: %v", k.Value, err)
 		}
 		if len(cf.KeyUsage) > 0 {
-			if ca.KeyUsage, err = parseCAKeyUsage(cf.KeyUsage); err != nil {
+			if ca.keyUsage, err = parseCAKeyUsage(cf.KeyUsage); err != nil {
 				return nil, at(lineOf(v, "key_usage"), "CA %q: %v", k.Value, err)
 			}
 		}
-		if ca.PathLen != nil && *ca.PathLen < 0 {
-			return nil, at(lineOf(v, "path_len"), "CA %q: path_len %d is negative", k.Value, *ca.PathLen)
+		if ca.pathLen != nil && *ca.pathLen < 0 {
+			return nil, at(lineOf(v, "path_len"), "CA %q: path_len %d is negative", k.Value, *ca.pathLen)
 		}
 		if cf.Subject == "" {
 			return nil, at(k.Line, "CA %q: no subject", k.Value)
@@ -397,10 +378,10 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 	if err := strictyaml.Decode(v, &df); err != nil {
 		return nil, fmt.Errorf("device profile %q: %w", k.Value, err)
 	}
-	d := &DeviceSpec{Name: k.Value, Kind: Kind(df.Kind), CA: df.CA, Profile: df.Profile, SubjectKeyID: df.SubjectKeyID, BasicConstraints: df.BasicConstraints, Line: k.Line}
+	d := &DeviceSpec{Name: k.Value, kind: deviceKind(df.Kind), CA: df.CA, Profile: df.Profile, subjectKeyID: df.SubjectKeyID, basicConstraints: df.BasicConstraints, Line: k.Line}
 	var err error
-	switch d.Kind {
-	case IDevID, LDevID:
+	switch d.kind {
+	case kindIDevID, kindLDevID:
 	case "":
 		return nil, at(k.Line, "no kind (idevid or ldevid)")
 	default:
@@ -415,7 +396,7 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 	if d.Profile == "" {
 		d.Profile = s.Profile
 	}
-	if d.Curve, err = parseCurve(df.Curve); err != nil {
+	if d.Curve, err = keys.ParseCurve(df.Curve); err != nil {
 		return nil, at(lineOf(v, "curve"), "%v", err)
 	}
 	if df.Validity == "" {
@@ -432,7 +413,7 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 		if err != nil {
 			return nil, at(lineOf(v, "eku"), "%v", err)
 		}
-		d.ExtKeyUsage = append(d.ExtKeyUsage, oid)
+		d.extKeyUsage = append(d.extKeyUsage, oid)
 	}
 	for i := range df.SAN {
 		n := &df.SAN[i]
@@ -444,22 +425,22 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 		if err != nil {
 			return nil, at(n.Line, "san: %v", err)
 		}
-		d.SANs = append(d.SANs, san)
+		d.sans = append(d.sans, san)
 	}
-	if d.Subject.Empty() && len(d.SANs) == 0 {
+	if d.Subject.Empty() && len(d.sans) == 0 {
 		return nil, at(k.Line, "neither a subject nor a san: the certificate would name nobody")
 	}
 	return d, nil
 }
 
-func loadSAN(s *Spec, sf sanFile, line int) (*SANSpec, error) {
-	san := &SANSpec{Line: line}
+func loadSAN(s *Spec, sf sanFile, line int) (*sanSpec, error) {
+	san := &sanSpec{Line: line}
 	var value string
 	set := 0
 	for _, c := range []struct {
-		t SANType
+		t sanType
 		v string
-	}{{SANDNS, sf.DNS}, {SANURI, sf.URI}, {SANIP, sf.IP}, {SANEmail, sf.Email}, {SANMACAddress, sf.MACAddress}} {
+	}{{sanDNS, sf.DNS}, {sanURI, sf.URI}, {sanIP, sf.IP}, {sanEmail, sf.Email}, {sanMACAddress, sf.MACAddress}} {
 		if c.v != "" {
 			san.Type, value = c.t, c.v
 			set++
@@ -467,19 +448,19 @@ func loadSAN(s *Spec, sf sanFile, line int) (*SANSpec, error) {
 	}
 	if sf.HardwareModuleName != nil {
 		set++
-		san.Type, value = SANHardwareModuleName, sf.HardwareModuleName.Serial
+		san.Type, value = sanHardwareModuleName, sf.HardwareModuleName.Serial
 		if sf.HardwareModuleName.Type == "" || value == "" {
 			return nil, errors.New("hardwareModuleName needs type (an OID) and serial")
 		}
 		var err error
-		if san.HWType, err = parseOID(sf.HardwareModuleName.Type); err != nil {
+		if san.hwType, err = parseOID(sf.HardwareModuleName.Type); err != nil {
 			return nil, fmt.Errorf("hardwareModuleName type: %v", err)
 		}
 	}
 	if set != 1 {
 		return nil, fmt.Errorf("each entry holds exactly one of dns, uri, ip, email, hardwareModuleName, macaddress (found %d)", set)
 	}
-	if san.Type == SANMACAddress && s.MACAddressOID == nil {
+	if san.Type == sanMACAddress && s.macAddressOID == nil {
 		return nil, errors.New("macaddress needs macaddress_oid at the top of the spec (the MACAddress OID is not assigned yet)")
 	}
 	t, err := newTemplate(string(san.Type), value)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/keys"
 )
 
 const minimalSpec = `
@@ -75,11 +76,11 @@ func TestLoadSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.CAs) != 2 || s.CAs[0].Name != "root" || s.CAs[1].Parent != "root" || s.CAs[0].Curve != P256 || s.CAs[0].Profile != "tls13-iot" {
+	if len(s.CAs) != 2 || s.CAs[0].Name != "root" || s.CAs[1].Parent != "root" || s.CAs[0].Curve != keys.P256 || s.CAs[0].Profile != "tls13-iot" {
 		t.Errorf("CAs %+v %+v", s.CAs[0], s.CAs[1])
 	}
 	d := s.Device("sensor")
-	if d == nil || d.Kind != LDevID || d.CA != "sub" || d.Validity != (Validity{Days: 365}) || len(d.SANs) != 1 || d.SANs[0].Type != SANDNS || d.SANs[0].Line != 18 || len(d.ExtKeyUsage) != 1 {
+	if d == nil || d.kind != kindLDevID || d.CA != "sub" || d.Validity != (Validity{Days: 365}) || len(d.sans) != 1 || d.sans[0].Type != sanDNS || d.sans[0].Line != 18 || len(d.extKeyUsage) != 1 {
 		t.Errorf("device %+v", d)
 	}
 	// A child before its parent is reordered; the error-free spec order stays.

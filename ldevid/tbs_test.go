@@ -16,18 +16,19 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/keys"
 )
 
-func newKey(t testing.TB, c Curve) crypto.Signer {
+func newKey(t testing.TB, c keys.Curve) crypto.Signer {
 	t.Helper()
 	var k crypto.Signer
 	var err error
 	switch c {
-	case P256:
+	case keys.P256:
 		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case P384:
+	case keys.P384:
 		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	case Ed25519:
+	case keys.Ed25519:
 		_, k, err = ed25519.GenerateKey(rand.Reader)
 	}
 	if err != nil {
@@ -108,14 +109,14 @@ func TestDeviceTBSMatchesCryptoX509(t *testing.T) {
 			ExtraExtensions: []pkix.Extension{{Id: oidExtKeyUsage, Critical: true, Value: []byte{3, 2, 7, 0x80}}},
 		},
 	}
-	for _, ic := range []Curve{P256, P384, Ed25519} {
+	for _, ic := range []keys.Curve{keys.P256, keys.P384, keys.Ed25519} {
 		issuerKey := newKey(t, ic)
 		issuer := testIssuer(t, issuerKey)
 		alg, ok := signingAlgorithmFor(issuer.PublicKey)
 		if !ok {
 			t.Fatalf("no signing algorithm for %s", ic)
 		}
-		for _, sc := range []Curve{P256, P384, Ed25519} {
+		for _, sc := range []keys.Curve{keys.P256, keys.P384, keys.Ed25519} {
 			pub := newKey(t, sc).Public()
 			for name, tmpl := range templates {
 				if !fastPathTemplate(tmpl) {
@@ -200,10 +201,10 @@ func TestFastPathTemplate(t *testing.T) {
 // the issuer's key is caught before a certificate comes out, whichever
 // check the issuer's key gets.
 func TestSignTBSVerifies(t *testing.T) {
-	issuerKey := newKey(t, P256)
+	issuerKey := newKey(t, keys.P256)
 	issuer := testIssuer(t, issuerKey)
 	alg, _ := signingAlgorithmFor(issuer.PublicKey)
-	other := newKey(t, P256)
+	other := newKey(t, keys.P256)
 	const want = "the signer's signature does not verify with the issuer's key"
 
 	// The key check: a file key, and a signer that signs with another key.

@@ -11,7 +11,8 @@ import (
 
 	"github.com/iotcert/iotcert/internal/certsonly"
 	"github.com/iotcert/iotcert/internal/safefile"
-	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/keys"
+	"github.com/iotcert/iotcert/store"
 )
 
 // File names in a rollover directory (Write).
@@ -54,13 +55,13 @@ func (ro *Rollover) CACerts() []*x509.Certificate {
 //
 // so that out is also a directory "iotcert gen device --out" issues from.
 // A key.ref holds a token URI, or the path of a key file relative to the
-// directory holding that key.ref (ldevid.KeyRefPath): "../key.pem" for
+// directory holding that key.ref (keys.RefPath): "../key.pem" for
 // the new root, so that out keeps working when it is moved (and the
 // re-signed CAs' keys, when it is moved with the directories holding
 // them). The files are written in a temporary directory beside out that
 // is renamed into place: out is complete or absent. Nothing outside out
 // is touched, and nothing is written through a symbolic link (see
-// ldevid.WriteCA).
+// store.WriteCA).
 func Write(out string, ro *Rollover) error {
 	out = filepath.Clean(out)
 	abs, err := filepath.Abs(out)
@@ -153,7 +154,7 @@ func removeStale(parent *safefile.Dir, base string) (int, error) {
 // writeFiles writes the files of ro in tmp, which becomes the directory
 // abs.
 func writeFiles(tmp *safefile.Dir, abs string, ro *Rollover) error {
-	name, data, err := ldevid.KeyFileData(ro.Key)
+	name, data, err := keys.FileData(ro.Key)
 	if err != nil {
 		return fmt.Errorf("new root key: %w", err)
 	}
@@ -162,7 +163,7 @@ func writeFiles(tmp *safefile.Dir, abs string, ro *Rollover) error {
 	}
 	keyRef := ro.Key.Ref
 	if keyRef == "" {
-		keyRef = filepath.Join("..", ldevid.KeyFile) // from <root>/ to the new key
+		keyRef = filepath.Join("..", keys.File) // from <root>/ to the new key
 	}
 	der, err := certsonly.Marshal(ro.CACerts())
 	if err != nil {
@@ -170,16 +171,16 @@ func writeFiles(tmp *safefile.Dir, abs string, ro *Rollover) error {
 	}
 	var bundlePEM bytes.Buffer
 	for _, c := range ro.CACerts() {
-		bundlePEM.Write(ldevid.CertPEM(c))
+		bundlePEM.Write(store.CertPEM(c))
 	}
 	files := []struct {
 		name string
 		data []byte
 	}{
-		{NewWithNewFile, ldevid.CertPEM(ro.NewWithNew)},
-		{NewWithOldFile, ldevid.CertPEM(ro.NewWithOld)},
-		{OldWithNewFile, ldevid.CertPEM(ro.OldWithNew)},
-		{OldWithOldFile, ldevid.CertPEM(ro.OldWithOld)},
+		{NewWithNewFile, store.CertPEM(ro.NewWithNew)},
+		{NewWithOldFile, store.CertPEM(ro.NewWithOld)},
+		{OldWithNewFile, store.CertPEM(ro.OldWithNew)},
+		{OldWithOldFile, store.CertPEM(ro.OldWithOld)},
 		{CACertsDERFile, der},
 		{CACertsB64File, certsonly.Base64(der)},
 		{CACertsPEMFile, bundlePEM.Bytes()},
@@ -196,9 +197,9 @@ func writeFiles(tmp *safefile.Dir, abs string, ro *Rollover) error {
 	}
 	for _, r := range ro.Resigned {
 		ref := r.CA.KeyRef
-		if !ldevid.IsPKCS11URI(ref) {
+		if !keys.IsPKCS11URI(ref) {
 			// The key file of the re-signed CA, from its directory in abs.
-			if ref, err = ldevid.KeyRefPath(filepath.Join(abs, r.CA.Name), ref); err != nil {
+			if ref, err = keys.RefPath(filepath.Join(abs, r.CA.Name), ref); err != nil {
 				return err
 			}
 		}
@@ -212,7 +213,7 @@ func writeFiles(tmp *safefile.Dir, abs string, ro *Rollover) error {
 // writeCADir writes <dir>/<name>/cert.pem and key.ref (0600: it names a
 // key).
 func writeCADir(dir *safefile.Dir, name string, cert *x509.Certificate, keyRef string) error {
-	if err := ldevid.CheckID(name); err != nil || name == ldevid.DevicesDir {
+	if err := store.CheckID(name); err != nil || name == store.DevicesDir {
 		return fmt.Errorf("CA directory name %q cannot be used in the rollover directory", name)
 	}
 	if err := dir.Mkdir(name, 0o755); err != nil {
@@ -223,10 +224,10 @@ func writeCADir(dir *safefile.Dir, name string, cert *x509.Certificate, keyRef s
 		return err
 	}
 	defer d.Close()
-	if err := d.Write(ldevid.KeyRefFile, []byte(keyRef+"\n"), 0o600, true); err != nil {
+	if err := d.Write(keys.RefFile, []byte(keyRef+"\n"), 0o600, true); err != nil {
 		return err
 	}
-	if err := d.Write(ldevid.CertFile, ldevid.CertPEM(cert), 0o644, true); err != nil {
+	if err := d.Write(store.CertFile, store.CertPEM(cert), 0o644, true); err != nil {
 		return err
 	}
 	return d.Sync()

@@ -4,7 +4,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/store"
 )
 
 // testSpec is a three-level hierarchy: a root, a device CA under it and
@@ -48,7 +50,7 @@ const rollSpec = "curve: P-256\nvalidity: 10y\nsubject: same\nresign_validity: 5
 // oldPKI makes the old hierarchy under dir (dir/root, dir/device-ca,
 // dir/devices/old-1) at t0, with the CA keys made by caKeys (nil: files)
 // and the device key a file.
-func oldPKI(t *testing.T, dir string, caKeys ldevid.KeyBackend) {
+func oldPKI(t *testing.T, dir string, caKeys keys.Backend) {
 	t.Helper()
 	spec, err := ldevid.LoadSpec("test.yaml", []byte(testSpec))
 	if err != nil {
@@ -68,7 +70,7 @@ func oldPKI(t *testing.T, dir string, caKeys ldevid.KeyBackend) {
 		t.Fatal(err)
 	}
 	for _, ca := range cas {
-		if err := ldevid.WriteCA(dir, ca, false); err != nil {
+		if err := store.WriteCA(dir, ca.Spec.Name, ca.Cert, ca.Key, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -79,7 +81,7 @@ func oldPKI(t *testing.T, dir string, caKeys ldevid.KeyBackend) {
 // dir, opening CA keys with caKeys (nil: files), at time at: from the
 // old hierarchy, or from a rollover directory (the new root and the
 // re-signed device CA, keys through key.ref).
-func issueDevice(t *testing.T, dir, id string, at time.Time, caKeys ldevid.KeyBackend) {
+func issueDevice(t *testing.T, dir, id string, at time.Time, caKeys keys.Backend) {
 	t.Helper()
 	spec, err := ldevid.LoadSpec("test.yaml", []byte(testSpec))
 	if err != nil {
@@ -96,7 +98,7 @@ func issueDevice(t *testing.T, dir, id string, at time.Time, caKeys ldevid.KeyBa
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ldevid.WriteDevice(dir, dev); err != nil {
+	if err := store.WriteDevice(dir, dev.Stored()); err != nil {
 		t.Fatal(err)
 	}
 }

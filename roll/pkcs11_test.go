@@ -13,13 +13,13 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/internal/softhsm"
-	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/keys"
 )
 
 // openToken opens the SoftHSM2 token tok as the key backend of a test.
-func openToken(t *testing.T, tok *softhsm.Token) *ldevid.PKCS11 {
+func openToken(t *testing.T, tok *softhsm.Token) *keys.PKCS11 {
 	t.Helper()
-	token, err := ldevid.NewPKCS11(tok.URIWithPINSource())
+	token, err := keys.NewPKCS11(tok.URIWithPINSource())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,17 +45,17 @@ func TestPKCS11Rollover(t *testing.T) {
 		}
 		return strings.TrimSuffix(string(b), "\n")
 	}
-	newRef := ref(filepath.Join(r.newDir, ldevid.KeyRefFile))
+	newRef := ref(filepath.Join(r.newDir, keys.RefFile))
 	if want := "module-path=" + tok.Module + ";object=root@20270101T000000Z;token=iotcert-roll?pin-source=" + tok.PINFile; !strings.HasPrefix(newRef, "pkcs11:id=") || !strings.HasSuffix(newRef, want) {
 		t.Errorf("key.ref = %q, want pkcs11:id=...;%s", newRef, want)
 	}
-	if got := ref(filepath.Join(r.newDir, "root", ldevid.KeyRefFile)); got != newRef {
+	if got := ref(filepath.Join(r.newDir, "root", keys.RefFile)); got != newRef {
 		t.Errorf("root/key.ref = %q, want %q", got, newRef)
 	}
-	if got, want := ref(filepath.Join(r.newDir, "device-ca", ldevid.KeyRefFile)), ref(filepath.Join(r.pki, "device-ca", ldevid.KeyRefFile)); got != want {
+	if got, want := ref(filepath.Join(r.newDir, "device-ca", keys.RefFile)), ref(filepath.Join(r.pki, "device-ca", keys.RefFile)); got != want {
 		t.Errorf("device-ca/key.ref = %q, want the old %q", got, want)
 	}
-	for _, p := range []string{filepath.Join(r.newDir, ldevid.KeyFile), filepath.Join(r.pki, "root", ldevid.KeyFile), filepath.Join(r.pki, "device-ca", ldevid.KeyFile)} {
+	for _, p := range []string{filepath.Join(r.newDir, keys.File), filepath.Join(r.pki, "root", keys.File), filepath.Join(r.pki, "device-ca", keys.File)} {
 		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("%s: %v, want no key file", p, err)
 		}
@@ -65,7 +65,7 @@ func TestPKCS11Rollover(t *testing.T) {
 	}
 	// The key.ref opens the key of NewWithNew.
 	s, err := token.Open(newRef)
-	if err != nil || !ldevid.SamePublicKey(s.Public(), r.ro.NewWithNew.PublicKey) {
+	if err != nil || !keys.SamePublicKey(s.Public(), r.ro.NewWithNew.PublicKey) {
 		t.Errorf("opening key.ref: %v", err)
 	}
 	want := []string{
@@ -85,9 +85,9 @@ func TestPKCS11Rollover(t *testing.T) {
 
 // failingKeys makes keys in the token whose signers fail: a rollover that
 // fails after making its key.
-type failingKeys struct{ *ldevid.PKCS11 }
+type failingKeys struct{ *keys.PKCS11 }
 
-func (k failingKeys) Generate(label string, curve ldevid.Curve) (*ldevid.Key, error) {
+func (k failingKeys) Generate(label string, curve keys.Curve) (*keys.Key, error) {
 	key, err := k.PKCS11.Generate(label, curve)
 	if err != nil {
 		return nil, err
@@ -122,7 +122,7 @@ func TestPKCS11Refused(t *testing.T) {
 	os.WriteFile(filepath.Join(bad, "key.ref"), ref, 0o600)
 	// A key under the label a rollover at t1 plus an hour would use.
 	taken := t1.Add(time.Hour)
-	if _, err := token.Generate("root@20270101T010000Z", ldevid.P256); err != nil {
+	if _, err := token.Generate("root@20270101T010000Z", keys.P256); err != nil {
 		t.Fatal(err)
 	}
 	before := hashTree(t, dir)
@@ -137,7 +137,7 @@ func TestPKCS11Refused(t *testing.T) {
 		resign  []string
 		spec    string
 		now     time.Time
-		keys    ldevid.KeyBackend
+		keys    keys.Backend
 		wantErr error
 		wantMsg string
 	}{

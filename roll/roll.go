@@ -39,8 +39,11 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/iotcert/iotcert/internal/certder"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/profile"
+	"github.com/iotcert/iotcert/store"
 )
 
 // The reasons a rollover is refused, for errors.Is. Nothing is written
@@ -75,19 +78,19 @@ type CA struct {
 }
 
 // LoadCA reads DIR/cert.pem and opens the key of DIR/key.pem, or the one
-// DIR/key.ref names, with keys. A key that does not belong to the
+// DIR/key.ref names, with kb. A key that does not belong to the
 // certificate is an error wrapping ErrKeyMismatch.
-func LoadCA(dir string, keys ldevid.KeyBackend) (*CA, error) {
-	certPath := filepath.Join(dir, ldevid.CertFile)
-	cert, err := ldevid.ReadCertFile(certPath)
+func LoadCA(dir string, kb keys.Backend) (*CA, error) {
+	certPath := filepath.Join(dir, store.CertFile)
+	cert, err := store.ReadCertFile(certPath)
 	if err != nil {
 		return nil, err
 	}
-	signer, ref, err := ldevid.OpenKey(dir, keys)
+	signer, ref, err := keys.OpenIn(dir, kb)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	if !ldevid.IsPKCS11URI(ref) {
+	if !keys.IsPKCS11URI(ref) {
 		if ref, err = filepath.Abs(ref); err != nil {
 			return nil, err
 		}
@@ -101,19 +104,19 @@ func LoadCA(dir string, keys ldevid.KeyBackend) (*CA, error) {
 
 // LoadOldRoot is LoadCA for the root being replaced: the certificate must
 // be a self-signed CA certificate (ErrNotRoot).
-func LoadOldRoot(dir string, keys ldevid.KeyBackend) (*CA, error) {
-	ca, err := LoadCA(dir, keys)
+func LoadOldRoot(dir string, kb keys.Backend) (*CA, error) {
+	ca, err := LoadCA(dir, kb)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkRoot(ca.Cert); err != nil {
-		return nil, fmt.Errorf("old root %s: %w", filepath.Join(dir, ldevid.CertFile), err)
+		return nil, fmt.Errorf("old root %s: %w", filepath.Join(dir, store.CertFile), err)
 	}
 	return ca, nil
 }
 
 func (ca *CA) checkKey() error {
-	if ca.Signer == nil || !ldevid.SamePublicKey(ca.Cert.PublicKey, ca.Signer.Public()) {
+	if ca.Signer == nil || !keys.SamePublicKey(ca.Cert.PublicKey, ca.Signer.Public()) {
 		return fmt.Errorf("CA %q: %w (%s is not the key of the certificate %q)", ca.Name, ErrKeyMismatch, ca.KeyRef, ca.Cert.Subject)
 	}
 	return nil
@@ -136,7 +139,7 @@ func checkRoot(c *x509.Certificate) error {
 
 // Roller makes rollovers. Its zero value is not usable: call New.
 type Roller struct {
-	keys  ldevid.KeyBackend
+	keys  keys.Backend
 	rules *profile.Rules
 	now   func() time.Time
 	rand  io.Reader
@@ -146,15 +149,15 @@ type Roller struct {
 type Option func(*Roller)
 
 // WithKeys makes the new root's key with kb (default: file keys,
-// ldevid.NewFileKeys). With a backend whose keys stay in a token
-// (ldevid.PKCS11) the new key's reference is written as key.ref in place
+// keys.NewFileKeys). With a backend whose keys stay in a token
+// (keys.PKCS11) the new key's reference is written as key.ref in place
 // of key.pem. A backend that is also a KeyLabelChecker has the new key's
 // label checked by Plan; one that is also a KeyDeleter has the new key
 // deleted when Execute fails after making it, and by Discard.
-func WithKeys(kb ldevid.KeyBackend) Option { return func(r *Roller) { r.keys = kb } }
+func WithKeys(kb keys.Backend) Option { return func(r *Roller) { r.keys = kb } }
 
 // KeyLabelChecker is implemented by key backends that keep keys under
-// labels, such as ldevid.PKCS11: CheckLabel returns an error if a key
+// labels, such as keys.PKCS11: CheckLabel returns an error if a key
 // labelled label exists already, so that a rollover is refused before it
 // makes a key.
 type KeyLabelChecker interface {
@@ -162,7 +165,7 @@ type KeyLabelChecker interface {
 }
 
 // KeyDeleter is implemented by key backends that keep keys, such as
-// ldevid.PKCS11: Delete deletes the key named by ref, a Ref that Generate
+// keys.PKCS11: Delete deletes the key named by ref, a Ref that Generate
 // returned, so that a rollover that fails leaves no key behind.
 type KeyDeleter interface {
 	Delete(ref string) error
@@ -191,7 +194,7 @@ func New(opts ...Option) (*Roller, error) {
 		r.rules = rules
 	}
 	if r.keys == nil {
-		kb, err := ldevid.NewFileKeys()
+		kb, err := keys.NewFileKeys()
 		if err != nil {
 			return nil, err
 		}
@@ -309,7 +312,7 @@ func (r *Roller) checkResign(plan *Plan, ca *CA) error {
 	switch {
 	case !c.BasicConstraintsValid || !c.IsCA:
 		return fmt.Errorf("CA %q: %q is not a CA certificate", ca.Name, c.Subject)
-	case bytes.Equal(c.Raw, old.Raw) || ldevid.SamePublicKey(c.PublicKey, old.PublicKey):
+	case bytes.Equal(c.Raw, old.Raw) || keys.SamePublicKey(c.PublicKey, old.PublicKey):
 		return fmt.Errorf("CA %q: %w: it is the old root, which is not re-signed (the link certificates do that)", ca.Name, ErrSubject)
 	case !bytes.Equal(c.RawIssuer, old.RawSubject):
 		return fmt.Errorf("CA %q: %w: its issuer %q is not the old root %q; only CAs the old root issued are re-signed", ca.Name, ErrSubject, c.Issuer, old.Subject)
@@ -356,7 +359,7 @@ type Rollover struct {
 	OldWithNew *x509.Certificate
 	// Key is the new root's key: PEM to publish (0600), or a reference.
 	// Never log it.
-	Key *ldevid.Key
+	Key *keys.Key
 	// Resigned are the re-issued subordinate CAs, in the plan's order.
 	Resigned []*Resigned
 	// Verdicts are the pre-issuance verdicts (warnings and notices only:
@@ -393,7 +396,7 @@ type Verdict struct {
 // leaves no key in a token. If Execute fails after making the key, it
 // deletes the key when the backend is a KeyDeleter.
 func (r *Roller) Execute(plan *Plan) (*Rollover, error) {
-	files, err := ldevid.NewFileKeys()
+	files, err := keys.NewFileKeys()
 	if err != nil {
 		return nil, err
 	}
@@ -430,28 +433,28 @@ func (r *Roller) Discard(ro *Rollover) error {
 	return r.deleteKey(ro.Key)
 }
 
-func (r *Roller) deleteKey(key *ldevid.Key) error {
+func (r *Roller) deleteKey(key *keys.Key) error {
 	d, ok := r.keys.(KeyDeleter)
 	if !ok || key == nil || key.Ref == "" {
 		return nil
 	}
 	if err := d.Delete(key.Ref); err != nil {
-		return fmt.Errorf("the new root key %s was not deleted: %w", ldevid.RedactURI(key.Ref), err)
+		return fmt.Errorf("the new root key %s was not deleted: %w", keys.RedactURI(key.Ref), err)
 	}
 	return nil
 }
 
 // execute signs the rollover of plan with key as the new root's key.
-func (r *Roller) execute(plan *Plan, key *ldevid.Key) (*Rollover, error) {
+func (r *Roller) execute(plan *Plan, key *keys.Key) (*Rollover, error) {
 	newPub := key.Signer.Public()
-	newSKI, err := ldevid.KeyID(newPub)
+	newSKI, err := keys.SubjectKeyID(newPub)
 	if err != nil {
 		return nil, fmt.Errorf("new root key: %w", err)
 	}
 	old := plan.Old.Cert
 	oldSKI := old.SubjectKeyId
 	if len(oldSKI) == 0 {
-		if oldSKI, err = ldevid.KeyID(old.PublicKey); err != nil {
+		if oldSKI, err = keys.SubjectKeyID(old.PublicKey); err != nil {
 			return nil, fmt.Errorf("old root key: %w", err)
 		}
 	}
@@ -496,7 +499,7 @@ func (r *Roller) execute(plan *Plan, key *ldevid.Key) (*Rollover, error) {
 // pathLenConstraint, keyUsage keyCertSign and cRLSign (critical), the
 // given key identifiers.
 func (r *Roller) caTemplate(subject []byte, nb, na time.Time, ski, aki []byte) (*x509.Certificate, error) {
-	serial, err := ldevid.RandomSerial(r.rand)
+	serial, err := certder.RandomSerial(r.rand)
 	if err != nil {
 		return nil, err
 	}
@@ -533,7 +536,7 @@ func (p *Plan) ResignNotAfter(c *x509.Certificate) time.Time {
 // constraints, policies, name constraints and revocation pointers; a new
 // serial; notBefore the rollover, notAfter ResignNotAfter.
 func (r *Roller) resignTemplate(c *x509.Certificate, plan *Plan, newSKI []byte) (*x509.Certificate, error) {
-	serial, err := ldevid.RandomSerial(r.rand)
+	serial, err := certder.RandomSerial(r.rand)
 	if err != nil {
 		return nil, err
 	}

@@ -18,8 +18,10 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/profile"
+	"github.com/iotcert/iotcert/store"
 )
 
 // rolled is a made and published rollover of the test hierarchy.
@@ -36,29 +38,29 @@ type rolled struct {
 // device from it at t2.
 func rollTestPKI(t *testing.T) *rolled {
 	t.Helper()
-	keys, err := ldevid.NewFileKeys()
+	kb, err := keys.NewFileKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rollTestPKIWith(t, keys)
+	return rollTestPKIWith(t, kb)
 }
 
 // rollTestPKIWith is rollTestPKI with the CA keys, old and new, made and
 // opened by keys.
-func rollTestPKIWith(t *testing.T, keys ldevid.KeyBackend) *rolled {
+func rollTestPKIWith(t *testing.T, kb keys.Backend) *rolled {
 	t.Helper()
 	dir := t.TempDir()
 	r := &rolled{pki: filepath.Join(dir, "pki"), newDir: filepath.Join(dir, "pki-2")}
-	oldPKI(t, r.pki, keys)
-	old, err := LoadOldRoot(filepath.Join(r.pki, "root"), keys)
+	oldPKI(t, r.pki, kb)
+	old, err := LoadOldRoot(filepath.Join(r.pki, "root"), kb)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, err := LoadCA(filepath.Join(r.pki, "device-ca"), keys)
+	sub, err := LoadCA(filepath.Join(r.pki, "device-ca"), kb)
 	if err != nil {
 		t.Fatal(err)
 	}
-	roller, err := New(WithKeys(keys), WithClock(func() time.Time { return t1 }))
+	roller, err := New(WithKeys(kb), WithClock(func() time.Time { return t1 }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +78,7 @@ func rollTestPKIWith(t *testing.T, keys ldevid.KeyBackend) *rolled {
 	if err := Write(r.newDir, r.ro); err != nil {
 		t.Fatal(err)
 	}
-	issueDevice(t, r.newDir, "new-1", t2, keys)
+	issueDevice(t, r.newDir, "new-1", t2, kb)
 	if r.set, err = LoadSet(filepath.Join(r.pki, "root"), r.newDir); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +109,7 @@ func TestRolloverCertificates(t *testing.T) {
 	r := rollTestPKI(t)
 	ro := r.ro
 	owo, nwn, nwo, own := ro.OldWithOld, ro.NewWithNew, ro.NewWithOld, ro.OldWithNew
-	newSKI, _ := ldevid.KeyID(ro.Key.Signer.Public())
+	newSKI, _ := keys.SubjectKeyID(ro.Key.Signer.Public())
 	oldSKI := owo.SubjectKeyId
 	tests := []struct {
 		name               string
@@ -129,7 +131,7 @@ func TestRolloverCertificates(t *testing.T) {
 			if !bytes.Equal(c.RawSubject, tc.subject) || !bytes.Equal(c.RawIssuer, tc.issuer) {
 				t.Errorf("subject %q issuer %q", c.Subject, c.Issuer)
 			}
-			if !ldevid.SamePublicKey(c.PublicKey, tc.key) {
+			if !keys.SamePublicKey(c.PublicKey, tc.key) {
 				t.Error("wrong public key")
 			}
 			if !bytes.Equal(c.SubjectKeyId, tc.ski) || !bytes.Equal(c.AuthorityKeyId, tc.aki) {
@@ -341,7 +343,7 @@ func writePEM(t *testing.T, path string, certs ...*x509.Certificate) {
 	t.Helper()
 	var b bytes.Buffer
 	for _, c := range certs {
-		b.Write(ldevid.CertPEM(c))
+		b.Write(store.CertPEM(c))
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
@@ -362,30 +364,30 @@ func TestVerifyMatrix(t *testing.T) {
 	type row struct {
 		at       string
 		trust    Trust
-		ee       Hierarchy
+		ee       IssuingRoot
 		expected bool
 		valid    bool
 		path     string
 	}
 	want := []row{
-		{"overlap", TrustOld, OldHierarchy, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
-		{"overlap", TrustNew, OldHierarchy, true, true, "end entity > Test IoT Device CA (old) > OldWithNew > NewWithNew"},
-		{"overlap", TrustBoth, OldHierarchy, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
-		{"no clock", TrustOld, OldHierarchy, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
-		{"no clock", TrustNew, OldHierarchy, true, true, "end entity > Test IoT Device CA (old) > OldWithNew > NewWithNew"},
-		{"no clock", TrustBoth, OldHierarchy, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
-		{"after old expiry", TrustOld, OldHierarchy, false, false, ""},
-		{"after old expiry", TrustNew, OldHierarchy, false, false, ""},
-		{"after old expiry", TrustBoth, OldHierarchy, false, false, ""},
-		{"overlap", TrustOld, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithOld > OldWithOld"},
-		{"overlap", TrustNew, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
-		{"overlap", TrustBoth, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
-		{"no clock", TrustOld, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithOld > OldWithOld"},
-		{"no clock", TrustNew, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
-		{"no clock", TrustBoth, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
-		{"after old expiry", TrustOld, NewHierarchy, false, false, ""},
-		{"after old expiry", TrustNew, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
-		{"after old expiry", TrustBoth, NewHierarchy, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
+		{"overlap", TrustOld, IssuedOld, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
+		{"overlap", TrustNew, IssuedOld, true, true, "end entity > Test IoT Device CA (old) > OldWithNew > NewWithNew"},
+		{"overlap", TrustBoth, IssuedOld, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
+		{"no clock", TrustOld, IssuedOld, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
+		{"no clock", TrustNew, IssuedOld, true, true, "end entity > Test IoT Device CA (old) > OldWithNew > NewWithNew"},
+		{"no clock", TrustBoth, IssuedOld, true, true, "end entity > Test IoT Device CA (old) > OldWithOld"},
+		{"after old expiry", TrustOld, IssuedOld, false, false, ""},
+		{"after old expiry", TrustNew, IssuedOld, false, false, ""},
+		{"after old expiry", TrustBoth, IssuedOld, false, false, ""},
+		{"overlap", TrustOld, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithOld > OldWithOld"},
+		{"overlap", TrustNew, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
+		{"overlap", TrustBoth, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
+		{"no clock", TrustOld, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithOld > OldWithOld"},
+		{"no clock", TrustNew, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
+		{"no clock", TrustBoth, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
+		{"after old expiry", TrustOld, IssuedNew, false, false, ""},
+		{"after old expiry", TrustNew, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
+		{"after old expiry", TrustBoth, IssuedNew, true, true, "end entity > Test IoT Device CA (new) > NewWithNew"},
 	}
 	var got []row
 	for _, r := range m.Rows {
@@ -444,7 +446,7 @@ func TestRefused(t *testing.T) {
 	os.WriteFile(filepath.Join(bad, "key.pem"), key, 0o600)
 	before := hashTree(t, dir)
 
-	keys, _ := ldevid.NewFileKeys()
+	kb, _ := keys.NewFileKeys()
 	tests := []struct {
 		name    string
 		oldDir  string
@@ -465,7 +467,7 @@ func TestRefused(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(dir, "out-"+strings.ReplaceAll(tc.name, " ", "-"))
-			err := rollAndWrite(keys, tc.now, tc.oldDir, tc.resign, tc.spec, out)
+			err := rollAndWrite(kb, tc.now, tc.oldDir, tc.resign, tc.spec, out)
 			if err == nil {
 				t.Fatal("not refused")
 			}
@@ -524,14 +526,14 @@ func TestLoadSpec(t *testing.T) {
 // rollAndWrite loads the old root from oldDir and the CAs to re-sign from
 // resign, plans and executes a rollover with specYAML at now, and writes
 // it to out: the whole path a refused rollover must stop on.
-func rollAndWrite(keys ldevid.KeyBackend, now time.Time, oldDir string, resign []string, specYAML, out string) error {
-	old, err := LoadOldRoot(oldDir, keys)
+func rollAndWrite(kb keys.Backend, now time.Time, oldDir string, resign []string, specYAML, out string) error {
+	old, err := LoadOldRoot(oldDir, kb)
 	if err != nil {
 		return err
 	}
 	var subs []*CA
 	for _, d := range resign {
-		ca, err := LoadCA(d, keys)
+		ca, err := LoadCA(d, kb)
 		if err != nil {
 			return err
 		}
@@ -541,7 +543,7 @@ func rollAndWrite(keys ldevid.KeyBackend, now time.Time, oldDir string, resign [
 	if err != nil {
 		return err
 	}
-	roller, err := New(WithKeys(keys), WithClock(func() time.Time { return now }))
+	roller, err := New(WithKeys(kb), WithClock(func() time.Time { return now }))
 	if err != nil {
 		return err
 	}

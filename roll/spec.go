@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/internal/strictyaml"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 )
 
@@ -15,7 +16,7 @@ import (
 // profile of the pre-issuance gate.
 type Spec struct {
 	// Curve is the new root's key: P-256, P-384 or Ed25519.
-	Curve ldevid.Curve
+	Curve keys.Curve
 	// Validity is the new root's lifetime from its notBefore (the time of
 	// the rollover).
 	Validity ldevid.Validity
@@ -40,9 +41,9 @@ type Spec struct {
 // that ends one old lifetime after the old root expires (whole days), so
 // that the new root outlasts the old one by as long as the old one lived.
 func DefaultSpec(old *x509.Certificate, now time.Time) *Spec {
-	curve, err := ldevid.CurveOf(old.PublicKey)
+	curve, err := keys.CurveOf(old.PublicKey)
 	if err != nil {
-		curve = ldevid.P256
+		curve = keys.P256
 	}
 	end := old.NotAfter.Add(old.NotAfter.Sub(old.NotBefore))
 	days := int(end.Sub(now).Hours()/24) + 1
@@ -90,7 +91,7 @@ func LoadSpec(name string, data []byte) (*Spec, error) {
 	if s.Profile == "" {
 		s.Profile = "tls13-iot"
 	}
-	if s.Curve, err = ldevid.ParseCurve(f.Curve); err != nil {
+	if s.Curve, err = keys.ParseCurve(f.Curve); err != nil {
 		return nil, fail("curve: %v", err)
 	}
 	if f.Validity == "" {

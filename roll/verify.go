@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/store"
 )
 
 // Set is what a rollover left: the two roots, the two link certificates
@@ -42,14 +42,14 @@ func (ro *Rollover) Set() *Set {
 func LoadSet(oldRootDir, newDir string) (*Set, error) {
 	s := &Set{}
 	var err error
-	if s.OldWithOld, err = ldevid.ReadCertFile(filepath.Join(oldRootDir, ldevid.CertFile)); err != nil {
+	if s.OldWithOld, err = store.ReadCertFile(filepath.Join(oldRootDir, store.CertFile)); err != nil {
 		return nil, fmt.Errorf("old root: %w", err)
 	}
 	for _, f := range []struct {
 		name string
 		dst  **x509.Certificate
 	}{{NewWithNewFile, &s.NewWithNew}, {NewWithOldFile, &s.NewWithOld}, {OldWithNewFile, &s.OldWithNew}} {
-		if *f.dst, err = ldevid.ReadCertFile(filepath.Join(newDir, f.name)); err != nil {
+		if *f.dst, err = store.ReadCertFile(filepath.Join(newDir, f.name)); err != nil {
 			return nil, err
 		}
 	}
@@ -86,10 +86,10 @@ func caDirs(dir string) ([]*x509.Certificate, error) {
 	}
 	var out []*x509.Certificate
 	for _, e := range entries {
-		if !e.IsDir() || e.Name() == ldevid.DevicesDir || strings.HasPrefix(e.Name(), ".") {
+		if !e.IsDir() || e.Name() == store.DevicesDir || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		c, err := ldevid.ReadCertFile(filepath.Join(dir, e.Name(), ldevid.CertFile))
+		c, err := store.ReadCertFile(filepath.Join(dir, e.Name(), store.CertFile))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -122,10 +122,10 @@ func LoadEndEntities(dir string) ([]EndEntity, error) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || d.Name() != ldevid.CertFile {
+		if d.IsDir() || d.Name() != store.CertFile {
 			return nil
 		}
-		c, err := ldevid.ReadCertFile(path)
+		c, err := store.ReadCertFile(path)
 		if err != nil {
 			return err
 		}
@@ -133,7 +133,7 @@ func LoadEndEntities(dir string) ([]EndEntity, error) {
 			return nil
 		}
 		ee := EndEntity{Name: path, Cert: c}
-		if data, err := os.ReadFile(filepath.Join(filepath.Dir(path), ldevid.ChainFile)); err == nil {
+		if data, err := os.ReadFile(filepath.Join(filepath.Dir(path), store.ChainFile)); err == nil {
 			for rest := data; ; {
 				var b *pem.Block
 				if b, rest = pem.Decode(rest); b == nil {
@@ -166,14 +166,14 @@ const (
 	TrustBoth Trust = "both"
 )
 
-// Hierarchy says which root an end entity was issued under.
-type Hierarchy string
+// IssuingRoot says which root an end entity was issued under.
+type IssuingRoot string
 
-// The hierarchies.
+// The issuing roots.
 const (
-	OldHierarchy     Hierarchy = "old"
-	NewHierarchy     Hierarchy = "new"
-	UnknownHierarchy Hierarchy = "neither"
+	IssuedOld     IssuingRoot = "old"
+	IssuedNew     IssuingRoot = "new"
+	IssuedUnknown IssuingRoot = "neither"
 )
 
 // Moment is a time paths are verified at; NoClock ignores validity
@@ -187,8 +187,8 @@ type Moment struct {
 	NoClock bool `json:"no_clock,omitempty"`
 }
 
-// Row is one combination of the verification matrix.
-type Row struct {
+// MatrixRow is one combination of the verification matrix.
+type MatrixRow struct {
 	Moment Moment `json:"at"`
 	// Device is the device generation.
 	Device Trust `json:"device_trusts"`
@@ -196,7 +196,7 @@ type Row struct {
 	EndEntity string `json:"end_entity"`
 	Subject   string `json:"subject"`
 	// Issued is the hierarchy the end entity was issued under.
-	Issued Hierarchy `json:"issued_under"`
+	Issued IssuingRoot `json:"issued_under"`
 	// Expected is true when the rollover is meant to make this path
 	// validate at this moment (every certificate of the designed path is
 	// valid then).
@@ -213,9 +213,9 @@ type Row struct {
 
 // Matrix is the outcome of Verify.
 type Matrix struct {
-	OldRoot string `json:"old_root"`
-	NewRoot string `json:"new_root"`
-	Rows    []Row  `json:"results"`
+	OldRoot string      `json:"old_root"`
+	NewRoot string      `json:"new_root"`
+	Rows    []MatrixRow `json:"results"`
 	// Errors counts the rows with an error finding, and end entities
 	// issued under neither hierarchy.
 	Errors int `json:"errors"`
@@ -237,13 +237,13 @@ func Verify(s *Set, ees []EndEntity, moments []Moment) *Matrix {
 	labels := s.labels()
 	for _, ee := range ees {
 		issued, designed := s.place(ee)
-		if issued == UnknownHierarchy {
+		if issued == IssuedUnknown {
 			m.Unplaced = append(m.Unplaced, ee.Name)
 			m.Errors++
 		}
 		for _, mo := range moments {
 			for _, tr := range []Trust{TrustOld, TrustNew, TrustBoth} {
-				row := Row{Moment: mo, Device: tr, EndEntity: ee.Name, Subject: ee.Cert.Subject.String(), Issued: issued}
+				row := MatrixRow{Moment: mo, Device: tr, EndEntity: ee.Name, Subject: ee.Cert.Subject.String(), Issued: issued}
 				row.Expected = expected(designed, tr, mo)
 				chains, err := s.verify(ee, tr, mo)
 				if err == nil && len(chains) > 0 {
@@ -297,7 +297,7 @@ func expected(d designedPaths, tr Trust, mo Moment) bool {
 // root, or to the new root, through its chain.pem alone, validity
 // ignored); without one, the CAs of each hierarchy are tried, the old
 // first.
-func (s *Set) place(ee EndEntity) (Hierarchy, designedPaths) {
+func (s *Set) place(ee EndEntity) (IssuingRoot, designedPaths) {
 	try := func(root *x509.Certificate, cas []*x509.Certificate) []*x509.Certificate {
 		inter := append(append([]*x509.Certificate(nil), ee.Chain...), cas...)
 		chains, err := verifyWith(ee.Cert, []*x509.Certificate{root}, withoutRoots(inter, root), Moment{NoClock: true})
@@ -306,16 +306,16 @@ func (s *Set) place(ee EndEntity) (Hierarchy, designedPaths) {
 		}
 		return chains[0]
 	}
-	old := func(p []*x509.Certificate) (Hierarchy, designedPaths) {
+	old := func(p []*x509.Certificate) (IssuingRoot, designedPaths) {
 		below := p[:len(p)-1]
-		return OldHierarchy, designedPaths{
+		return IssuedOld, designedPaths{
 			TrustOld: p,
 			TrustNew: append(append(append([]*x509.Certificate(nil), below...), s.OldWithNew), s.NewWithNew),
 		}
 	}
-	nw := func(p []*x509.Certificate) (Hierarchy, designedPaths) {
+	nw := func(p []*x509.Certificate) (IssuingRoot, designedPaths) {
 		below := p[:len(p)-1]
-		return NewHierarchy, designedPaths{
+		return IssuedNew, designedPaths{
 			TrustNew: p,
 			TrustOld: append(append(append([]*x509.Certificate(nil), below...), s.NewWithOld), s.OldWithOld),
 		}
@@ -334,7 +334,7 @@ func (s *Set) place(ee EndEntity) (Hierarchy, designedPaths) {
 	if p := try(s.NewWithNew, s.NewCAs); p != nil {
 		return nw(p)
 	}
-	return UnknownHierarchy, designedPaths{}
+	return IssuedUnknown, designedPaths{}
 }
 
 // withoutRoots drops the certificates equal to root (a device's anchor is

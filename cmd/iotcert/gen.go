@@ -12,7 +12,9 @@ import (
 	"syscall"
 
 	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/store"
 )
 
 const genSynopsis = `gen example [matter] | gen hierarchy SPEC --out DIR [--force] [--kms URI] | gen device SPEC --out DIR --ca NAME --id ID [--set col=value ...] [--kms URI] | ` + genDevicesSynopsis + `
@@ -118,9 +120,9 @@ func passphrase(file, env string) ([]byte, error) {
 	case file != "" && env != "":
 		return nil, errors.New("give a passphrase file or an environment variable, not both")
 	case file != "":
-		return ldevid.ReadPassphrase(file)
+		return keys.ReadPassphrase(file)
 	case env != "":
-		return ldevid.PassphraseFromEnv(env)
+		return keys.PassphraseFromEnv(env)
 	}
 	return nil, nil
 }
@@ -130,7 +132,7 @@ func passphrase(file, env string) ([]byte, error) {
 // named by --passphrase-file CA=FILE or --passphrase-env CA=NAME has its
 // key files encrypted with its own passphrase; the others with the one
 // given for every CA (or none).
-func (k *keyFlags) backends() (ca, device ldevid.KeyBackend, err error) {
+func (k *keyFlags) backends() (ca, device keys.Backend, err error) {
 	caPass, err := passphrase(k.passFile.all, k.passEnv.all)
 	if err != nil {
 		return nil, nil, err
@@ -139,22 +141,22 @@ func (k *keyFlags) backends() (ca, device ldevid.KeyBackend, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	caFiles, err := ldevid.NewFileKeys(ldevid.WithPassphrase(caPass))
+	caFiles, err := keys.NewFileKeys(keys.WithPassphrase(caPass))
 	if err != nil {
 		return nil, nil, err
 	}
-	devKeys, err := ldevid.NewFileKeys(ldevid.WithPassphrase(devPass))
+	devKeys, err := keys.NewFileKeys(keys.WithPassphrase(devPass))
 	if err != nil {
 		return nil, nil, err
 	}
-	perCA := map[string]ldevid.KeyBackend{}
+	perCA := map[string]keys.Backend{}
 	for _, name := range caPassNames(&k.passFile, &k.passEnv) {
 		file, env := k.passFile.perCA[name], k.passEnv.perCA[name]
 		pass, err := passphrase(file, env)
 		if err != nil {
 			return nil, nil, fmt.Errorf("CA %s: %w", name, err)
 		}
-		if perCA[name], err = ldevid.NewFileKeys(ldevid.WithPassphrase(pass)); err != nil {
+		if perCA[name], err = keys.NewFileKeys(keys.WithPassphrase(pass)); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -192,7 +194,7 @@ func (k *keyFlags) checkCAs(spec *ldevid.Spec) error {
 }
 
 // loadHierarchy reads the spec and prepares a Hierarchy with kb.
-func loadHierarchy(path string, kb ldevid.KeyBackend) (*ldevid.Hierarchy, error) {
+func loadHierarchy(path string, kb keys.Backend) (*ldevid.Hierarchy, error) {
 	spec, err := ldevid.ReadSpec(path)
 	if err != nil {
 		return nil, err
@@ -248,7 +250,7 @@ func runGenHierarchy(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, c := range h.Spec().CAs {
 		// A write killed half-way leaves its temporary file (a key, maybe).
-		if _, err := ldevid.RemoveStaleCAFiles(*out, c.Name); err != nil {
+		if _, err := store.RemoveStaleCAFiles(*out, c.Name); err != nil {
 			return fail(err)
 		}
 	}
@@ -279,10 +281,10 @@ func runGenHierarchy(args []string, stdout, stderr io.Writer) int {
 			return refusalExit("gen hierarchy", err, stderr)
 		}
 		if step.state == caKept {
-			fmt.Fprintf(stdout, "%s\t%s\t%s\t(kept)\n", ca.Spec.Name, ldevid.CADir(*out, ca.Spec.Name), ca.Cert.Subject)
+			fmt.Fprintf(stdout, "%s\t%s\t%s\t(kept)\n", ca.Spec.Name, store.CADir(*out, ca.Spec.Name), ca.Cert.Subject)
 			continue
 		}
-		if err := ldevid.WriteCA(*out, ca, *force); err != nil {
+		if err := store.WriteCA(*out, ca.Spec.Name, ca.Cert, ca.Key, *force); err != nil {
 			if derr := kf.kms.discard(); derr != nil {
 				fmt.Fprintf(stderr, "iotcert gen hierarchy: %v\n", derr)
 			}
@@ -292,7 +294,7 @@ func runGenHierarchy(args []string, stdout, stderr io.Writer) int {
 		for _, f := range ca.Result.Findings {
 			fmt.Fprintf(stderr, "iotcert gen hierarchy: CA %q: %s %s: %s\n", ca.Spec.Name, f.Level, f.Lint, f.Details)
 		}
-		fmt.Fprintf(stdout, "%s\t%s\t%s\n", ca.Spec.Name, ldevid.CADir(*out, ca.Spec.Name), ca.Cert.Subject)
+		fmt.Fprintf(stdout, "%s\t%s\t%s\n", ca.Spec.Name, store.CADir(*out, ca.Spec.Name), ca.Cert.Subject)
 	}
 	return exitOK
 }
@@ -339,20 +341,20 @@ func planHierarchy(spec *ldevid.Spec, out, only string, force bool) (hierarchyPl
 			continue
 		}
 		step := caStep{name: c.Name}
-		state, err := findCA(ldevid.CADir(out, c.Name))
+		state, err := findCA(store.CADir(out, c.Name))
 		if err != nil {
 			return nil, err
 		}
 		switch {
 		case only != "" && c.Name != only:
 			if state != caKept {
-				return nil, fmt.Errorf("CA %q: %s holds no certificate: create the CAs above %q first", c.Name, ldevid.CADir(out, c.Name), only)
+				return nil, fmt.Errorf("CA %q: %s holds no certificate: create the CAs above %q first", c.Name, store.CADir(out, c.Name), only)
 			}
 			step.state = caKept
 		case force:
 			step.state = caReplace
 		case only != "" && state == caKept:
-			return nil, fmt.Errorf("%s exists: CA material is not replaced without --force (a new CA key orphans every certificate the old one signed)", filepath.Join(ldevid.CADir(out, c.Name), ldevid.CertFile))
+			return nil, fmt.Errorf("%s exists: CA material is not replaced without --force (a new CA key orphans every certificate the old one signed)", filepath.Join(store.CADir(out, c.Name), store.CertFile))
 		default:
 			step.state = state
 		}
@@ -371,7 +373,7 @@ func planHierarchy(spec *ldevid.Spec, out, only string, force bool) (hierarchyPl
 // nothing.
 func findCA(dir string) (caState, error) {
 	has := map[string]bool{}
-	for _, f := range []string{ldevid.CertFile, ldevid.KeyFile, ldevid.KeyRefFile} {
+	for _, f := range []string{store.CertFile, keys.File, keys.RefFile} {
 		exists, err := safefile.Exists(filepath.Join(dir, f))
 		if errors.Is(err, syscall.ENOTDIR) {
 			return caNew, nil // writing the CA says what dir is
@@ -382,9 +384,9 @@ func findCA(dir string) (caState, error) {
 		has[f] = exists
 	}
 	switch {
-	case has[ldevid.CertFile]:
+	case has[store.CertFile]:
 		return caKept, nil
-	case has[ldevid.KeyFile] || has[ldevid.KeyRefFile]:
+	case has[keys.File] || has[keys.RefFile]:
 		return caKeyOnly, nil
 	}
 	return caNew, nil
@@ -404,7 +406,7 @@ func (p hierarchyPlan) toMake() []string {
 // run carries out the step: a kept CA is loaded (its key opened only
 // when a CA of this run is made under it), a CA with a kept key is
 // certified, a new one is made.
-func (s caStep) run(h *ldevid.Hierarchy, out string, caKeys ldevid.KeyBackend) (*ldevid.CA, error) {
+func (s caStep) run(h *ldevid.Hierarchy, out string, caKeys keys.Backend) (*ldevid.CA, error) {
 	switch s.state {
 	case caKept:
 		if err := h.LoadCA(out, s.name, s.withKey, caKeys); err != nil {
@@ -416,14 +418,14 @@ func (s caStep) run(h *ldevid.Hierarchy, out string, caKeys ldevid.KeyBackend) (
 			return nil, fmt.Errorf("CA %q: %w", s.name, err)
 		}
 		if !bytes.Equal(ca.Cert.RawSubject, want) {
-			return nil, fmt.Errorf("CA %q: %s is for %q, not the spec's subject: it is kept, not replaced, without --force", s.name, filepath.Join(ldevid.CADir(out, s.name), ldevid.CertFile), ca.Cert.Subject)
+			return nil, fmt.Errorf("CA %q: %s is for %q, not the spec's subject: it is kept, not replaced, without --force", s.name, filepath.Join(store.CADir(out, s.name), store.CertFile), ca.Cert.Subject)
 		}
 		return ca, nil
 	case caKeyOnly:
-		if ck, ok := caKeys.(ldevid.CAKeyBackend); ok {
+		if ck, ok := caKeys.(keys.PerCA); ok {
 			caKeys = ck.ForCA(s.name)
 		}
-		signer, _, err := ldevid.OpenKey(ldevid.CADir(out, s.name), caKeys)
+		signer, _, err := keys.OpenIn(store.CADir(out, s.name), caKeys)
 		if err != nil {
 			return nil, fmt.Errorf("CA %q: %w", s.name, err)
 		}
@@ -502,7 +504,7 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
 	}
-	jl, err := ldevid.OpenJournal(*out)
+	jl, err := store.OpenJournal(*out)
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
@@ -517,11 +519,11 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return refusalExit("gen device", err, stderr)
 	}
-	write := ldevid.WriteDevice
+	write := store.WriteDevice
 	if found {
-		write = ldevid.ReplaceDevice
+		write = store.ReplaceDevice
 	}
-	if err := write(*out, dev); err != nil {
+	if err := write(*out, dev.Stored()); err != nil {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
 	}
@@ -532,7 +534,7 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 	for _, f := range dev.Result.Findings {
 		fmt.Fprintf(stderr, "iotcert gen device: device %q: %s %s: %s\n", dev.ID, f.Level, f.Lint, f.Details)
 	}
-	fmt.Fprintf(stdout, "%s\t%s\t%x\n", dev.ID, ldevid.DeviceDir(*out, dev.ID), dev.Cert.SerialNumber)
+	fmt.Fprintf(stdout, "%s\t%s\t%x\n", dev.ID, store.DeviceDir(*out, dev.ID), dev.Cert.SerialNumber)
 	return exitOK
 }
 
@@ -540,14 +542,14 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 // called device a second time without a reason (--reissue REASON), and
 // a reason for an id never issued. It returns the journal line of the
 // certificate issued before, if any.
-func checkReissue(jl *ldevid.Journal, device, id, reason string) (prev ldevid.JournalEntry, found bool, err error) {
+func checkReissue(jl *store.Journal, device, id, reason string) (prev store.JournalEntry, found bool, err error) {
 	prev, where, found, err := jl.Previous(device, id)
 	switch {
 	case err != nil:
 		return prev, false, err
 	case found && reason == "":
 		return prev, true, fmt.Errorf("device %q (profile %s) is issued already (serial %s, in %s): an id is issued once; --reissue REASON issues it again", id, device, prev.Serial, where)
-	case found && where == filepath.Join(filepath.Dir(jl.Path()), ldevid.DevicesFile):
+	case found && where == filepath.Join(filepath.Dir(jl.Path()), store.DevicesFile):
 		return prev, true, fmt.Errorf("device %q (profile %s) is a record of %s: reissue it with gen devices into another directory", id, device, where)
 	case !found && reason != "":
 		return prev, false, fmt.Errorf("--reissue: device %q (profile %s) was never issued", id, device)
@@ -558,7 +560,7 @@ func checkReissue(jl *ldevid.Journal, device, id, reason string) (prev ldevid.Jo
 // journalEntry is the journal line of dev, issued under the device
 // profile device with fields by the command cmd with args, replacing
 // prev (reason: a reissue) when reason is set.
-func journalEntry(h *ldevid.Hierarchy, device string, dev *ldevid.Issued, fields map[string]string, prev ldevid.JournalEntry, reason, cmd string, args []string) ldevid.JournalEntry {
+func journalEntry(h *ldevid.Hierarchy, device string, dev *ldevid.Issued, fields map[string]string, prev store.JournalEntry, reason, cmd string, args []string) store.JournalEntry {
 	e := h.Entry(device, dev, fields)
 	e.Command = commandLine(cmd, args)
 	if reason != "" {
@@ -573,7 +575,7 @@ func journalEntry(h *ldevid.Hierarchy, device string, dev *ldevid.Issued, fields
 func commandLine(cmd string, args []string) string {
 	parts := []string{"iotcert", cmd}
 	for _, a := range args {
-		parts = append(parts, ldevid.RedactURI(a))
+		parts = append(parts, keys.RedactURI(a))
 	}
 	return strings.Join(parts, " ")
 }

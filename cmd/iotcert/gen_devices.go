@@ -15,6 +15,7 @@ import (
 
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/profile"
+	"github.com/iotcert/iotcert/store"
 )
 
 const genDevicesSynopsis = "gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--device PROFILE] [--workers N] [--layout dirs|jsonl] [--fail-on error|warn|notice]"
@@ -50,7 +51,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	if level == profile.Error {
 		level = 0 // the gate refuses errors anyway
 	}
-	lay, err := ldevid.ParseLayout(*layout)
+	lay, err := store.ParseLayout(*layout)
 	if err != nil || *layout == "" {
 		fmt.Fprintf(stderr, "iotcert gen devices: --layout %q: want dirs or jsonl\n", *layout)
 		return exitUsage
@@ -112,7 +113,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, ", %d unfinished temporary directories removed", sum.Removed)
 		}
 		if sum.Truncated > 0 {
-			fmt.Fprintf(stdout, ", %d unfinished records removed from %s", sum.Truncated, ldevid.DevicesFile)
+			fmt.Fprintf(stdout, ", %d unfinished records removed from %s", sum.Truncated, store.DevicesFile)
 		}
 		fmt.Fprintln(stdout)
 		printBatchReport(stderr, *from, sum)

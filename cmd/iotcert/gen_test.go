@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/store"
 )
 
 // TestGenExample runs the commands a new user would: print the example,
@@ -154,7 +154,7 @@ func TestSign(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("reissue: exit %d\n%s", code, errOut)
 	}
-	entries, err := ldevid.ReadJournal(filepath.Join(dir, ldevid.JournalFile))
+	entries, err := store.ReadJournal(filepath.Join(dir, store.JournalFile))
 	if err != nil || len(entries) != 2 {
 		t.Fatalf("journal: %v %+v", err, entries)
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/store"
 )
 
 // TestOneJournal checks that gen device, gen devices and sign write one
@@ -33,16 +33,16 @@ func TestOneJournal(t *testing.T) {
 	if code, _, errOut := iotcert(t, "", "gen", "device", spec, "--out", out, "--ca", "sub", "--id", "0200", "--reissue", "x"); code != exitUsage || !strings.Contains(errOut, `--reissue: device "0200" (profile sensor) was never issued`) {
 		t.Errorf("--reissue of a new id: exit %d\n%s", code, errOut)
 	}
-	entries, err := ldevid.ReadJournal(filepath.Join(out, ldevid.JournalFile))
+	entries, err := store.ReadJournal(filepath.Join(out, store.JournalFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(entries) != 5 {
 		t.Fatalf("%d journal lines, want 5: %+v", len(entries), entries)
 	}
-	var first ldevid.JournalEntry
+	var first store.JournalEntry
 	for i, e := range entries {
-		if e.Status != ldevid.StatusIssued || e.CA != "sub" || e.Profile != "sensor" || e.Fields["host"] == "" || len(e.SHA256) != 64 {
+		if e.Status != store.StatusIssued || e.CA != "sub" || e.Profile != "sensor" || e.Fields["host"] == "" || len(e.SHA256) != 64 {
 			t.Errorf("line %d: %+v", i+1, e)
 		}
 		if e.ID == "0001" && first.Serial == "" {
@@ -53,7 +53,7 @@ func TestOneJournal(t *testing.T) {
 		t.Errorf("commands %q, %q", entries[0].Command, entries[1].Command)
 	}
 	last := entries[4]
-	cert, err := ldevid.ReadCertFile(filepath.Join(out, "devices", "0001", "cert.pem"))
+	cert, err := store.ReadCertFile(filepath.Join(out, "devices", "0001", "cert.pem"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestOneJournalJSONL(t *testing.T) {
 	if code, _, errOut := iotcert(t, "", "gen", "devices", spec, "--out", out, "--from", csv, "--layout", "jsonl"); code != exitOK {
 		t.Fatalf("gen devices: exit %d\n%s", code, errOut)
 	}
-	entries, err := ldevid.ReadJournal(filepath.Join(out, ldevid.JournalFile))
+	entries, err := store.ReadJournal(filepath.Join(out, store.JournalFile))
 	if err != nil || len(entries) != 2 {
 		t.Fatalf("journal %v %+v", err, entries)
 	}
@@ -91,11 +91,11 @@ func TestOneJournalJSONL(t *testing.T) {
 		}
 	}
 	// Without its journal line, the record still names the id.
-	if err := os.WriteFile(filepath.Join(out, ldevid.JournalFile), nil, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(out, store.JournalFile), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, _, errOut := iotcert(t, "", "gen", "device", spec, "--out", out, "--ca", "sub", "--id", "0000", "--set", "serial=SN0000", "--set", "host=s0000")
-	if code != exitUsage || !strings.Contains(errOut, `device "0000" (profile sensor) is issued already (serial `) || !strings.Contains(errOut, "in "+filepath.Join(out, ldevid.DevicesFile)) {
+	if code != exitUsage || !strings.Contains(errOut, `device "0000" (profile sensor) is issued already (serial `) || !strings.Contains(errOut, "in "+filepath.Join(out, store.DevicesFile)) {
 		t.Errorf("gen device for an id of devices.jsonl: exit %d\n%s", code, errOut)
 	}
 }
@@ -137,7 +137,7 @@ func TestRecoveryChecks(t *testing.T) {
 				t.Fatalf("gen devices: exit %d\n%s", code, errOut)
 			}
 			// The journal lines are lost: the next run recovers them.
-			if err := os.Remove(filepath.Join(out, ldevid.JournalFile)); err != nil {
+			if err := os.Remove(filepath.Join(out, store.JournalFile)); err != nil {
 				t.Fatal(err)
 			}
 			tc.tamper(t, spec, out)
@@ -152,7 +152,7 @@ func TestRecoveryChecks(t *testing.T) {
 			if code != exitUsage || errOut != want {
 				t.Errorf("exit %d\n%s%s\nwant %s", code, stdout, errOut, want)
 			}
-			if entries, err := ldevid.ReadJournal(filepath.Join(out, ldevid.JournalFile)); err != nil || len(entries) != 0 {
+			if entries, err := store.ReadJournal(filepath.Join(out, store.JournalFile)); err != nil || len(entries) != 0 {
 				t.Errorf("journal after the refusal: %v %+v", err, entries)
 			}
 		})
@@ -217,7 +217,7 @@ iotcert gen devices: notice w_devid_san_present: 7 devices issued with it (1, 2,
 	if code != exitOK || stdout != "7 devices: 7 issued, 0 refused, 0 done before\n" || errOut != want {
 		t.Errorf("exit %d\n%s%s\nwant %s", code, stdout, errOut, want)
 	}
-	entries, err := ldevid.ReadJournal(filepath.Join(out, ldevid.JournalFile))
+	entries, err := store.ReadJournal(filepath.Join(out, store.JournalFile))
 	if err != nil || len(entries) != 7 {
 		t.Fatalf("journal %v %+v", err, entries)
 	}
@@ -267,10 +267,10 @@ func TestRecoveryChecksJSONL(t *testing.T) {
 			if code, _, errOut := iotcert(t, "", "gen", "devices", spec, "--out", out, "--from", csv, "--layout", "jsonl"); code != exitOK {
 				t.Fatalf("gen devices: exit %d\n%s", code, errOut)
 			}
-			if err := os.Remove(filepath.Join(out, ldevid.JournalFile)); err != nil {
+			if err := os.Remove(filepath.Join(out, store.JournalFile)); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join(out, ldevid.DevicesFile)
+			path := filepath.Join(out, store.DevicesFile)
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -310,7 +310,7 @@ func TestRecoveryChecksJSONL(t *testing.T) {
 			if code != exitUsage || !strings.Contains(errOut, tc.want) || !strings.Contains(errOut, "not recovered") {
 				t.Errorf("exit %d\n%s%s\nwant %s", code, stdout, errOut, tc.want)
 			}
-			if entries, err := ldevid.ReadJournal(filepath.Join(out, ldevid.JournalFile)); err != nil || len(entries) != 0 {
+			if entries, err := store.ReadJournal(filepath.Join(out, store.JournalFile)); err != nil || len(entries) != 0 {
 				t.Errorf("journal after the refusal: %v %+v", err, entries)
 			}
 		})

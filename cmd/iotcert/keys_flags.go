@@ -7,7 +7,7 @@ import (
 	"os"
 	"sync"
 
-	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/keys"
 )
 
 // kmsFlags put CA keys in a PKCS#11 token: --kms URI and --kms-pin-env
@@ -21,7 +21,7 @@ type kmsFlags struct {
 	// labels that keys in the token have already.
 	duplicateLabels bool
 
-	token *ldevid.PKCS11 // opened by caKeys, closed by close
+	token *keys.PKCS11 // opened by caKeys, closed by close
 	store *caKeyStore
 }
 
@@ -30,11 +30,11 @@ func (k *kmsFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&k.pinEnv, "kms-pin-env", "", "the token's PIN is in environment variable `NAME` (instead of pin-source in the --kms URI)")
 }
 
-// caKeys returns the KeyBackend of CA keys over files (perCA: the files
+// caKeys returns the keys.Backend of CA keys over files (perCA: the files
 // of the CAs that have their own passphrase): files alone without --kms,
 // else the token for new keys and for pkcs11: key.ref files, and files
 // for key.pem files.
-func (k *kmsFlags) caKeys(files ldevid.KeyBackend, perCA map[string]ldevid.KeyBackend) (ldevid.KeyBackend, error) {
+func (k *kmsFlags) caKeys(files keys.Backend, perCA map[string]keys.Backend) (keys.Backend, error) {
 	k.store = &caKeyStore{files: files, perCA: perCA}
 	if k.uri == "" {
 		if k.pinEnv != "" {
@@ -42,18 +42,18 @@ func (k *kmsFlags) caKeys(files ldevid.KeyBackend, perCA map[string]ldevid.KeyBa
 		}
 		return k.store, nil
 	}
-	var opts []ldevid.PKCS11Option
+	var opts []keys.PKCS11Option
 	if k.pinEnv != "" {
 		pin, ok := os.LookupEnv(k.pinEnv)
 		if !ok || pin == "" {
 			return nil, fmt.Errorf("--kms-pin-env: environment variable %s is not set", k.pinEnv)
 		}
-		opts = append(opts, ldevid.WithPIN([]byte(pin)))
+		opts = append(opts, keys.WithPIN([]byte(pin)))
 	}
 	if k.duplicateLabels {
-		opts = append(opts, ldevid.WithDuplicateLabels())
+		opts = append(opts, keys.WithDuplicateLabels())
 	}
-	token, err := ldevid.NewPKCS11(k.uri, opts...)
+	token, err := keys.NewPKCS11(k.uri, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -112,13 +112,13 @@ func (k *kmsFlags) close() {
 	}
 }
 
-// caKeyStore is the KeyBackend of CA keys: new keys are made in the token
+// caKeyStore is the keys.Backend of CA keys: new keys are made in the token
 // when there is one (files otherwise); kept keys are opened from the token
 // for a pkcs11: reference and from files for a path.
 type caKeyStore struct {
-	files ldevid.KeyBackend
-	perCA map[string]ldevid.KeyBackend // key files of the CAs with their own passphrase
-	token *ldevid.PKCS11
+	files keys.Backend
+	perCA map[string]keys.Backend // key files of the CAs with their own passphrase
+	token *keys.PKCS11
 
 	parent *caKeyStore // of a store ForCA made: the one that records the keys made
 
@@ -128,7 +128,7 @@ type caKeyStore struct {
 
 // ForCA returns the backend of the key of the CA called name: the same
 // store, with name's own passphrase for key files when it has one.
-func (s *caKeyStore) ForCA(name string) ldevid.KeyBackend {
+func (s *caKeyStore) ForCA(name string) keys.Backend {
 	files, ok := s.perCA[name]
 	if !ok {
 		return s
@@ -139,7 +139,7 @@ func (s *caKeyStore) ForCA(name string) ldevid.KeyBackend {
 // Generate makes a CA key in the token, or a file key without one (label
 // is the CA's name: a CA with its own passphrase has its key encrypted
 // with it).
-func (s *caKeyStore) Generate(label string, curve ldevid.Curve) (*ldevid.Key, error) {
+func (s *caKeyStore) Generate(label string, curve keys.Curve) (*keys.Key, error) {
 	if s.token == nil {
 		if files, ok := s.perCA[label]; ok {
 			return files.Generate(label, curve)
@@ -161,11 +161,11 @@ func (s *caKeyStore) Generate(label string, curve ldevid.Curve) (*ldevid.Key, er
 
 // Open opens a kept CA key.
 func (s *caKeyStore) Open(ref string) (crypto.Signer, error) {
-	if !ldevid.IsPKCS11URI(ref) {
+	if !keys.IsPKCS11URI(ref) {
 		return s.files.Open(ref)
 	}
 	if s.token == nil {
-		return nil, fmt.Errorf("key %s is in a PKCS#11 token: give --kms with the token's URI", ldevid.RedactURI(ref))
+		return nil, fmt.Errorf("key %s is in a PKCS#11 token: give --kms with the token's URI", keys.RedactURI(ref))
 	}
 	return s.token.Open(ref)
 }

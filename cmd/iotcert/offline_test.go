@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/store"
 )
 
 // TestOfflineRoot issues devices (gen device, gen devices) and signs a
@@ -137,7 +137,7 @@ func TestGenHierarchyResume(t *testing.T) {
 	if want := `iotcert gen hierarchy: CA "root": ` + filepath.Join(pki, "root", "cert.pem") + ` is for "CN=Root,O=Example,C=DE", not the spec's subject: it is kept, not replaced, without --force` + "\n"; code != exitUsage || errOut != want {
 		t.Errorf("changed spec: exit %d\n got %s\nwant %s", code, errOut, want)
 	}
-	cert, err := ldevid.ReadCertFile(filepath.Join(pki, "sub", "cert.pem"))
+	cert, err := store.ReadCertFile(filepath.Join(pki, "sub", "cert.pem"))
 	if err != nil {
 		t.Fatal(err)
 	}

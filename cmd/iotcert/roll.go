@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/roll"
+	"github.com/iotcert/iotcert/store"
 )
 
 const rollSynopsis = `roll plan --old DIR/<root> [--spec SPEC] [--resign DIR/<ca> ...] [--kms URI]
@@ -186,7 +188,7 @@ func runRollPlan(args []string, execute bool, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%s\t%s\n", f.what, filepath.Join(*out, f.file))
 	}
 	for _, rs := range ro.Resigned {
-		fmt.Fprintf(stdout, "%s (re-signed)\t%s\n", rs.CA.Name, filepath.Join(*out, rs.CA.Name, ldevid.CertFile))
+		fmt.Fprintf(stdout, "%s (re-signed)\t%s\n", rs.CA.Name, filepath.Join(*out, rs.CA.Name, store.CertFile))
 	}
 	return exitOK
 }
@@ -195,21 +197,21 @@ func runRollPlan(args []string, execute bool, stdout, stderr io.Writer) int {
 // --passphrase-file or --passphrase-env, and with --kms the PKCS#11 token
 // for the new root's key and for keys that key.ref files name (close it
 // with kms.close).
-func rollKeys(file, env string, kms *kmsFlags) (ldevid.KeyBackend, error) {
+func rollKeys(file, env string, kms *kmsFlags) (keys.Backend, error) {
 	var pass []byte
 	var err error
 	switch {
 	case file != "" && env != "":
 		return nil, errors.New("give a passphrase file or an environment variable, not both")
 	case file != "":
-		pass, err = ldevid.ReadPassphrase(file)
+		pass, err = keys.ReadPassphrase(file)
 	case env != "":
-		pass, err = ldevid.PassphraseFromEnv(env)
+		pass, err = keys.PassphraseFromEnv(env)
 	}
 	if err != nil {
 		return nil, err
 	}
-	files, err := ldevid.NewFileKeys(ldevid.WithPassphrase(pass))
+	files, err := keys.NewFileKeys(keys.WithPassphrase(pass))
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +219,7 @@ func rollKeys(file, env string, kms *kmsFlags) (ldevid.KeyBackend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return rollCAKeys{KeyBackend: kb, kms: kms}, nil
+	return rollCAKeys{Backend: kb, kms: kms}, nil
 }
 
 // rollCAKeys is the CA key backend of kmsFlags with what a rollover asks
@@ -225,7 +227,7 @@ func rollKeys(file, env string, kms *kmsFlags) (ldevid.KeyBackend, error) {
 // new key label the token holds already, and a rollover that fails after
 // making the new key deletes it.
 type rollCAKeys struct {
-	ldevid.KeyBackend
+	keys.Backend
 	kms *kmsFlags
 }
 
@@ -241,7 +243,7 @@ func (k rollCAKeys) CheckLabel(label string) error {
 // Delete deletes a key this command made in the token (nothing for file
 // keys) and forgets it.
 func (k rollCAKeys) Delete(ref string) error {
-	if k.kms.token == nil || !ldevid.IsPKCS11URI(ref) {
+	if k.kms.token == nil || !keys.IsPKCS11URI(ref) {
 		return nil
 	}
 	if err := k.kms.token.Delete(ref); err != nil {
@@ -279,7 +281,7 @@ func runRollVerify(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if len(devices) == 0 {
-		for _, d := range []string{filepath.Join(filepath.Dir(filepath.Clean(*oldDir)), ldevid.DevicesDir), filepath.Join(*newDir, ldevid.DevicesDir)} {
+		for _, d := range []string{filepath.Join(filepath.Dir(filepath.Clean(*oldDir)), store.DevicesDir), filepath.Join(*newDir, store.DevicesDir)} {
 			if fi, err := os.Stat(d); err == nil && fi.IsDir() {
 				devices = append(devices, d)
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/store"
 )
 
 const signSynopsis = `sign SPEC --ca NAME --csr FILE --id ID [--set NAME=VALUE ...] [--ignore-csr-names] [--reissue REASON] [--dir DIR] [--device PROFILE] [--profile P] [--out FILE] [--chain] [--passphrase-file [CA=]FILE | --passphrase-env [CA=]NAME] [--kms URI [--kms-pin-env NAME]]
@@ -85,7 +86,7 @@ func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := h.LoadCAs(*dir, *caName, nil); err != nil {
 		return fail(err)
 	}
-	jl, err := ldevid.OpenJournal(*dir)
+	jl, err := store.OpenJournal(*dir)
 	if err != nil {
 		return fail(err)
 	}
@@ -101,7 +102,7 @@ func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for _, f := range dev.Result.Findings {
 		fmt.Fprintf(stderr, "iotcert sign: %s %s: %s\n", f.Level, f.Lint, f.Details)
 	}
-	data := ldevid.CertPEM(dev.Cert)
+	data := store.CertPEM(dev.Cert)
 	if *withChain {
 		data = dev.ChainPEM()
 	}

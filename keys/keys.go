@@ -1,4 +1,4 @@
-package ldevid
+package keys
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	"go.step.sm/crypto/pemutil"
 )
 
-// KeyBackend creates and opens the private keys of a hierarchy. It is the
+// Backend creates and opens the private keys of a hierarchy. It is the
 // one place keys are handled, so that a hardware backend (PKCS#11, through
 // go.step.sm/crypto/kms/pkcs11) replaces files without any change to the
 // Hierarchy or the commands.
@@ -23,19 +23,27 @@ import (
 // Generate makes a new key pair and returns it as a Key: its signer, and
 // what must be kept to use it again — the PEM of the private key for a
 // software backend (the caller publishes it, 0600, atomically: see
-// WriteKey), or a reference such as a pkcs11: URI for a backend whose keys
+// Write), or a reference such as a pkcs11: URI for a backend whose keys
 // never leave it. label names the key for backends that store keys under a
 // name (the CA name, or "device <id>"). Open returns a signer for a key kept
 // as ref: a file path for files, a URI for a token.
 //
 // Implementations must be safe for concurrent use: batch issuance calls
 // Generate from many goroutines.
-type KeyBackend interface {
+type Backend interface {
 	Generate(label string, curve Curve) (*Key, error)
 	Open(ref string) (crypto.Signer, error)
 }
 
-// Key is a key pair made by a KeyBackend.
+// PerCA is a Backend that keeps the key of each CA its own way (for
+// example a passphrase per CA): ForCA returns the backend of the CA
+// called name. ldevid.Hierarchy.LoadCA opens a CA's key with it.
+type PerCA interface {
+	Backend
+	ForCA(name string) Backend
+}
+
+// Key is a key pair made by a Backend.
 type Key struct {
 	// Signer signs with the private key.
 	Signer crypto.Signer
@@ -48,7 +56,7 @@ type Key struct {
 	Ref string
 }
 
-// KMS is a KeyBackend over a go.step.sm/crypto/kms key manager. Over
+// KMS is a Backend over a go.step.sm/crypto/kms key manager. Over
 // softkms (NewFileKeys) keys are generated in memory with crypto/rand and
 // returned as PEM; over a manager that keeps keys (such as kms/pkcs11) the
 // CreateKey response names the key, and that name is the Key's Ref.
@@ -74,7 +82,7 @@ func WithKeyName(f func(label string) string) KMSOption {
 	return func(k *KMS) { k.keyName = f }
 }
 
-// NewKMS returns a KeyBackend over the key manager km.
+// NewKMS returns a Backend over the key manager km.
 func NewKMS(km apiv1.KeyManager, opts ...KMSOption) *KMS {
 	k := &KMS{km: km}
 	for _, o := range opts {
@@ -83,7 +91,7 @@ func NewKMS(km apiv1.KeyManager, opts ...KMSOption) *KMS {
 	return k
 }
 
-// NewFileKeys returns the KeyBackend for keys in PEM files: softkms, keys
+// NewFileKeys returns the Backend for keys in PEM files: softkms, keys
 // from crypto/rand, written by the caller as PEM PKCS#8.
 func NewFileKeys(opts ...KMSOption) (*KMS, error) {
 	km, err := softkms.New(context.Background(), apiv1.Options{Type: apiv1.SoftKMS})
@@ -194,6 +202,6 @@ func PassphraseFromEnv(name string) ([]byte, error) {
 	return []byte(v), nil
 }
 
-// ErrNoKeyMaterial is returned by WriteKey for a Key with neither PEM nor
+// ErrNoKeyMaterial is returned by Write for a Key with neither PEM nor
 // Ref.
 var ErrNoKeyMaterial = errors.New("key has neither PEM nor a reference")

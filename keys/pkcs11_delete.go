@@ -1,6 +1,6 @@
 //go:build cgo && !nopkcs11
 
-package ldevid
+package keys
 
 import "go.step.sm/crypto/kms/pkcs11"
 

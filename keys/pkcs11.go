@@ -1,4 +1,4 @@
-package ldevid
+package keys
 
 import (
 	"bytes"
@@ -24,7 +24,7 @@ import (
 // PKCS11Scheme is the scheme of PKCS#11 URIs (RFC 7512).
 const PKCS11Scheme = "pkcs11"
 
-// PKCS11 is a KeyBackend whose keys are generated in a PKCS#11 token and
+// PKCS11 is a Backend whose keys are generated in a PKCS#11 token and
 // never leave it, through go.step.sm/crypto/kms/pkcs11 (which needs cgo).
 //
 // A key is a key pair whose CKA_LABEL is the label given to Generate (the
@@ -34,7 +34,7 @@ const PKCS11Scheme = "pkcs11"
 //
 //	pkcs11:id=5f0c4e0d9a7b1c22;module-path=/usr/lib/softhsm/libsofthsm2.so;object=root;token=iotcert?pin-source=/etc/iotcert/pin
 //
-// WriteKey publishes it as key.ref and LoadCAs passes it back to Open.
+// Write publishes it as key.ref and LoadCAs passes it back to Open.
 // Keys are P-256 or P-384: go.step.sm/crypto/kms/pkcs11 (crypto11) does
 // not make or use Ed25519 keys, even in tokens that have
 // CKM_EC_EDWARDS_KEY_PAIR_GEN (SoftHSM2 2.6 does), so Generate refuses

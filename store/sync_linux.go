@@ -1,4 +1,4 @@
-package ldevid
+package store
 
 import (
 	"errors"
@@ -15,7 +15,7 @@ import (
 func lockFile(f *os.File) error {
 	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
 		if errors.Is(err, unix.EWOULDBLOCK) {
-			return errLocked
+			return ErrLocked
 		}
 		return err
 	}

@@ -1,4 +1,4 @@
-package ldevid
+package store
 
 import (
 	"bytes"
@@ -103,38 +103,13 @@ func (jl *Journal) Append(e JournalEntry) error {
 	return nil
 }
 
-// Entry returns the journal line of dev, issued under the device profile
-// called device with the template fields fields: its serial, hash,
-// issuing CA, profile, fields and findings, at the hierarchy's time.
-func (h *Hierarchy) Entry(device string, dev *Issued, fields map[string]string) JournalEntry {
-	serial, digest := certIdentity(dev.Cert)
-	e := JournalEntry{Time: h.now().UTC(), ID: dev.ID, Status: StatusIssued, Serial: serial, SHA256: digest,
-		Profile: device, Fields: fieldsOf(fields), Findings: findingStrings(dev.Result)}
-	if d := h.spec.Device(device); d != nil {
-		e.CA = d.CA
-	}
-	return e
-}
-
-// fieldsOf copies fields for the journal (nil when empty).
-func fieldsOf(fields map[string]string) map[string]string {
-	if len(fields) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(fields))
-	for k, v := range fields {
-		out[k] = v
-	}
-	return out
-}
-
 // ReplaceDevice publishes dev as WriteDevice does, replacing the device
 // directory of its id when there is one (a reissue): the new directory is
 // made beside it, the old one is moved aside to a temporary name and the
 // new one renamed into place, then the old one is removed. A stop in
 // between leaves the old directory under a temporary name that the next
 // batch on out removes.
-func ReplaceDevice(out string, dev *Issued) error {
+func ReplaceDevice(out string, dev Device) error {
 	devices, err := openDevicesDir(out)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package ldevid
+package keys
 
 import (
 	"os"
@@ -6,31 +6,31 @@ import (
 	"testing"
 )
 
-// TestReadKeyRef reads each kind of key.ref: a relative path is resolved
+// TestReadRef reads each kind of key.ref: a relative path is resolved
 // against the directory holding key.ref, an absolute path and a URI are
 // kept, no key.ref means key.pem, and a bad key.ref is an error naming
 // it.
-func TestReadKeyRef(t *testing.T) {
+func TestReadRef(t *testing.T) {
 	dir := t.TempDir()
 	abs := filepath.Join(t.TempDir(), "key.pem")
 	for _, tc := range []struct {
 		name, content, want, err string
 	}{
-		{"none", "", filepath.Join(dir, KeyFile), ""},
+		{"none", "", filepath.Join(dir, File), ""},
 		{"relative", "../other/key.pem\n", filepath.Join(filepath.Dir(dir), "other", "key.pem"), ""},
 		{"absolute", abs + "\n", abs, ""},
 		{"URI", "pkcs11:id=01;object=root\n", "pkcs11:id=01;object=root", ""},
-		{"empty", "\n", "", filepath.Join(dir, KeyRefFile) + ": empty (want a pkcs11: URI or the path of a key file)"},
-		{"two lines", "a\nb\n", "", filepath.Join(dir, KeyRefFile) + ": more than one line (want a pkcs11: URI or the path of a key file)"},
+		{"empty", "\n", "", filepath.Join(dir, RefFile) + ": empty (want a pkcs11: URI or the path of a key file)"},
+		{"two lines", "a\nb\n", "", filepath.Join(dir, RefFile) + ": more than one line (want a pkcs11: URI or the path of a key file)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			os.Remove(filepath.Join(dir, KeyRefFile))
+			os.Remove(filepath.Join(dir, RefFile))
 			if tc.content != "" {
-				if err := os.WriteFile(filepath.Join(dir, KeyRefFile), []byte(tc.content), 0o600); err != nil {
+				if err := os.WriteFile(filepath.Join(dir, RefFile), []byte(tc.content), 0o600); err != nil {
 					t.Fatal(err)
 				}
 			}
-			got, err := ReadKeyRef(dir)
+			got, err := ReadRef(dir)
 			if tc.err != "" {
 				if err == nil || err.Error() != tc.err {
 					t.Errorf("error %v, want %q", err, tc.err)
@@ -44,14 +44,14 @@ func TestReadKeyRef(t *testing.T) {
 	}
 }
 
-// TestKeyRefPath writes paths relative to the directory of key.ref.
-func TestKeyRefPath(t *testing.T) {
+// TestRefPath writes paths relative to the directory of key.ref.
+func TestRefPath(t *testing.T) {
 	for _, tc := range []struct{ dir, key, want string }{
 		{"/a/new/root", "/a/new/key.pem", "../key.pem"},
 		{"/a/new/ca", "/a/old/ca/key.pem", "../../old/ca/key.pem"},
 	} {
-		if got, err := KeyRefPath(tc.dir, tc.key); err != nil || got != filepath.FromSlash(tc.want) {
-			t.Errorf("KeyRefPath(%s, %s) = %q, %v; want %q", tc.dir, tc.key, got, err, tc.want)
+		if got, err := RefPath(tc.dir, tc.key); err != nil || got != filepath.FromSlash(tc.want) {
+			t.Errorf("RefPath(%s, %s) = %q, %v; want %q", tc.dir, tc.key, got, err, tc.want)
 		}
 	}
 }

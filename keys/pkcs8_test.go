@@ -1,4 +1,4 @@
-package ldevid
+package keys
 
 import (
 	"bytes"

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package ldevid
+package store
 
 import (
 	"os"

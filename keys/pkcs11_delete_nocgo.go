@@ -1,6 +1,6 @@
 //go:build !cgo || nopkcs11
 
-package ldevid
+package keys
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package ldevid
+package store
 
 import (
 	"bufio"
@@ -13,9 +13,10 @@ import (
 	"os"
 
 	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/keys"
 )
 
-// Layout is how IssueBatch publishes the devices it issues.
+// Layout is how a Batch (ldevid.Hierarchy.IssueBatch) publishes devices.
 type Layout string
 
 const (
@@ -69,7 +70,7 @@ type DeviceRecord struct {
 	// Key is the private key as PEM PKCS#8 (encrypted when device keys
 	// have a passphrase), for a key that is a file. Never log it.
 	Key string `json:"key,omitempty"`
-	// KeyRef names a key kept in a token or KMS (as key.ref does in the
+	// KeyRef names a key kept in a token or keys.KMS (as key.ref does in the
 	// dirs layout), for a key that is not a file.
 	KeyRef string `json:"key_ref,omitempty"`
 }
@@ -77,11 +78,11 @@ type DeviceRecord struct {
 // appendRecord appends the devices.jsonl line of dev to b: its
 // DeviceRecord as JSON, then a line end. It also returns the serial and
 // the hash it wrote, for the journal.
-func appendRecord(b []byte, dev *Issued) (_ []byte, serial, digest string, err error) {
+func appendRecord(b []byte, dev Device) (_ []byte, serial, digest string, err error) {
 	if dev.Key == nil || (dev.Key.PEM == nil && dev.Key.Ref == "") {
-		return b, "", "", ErrNoKeyMaterial
+		return b, "", "", keys.ErrNoKeyMaterial
 	}
-	serial, digest = certIdentity(dev.Cert)
+	serial, digest = CertIdentity(dev.Cert)
 	b = append(b, `{"id":`...)
 	b = appendJSONString(b, dev.ID)
 	b = append(b, `,"serial":"`...)
@@ -352,7 +353,7 @@ func recoverRecord(path string, line int, rec DeviceRecord) (JournalEntry, error
 	if err != nil {
 		return JournalEntry{}, fmt.Errorf("%s: cert: %w", where, err)
 	}
-	serial, digest := certIdentity(c)
+	serial, digest := CertIdentity(c)
 	if digest != rec.SHA256 {
 		return JournalEntry{}, fmt.Errorf("%s: sha256 %s is not the certificate's (%s)", where, rec.SHA256, digest)
 	}
@@ -413,39 +414,4 @@ func writeChainFile(out *safefile.Dir, ca string, chainPEM []byte) error {
 		return err
 	}
 	return out.Write(DevicesChainFile, chainPEM, publicMode, true)
-}
-
-// commitJSONL publishes a group of outcomes as records of devices.jsonl
-// and journals them; it returns how many it committed. An outcome with
-// an error stops the batch after the outcomes before it are committed.
-func (h *Hierarchy) commitJSONL(j *journal, d *recordFile, group []outcome, opts BatchOptions, sum *BatchSummary) (int, error) {
-	var firstErr error
-	for i, o := range group {
-		if o.err != nil {
-			firstErr = fmt.Errorf("device %q: %w", o.row.ID, o.err)
-			group = group[:i]
-			break
-		}
-	}
-	d.buf = d.buf[:0]
-	entries := make([]JournalEntry, 0, len(group))
-	now := h.now().UTC()
-	for _, o := range group {
-		entries = append(entries, h.entry(now, o.device, o, opts))
-		if o.refused == nil {
-			d.buf = append(d.buf, o.record...)
-		}
-	}
-	// 1. The group's records are written in one write and made durable
-	// (fdatasync) ...
-	if err := d.append(d.buf); err != nil {
-		return 0, err
-	}
-	// 2. ... and only then are the journal lines written: a line never
-	// names a device whose record is not durable.
-	if err := j.append(entries); err != nil {
-		return 0, err
-	}
-	h.counted(group, opts, sum)
-	return len(entries), firstErr
 }

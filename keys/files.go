@@ -1,0 +1,148 @@
+package keys
+
+import (
+	"crypto"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/iotcert/iotcert/internal/safefile"
+)
+
+// The files that keep a key in a directory: key.pem holds a key's PEM,
+// key.ref the reference of a key that is not a file (a pkcs11: URI, or
+// the path of a key file elsewhere).
+const (
+	File    = "key.pem"
+	RefFile = "key.ref"
+)
+
+// privateMode is the mode of every file holding a key or a reference.
+const privateMode = 0o600
+
+// FileData returns the file that keeps key: key.pem holding its PEM,
+// or key.ref holding its reference (a key that is not a file), and the
+// file's content. Both are written mode 0600.
+func FileData(key *Key) (name string, data []byte, err error) {
+	switch {
+	case key == nil:
+		return "", nil, ErrNoKeyMaterial
+	case key.PEM != nil:
+		return File, key.PEM, nil
+	case key.Ref != "":
+		return RefFile, []byte(key.Ref + "\n"), nil
+	}
+	return "", nil, ErrNoKeyMaterial
+}
+
+// Write publishes key in dir: its PEM as key.pem (mode 0600), or its
+// reference as key.ref, each written atomically and never through a
+// symbolic link (internal/safefile). With exclusive set an existing file is an
+// error wrapping os.ErrExist.
+func Write(dir string, key *Key, exclusive bool) error {
+	d, err := safefile.OpenRoot(dir, false)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return WriteSafe(d, key, exclusive)
+}
+
+// WriteSafe is Write into d, a directory opened with internal/safefile
+// (for a caller that writes more files there, such as a CA or device
+// directory).
+func WriteSafe(d *safefile.Dir, key *Key, exclusive bool) error {
+	name, data, err := FileData(key)
+	if err != nil {
+		return err
+	}
+	return d.Write(name, data, privateMode, exclusive)
+}
+
+// ReadRef returns the reference of the key kept for the CA in dir:
+// what dir/key.ref holds, or the path of dir/key.pem when there is no
+// key.ref. A key.ref holds a URI (a pkcs11: URI of a key in a token) or
+// the path of a key file; a relative path is relative to dir, the
+// directory holding key.ref, so that directories moved together keep
+// working. Errors name key.ref.
+func ReadRef(dir string) (string, error) {
+	path := filepath.Join(dir, RefFile)
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return filepath.Join(dir, File), nil
+	case err != nil:
+		return "", err
+	}
+	ref := string(trimNewline(b))
+	switch {
+	case ref == "":
+		return "", fmt.Errorf("%s: empty (want a pkcs11: URI or the path of a key file)", path)
+	case strings.ContainsAny(ref, "\r\n"):
+		return "", fmt.Errorf("%s: more than one line (want a pkcs11: URI or the path of a key file)", path)
+	case isURI(ref) || filepath.IsAbs(ref):
+		return ref, nil
+	}
+	return filepath.Join(dir, ref), nil
+}
+
+// OpenIn opens the key of the CA in dir (ReadRef) with kb and
+// returns its signer and reference. An error opening a key that key.ref
+// names names key.ref.
+func OpenIn(dir string, kb Backend) (crypto.Signer, string, error) {
+	ref, err := ReadRef(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	signer, err := kb.Open(ref)
+	if err != nil {
+		if _, serr := os.Lstat(filepath.Join(dir, RefFile)); serr == nil {
+			return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, RefFile), err)
+		}
+		return nil, "", err
+	}
+	return signer, ref, nil
+}
+
+// RefPath is what a key.ref in the directory dir holds for the key
+// file at keyPath: its path relative to dir (ReadRef resolves it
+// against dir), or keyPath made absolute when no relative path leads
+// there.
+func RefPath(dir, keyPath string) (string, error) {
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	absKey, err := filepath.Abs(keyPath)
+	if err != nil {
+		return "", err
+	}
+	if rel, err := filepath.Rel(absDir, absKey); err == nil {
+		return rel, nil
+	}
+	return absKey, nil
+}
+
+// isURI reports whether ref starts with a URI scheme of two characters
+// or more (one is a Windows drive letter).
+func isURI(ref string) bool {
+	scheme, _, ok := strings.Cut(ref, ":")
+	if !ok || len(scheme) < 2 {
+		return false
+	}
+	for i, c := range scheme {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return true
+}
+
+func trimNewline(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
