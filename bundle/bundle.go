@@ -74,6 +74,11 @@ type Options struct {
 	// Profiles should then list the profiles it can return and those
 	// they extend.
 	ProfileOf func(c *x509.Certificate) *profile.Profile
+	// SizeBudget, when not nil, is the size budget of the size checks
+	// (w_chain_size_budget, w_chain_cert_size_budget); Run and Spool use
+	// the budget of their profile when it is nil. Without a budget the
+	// size checks do not run.
+	SizeBudget *profile.SizeBudget
 	// MatterCD, when not nil, is the Certification Declaration the DACs
 	// of a matter bundle are checked against (the e_matter_cd_* checks).
 	MatterCD *MatterCD
@@ -105,6 +110,9 @@ type Bundle struct {
 	nodes   []*Node // by result index; nil for inputs that are not certificates
 	anchors []*Node
 	names   map[string]string // interned issuer and subject names
+
+	sizeMu sync.Mutex
+	noC509 map[*Node]string // why a certificate has no C509 form (size.go)
 }
 
 // New returns an empty bundle. It returns an error when Enable or Disable
@@ -138,6 +146,8 @@ func New(opts Options) (*Bundle, error) {
 		}
 		b.enabled[name] = false
 	}
+	b.enabled[SizeChain] = b.enabled[SizeChain] && opts.SizeBudget != nil && opts.SizeBudget.Chain != nil
+	b.enabled[SizeCertificate] = b.enabled[SizeCertificate] && opts.SizeBudget != nil && opts.SizeBudget.Certificate != nil
 	if !b.enabled[OrphanError] || !b.enabled[OrphanNotice] {
 		// One switch for both levels of the orphan finding.
 		b.enabled[OrphanError], b.enabled[OrphanNotice] = false, false

@@ -183,6 +183,8 @@ func (f *finisher) graph(byIndex []*state) *Graph {
 		}
 		g.Nodes = append(g.Nodes, gn)
 	}
+	f.checkSize(g, order) // size.go: on the chains of the graph, as iotcert size draws them
+	g.Findings = f.findings
 	sort.SliceStable(g.Findings, func(i, j int) bool { return g.Findings[i].Index < g.Findings[j].Index })
 	return g
 }
