@@ -158,8 +158,11 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 	if err != nil {
 		return nil, err
 	}
-	_, ca, err := h.device(device)
+	d, ca, err := h.device(device)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkC509Layout(d, layout); err != nil {
 		return nil, err
 	}
 	source := opts.Source
@@ -770,6 +773,11 @@ func stageFiles(devices *safefile.Dir, tmp string, dev *Issued) error {
 	}
 	if err := d.WriteNew(CertFile, CertPEM(dev.Cert), publicMode); err != nil {
 		return err
+	}
+	if dev.C509 != nil {
+		if err := d.WriteNew(C509File, dev.C509, publicMode); err != nil {
+			return err
+		}
 	}
 	return d.WriteNew(ChainFile, dev.ChainPEM(), publicMode)
 }

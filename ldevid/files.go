@@ -415,5 +415,10 @@ func writeDeviceFiles(devices *safefile.Dir, tmp string, dev *Issued) error {
 	if err := d.Write(CertFile, CertPEM(dev.Cert), publicMode, true); err != nil {
 		return err
 	}
+	if dev.C509 != nil {
+		if err := d.Write(C509File, dev.C509, publicMode, true); err != nil {
+			return err
+		}
+	}
 	return d.Write(ChainFile, dev.ChainPEM(), publicMode, true)
 }

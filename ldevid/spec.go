@@ -112,6 +112,9 @@ type DeviceSpec struct {
 	// BasicConstraints puts a critical basicConstraints cA=FALSE in the
 	// certificates, as Matter requires in a DAC.
 	BasicConstraints bool
+	// C509 makes a natively signed C509 certificate (type 2) of every
+	// device beside its X.509 certificate (C509File).
+	C509 bool
 	// Line is the line of the device profile's key in the spec.
 	Line int
 }
@@ -248,6 +251,7 @@ type deviceFile struct {
 	EKU              []string    `yaml:"eku"`
 	SubjectKeyID     bool        `yaml:"subject_key_id"`
 	BasicConstraints bool        `yaml:"basic_constraints"`
+	C509             bool        `yaml:"c509"`
 }
 
 type sanFile struct {
@@ -397,7 +401,7 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 	if err := strictyaml.Decode(v, &df); err != nil {
 		return nil, fmt.Errorf("device profile %q: %w", k.Value, err)
 	}
-	d := &DeviceSpec{Name: k.Value, Kind: Kind(df.Kind), CA: df.CA, Profile: df.Profile, SubjectKeyID: df.SubjectKeyID, BasicConstraints: df.BasicConstraints, Line: k.Line}
+	d := &DeviceSpec{Name: k.Value, Kind: Kind(df.Kind), CA: df.CA, Profile: df.Profile, SubjectKeyID: df.SubjectKeyID, BasicConstraints: df.BasicConstraints, C509: df.C509, Line: k.Line}
 	var err error
 	switch d.Kind {
 	case IDevID, LDevID:
