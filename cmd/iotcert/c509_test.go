@@ -208,6 +208,13 @@ func TestC509GenNative(t *testing.T) {
 	}
 	check("0001")
 	check("0002")
+	// iotcert lint of the output skips the cert.c509 files and counts them
+	// (the tests judge validity at a fixed date, before these
+	// certificates: only the input errors matter here).
+	_, lintOut, errOut := iotcert(t, "", "lint", "--spec", spec, pki)
+	if want := "skipped 5 private keys, 1 journal, 3 natively signed C509 certificates\n"; !strings.HasSuffix(errOut, want) || strings.Contains(lintOut, "FATAL") {
+		t.Errorf("lint --spec: stderr %q, want it to end %q, and no fatal finding:\n%s", errOut, want, lintOut)
+	}
 	other := filepath.Join(dir, "jsonl")
 	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", other); code != exitOK {
 		t.Fatalf("gen hierarchy: %s", errOut)
