@@ -77,7 +77,9 @@ type Options struct {
 	// SizeBudget, when not nil, is the size budget of the size checks
 	// (w_chain_size_budget, w_chain_cert_size_budget); Run and Spool use
 	// the budget of their profile when it is nil. Without a budget the
-	// size checks do not run.
+	// size checks do not run. Certificates are measured as Run, Spool
+	// and Lint add them; a Node given to Add directly is not measured and
+	// is taken to fit.
 	SizeBudget *profile.SizeBudget
 	// MatterCD, when not nil, is the Certification Declaration the DACs
 	// of a matter bundle are checked against (the e_matter_cd_* checks).

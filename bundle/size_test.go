@@ -80,6 +80,7 @@ func TestSizeBudget(t *testing.T) {
 		{"issuer without C509 form", profile.SizeBudget{Chain: budget(t, "dtls13-record"), Encoding: profile.EncodingC509}, []cert{{"root", root.DER()}, {"ca", ca.DER()}, {"device", device.DER()}}, map[string][]string{
 			"device": {"its chain cannot be sent in C509 within the budget dtls13-record (1024 bytes): \"CN=Example IoT Device CA, O=Example Devices Ltd, C=DE\" (ca[0]@0) has no C509 form (validity.notBefore: GeneralizedTime for a year before 2050 (RFC 5280 asks for UTCTime, which C509 restores))"},
 		}},
+		{"no end entity", profile.SizeBudget{Chain: budget(t, "100")}, chain[:2], nil},
 		{"no C509 form, DER budget", profile.SizeBudget{Chain: budget(t, "dtls13-record"), Certificate: budget(t, "1000")}, []cert{refused}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
