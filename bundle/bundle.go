@@ -79,6 +79,13 @@ type Options struct {
 	// TempDir is the directory Spool writes its temporary files to; empty
 	// means os.TempDir().
 	TempDir string
+	// SizeBudget, when not nil, is the size budget of the size checks
+	// (w_chain_size_budget, w_chain_cert_size_budget); Run and Spool use
+	// the budget of their profile when it is nil. Without a budget the
+	// size checks do not run. Certificates are measured as Run, Spool
+	// and Lint add them; a Node given to Add directly is not measured and
+	// is taken to fit.
+	SizeBudget *profile.SizeBudget
 	// MatterCD, when not nil, is the Certification Declaration the DACs
 	// of a matter bundle are checked against (the e_matter_cd_* checks).
 	MatterCD *MatterCD
@@ -99,6 +106,9 @@ type Bundle struct {
 	// spill, when not nil, keeps the Nodes of end entities on disk until
 	// the results are replayed (spill.go); Spool sets it.
 	spill *spill
+
+	sizeMu sync.Mutex
+	noC509 map[*Node]string // why a certificate has no C509 form (size.go)
 }
 
 // at is the clock of the profiles the bundle lints with: the bundle's one
@@ -148,6 +158,8 @@ func New(opts Options) (*Bundle, error) {
 		}
 		b.enabled[name] = false
 	}
+	b.enabled[SizeChain] = b.enabled[SizeChain] && opts.SizeBudget != nil && opts.SizeBudget.Chain != nil
+	b.enabled[SizeCertificate] = b.enabled[SizeCertificate] && opts.SizeBudget != nil && opts.SizeBudget.Certificate != nil
 	if !b.enabled[OrphanError] || !b.enabled[OrphanNotice] {
 		// One switch for both levels of the orphan finding.
 		b.enabled[OrphanError], b.enabled[OrphanNotice] = false, false

@@ -158,6 +158,11 @@ func (f *finisher) graph(inputs []*state) *Graph {
 	for _, s := range order {
 		g.Nodes = append(g.Nodes, f.graphNode(s))
 	}
+	// size.go: on the chains of the graph, as iotcert size draws them (a
+	// bundle with a size budget keeps every certificate in memory, see
+	// spill.add).
+	f.checkSize(g, order)
+	g.Findings = f.findings
 	sort.SliceStable(g.Findings, func(i, j int) bool { return g.Findings[i].Index < g.Findings[j].Index })
 	return g
 }

@@ -56,6 +56,10 @@ type Node struct {
 	pubKeyParsed bool      // pubKey was parsed (it may still be nil)
 	role         role.Role // role.Of, or the result's role
 	crl          crlFacts  // keyUsage cRLSign and cRLDistributionPoints facts (crlsign.go)
+	// wireSize is the certificate's size in the encoding the size budget
+	// counts, -1 when it has no C509 form (size.go); it fills the padding
+	// after the flags.
+	wireSize int32
 
 	// unknownCritical are the OIDs of critical extensions this package
 	// does not process (RFC 5280 §4.2).

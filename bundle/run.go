@@ -37,6 +37,9 @@ func Run(p *profile.Profile, items iter.Seq[certio.Item], trust iter.Seq[certio.
 // anchor is linted with p for what makes it malformed (see
 // Bundle.AddTrustedResult).
 func newBundle(p *profile.Profile, trust iter.Seq[certio.Item], opts Options) (*Bundle, error) {
+	if opts.SizeBudget == nil {
+		opts.SizeBudget = p.SizeBudget
+	}
 	b, err := New(opts)
 	if err != nil {
 		return nil, err
@@ -52,6 +55,7 @@ func newBundle(p *profile.Profile, trust iter.Seq[certio.Item], opts Options) (*
 				return nil, fmt.Errorf("trust store: %w", &certio.InputError{Origin: it.Origin, Msg: "not a valid X.509 certificate: " + certparse.DescribeError(err)})
 			}
 			n := NewNode(c)
+			b.measure(n, it.DER)
 			res := p.Lint(c)
 			sum := sha256.Sum256(it.DER)
 			n.sha256 = sum
@@ -112,6 +116,9 @@ func (b *Bundle) lintEach(p *profile.Profile, items iter.Seq[certio.Item], fn fu
 			defer wg.Done()
 			for j := range jobs {
 				res, n := lintItem(b.profileFor(p, j.it), j.it, matterAlt)
+				if n != nil {
+					b.measure(n, j.it.DER)
+				}
 				out <- done{j.seq, res, n}
 			}
 		}()

@@ -151,7 +151,9 @@ func (sp *spill) add(b *Bundle, n *Node) bool {
 		}
 	}
 	r := sp.record(n)
-	spill := sp.err == nil && spillable(n) && !n.isCA && n.subject != n.issuer && !sp.anchor[n.sha256]
+	// A size budget keeps every certificate in memory: the size checks
+	// measure whole chains when the graph is drawn.
+	spill := sp.err == nil && b.opts.SizeBudget == nil && spillable(n) && !n.isCA && n.subject != n.issuer && !sp.anchor[n.sha256]
 	if spill {
 		off, err := sp.nodes.write(n)
 		if err != nil {

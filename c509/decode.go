@@ -245,7 +245,7 @@ func decodeAttr(typ, val any) ([]byte, cbasn1.Tag, []byte, error) {
 	if !ok {
 		return nil, 0, nil, fmt.Errorf("attribute type %d is not registered", v)
 	}
-	if rdnAttrs[oid].ia5 {
+	if rdnAttrs[string(oid)].ia5 {
 		if tag != cbasn1.UTF8String {
 			return nil, 0, nil, fmt.Errorf("attribute type %d is an IA5String and cannot be negative", v)
 		}
@@ -255,7 +255,7 @@ func decodeAttr(typ, val any) ([]byte, cbasn1.Tag, []byte, error) {
 	if !ok {
 		return nil, 0, nil, badItem("attribute value", val)
 	}
-	return []byte(oid), tag, []byte(s), nil
+	return oid, tag, []byte(s), nil
 }
 
 // decodeTime returns the DER Time of a POSIX time: UTCTime through 2049,
@@ -278,8 +278,9 @@ func decodeTime(item any, notAfter bool) ([]byte, error) {
 	if t.Year() < 1950 {
 		return nil, fmt.Errorf("time %d is before 1950", v)
 	}
+	var text [15]byte
 	return build(func(b *derBuilder) {
-		b.AddASN1(tag, func(b *derBuilder) { b.AddBytes([]byte(t.Format(layout))) })
+		b.AddASN1(tag, func(b *derBuilder) { b.AddBytes(t.AppendFormat(text[:0], layout)) })
 	})
 }
 

@@ -12,20 +12,21 @@ import (
 // the draft: an unwrapped RFC 9090 OID), algorithm identifiers as the DER
 // AlgorithmIdentifier SEQUENCE.
 
-// registry maps integers to DER byte strings and back.
+// registry maps integers to DER byte strings and back. The byte strings
+// value returns are shared: callers only read them.
 type registry struct {
-	byInt map[int64]string
+	byInt map[int64][]byte
 	byDER map[string]int64
 }
 
 func newRegistry(entries map[int64]string) registry {
-	r := registry{byInt: make(map[int64]string, len(entries)), byDER: make(map[string]int64, len(entries))}
+	r := registry{byInt: make(map[int64][]byte, len(entries)), byDER: make(map[string]int64, len(entries))}
 	for v, h := range entries {
 		b, err := hex.DecodeString(strings.ReplaceAll(h, " ", ""))
 		if err != nil {
 			panic("c509: bad registry entry: " + h)
 		}
-		r.byInt[v] = string(b)
+		r.byInt[v] = b
 		r.byDER[string(b)] = v
 	}
 	return r
@@ -37,8 +38,8 @@ func (r registry) lookup(der []byte) (int64, bool) {
 }
 
 func (r registry) value(v int64) ([]byte, bool) {
-	s, ok := r.byInt[v]
-	return []byte(s), ok
+	b, ok := r.byInt[v]
+	return b, ok
 }
 
 // sigAlgs is the C509 Signature Algorithms registry (full DER
@@ -108,7 +109,7 @@ type rdnAttr struct {
 }
 
 // rdnAttrs maps attribute type OIDs (contents octets) to the registry.
-var rdnAttrs, rdnAttrOIDs = func() (map[string]rdnAttr, map[int64]string) {
+var rdnAttrs, rdnAttrOIDs = func() (map[string]rdnAttr, map[int64][]byte) {
 	entries := []struct {
 		v   int64
 		oid string
@@ -126,11 +127,11 @@ var rdnAttrs, rdnAttrOIDs = func() (map[string]rdnAttr, map[int64]string) {
 		{30, "2a864886f70d010908", false},
 	}
 	byOID := make(map[string]rdnAttr, len(entries))
-	byInt := make(map[int64]string, len(entries))
+	byInt := make(map[int64][]byte, len(entries))
 	for _, e := range entries {
 		b, _ := hex.DecodeString(e.oid)
 		byOID[string(b)] = rdnAttr{value: e.v, ia5: e.ia5}
-		byInt[e.v] = string(b)
+		byInt[e.v] = b
 	}
 	return byOID, byInt
 }()

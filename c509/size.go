@@ -19,6 +19,15 @@ type Budget struct {
 	Description string `json:"description"`
 }
 
+// String names the budget: "dtls13-record (1024 bytes)", or "600 bytes"
+// for a budget given in bytes.
+func (b Budget) String() string {
+	if b.Name == strconv.Itoa(b.Bytes)+" bytes" {
+		return b.Name
+	}
+	return fmt.Sprintf("%s (%d bytes)", b.Name, b.Bytes)
+}
+
 // Budgets are the named budgets ParseBudget knows.
 var Budgets = []Budget{
 	{"dtls13-record", 1024, "a DTLS 1.3 record of 1,024 bytes: the Certificate message fits one record and one datagram of a link with a 1,280-byte IPv6 MTU without handshake fragmentation"},
@@ -65,10 +74,11 @@ func (m MessageSizes) Max() int { return max(m.Plain, m.Zlib, m.Brotli, m.Zstd) 
 // field. For C509 the entries are ~C509Certificate (the unwrapped CBOR
 // sequence), as the draft's TLS certificate type defines c509_data.
 func CertificateMessage(certs [][]byte) []byte {
-	n := 4
-	for _, c := range certs {
-		n += 5 + len(c)
+	sizes := make([]int, len(certs))
+	for i, c := range certs {
+		sizes[i] = len(c)
 	}
+	n := MessageSize(sizes...)
 	out := make([]byte, 0, n)
 	out = append(out, 0) // certificate_request_context<0..255>: empty
 	out = appendUint24(out, n-4)
@@ -78,6 +88,17 @@ func CertificateMessage(certs [][]byte) []byte {
 		out = append(out, 0, 0) // extensions<0..2^16-1>: none
 	}
 	return out
+}
+
+// MessageSize returns the size of the Certificate message that
+// CertificateMessage makes of certificates of the given sizes:
+// 4 + Σ (5 + size) bytes.
+func MessageSize(sizes ...int) int {
+	n := 4
+	for _, c := range sizes {
+		n += 5 + c
+	}
+	return n
 }
 
 func appendUint24(b []byte, n int) []byte { return append(b, byte(n>>16), byte(n>>8), byte(n)) }

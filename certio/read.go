@@ -236,10 +236,14 @@ type Stats struct {
 	// Journals counts the inputs skipped as issuance journals
 	// (journal.jsonl): JSON lines that record issuance, not certificates.
 	Journals int
+	// NativeC509 counts the natively signed C509 certificates skipped
+	// (cert.c509 files of "iotcert gen"): they have no X.509 form.
+	NativeC509 int
 }
 
-// SkippedKeys describes the private keys and journals s counted, as
-// "12 private keys, 1 journal", or "" when there are none.
+// SkippedKeys describes the private keys, journals and natively signed
+// C509 certificates s counted, as "12 private keys, 1 journal", or ""
+// when there are none.
 func (s *Stats) SkippedKeys() string {
 	var parts []string
 	if s.PrivateKeys > 0 {
@@ -247,6 +251,9 @@ func (s *Stats) SkippedKeys() string {
 	}
 	if s.Journals > 0 {
 		parts = append(parts, plural(s.Journals, "journal"))
+	}
+	if s.NativeC509 > 0 {
+		parts = append(parts, plural(s.NativeC509, "natively signed C509 certificate"))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -483,6 +490,8 @@ func readStream(name string, r io.Reader, seekable bool, opts Options, yield fun
 		return decodeJSONL(name, w, yield)
 	case w.err == nil && w.eof && isKeyRef(w.buf()):
 		return opts.skipKeyRef()
+	case w.err == nil && w.eof && c509Type(w.buf()) != 0:
+		return opts.decodeC509(name, c509Type(w.buf()), yield)
 	case bytes.Contains(w.buf(), pemBegin):
 		return decodePEMStream(name, w, yield) // reports w.err after the blocks
 	case w.err != nil:
@@ -674,6 +683,8 @@ func DecodeWith(name string, data []byte, opts Options, yield func(Item) bool) b
 		return decodeJSONL(name, opts.windowOver(data), yield)
 	case isKeyRef(data):
 		return opts.skipKeyRef()
+	case c509Type(data) != 0:
+		return opts.decodeC509(name, c509Type(data), yield)
 	case bytes.Contains(data, pemBegin):
 		return decodePEMStream(name, opts.windowOver(data), yield)
 	}

@@ -148,11 +148,15 @@ const maxGroup = 256
 // it: devices already published stay published and journaled, and the
 // error is returned with the summary so far.
 func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions) (*BatchSummary, error) {
-	if _, err := store.ParseLayout(string(opts.Layout)); err != nil {
+	layout, err := store.ParseLayout(string(opts.Layout))
+	if err != nil {
 		return nil, err
 	}
-	_, ca, err := h.device(device)
+	d, ca, err := h.device(device)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkC509Layout(d, layout); err != nil {
 		return nil, err
 	}
 	source := opts.Source

@@ -88,7 +88,11 @@ func (h *Hierarchy) SignCSR(req Request, csr *x509.CertificateRequest, opts CSRO
 	if err != nil {
 		return nil, err
 	}
-	return &Issued{ID: req.ID, Cert: cert, Chain: chain, Result: res}, nil
+	dev := &Issued{ID: req.ID, Cert: cert, Chain: chain, Result: res}
+	if err := signC509(d, ca, dev); err != nil {
+		return nil, err
+	}
+	return dev, nil
 }
 
 // nameDifference compares the names a CSR asks for with those rendered

@@ -372,6 +372,9 @@ type Issued struct {
 	Chain []*x509.Certificate
 	// Result is the pre-issuance verdict (warnings and notices only).
 	Result profile.Result
+	// C509 is the natively signed C509 certificate (type 2), when the
+	// device profile asks for one (DeviceSpec.C509); nil otherwise.
+	C509 []byte
 
 	chainPEM []byte // Chain as PEM, shared by the devices of a CA
 }
@@ -396,7 +399,7 @@ func (i *Issued) caChainPEM() []byte {
 // Stored returns what the output directory keeps of the device (see
 // store.WriteDevice).
 func (i *Issued) Stored() store.Device {
-	return store.Device{ID: i.ID, Cert: i.Cert, Key: i.Key, Chain: i.caChainPEM()}
+	return store.Device{ID: i.ID, Cert: i.Cert, Key: i.Key, Chain: i.caChainPEM(), C509: i.C509}
 }
 
 // chainPEM returns Chain(name) as PEM, encoded once per CA.
@@ -455,7 +458,11 @@ func (h *Hierarchy) issueDevice(req Request, parse bool) (*Issued, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Issued{ID: req.ID, Cert: cert, Key: key, Chain: chain, Result: res, chainPEM: h.chainPEM(ca.Spec.Name, chain)}, nil
+	dev := &Issued{ID: req.ID, Cert: cert, Key: key, Chain: chain, Result: res, chainPEM: h.chainPEM(ca.Spec.Name, chain)}
+	if err := signC509(d, ca, dev); err != nil {
+		return nil, err
+	}
+	return dev, nil
 }
 
 // DeviceForCA returns the device profile issued by the CA called ca, or

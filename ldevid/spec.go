@@ -113,6 +113,9 @@ type DeviceSpec struct {
 	// basicConstraints puts a critical basicConstraints cA=FALSE in the
 	// certificates, as Matter requires in a DAC.
 	basicConstraints bool
+	// C509 makes a natively signed C509 certificate (type 2) of every
+	// device beside its X.509 certificate (store.C509File).
+	C509 bool
 	// Line is the line of the device profile's key in the spec.
 	Line int
 }
@@ -229,6 +232,7 @@ type deviceFile struct {
 	EKU              []string    `yaml:"eku"`
 	SubjectKeyID     bool        `yaml:"subject_key_id"`
 	BasicConstraints bool        `yaml:"basic_constraints"`
+	C509             bool        `yaml:"c509"`
 }
 
 type sanFile struct {
@@ -378,7 +382,7 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 	if err := strictyaml.Decode(v, &df); err != nil {
 		return nil, fmt.Errorf("device profile %q: %w", k.Value, err)
 	}
-	d := &DeviceSpec{Name: k.Value, kind: deviceKind(df.Kind), CA: df.CA, Profile: df.Profile, subjectKeyID: df.SubjectKeyID, basicConstraints: df.BasicConstraints, Line: k.Line}
+	d := &DeviceSpec{Name: k.Value, kind: deviceKind(df.Kind), CA: df.CA, Profile: df.Profile, subjectKeyID: df.SubjectKeyID, basicConstraints: df.BasicConstraints, C509: df.C509, Line: k.Line}
 	var err error
 	switch d.kind {
 	case kindIDevID, kindLDevID:

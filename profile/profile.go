@@ -42,6 +42,9 @@ type Profile struct {
 	Device role.Device
 	// Sources are the lint sources whose lints the profile runs.
 	Sources []lint.LintSource
+	// SizeBudget is the size limit the profile sets on chains and
+	// certificates ("size_budget" in rules.yaml), or nil.
+	SizeBudget *SizeBudget
 
 	guessDevice bool
 	clock       func() time.Time // the time of the check for clocked lints; nil: the wall clock

@@ -136,6 +136,9 @@ type profileSpec struct {
 	Device      string    `yaml:"device"`
 	Sources     []string  `yaml:"sources"`
 	Rules       yaml.Node `yaml:"rules"`
+	// SizeBudget, when present, replaces the budget of the profile
+	// extended; an empty mapping removes it.
+	SizeBudget *sizeBudgetSpec `yaml:"size_budget"`
 
 	name  string
 	file  string
@@ -250,6 +253,13 @@ func compile(name string, specs map[string]*profileSpec) (*Profile, error) {
 			if !containsSource(sources, ls) {
 				sources = append(sources, ls)
 			}
+		}
+		if s.SizeBudget != nil {
+			b, err := s.SizeBudget.compile()
+			if err != nil {
+				return nil, fmt.Errorf("%s: line %d: profile %q: size_budget: %w", s.file, s.line, s.name, err)
+			}
+			p.SizeBudget = b
 		}
 		for _, r := range s.rules {
 			prev, ok := rules[r.lint]

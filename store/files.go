@@ -18,8 +18,12 @@ import (
 // key.ref for a key that is not a file, see package keys),
 // <out>/devices/<id>/cert.pem, key.pem and chain.pem.
 const (
-	CertFile    = "cert.pem"
-	ChainFile   = "chain.pem"
+	CertFile  = "cert.pem"
+	ChainFile = "chain.pem"
+	// C509File is the natively signed C509 certificate (type 2) of a
+	// device whose profile sets "c509: true", beside cert.pem: the CBOR
+	// array C509Certificate.
+	C509File    = "cert.c509"
 	DevicesDir  = "devices"
 	privateMode = 0o600
 	publicMode  = 0o644
@@ -37,6 +41,9 @@ type Device struct {
 	// Chain is the issuing CA's certificate and those above it, up to
 	// and including the root, as PEM: chain.pem holds Cert, then Chain.
 	Chain []byte
+	// C509 is the natively signed C509 certificate (type 2) written as
+	// C509File, or nil for none.
+	C509 []byte
 }
 
 // chainPEM is the content of the device's chain.pem.
@@ -239,6 +246,11 @@ func writeDeviceFiles(devices *safefile.Dir, tmp string, dev Device) error {
 	}
 	if err := d.Write(CertFile, CertPEM(dev.Cert), publicMode, true); err != nil {
 		return err
+	}
+	if dev.C509 != nil {
+		if err := d.Write(C509File, dev.C509, publicMode, true); err != nil {
+			return err
+		}
 	}
 	return d.Write(ChainFile, dev.chainPEM(), publicMode, true)
 }

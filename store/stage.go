@@ -49,6 +49,11 @@ func stageFiles(devices *safefile.Dir, tmp string, dev Device) error {
 	if err := d.WriteNew(CertFile, CertPEM(dev.Cert), publicMode); err != nil {
 		return err
 	}
+	if dev.C509 != nil {
+		if err := d.WriteNew(C509File, dev.C509, publicMode); err != nil {
+			return err
+		}
+	}
 	return d.WriteNew(ChainFile, dev.chainPEM(), publicMode)
 }
 

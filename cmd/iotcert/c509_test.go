@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/pem"
 	"os"
 	"path/filepath"
@@ -136,5 +137,90 @@ func TestC509GenIssued(t *testing.T) {
 	}
 	if n != 6 {
 		t.Errorf("%d certificates round-trip, want 6 (two chains of three)", n)
+	}
+}
+
+// TestC509GenNative issues devices whose profile sets "c509: true": each
+// device directory gets cert.c509, a natively signed C509 certificate
+// (type 2) that verifies with the issuing CA's key and not with another;
+// "iotcert c509 decode" refuses it (a natively signed certificate has no
+// DER form, exit 1); the jsonl layout, which cannot hold it, is refused.
+func TestC509GenNative(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "hierarchy.yaml")
+	native := strings.Replace(batchSpec, "    eku: [clientAuth]\n", "    eku: [clientAuth]\n    c509: true\n", 1)
+	if native == batchSpec {
+		t.Fatal("the batch spec has no eku line to add c509 after")
+	}
+	if err := os.WriteFile(spec, []byte(native), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pki := filepath.Join(dir, "pki")
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", pki); code != exitOK {
+		t.Fatalf("gen hierarchy: %s", errOut)
+	}
+	sub, err := x509.ParseCertificate(readDER(t, filepath.Join(pki, "sub", "cert.pem"))[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := x509.ParseCertificate(readDER(t, filepath.Join(pki, "root", "cert.pem"))[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(id string) {
+		t.Helper()
+		path := filepath.Join(pki, "devices", id, "cert.c509")
+		c, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c) < 2 || c[0] != 0x8b || c[1] != c509.TypeNative {
+			t.Fatalf("%s: % x...: want a C509Certificate array of type 2", path, c[:min(len(c), 4)])
+		}
+		if err := c509.VerifyNative(c, sub.PublicKey); err != nil {
+			t.Errorf("%s: does not verify with the issuing CA's key: %v", path, err)
+		}
+		if err := c509.VerifyNative(c, root.PublicKey); err == nil {
+			t.Errorf("%s: verifies with the root's key too", path)
+		}
+		// Its content is the X.509 certificate's: the serial number (the
+		// second element) is the same.
+		der := readDER(t, filepath.Join(pki, "devices", id, "cert.pem"))[0]
+		re, err := c509.Encode(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := 2 + int(re[2]&0x1f); !bytes.Equal(c[2:n], re[2:n]) {
+			t.Errorf("%s: serial % x, the X.509 certificate's % x", path, c[2:n], re[2:n])
+		}
+		code, out, errOut := iotcert(t, "", "c509", "decode", path)
+		if want := "c509: cannot represent c509CertificateType: a natively signed C509 certificate (type 2) has no DER form"; code != exitFindings || out != "" || !strings.Contains(errOut, want) {
+			t.Errorf("c509 decode %s: exit %d, %q, stderr %q; want exit 1 and %q", path, code, out, errOut, want)
+		}
+	}
+	if code, _, errOut := iotcert(t, "", "gen", "device", spec, "--out", pki, "--ca", "sub", "--id", "one", "--set", "host=one"); code != exitOK {
+		t.Fatalf("gen device: %s", errOut)
+	}
+	check("one")
+	csv := writeFile(t, "devices.csv", []byte("id,serial,host\n0001,SN1,a\n0002,SN2,b\n"))
+	if code, _, errOut := iotcert(t, "", "gen", "devices", spec, "--out", pki, "--from", csv); code != exitOK {
+		t.Fatalf("gen devices: %s", errOut)
+	}
+	check("0001")
+	check("0002")
+	// iotcert lint of the output skips the cert.c509 files and counts them
+	// (the tests judge validity at a fixed date, before these
+	// certificates: only the input errors matter here).
+	_, lintOut, errOut := iotcert(t, "", "lint", "--spec", spec, pki)
+	if want := "skipped 5 private keys, 1 journal, 3 natively signed C509 certificates\n"; !strings.HasSuffix(errOut, want) || strings.Contains(lintOut, "FATAL") {
+		t.Errorf("lint --spec: stderr %q, want it to end %q, and no fatal finding:\n%s", errOut, want, lintOut)
+	}
+	other := filepath.Join(dir, "jsonl")
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", other); code != exitOK {
+		t.Fatalf("gen hierarchy: %s", errOut)
+	}
+	code, _, errOut := iotcert(t, "", "gen", "devices", spec, "--out", other, "--from", csv, "--layout", "jsonl")
+	if want := `device profile "sensor" sets c509: true, which the jsonl layout cannot hold (it has no place for a cert.c509): use the dirs layout`; code != exitUsage || !strings.Contains(errOut, want) {
+		t.Errorf("jsonl layout: exit %d, %q; want exit 2 and %q", code, errOut, want)
 	}
 }

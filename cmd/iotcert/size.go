@@ -16,7 +16,7 @@ import (
 	"github.com/iotcert/iotcert/profile"
 )
 
-const sizeSynopsis = `size [--budget BYTES|NAME] [--format text|json] [--trust FILE] PATH...
+const sizeSynopsis = `size [--budget BYTES|NAME] [--profile P [--rules FILE]] [--format text|json] [--trust FILE] PATH...
 
 Prints what each certificate and each chain costs on the wire: per
 certificate its DER size and its C509 size (~C509Certificate, as TLS and
@@ -27,16 +27,42 @@ CompressedCertificate with zlib, brotli and zstd.
 
 --budget compares every chain with a size in bytes or a named budget:
 dtls13-record (1024), coap-block-512 (512), coap-block-1024 (1024).
+--profile builds the chains as that profile does and applies the size
+budget it sets in rules.yaml (size_budget: chain, certificate, encoding,
+trust_anchor), as the lint checks w_chain_size_budget and
+w_chain_cert_size_budget do; --budget, when also given, replaces its chain
+budget in the "fits" figures.
 
 Exit status: 0 every chain's DER Certificate message without its trust
-anchor fits the budget (or no budget was given), 1 one does not, 2 usage
-error or an input that is not a certificate.`
+anchor fits --budget and nothing exceeds the profile's budget (or no
+budget was given), 1 something does not fit, 2 usage error or an input
+that is not a certificate.`
 
 // sizeReport is the JSON output of iotcert size.
 type sizeReport struct {
-	Budget       *c509.Budget `json:"budget,omitempty"`
-	Certificates []certSize   `json:"certificates"`
-	Chains       []chainSize  `json:"chains"`
+	Budget *c509.Budget `json:"budget,omitempty"`
+	// Profile is the profile's size budget (--profile), when it sets one.
+	Profile      *profileBudget `json:"profile_budget,omitempty"`
+	Certificates []certSize     `json:"certificates"`
+	Chains       []chainSize    `json:"chains"`
+}
+
+// profileBudget is the size budget of the --profile and what exceeds it.
+type profileBudget struct {
+	Profile     string       `json:"profile"`
+	Chain       *c509.Budget `json:"chain,omitempty"`
+	Certificate *c509.Budget `json:"certificate,omitempty"`
+	Encoding    string       `json:"encoding"`
+	TrustAnchor bool         `json:"trust_anchor"`
+	// Over are the size findings, as iotcert lint reports them.
+	Over []overBudget `json:"over"`
+}
+
+type overBudget struct {
+	// Certificate is the position in the certificates list.
+	Certificate int    `json:"certificate"`
+	Lint        string `json:"lint"`
+	Details     string `json:"details"`
 }
 
 type certSize struct {
@@ -70,6 +96,9 @@ func runSize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	input.register(fs)
 	budgetFlag := fs.String("budget", "", "compare each chain with `BYTES` or a named budget (dtls13-record, coap-block-512, coap-block-1024)")
 	format := fs.String("format", "text", "output format: text or json")
+	var rules rulesFlags
+	rules.register(fs)
+	profileName := fs.String("profile", "tls13-iot", "build the chains as profile `P` does and apply the size budget it sets (see \"iotcert profiles\")")
 	var trust listFlag
 	fs.Var(&trust, "trust", "certificates in `FILE` are trust anchors: they end chains and count only in the sizes with the trust anchor (repeatable)")
 	paths, err := parseInterleaved(fs, args)
@@ -98,6 +127,19 @@ func runSize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iotcert size: %v\n", err)
 		return exitUsage
 	}
+	rs, err := rules.load()
+	if err != nil {
+		fmt.Fprintf(stderr, "iotcert size: %v\n", err)
+		return exitUsage
+	}
+	p, err := rs.Profile(*profileName)
+	if err != nil {
+		fmt.Fprintf(stderr, "iotcert size: --profile: %v\n", err)
+		return exitUsage
+	}
+	if budget == nil && p.SizeBudget != nil && p.SizeBudget.Chain != nil {
+		budget = p.SizeBudget.Chain
+	}
 	status := exitOK
 	read := func(paths []string) []certio.Item {
 		var items []certio.Item
@@ -116,16 +158,19 @@ func runSize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(trust) > 0 {
 		anchors = read(trust)
 	}
-	rep, err := measure(items, anchors, budget)
+	rep, err := measure(rs, p, items, anchors, budget)
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert size: %v\n", err)
 		return exitUsage
 	}
-	if budget != nil && status == exitOK {
+	if status == exitOK {
 		for _, ch := range rep.Chains {
-			if !ch.Fits["der"] {
+			if *budgetFlag != "" && !ch.Fits["der"] {
 				status = exitFindings
 			}
+		}
+		if rep.Profile != nil && len(rep.Profile.Over) > 0 {
+			status = exitFindings
 		}
 	}
 	if *format == "json" {
@@ -143,21 +188,14 @@ func runSize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // measure sizes every certificate and builds the chains with the bundle
-// package, as iotcert lint does with the default profile.
-func measure(items, anchors []certio.Item, budget *c509.Budget) (*sizeReport, error) {
-	rules, err := profile.LoadDefault()
-	if err != nil {
-		return nil, err
-	}
-	p, err := rules.Profile("tls13-iot")
-	if err != nil {
-		return nil, err
-	}
+// package, as iotcert lint does with profile p; the size checks of the
+// bundle report what exceeds p's size budget.
+func measure(rules *profile.Rules, p *profile.Profile, items, anchors []certio.Item, budget *c509.Budget) (*sizeReport, error) {
 	var trust iter.Seq[certio.Item]
 	if len(anchors) > 0 {
 		trust = slices.Values(anchors)
 	}
-	_, g, err := bundle.Run(p, slices.Values(items), trust, bundle.Options{Profiles: lineage.Of(rules, p)})
+	results, g, err := bundle.Run(p, slices.Values(items), trust, bundle.Options{Profiles: lineage.Of(rules, p)})
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +206,7 @@ func measure(items, anchors []certio.Item, budget *c509.Budget) (*sizeReport, er
 	}
 	// One entry per graph node; C509 encodings by node.
 	c509s := make([][]byte, len(g.Nodes))
+	byIndex := map[int]int{} // result index → position in g.Nodes
 	for i, n := range g.Nodes {
 		der := ders[n.Origin]
 		cs := certSize{File: n.Origin.File, Index: n.Origin.Index, Subject: n.Subject, DER: len(der)}
@@ -178,52 +217,38 @@ func measure(items, anchors []certio.Item, budget *c509.Budget) (*sizeReport, er
 			cs.C509 = len(c509s[i])
 		}
 		rep.Certificates = append(rep.Certificates, cs)
+		if n.Index >= 0 {
+			byIndex[n.Index] = i
+		}
 	}
-	for _, chain := range chains(g) {
-		ch, err := measureChain(g, chain, ders, c509s, budget)
+	for _, chain := range g.Chains() {
+		ch, err := measureChain(chain, g, ders, c509s, budget)
 		if err != nil {
 			return nil, err
 		}
 		rep.Chains = append(rep.Chains, ch)
 	}
+	if sb := p.SizeBudget; sb != nil {
+		pb := &profileBudget{Profile: p.Name, Chain: sb.Chain, Certificate: sb.Certificate, Encoding: sb.Encoding, TrustAnchor: sb.TrustAnchor, Over: []overBudget{}}
+		for i, r := range results {
+			for _, f := range r.Findings {
+				if f.Lint == bundle.SizeChain || f.Lint == bundle.SizeCertificate {
+					pb.Over = append(pb.Over, overBudget{Certificate: byIndex[i], Lint: f.Lint, Details: f.Details})
+				}
+			}
+		}
+		rep.Profile = pb
+	}
 	return rep, nil
 }
 
-// chains returns, for every certificate that issued none of the others,
-// the path to the top of its chain, as positions in g.Nodes.
-func chains(g *bundle.Graph) [][]int {
-	issuer := make([]bool, len(g.Nodes))
-	for _, n := range g.Nodes {
-		if n.Issuer >= 0 {
-			issuer[n.Issuer] = true
-		}
-	}
-	var out [][]int
-	for i, n := range g.Nodes {
-		if issuer[i] || n.Duplicate >= 0 {
-			continue
-		}
-		chain := []int{i}
-		for j := n.Issuer; j >= 0 && !slices.Contains(chain, j) && len(chain) <= len(g.Nodes); j = g.Nodes[j].Issuer {
-			chain = append(chain, j)
-		}
-		out = append(out, chain)
-	}
-	return out
-}
-
-func measureChain(g *bundle.Graph, chain []int, ders map[certio.Origin][]byte, c509s [][]byte, budget *c509.Budget) (chainSize, error) {
-	top := g.Nodes[chain[len(chain)-1]]
-	ch := chainSize{Certificates: chain, Anchored: top.SelfSigned || top.Role == "trust-anchor"}
-	sent := chain
-	if ch.Anchored && len(chain) > 1 {
-		sent = chain[:len(chain)-1]
-	}
+func measureChain(chain bundle.Chain, g *bundle.Graph, ders map[certio.Origin][]byte, c509s [][]byte, budget *c509.Budget) (chainSize, error) {
+	ch := chainSize{Certificates: chain.Nodes, Anchored: chain.Anchored}
 	var err error
-	if ch.WithAnchor, err = measureForms(g, chain, ders, c509s); err != nil {
+	if ch.WithAnchor, err = measureForms(g, chain.Nodes, ders, c509s); err != nil {
 		return ch, err
 	}
-	if ch.WithoutAnchor, err = measureForms(g, sent, ders, c509s); err != nil {
+	if ch.WithoutAnchor, err = measureForms(g, chain.Sent(), ders, c509s); err != nil {
 		return ch, err
 	}
 	if budget != nil {
@@ -326,6 +351,26 @@ func writeSizeText(w io.Writer, rep *sizeReport) error {
 			}
 			fmt.Fprintf(w, "budget %s (%d bytes), without trust anchor: fits: %s; over: %s\n",
 				rep.Budget.Name, rep.Budget.Bytes, orNone(fit), orNone(over))
+		}
+	}
+	if pb := rep.Profile; pb != nil {
+		var limits []string
+		if pb.Chain != nil {
+			anchor := "without"
+			if pb.TrustAnchor {
+				anchor = "with"
+			}
+			limits = append(limits, fmt.Sprintf("chain %s, %s the trust anchor", pb.Chain, anchor))
+		}
+		if pb.Certificate != nil {
+			limits = append(limits, fmt.Sprintf("certificate %s", pb.Certificate))
+		}
+		fmt.Fprintf(w, "\nprofile %s size budget, in %s: %s\n", pb.Profile, pb.Encoding, strings.Join(limits, "; "))
+		if len(pb.Over) == 0 {
+			fmt.Fprintln(w, "  everything fits")
+		}
+		for _, o := range pb.Over {
+			fmt.Fprintf(w, "  #%d %s: %s\n", o.Certificate, o.Lint, o.Details)
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -112,5 +113,59 @@ func TestSizeTrust(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); code != exitOK || err != nil || len(rep.Chains) != 1 || rep.Chains[0].Anchored ||
 		rep.Chains[0].WithAnchor.DER.Plain != without {
 		t.Errorf("without --trust: exit %d %s", code, out)
+	}
+}
+
+// TestSizeProfile checks --profile: the size budget of the profile (here
+// a rules file's) is applied as the lint's size checks apply it, over the
+// sample bundle's first chain (device 500 bytes of DER and 285 of C509,
+// device CA 505 and 277; the Certificate message without the root is
+// 1,019 bytes in DER, 576 in C509).
+func TestSizeProfile(t *testing.T) {
+	rules := writeFile(t, "rules.yaml", []byte(`
+profiles:
+  fits:
+    extends: tls13-iot
+    size_budget: {chain: 576, certificate: 285, encoding: c509}
+  over:
+    extends: tls13-iot
+    size_budget: {chain: coap-block-512, encoding: c509}
+  der-over:
+    extends: tls13-iot
+    size_budget: {certificate: 504}
+`))
+	chain := writeFile(t, "chain.pem", pemOf(readDER(t, filepath.Join(certs, "sample-bundle.pem"))[:3]...))
+	for _, tc := range []struct {
+		profile string
+		code    int
+		over    []overBudget
+	}{
+		{"fits", exitOK, []overBudget{}},
+		{"over", exitFindings, []overBudget{{2, "w_chain_size_budget", "the Certificate message of its chain (2 certificates, without the trust anchor) is 576 bytes in C509, over the budget coap-block-512 (512 bytes) by 64"}}},
+		{"der-over", exitFindings, []overBudget{{1, "w_chain_cert_size_budget", "505 bytes in DER, over the budget 504 bytes by 1"}}},
+	} {
+		code, out, errOut := iotcert(t, "", "size", "--format", "json", "--rules", rules, "--profile", tc.profile, chain)
+		var rep sizeReport
+		if err := json.Unmarshal([]byte(out), &rep); err != nil || code != tc.code {
+			t.Fatalf("%s: exit %d, want %d, %v\n%s%s", tc.profile, code, tc.code, err, out, errOut)
+		}
+		if rep.Profile == nil || rep.Profile.Profile != tc.profile || !reflect.DeepEqual(rep.Profile.Over, tc.over) {
+			t.Errorf("%s: profile budget %+v, want over %+v", tc.profile, rep.Profile, tc.over)
+		}
+	}
+	// Text: the profile's budget and what exceeds it.
+	code, out, _ := iotcert(t, "", "size", "--rules", rules, "--profile", "over", chain)
+	want := "\nprofile over size budget, in c509: chain coap-block-512 (512 bytes), without the trust anchor\n" +
+		"  #2 w_chain_size_budget: the Certificate message of its chain (2 certificates, without the trust anchor) is 576 bytes in C509, over the budget coap-block-512 (512 bytes) by 64\n"
+	if code != exitFindings || !strings.HasSuffix(out, want) {
+		t.Errorf("exit %d; text report ends\n%s\nwant\n%s", code, out[max(0, len(out)-400):], want)
+	}
+	// The default profile sets no budget: no profile_budget, exit 0.
+	code, out, _ = iotcert(t, "", "size", "--format", "json", chain)
+	if code != exitOK || strings.Contains(out, "profile_budget") {
+		t.Errorf("tls13-iot: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := iotcert(t, "", "size", "--profile", "nope", chain); code != exitUsage || !strings.Contains(errOut, `unknown profile "nope"`) {
+		t.Errorf("--profile nope: exit %d: %s", code, errOut)
 	}
 }
