@@ -6,9 +6,11 @@ import (
 	"io"
 	"iter"
 	"strings"
+	"time"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/duration"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/report"
 )
@@ -63,7 +65,7 @@ func (c *chainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.profile, "profile", "tls13-iot", "profile to lint with (see \"iotcert profiles\")")
 	fs.BoolVar(&c.guess, "guess-devid", false, "when the profile names no device kind, guess IDevID or LDevID per end entity (reported as a notice)")
 	fs.Var(&c.trust, "trust", "certificates in `FILE` (PEM, DER, PKCS#7 or a directory) are the trust anchors of the path verdict: they end chains and are not reported (repeatable)")
-	fs.StringVar(&c.horizon, "expiry-horizon", "", "also report every certificate that expires within `DURATION` (e.g. 90d, 2w, 12h) as e_chain_expiring (one already expired is always e_chain_expired)")
+	fs.StringVar(&c.horizon, "expiry-horizon", "", "also report every certificate that expires within `DURATION` (e.g. 90d, 1y30d, 12h; units y, w, d, h) as e_chain_expiring (one already expired is always e_chain_expired)")
 	fs.StringVar(&c.at, "at", "", "judge validity (expired, not yet valid) and the path verdict at `TIME` (RFC 3339, e.g. 2027-01-31T00:00:00Z, or a date, 2027-01-31) instead of now, e.g. the day the firmware ships")
 	fs.StringVar(&c.nesting, "validity-nesting", "warn", "level of w_chain_validity_outside_issuer: warn or error")
 	fs.Var(&c.enable, "enable-check", "run the optional chain check `NAME` (repeatable; see \"iotcert rules\")")
@@ -96,11 +98,15 @@ func (c *chainFlags) setup() (*profile.Profile, bundle.Options, error) {
 		opts.Now = t
 	}
 	if c.horizon != "" {
-		d, err := bundle.ParseDuration(c.horizon)
+		d, err := duration.Parse(c.horizon)
 		if err != nil {
 			return nil, opts, fmt.Errorf("--expiry-horizon: %v", err)
 		}
-		opts.CheckExpiry, opts.ExpiryHorizon = true, d
+		now := opts.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		opts.CheckExpiry, opts.ExpiryHorizon = true, d.From(now)
 	}
 	switch c.nesting {
 	case "warn":
