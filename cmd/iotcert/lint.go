@@ -139,15 +139,22 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var cf chainFlags
 	cf.register(fs)
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
-	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this level: notice, warn or error")
+	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this `LEVEL`: notice, warn or error; none: never (inputs that are not certificates still exit 2)")
 	specPath := fs.String("spec", "", "lint each certificate with the profile the hierarchy `SPEC` of \"iotcert gen\" gives it: each CA with its CA's, devices with their device profile's, others with the spec's default (instead of --profile and --rules)")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)
 	}
 	threshold, ok := profile.ParseLevel(*failOn)
-	if !ok || threshold == profile.Fatal {
-		fmt.Fprintf(stderr, "iotcert lint: --fail-on %q: want notice, warn or error\n", *failOn)
+	if *failOn == "none" {
+		// Findings never fail the run; fatal ones (inputs that are not
+		// certificates) still exit 2.
+		threshold, ok = profile.Fatal, true
+	} else if threshold == profile.Fatal {
+		ok = false
+	}
+	if !ok {
+		fmt.Fprintf(stderr, "iotcert lint: --fail-on %q: want notice, warn, error or none\n", *failOn)
 		return exitUsage
 	}
 	if len(paths) == 0 {
