@@ -173,20 +173,57 @@ type cli struct {
 	code           int
 	args           []string // as given, for the run functions
 	byCmd          map[*cobra.Command]runFunc
+	entries        map[*cobra.Command]*command // not loaded yet
+}
+
+// load gives cmd, when it is a table command, its flags, usage line and
+// description. It runs the command with -h to learn them (flagsOf), so it
+// is done only for the commands a run needs.
+func (c *cli) load(cmd *cobra.Command) {
+	e := c.entries[cmd]
+	if e == nil {
+		return
+	}
+	delete(c.entries, cmd)
+	synopsis := e.synopsis
+	if synopsis == "" {
+		fs, s := flagsOf(e.run)
+		if fs != nil {
+			cmd.Flags().AddGoFlagSet(fs)
+		}
+		synopsis = s
+	}
+	if use, long, _ := strings.Cut(synopsis, "\n"); e.synopsis == "" && strings.HasPrefix(use, e.path+" ") {
+		// One usage line: it goes to Usage, the rest is the description.
+		cmd.Use = cmd.Name() + strings.TrimPrefix(use, e.path)
+		cmd.Long = strings.TrimSpace(long)
+	} else {
+		cmd.Long = "iotcert " + synopsis
+	}
+	c.completeValues(cmd, e.values)
+}
+
+// loadAll loads every command, for completion.
+func (c *cli) loadAll() {
+	for cmd := range c.entries {
+		c.load(cmd)
+	}
 }
 
 func init() {
 	cobra.EnableCommandSorting = false // the table's order
+	// The build information is read only when --version asks for it.
+	cobra.AddTemplateFunc("moduleVersion", moduleVersion)
 }
 
 // newCLI builds the command tree from the command table.
 func newCLI(stdin io.Reader, stdout, stderr io.Writer) *cli {
-	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, byCmd: map[*cobra.Command]runFunc{}}
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, byCmd: map[*cobra.Command]runFunc{}, entries: map[*cobra.Command]*command{}}
 	root := &cobra.Command{
 		Use:           "iotcert",
 		Short:         "keeps IoT device PKIs honest",
 		Long:          rootLong,
-		Version:       moduleVersion(),
+		Version:       "see the version template",
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Example: `  iotcert lint --trust roots.pem firmware/certs/
@@ -204,14 +241,14 @@ func newCLI(stdin io.Reader, stdout, stderr io.Writer) *cli {
 		},
 	}
 	root.SuggestionsMinimumDistance = 2
-	root.SetVersionTemplate("{{.Version}}")
+	root.SetVersionTemplate("{{moduleVersion}}")
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &flagError{err} })
 	c.root = root
 	byPath := map[string]*cobra.Command{"": root}
-	for _, e := range commands {
+	for i, e := range commands {
 		parentPath, name := "", e.path
 		if i := strings.LastIndexByte(e.path, ' '); i >= 0 {
 			parentPath, name = e.path[:i], e.path[i+1:]
@@ -225,23 +262,8 @@ func newCLI(stdin io.Reader, stdout, stderr io.Writer) *cli {
 			SuggestionsMinimumDistance: 2,
 		}
 		c.byCmd[cmd] = e.run
-		synopsis := e.synopsis
-		if synopsis == "" {
-			fs, s := flagsOf(e.run)
-			if fs != nil {
-				cmd.Flags().AddGoFlagSet(fs)
-			}
-			synopsis = s
-		}
-		if use, long, _ := strings.Cut(synopsis, "\n"); e.synopsis == "" && strings.HasPrefix(use, e.path+" ") {
-			// One usage line: it goes to Usage, the rest is the description.
-			cmd.Use = name + strings.TrimPrefix(use, e.path)
-			cmd.Long = strings.TrimSpace(long)
-		} else {
-			cmd.Long = "iotcert " + synopsis
-		}
+		c.entries[cmd] = &commands[i]
 		cmd.RunE = func(cmd *cobra.Command, args []string) error { return c.runCommand(cmd, args) }
-		c.completeValues(cmd, e.values)
 		byPath[parentPath].AddCommand(cmd)
 		byPath[e.path] = cmd
 	}
@@ -341,6 +363,7 @@ func helpCommand(c *cli) *cobra.Command {
 			if len(rest) > 0 {
 				return fmt.Errorf("unknown command %q for %q%s", rest[0], target.CommandPath(), suggest(target.SuggestionsFor(rest[0]), ""))
 			}
+			c.load(target)
 			target.InitDefaultHelpFlag()
 			target.InitDefaultVersionFlag()
 			return target.Help()
@@ -358,7 +381,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := newCLI(stdin, stdout, stderr)
 	c.args = args
 	target, _, err := c.root.Find(args)
-	if err == nil && (len(args) == 0 || !strings.HasPrefix(args[0], "__complete")) {
+	if len(args) > 0 && strings.HasPrefix(args[0], "__complete") {
+		c.loadAll()
+	} else if err == nil {
+		c.load(target)
 		target.InitDefaultHelpFlag()
 		args = goStyleFlags(target.Flags(), args)
 	}

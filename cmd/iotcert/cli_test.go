@@ -258,6 +258,7 @@ func TestGoStyleFlagRewrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.load(lint)
 	lint.InitDefaultHelpFlag()
 	got := goStyleFlags(lint.Flags(), []string{"lint", "-trust", "-odd-file", "-format=json", "-guess-devid", "-", "-h", "-help", "--", "-format"})
 	want := []string{"lint", "--trust", "-odd-file", "--format=json", "--guess-devid", "-", "-h", "--help", "--", "-format"}
