@@ -39,6 +39,9 @@ type command struct {
 	// values lists the values of flags, for completion. Flags named
 	// profile complete with the profile names anyway.
 	values map[string][]string
+	// args lists the arguments the command takes, for completion (nil:
+	// files).
+	args []string
 }
 
 // commands is the command table, parents before their subcommands.
@@ -72,7 +75,8 @@ var commands = []command{
 			return runGen(append([]string{"example"}, args...), stdout, stderr)
 		},
 		example: `  iotcert gen example > spec.yaml
-  iotcert gen example matter > matter.yaml`},
+  iotcert gen example matter > matter.yaml`,
+		args: []string{"matter"}},
 	{path: "gen hierarchy", short: "create the CAs of a spec", run: noStdin(runGenHierarchy),
 		example: `  iotcert gen hierarchy spec.yaml --out pki
   iotcert gen hierarchy spec.yaml --out pki --passphrase-env IOTCERT_CA_PASS
@@ -254,10 +258,11 @@ func newCLI(stdin io.Reader, stdout, stderr io.Writer) *cli {
 			parentPath, name = e.path[:i], e.path[i+1:]
 		}
 		cmd := &cobra.Command{
-			Use:     name,
-			Short:   e.short,
-			Example: e.example,
-			Args:    cobra.ArbitraryArgs,
+			Use:       name,
+			Short:     e.short,
+			Example:   e.example,
+			Args:      cobra.ArbitraryArgs,
+			ValidArgs: e.args,
 
 			SuggestionsMinimumDistance: 2,
 		}

@@ -82,6 +82,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"lint", "--tr"}, []string{"--trust"}},
 		{[]string{"gen", "dev"}, []string{"device", "devices"}},
 		{[]string{"completion", ""}, []string{"bash", "zsh", "fish"}},
+		{[]string{"gen", "example", ""}, []string{"matter"}},
 	} {
 		code, out, errOut := iotcert(t, "", append([]string{"__completeNoDesc"}, tc.args...)...)
 		var got []string
