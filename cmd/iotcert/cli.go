@@ -236,7 +236,7 @@ func newCLI(stdin io.Reader, stdout, stderr io.Writer) *cli {
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return fmt.Errorf("unknown command %q for %q%s", args[0], cmd.CommandPath(), suggest(cmd.SuggestionsFor(args[0]), ""))
+				return unknownCommand(cmd, args[0])
 			}
 			cmd.SetOut(c.stderr)
 			cmd.Help()
@@ -254,8 +254,8 @@ func newCLI(stdin io.Reader, stdout, stderr io.Writer) *cli {
 	byPath := map[string]*cobra.Command{"": root}
 	for i, e := range commands {
 		parentPath, name := "", e.path
-		if i := strings.LastIndexByte(e.path, ' '); i >= 0 {
-			parentPath, name = e.path[:i], e.path[i+1:]
+		if j := strings.LastIndexByte(e.path, ' '); j >= 0 {
+			parentPath, name = e.path[:j], e.path[j+1:]
 		}
 		cmd := &cobra.Command{
 			Use:       name,
@@ -293,8 +293,8 @@ func newCLI(stdin io.Reader, stdout, stderr io.Writer) *cli {
 // parsed them only to check them and to answer --help.
 func (c *cli) runCommand(cmd *cobra.Command, args []string) error {
 	if cmd.HasSubCommands() && len(args) > 0 {
-		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-			return fmt.Errorf("unknown command %q for %q%s", args[0], cmd.CommandPath(), suggest(s, ""))
+		if len(cmd.SuggestionsFor(args[0])) > 0 {
+			return unknownCommand(cmd, args[0])
 		}
 	}
 	c.code = c.byCmd[cmd](commandArgs(cmd, c.args), c.stdin, c.stdout, c.stderr)
@@ -366,7 +366,7 @@ func helpCommand(c *cli) *cobra.Command {
 				return err
 			}
 			if len(rest) > 0 {
-				return fmt.Errorf("unknown command %q for %q%s", rest[0], target.CommandPath(), suggest(target.SuggestionsFor(rest[0]), ""))
+				return unknownCommand(target, rest[0])
 			}
 			c.load(target)
 			target.InitDefaultHelpFlag()
@@ -399,6 +399,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return c.code
+	case errors.As(err, &fe) && cmd == c.root && len(c.args) > 0 && !strings.HasPrefix(c.args[0], "-"):
+		// "iotcert lnt --trust x": the command is what is wrong.
+		err = unknownCommand(cmd, c.args[0])
 	case errors.As(err, &fe):
 		name, unknown := strings.CutPrefix(fe.err.Error(), "unknown flag: --")
 		if run := c.byCmd[cmd]; !unknown && run != nil {
@@ -410,12 +413,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "%s: %v\nRun \"%s --help\" for usage.\n", cmd.CommandPath(), fe.err, cmd.CommandPath())
 			return exitUsage
 		}
-		fmt.Fprintf(stderr, "iotcert %s: flag provided but not defined: -%s%s\nRun \"%s --help\" for usage.\n",
-			strings.TrimPrefix(cmd.CommandPath(), "iotcert "), name, suggest(flagSuggestions(cmd, name), "--"), cmd.CommandPath())
+		fmt.Fprintf(stderr, "%s: flag provided but not defined: -%s%s\nRun \"%s --help\" for usage.\n",
+			cmd.CommandPath(), name, suggest(flagSuggestions(cmd, name), "--"), cmd.CommandPath())
 		return exitUsage
 	}
 	fmt.Fprintf(stderr, "iotcert: %v\nRun \"%s --help\" for usage.\n", err, cmd.CommandPath())
 	return exitUsage
+}
+
+// unknownCommand is the error of a name that is no subcommand of cmd,
+// with the names close to it.
+func unknownCommand(cmd *cobra.Command, name string) error {
+	return fmt.Errorf("unknown command %q for %q%s", name, cmd.CommandPath(), suggest(cmd.SuggestionsFor(name), ""))
 }
 
 // suggest formats suggestions, each with prefix, as cobra does.
@@ -439,7 +448,7 @@ func flagSuggestions(cmd *cobra.Command, name string) []string {
 		if f.Hidden {
 			return
 		}
-		if levenshtein(strings.ToLower(name), f.Name) <= cmd.SuggestionsMinimumDistance ||
+		if levenshtein(strings.ToLower(name), f.Name) <= max(cmd.SuggestionsMinimumDistance, 2) ||
 			strings.HasPrefix(f.Name, strings.ToLower(name)) {
 			out = append(out, f.Name)
 		}

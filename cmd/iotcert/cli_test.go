@@ -110,6 +110,9 @@ func TestSuggestions(t *testing.T) {
 		{[]string{"lint", "--tust", "root.pem", "x.pem"}, "iotcert lint: flag provided but not defined: -tust\n\nDid you mean this?\n\t--trust\nRun \"iotcert lint --help\" for usage.\n"},
 		{[]string{"lint", "-tust", "root.pem", "x.pem"}, "iotcert lint: flag provided but not defined: -tust\n\nDid you mean this?\n\t--trust\n"},
 		{[]string{"gen", "devices", "--worker", "2"}, "iotcert gen devices: flag provided but not defined: -worker\n\nDid you mean this?\n\t--workers\n"},
+		{[]string{"lnt", "--trust", "x"}, "iotcert: unknown command \"lnt\" for \"iotcert\"\n\nDid you mean this?\n\tlint\n"},
+		{[]string{"--frob"}, "iotcert: flag provided but not defined: -frob\nRun \"iotcert --help\" for usage.\n"},
+		{[]string{"--verison"}, "iotcert: flag provided but not defined: -verison\n\nDid you mean this?\n\t--version\n"},
 		{[]string{"size", "--frob"}, "iotcert size: flag provided but not defined: -frob\nRun \"iotcert size --help\" for usage.\n"},
 	} {
 		code, out, errOut := iotcert(t, "", tc.args...)
