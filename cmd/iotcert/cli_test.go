@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"flag"
 	"os"
 	"os/exec"
 	"runtime"
@@ -268,5 +269,33 @@ func TestGoStyleFlagRewrite(t *testing.T) {
 	want := []string{"lint", "--trust", "-odd-file", "--format=json", "--guess-devid", "-", "-h", "--help", "--", "-format"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+// TestGoStyleEveryFlag checks that every flag of every command, written
+// Go-style (-name=value), reaches pflag as its long flag.
+func TestGoStyleEveryFlag(t *testing.T) {
+	c := newCLI(nil, nil, nil)
+	n := 0
+	for _, e := range commands {
+		cmd, _, err := c.root.Find(strings.Fields(e.path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.load(cmd)
+		fs, _ := flagsOf(e.run)
+		if fs == nil {
+			continue
+		}
+		fs.VisitAll(func(f *flag.Flag) {
+			n++
+			got := goStyleFlags(cmd.Flags(), []string{"-" + f.Name + "=v", "-" + f.Name})
+			if want := []string{"--" + f.Name + "=v", "--" + f.Name}; !slices.Equal(got, want) || cmd.Flags().Lookup(f.Name) == nil {
+				t.Errorf("%s -%s: rewritten %q, want %q", e.path, f.Name, got, want)
+			}
+		})
+	}
+	if n < 100 {
+		t.Errorf("only %d flags checked", n)
 	}
 }
