@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"flag"
+	"io"
 	"os"
 	"os/exec"
 	"runtime"
@@ -297,5 +298,15 @@ func TestGoStyleEveryFlag(t *testing.T) {
 	}
 	if n < 100 {
 		t.Errorf("only %d flags checked", n)
+	}
+}
+
+// BenchmarkNewCLI measures building the command tree, which every run of
+// iotcert pays before it starts the command.
+func BenchmarkNewCLI(b *testing.B) {
+	for b.Loop() {
+		c := newCLI(nil, io.Discard, io.Discard)
+		lint, _, _ := c.root.Find([]string{"lint"})
+		c.load(lint)
 	}
 }

@@ -37,13 +37,14 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 // stderr is a flagRecorder.
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	if r, ok := stderr.(*flagRecorder); ok {
-		r.fs, r.synopsis = fs, synopsis
-	}
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: iotcert %s\n\nFlags:\n", synopsis)
 		fs.PrintDefaults()
+	}
+	if r, ok := stderr.(*flagRecorder); ok {
+		r.fs, r.synopsis = fs, synopsis
+		fs.Usage = func() {} // nobody reads it
 	}
 	return fs
 }
