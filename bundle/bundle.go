@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/duration"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/role"
 	"github.com/zmap/zcrypto/x509"
@@ -882,7 +883,7 @@ func (f *finisher) checkExpiry(s *state) {
 	case s.n.notAfter < now:
 		f.add(s, Expired, "expired on %s (judged at %s)", day(s.n.notAfter), day(now))
 	case f.b.opts.CheckExpiry && s.n.notAfter <= now+int64(f.b.opts.ExpiryHorizon/time.Second):
-		f.add(s, Expiring, "expires on %s, within the horizon of %s", day(s.n.notAfter), FormatDuration(f.b.opts.ExpiryHorizon))
+		f.add(s, Expiring, "expires on %s, within the horizon of %s", day(s.n.notAfter), duration.Format(f.b.opts.ExpiryHorizon))
 	}
 }
 

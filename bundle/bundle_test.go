@@ -510,16 +510,6 @@ func TestOptions(t *testing.T) {
 	if _, err := bundle.New(bundle.Options{ValidityNesting: profile.Notice}); err == nil {
 		t.Error("validity nesting notice accepted")
 	}
-	for in, want := range map[string]time.Duration{"90d": 90 * 24 * time.Hour, "2w": 14 * 24 * time.Hour, "12h": 12 * time.Hour, "0d": 0} {
-		if got, err := bundle.ParseDuration(in); err != nil || got != want {
-			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"", "d", "-1h", "1.5d", "ninety"} {
-		if _, err := bundle.ParseDuration(bad); err == nil {
-			t.Errorf("ParseDuration(%q) accepted", bad)
-		}
-	}
 }
 
 func TestChecksMetadata(t *testing.T) {

@@ -3,10 +3,7 @@ package bundle
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/iotcert/iotcert/certio"
@@ -289,39 +286,4 @@ func (g *Graph) applyTo(res *profile.Result, node *GraphNode, chain []profile.Fi
 		n.Worst = res.Worst()
 		res.Path = g.pathOf(n)
 	}
-}
-
-// ParseDuration parses a duration that may also be given in days ("90d")
-// or weeks ("2w"), besides what time.ParseDuration accepts ("12h").
-func ParseDuration(s string) (time.Duration, error) {
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		return scaled(s, n, 24*time.Hour)
-	}
-	if n, ok := strings.CutSuffix(s, "w"); ok {
-		return scaled(s, n, 7*24*time.Hour)
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("duration %q: want e.g. 90d, 2w or 12h", s)
-	}
-	if d < 0 {
-		return 0, fmt.Errorf("duration %q is negative", s)
-	}
-	return d, nil
-}
-
-func scaled(s, n string, unit time.Duration) (time.Duration, error) {
-	v, err := strconv.ParseUint(n, 10, 32)
-	if err != nil {
-		return 0, fmt.Errorf("duration %q: want e.g. 90d, 2w or 12h", s)
-	}
-	return time.Duration(v) * unit, nil
-}
-
-// FormatDuration formats d in days when it is a whole number of days.
-func FormatDuration(d time.Duration) string {
-	if d > 0 && d%(24*time.Hour) == 0 {
-		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
-	}
-	return d.String()
 }

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/internal/duration"
 	"github.com/iotcert/iotcert/internal/strictyaml"
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/profile"
@@ -161,44 +162,36 @@ func (v Validity) NotAfter(nb time.Time) time.Time {
 	if v.Forever {
 		return idevid.NoExpiry
 	}
-	return nb.AddDate(v.Years, 0, v.Days).Add(time.Duration(v.Hours) * time.Hour)
+	return v.duration().AddTo(nb)
 }
 
 // String returns the validity as written in a spec.
 func (v Validity) String() string {
-	switch {
-	case v.Forever:
+	if v.Forever {
 		return "forever"
-	case v.Years != 0:
-		return fmt.Sprintf("%dy", v.Years)
-	case v.Days != 0:
-		return fmt.Sprintf("%dd", v.Days)
 	}
-	return fmt.Sprintf("%dh", v.Hours)
+	return v.duration().String()
 }
 
-// ParseValidity parses "forever" or a positive number followed by y
-// (years), d (days) or h (hours): "20y", "825d", "48h".
+func (v Validity) duration() duration.Duration {
+	return duration.Duration{Years: v.Years, Days: v.Days, Hours: v.Hours}
+}
+
+// ParseValidity parses "forever" or a positive duration in the syntax of
+// internal/duration: years, weeks, days and hours ("20y", "825d", "1y30d",
+// "48h").
 func ParseValidity(s string) (Validity, error) {
 	if s == "forever" {
 		return Validity{Forever: true}, nil
 	}
-	if len(s) < 2 {
-		return Validity{}, fmt.Errorf("validity %q: want forever or a number with y, d or h (e.g. 20y, 825d)", s)
+	d, err := duration.Parse(s)
+	if err != nil {
+		return Validity{}, fmt.Errorf("validity (a duration or forever): %w", err)
 	}
-	n, err := strconv.Atoi(s[:len(s)-1])
-	if err != nil || n <= 0 {
-		return Validity{}, fmt.Errorf("validity %q: want forever or a positive number with y, d or h (e.g. 20y, 825d)", s)
+	if d.IsZero() {
+		return Validity{}, fmt.Errorf("validity %q: want a positive duration or forever", s)
 	}
-	switch s[len(s)-1] {
-	case 'y':
-		return Validity{Years: n}, nil
-	case 'd':
-		return Validity{Days: n}, nil
-	case 'h':
-		return Validity{Hours: n}, nil
-	}
-	return Validity{}, fmt.Errorf("validity %q: unit %q: want y, d or h", s, s[len(s)-1])
+	return Validity{Years: d.Years, Days: d.Days, Hours: d.Hours}, nil
 }
 
 // The YAML model.

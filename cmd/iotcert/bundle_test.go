@@ -74,6 +74,8 @@ func TestLintBundles(t *testing.T) {
 		{"broken copy of a certificate", []string{rootDER, subAndEE, brokenDER}, exitFindings, 4, map[string][]string{"broken.der#0": {"e_chain_signature_invalid", "e_iot_all_serial_unique"}}},
 		{"expired sub-CA", []string{rootDER, expiredPEM}, exitFindings, 2, map[string][]string{"expired.pem#0": {"e_chain_expired"}}},
 		{"expiring within the horizon", []string{rootDER, subPEM, "--at", "2039-11-01", "--expiry-horizon", "90d"}, exitFindings, 2, map[string][]string{"sub.pem#0": {"e_chain_expiring"}}},
+		{"expiring within a horizon in years", []string{rootDER, subPEM, "--at", "2039-01-01", "--expiry-horizon", "1y"}, exitFindings, 2, map[string][]string{"sub.pem#0": {"e_chain_expiring"}}},
+		{"not expiring within a shorter horizon", []string{rootDER, subPEM, "--at", "2039-01-01", "--expiry-horizon", "300d"}, exitOK, 2, nil},
 		{"expired at a later time", []string{rootDER, subPEM, "--at", "2040-01-02"}, exitFindings, 2, map[string][]string{"sub.pem#0": {"e_chain_expired"}}},
 		{"duplicate", []string{rootDER, subAndEE, subAndEE}, exitOK, 5, map[string][]string{"sub-ee.pem#0": {"n_chain_duplicate"}, "sub-ee.pem#1": {"n_chain_duplicate"}}},
 	}
@@ -156,7 +158,8 @@ func TestChainUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"lint", "--expiry-horizon", "soon", "x.pem"}, `--expiry-horizon: duration "soon"`},
+		{[]string{"lint", "--expiry-horizon", "soon", "x.pem"}, `--expiry-horizon: duration "soon": want a whole number before each unit`},
+		{[]string{"lint", "--expiry-horizon", "3m", "x.pem"}, `iotcert lint: --expiry-horizon: duration "3m": unit "m" is ambiguous (months or minutes?): want y (years), w (weeks), d (days) or h (hours)`},
 		{[]string{"lint", "--validity-nesting", "notice", "x.pem"}, `--validity-nesting "notice": want warn or error`},
 		{[]string{"lint", "--enable-check", "n_chain_nope", "x.pem"}, `--enable-check n_chain_nope: unknown chain check "n_chain_nope" (see "iotcert rules")`},
 		{[]string{"lint", "--disable-check", "n_chain_nope", "x.pem"}, `--disable-check n_chain_nope: unknown chain check "n_chain_nope" (see "iotcert rules")`},

@@ -31,13 +31,20 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // newFlagSet returns a flag set that reports errors to stderr with the
-// command's usage.
+// command's usage. synopsis is the command's help: its first line the
+// usage after "iotcert", then the description. Each command makes its flag
+// set with newFlagSet, which gives it to the command tree (cli.go) when
+// stderr is a flagRecorder.
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: iotcert %s\n\nFlags:\n", synopsis)
 		fs.PrintDefaults()
+	}
+	if r, ok := stderr.(*flagRecorder); ok {
+		r.fs, r.synopsis = fs, synopsis
+		fs.Usage = func() {} // nobody reads it
 	}
 	return fs
 }

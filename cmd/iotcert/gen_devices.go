@@ -9,9 +9,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
-
-	"golang.org/x/term"
 
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/profile"
@@ -29,6 +26,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", 0, "devices issued at once (default: the number of CPUs)")
 	layout := fs.String("layout", "dirs", "how devices are published: `dirs` (DIR/devices/<id>/key.pem, cert.pem, chain.pem) or jsonl (one JSON line per device in DIR/devices.jsonl, mode 0600: it holds the keys; the CA chain once in DIR/devices.chain.pem)")
 	failOn := fs.String("fail-on", "error", "refuse a certificate whose pre-issuance lint has a finding at `LEVEL` or above: error, warn or notice (the findings signed through are summarised)")
+	progress := fs.Bool("progress", true, "draw a progress bar with rate and ETA when standard error is a terminal (--progress=false: never)")
 	var kf keyFlags
 	kf.register(fs, true)
 	pos, err := parseInterleaved(fs, args)
@@ -86,7 +84,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 
-	bar := newProgressBar(stderr)
+	bar := newProgressBar(stderr, *progress, "devices")
 	opts := ldevid.BatchOptions{
 		Source:   *from,
 		Workers:  *workers,
@@ -182,59 +180,6 @@ func readDevices(path string) ([]ldevid.Row, error) {
 	}
 	defer f.Close()
 	return ldevid.ReadDevices(path, f)
-}
-
-// progressBar draws the batch's progress on a terminal: a bar, the count
-// and the rate, redrawn at most ten times a second. On anything that is
-// not a terminal it draws nothing. It shows counts only: no device data,
-// never key material.
-type progressBar struct {
-	w     io.Writer // nil: not a terminal
-	start time.Time
-	last  time.Time
-	shown bool
-}
-
-func newProgressBar(stderr io.Writer) *progressBar {
-	f, ok := stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return &progressBar{}
-	}
-	return &progressBar{w: stderr, start: time.Now()}
-}
-
-func (p *progressBar) update(done, total int) {
-	if p.w == nil || total == 0 {
-		return
-	}
-	now := time.Now()
-	if done < total && now.Sub(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = now
-	const width = 30
-	filled := width * done / total
-	rate := 0.0
-	if s := now.Sub(p.start).Seconds(); s > 0 {
-		rate = float64(done) / s
-	}
-	fmt.Fprintf(p.w, "\r[%s%s] %d/%d devices, %.0f/s\x1b[K", strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total, rate)
-	p.shown = true
-}
-
-// clear erases the bar before a message is printed.
-func (p *progressBar) clear() {
-	if p.w != nil && p.shown {
-		fmt.Fprint(p.w, "\r\x1b[K")
-		p.last = time.Time{}
-	}
-}
-
-// finish ends the bar's line.
-func (p *progressBar) finish() {
-	if p.w != nil && p.shown {
-		fmt.Fprintln(p.w)
-	}
 }
 
 // interruptSignals are the signals that stop a batch cleanly: Ctrl-C,

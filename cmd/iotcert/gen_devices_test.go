@@ -310,8 +310,28 @@ func TestGenDevicesNoProgressOnPipe(t *testing.T) {
 	if code != exitOK || len(stderr) != 0 {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
-	if bar := newProgressBar(w); bar.w != nil {
+	if bar := newProgressBar(w, true, "devices"); bar.w != nil {
 		t.Error("a pipe is taken for a terminal")
+	}
+}
+
+// TestProgressBar draws the bar into a buffer (as on a terminal): it shows
+// the count, the rate and the time left; disabled, it draws nothing.
+func TestProgressBar(t *testing.T) {
+	var buf bytes.Buffer
+	bar := &progressBar{w: &buf, unit: "devices"}
+	bar.update(0, 0) // no total yet: nothing
+	bar.update(5, 20)
+	bar.clear()
+	bar.finish()
+	out := buf.String()
+	for _, want := range []string{"devices", "(5/20, ", " devices/s)", "[0s:", "]"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("bar %q lacks %q", out, want)
+		}
+	}
+	if off := newProgressBar(os.Stderr, false, "devices"); off.w != nil {
+		t.Error("--progress=false draws a bar")
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/duration"
 	"github.com/iotcert/iotcert/internal/lineage"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/report"
@@ -65,7 +66,7 @@ func (c *chainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.profile, "profile", "tls13-iot", "profile to lint with (see \"iotcert profiles\")")
 	fs.BoolVar(&c.guess, "guess-devid", false, "when the profile names no device kind, guess IDevID or LDevID per end entity (reported as a notice)")
 	fs.Var(&c.trust, "trust", "certificates in `FILE` (PEM, DER, PKCS#7 or a directory) are the trust anchors of the path verdict: they end chains and are not reported (repeatable)")
-	fs.StringVar(&c.horizon, "expiry-horizon", "", "also report every certificate that expires within `DURATION` (e.g. 90d, 2w, 12h) as e_chain_expiring (one already expired is always e_chain_expired)")
+	fs.StringVar(&c.horizon, "expiry-horizon", "", "also report every certificate that expires within `DURATION` (e.g. 90d, 1y30d, 12h; units y, w, d, h) as e_chain_expiring (one already expired is always e_chain_expired)")
 	fs.StringVar(&c.at, "at", "", "judge validity (expired, not yet valid) and the path verdict at `TIME` (RFC 3339, e.g. 2027-01-31T00:00:00Z, or a date, 2027-01-31) instead of now, e.g. the day the firmware ships")
 	fs.StringVar(&c.nesting, "validity-nesting", "warn", "level of w_chain_validity_outside_issuer: warn or error")
 	fs.Var(&c.enable, "enable-check", "run the optional chain check `NAME` (repeatable; see \"iotcert rules\")")
@@ -98,11 +99,19 @@ func (c *chainFlags) setup() (*profile.Profile, bundle.Options, error) {
 		opts.Clock = func() time.Time { return t }
 	}
 	if c.horizon != "" {
-		d, err := bundle.ParseDuration(c.horizon)
+		d, err := duration.Parse(c.horizon)
 		if err != nil {
 			return nil, opts, fmt.Errorf("--expiry-horizon: %v", err)
 		}
-		opts.CheckExpiry, opts.ExpiryHorizon = true, d
+		// Years count from the instant the bundle judges at: --at, or
+		// now, read once for both.
+		now := time.Now()
+		if opts.Clock != nil {
+			now = opts.Clock()
+		} else {
+			opts.Clock = func() time.Time { return now }
+		}
+		opts.CheckExpiry, opts.ExpiryHorizon = true, d.From(now)
 	}
 	switch c.nesting {
 	case "warn":
@@ -135,7 +144,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var cf chainFlags
 	cf.register(fs)
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
-	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this level: notice, warn or error")
+	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this `LEVEL`: notice, warn or error; none: never (inputs that are not certificates still exit 2)")
 	tmpDir := fs.String("tmp", "", "write the temporary files (results and end-entity records while the chains are built, JUnit test cases; mode 0600, removed at once) to `DIR` instead of $TMPDIR")
 	specPath := fs.String("spec", "", "lint each certificate with the profile the hierarchy `SPEC` of \"iotcert gen\" gives it: each CA with its CA's, devices with their device profile's, others with the spec's default (instead of --profile and --rules)")
 	paths, err := parseInterleaved(fs, args)
@@ -143,8 +152,15 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return flagExit(err)
 	}
 	threshold, ok := profile.ParseLevel(*failOn)
-	if !ok || threshold == profile.Fatal {
-		fmt.Fprintf(stderr, "iotcert lint: --fail-on %q: want notice, warn or error\n", *failOn)
+	if *failOn == "none" {
+		// Findings never fail the run; fatal ones (inputs that are not
+		// certificates) still exit 2.
+		threshold, ok = profile.Fatal, true
+	} else if threshold == profile.Fatal {
+		ok = false
+	}
+	if !ok {
+		fmt.Fprintf(stderr, "iotcert lint: --fail-on %q: want notice, warn, error or none\n", *failOn)
 		return exitUsage
 	}
 	if len(paths) == 0 {
