@@ -109,7 +109,7 @@ func (jl *Journal) Append(e JournalEntry) error {
 func (h *Hierarchy) Entry(device string, dev *Issued, fields map[string]string) JournalEntry {
 	serial, digest := certIdentity(dev.Cert)
 	e := JournalEntry{Time: h.now().UTC(), ID: dev.ID, Status: StatusIssued, Serial: serial, SHA256: digest,
-		Profile: device, Fields: fieldsOf(fields), Findings: findingStrings(dev.Result)}
+		Profile: device, Fields: fieldsOf(fields), Findings: findingStrings(dev.Result), NotAfter: dev.Cert.NotAfter.UTC()}
 	if d := h.spec.Device(device); d != nil {
 		e.CA = d.CA
 	}

@@ -460,7 +460,7 @@ func (s setFlag) Set(v string) error {
 }
 
 func runGenDevice(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("gen device", "gen device SPEC --out DIR --ca NAME --id ID [--device PROFILE] [--set NAME=VALUE ...] [--reissue REASON] [--kms URI [--kms-pin-env NAME]]", stderr)
+	fs := newFlagSet("gen device", "gen device SPEC --out DIR --ca NAME --id ID [--device PROFILE] [--set NAME=VALUE ...] [--reissue REASON] [--kms URI [--kms-pin-env NAME]] [--db FILE]", stderr)
 	out := fs.String("out", "", "the `DIR` of \"gen hierarchy\": CAs are read from DIR/<ca>/, the device goes to DIR/devices/<id>/")
 	caName := fs.String("ca", "", "issuing CA `NAME`")
 	id := fs.String("id", "", "device `ID` ({{.id}} in the templates; {{.serial}} too unless --set serial=...)")
@@ -470,6 +470,8 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 	reissue := fs.String("reissue", "", "issue an id issued before again, for `REASON` (journaled with the serial it replaces)")
 	var kf keyFlags
 	kf.register(fs, true)
+	var dbf dbFlag
+	dbf.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -513,6 +515,18 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
 	}
+	inv, err := dbf.open()
+	if err != nil {
+		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
+		return exitUsage
+	}
+	if inv != nil {
+		defer inv.Close()
+		if err := checkFree(inv, d.Name, *id, prev, *reissue != ""); err != nil {
+			fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
+			return exitUsage
+		}
+	}
 	dev, err := h.IssueDevice(ldevid.Request{Device: d.Name, ID: *id, Fields: fields})
 	if err != nil {
 		return refusalExit("gen device", err, stderr)
@@ -525,7 +539,12 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
 	}
-	if err := jl.Append(journalEntry(h, d.Name, dev, fields, prev, *reissue, "gen device", args)); err != nil {
+	e := journalEntry(h, d.Name, dev, fields, prev, *reissue, "gen device", args)
+	if err := jl.Append(e); err != nil {
+		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
+		return exitUsage
+	}
+	if err := recordEntry(inv, e); err != nil {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
 	}

@@ -11,6 +11,8 @@
 //	iotcert serve [flags]                      REST lint API, web page and metrics
 //	iotcert c509 encode|decode FILE             X.509 <-> C509
 //	iotcert size [flags] PATH...                chain sizes against a budget
+//	iotcert est --spec SPEC --dir DIR ...       EST enrollment server (RFC 7030)
+//	iotcert inventory list|show|export|import   the inventory of issued certificates
 //
 // Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a
 // usage error, a rules file error or an input that is not a certificate.
@@ -48,6 +50,9 @@ Usage:
                                  REST lint API, web page and metrics for stations and CA software
   iotcert c509 encode|decode FILE [--der] [--out F]     X.509 <-> C509 (CBOR-encoded X.509)
   iotcert size [--budget BYTES|NAME] [--format text|json] PATH...  chain sizes: DER, C509, RFC 8879 compression
+  iotcert est --spec SPEC --dir DIR --listen ADDR --tls-cert F --tls-key F --idevid-trust F --db F
+                                 EST server (RFC 7030): IDevID-authenticated LDevID enrollment
+  iotcert inventory list|show|export|import --db FILE   the issued certificates
   iotcert help [COMMAND]         show help
 
 Run "iotcert help COMMAND" for a command's flags.
@@ -87,6 +92,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runC509(rest, stdin, stdout, stderr)
 	case "size":
 		return runSize(rest, stdin, stdout, stderr)
+	case "inventory":
+		return runInventory(rest, stdin, stdout, stderr)
+	case "est":
+		return runEst(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		return runHelp(rest, stdout, stderr)
 	}
@@ -120,6 +129,10 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		return runC509([]string{"-h"}, nil, stdout, stdout)
 	case "size":
 		return runSize([]string{"-h"}, nil, stdout, stdout)
+	case "inventory":
+		return runInventory([]string{"-h"}, nil, stdout, stdout)
+	case "est":
+		return runEst([]string{"-h"}, stdout, stdout)
 	}
 	fmt.Fprintf(stderr, "iotcert: no help for %q\n", args[0])
 	return exitUsage
