@@ -112,9 +112,24 @@ type DeviceSpec struct {
 	// BasicConstraints puts a critical basicConstraints cA=FALSE in the
 	// certificates, as Matter requires in a DAC.
 	BasicConstraints bool
+	// IDFrom is the rule an enrollment server (iotcert est) reads the
+	// device id with from the IDevID that authenticates the device: one
+	// of the IDFrom* values; "" when the profile is not enrolled.
+	IDFrom string
 	// Line is the line of the device profile's key in the spec.
 	Line int
 }
+
+// The rules of DeviceSpec.IDFrom.
+const (
+	// IDFromSerialNumber takes the IDevID's subject serialNumber.
+	IDFromSerialNumber = "serialNumber"
+	// IDFromCommonName takes the IDevID's subject commonName.
+	IDFromCommonName = "commonName"
+	// IDFromHardwareModuleName takes the hwSerialNum of the IDevID's
+	// subjectAltName HardwareModuleName (RFC 4108).
+	IDFromHardwareModuleName = "hardwareModuleName"
+)
 
 // SANType names the kind of a SANSpec.
 type SANType string
@@ -248,6 +263,7 @@ type deviceFile struct {
 	EKU              []string    `yaml:"eku"`
 	SubjectKeyID     bool        `yaml:"subject_key_id"`
 	BasicConstraints bool        `yaml:"basic_constraints"`
+	IDFrom           string      `yaml:"id_from"`
 }
 
 type sanFile struct {
@@ -397,7 +413,7 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 	if err := strictyaml.Decode(v, &df); err != nil {
 		return nil, fmt.Errorf("device profile %q: %w", k.Value, err)
 	}
-	d := &DeviceSpec{Name: k.Value, Kind: Kind(df.Kind), CA: df.CA, Profile: df.Profile, SubjectKeyID: df.SubjectKeyID, BasicConstraints: df.BasicConstraints, Line: k.Line}
+	d := &DeviceSpec{Name: k.Value, Kind: Kind(df.Kind), CA: df.CA, Profile: df.Profile, SubjectKeyID: df.SubjectKeyID, BasicConstraints: df.BasicConstraints, IDFrom: df.IDFrom, Line: k.Line}
 	var err error
 	switch d.Kind {
 	case IDevID, LDevID:
@@ -408,6 +424,14 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 	}
 	if d.CA == "" {
 		return nil, at(k.Line, "no issuing ca")
+	}
+	switch d.IDFrom {
+	case "", IDFromSerialNumber, IDFromCommonName, IDFromHardwareModuleName:
+	default:
+		return nil, at(lineOf(v, "id_from"), "id_from %q: want serialNumber, commonName or hardwareModuleName", d.IDFrom)
+	}
+	if d.IDFrom != "" && d.Kind != LDevID {
+		return nil, at(lineOf(v, "id_from"), "id_from: only an ldevid profile is enrolled with an IDevID")
 	}
 	if cas[d.CA] == nil {
 		return nil, at(lineOf(v, "ca"), "ca %q is not a CA of this spec", d.CA)

@@ -15,10 +15,11 @@ import (
 	"github.com/iotcert/iotcert/ldevid"
 )
 
-const genSynopsis = `gen example [matter] | gen hierarchy SPEC --out DIR [--force] [--kms URI] | gen device SPEC --out DIR --ca NAME --id ID [--set col=value ...] [--kms URI] | ` + genDevicesSynopsis + `
+const genSynopsis = `gen example [matter|est] | gen hierarchy SPEC --out DIR [--force] [--kms URI] | gen device SPEC --out DIR --ca NAME --id ID [--set col=value ...] [--kms URI] | ` + genDevicesSynopsis + `
 
   example     print a commented example spec that works as it is (root, device
-              CA, BACnet LDevIDs); "example matter": a Matter PAA/PAI/DAC one
+              CA, BACnet LDevIDs); "example matter": a Matter PAA/PAI/DAC one;
+              "example est": IDevID and LDevID hierarchies for iotcert est
   hierarchy   create every CA of SPEC: DIR/<ca>/cert.pem and key.pem (0600),
               or key.ref (a pkcs11: URI) with --kms
   device      issue one device: DIR/devices/<id>/cert.pem, key.pem, chain.pem
@@ -39,8 +40,11 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 		case len(args) == 2 && args[1] == "matter":
 			stdout.Write(ldevid.ExampleMatterSpec())
 			return exitOK
+		case len(args) == 2 && args[1] == "est":
+			stdout.Write(ldevid.ExampleESTSpec())
+			return exitOK
 		case len(args) > 1 && args[1] != "-h" && args[1] != "--help" && args[1] != "-help":
-			fmt.Fprintf(stderr, "iotcert gen example: unknown example %q (want none, or matter)\n", strings.Join(args[1:], " "))
+			fmt.Fprintf(stderr, "iotcert gen example: unknown example %q (want none, matter or est)\n", strings.Join(args[1:], " "))
 			return exitUsage
 		}
 		stdout.Write(ldevid.ExampleSpec())

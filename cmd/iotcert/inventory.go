@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -266,7 +264,7 @@ func importBatchJournal(st inventory.Store, dir string) (int, error) {
 			// A batch does not parse what it signs: the notAfter comes
 			// from the published certificate (dirs layout) when it is
 			// still the journal's.
-			if c, err := readCertFile(filepath.Join(ldevid.DeviceDir(dir, e.ID), ldevid.CertFile)); err == nil && strings.EqualFold(c.SerialNumber.Text(16), e.Serial) {
+			if c, err := ldevid.ReadCertFile(filepath.Join(ldevid.DeviceDir(dir, e.ID), ldevid.CertFile)); err == nil && strings.EqualFold(c.SerialNumber.Text(16), e.Serial) {
 				e.NotAfter = c.NotAfter.UTC()
 			}
 		}
@@ -276,17 +274,4 @@ func importBatchJournal(st inventory.Store, dir string) (int, error) {
 		return n, fmt.Errorf("inventory: %w", err)
 	}
 	return n, nil
-}
-
-// readCertFile reads the first certificate of a PEM file.
-func readCertFile(path string) (*x509.Certificate, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	b, _ := pem.Decode(data)
-	if b == nil || b.Type != "CERTIFICATE" {
-		return nil, fmt.Errorf("%s: no PEM certificate", path)
-	}
-	return x509.ParseCertificate(b.Bytes)
 }
