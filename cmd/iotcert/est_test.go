@@ -1,0 +1,412 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/ldevid"
+)
+
+// estEnv is an EST deployment made with the iotcert binary: the hierarchies
+// of "gen example est" in pki/, n IDevIDs (ids d000..., serials SN0000...),
+// and a TLS server certificate.
+type estEnv struct {
+	bin, dir, spec, pki string
+	srvCert, srvKey     string
+	db                  string
+}
+
+var (
+	estBinOnce sync.Once
+	estBin     string
+	estBinErr  error
+)
+
+// estBinary builds the iotcert binary once for the EST tests.
+func estBinary(t *testing.T) string {
+	t.Helper()
+	estBinOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "iotcert-est-bin")
+		if err != nil {
+			estBinErr = err
+			return
+		}
+		estBin = filepath.Join(dir, "iotcert")
+		if out, err := exec.Command("go", "build", "-o", estBin, ".").CombinedOutput(); err != nil {
+			estBinErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if estBinErr != nil {
+		t.Fatal(estBinErr)
+	}
+	return estBin
+}
+
+func setupEST(t *testing.T, n int) *estEnv {
+	t.Helper()
+	dir := t.TempDir()
+	e := &estEnv{bin: estBinary(t), dir: dir, spec: filepath.Join(dir, "est.yaml"), pki: filepath.Join(dir, "pki"), db: filepath.Join(dir, "inventory.db")}
+	if err := os.WriteFile(e.spec, ldevid.ExampleESTSpec(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.mustRun(t, "gen", "hierarchy", e.spec, "--out", e.pki)
+	var csv strings.Builder
+	csv.WriteString("id,serial\n")
+	for i := range n {
+		fmt.Fprintf(&csv, "d%03d,SN%04d\n", i, i)
+	}
+	ids := filepath.Join(dir, "ids.csv")
+	os.WriteFile(ids, []byte(csv.String()), 0o644)
+	e.mustRun(t, "gen", "devices", e.spec, "--out", e.pki, "--device", "idevid", "--from", ids)
+	e.srvCert, e.srvKey = writeServerCert(t, dir)
+	return e
+}
+
+func (e *estEnv) mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(e.bin, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("iotcert %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// writeServerCert writes a self-signed P-256 server certificate for
+// 127.0.0.1 and its key.
+func writeServerCert(t *testing.T, dir string) (certFile, keyFile string) {
+	t.Helper()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "est test server"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, _ := x509.MarshalPKCS8PrivateKey(key)
+	certFile, keyFile = filepath.Join(dir, "server.pem"), filepath.Join(dir, "server.key")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), 0o600)
+	return certFile, keyFile
+}
+
+// estServer is a running "iotcert est".
+type estServer struct {
+	cmd  *exec.Cmd
+	host string // 127.0.0.1:port
+	logs *bytes.Buffer
+	mu   *sync.Mutex
+	done chan struct{}
+}
+
+// start starts "iotcert est" on a free loopback port with extra args.
+func (e *estEnv) start(t *testing.T, extra ...string) *estServer {
+	t.Helper()
+	args := append([]string{"est", "--spec", e.spec, "--dir", e.pki, "--listen", "127.0.0.1:0", "--tls-cert", e.srvCert, "--tls-key", e.srvKey,
+		"--idevid-trust", filepath.Join(e.pki, "manufacturer-root", "cert.pem"), "--db", e.db}, extra...)
+	cmd := exec.Command(e.bin, args...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &estServer{cmd: cmd, logs: &bytes.Buffer{}, mu: &sync.Mutex{}, done: make(chan struct{})}
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			s.mu.Lock()
+			s.logs.WriteString(sc.Text() + "\n")
+			s.mu.Unlock()
+			var l struct{ Msg, URL string }
+			if json.Unmarshal(sc.Bytes(), &l) == nil && l.Msg == "listening" {
+				urls <- l.URL
+			}
+		}
+		close(s.done)
+	}()
+	t.Cleanup(func() { s.kill() })
+	select {
+	case u := <-urls:
+		s.host = strings.TrimSuffix(strings.TrimPrefix(u, "https://"), "/.well-known/est/")
+	case <-s.done:
+		t.Fatalf("iotcert est stopped:\n%s", s.log())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("iotcert est did not say where it listens:\n%s", s.log())
+	}
+	return s
+}
+
+func (s *estServer) log() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logs.String()
+}
+
+func (s *estServer) kill() {
+	if s.cmd.ProcessState == nil {
+		s.cmd.Process.Kill()
+		s.cmd.Wait()
+	}
+}
+
+// device returns the IDevID of device i: certificate chain and key.
+func (e *estEnv) device(t *testing.T, i int) ([]*x509.Certificate, any) {
+	t.Helper()
+	d := ldevid.DeviceDir(e.pki, fmt.Sprintf("d%03d", i))
+	var chain []*x509.Certificate
+	for _, f := range []string{"cert.pem", "chain.pem"} {
+		data, err := os.ReadFile(filepath.Join(d, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for b, rest := pem.Decode(data); b != nil; b, rest = pem.Decode(rest) {
+			c, err := x509.ParseCertificate(b.Bytes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			chain = append(chain, c)
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(d, "key.pem"))
+	b, _ := pem.Decode(data)
+	key, err := x509.ParsePKCS8PrivateKey(b.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The chain up to, not including, the manufacturer root.
+	return chain[:len(chain)-1], key
+}
+
+// estClient is a device's EST client: HTTPS over TLS 1.3 with keep-alive,
+// presenting certs (leaf first) with key when certs is not empty.
+type estClient struct {
+	host string
+	http *http.Client
+}
+
+func (e *estEnv) client(t *testing.T, s *estServer, certs []*x509.Certificate, key any) *estClient {
+	t.Helper()
+	pool := x509.NewCertPool()
+	data, _ := os.ReadFile(e.srvCert)
+	pool.AppendCertsFromPEM(data)
+	cfg := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS13}
+	if len(certs) > 0 {
+		tc := tls.Certificate{PrivateKey: key, Leaf: certs[0]}
+		for _, c := range certs {
+			tc.Certificate = append(tc.Certificate, c.Raw)
+		}
+		cfg.Certificates = []tls.Certificate{tc}
+	}
+	return &estClient{host: s.host, http: &http.Client{Transport: &http.Transport{TLSClientConfig: cfg, MaxIdleConnsPerHost: 4}, Timeout: 30 * time.Second}}
+}
+
+// do sends an EST request; a body is a CSR, sent base64 as RFC 7030 asks.
+func (c *estClient) do(op string, csr *x509.CertificateRequest) (int, []byte, error) {
+	method, body := http.MethodGet, io.Reader(nil)
+	if csr != nil {
+		method, body = http.MethodPost, strings.NewReader(base64.StdEncoding.EncodeToString(csr.Raw))
+	}
+	req, err := http.NewRequest(method, "https://"+c.host+"/.well-known/est/"+op, body)
+	if err != nil {
+		return 0, nil, err
+	}
+	if csr != nil {
+		req.Header.Set("Content-Type", "application/pkcs10")
+		req.Header.Set("Content-Transfer-Encoding", "base64")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, data, err
+}
+
+// certs sends an EST request that answers certificates (cacerts,
+// simpleenroll, simplereenroll) and reads them with certio, which reads
+// the base64 certs-only PKCS#7 as "iotcert lint" does.
+func (c *estClient) certs(t *testing.T, op string, csr *x509.CertificateRequest) []*x509.Certificate {
+	t.Helper()
+	status, body, err := c.do(op, csr)
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("%s: %d %v: %s", op, status, err, body)
+	}
+	var out []*x509.Certificate
+	for it := range certio.Read([]string{"-"}, bytes.NewReader(body)) {
+		if it.Err != nil {
+			t.Fatalf("%s: %v", op, it.Err)
+		}
+		cert, err := x509.ParseCertificate(it.DER)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, cert)
+	}
+	return out
+}
+
+// refused sends an enrollment that must be refused with status want and
+// a body that contains msg.
+func (c *estClient) refused(t *testing.T, op string, csr *x509.CertificateRequest, want int, msg string) {
+	t.Helper()
+	status, body, err := c.do(op, csr)
+	if err != nil {
+		t.Fatalf("%s: %v", op, err)
+	}
+	if status != want || !strings.Contains(string(body), msg) {
+		t.Errorf("%s: %d %q; want %d with %q", op, status, body, want, msg)
+	}
+}
+
+func newCSR(t *testing.T, subject pkix.Name) (*x509.CertificateRequest, *ecdsa.PrivateKey) {
+	t.Helper()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: subject}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csr, _ := x509.ParseCertificateRequest(der)
+	return csr, key
+}
+
+// inventoryRecords lists the inventory with "iotcert inventory list --format json".
+func (e *estEnv) inventoryRecords(t *testing.T, args ...string) []map[string]string {
+	t.Helper()
+	out, err := exec.Command(e.bin, append([]string{"inventory", "list", "--db", e.db, "--format", "json"}, args...)...).Output()
+	if err != nil {
+		t.Fatalf("inventory list: %v", err)
+	}
+	var recs []map[string]string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if line == "" {
+			continue
+		}
+		var m map[string]string
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, m)
+	}
+	return recs
+}
+
+func sha(c *x509.Certificate) string {
+	s := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(s[:])
+}
+
+// TestESTEnrollGo enrolls and re-enrolls as a Go device would: cacerts,
+// csrattrs, simpleenroll with an IDevID of "iotcert gen", simplereenroll
+// with the LDevID, and the inventory and journal after it; then the
+// refusals.
+func TestESTEnrollGo(t *testing.T) {
+	e := setupEST(t, 2)
+	s := e.start(t)
+	idev, key := e.device(t, 1)
+	c := e.client(t, s, idev, key)
+
+	cas := c.certs(t, "cacerts", nil)
+	var names []string
+	for _, ca := range cas {
+		names = append(names, ca.Subject.CommonName)
+	}
+	if got := strings.Join(names, ", "); got != "Example LDevID CA, Example Operator Root CA" {
+		t.Fatalf("cacerts = %s", got)
+	}
+	status, attrs, err := c.do("csrattrs", nil)
+	// SEQUENCE { SEQUENCE { id-ecPublicKey, SET { secp256r1 } }, ecdsa-with-SHA256 } (RFC 7030 §4.5.2)
+	const wantAttrs = "MCEwFQYHKoZIzj0CATEKBggqhkjOPQMBBwYIKoZIzj0EAwI=\r\n"
+	if err != nil || status != 200 || string(attrs) != wantAttrs {
+		t.Fatalf("csrattrs: %d %v %q", status, err, attrs)
+	}
+
+	csr, newKey := newCSR(t, pkix.Name{})
+	ldev := c.certs(t, "simpleenroll", csr)[0]
+	if ldev.Subject.SerialNumber != "SN0001" || ldev.Subject.CommonName != "Example Sensor SN0001" {
+		t.Fatalf("LDevID subject %s: want the device id SN0001 of the IDevID's serialNumber", ldev.Subject)
+	}
+	if err := ldev.CheckSignatureFrom(cas[0]); err != nil {
+		t.Fatalf("LDevID not signed by the LDevID CA: %v", err)
+	}
+
+	// Re-enrollment with the LDevID; the old LDevID is superseded and no
+	// longer authorizes a re-enrollment.
+	rc := e.client(t, s, []*x509.Certificate{ldev}, newKey)
+	csr2, _ := newCSR(t, pkix.Name{})
+	ldev2 := rc.certs(t, "simplereenroll", csr2)[0]
+	if ldev2.Subject.String() != ldev.Subject.String() || ldev2.SerialNumber.Cmp(ldev.SerialNumber) == 0 {
+		t.Fatalf("re-enrolled %s serial %x after %s serial %x", ldev2.Subject, ldev2.SerialNumber, ldev.Subject, ldev.SerialNumber)
+	}
+	rc = e.client(t, s, []*x509.Certificate{ldev}, newKey) // a new connection
+	rc.refused(t, "simplereenroll", csr2, 403, "is superseded")
+	// The IDevID authorizes no re-enrollment, an LDevID no enrollment.
+	c.refused(t, "simplereenroll", csr2, 403, "is not an LDevID of CA \"ldevid-ca\"")
+	rc.refused(t, "simpleenroll", csr2, 403, "not an acceptable IDevID")
+
+	recs := e.inventoryRecords(t, "--profile", "ldevid")
+	if len(recs) != 2 {
+		t.Fatalf("inventory: %v", recs)
+	}
+	want := []string{
+		"SN0001 superseded " + sha(ldev) + " est:idevid:" + idev[0].SerialNumber.Text(16),
+		"SN0001 issued " + sha(ldev2) + " est:ldevid:" + ldev.SerialNumber.Text(16),
+	}
+	for i, r := range recs {
+		if got := r["id"] + " " + r["status"] + " " + r["sha256"] + " " + r["auth"]; got != want[i] {
+			t.Errorf("inventory record %d: %s, want %s", i, got, want[i])
+		}
+	}
+	// Journaled too, with the serial it replaces.
+	entries, err := ldevid.ReadJournal(filepath.Join(e.pki, ldevid.JournalFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := entries[len(entries)-1]
+	if last.Serial != ldev2.SerialNumber.Text(16) || last.Previous != ldev.SerialNumber.Text(16) || last.Profile != "ldevid" {
+		t.Fatalf("last journal line %+v", last)
+	}
+
+	// Refusals.
+	anon := e.client(t, s, nil, nil)
+	anon.refused(t, "simpleenroll", csr, 401, "needs TLS client authentication")
+	other, _ := newCSR(t, pkix.Name{CommonName: "Example Sensor SN0000", SerialNumber: "SN0000", Organization: []string{"Example Operator"}})
+	c.refused(t, "simpleenroll", other, 400, "the CSR's subject")
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	rder, _ := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{}, rsaKey)
+	rcsr, _ := x509.ParseCertificateRequest(rder)
+	c.refused(t, "simpleenroll", rcsr, 400, "the CSR's key is RSA-2048; device profile \"ldevid\" requires P-256")
+	status, body, _ := c.do("nosuchprofile/cacerts", nil)
+	if status != 404 {
+		t.Errorf("cacerts of an unknown label: %d %s", status, body)
+	}
+}
+
