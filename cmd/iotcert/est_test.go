@@ -16,8 +16,8 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"math/big"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -409,4 +409,3 @@ func TestESTEnrollGo(t *testing.T) {
 		t.Errorf("cacerts of an unknown label: %d %s", status, body)
 	}
 }
-
