@@ -409,3 +409,102 @@ func TestESTEnrollGo(t *testing.T) {
 		t.Errorf("cacerts of an unknown label: %d %s", status, body)
 	}
 }
+
+// runScript runs a bash script in dir with env and returns its output;
+// the script fails the test when it fails.
+func runScript(t *testing.T, dir, script string, env ...string) string {
+	t.Helper()
+	cmd := exec.Command("bash", "-c", "set -euo pipefail\n"+script)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("script: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+// TestESTCurlOpenSSL is a device with curl and openssl: cacerts,
+// simpleenroll with its IDevID, simplereenroll with the LDevID, every
+// certificate verified by openssl; refusals of an IDevID of another
+// manufacturer (same names, other keys) and of an IDevID its profile
+// refuses; then the operator root is rolled and cacerts carries the
+// rollover set, through which openssl validates the LDevID for a device
+// that trusts only the new root.
+func TestESTCurlOpenSSL(t *testing.T) {
+	for _, tool := range []string{"curl", "openssl"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is needed (.ci/run installs it): %v", tool, err)
+		}
+	}
+	e := setupEST(t, 1)
+	// Another manufacturer: the same spec, other keys.
+	other := filepath.Join(e.dir, "other")
+	e.mustRun(t, "gen", "hierarchy", e.spec, "--out", other)
+	e.mustRun(t, "gen", "device", e.spec, "--out", other, "--ca", "idevid-ca", "--id", "x1", "--set", "serial=SN0000")
+	s := e.start(t)
+	env := []string{"PKI=" + e.pki, "OTHER=" + other, "B=https://" + s.host + "/.well-known/est", "SRV=" + e.srvCert}
+	out := runScript(t, e.dir, `
+C="curl -sS --tlsv1.2 --cacert $SRV"
+$C $B/cacerts | openssl base64 -d | openssl pkcs7 -inform DER -print_certs -out cacerts.pem
+echo "cacerts: $(grep -c BEGIN cacerts.pem)"
+openssl ecparam -name prime256v1 -genkey -noout -out dev.key
+openssl req -new -key dev.key -subj / -outform DER | openssl base64 > csr.b64
+cat $PKI/devices/d000/cert.pem $PKI/devices/d000/chain.pem > idev.pem
+enroll() { # op cert key csr
+	$C -o resp -w '%{http_code}' --cert "$2" --key "$3" -H 'Content-Type: application/pkcs10' --data-binary @"$4" $B/$1
+}
+echo "enroll: $(enroll simpleenroll idev.pem $PKI/devices/d000/key.pem csr.b64)"
+openssl base64 -d -in resp | openssl pkcs7 -inform DER -print_certs -out ldev.pem
+openssl verify -CAfile $PKI/operator-root/cert.pem -untrusted $PKI/ldevid-ca/cert.pem ldev.pem
+openssl x509 -in ldev.pem -noout -subject -nameopt RFC2253
+openssl ecparam -name prime256v1 -genkey -noout -out dev2.key
+openssl req -new -key dev2.key -subj / -outform DER | openssl base64 > csr2.b64
+echo "reenroll: $(enroll simplereenroll ldev.pem dev.key csr2.b64)"
+openssl base64 -d -in resp | openssl pkcs7 -inform DER -print_certs -out ldev2.pem
+openssl verify -CAfile $PKI/operator-root/cert.pem -untrusted $PKI/ldevid-ca/cert.pem ldev2.pem
+cat $OTHER/devices/x1/cert.pem $OTHER/devices/x1/chain.pem > other.pem
+echo "other manufacturer: $(enroll simpleenroll other.pem $OTHER/devices/x1/key.pem csr2.b64) $(head -n 1 resp)"
+# An IDevID of the right CA that its profile refuses: it has a
+# subjectKeyIdentifier, which the IoT profile forbids in an end entity.
+openssl ecparam -name prime256v1 -genkey -noout -out bad.key
+openssl req -new -key bad.key -subj "/CN=Example Sensor/O=Example Devices Ltd/serialNumber=SN0007" -out bad.csr
+printf 'keyUsage=critical,digitalSignature\nauthorityKeyIdentifier=keyid\nsubjectKeyIdentifier=hash\n' > ext.cnf
+openssl x509 -req -in bad.csr -CA $PKI/idevid-ca/cert.pem -CAkey $PKI/idevid-ca/key.pem -set_serial 7 -sha256 -days 30 -extfile ext.cnf -out bad.pem 2>/dev/null
+cat bad.pem $PKI/idevid-ca/cert.pem > badchain.pem
+echo "refused by the profile: $(enroll simpleenroll badchain.pem bad.key csr2.b64)"
+grep -o 'e_iot_ee_no_ski' resp
+`, env...)
+	for _, want := range []string{
+		"cacerts: 2\n", "enroll: 200\n", "ldev.pem: OK\n", "subject=CN=Example Sensor SN0000,O=Example Operator,serialNumber=SN0000\n",
+		"reenroll: 200\n", "ldev2.pem: OK\n", "other manufacturer: 403 the client certificate is not an acceptable IDevID",
+		"refused by the profile: 403\ne_iot_ee_no_ski\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+
+	// Roll the operator root; the server restarted with --rollover sends
+	// the LDevID CA and the four rollover certificates.
+	s.kill()
+	e.mustRun(t, "roll", "execute", "--old", filepath.Join(e.pki, "operator-root"), "--resign", filepath.Join(e.pki, "ldevid-ca"), "--out", filepath.Join(e.dir, "roll"))
+	s = e.start(t, "--rollover", filepath.Join(e.dir, "roll"))
+	env[2] = "B=https://" + s.host + "/.well-known/est"
+	out = runScript(t, e.dir, `
+curl -sS --cacert $SRV $B/ldevid/cacerts | openssl base64 -d | openssl pkcs7 -inform DER -print_certs -out cacerts2.pem
+echo "cacerts: $(grep -c BEGIN cacerts2.pem)"
+openssl x509 -in roll/newwithnew.pem -out newroot.pem
+# A device that trusts only the new root validates the LDevID issued
+# under the old one through OldWithNew, from the /cacerts response alone.
+openssl verify -CAfile newroot.pem -untrusted cacerts2.pem ldev2.pem
+# A device that trusts only the old root validates the LDevID CA re-signed
+# under the new root through NewWithOld.
+openssl verify -CAfile $PKI/operator-root/cert.pem -untrusted cacerts2.pem roll/ldevid-ca/cert.pem
+`, env...)
+	for _, want := range []string{"cacerts: 5\n", "ldev2.pem: OK\n", "roll/ldevid-ca/cert.pem: OK\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+}
