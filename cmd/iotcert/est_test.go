@@ -508,3 +508,137 @@ openssl verify -CAfile $PKI/operator-root/cert.pem -untrusted cacerts2.pem roll/
 		}
 	}
 }
+
+// enrollAll enrolls devices from..to-1 with workers at a time and returns
+// the LDevIDs received, by device index (nil: not received).
+func (e *estEnv) enrollAll(t *testing.T, s *estServer, from, to, workers int, received func()) []*x509.Certificate {
+	t.Helper()
+	got := make([]*x509.Certificate, to)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				certs, key := e.device(t, i)
+				c := e.client(t, s, certs, key)
+				csr, _ := newCSR(t, pkix.Name{})
+				status, body, err := c.do("simpleenroll", csr)
+				if err != nil || status != http.StatusOK {
+					continue
+				}
+				for it := range certio.Read([]string{"-"}, bytes.NewReader(body)) {
+					if it.Err == nil {
+						got[i], _ = x509.ParseCertificate(it.DER)
+					}
+				}
+				if received != nil {
+					received()
+				}
+			}
+		}()
+	}
+	for i := from; i < to; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return got
+}
+
+// TestESTParallel enrolls 200 devices at once: every one gets an LDevID,
+// no two serials are equal, and the inventory holds exactly those
+// certificates, each the current one of its device.
+func TestESTParallel(t *testing.T) {
+	const n = 200
+	e := setupEST(t, n)
+	s := e.start(t)
+	got := e.enrollAll(t, s, 0, n, n, nil)
+	serials := map[string]bool{}
+	want := map[string]string{} // sha256 -> id
+	for i, c := range got {
+		if c == nil {
+			t.Fatalf("device %d got no LDevID:\n%s", i, s.log())
+		}
+		if serials[c.SerialNumber.String()] {
+			t.Errorf("serial %x issued twice", c.SerialNumber)
+		}
+		serials[c.SerialNumber.String()] = true
+		want[sha(c)] = fmt.Sprintf("SN%04d", i)
+	}
+	recs := e.inventoryRecords(t, "--profile", "ldevid")
+	if len(recs) != n {
+		t.Fatalf("inventory holds %d LDevIDs, want %d", len(recs), n)
+	}
+	for _, r := range recs {
+		if want[r["sha256"]] != r["id"] || r["status"] != "issued" {
+			t.Errorf("inventory record %v matches no certificate received", r)
+		}
+	}
+}
+
+// TestESTKill kills the server with SIGKILL while devices enroll, starts
+// it again and lets the devices that got nothing enroll: no certificate a
+// device received is missing from the inventory, and every device ends
+// with exactly one current LDevID, the last one it received.
+func TestESTKill(t *testing.T) {
+	const n = 120
+	e := setupEST(t, n)
+	s := e.start(t)
+	var mu sync.Mutex
+	count := 0
+	killed := make(chan struct{})
+	got := e.enrollAll(t, s, 0, n, 16, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if count++; count == 40 {
+			s.cmd.Process.Kill() // SIGKILL, under load
+			close(killed)
+		}
+	})
+	<-killed
+	s.cmd.Wait()
+	received := 0
+	for _, c := range got {
+		if c != nil {
+			received++
+		}
+	}
+	if received == n {
+		t.Fatal("every device enrolled before the kill: the kill hit no load")
+	}
+	s = e.start(t)
+	var missing []int
+	for i, c := range got {
+		if c == nil {
+			missing = append(missing, i)
+		}
+	}
+	for _, i := range missing {
+		again := e.enrollAll(t, s, i, i+1, 1, nil)
+		if again[i] == nil {
+			t.Fatalf("device %d could not enroll after the restart:\n%s", i, s.log())
+		}
+		got[i] = again[i]
+	}
+	recs := e.inventoryRecords(t, "--profile", "ldevid")
+	bySHA := map[string]map[string]string{}
+	current := map[string]int{}
+	for _, r := range recs {
+		bySHA[r["sha256"]] = r
+		if r["status"] == "issued" {
+			current[r["id"]]++
+		}
+	}
+	for i, c := range got {
+		r := bySHA[sha(c)]
+		switch {
+		case r == nil:
+			t.Errorf("device %d: LDevID serial %x is missing from the inventory", i, c.SerialNumber)
+		case r["status"] != "issued" || current[r["id"]] != 1:
+			t.Errorf("device %d: LDevID serial %x is %s, %d current", i, c.SerialNumber, r["status"], current[r["id"]])
+		}
+	}
+	t.Logf("%d of %d devices enrolled before the kill; %d inventory records", received, n, len(recs))
+}
