@@ -58,9 +58,10 @@ const (
 // key with a few names is well under 2 KiB, base64 included.
 const DefaultMaxBody = 16 << 10
 
-// Journal records the certificates issued (ldevid.Journal does).
+// Journal records the certificates issued (ldevid.Journal does):
+// AppendAll writes several lines durably at once.
 type Journal interface {
-	Append(e ldevid.JournalEntry) error
+	AppendAll(entries []ldevid.JournalEntry) error
 }
 
 // Config configures a Server.
@@ -106,7 +107,13 @@ type Server struct {
 	verdict *verdictCache
 	limit   *limiter
 	locks   [256]sync.Mutex // per device, by hash of profile and id
-	jmu     sync.Mutex
+	journal chan journalRequest
+}
+
+// journalRequest is a line to journal and where to say it is durable.
+type journalRequest struct {
+	e    ldevid.JournalEntry
+	done chan error
 }
 
 // device is one enrolled device profile.
@@ -170,6 +177,10 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("est: device profile %q: %w", name, err)
 		}
 		s.devices[name] = &device{spec: d, ca: ca, cacerts: roll.Base64(p7), csrattrs: roll.Base64(attrs)}
+	}
+	if cfg.Journal != nil {
+		s.journal = make(chan journalRequest)
+		go s.commitJournal()
 	}
 	if cfg.Default != "" && s.devices[cfg.Default] == nil {
 		return nil, fmt.Errorf("est: default device profile %q is not enrolled", cfg.Default)
@@ -341,11 +352,10 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request, d *device, re bo
 	if err != nil {
 		return s.internal(w, r, err), c.auth
 	}
-	if s.cfg.Journal != nil {
-		s.jmu.Lock()
-		err = s.cfg.Journal.Append(e)
-		s.jmu.Unlock()
-		if err != nil {
+	if s.journal != nil {
+		done := make(chan error, 1)
+		s.journal <- journalRequest{e: e, done: done}
+		if err := <-done; err != nil {
 			return s.internal(w, r, err), c.auth
 		}
 	}
@@ -358,6 +368,34 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request, d *device, re bo
 			slog.String("serial", e.Serial), slog.String("client", c.auth), slog.String("previous", e.Previous))
 	}
 	return writeBase64(w, mimeCertsP7, roll.Base64(p7)), c.auth
+}
+
+// commitJournal writes the lines of concurrent enrollments to the
+// journal together, one write and one sync for all (group commit), and
+// answers each once its line is durable. It runs for the Server's life.
+func (s *Server) commitJournal() {
+	var batch []journalRequest
+	var entries []ldevid.JournalEntry
+	for first := range s.journal {
+		batch = append(batch[:0], first)
+	more:
+		for len(batch) < 256 {
+			select {
+			case r := <-s.journal:
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		entries = entries[:0]
+		for _, r := range batch {
+			entries = append(entries, r.e)
+		}
+		err := s.cfg.Journal.AppendAll(entries)
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
 }
 
 func (s *Server) internal(w http.ResponseWriter, r *http.Request, err error) int {

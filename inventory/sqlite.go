@@ -50,12 +50,25 @@ type SQLite struct {
 
 var _ Store = (*SQLite)(nil)
 
+// Options configure OpenWith.
+type Options struct {
+	// NoSync commits without waiting for the disk (SQLite synchronous
+	// NORMAL in WAL mode): a commit survives the process being killed,
+	// not a power loss. For a store whose records are also in a journal
+	// synced to disk, from which they are recorded again at start
+	// (iotcert est).
+	NoSync bool
+}
+
 // Open opens (or creates) the SQLite inventory at path, in WAL mode with
 // a busy timeout (so that another process, such as "iotcert inventory
 // list" beside a running server, waits instead of failing) and full
 // synchronous commits. path, and its -wal and -shm files, must not be
 // symbolic links.
-func Open(path string) (*SQLite, error) {
+func Open(path string) (*SQLite, error) { return OpenWith(path, Options{}) }
+
+// OpenWith is Open with options.
+func OpenWith(path string, opts Options) (*SQLite, error) {
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		if fi, err := os.Lstat(p); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 			return nil, fmt.Errorf("inventory %s: is a symbolic link", p)
@@ -66,7 +79,11 @@ func Open(path string) (*SQLite, error) {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
+	if opts.NoSync {
+		q.Add("_pragma", "synchronous(NORMAL)")
+	} else {
+		q.Add("_pragma", "synchronous(FULL)")
+	}
 	q.Set("_txlock", "immediate")
 	dsn := (&url.URL{Scheme: "file", Opaque: url.PathEscape(path), RawQuery: q.Encode()}).String()
 	db, err := sql.Open("sqlite", dsn)

@@ -103,6 +103,16 @@ func (jl *Journal) Append(e JournalEntry) error {
 	return nil
 }
 
+// AppendAll writes entries as lines of the journal in one write and
+// makes them durable with one sync (a server's group commit).
+func (jl *Journal) AppendAll(entries []JournalEntry) error {
+	if err := jl.j.append(entries); err != nil {
+		return err
+	}
+	jl.j.entries = append(jl.j.entries, entries...)
+	return nil
+}
+
 // Entry returns the journal line of dev, issued under the device profile
 // called device with the template fields fields: its serial, hash,
 // issuing CA, profile, fields and findings, at the hierarchy's time.
