@@ -46,7 +46,18 @@ const timeFormat = "2006-01-02T15:04:05.000000000Z"
 type SQLite struct {
 	db   *sql.DB
 	path string
+	// Prepared once: parsing and planning cost more than the hot
+	// statements themselves.
+	insertStmt, supersedeStmt, selectKeyStmt, selectCurrentStmt *sql.Stmt
 }
+
+const (
+	insertSQL        = `INSERT INTO certificates (` + columns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	supersedeSQL     = `UPDATE certificates SET status = 'superseded' WHERE issuer = ? AND serial = ? AND status = 'issued' AND profile = ? AND id = ?`
+	selectSQL        = `SELECT ` + columns + ` FROM certificates `
+	selectKeyWhere   = `WHERE issuer = ? AND serial = ?`
+	selectCurrentSQL = `WHERE profile = ? AND id = ? AND status = 'issued'`
+)
 
 var _ Store = (*SQLite)(nil)
 
@@ -97,7 +108,17 @@ func OpenWith(path string, opts Options) (*SQLite, error) {
 		db.Close()
 		return nil, fmt.Errorf("inventory %s: %w", path, err)
 	}
-	return &SQLite{db: db, path: path}, nil
+	s := &SQLite{db: db, path: path}
+	for _, p := range []struct {
+		dst **sql.Stmt
+		sql string
+	}{{&s.insertStmt, insertSQL}, {&s.supersedeStmt, supersedeSQL}, {&s.selectKeyStmt, selectSQL + selectKeyWhere}, {&s.selectCurrentStmt, selectSQL + selectCurrentSQL}} {
+		if *p.dst, err = db.Prepare(p.sql); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("inventory %s: %w", path, err)
+		}
+	}
+	return s, nil
 }
 
 // Path returns the database file's path.
@@ -111,20 +132,15 @@ func (s *SQLite) Insert(ctx context.Context, r Record) error {
 	if err := r.check(); err != nil {
 		return err
 	}
-	return s.errorOf(insert(ctx, s.db, r), r)
+	return s.errorOf(insert(ctx, s.insertStmt, r), r)
 }
 
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-func insert(ctx context.Context, db execer, r Record) error {
+func insert(ctx context.Context, stmt *sql.Stmt, r Record) error {
 	na := ""
 	if !r.NotAfter.IsZero() {
 		na = r.NotAfter.UTC().Format(timeFormat)
 	}
-	_, err := db.ExecContext(ctx, `INSERT INTO certificates (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Issuer, strings.ToLower(r.Serial), r.Profile, r.ID, strings.ToLower(r.SHA256), na, string(r.Status), r.Auth,
+	_, err := stmt.ExecContext(ctx, r.Issuer, strings.ToLower(r.Serial), r.Profile, r.ID, strings.ToLower(r.SHA256), na, string(r.Status), r.Auth,
 		r.Time.UTC().Format(timeFormat), r.Previous)
 	return err
 }
@@ -156,8 +172,7 @@ func (s *SQLite) Supersede(ctx context.Context, old Key, r Record) error {
 		return fmt.Errorf("inventory %s: %w", s.path, err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE certificates SET status = 'superseded' WHERE issuer = ? AND serial = ? AND status = 'issued' AND profile = ? AND id = ?`,
-		old.Issuer, strings.ToLower(old.Serial), r.Profile, r.ID)
+	res, err := tx.StmtContext(ctx, s.supersedeStmt).ExecContext(ctx, old.Issuer, strings.ToLower(old.Serial), r.Profile, r.ID)
 	if err != nil {
 		return fmt.Errorf("inventory %s: %w", s.path, err)
 	}
@@ -166,7 +181,7 @@ func (s *SQLite) Supersede(ctx context.Context, old Key, r Record) error {
 	} else if n != 1 {
 		return fmt.Errorf("certificate %s of %s (device %q, profile %s): %w", old.Serial, old.Issuer, r.ID, r.Profile, ErrNotCurrent)
 	}
-	if err := insert(ctx, tx, r); err != nil {
+	if err := insert(ctx, tx.StmtContext(ctx, s.insertStmt), r); err != nil {
 		return s.errorOf(err, r)
 	}
 	if err := tx.Commit(); err != nil {
@@ -196,7 +211,7 @@ func (s *SQLite) SetStatus(ctx context.Context, k Key, st Status) error {
 
 // Get returns the record k (see Store).
 func (s *SQLite) Get(ctx context.Context, k Key) (Record, error) {
-	rs, err := s.query(ctx, `WHERE issuer = ? AND serial = ?`, k.Issuer, strings.ToLower(k.Serial))
+	rs, err := s.scan(s.selectKeyStmt.QueryContext(ctx, k.Issuer, strings.ToLower(k.Serial)))
 	if err != nil {
 		return Record{}, err
 	}
@@ -208,7 +223,7 @@ func (s *SQLite) Get(ctx context.Context, k Key) (Record, error) {
 
 // Current returns the device's issued record (see Store).
 func (s *SQLite) Current(ctx context.Context, profile, id string) (Record, error) {
-	rs, err := s.query(ctx, `WHERE profile = ? AND id = ? AND status = 'issued'`, profile, id)
+	rs, err := s.scan(s.selectCurrentStmt.QueryContext(ctx, profile, id))
 	if err != nil {
 		return Record{}, err
 	}
@@ -240,7 +255,11 @@ func (s *SQLite) List(ctx context.Context, f Filter) ([]Record, error) {
 }
 
 func (s *SQLite) query(ctx context.Context, clause string, args ...any) ([]Record, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+columns+` FROM certificates `+clause, args...)
+	return s.scan(s.db.QueryContext(ctx, selectSQL+clause, args...))
+}
+
+// scan reads the records of a query.
+func (s *SQLite) scan(rows *sql.Rows, err error) ([]Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("inventory %s: %w", s.path, err)
 	}
