@@ -408,6 +408,28 @@ func TestESTEnrollGo(t *testing.T) {
 	if status != 404 {
 		t.Errorf("cacerts of an unknown label: %d %s", status, body)
 	}
+	for _, tc := range []struct {
+		contentType, body string
+		status            int
+		msg               string
+	}{
+		{"application/pkcs10", strings.Repeat("A", 20<<10), 413, "request body too large"},
+		{"application/x-pem-file", "MII=", 415, "want application/pkcs10"},
+		{"application/pkcs10", "not base64!", 400, "the body is not base64"},
+		{"application/pkcs10", "MIIB", 400, "not a PKCS#10 certificate request"},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, "https://"+s.host+"/.well-known/est/ldevid/simpleenroll", strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", tc.contentType)
+		resp, err := c.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || !strings.Contains(string(got), tc.msg) {
+			t.Errorf("POST %s of %d bytes: %d %q; want %d with %q", tc.contentType, len(tc.body), resp.StatusCode, got, tc.status, tc.msg)
+		}
+	}
 }
 
 // runScript runs a bash script in dir with env and returns its output;
@@ -514,6 +536,13 @@ openssl verify -CAfile $PKI/operator-root/cert.pem -untrusted cacerts2.pem roll/
 func (e *estEnv) enrollAll(t *testing.T, s *estServer, from, to, workers int, received func()) []*x509.Certificate {
 	t.Helper()
 	got := make([]*x509.Certificate, to)
+	clients := make([]*estClient, to)
+	csrs := make([]*x509.CertificateRequest, to)
+	for i := from; i < to; i++ {
+		certs, key := e.device(t, i)
+		clients[i] = e.client(t, s, certs, key)
+		csrs[i], _ = newCSR(t, pkix.Name{})
+	}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range workers {
@@ -521,10 +550,7 @@ func (e *estEnv) enrollAll(t *testing.T, s *estServer, from, to, workers int, re
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				certs, key := e.device(t, i)
-				c := e.client(t, s, certs, key)
-				csr, _ := newCSR(t, pkix.Name{})
-				status, body, err := c.do("simpleenroll", csr)
+				status, body, err := clients[i].do("simpleenroll", csrs[i])
 				if err != nil || status != http.StatusOK {
 					continue
 				}
