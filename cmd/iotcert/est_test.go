@@ -396,6 +396,12 @@ func TestESTEnrollGo(t *testing.T) {
 	}
 
 	// Refusals.
+	old := e.client(t, s, idev, key)
+	tr := old.http.Transport.(*http.Transport)
+	tr.TLSClientConfig.MinVersion, tr.TLSClientConfig.MaxVersion = tls.VersionTLS10, tls.VersionTLS11
+	if _, _, err := old.do("cacerts", nil); err == nil || !strings.Contains(err.Error(), "protocol version") {
+		t.Errorf("TLS 1.1: %v, want a handshake failure on the protocol version", err)
+	}
 	anon := e.client(t, s, nil, nil)
 	anon.refused(t, "simpleenroll", csr, 401, "needs TLS client authentication")
 	other, _ := newCSR(t, pkix.Name{CommonName: "Example Sensor SN0000", SerialNumber: "SN0000", Organization: []string{"Example Operator"}})
