@@ -102,3 +102,12 @@ func TestInventoryCLI(t *testing.T) {
 		t.Error("inventory list created a database")
 	}
 }
+
+// TestGenExampleEST: "gen example est" prints the EST example spec, which
+// the EST tests run as it is.
+func TestGenExampleEST(t *testing.T) {
+	code, out, errOut := runCmd(t, "gen", "example", "est")
+	if code != 0 || out != string(ldevid.ExampleESTSpec()) || !strings.Contains(out, "id_from: serialNumber") {
+		t.Fatalf("gen example est: exit %d, %s", code, errOut)
+	}
+}
