@@ -104,13 +104,12 @@ func (jl *Journal) Append(e JournalEntry) error {
 }
 
 // AppendAll writes entries as lines of the journal in one write and
-// makes them durable with one sync (a server's group commit).
+// makes them durable with one sync: the group commit of a long-running
+// writer (iotcert est). Unlike Append it does not keep the lines in
+// memory, so that a server's memory does not grow with what it issued:
+// Previous does not see them (the server asks its inventory instead).
 func (jl *Journal) AppendAll(entries []JournalEntry) error {
-	if err := jl.j.append(entries); err != nil {
-		return err
-	}
-	jl.j.entries = append(jl.j.entries, entries...)
-	return nil
+	return jl.j.append(entries)
 }
 
 // Entry returns the journal line of dev, issued under the device profile
