@@ -97,6 +97,10 @@ type Config struct {
 	Rate int
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+	// RequirePoP refuses a CSR without proof-of-possession linking (RFC
+	// 7030 §3.5): its challengePassword must be the connection's channel
+	// binding. A CSR that carries a challengePassword is checked anyway.
+	RequirePoP bool
 }
 
 // Server is the EST http.Handler.
@@ -301,6 +305,9 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request, d *device, re bo
 	csr, st, msg := readCSR(r)
 	if st != 0 {
 		return refuse(w, st, msg), c.auth
+	}
+	if why := checkPoP(r.TLS, csr.RawTBSCertificateRequest, s.cfg.RequirePoP); why != "" {
+		return refuse(w, http.StatusBadRequest, why), c.auth
 	}
 	lock := &s.locks[lockIndex(d.spec.Name, c.id)]
 	lock.Lock()

@@ -56,6 +56,7 @@ func runEst(args []string, stdout, stderr io.Writer) int {
 	rollover := fs.String("rollover", "", "the `DIR` of \"iotcert roll execute\" of the issuing CAs' root: cacerts then carries NewWithOld, OldWithNew, NewWithNew and OldWithOld")
 	device := fs.String("device", "", "enroll only device profile `PROFILE`, also under /.well-known/est/ without a label (default: every profile with id_from; the one there is serves the unlabelled path)")
 	maxBody := fs.Int64("max-body", est.DefaultMaxBody, "largest request body, in `BYTES` (larger: 413)")
+	requirePoP := fs.Bool("require-pop", false, "refuse CSRs without proof-of-possession linking (RFC 7030 §3.5): the base64 TLS channel binding (tls-exporter of RFC 9266 under TLS 1.3) in the CSR's challengePassword")
 	rate := fs.Int("rate", 10, "enrollments a device may make per minute, as a burst (`N`; 0: no limit)")
 	var kf keyFlags
 	kf.register(fs, false)
@@ -173,7 +174,7 @@ func runEst(args []string, stdout, stderr io.Writer) int {
 		log.Info("journal recorded in the inventory", "journal", jl.Path(), "records", n)
 	}
 	srvEST, err := est.New(est.Config{Hierarchy: h, Devices: enrolled, Default: def, IDevIDTrust: trust, IDevIDProfile: ip,
-		Rollover: ro, Store: st, Journal: jl, Logger: log, MaxBody: *maxBody, Rate: *rate})
+		Rollover: ro, Store: st, Journal: jl, Logger: log, MaxBody: *maxBody, Rate: *rate, RequirePoP: *requirePoP})
 	if err != nil {
 		return fail("%v", err)
 	}

@@ -674,3 +674,47 @@ func TestESTKill(t *testing.T) {
 	}
 	t.Logf("%d of %d devices enrolled before the kill; %d inventory records", received, n, len(recs))
 }
+
+// TestESTProofOfPossession runs the server with --require-pop: a CSR
+// made by openssl with the connection's tls-exporter channel binding (RFC
+// 9266) in its challengePassword is accepted on that connection, refused
+// on another one, and a CSR without one is refused.
+func TestESTProofOfPossession(t *testing.T) {
+	e := setupEST(t, 1)
+	s := e.start(t, "--require-pop")
+	idev, key := e.device(t, 0)
+	c := e.client(t, s, idev, key)
+	c.http.Transport.(*http.Transport).MaxConnsPerHost = 1
+
+	plain, _ := newCSR(t, pkix.Name{})
+	c.refused(t, "simpleenroll", plain, 400, "proof-of-possession linking is required")
+
+	// The binding of the connection, read on a request over it.
+	resp, err := c.http.Get("https://" + s.host + "/.well-known/est/cacerts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	cb, err := resp.TLS.ExportKeyingMaterial("EXPORTER-Channel-Binding", nil, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cnf := "[req]\nprompt = no\ndistinguished_name = dn\nattributes = attrs\n[dn]\nCN = Example Sensor SN0000\nO = Example Operator\nserialNumber = SN0000\n[attrs]\nchallengePassword = " + base64.StdEncoding.EncodeToString(cb) + "\n"
+	os.WriteFile(filepath.Join(e.dir, "pop.cnf"), []byte(cnf), 0o644)
+	runScript(t, e.dir, `
+openssl ecparam -name prime256v1 -genkey -noout -out pop.key
+openssl req -new -key pop.key -config pop.cnf -outform DER -out pop.der
+openssl req -inform DER -in pop.der -noout -text | grep -q challengePassword
+`)
+	der, _ := os.ReadFile(filepath.Join(e.dir, "pop.der"))
+	csr, err := x509.ParseCertificateRequest(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.certs(t, "simpleenroll", csr); got[0].Subject.SerialNumber != "SN0000" {
+		t.Fatalf("enrolled %s", got[0].Subject)
+	}
+	other := e.client(t, s, idev, key) // a new connection: another binding
+	other.refused(t, "simpleenroll", csr, 400, "not the channel binding of this TLS connection")
+}
