@@ -361,7 +361,7 @@ func TestESTEnrollGo(t *testing.T) {
 	// Re-enrollment with the LDevID; the old LDevID is superseded and no
 	// longer authorizes a re-enrollment.
 	rc := e.client(t, s, []*x509.Certificate{ldev}, newKey)
-	csr2, _ := newCSR(t, pkix.Name{})
+	csr2, key2 := newCSR(t, pkix.Name{})
 	ldev2 := rc.certs(t, "simplereenroll", csr2)[0]
 	if ldev2.Subject.String() != ldev.Subject.String() || ldev2.SerialNumber.Cmp(ldev.SerialNumber) == 0 {
 		t.Fatalf("re-enrolled %s serial %x after %s serial %x", ldev2.Subject, ldev2.SerialNumber, ldev.Subject, ldev.SerialNumber)
@@ -371,6 +371,10 @@ func TestESTEnrollGo(t *testing.T) {
 	// The IDevID authorizes no re-enrollment, an LDevID no enrollment.
 	c.refused(t, "simplereenroll", csr2, 403, "is not an LDevID of CA \"ldevid-ca\"")
 	rc.refused(t, "simpleenroll", csr2, 403, "not an acceptable IDevID")
+	// A revoked LDevID authorizes no re-enrollment.
+	e.mustRun(t, "inventory", "revoke", "--db", e.db, "--issuer", "ldevid-ca", "--serial", ldev2.SerialNumber.Text(16))
+	rc2 := e.client(t, s, []*x509.Certificate{ldev2}, key2)
+	rc2.refused(t, "simplereenroll", csr2, 403, "is revoked")
 
 	recs := e.inventoryRecords(t, "--profile", "ldevid")
 	if len(recs) != 2 {
@@ -378,7 +382,7 @@ func TestESTEnrollGo(t *testing.T) {
 	}
 	want := []string{
 		"SN0001 superseded " + sha(ldev) + " est:idevid:" + idev[0].SerialNumber.Text(16),
-		"SN0001 issued " + sha(ldev2) + " est:ldevid:" + ldev.SerialNumber.Text(16),
+		"SN0001 revoked " + sha(ldev2) + " est:ldevid:" + ldev.SerialNumber.Text(16),
 	}
 	for i, r := range recs {
 		if got := r["id"] + " " + r["status"] + " " + r["sha256"] + " " + r["auth"]; got != want[i] {

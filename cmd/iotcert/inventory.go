@@ -18,7 +18,7 @@ import (
 	"github.com/iotcert/iotcert/ldevid"
 )
 
-const inventorySynopsis = `inventory list|show|export|import --db FILE ...
+const inventorySynopsis = `inventory list|show|export|import|revoke --db FILE ...
 
   list   [--profile P] [--id ID] [--status issued|superseded|revoked] [--format text|json]
          the recorded certificates, oldest first
@@ -29,6 +29,9 @@ const inventorySynopsis = `inventory list|show|export|import --db FILE ...
                                DIR/journal.jsonl or an export); a certificate
                                recorded already is skipped, so importing twice
                                changes nothing
+  revoke --issuer CA --serial HEX
+                               mark a certificate revoked: it no longer
+                               authorizes an EST re-enrollment (no CRL is made)
 
 The inventory is the SQLite database that "iotcert est", and sign, gen
 device and gen devices given --db, record every certificate in: device
@@ -41,7 +44,7 @@ func runInventory(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	switch args[0] {
-	case "list", "show", "export", "import":
+	case "list", "show", "export", "import", "revoke":
 		return runInventoryCmd(args[0], args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintf(stdout, "Usage: iotcert %s\n", inventorySynopsis)
@@ -60,6 +63,8 @@ func runInventoryCmd(sub string, args []string, stdout, stderr io.Writer) int {
 	status := fs.String("status", "", "only certificates of `STATUS` issued, superseded or revoked")
 	format := fs.String("format", "text", "list output `FORMAT`: text or json (one JSON object a line)")
 	out := fs.String("out", "", "export to `FILE` (default: standard output)")
+	issuer := fs.String("issuer", "", "revoke: the issuing CA `NAME`")
+	serial := fs.String("serial", "", "revoke: the certificate's serial `HEX`")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -76,6 +81,8 @@ func runInventoryCmd(sub string, args []string, stdout, stderr io.Writer) int {
 		return fail("want one device ID")
 	case sub == "import" && len(pos) == 0:
 		return fail("want one or more JOURNAL files")
+	case sub == "revoke" && (*issuer == "" || *serial == ""):
+		return fail("want --issuer CA and --serial HEX")
 	case sub != "show" && sub != "import" && len(pos) > 0:
 		return fail("unexpected argument %q", pos[0])
 	case *status != "" && !inventory.Status(*status).Valid():
@@ -126,6 +133,17 @@ func runInventoryCmd(sub string, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Time.UTC().Format(time.RFC3339), r.Profile, r.ID, r.Issuer, r.Serial, r.Status, notAfterString(r.NotAfter), r.Auth)
 		}
 		tw.Flush()
+		return exitOK
+	case "revoke":
+		k := inventory.Key{Issuer: *issuer, Serial: strings.ToLower(strings.TrimPrefix(*serial, "0x"))}
+		if err := st.SetStatus(ctx, k, inventory.Revoked); err != nil {
+			if errors.Is(err, inventory.ErrNotFound) {
+				fmt.Fprintf(stderr, "iotcert inventory revoke: %v\n", err)
+				return exitFindings
+			}
+			return fail("%v", err)
+		}
+		fmt.Fprintf(stdout, "certificate %s of %s revoked\n", k.Serial, k.Issuer)
 		return exitOK
 	case "export":
 		recs, err := st.List(ctx, inventory.Filter{Profile: *prof, ID: *id, Status: inventory.Status(*status)})

@@ -92,6 +92,8 @@ func TestInventoryCLI(t *testing.T) {
 		{[]string{"inventory", "list", "--db", filepath.Join(dir, "none.db")}, exitUsage, "no such file"},
 		{[]string{"inventory", "list"}, exitUsage, "want --db FILE"},
 		{[]string{"inventory", "drop", "--db", db}, exitUsage, `unknown subcommand "drop"`},
+		{[]string{"inventory", "revoke", "--db", db, "--issuer", "ldevid-ca", "--serial", "abc"}, exitFindings, "no such certificate in the inventory"},
+		{[]string{"inventory", "revoke", "--db", db, "--issuer", "ldevid-ca"}, exitUsage, "want --issuer CA and --serial HEX"},
 	} {
 		code, _, errOut := runCmd(t, tc.args...)
 		if code != tc.code || !strings.Contains(errOut, tc.msg) {

@@ -12,7 +12,7 @@
 //	iotcert c509 encode|decode FILE             X.509 <-> C509
 //	iotcert size [flags] PATH...                chain sizes against a budget
 //	iotcert est --spec SPEC --dir DIR ...       EST enrollment server (RFC 7030)
-//	iotcert inventory list|show|export|import   the inventory of issued certificates
+//	iotcert inventory list|show|export|import|revoke   the inventory of issued certificates
 //
 // Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a
 // usage error, a rules file error or an input that is not a certificate.
@@ -52,7 +52,7 @@ Usage:
   iotcert size [--budget BYTES|NAME] [--format text|json] PATH...  chain sizes: DER, C509, RFC 8879 compression
   iotcert est --spec SPEC --dir DIR --listen ADDR --tls-cert F --tls-key F --idevid-trust F --db F
                                  EST server (RFC 7030): IDevID-authenticated LDevID enrollment
-  iotcert inventory list|show|export|import --db FILE   the issued certificates
+  iotcert inventory list|show|export|import|revoke --db FILE   the issued certificates
   iotcert help [COMMAND]         show help
 
 Run "iotcert help COMMAND" for a command's flags.
