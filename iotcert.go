@@ -25,7 +25,11 @@
 //     validate what;
 //   - c509 re-encodes certificates as C509 (CBOR-encoded X.509) and back,
 //     and measures what a chain costs on the wire;
-//   - serve is the REST lint service and web page of "iotcert serve".
+//   - serve is the REST lint service and web page of "iotcert serve";
+//   - inventory records every issued certificate (a Store interface, kept
+//     in SQLite);
+//   - est is the EST enrollment server (RFC 7030) of "iotcert est": LDevIDs
+//     for IDevID-authenticated devices.
 //
 // The command is cmd/iotcert.
 package iotcert

@@ -13,7 +13,7 @@ import (
 func (h *Hierarchy) Entry(device string, dev *Issued, fields map[string]string) store.JournalEntry {
 	serial, digest := store.CertIdentity(dev.Cert)
 	e := store.JournalEntry{Time: h.now().UTC(), ID: dev.ID, Status: store.StatusIssued, Serial: serial, SHA256: digest,
-		Profile: device, Fields: fieldsOf(fields), Findings: findingStrings(dev.Result)}
+		Profile: device, Fields: fieldsOf(fields), Findings: findingStrings(dev.Result), NotAfter: dev.Cert.NotAfter.UTC()}
 	if d := h.spec.Device(device); d != nil {
 		e.CA = d.CA
 	}

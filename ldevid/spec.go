@@ -117,9 +117,24 @@ type DeviceSpec struct {
 	// C509 makes a natively signed C509 certificate (type 2) of every
 	// device beside its X.509 certificate (store.C509File).
 	C509 bool
+	// IDFrom is the rule an enrollment server (iotcert est) reads the
+	// device id with from the IDevID that authenticates the device: one
+	// of the IDFrom* values; "" when the profile is not enrolled.
+	IDFrom string
 	// Line is the line of the device profile's key in the spec.
 	Line int
 }
+
+// The rules of DeviceSpec.IDFrom.
+const (
+	// IDFromSerialNumber takes the IDevID's subject serialNumber.
+	IDFromSerialNumber = "serialNumber"
+	// IDFromCommonName takes the IDevID's subject commonName.
+	IDFromCommonName = "commonName"
+	// IDFromHardwareModuleName takes the hwSerialNum of the IDevID's
+	// subjectAltName HardwareModuleName (RFC 4108).
+	IDFromHardwareModuleName = "hardwareModuleName"
+)
 
 // sanType names the kind of a sanSpec.
 type sanType string
@@ -226,6 +241,7 @@ type deviceFile struct {
 	SubjectKeyID     bool        `yaml:"subject_key_id"`
 	BasicConstraints bool        `yaml:"basic_constraints"`
 	C509             bool        `yaml:"c509"`
+	IDFrom           string      `yaml:"id_from"`
 }
 
 type sanFile struct {
@@ -375,7 +391,7 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 	if err := strictyaml.Decode(v, &df); err != nil {
 		return nil, fmt.Errorf("device profile %q: %w", k.Value, err)
 	}
-	d := &DeviceSpec{Name: k.Value, kind: deviceKind(df.Kind), CA: df.CA, Profile: df.Profile, subjectKeyID: df.SubjectKeyID, basicConstraints: df.BasicConstraints, C509: df.C509, Line: k.Line}
+	d := &DeviceSpec{Name: k.Value, kind: deviceKind(df.Kind), CA: df.CA, Profile: df.Profile, subjectKeyID: df.SubjectKeyID, basicConstraints: df.BasicConstraints, C509: df.C509, IDFrom: df.IDFrom, Line: k.Line}
 	var err error
 	switch d.kind {
 	case kindIDevID, kindLDevID:
@@ -386,6 +402,14 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 	}
 	if d.CA == "" {
 		return nil, at(k.Line, "no issuing ca")
+	}
+	switch d.IDFrom {
+	case "", IDFromSerialNumber, IDFromCommonName, IDFromHardwareModuleName:
+	default:
+		return nil, at(lineOf(v, "id_from"), "id_from %q: want serialNumber, commonName or hardwareModuleName", d.IDFrom)
+	}
+	if d.IDFrom != "" && d.kind != kindLDevID {
+		return nil, at(lineOf(v, "id_from"), "id_from: only an ldevid profile is enrolled with an IDevID")
 	}
 	if cas[d.CA] == nil {
 		return nil, at(lineOf(v, "ca"), "ca %q is not a CA of this spec", d.CA)
@@ -728,3 +752,7 @@ func parseEKU(s string) (asn1.ObjectIdentifier, error) {
 	}
 	return nil, fmt.Errorf("eku %q: want serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, OCSPSigning or a dotted OID", s)
 }
+
+// IsIDevID reports whether d issues IDevIDs (kind: idevid), the factory
+// identities an enrollment server authenticates devices with.
+func (d *DeviceSpec) IsIDevID() bool { return d.kind == kindIDevID }

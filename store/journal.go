@@ -64,6 +64,16 @@ type JournalEntry struct {
 	Previous string `json:"previous,omitempty"`
 	// ReissueReason says why the device was issued again.
 	ReissueReason string `json:"reissue_reason,omitempty"`
+	// NotAfter is the certificate's notAfter (issued; absent from lines
+	// written before it was recorded, and from recovered lines).
+	NotAfter time.Time `json:"not_after,omitzero"`
+	// Auth says who was authenticated to obtain the certificate, as the
+	// inventory records it ("est:idevid:<serial>", ...); absent for the
+	// command line.
+	Auth string `json:"auth,omitempty"`
+	// Revoked marks a certificate the inventory records as revoked (a
+	// line of "iotcert inventory export").
+	Revoked bool `json:"revoked,omitempty"`
 }
 
 // sameDevice reports whether e is about device id of the device profile

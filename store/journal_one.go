@@ -103,6 +103,15 @@ func (jl *Journal) Append(e JournalEntry) error {
 	return nil
 }
 
+// AppendAll writes entries as lines of the journal in one write and
+// makes them durable with one sync: the group commit of a long-running
+// writer (iotcert est). Unlike Append it does not keep the lines in
+// memory, so that a server's memory does not grow with what it issued:
+// Previous does not see them (the server asks its inventory instead).
+func (jl *Journal) AppendAll(entries []JournalEntry) error {
+	return jl.j.append(entries)
+}
+
 // ReplaceDevice publishes dev as WriteDevice does, replacing the device
 // directory of its id when there is one (a reissue): the new directory is
 // made beside it, the old one is moved aside to a temporary name and the

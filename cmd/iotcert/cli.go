@@ -70,13 +70,14 @@ var commands = []command{
   iotcert gen hierarchy spec.yaml --out pki
   iotcert gen devices spec.yaml --out pki --from devices.csv`},
 	{path: "gen example", short: "print a commented example hierarchy spec",
-		synopsis: "gen example [matter]\n\nPrints a commented example spec that works as it is (root, device CA,\nBACnet LDevIDs); \"example matter\": a Matter PAA/PAI/DAC one.",
+		synopsis: "gen example [matter|est]\n\nPrints a commented example spec that works as it is (root, device CA,\nBACnet LDevIDs); \"example matter\": a Matter PAA/PAI/DAC one; \"example est\":\na manufacturer and an operator hierarchy for \"iotcert est\".",
 		run: func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return runGen(append([]string{"example"}, args...), stdout, stderr)
 		},
 		example: `  iotcert gen example > spec.yaml
-  iotcert gen example matter > matter.yaml`,
-		args: []string{"matter"}},
+  iotcert gen example matter > matter.yaml
+  iotcert gen example est > est.yaml`,
+		args: []string{"matter", "est"}},
 	{path: "gen hierarchy", short: "create the CAs of a spec", run: noStdin(runGenHierarchy),
 		example: `  iotcert gen hierarchy spec.yaml --out pki
   iotcert gen hierarchy spec.yaml --out pki --passphrase-env IOTCERT_CA_PASS
@@ -125,6 +126,24 @@ var commands = []command{
   iotcert size --budget dtls13-record --trust root.pem certs/
   iotcert size --format json chain.pem`,
 		values: map[string][]string{"format": {"text", "json"}, "budget": {"dtls13-record", "coap-block-512", "coap-block-1024"}}},
+	{path: "est", short: "EST enrollment server (RFC 7030): IDevID-authenticated LDevID issuance", run: noStdin(runEst),
+		example: `  iotcert est --spec est.yaml --dir pki --listen 127.0.0.1:8443 --tls-cert server.pem --tls-key server.key \\
+      --idevid-trust pki/manufacturer-root/cert.pem --db pki/inventory.db
+  iotcert est --spec est.yaml --dir pki --listen :8443 --tls-cert server.pem --tls-key server.key \\
+      --idevid-trust mfr-root.pem --db inventory.db --rollover pki-new --device ldevid`},
+	{path: "inventory", short: "the inventory of issued certificates (SQLite)", synopsis: inventorySynopsis, run: runInventory,
+		example: `  iotcert inventory list --db pki/inventory.db
+  iotcert inventory import --db pki/inventory.db pki/journal.jsonl`},
+	{path: "inventory list", short: "list the recorded certificates", run: inventoryVerb("list"),
+		example: `  iotcert inventory list --db inventory.db --status issued --format json`},
+	{path: "inventory show", short: "show every certificate of a device", run: inventoryVerb("show"),
+		example: `  iotcert inventory show --db inventory.db 1234`},
+	{path: "inventory export", short: "write the records as journal lines", run: inventoryVerb("export"),
+		example: `  iotcert inventory export --db inventory.db --out records.jsonl`},
+	{path: "inventory import", short: "record the issued lines of journals", run: inventoryVerb("import"),
+		example: `  iotcert inventory import --db inventory.db pki/journal.jsonl`},
+	{path: "inventory revoke", short: "mark a certificate revoked", run: inventoryVerb("revoke"),
+		example: `  iotcert inventory revoke --db inventory.db --issuer ldevid-ca --serial 1f2e`},
 }
 
 // noStdin adapts a command that reads no standard input.
@@ -134,6 +153,12 @@ func noStdin(run func(args []string, stdout, stderr io.Writer) int) runFunc {
 
 func rollPlan(execute bool) func(args []string, stdout, stderr io.Writer) int {
 	return func(args []string, stdout, stderr io.Writer) int { return runRollPlan(args, execute, stdout, stderr) }
+}
+
+func inventoryVerb(verb string) runFunc {
+	return func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+		return runInventoryCmd(verb, args, stdout, stderr)
+	}
 }
 
 func c509Verb(verb string) runFunc {

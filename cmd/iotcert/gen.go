@@ -17,10 +17,11 @@ import (
 	"github.com/iotcert/iotcert/store"
 )
 
-const genSynopsis = `gen example [matter] | gen hierarchy SPEC --out DIR [--force] [--kms URI] | gen device SPEC --out DIR --ca NAME --id ID [--set col=value ...] [--kms URI] | ` + genDevicesSynopsis + `
+const genSynopsis = `gen example [matter|est] | gen hierarchy SPEC --out DIR [--force] [--kms URI] | gen device SPEC --out DIR --ca NAME --id ID [--set col=value ...] [--kms URI] | ` + genDevicesSynopsis + `
 
   example     print a commented example spec that works as it is (root, device
-              CA, BACnet LDevIDs); "example matter": a Matter PAA/PAI/DAC one
+              CA, BACnet LDevIDs); "example matter": a Matter PAA/PAI/DAC one;
+              "example est": IDevID and LDevID hierarchies for iotcert est
   hierarchy   create every CA of SPEC: DIR/<ca>/cert.pem and key.pem (0600),
               or key.ref (a pkcs11: URI) with --kms
   device      issue one device: DIR/devices/<id>/cert.pem, key.pem, chain.pem
@@ -41,8 +42,11 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 		case len(args) == 2 && args[1] == "matter":
 			stdout.Write(ldevid.ExampleMatterSpec())
 			return exitOK
+		case len(args) == 2 && args[1] == "est":
+			stdout.Write(ldevid.ExampleESTSpec())
+			return exitOK
 		case len(args) > 1 && args[1] != "-h" && args[1] != "--help" && args[1] != "-help":
-			fmt.Fprintf(stderr, "iotcert gen example: unknown example %q (want none, or matter)\n", strings.Join(args[1:], " "))
+			fmt.Fprintf(stderr, "iotcert gen example: unknown example %q (want none, matter or est)\n", strings.Join(args[1:], " "))
 			return exitUsage
 		}
 		stdout.Write(ldevid.ExampleSpec())
@@ -462,7 +466,7 @@ func (s setFlag) Set(v string) error {
 }
 
 func runGenDevice(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("gen device", "gen device SPEC --out DIR --ca NAME --id ID [--device PROFILE] [--set NAME=VALUE ...] [--reissue REASON] [--kms URI [--kms-pin-env NAME]]", stderr)
+	fs := newFlagSet("gen device", "gen device SPEC --out DIR --ca NAME --id ID [--device PROFILE] [--set NAME=VALUE ...] [--reissue REASON] [--kms URI [--kms-pin-env NAME]] [--db FILE]", stderr)
 	out := fs.String("out", "", "the `DIR` of \"gen hierarchy\": CAs are read from DIR/<ca>/, the device goes to DIR/devices/<id>/")
 	caName := fs.String("ca", "", "issuing CA `NAME`")
 	id := fs.String("id", "", "device `ID` ({{.id}} in the templates; {{.serial}} too unless --set serial=...)")
@@ -472,6 +476,8 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 	reissue := fs.String("reissue", "", "issue an id issued before again, for `REASON` (journaled with the serial it replaces)")
 	var kf keyFlags
 	kf.register(fs, true)
+	var dbf dbFlag
+	dbf.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -515,6 +521,18 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
 	}
+	inv, err := dbf.open()
+	if err != nil {
+		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
+		return exitUsage
+	}
+	if inv != nil {
+		defer inv.Close()
+		if err := checkFree(inv, d.Name, *id, prev, *reissue != ""); err != nil {
+			fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
+			return exitUsage
+		}
+	}
 	dev, err := h.IssueDevice(ldevid.Request{Device: d.Name, ID: *id, Fields: fields})
 	if err != nil {
 		return refusalExit("gen device", err, stderr)
@@ -527,7 +545,12 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
 	}
-	if err := jl.Append(journalEntry(h, d.Name, dev, fields, prev, *reissue, "gen device", args)); err != nil {
+	e := journalEntry(h, d.Name, dev, fields, prev, *reissue, "gen device", args)
+	if err := jl.Append(e); err != nil {
+		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
+		return exitUsage
+	}
+	if err := recordEntry(inv, e); err != nil {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)
 		return exitUsage
 	}

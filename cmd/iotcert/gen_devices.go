@@ -15,7 +15,7 @@ import (
 	"github.com/iotcert/iotcert/store"
 )
 
-const genDevicesSynopsis = "gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--device PROFILE] [--workers N] [--layout dirs|jsonl] [--fail-on error|warn|notice]"
+const genDevicesSynopsis = "gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--device PROFILE] [--workers N] [--layout dirs|jsonl] [--fail-on error|warn|notice] [--db FILE]"
 
 func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("gen devices", genDevicesSynopsis, stderr)
@@ -29,6 +29,8 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	progress := fs.Bool("progress", true, "draw a progress bar with rate and ETA when standard error is a terminal (--progress=false: never)")
 	var kf keyFlags
 	kf.register(fs, true)
+	var dbf dbFlag
+	dbf.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -83,6 +85,13 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	if err := h.LoadCAs(*out, d.CA, caKeys); err != nil {
 		return fail(err)
 	}
+	inv, err := dbf.open()
+	if err != nil {
+		return fail(err)
+	}
+	if inv != nil {
+		defer inv.Close()
+	}
 
 	bar := newProgressBar(stderr, *progress, "devices")
 	opts := ldevid.BatchOptions{
@@ -123,6 +132,15 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		return fail(err)
+	}
+	if inv != nil {
+		// The journal is the batch's record: every issued line of it,
+		// those of earlier runs included, goes to the inventory.
+		n, err := importBatchJournal(inv, *out)
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "%d certificates recorded in %s\n", n, dbf.path)
 	}
 	if sum.Refused > 0 {
 		return exitFindings

@@ -179,8 +179,8 @@ func TestGenUsage(t *testing.T) {
 	}{
 		{[]string{"gen"}, "Usage: iotcert gen example"},
 		{[]string{"gen", "frobnicate"}, `iotcert gen: unknown subcommand "frobnicate"`},
-		{[]string{"gen", "example", "zigbee"}, `iotcert gen example: unknown example "zigbee" (want none, or matter)`},
-		{[]string{"gen", "example", "matter", "x"}, `iotcert gen example: unknown example "matter x" (want none, or matter)`},
+		{[]string{"gen", "example", "zigbee"}, `iotcert gen example: unknown example "zigbee" (want none, matter or est)`},
+		{[]string{"gen", "example", "matter", "x"}, `iotcert gen example: unknown example "matter x" (want none, matter or est)`},
 		{[]string{"gen", "hierarchy", "spec.yaml"}, "iotcert gen hierarchy: want one SPEC and --out DIR"},
 		{[]string{"gen", "device", "spec.yaml", "--out", "x"}, "iotcert gen device: want one SPEC, --out DIR, --ca NAME and --id ID"},
 		{[]string{"gen", "hierarchy", "/nonexistent/spec.yaml", "--out", "x"}, "iotcert gen hierarchy: hierarchy spec: open /nonexistent/spec.yaml: no such file or directory"},

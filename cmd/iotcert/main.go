@@ -11,6 +11,8 @@
 //	iotcert serve [flags]                      REST lint API, web page and metrics
 //	iotcert c509 encode|decode FILE             X.509 <-> C509
 //	iotcert size [flags] PATH...                chain sizes against a budget
+//	iotcert est --spec SPEC --dir DIR ...       EST enrollment server (RFC 7030)
+//	iotcert inventory list|show|export|import|revoke   the inventory of issued certificates
 //	iotcert version                             version, VCS revision, zlint and Go versions
 //	iotcert completion bash|zsh|fish            shell completion script
 //

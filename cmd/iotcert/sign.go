@@ -14,7 +14,7 @@ import (
 	"github.com/iotcert/iotcert/store"
 )
 
-const signSynopsis = `sign SPEC --ca NAME --csr FILE --id ID [--set NAME=VALUE ...] [--ignore-csr-names] [--reissue REASON] [--dir DIR] [--device PROFILE] [--profile P] [--out FILE] [--chain] [--passphrase-file [CA=]FILE | --passphrase-env [CA=]NAME] [--kms URI [--kms-pin-env NAME]]
+const signSynopsis = `sign SPEC --ca NAME --csr FILE --id ID [--set NAME=VALUE ...] [--ignore-csr-names] [--reissue REASON] [--dir DIR] [--device PROFILE] [--profile P] [--out FILE] [--chain] [--passphrase-file [CA=]FILE | --passphrase-env [CA=]NAME] [--kms URI [--kms-pin-env NAME]] [--db FILE]
 
 Signs a certificate request made by a device (its key never leaves it) for
 the device ID: the subject and subjectAltName are rendered from the device
@@ -25,7 +25,8 @@ must be the rendered ones (--ignore-csr-names takes the rendered names
 whatever the CSR asks for). Only the issuing CA's key is opened: the CAs
 above it need only their certificates. The certificate is linted before
 it is signed, and journaled in DIR/journal.jsonl: an id is signed once
-per device profile unless --reissue gives a reason. A refused CSR exits 1 with the reasons; an unreadable spec,
+per device profile unless --reissue gives a reason. With --db it is
+also recorded in the inventory database (see iotcert inventory). A refused CSR exits 1 with the reasons; an unreadable spec,
 CSR or CA exits 2.`
 
 func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -44,6 +45,8 @@ func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	withChain := fs.Bool("chain", false, "write the CA certificates up to the root after the certificate")
 	var kf keyFlags
 	kf.register(fs, false)
+	var dbf dbFlag
+	dbf.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -95,6 +98,16 @@ func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	inv, err := dbf.open()
+	if err != nil {
+		return fail(err)
+	}
+	if inv != nil {
+		defer inv.Close()
+		if err := checkFree(inv, d.Name, *id, prev, *reissue != ""); err != nil {
+			return fail(err)
+		}
+	}
 	dev, err := h.SignCSR(ldevid.Request{Device: d.Name, ID: *id, Fields: fields}, csr, ldevid.CSROptions{IgnoreNames: *ignoreNames})
 	if err != nil {
 		return refusalExit("sign", err, stderr)
@@ -113,8 +126,14 @@ func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	// Journaled once written: a line never names a certificate that was
 	// not handed out.
-	if err := jl.Append(journalEntry(h, d.Name, dev, fields, prev, *reissue, "sign", args)); err != nil {
+	e := journalEntry(h, d.Name, dev, fields, prev, *reissue, "sign", args)
+	if err := jl.Append(e); err != nil {
 		return fail(err)
+	}
+	if inv != nil {
+		if err := recordEntry(inv, e); err != nil {
+			return fail(err)
+		}
 	}
 	return exitOK
 }
