@@ -427,6 +427,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.As(err, &fe) && cmd == c.root && len(c.args) > 0 && !strings.HasPrefix(c.args[0], "-"):
 		// "iotcert lnt --trust x": the command is what is wrong.
 		err = unknownCommand(cmd, c.args[0])
+	case errors.As(err, &fe) && cmd.HasSubCommands() && c.byCmd[cmd] != nil && firstIsWord(commandArgs(cmd, c.args)):
+		// "iotcert inventory drop --db x": the subcommand is what is
+		// wrong, and the group says so, as it always has.
+		return c.byCmd[cmd](commandArgs(cmd, c.args), c.stdin, c.stdout, c.stderr)
 	case errors.As(err, &fe):
 		name, unknown := strings.CutPrefix(fe.err.Error(), "unknown flag: --")
 		if run := c.byCmd[cmd]; !unknown && run != nil {
@@ -445,6 +449,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "iotcert: %v\nRun \"%s --help\" for usage.\n", err, cmd.CommandPath())
 	return exitUsage
 }
+
+// firstIsWord reports whether args start with a word that is not a flag.
+func firstIsWord(args []string) bool { return len(args) > 0 && !strings.HasPrefix(args[0], "-") }
 
 // unknownCommand is the error of a name that is no subcommand of cmd,
 // with the names close to it.
