@@ -405,6 +405,9 @@ func TestIssueBatchLock(t *testing.T) {
 // batch stops with ErrInterrupted, every device it signed published and
 // journaled, no temporary directory left; run again, it completes.
 func TestIssueBatchStop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow (thousands of rows); .ci/run runs it without -short")
+	}
 	h := batchHierarchy(t)
 	// Enough rows that the batch cannot finish them all before the stop
 	// set at its first commit takes effect, even on a loaded machine (with
