@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/iotcert/iotcert"
+	"github.com/iotcert/iotcert/internal/editdistance"
 	"github.com/iotcert/iotcert/internal/strictyaml"
 	"github.com/iotcert/iotcert/lints"
 	"github.com/iotcert/iotcert/role"
@@ -391,7 +392,7 @@ func containsSource(list []lint.LintSource, s lint.LintSource) bool {
 func suggest(name string, known []string) string {
 	best, bestDist := "", len(name)/3+1
 	for _, k := range known {
-		if d := editDistance(name, k); d < bestDist {
+		if d := editdistance.Levenshtein(name, k); d < bestDist {
 			best, bestDist = k, d
 		}
 	}
@@ -399,24 +400,4 @@ func suggest(name string, known []string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/iotcert/iotcert/internal/editdistance"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/report"
 )
@@ -480,33 +481,12 @@ func flagSuggestions(cmd *cobra.Command, name string) []string {
 		if f.Hidden {
 			return
 		}
-		if levenshtein(strings.ToLower(name), f.Name) <= max(cmd.SuggestionsMinimumDistance, 2) ||
+		if editdistance.Levenshtein(strings.ToLower(name), f.Name) <= max(cmd.SuggestionsMinimumDistance, 2) ||
 			strings.HasPrefix(f.Name, strings.ToLower(name)) {
 			out = append(out, f.Name)
 		}
 	})
 	return out
-}
-
-// levenshtein returns the edit distance of a and b.
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // goStyleFlags rewrites the Go-style long flags of args ("-trust x",
