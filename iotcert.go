@@ -14,6 +14,8 @@
 //     checks;
 //   - report writes text, JSON, SARIF and JUnit reports and chain diagrams;
 //   - idevid encodes IEEE 802.1AR device identity fields;
+//   - matter reads the vendor and product IDs a Matter certificate's DN
+//     carries, for the lints and the chain checks alike;
 //   - ldevid turns a hierarchy spec into certificates: CAs, devices, batches
 //     and CSR signing, each linted before it is signed;
 //   - keys makes, keeps and opens private keys: PEM files (with a
