@@ -2,6 +2,7 @@ package certio
 
 import (
 	"bytes"
+	"crypto/x509"
 	"io"
 	"strings"
 )
@@ -84,7 +85,34 @@ func isKeyRef(data []byte) bool {
 	return false
 }
 
-// skipKeyRef counts a key reference file in o.Stats.
+// maxDERKey is the largest DER input tried as a private key: a PKCS#1
+// RSA key of 16384 bits takes under 10 KiB.
+const maxDERKey = 16 << 10
+
+// isDERPrivateKey reports whether data is one DER private key and nothing
+// else: PKCS#8 (as "openssl pkey -outform DER" writes it), SEC1 EC or
+// PKCS#1 RSA, as crypto/x509 parses them. It is tried only on binary
+// input that is neither PKCS#7 nor PKCS#12; the parsed key is dropped at
+// once and never printed.
+func isDERPrivateKey(data []byte) bool {
+	if len(data) > maxDERKey || !looksLikeDER(data) {
+		return false
+	}
+	if n, ok := derLength(data); !ok || n != int64(len(data)) {
+		return false // x509 ignores trailing data after PKCS#8 and SEC1
+	}
+	if _, err := x509.ParsePKCS8PrivateKey(data); err == nil {
+		return true
+	}
+	if _, err := x509.ParseECPrivateKey(data); err == nil {
+		return true
+	}
+	_, err := x509.ParsePKCS1PrivateKey(data)
+	return err == nil
+}
+
+// skipKeyRef counts a key reference file, or a DER private key, in
+// o.Stats.
 func (o Options) skipKeyRef() bool {
 	if o.Stats != nil {
 		o.Stats.PrivateKeys++

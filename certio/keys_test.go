@@ -97,3 +97,73 @@ func TestSkipPrivateKeys(t *testing.T) {
 		t.Error("key material in the output")
 	}
 }
+
+// TestSkipDERPrivateKeys: DER private keys made by openssl (PKCS#8 of
+// "openssl pkey -outform DER", SEC1 EC and PKCS#1 RSA) and by Go are
+// skipped and counted like PEM keys, never printed; DER that is no key
+// (a key with a byte appended, a SEQUENCE of junk) is still read as DER,
+// which the linter then fails to parse (an input error; see
+// cmd/iotcert's TestLintDERPrivateKeys).
+func TestSkipDERPrivateKeys(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("openssl not installed")
+	}
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	openssl := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command("openssl", args...).CombinedOutput(); err != nil {
+			t.Fatalf("openssl %v: %v\n%s", args, err, out)
+		}
+	}
+	ecPEM := filepath.Join(t.TempDir(), "ec.pem")
+	rsaPEM := filepath.Join(t.TempDir(), "rsa.pem")
+	openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", ecPEM)
+	openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", rsaPEM)
+	openssl("pkey", "-in", ecPEM, "-outform", "DER", "-out", filepath.Join(dir, "a-pkcs8-ec.der"))
+	openssl("pkey", "-in", rsaPEM, "-outform", "DER", "-out", filepath.Join(dir, "b-pkcs8-rsa.der"))
+	openssl("ec", "-in", ecPEM, "-outform", "DER", "-out", filepath.Join(dir, "c-sec1.der"))
+	openssl("rsa", "-in", rsaPEM, "-traditional", "-outform", "DER", "-out", filepath.Join(dir, "d-pkcs1.der"))
+	k, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec1, err := x509.MarshalECPrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("e-go-sec1.key", sec1)
+	trailing := write("f-trailing.der", append(bytes.Clone(sec1), 0))
+	junk := write("g-junk.der", []byte{0x30, 0x03, 0x02, 0x01, 0x07})
+
+	got, st := readStats(t, dir)
+	want := []string{
+		trailing + "[0]@0 id=",
+		"err: " + trailing + " (certificate 1, byte " + itoa(len(sec1)) + "): not a certificate: neither PEM nor a complete DER element",
+		junk + "[0]@0 id=",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("items:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	if st.PrivateKeys != 5 || st.Certificates != 2 || st.Errors != 1 {
+		t.Errorf("stats: %d private keys, %d certificates, %d errors; want 5, 2, 1", st.PrivateKeys, st.Certificates, st.Errors)
+	}
+	if bytes.Contains([]byte(strings.Join(got, "")), sec1[10:30]) {
+		t.Error("key material in the output")
+	}
+	// A key alone on standard input is skipped too.
+	var st1 certio.Stats
+	for it := range certio.ReadWith([]string{certio.Stdin}, bytes.NewReader(sec1), certio.Options{Stats: &st1}) {
+		t.Errorf("stdin: item %v", it)
+	}
+	if st1.PrivateKeys != 1 {
+		t.Errorf("stdin: %d private keys, want 1", st1.PrivateKeys)
+	}
+}

@@ -230,8 +230,9 @@ type Stats struct {
 	Certificates, Errors int
 	// PrivateKeys counts the private keys skipped: PEM "PRIVATE KEY"
 	// blocks of any kind (key.pem files, keys beside certificates), key
-	// reference files (key.ref) and the keys of devices.jsonl records.
-	// They are never decoded nor printed, and never an error.
+	// reference files (key.ref), DER key files (PKCS#8, SEC1 or PKCS#1,
+	// parsed only to be recognised) and the keys of devices.jsonl
+	// records. They are never printed, and never an error.
 	PrivateKeys int
 	// Journals counts the inputs skipped as issuance journals
 	// (journal.jsonl): JSON lines that record issuance, not certificates.
@@ -696,13 +697,16 @@ func DecodeWith(name string, data []byte, opts Options, yield func(Item) bool) b
 }
 
 // decodeBinary yields the certificates of a PKCS#7 certs-only message, a
-// PKCS#12 store or concatenated DER certificates.
+// PKCS#12 store or concatenated DER certificates. A DER private key
+// (PKCS#8, SEC1 or PKCS#1) is skipped and counted, as a PEM key is.
 func decodeBinary(name string, data []byte, opts Options, yield func(Item) bool) bool {
 	switch {
 	case isPKCS7(data):
 		return decodePKCS7(name, data, 0, 0, yield)
 	case isPKCS12(data):
 		return decodePKCS12(name, data, opts, yield)
+	case isDERPrivateKey(data):
+		return opts.skipKeyRef()
 	}
 	return decodeDER(name, data, yield)
 }

@@ -2,6 +2,10 @@ package serve
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -13,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -233,6 +238,14 @@ func TestLintErrors(t *testing.T) {
 	s := newTestServer(t, Config{MaxBodyBytes: 4000, Trust: map[string][]certio.Item{"lab": readItems(t, "tls13-iot/root.pem")}})
 	good := readFile(t, filepath.Join(certs, "tls13-iot/ee.pem"))
 	big := readFile(t, filepath.Join(certs, "sample-bundle.pem"))
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	derKey, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name, query string
 		body        []byte
@@ -250,6 +263,7 @@ func TestLintErrors(t *testing.T) {
 		{"truncated PEM", "", readFile(t, "../testdata/malformed/truncated.pem"), nil, 400, "no certificate found in standard input: 1 input read (271 bytes); 1 input error|- (certificate 0, byte 0): truncated PEM block: no END line before end of input"},
 		{"named", "", readFile(t, "../testdata/malformed/wrong-tag.der"), []string{"Content-Disposition", `attachment; filename="../x/wrong-tag.der"`}, 400, "no certificate found in wrong-tag.der: 1 input read (359 bytes); 1 input error|wrong-tag.der (certificate 0, byte 0): "},
 		{"wrong PKCS#12 password", "", readFile(t, "../testdata/malformed/trust-store.p12"), []string{PasswordHeader, "not-it"}, 400, "no certificate found in standard input: 1 input read (1353 bytes); 1 input error|- (certificate 0, byte 0): PKCS#12: wrong password (give it in the Iotcert-PKCS12-Password header)"},
+		{"DER private key", "", derKey, nil, 400, "no certificate found in standard input: 1 input read (" + strconv.Itoa(len(derKey)) + " bytes)"},
 		{"too large", "", big, nil, 413, "request body larger than 4000 bytes"},
 		{"JSON body", "", good, []string{"Content-Type", "application/json"}, 415, `Content-Type "application/json": want a certificate`},
 		{"multipart body", "", good, []string{"Content-Type", "multipart/form-data; boundary=x"}, 415, `Content-Type "multipart/form-data": want a certificate`},

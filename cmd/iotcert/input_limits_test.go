@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -130,5 +132,56 @@ func TestLintBlockTooLarge(t *testing.T) {
 	start := strconv.Itoa(len(body) + len("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"))
 	if code != exitUsage || !strings.Contains(out, "ok  "+big+"[1] byte "+start) {
 		t.Errorf("exit %d, stdout:\n%s", code, out)
+	}
+}
+
+// TestLintDERPrivateKeys: a private key in a DER file (PKCS#8 of
+// "openssl pkey -outform DER", SEC1, PKCS#1) is skipped and counted like
+// a PEM key, beside a certificate that is linted; DER that is neither a
+// certificate nor a key is still an input error (exit 2), and no key
+// byte is printed.
+func TestLintDERPrivateKeys(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("openssl not installed")
+	}
+	dir := t.TempDir()
+	keyPEM := filepath.Join(t.TempDir(), "key.pem")
+	for _, args := range [][]string{
+		{"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", keyPEM},
+		{"pkey", "-in", keyPEM, "-outform", "DER", "-out", filepath.Join(dir, "pkcs8.der")},
+		{"ec", "-in", keyPEM, "-outform", "DER", "-out", filepath.Join(dir, "sec1.der")},
+		{"genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-outform", "DER", "-out", filepath.Join(dir, "rsa-pkcs8.der")},
+	} {
+		if out, err := exec.Command("openssl", args...).CombinedOutput(); err != nil {
+			t.Fatalf("openssl %v: %v\n%s", args, err, out)
+		}
+	}
+	chain, err := os.ReadFile(filepath.Join(certs, "tls13-iot", "chain.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "chain.pem"), chain, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := iotcert(t, "", "lint", "--format", "json", dir)
+	if code == exitUsage || strings.Contains(out, "iotcert_input_error") || errOut != "iotcert lint: skipped 3 private keys\n" {
+		t.Errorf("exit %d, stderr %q\n%s", code, errOut, out)
+	}
+	key, err := os.ReadFile(filepath.Join(dir, "sec1.der"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	junk := filepath.Join(t.TempDir(), "junk.der")
+	if err := os.WriteFile(junk, []byte{0x30, 0x03, 0x02, 0x01, 0x07}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = iotcert(t, "", "lint", junk, filepath.Join(dir, "sec1.der"))
+	if code != exitUsage || !strings.Contains(errOut, junk+" (certificate 0, byte 0): not a valid X.509 certificate") || !strings.HasPrefix(errOut, "iotcert lint: skipped 1 private key\n") {
+		t.Errorf("junk DER: exit %d, stderr %q", code, errOut)
+	}
+	for _, s := range []string{out, errOut} {
+		if strings.Contains(s, fmt.Sprintf("%x", key[8:24])) || strings.Contains(s, string(key[8:24])) {
+			t.Error("key material in the output")
+		}
 	}
 }
