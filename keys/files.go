@@ -66,13 +66,20 @@ func WriteSafe(d *safefile.Dir, key *Key, exclusive bool) error {
 // key.ref. A key.ref holds a URI (a pkcs11: URI of a key in a token) or
 // the path of a key file; a relative path is relative to dir, the
 // directory holding key.ref, so that directories moved together keep
-// working. Errors name key.ref.
+// working. Errors name key.ref. Neither key.ref nor key.pem may be a
+// symbolic link (internal/safefile): a link planted there is refused with
+// an error that names it, as writes refuse it. (A key.ref may name a key
+// file anywhere: that is its purpose.)
 func ReadRef(dir string) (string, error) {
 	path := filepath.Join(dir, RefFile)
-	b, err := os.ReadFile(path)
+	b, err := safefile.ReadFile(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return filepath.Join(dir, File), nil
+		key := filepath.Join(dir, File)
+		if err := safefile.Check(key); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return "", err
+		}
+		return key, nil
 	case err != nil:
 		return "", err
 	}

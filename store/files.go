@@ -150,9 +150,12 @@ func RemoveStaleCAFiles(out, name string) (int, error) {
 	return 0, nil
 }
 
-// ReadCertFile reads the one PEM certificate of the file at path.
+// ReadCertFile reads the one PEM certificate of the file at path, which
+// must be a regular file owned by the user, not a symbolic link
+// (internal/safefile): a link planted at a CA's cert.pem is refused with
+// an error that names it, as writes refuse it.
 func ReadCertFile(path string) (*x509.Certificate, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -140,7 +140,8 @@ func plantAndRun(t *testing.T, c linkCommand, template, rel, target string) {
 	what := rel + " -> " + target
 	if code != exitUsage || !strings.Contains(errOut, named) {
 		t.Errorf("%s: exit %d (want %d), error naming %s wanted\n%s%s", what, code, exitUsage, named, stdout, errOut)
-	} else if named == filepath.Join(dir, rel) && !strings.Contains(errOut, named+" is a symlink: refusing to write through it") {
+	} else if named == filepath.Join(dir, rel) && // a command may read the file first (devices.chain.pem)
+		!strings.Contains(errOut, named+" is a symlink: refusing to write through it") && !strings.Contains(errOut, named+" is a symlink: refusing to read through it") {
 		t.Errorf("%s: the error does not say what is there\n%s", what, errOut)
 	}
 	if got := treeHashes(t, outside); !mapsEqual(got, outsideBefore) {
@@ -299,4 +300,66 @@ func copyTree(t *testing.T, src string) string {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// TestReadsRefuseLinks: the CA files iotcert reads back from an output
+// directory (cert.pem, key.pem, key.ref) are never read through a
+// symbolic link. Each is replaced by a link to a copy of itself outside
+// the directory (a key.ref by a link to a key.ref naming the key), which
+// a read that followed it would accept: the command must fail with exit
+// 2 and an error naming the link.
+func TestReadsRefuseLinks(t *testing.T) {
+	template := t.TempDir()
+	writeSpec(t, template)
+	withCSR(func(*testing.T, string) {})(t, template)
+	pki := filepath.Join(template, "pki")
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", filepath.Join(template, "spec.yaml"), "--out", pki); code != exitOK {
+		t.Fatalf("gen hierarchy: exit %d\n%s", code, errOut)
+	}
+	spec := func(dir string) string { return filepath.Join(dir, "spec.yaml") }
+	commands := []struct {
+		name  string
+		args  func(dir string) []string
+		reads []string // relative to pki
+	}{
+		{"gen device", func(dir string) []string {
+			return []string{"gen", "device", spec(dir), "--out", filepath.Join(dir, "pki"), "--ca", "sub", "--id", "0001", "--set", "serial=SN1", "--set", "host=h1"}
+		}, []string{"sub/key.pem", "sub/key.ref", "sub/cert.pem"}},
+		{"sign", func(dir string) []string {
+			return []string{"sign", spec(dir), "--ca", "sub", "--dir", filepath.Join(dir, "pki"), "--csr", filepath.Join(dir, "device.csr"), "--id", "9", "--set", "serial=SN9", "--set", "host=h9", "--out", filepath.Join(dir, "signed", "cert.pem")}
+		}, []string{"sub/key.pem", "sub/key.ref", "sub/cert.pem"}},
+		{"roll execute", func(dir string) []string {
+			return []string{"roll", "execute", "--old", filepath.Join(dir, "pki", "root"), "--out", filepath.Join(dir, "pki-2"), "--resign", filepath.Join(dir, "pki", "sub")}
+		}, []string{"root/key.pem", "root/key.ref", "root/cert.pem"}},
+	}
+	for _, c := range commands {
+		for _, rel := range c.reads {
+			t.Run(c.name+"/"+rel, func(t *testing.T) {
+				dir := copyTree(t, template)
+				outside := t.TempDir()
+				link := filepath.Join(dir, "pki", filepath.FromSlash(rel))
+				target := filepath.Join(outside, filepath.Base(rel))
+				if filepath.Base(rel) == "key.ref" {
+					// A key.ref naming the CA's key, which is moved
+					// outside too.
+					key := filepath.Join(filepath.Dir(link), "key.pem")
+					if err := os.Rename(key, filepath.Join(outside, "key.pem")); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(target, []byte(filepath.Join(outside, "key.pem")+"\n"), 0o600); err != nil {
+						t.Fatal(err)
+					}
+				} else if err := os.Rename(link, target); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Symlink(target, link); err != nil {
+					t.Fatal(err)
+				}
+				code, stdout, errOut := iotcert(t, "", c.args(dir)...)
+				if want := link + " is a symlink: refusing to read through it"; code != exitUsage || !strings.Contains(errOut, want) {
+					t.Errorf("exit %d (want %d), want an error saying %q\n%s%s", code, exitUsage, want, stdout, errOut)
+				}
+			})
+		}
+	}
 }

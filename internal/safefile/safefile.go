@@ -39,10 +39,58 @@ type UnsafeError struct {
 	// Found says what is there: "is a symlink", "is not a regular file",
 	// "is not a directory", "is owned by uid N", "has N hard links".
 	Found string
+	// Op is "read" for a path refused for reading (ReadFile, Check);
+	// "" is "write".
+	Op string
 }
 
 func (e *UnsafeError) Error() string {
-	return fmt.Sprintf("%s %s: refusing to write through it (remove it, or choose another directory)", e.Path, e.Found)
+	op := e.Op
+	if op == "" {
+		op = "write"
+	}
+	return fmt.Sprintf("%s %s: refusing to %s through it (remove it, or choose another directory)", e.Path, e.Found, op)
+}
+
+// reading marks an UnsafeError in err as one of a read.
+func reading(err error) error {
+	var ue *UnsafeError
+	if errors.As(err, &ue) {
+		ue.Op = "read"
+	}
+	return err
+}
+
+// ReadFile reads the file at path, which must be a regular file owned by
+// the user with no other hard link, without following a symbolic link at
+// its final component (Dir.ReadFile in the directory that holds it, which
+// is opened as OpenRoot opens it). It is for the files iotcert reads back
+// from an output directory (a CA's cert.pem, key.pem and key.ref), so
+// that a link planted there cannot make it read another file.
+func ReadFile(path string) ([]byte, error) {
+	d, err := OpenRoot(filepath.Dir(path), false)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return d.ReadFile(filepath.Base(path))
+}
+
+// Check reports, as ReadFile would, why the file at path cannot be read
+// safely: for a file another library opens by its path (a key file given
+// to a key manager). Between Check and that open the name can change: the
+// check is as good as the directory is private.
+func Check(path string) error {
+	d, err := OpenRoot(filepath.Dir(path), false)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	f, err := d.OpenFile(filepath.Base(path), os.O_RDONLY, 0)
+	if err != nil {
+		return reading(err)
+	}
+	return f.Close()
 }
 
 // Unwrap returns ErrUnsafe.

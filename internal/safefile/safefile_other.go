@@ -194,7 +194,7 @@ func (d *Dir) OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error
 // ReadFile reads the file name in d.
 func (d *Dir) ReadFile(name string) ([]byte, error) {
 	if _, err := d.check(name, false); err != nil {
-		return nil, err
+		return nil, reading(err)
 	}
 	return os.ReadFile(d.Join(name))
 }

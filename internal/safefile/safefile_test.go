@@ -74,6 +74,8 @@ func TestRefused(t *testing.T) {
 		"Exists":        func(d *Dir, n string) error { _, err := d.Exists(n); return err },
 		"ReadFile":      func(d *Dir, n string) error { _, err := d.ReadFile(n); return err },
 		"OpenDir exist": func(d *Dir, n string) error { return closed(d.OpenDir(n, false)) },
+		"ReadFile path": func(d *Dir, n string) error { _, err := ReadFile(d.Join(n)); return err },
+		"Check":         func(d *Dir, n string) error { return Check(d.Join(n)) },
 	}
 	for pname, pl := range plants {
 		for oname, op := range ops {
@@ -93,7 +95,7 @@ func TestRefused(t *testing.T) {
 					want = "" // a directory is what these want
 				case pname == "directory" && (oname == "Mkdir" || oname == "Write excl" || oname == "WriteNew"):
 					want = "file already exists"
-				case pname == "hard link" && oname != "OpenFile" && oname != "ReadFile" && oname != "Exists" && oname != "Write":
+				case pname == "hard link" && oname != "OpenFile" && oname != "ReadFile" && oname != "ReadFile path" && oname != "Check" && oname != "Exists" && oname != "Write":
 					want = map[string]string{"Write excl": "file already exists", "WriteNew": "file already exists", "Mkdir": "file already exists"}[oname]
 					if want == "" {
 						want = "is not a directory"
@@ -115,6 +117,36 @@ func TestRefused(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestRead: ReadFile and Check read a regular file, and refuse a link
+// at the final component with an error that says it is a read.
+func TestRead(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "cert.pem")
+	if err := os.WriteFile(good, []byte("cert"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := ReadFile(good); err != nil || string(b) != "cert" {
+		t.Errorf("ReadFile = %q, %v", b, err)
+	}
+	if err := Check(good); err != nil {
+		t.Errorf("Check: %v", err)
+	}
+	link := filepath.Join(dir, "key.pem")
+	if err := os.Symlink(good, link); err != nil {
+		t.Fatal(err)
+	}
+	want := link + " is a symlink: refusing to read through it (remove it, or choose another directory)"
+	if _, err := ReadFile(link); err == nil || err.Error() != want || !errors.Is(err, ErrUnsafe) {
+		t.Errorf("ReadFile: %v, want %s", err, want)
+	}
+	if err := Check(link); err == nil || err.Error() != want {
+		t.Errorf("Check: %v, want %s", err, want)
+	}
+	if _, err := ReadFile(filepath.Join(dir, "none")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadFile of a missing file: %v, want fs.ErrNotExist", err)
 	}
 }
 

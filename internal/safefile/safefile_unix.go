@@ -248,7 +248,7 @@ func (d *Dir) OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error
 func (d *Dir) ReadFile(name string) ([]byte, error) {
 	f, err := d.OpenFile(name, os.O_RDONLY, 0)
 	if err != nil {
-		return nil, err
+		return nil, reading(err)
 	}
 	defer f.Close()
 	return io.ReadAll(f)
