@@ -5,6 +5,9 @@ import (
 	"crypto/x509"
 	"io"
 	"strings"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // This file skips the private keys and key references that travel with
@@ -91,7 +94,8 @@ const maxDERKey = 16 << 10
 
 // isDERPrivateKey reports whether data is one DER private key and nothing
 // else: PKCS#8 (as "openssl pkey -outform DER" writes it), SEC1 EC or
-// PKCS#1 RSA, as crypto/x509 parses them. It is tried only on binary
+// PKCS#1 RSA, as crypto/x509 parses them, or an encrypted PKCS#8 key
+// (isEncryptedPKCS8, which is not decrypted). It is tried only on binary
 // input that is neither PKCS#7 nor PKCS#12; the parsed key is dropped at
 // once and never printed.
 func isDERPrivateKey(data []byte) bool {
@@ -101,6 +105,9 @@ func isDERPrivateKey(data []byte) bool {
 	if n, ok := derLength(data); !ok || n != int64(len(data)) {
 		return false // x509 ignores trailing data after PKCS#8 and SEC1
 	}
+	if isEncryptedPKCS8(data) {
+		return true
+	}
 	if _, err := x509.ParsePKCS8PrivateKey(data); err == nil {
 		return true
 	}
@@ -109,6 +116,31 @@ func isDERPrivateKey(data []byte) bool {
 	}
 	_, err := x509.ParsePKCS1PrivateKey(data)
 	return err == nil
+}
+
+// The OID arcs of the password-based encryption schemes of an encrypted
+// PKCS#8 key: PKCS#5 (1.2.840.113549.1.5: PBES1, PBES2) and PKCS#12
+// (1.2.840.113549.1.12.1), in DER.
+var (
+	oidPKCS5PBE  = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05}
+	oidPKCS12PBE = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01}
+)
+
+// isEncryptedPKCS8 reports whether data is an EncryptedPrivateKeyInfo
+// (RFC 5958 §3), as "openssl pkcs8 -topk8 -outform DER" writes it, and
+// nothing else: a SEQUENCE of an AlgorithmIdentifier whose OID is a
+// PKCS#5 or PKCS#12 password-based scheme and an OCTET STRING.
+func isEncryptedPKCS8(data []byte) bool {
+	s := cryptobyte.String(data)
+	var info, alg, oid, encrypted cryptobyte.String
+	if !s.ReadASN1(&info, cbasn1.SEQUENCE) || !s.Empty() ||
+		!info.ReadASN1(&alg, cbasn1.SEQUENCE) ||
+		!info.ReadASN1(&encrypted, cbasn1.OCTET_STRING) || !info.Empty() ||
+		!alg.ReadASN1(&oid, cbasn1.OBJECT_IDENTIFIER) {
+		return false
+	}
+	return bytes.HasPrefix(oid, oidPKCS5PBE) && len(oid) > len(oidPKCS5PBE) ||
+		bytes.HasPrefix(oid, oidPKCS12PBE) && len(oid) > len(oidPKCS12PBE)
 }
 
 // skipKeyRef counts a key reference file, or a DER private key, in

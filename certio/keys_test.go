@@ -99,7 +99,8 @@ func TestSkipPrivateKeys(t *testing.T) {
 }
 
 // TestSkipDERPrivateKeys: DER private keys made by openssl (PKCS#8 of
-// "openssl pkey -outform DER", SEC1 EC and PKCS#1 RSA) and by Go are
+// "openssl pkey -outform DER", encrypted PKCS#8, SEC1 EC and PKCS#1 RSA)
+// and by Go are
 // skipped and counted like PEM keys, never printed; DER that is no key
 // (a key with a byte appended, a SEQUENCE of junk) is still read as DER,
 // which the linter then fails to parse (an input error; see
@@ -131,6 +132,7 @@ func TestSkipDERPrivateKeys(t *testing.T) {
 	openssl("pkey", "-in", rsaPEM, "-outform", "DER", "-out", filepath.Join(dir, "b-pkcs8-rsa.der"))
 	openssl("ec", "-in", ecPEM, "-outform", "DER", "-out", filepath.Join(dir, "c-sec1.der"))
 	openssl("rsa", "-in", rsaPEM, "-traditional", "-outform", "DER", "-out", filepath.Join(dir, "d-pkcs1.der"))
+	openssl("pkcs8", "-topk8", "-in", ecPEM, "-v2", "aes256", "-passout", "pass:secret", "-outform", "DER", "-out", filepath.Join(dir, "d2-encrypted.der"))
 	k, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -142,18 +144,22 @@ func TestSkipDERPrivateKeys(t *testing.T) {
 	write("e-go-sec1.key", sec1)
 	trailing := write("f-trailing.der", append(bytes.Clone(sec1), 0))
 	junk := write("g-junk.der", []byte{0x30, 0x03, 0x02, 0x01, 0x07})
+	// An EncryptedPrivateKeyInfo shape whose algorithm is SHA-256, not a
+	// password-based encryption scheme: not a key.
+	notPBE := write("h-not-pbe.der", []byte{0x30, 0x0f, 0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x04, 0x00})
 
 	got, st := readStats(t, dir)
 	want := []string{
 		trailing + "[0]@0 id=",
 		"err: " + trailing + " (certificate 1, byte " + itoa(len(sec1)) + "): not a certificate: neither PEM nor a complete DER element",
 		junk + "[0]@0 id=",
+		notPBE + "[0]@0 id=",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("items:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
-	if st.PrivateKeys != 5 || st.Certificates != 2 || st.Errors != 1 {
-		t.Errorf("stats: %d private keys, %d certificates, %d errors; want 5, 2, 1", st.PrivateKeys, st.Certificates, st.Errors)
+	if st.PrivateKeys != 6 || st.Certificates != 3 || st.Errors != 1 {
+		t.Errorf("stats: %d private keys, %d certificates, %d errors; want 6, 3, 1", st.PrivateKeys, st.Certificates, st.Errors)
 	}
 	if bytes.Contains([]byte(strings.Join(got, "")), sec1[10:30]) {
 		t.Error("key material in the output")
