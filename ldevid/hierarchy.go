@@ -373,18 +373,19 @@ type Issued struct {
 	// Result is the pre-issuance verdict (warnings and notices only).
 	Result profile.Result
 	// c509 is the natively signed C509 certificate (type 2), when the
-	// device profile asks for one (DeviceSpec.C509); nil otherwise.
+	// device profile asks for one (DeviceSpec.c509); nil otherwise.
 	c509 []byte
 
-	chainPEM []byte // Chain as PEM, shared by the devices of a CA
+	chainPEM []byte // chain as PEM, shared by the devices of a CA
 }
 
-// ChainPEM returns the device certificate followed by Chain, as PEM.
+// ChainPEM returns the device certificate followed by the issuing CA's
+// chain, as PEM.
 func (i *Issued) ChainPEM() []byte {
 	return append(store.CertPEM(i.Cert), i.caChainPEM()...)
 }
 
-// caChainPEM returns Chain as PEM.
+// caChainPEM returns chain as PEM.
 func (i *Issued) caChainPEM() []byte {
 	if i.chainPEM != nil {
 		return i.chainPEM

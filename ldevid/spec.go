@@ -596,7 +596,7 @@ func execute(t *template.Template, fields map[string]string) (string, error) {
 	return b.String(), nil
 }
 
-// rulesPath is the path of the spec's rules file, resolved against Dir, or
+// rulesPath is the path of the spec's rules file, resolved against dir, or
 // "" when the spec names none.
 func (s *Spec) rulesPath() string {
 	if s.rules == "" || filepath.IsAbs(s.rules) {
