@@ -69,14 +69,10 @@ func WithClock(now func() time.Time) Option {
 	return func(h *Hierarchy) { h.now, h.clockSet = now, true }
 }
 
-// withRandom sets the source of serial numbers (crypto/rand by default);
-// for tests.
-func withRandom(r io.Reader) Option { return func(h *Hierarchy) { h.rand = r } }
-
 // New returns a Hierarchy for spec. It loads the rules (the embedded
-// rules.yaml and the spec's rules file) and
-// checks that every lint profile the spec names exists and that each
-// device profile's kind agrees with its lint profile's device kind.
+// rules.yaml and the spec's rules file) and checks that every lint
+// profile the spec names exists and that each device profile's kind
+// agrees with its lint profile's device kind.
 func New(spec *Spec, opts ...Option) (*Hierarchy, error) {
 	h := &Hierarchy{spec: spec, now: time.Now, rand: rand.Reader, cas: map[string]*CA{}, profiles: map[string]*profile.Profile{}}
 	for _, o := range opts {
