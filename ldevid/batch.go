@@ -135,7 +135,7 @@ const maxGroup = 256
 // line of out/devices.jsonl (a DeviceRecord) and the CA chain is written
 // once as out/devices.chain.pem.
 //
-// Every row is checked first (CheckRequest); a bad row stops the batch
+// Every row is checked first, as IssueDevice would; a bad row stops the batch
 // before anything is issued, with every bad row's line. A device with a
 // directory or a record in devices.jsonl (in either layout) was issued
 // by an earlier run and is left alone, so that a stopped batch run again
@@ -202,7 +202,7 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 func (h *Hierarchy) resume(b *store.Batch, device string, ca *CA, rows []Row, source string, opts BatchOptions, sum *BatchSummary) (pending []Row, recovered []store.JournalEntry, err error) {
 	rowOf := make(map[string]Row, len(rows))
 	for _, r := range rows {
-		rowOf[r.ID] = r
+		rowOf[r.id] = r
 	}
 	for _, u := range b.Unjournaled() {
 		err := u.Err
@@ -225,20 +225,20 @@ func (h *Hierarchy) resume(b *store.Batch, device string, ca *CA, rows []Row, so
 	}
 	var errs []error
 	for _, r := range rows {
-		prev, journaled := b.Issued(r.ID)
+		prev, journaled := b.Issued(r.id)
 		if journaled {
-			if changed := changedFields(prev.Fields, r.Fields); len(changed) > 0 && prev.Fields != nil {
-				sum.Changed = append(sum.Changed, ChangedRow{Line: r.Line, ID: r.ID, Fields: changed})
+			if changed := changedFields(prev.Fields, r.fields); len(changed) > 0 && prev.Fields != nil {
+				sum.Changed = append(sum.Changed, ChangedRow{Line: r.Line, ID: r.id, Fields: changed})
 			}
 		}
-		if b.HasRecord(r.ID) {
+		if b.HasRecord(r.id) {
 			sum.Done++ // its journal line, if missing, is recovered above
 			continue
 		}
-		dir := b.DeviceDir(r.ID)
-		exists, err := b.HasDir(r.ID)
+		dir := b.DeviceDir(r.id)
+		exists, err := b.HasDir(r.id)
 		if err != nil {
-			return nil, nil, fmt.Errorf("device %q: %w", r.ID, err)
+			return nil, nil, fmt.Errorf("device %q: %w", r.id, err)
 		}
 		switch {
 		case exists && journaled:
@@ -252,9 +252,9 @@ func (h *Hierarchy) resume(b *store.Batch, device string, ca *CA, rows []Row, so
 			recovered = append(recovered, h.recoveredEntry(e, device, r, opts))
 			sum.Done++
 		case journaled && b.RecordsPath() != "":
-			errs = append(errs, fmt.Errorf("%s: line %d: device %q is issued (%s) but neither %s nor a record in %s is there: restore it; it is not issued again", source, r.Line, r.ID, b.JournalPath(), dir, b.RecordsPath()))
+			errs = append(errs, fmt.Errorf("%s: line %d: device %q is issued (%s) but neither %s nor a record in %s is there: restore it; it is not issued again", source, r.Line, r.id, b.JournalPath(), dir, b.RecordsPath()))
 		case journaled:
-			errs = append(errs, fmt.Errorf("%s: line %d: device %q is issued (%s) but %s is missing: restore it; it is not issued again", source, r.Line, r.ID, b.JournalPath(), dir))
+			errs = append(errs, fmt.Errorf("%s: line %d: device %q is issued (%s) but %s is missing: restore it; it is not issued again", source, r.Line, r.id, b.JournalPath(), dir))
 		default:
 			pending = append(pending, r)
 		}
@@ -265,7 +265,7 @@ func (h *Hierarchy) resume(b *store.Batch, device string, ca *CA, rows []Row, so
 	return pending, recovered, nil
 }
 
-// checkRows checks every row with CheckRequest, on workers goroutines
+// checkRows checks every row with checkRequest, on workers goroutines
 // (0: GOMAXPROCS), and returns the errors of the first maxRowErrors bad
 // rows in row order, and a last one when there are more.
 func (h *Hierarchy) checkRows(rows []Row, device, source string, workers int) []error {
@@ -287,7 +287,7 @@ func (h *Hierarchy) checkRows(rows []Row, device, source string, workers int) []
 		lo, hi := w*size, min((w+1)*size, len(rows))
 		wg.Go(func() {
 			for i := lo; i < hi; i++ {
-				if err := h.CheckRequest(rows[i].Request(device)); err != nil {
+				if err := h.checkRequest(rows[i].request(device)); err != nil {
 					found[w] = append(found[w], bad{i, err})
 					if len(found[w]) > maxRowErrors {
 						return // enough to fill the list from this part
@@ -314,7 +314,7 @@ func (h *Hierarchy) checkRows(rows []Row, device, source string, workers int) []
 // above is refused (and its key dropped) as one with an error is.
 func (h *Hierarchy) issue(device string, r Row, failOn profile.Level) outcome {
 	o := outcome{row: r, device: device}
-	dev, err := h.issueDevice(r.Request(device), false)
+	dev, err := h.issueDevice(r.request(device), false)
 	if err != nil {
 		if !errors.As(err, &o.refused) {
 			o.err = err
@@ -329,7 +329,7 @@ func (h *Hierarchy) issue(device string, r Row, failOn profile.Level) outcome {
 				found = append(found, f)
 			}
 		}
-		o.refused = &RefusedError{What: fmt.Sprintf("device %q", r.ID), Profile: d.Profile, Reasons: []string{fmt.Sprintf("--fail-on %s", failOn)}, Findings: found}
+		o.refused = &RefusedError{What: fmt.Sprintf("device %q", r.id), Profile: d.Profile, Reasons: []string{fmt.Sprintf("--fail-on %s", failOn)}, Findings: found}
 		return o
 	}
 	o.dev = dev
@@ -338,7 +338,7 @@ func (h *Hierarchy) issue(device string, r Row, failOn profile.Level) outcome {
 
 // entry is the journal line of the committed outcome o.
 func (h *Hierarchy) entry(now time.Time, device string, o outcome, opts BatchOptions) store.JournalEntry {
-	e := store.JournalEntry{Time: now, ID: o.row.ID, Profile: device, Fields: fieldsOf(o.row.Fields), Command: opts.Command}
+	e := store.JournalEntry{Time: now, ID: o.row.id, Profile: device, Fields: fieldsOf(o.row.fields), Command: opts.Command}
 	if d := h.spec.Device(device); d != nil {
 		e.CA = d.CA
 	}
@@ -353,7 +353,7 @@ func (h *Hierarchy) entry(now time.Time, device string, o outcome, opts BatchOpt
 
 // recoveredEntry completes the recovered journal line e of row r.
 func (h *Hierarchy) recoveredEntry(e store.JournalEntry, device string, r Row, opts BatchOptions) store.JournalEntry {
-	e.Profile, e.Fields, e.Command = device, fieldsOf(r.Fields), opts.Command
+	e.Profile, e.Fields, e.Command = device, fieldsOf(r.fields), opts.Command
 	if d := h.spec.Device(device); d != nil {
 		e.CA = d.CA
 	}
@@ -416,7 +416,7 @@ func (sum *BatchSummary) countFinding(f profile.Finding, r Row) {
 		return
 	}
 	c.lines = slices.Insert(c.lines, i, r.Line)
-	c.IDs = slices.Insert(c.IDs, i, r.ID)
+	c.IDs = slices.Insert(c.IDs, i, r.id)
 	if len(c.IDs) > maxFindingIDs {
 		c.lines, c.IDs = c.lines[:maxFindingIDs], c.IDs[:maxFindingIDs]
 	}
@@ -459,8 +459,8 @@ func refusalReason(e *RefusedError) string {
 // keys.Backend) is the certificate's. Anything else is an error naming
 // what differs: the directory was not made by this batch.
 func (h *Hierarchy) recoverDevice(b *store.Batch, device string, ca *CA, r Row) (store.JournalEntry, error) {
-	dir := b.DeviceDir(r.ID)
-	e, err := b.RecoverDir(r.ID)
+	dir := b.DeviceDir(r.id)
+	e, err := b.RecoverDir(r.id)
 	if err != nil {
 		return e, err
 	}
@@ -474,14 +474,14 @@ func (h *Hierarchy) recoverDevice(b *store.Batch, device string, ca *CA, r Row) 
 	}
 	ref, err := keys.ReadRef(dir)
 	if err != nil {
-		return e, fmt.Errorf("device %q: %s: not recovered: %w", r.ID, path, err)
+		return e, fmt.Errorf("device %q: %s: not recovered: %w", r.id, path, err)
 	}
 	signer, err := h.keys.Open(ref)
 	if err != nil {
-		return e, fmt.Errorf("device %q: %s: not recovered: its key: %w", r.ID, path, err)
+		return e, fmt.Errorf("device %q: %s: not recovered: its key: %w", r.id, path, err)
 	}
 	if !keys.SamePublicKey(c.PublicKey, signer.Public()) {
-		return e, fmt.Errorf("device %q: %s: not recovered: the key beside it is not the certificate's; move the directory away", r.ID, path)
+		return e, fmt.Errorf("device %q: %s: not recovered: the key beside it is not the certificate's; move the directory away", r.id, path)
 	}
 	return e, nil
 }
@@ -527,10 +527,10 @@ func (h *Hierarchy) checkRecovered(device string, ca *CA, rows map[string]Row, r
 // r as the device profile renders it.
 func (h *Hierarchy) checkIssued(device string, ca *CA, r Row, c *x509.Certificate, where string) error {
 	if err := c.CheckSignatureFrom(ca.Cert); err != nil {
-		return fmt.Errorf("device %q: %s: not recovered: not signed by CA %q (%v); move it away", r.ID, where, ca.Spec.Name, err)
+		return fmt.Errorf("device %q: %s: not recovered: not signed by CA %q (%v); move it away", r.id, where, ca.Spec.Name, err)
 	}
 	d := h.spec.Device(device)
-	rawSubject, san, err := h.renderNames(d, r.Request(device))
+	rawSubject, san, err := h.renderNames(d, r.request(device))
 	if err != nil {
 		return err
 	}
@@ -545,7 +545,7 @@ func (h *Hierarchy) checkIssued(device string, ca *CA, r Row, c *x509.Certificat
 		wantSAN = san.Value
 	}
 	if !bytes.Equal(c.RawSubject, rawSubject) || !bytes.Equal(certSAN, wantSAN) {
-		return fmt.Errorf("device %q: %s: not recovered: its names (%s) are not those of device %q; move it away", r.ID, where, subjectString(c.RawSubject), r.ID)
+		return fmt.Errorf("device %q: %s: not recovered: its names (%s) are not those of device %q; move it away", r.id, where, subjectString(c.RawSubject), r.id)
 	}
 	return nil
 }

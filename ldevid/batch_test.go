@@ -28,10 +28,10 @@ func TestReadDevices(t *testing.T) {
 		err       string
 	}{
 		{"good", "\ufeffid,serial,mac\n1,SN1,00:1b:63:84:45:e6\n\n2,SN2,\n", []Row{
-			{Line: 2, ID: "1", Fields: map[string]string{"serial": "SN1", "mac": "00:1b:63:84:45:e6"}},
-			{Line: 4, ID: "2", Fields: map[string]string{"serial": "SN2", "mac": ""}},
+			{Line: 2, id: "1", fields: map[string]string{"serial": "SN1", "mac": "00:1b:63:84:45:e6"}},
+			{Line: 4, id: "2", fields: map[string]string{"serial": "SN2", "mac": ""}},
 		}, ""},
-		{"quoted comma", "serial,id\n\"SN,1\",a-1\n", []Row{{Line: 2, ID: "a-1", Fields: map[string]string{"serial": "SN,1"}}}, ""},
+		{"quoted comma", "serial,id\n\"SN,1\",a-1\n", []Row{{Line: 2, id: "a-1", fields: map[string]string{"serial": "SN,1"}}}, ""},
 		{"empty", "", nil, "devices.csv: empty: want a header row with an id column"},
 		{"header only", "id\n", nil, "devices.csv: no devices after the header"},
 		{"no id column", "serial,mac\nSN1,x\n", nil, `devices.csv: line 1: no id column in the header "serial,mac"`},
@@ -100,7 +100,7 @@ func batchRows(n int, edit func(i int, r *Row)) []Row {
 	rows := make([]Row, n)
 	for i := range rows {
 		id := fmt.Sprintf("dev-%03d", i)
-		rows[i] = Row{Line: i + 2, ID: id, Fields: map[string]string{"serial": "SN" + id, "host": id}}
+		rows[i] = Row{Line: i + 2, id: id, fields: map[string]string{"serial": "SN" + id, "host": id}}
 		if edit != nil {
 			edit(i, &rows[i])
 		}
@@ -117,7 +117,7 @@ func TestIssueBatch(t *testing.T) {
 	out := t.TempDir()
 	rows := batchRows(40, func(i int, r *Row) {
 		if i == 7 {
-			r.Fields["host"] = strings.Repeat("a", 64)
+			r.fields["host"] = strings.Repeat("a", 64)
 		}
 	})
 	var refused []string
@@ -125,7 +125,7 @@ func TestIssueBatch(t *testing.T) {
 	opts := BatchOptions{
 		Source:   "devices.csv",
 		Workers:  3,
-		Refused:  func(r Row, err *RefusedError) { refused = append(refused, r.ID+": "+err.Error()) },
+		Refused:  func(r Row, err *RefusedError) { refused = append(refused, r.id+": "+err.Error()) },
 		Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) },
 	}
 	sum, err := h.IssueBatch(out, "sensor", rows, opts)
@@ -192,35 +192,35 @@ func checkBatch(t *testing.T, h *Hierarchy, out string, rows []Row, entries []st
 	inter.AddCert(h.CA("sub").Cert)
 	serials := map[string]string{}
 	for _, r := range rows {
-		dir := store.DeviceDir(out, r.ID)
-		if refused[r.ID] {
+		dir := store.DeviceDir(out, r.id)
+		if refused[r.id] {
 			if _, err := os.Lstat(dir); !errors.Is(err, os.ErrNotExist) {
-				t.Errorf("refused device %s has a directory: %v", r.ID, err)
+				t.Errorf("refused device %s has a directory: %v", r.id, err)
 			}
 			continue
 		}
 		c := readCert(t, filepath.Join(dir, store.CertFile))
 		if _, err := c.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
-			t.Errorf("%s: %v", r.ID, err)
+			t.Errorf("%s: %v", r.id, err)
 		}
-		if len(c.DNSNames) != 1 || c.DNSNames[0] != r.Fields["host"]+".example.com" {
-			t.Errorf("%s: DNS names %v", r.ID, c.DNSNames)
+		if len(c.DNSNames) != 1 || c.DNSNames[0] != r.fields["host"]+".example.com" {
+			t.Errorf("%s: DNS names %v", r.id, c.DNSNames)
 		}
 		if c.SerialNumber.BitLen() < 64 {
-			t.Errorf("%s: serial %x has %d bits", r.ID, c.SerialNumber, c.SerialNumber.BitLen())
+			t.Errorf("%s: serial %x has %d bits", r.id, c.SerialNumber, c.SerialNumber.BitLen())
 		}
 		serial := c.SerialNumber.Text(16)
 		if other, dup := serials[serial]; dup {
-			t.Errorf("%s and %s share serial %s", r.ID, other, serial)
+			t.Errorf("%s and %s share serial %s", r.id, other, serial)
 		}
-		serials[serial] = r.ID
+		serials[serial] = r.id
 		sum := sha256.Sum256(c.Raw)
-		if e, ok := issued[r.ID]; !ok || e.Serial != serial || e.SHA256 != hex.EncodeToString(sum[:]) {
-			t.Errorf("%s: journal %+v, certificate serial %s", r.ID, e, serial)
+		if e, ok := issued[r.id]; !ok || e.Serial != serial || e.SHA256 != hex.EncodeToString(sum[:]) {
+			t.Errorf("%s: journal %+v, certificate serial %s", r.id, e, serial)
 		}
 		st, err := os.Stat(filepath.Join(dir, keys.File))
 		if err != nil || st.Mode().Perm() != 0o600 {
-			t.Errorf("%s: key.pem: %v %v", r.ID, st.Mode(), err)
+			t.Errorf("%s: key.pem: %v %v", r.id, st.Mode(), err)
 		}
 		keyPEM, err := os.ReadFile(filepath.Join(dir, keys.File))
 		if err != nil {
@@ -229,11 +229,11 @@ func checkBatch(t *testing.T, h *Hierarchy, out string, rows []Row, entries []st
 		block, _ := pem.Decode(keyPEM)
 		key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 		if err != nil || !keys.SamePublicKey(c.PublicKey, key.(crypto.Signer).Public()) {
-			t.Errorf("%s: key.pem does not hold the certificate's key: %v", r.ID, err)
+			t.Errorf("%s: key.pem does not hold the certificate's key: %v", r.id, err)
 		}
 		chain, err := os.ReadFile(filepath.Join(dir, store.ChainFile))
 		if err != nil || strings.Count(string(chain), "BEGIN CERTIFICATE") != 3 {
-			t.Errorf("%s: chain.pem: %v", r.ID, err)
+			t.Errorf("%s: chain.pem: %v", r.id, err)
 		}
 	}
 	if len(issued) != len(rows)-len(refused) {
@@ -339,9 +339,9 @@ func TestIssueBatchChecksRowsFirst(t *testing.T) {
 	rows := batchRows(5, func(i int, r *Row) {
 		switch i {
 		case 1:
-			delete(r.Fields, "host")
+			delete(r.fields, "host")
 		case 3:
-			r.Fields["serial"] = "SN_3" // '_' is not PrintableString
+			r.fields["serial"] = "SN_3" // '_' is not PrintableString
 		}
 	})
 	_, err := h.IssueBatch(out, "sensor", rows, BatchOptions{Source: "devices.csv"})
@@ -363,7 +363,7 @@ func TestIssueBatchListsFirstBadRows(t *testing.T) {
 	var bad []int
 	rows := batchRows(100, func(i int, r *Row) {
 		if i%4 == 1 { // 25 bad rows, in every worker's part
-			r.Fields["serial"] = "SN_" + r.ID
+			r.fields["serial"] = "SN_" + r.id
 			bad = append(bad, r.Line)
 		}
 	})

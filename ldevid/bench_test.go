@@ -42,7 +42,7 @@ func benchmarkIssueBatch(b *testing.B, layout store.Layout) {
 	rows := make([]Row, b.N)
 	for i := range rows {
 		id := strconv.Itoa(i + 1)
-		rows[i] = Row{Line: i + 2, ID: id, Fields: map[string]string{"serial": "SN" + id}}
+		rows[i] = Row{Line: i + 2, id: id, fields: map[string]string{"serial": "SN" + id}}
 	}
 	out := b.TempDir()
 	b.ResetTimer()

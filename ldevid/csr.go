@@ -88,7 +88,7 @@ func (h *Hierarchy) SignCSR(req Request, csr *x509.CertificateRequest, opts CSRO
 	if err != nil {
 		return nil, err
 	}
-	dev := &Issued{ID: req.ID, Cert: cert, Chain: chain, Result: res}
+	dev := &Issued{ID: req.ID, Cert: cert, chain: chain, Result: res}
 	if err := signC509(d, ca, dev); err != nil {
 		return nil, err
 	}
@@ -286,7 +286,7 @@ func checkCSRNames(d *DeviceSpec, rawSubject []byte, names []idevid.Name) []stri
 		return append(reasons, fmt.Sprintf("the CSR's subject does not decode: %v", err))
 	}
 	keys := map[string]int{}
-	for _, k := range d.Subject.Keys() {
+	for _, k := range d.Subject.keys() {
 		_, oid, _ := subjectKey(k)
 		keys[oid.String()]++
 	}
@@ -297,7 +297,7 @@ func checkCSRNames(d *DeviceSpec, rawSubject []byte, names []idevid.Name) []stri
 			seen[t]++
 			switch {
 			case keys[t] == 0:
-				reasons = append(reasons, fmt.Sprintf("the CSR's subject holds attribute %s, which device profile %q does not have (it has %v)", attributeName(atv.Type), d.Name, d.Subject.Keys()))
+				reasons = append(reasons, fmt.Sprintf("the CSR's subject holds attribute %s, which device profile %q does not have (it has %v)", attributeName(atv.Type), d.Name, d.Subject.keys()))
 			case seen[t] == keys[t]+1:
 				reasons = append(reasons, fmt.Sprintf("the CSR's subject holds attribute %s more than %d time(s); device profile %q has it %d time(s)", attributeName(atv.Type), keys[t], d.Name, keys[t]))
 			}

@@ -14,18 +14,18 @@ import (
 type Row struct {
 	// Line is the row's line in the CSV (1 is the header).
 	Line int
-	// ID is the row's id column.
-	ID string
-	// Fields are the other columns by header name: the template fields of
+	// id is the row's id column.
+	id string
+	// fields are the other columns by header name: the template fields of
 	// the device ({{.serial}}, {{.mac}}, ...). An empty cell is an empty
 	// string, not a missing field.
-	Fields map[string]string
+	fields map[string]string
 }
 
-// Request returns the issuance request of the row for the device profile
+// request returns the issuance request of the row for the device profile
 // called device.
-func (r Row) Request(device string) Request {
-	return Request{Device: device, ID: r.ID, Fields: r.Fields}
+func (r Row) request(device string) Request {
+	return Request{Device: device, ID: r.id, Fields: r.fields}
 }
 
 // maxRowErrors is how many row errors ReadDevices lists before it gives up.
@@ -113,7 +113,7 @@ func ReadDevices(name string, r io.Reader) ([]Row, error) {
 				fields[h] = rec[i]
 			}
 		}
-		rows = append(rows, Row{Line: line, ID: id, Fields: fields})
+		rows = append(rows, Row{Line: line, id: id, fields: fields})
 	}
 	if more > 0 {
 		errs = append(errs, fmt.Errorf("%s: %d more bad rows", name, more))

@@ -56,9 +56,9 @@ type Hierarchy struct {
 // Option configures a Hierarchy.
 type Option func(*Hierarchy)
 
-// WithRules lints with rules instead of the embedded rules.yaml and the
+// withRules lints with rules instead of the embedded rules.yaml and the
 // spec's rules file.
-func WithRules(rules *profile.Rules) Option { return func(h *Hierarchy) { h.rules = rules } }
+func withRules(rules *profile.Rules) Option { return func(h *Hierarchy) { h.rules = rules } }
 
 // WithKeys makes and opens keys with kb instead of PEM files (keys.NewFileKeys).
 func WithKeys(kb keys.Backend) Option { return func(h *Hierarchy) { h.keys = kb } }
@@ -69,14 +69,10 @@ func WithClock(now func() time.Time) Option {
 	return func(h *Hierarchy) { h.now, h.clockSet = now, true }
 }
 
-// WithRandom sets the source of serial numbers (crypto/rand by default);
-// for tests.
-func WithRandom(r io.Reader) Option { return func(h *Hierarchy) { h.rand = r } }
-
 // New returns a Hierarchy for spec. It loads the rules (the embedded
-// rules.yaml and the spec's rules file, unless WithRules is given) and
-// checks that every lint profile the spec names exists and that each
-// device profile's kind agrees with its lint profile's device kind.
+// rules.yaml and the spec's rules file) and checks that every lint
+// profile the spec names exists and that each device profile's kind
+// agrees with its lint profile's device kind.
 func New(spec *Spec, opts ...Option) (*Hierarchy, error) {
 	h := &Hierarchy{spec: spec, now: time.Now, rand: rand.Reader, cas: map[string]*CA{}, profiles: map[string]*profile.Profile{}}
 	for _, o := range opts {
@@ -84,7 +80,7 @@ func New(spec *Spec, opts ...Option) (*Hierarchy, error) {
 	}
 	if h.rules == nil {
 		var files []profile.RulesFile
-		if p := spec.RulesPath(); p != "" {
+		if p := spec.rulesPath(); p != "" {
 			data, err := os.ReadFile(p)
 			if err != nil {
 				return nil, fmt.Errorf("%s: rules: %w", spec.Name, err)
@@ -119,17 +115,17 @@ func New(spec *Spec, opts ...Option) (*Hierarchy, error) {
 		return p, nil
 	}
 	for _, c := range spec.CAs {
-		if _, err := lookup(c.Profile, c.Line, fmt.Sprintf("CA %q", c.Name)); err != nil {
+		if _, err := lookup(c.Profile, c.line, fmt.Sprintf("CA %q", c.Name)); err != nil {
 			return nil, err
 		}
 	}
 	for _, d := range spec.Devices {
-		p, err := lookup(d.Profile, d.Line, fmt.Sprintf("device profile %q", d.Name))
+		p, err := lookup(d.Profile, d.line, fmt.Sprintf("device profile %q", d.Name))
 		if err != nil {
 			return nil, err
 		}
 		if p.Device != "" && string(p.Device) != string(d.kind) {
-			return nil, fmt.Errorf("%s: line %d: device profile %q is kind %s, but lint profile %q lints %ss", spec.Name, d.Line, d.Name, d.kind, p.Name, p.Device)
+			return nil, fmt.Errorf("%s: line %d: device profile %q is kind %s, but lint profile %q lints %ss", spec.Name, d.line, d.Name, d.kind, p.Name, p.Device)
 		}
 	}
 	return h, nil
@@ -158,7 +154,7 @@ type CA struct {
 	// (offline), which signs nothing.
 	Signer crypto.Signer
 	// Key is the key material to publish, when CreateCA made the key; nil
-	// for a CA added with AddCA.
+	// for a CA added with addCA.
 	Key *keys.Key
 	// Result is the CA certificate's pre-issuance verdict (warnings and
 	// notices only: errors refuse); zero for an added CA.
@@ -218,7 +214,7 @@ func (h *Hierarchy) CreateCA(name string) (*CA, error) {
 			return nil, fmt.Errorf("CA %q: the key of its parent %q is not loaded", name, cs.Parent)
 		}
 	}
-	key, err := h.keys.Generate(name, cs.Curve)
+	key, err := h.keys.Generate(name, cs.curve)
 	if err != nil {
 		return nil, err
 	}
@@ -243,8 +239,8 @@ func (h *Hierarchy) CreateCAWithKey(name string, signer crypto.Signer) (*CA, err
 			return nil, fmt.Errorf("CA %q: the key of its parent %q is not loaded", name, cs.Parent)
 		}
 	}
-	if got := keys.Describe(signer.Public()); got != string(cs.Curve) {
-		return nil, fmt.Errorf("CA %q: the kept key is %s; the spec says %s", name, got, cs.Curve)
+	if got := keys.Describe(signer.Public()); got != string(cs.curve) {
+		return nil, fmt.Errorf("CA %q: the kept key is %s; the spec says %s", name, got, cs.curve)
 	}
 	ca, err := h.createCA(cs, parent, &keys.Key{Signer: signer})
 	if err != nil {
@@ -276,7 +272,7 @@ func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *keys.Key) (*CA, error)
 		SerialNumber:          serial,
 		RawSubject:            rawSubject,
 		NotBefore:             nb,
-		NotAfter:              cs.Validity.NotAfter(nb),
+		NotAfter:              cs.validity.NotAfter(nb),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
@@ -314,13 +310,13 @@ func (h *Hierarchy) createCA(cs *CASpec, parent *CA, key *keys.Key) (*CA, error)
 	return ca, nil
 }
 
-// AddCA adds the existing CA called name: its certificate and a signer
+// addCA adds the existing CA called name: its certificate and a signer
 // for its key (for example opened with the keys.Backend from the files
 // store.WriteCA wrote), or nil for a CA whose key is offline: it signs nothing,
 // and stands in the chains of the CAs below it. A signer must hold the
 // certificate's key, and a subordinate's certificate must be signed by
 // its parent, added first.
-func (h *Hierarchy) AddCA(name string, cert *x509.Certificate, signer crypto.Signer) error {
+func (h *Hierarchy) addCA(name string, cert *x509.Certificate, signer crypto.Signer) error {
 	cs := h.spec.CA(name)
 	if cs == nil {
 		return fmt.Errorf("CA %q is not in the spec", name)
@@ -365,32 +361,33 @@ type Issued struct {
 	ID string
 	// Cert is the certificate; Cert.Raw its DER.
 	Cert *x509.Certificate
-	// Key is the device's new key, or nil for a signed CSR.
-	Key *keys.Key
-	// Chain is the issuing CA's certificate and those above it, up to and
+	// key is the device's new key, or nil for a signed CSR.
+	key *keys.Key
+	// chain is the issuing CA's certificate and those above it, up to and
 	// including the root.
-	Chain []*x509.Certificate
+	chain []*x509.Certificate
 	// Result is the pre-issuance verdict (warnings and notices only).
 	Result profile.Result
-	// C509 is the natively signed C509 certificate (type 2), when the
-	// device profile asks for one (DeviceSpec.C509); nil otherwise.
-	C509 []byte
+	// c509 is the natively signed C509 certificate (type 2), when the
+	// device profile asks for one (DeviceSpec.c509); nil otherwise.
+	c509 []byte
 
-	chainPEM []byte // Chain as PEM, shared by the devices of a CA
+	chainPEM []byte // chain as PEM, shared by the devices of a CA
 }
 
-// ChainPEM returns the device certificate followed by Chain, as PEM.
+// ChainPEM returns the device certificate followed by the issuing CA's
+// chain, as PEM.
 func (i *Issued) ChainPEM() []byte {
 	return append(store.CertPEM(i.Cert), i.caChainPEM()...)
 }
 
-// caChainPEM returns Chain as PEM.
+// caChainPEM returns chain as PEM.
 func (i *Issued) caChainPEM() []byte {
 	if i.chainPEM != nil {
 		return i.chainPEM
 	}
 	var b bytes.Buffer
-	for _, c := range i.Chain {
+	for _, c := range i.chain {
 		b.Write(store.CertPEM(c))
 	}
 	return b.Bytes()
@@ -399,7 +396,7 @@ func (i *Issued) caChainPEM() []byte {
 // Stored returns what the output directory keeps of the device (see
 // store.WriteDevice).
 func (i *Issued) Stored() store.Device {
-	return store.Device{ID: i.ID, Cert: i.Cert, Key: i.Key, Chain: i.caChainPEM(), C509: i.C509}
+	return store.Device{ID: i.ID, Cert: i.Cert, Key: i.key, Chain: i.caChainPEM(), C509: i.c509}
 }
 
 // chainPEM returns Chain(name) as PEM, encoded once per CA.
@@ -458,7 +455,7 @@ func (h *Hierarchy) issueDevice(req Request, parse bool) (*Issued, error) {
 	if err != nil {
 		return nil, err
 	}
-	dev := &Issued{ID: req.ID, Cert: cert, Key: key, Chain: chain, Result: res, chainPEM: h.chainPEM(ca.Spec.Name, chain)}
+	dev := &Issued{ID: req.ID, Cert: cert, key: key, chain: chain, Result: res, chainPEM: h.chainPEM(ca.Spec.Name, chain)}
 	if err := signC509(d, ca, dev); err != nil {
 		return nil, err
 	}
@@ -516,13 +513,13 @@ func (req Request) fields() map[string]string {
 	return f
 }
 
-// CheckRequest reports the errors IssueDevice would find in req before
+// checkRequest reports the errors IssueDevice would find in req before
 // it makes a key: an unknown device profile, a bad id, a subject or
 // subjectAltName template that fails for req's fields (a missing field, a
 // value outside an attribute's character set, an empty name, an address
 // that does not parse). Batch issuance checks every row with it before it
 // issues anything. The pre-issuance lint is not run.
-func (h *Hierarchy) CheckRequest(req Request) error {
+func (h *Hierarchy) checkRequest(req Request) error {
 	d := h.spec.Device(req.Device)
 	if d == nil {
 		return fmt.Errorf("device profile %q is not in the spec", req.Device)
@@ -605,7 +602,7 @@ func (h *Hierarchy) eeTemplate(d *DeviceSpec, rawSubject []byte) (*x509.Certific
 	tmpl := &x509.Certificate{
 		SerialNumber:       serial,
 		NotBefore:          nb,
-		NotAfter:           d.Validity.NotAfter(nb),
+		NotAfter:           d.validity.NotAfter(nb),
 		KeyUsage:           x509.KeyUsageDigitalSignature,
 		UnknownExtKeyUsage: d.extKeyUsage,
 		// cA=FALSE without pathLen (deviceTBS encodes it so).

@@ -147,7 +147,7 @@ func TestExampleHierarchy(t *testing.T) {
 	}
 
 	// The published CAs load again and issue.
-	h2, err := New(h.spec, WithRules(h.rules))
+	h2, err := New(h.spec, withRules(h.rules))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +268,7 @@ func TestSignCSR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !dev.Cert.PublicKey.(*ecdsa.PublicKey).Equal(&p256.PublicKey) || dev.Cert.DNSNames[0] != "sensor-9.example.com" || dev.Key != nil || len(dev.Chain) != 2 {
+	if !dev.Cert.PublicKey.(*ecdsa.PublicKey).Equal(&p256.PublicKey) || dev.Cert.DNSNames[0] != "sensor-9.example.com" || dev.key != nil || len(dev.chain) != 2 {
 		t.Errorf("signed %v %v", dev.Cert.Subject, dev.Cert.DNSNames)
 	}
 

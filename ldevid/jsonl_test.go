@@ -31,12 +31,12 @@ func TestIssueBatchJSONL(t *testing.T) {
 	out := t.TempDir()
 	rows := batchRows(40, func(i int, r *Row) {
 		if i == 7 {
-			r.Fields["host"] = strings.Repeat("a", 64)
+			r.fields["host"] = strings.Repeat("a", 64)
 		}
 	})
 	var refused []string
 	opts := jsonlOpts
-	opts.Refused = func(r Row, err *RefusedError) { refused = append(refused, r.ID) }
+	opts.Refused = func(r Row, err *RefusedError) { refused = append(refused, r.id) }
 	sum, err := h.IssueBatch(out, "sensor", rows, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -195,8 +195,8 @@ func checkJSONL(t *testing.T, h *Hierarchy, out string, rows []Row, refused map[
 		t.Fatal(err)
 	}
 	for _, r := range rows {
-		if _, ok := records[r.ID]; ok == refused[r.ID] {
-			t.Errorf("%s: record %v, refused %v", r.ID, ok, refused[r.ID])
+		if _, ok := records[r.id]; ok == refused[r.id] {
+			t.Errorf("%s: record %v, refused %v", r.id, ok, refused[r.id])
 		}
 	}
 	if len(records) != len(rows)-len(refused) || len(issued) != len(records) {
@@ -257,12 +257,12 @@ func TestIssueBatchJSONLRecovers(t *testing.T) {
 	// cut short by a kill.
 	lines := jsonlLines(t, out)
 	other := batchHierarchy(t) // a device issued and lost: any record will do
-	dev, err := other.IssueDevice(rows[9].Request("sensor"))
+	dev, err := other.IssueDevice(rows[9].request("sensor"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	serial, digest := store.CertIdentity(dev.Cert)
-	torn, err := json.Marshal(store.DeviceRecord{ID: dev.ID, Serial: serial, SHA256: digest, Cert: string(store.CertPEM(dev.Cert)), Key: string(dev.Key.PEM)})
+	torn, err := json.Marshal(store.DeviceRecord{ID: dev.ID, Serial: serial, SHA256: digest, Cert: string(store.CertPEM(dev.Cert)), Key: string(dev.key.PEM)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +329,7 @@ func TestIssueBatchJSONLErrors(t *testing.T) {
 	second := lineID(lines[1])
 	var row Row
 	for _, r := range rows {
-		if r.ID == second {
+		if r.id == second {
 			row = r
 		}
 	}
@@ -411,9 +411,9 @@ func TestIssueBatchLayoutsMix(t *testing.T) {
 		t.Errorf("dirs after jsonl: summary %+v", *sum)
 	}
 	for i, r := range rows {
-		_, err := os.Lstat(store.DeviceDir(out, r.ID))
+		_, err := os.Lstat(store.DeviceDir(out, r.id))
 		if (i < 3 || i >= 6) != (err == nil) {
-			t.Errorf("%s: directory: %v", r.ID, err)
+			t.Errorf("%s: directory: %v", r.id, err)
 		}
 	}
 

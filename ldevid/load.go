@@ -59,7 +59,7 @@ func (h *Hierarchy) LoadCA(out, name string, withKey bool, caKeys keys.Backend) 
 		return fmt.Errorf("CA %q: %w (run \"iotcert gen hierarchy\" first)", name, err)
 	}
 	if !withKey {
-		return h.AddCA(name, cert, nil)
+		return h.addCA(name, cert, nil)
 	}
 	if ck, ok := caKeys.(keys.PerCA); ok {
 		caKeys = ck.ForCA(name)
@@ -68,5 +68,5 @@ func (h *Hierarchy) LoadCA(out, name string, withKey bool, caKeys keys.Backend) 
 	if err != nil {
 		return fmt.Errorf("CA %q: %w", name, err)
 	}
-	return h.AddCA(name, cert, signer)
+	return h.addCA(name, cert, signer)
 }

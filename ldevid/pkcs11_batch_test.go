@@ -57,7 +57,7 @@ func exampleRows(n int) []Row {
 	rows := make([]Row, n)
 	for i := range rows {
 		id := strconv.Itoa(i + 1)
-		rows[i] = Row{Line: i + 2, ID: id, Fields: map[string]string{"serial": "SN" + id}}
+		rows[i] = Row{Line: i + 2, id: id, fields: map[string]string{"serial": "SN" + id}}
 	}
 	return rows
 }

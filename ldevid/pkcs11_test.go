@@ -113,8 +113,8 @@ func TestPKCS11Hierarchy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if dev.Key == nil || dev.Key.PEM == nil || dev.Key.Ref != "" {
-		t.Fatalf("device key %+v, want a PEM file key", dev.Key)
+	if dev.key == nil || dev.key.PEM == nil || dev.key.Ref != "" {
+		t.Fatalf("device key %+v, want a PEM file key", dev.key)
 	}
 	if err := store.WriteDevice(out, dev.Stored()); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 
 // Rules returns the rules the hierarchy's profiles come from: the
 // embedded rules.yaml with the spec's rules file and inline rules loaded
-// over it (or those given WithRules).
+// over it.
 func (h *Hierarchy) Rules() *profile.Rules { return h.rules }
 
 // Types returns the attribute types of the subject in the order the

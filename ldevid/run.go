@@ -141,7 +141,7 @@ func (r *batchRun) stageAll(toStage <-chan outcome, results chan<- outcome) {
 // staged files or record hold it now.
 func (r *batchRun) stageOne(o *outcome) {
 	o.staged, o.err = r.b.Stage(o.dev.Stored())
-	o.dev.Key = nil
+	o.dev.key = nil
 }
 
 // commitAll is the committer: it takes the outcomes of results in
@@ -233,7 +233,7 @@ func (r *batchRun) commit(group []outcome) (int, error) {
 	var firstErr error
 	for i, o := range group {
 		if o.err != nil {
-			firstErr = fmt.Errorf("device %q: %w", o.row.ID, o.err)
+			firstErr = fmt.Errorf("device %q: %w", o.row.id, o.err)
 			r.b.Discard(stagedOf(group[i:]))
 			group = group[:i]
 			break

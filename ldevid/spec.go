@@ -28,15 +28,15 @@ import (
 type Spec struct {
 	// Name is the name errors are reported under (the file name).
 	Name string
-	// Dir is the directory relative paths in the spec (Rules) resolve
+	// dir is the directory relative paths in the spec (Rules) resolve
 	// against.
-	Dir string
+	dir string
 	// Profile is the default lint profile (rules.yaml) of the CAs and
 	// devices: "tls13-iot" unless the spec sets "profile".
 	Profile string
-	// Rules is the rules file loaded over the embedded rules.yaml, as
-	// written in the spec ("" for none). RulesPath resolves it.
-	Rules string
+	// rules is the rules file loaded over the embedded rules.yaml, as
+	// written in the spec ("" for none). rulesPath resolves it.
+	rules string
 	// inlineRules is a rules document written in the spec itself under
 	// "rules:" (a mapping, in the format of rules.yaml), loaded over the
 	// embedded rules.yaml; its Name is the spec's, and its lines are the
@@ -65,14 +65,14 @@ type CASpec struct {
 	keyUsage x509.KeyUsage
 	// Subject is the CA's subject (RFC 4514 order, see ParseSubject).
 	Subject *Subject
-	// Curve is the key algorithm of the CA's key.
-	Curve keys.Curve
-	// Validity is the CA certificate's lifetime.
-	Validity Validity
+	// curve is the key algorithm of the CA's key.
+	curve keys.Curve
+	// validity is the CA certificate's lifetime.
+	validity Validity
 	// Profile is the lint profile the CA certificate must pass.
 	Profile string
-	// Line is the line of the CA's key in the spec.
-	Line int
+	// line is the line of the CA's key in the spec.
+	line int
 }
 
 // deviceKind is the kind of device identity a device profile issues.
@@ -98,9 +98,9 @@ type DeviceSpec struct {
 	// Curve is the key algorithm of generated device keys, and the one a
 	// CSR's key must have.
 	Curve keys.Curve
-	// Validity is the device certificate's lifetime; Forever gives
+	// validity is the device certificate's lifetime; Forever gives
 	// notAfter 99991231235959Z.
-	Validity Validity
+	validity Validity
 	// Subject is the subject template.
 	Subject *Subject
 	// sans are the subjectAltName templates, in order.
@@ -114,15 +114,15 @@ type DeviceSpec struct {
 	// basicConstraints puts a critical basicConstraints cA=FALSE in the
 	// certificates, as Matter requires in a DAC.
 	basicConstraints bool
-	// C509 makes a natively signed C509 certificate (type 2) of every
+	// c509 makes a natively signed C509 certificate (type 2) of every
 	// device beside its X.509 certificate (store.C509File).
-	C509 bool
+	c509 bool
 	// IDFrom is the rule an enrollment server (iotcert est) reads the
 	// device id with from the IDevID that authenticates the device: one
 	// of the IDFrom* values; "" when the profile is not enrolled.
 	IDFrom string
-	// Line is the line of the device profile's key in the spec.
-	Line int
+	// line is the line of the device profile's key in the spec.
+	line int
 }
 
 // The rules of DeviceSpec.IDFrom.
@@ -167,7 +167,9 @@ type sanSpec struct {
 // Validity is a certificate lifetime: years, days and hours after
 // notBefore, or Forever.
 type Validity struct {
-	Years, Days, Hours int
+	// Days is the lifetime in days; years and hours are added to it.
+	Days         int
+	years, hours int
 	// Forever gives notAfter 99991231235959Z (idevid.NoExpiry).
 	Forever bool
 }
@@ -189,7 +191,7 @@ func (v Validity) String() string {
 }
 
 func (v Validity) duration() duration.Duration {
-	return duration.Duration{Years: v.Years, Days: v.Days, Hours: v.Hours}
+	return duration.Duration{Years: v.years, Days: v.Days, Hours: v.hours}
 }
 
 // ParseValidity parses "forever" or a positive duration in the syntax of
@@ -206,7 +208,7 @@ func ParseValidity(s string) (Validity, error) {
 	if d.IsZero() {
 		return Validity{}, fmt.Errorf("validity %q: want a positive duration or forever", s)
 	}
-	return Validity{Years: d.Years, Days: d.Days, Hours: d.Hours}, nil
+	return Validity{years: d.Years, Days: d.Days, hours: d.Hours}, nil
 }
 
 // The YAML model.
@@ -269,7 +271,7 @@ func ReadSpec(path string) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Dir = filepath.Dir(path)
+	s.dir = filepath.Dir(path)
 	return s, nil
 }
 
@@ -291,11 +293,11 @@ func LoadSpec(name string, data []byte) (*Spec, error) {
 	if err := strictyaml.Decode(top, &f); err != nil {
 		return nil, located(err)
 	}
-	s := &Spec{Name: name, Dir: ".", Profile: f.Profile}
+	s := &Spec{Name: name, dir: ".", Profile: f.Profile}
 	switch {
 	case f.Rules.Kind == 0 || f.Rules.Tag == "!!null":
 	case f.Rules.Kind == yaml.ScalarNode:
-		s.Rules = f.Rules.Value
+		s.rules = f.Rules.Value
 	case f.Rules.Kind == yaml.MappingNode:
 		s.inlineRules = profile.RulesFile{Name: name, Data: inlineDocument(data, &f.Rules)}
 	default:
@@ -324,17 +326,17 @@ func LoadSpec(name string, data []byte) (*Spec, error) {
 		if err := strictyaml.Decode(v, &cf); err != nil {
 			return nil, located(fmt.Errorf("CA %q: %w", k.Value, err))
 		}
-		ca := &CASpec{Name: k.Value, Parent: cf.Parent, pathLen: cf.PathLen, Profile: cf.Profile, Line: k.Line}
+		ca := &CASpec{Name: k.Value, Parent: cf.Parent, pathLen: cf.PathLen, Profile: cf.Profile, line: k.Line}
 		if ca.Profile == "" {
 			ca.Profile = s.Profile
 		}
-		if ca.Curve, err = keys.ParseCurve(cf.Curve); err != nil {
+		if ca.curve, err = keys.ParseCurve(cf.Curve); err != nil {
 			return nil, at(lineOf(v, "curve"), "CA %q: %v", k.Value, err)
 		}
 		if cf.Validity == "" {
 			return nil, at(k.Line, "CA %q: no validity (e.g. validity: 20y)", k.Value)
 		}
-		if ca.Validity, err = ParseValidity(cf.Validity); err != nil {
+		if ca.validity, err = ParseValidity(cf.Validity); err != nil {
 			return nil, at(lineOf(v, "validity"), "CA %q: %v", k.Value, err)
 		}
 		if len(cf.KeyUsage) > 0 {
@@ -359,7 +361,7 @@ func LoadSpec(name string, data []byte) (*Spec, error) {
 	}
 	for _, ca := range cas {
 		if ca.Parent != "" && byName[ca.Parent] == nil {
-			return nil, at(ca.Line, "CA %q: parent %q is not a CA of this spec (CAs: %s)", ca.Name, ca.Parent, names(cas))
+			return nil, at(ca.line, "CA %q: parent %q is not a CA of this spec (CAs: %s)", ca.Name, ca.Parent, names(cas))
 		}
 	}
 	if s.CAs, err = parentsFirst(cas); err != nil {
@@ -391,7 +393,7 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 	if err := strictyaml.Decode(v, &df); err != nil {
 		return nil, fmt.Errorf("device profile %q: %w", k.Value, err)
 	}
-	d := &DeviceSpec{Name: k.Value, kind: deviceKind(df.Kind), CA: df.CA, Profile: df.Profile, subjectKeyID: df.SubjectKeyID, basicConstraints: df.BasicConstraints, C509: df.C509, IDFrom: df.IDFrom, Line: k.Line}
+	d := &DeviceSpec{Name: k.Value, kind: deviceKind(df.Kind), CA: df.CA, Profile: df.Profile, subjectKeyID: df.SubjectKeyID, basicConstraints: df.BasicConstraints, c509: df.C509, IDFrom: df.IDFrom, line: k.Line}
 	var err error
 	switch d.kind {
 	case kindIDevID, kindLDevID:
@@ -423,7 +425,7 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 	if df.Validity == "" {
 		return nil, at(k.Line, "no validity (e.g. validity: 365d, or forever)")
 	}
-	if d.Validity, err = ParseValidity(df.Validity); err != nil {
+	if d.validity, err = ParseValidity(df.Validity); err != nil {
 		return nil, at(lineOf(v, "validity"), "%v", err)
 	}
 	if d.Subject, err = ParseSubject(df.Subject); err != nil {
@@ -594,13 +596,13 @@ func execute(t *template.Template, fields map[string]string) (string, error) {
 	return b.String(), nil
 }
 
-// RulesPath is the path of the spec's rules file, resolved against Dir, or
+// rulesPath is the path of the spec's rules file, resolved against dir, or
 // "" when the spec names none.
-func (s *Spec) RulesPath() string {
-	if s.Rules == "" || filepath.IsAbs(s.Rules) {
-		return s.Rules
+func (s *Spec) rulesPath() string {
+	if s.rules == "" || filepath.IsAbs(s.rules) {
+		return s.rules
 	}
-	return filepath.Join(s.Dir, s.Rules)
+	return filepath.Join(s.dir, s.rules)
 }
 
 // CA returns the CA called name, or nil.
@@ -639,7 +641,7 @@ func parentsFirst(cas []*CASpec) ([]*CASpec, error) {
 		if !progress {
 			for _, c := range cas {
 				if !done[c.Name] {
-					return nil, fmt.Errorf("line %d: CA %q: its parents form a cycle and reach no root", c.Line, c.Name)
+					return nil, fmt.Errorf("line %d: CA %q: its parents form a cycle and reach no root", c.line, c.Name)
 				}
 			}
 		}

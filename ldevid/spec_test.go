@@ -76,11 +76,11 @@ func TestLoadSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.CAs) != 2 || s.CAs[0].Name != "root" || s.CAs[1].Parent != "root" || s.CAs[0].Curve != keys.P256 || s.CAs[0].Profile != "tls13-iot" {
+	if len(s.CAs) != 2 || s.CAs[0].Name != "root" || s.CAs[1].Parent != "root" || s.CAs[0].curve != keys.P256 || s.CAs[0].Profile != "tls13-iot" {
 		t.Errorf("CAs %+v %+v", s.CAs[0], s.CAs[1])
 	}
 	d := s.Device("sensor")
-	if d == nil || d.kind != kindLDevID || d.CA != "sub" || d.Validity != (Validity{Days: 365}) || len(d.sans) != 1 || d.sans[0].Type != sanDNS || d.sans[0].Line != 18 || len(d.extKeyUsage) != 1 {
+	if d == nil || d.kind != kindLDevID || d.CA != "sub" || d.validity != (Validity{Days: 365}) || len(d.sans) != 1 || d.sans[0].Type != sanDNS || d.sans[0].Line != 18 || len(d.extKeyUsage) != 1 {
 		t.Errorf("device %+v", d)
 	}
 	// A child before its parent is reordered; the error-free spec order stays.
@@ -129,10 +129,10 @@ func TestParseValidity(t *testing.T) {
 		err  bool
 	}{
 		{"forever", Validity{Forever: true}, false},
-		{"20y", Validity{Years: 20}, false},
+		{"20y", Validity{years: 20}, false},
 		{"825d", Validity{Days: 825}, false},
-		{"48h", Validity{Hours: 48}, false},
-		{"1y30d", Validity{Years: 1, Days: 30}, false},
+		{"48h", Validity{hours: 48}, false},
+		{"1y30d", Validity{years: 1, Days: 30}, false},
 		{"3m", Validity{}, true},
 		{"0d", Validity{}, true},
 		{"-1y", Validity{}, true},
@@ -154,7 +154,7 @@ func TestSubjectTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(s.Keys(), " "); got != "CN O serialNumber C" {
+	if got := strings.Join(s.keys(), " "); got != "CN O serialNumber C" {
 		t.Errorf("keys %s", got)
 	}
 	raw, err := s.Render(map[string]string{"id": "7", "x": "1", "y": "2", "serial": "SN7"})
@@ -187,7 +187,7 @@ func TestSubjectOIDAttribute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(s.Keys(), " "); got != "CN 1.3.6.1.4.1.37244.2.1 1.3.6.1.4.1.37244.2.2" {
+	if got := strings.Join(s.keys(), " "); got != "CN 1.3.6.1.4.1.37244.2.1 1.3.6.1.4.1.37244.2.2" {
 		t.Errorf("keys %s", got)
 	}
 	raw, err := s.Render(map[string]string{"id": "7", "vid": "FFF1"})

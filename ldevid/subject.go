@@ -140,8 +140,8 @@ func (s *Subject) Constant() bool {
 	return true
 }
 
-// Keys returns the attribute keys in the order written.
-func (s *Subject) Keys() []string {
+// keys returns the attribute keys in the order written.
+func (s *Subject) keys() []string {
 	var k []string
 	for _, a := range s.attrs {
 		k = append(k, a.key)
