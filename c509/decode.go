@@ -28,7 +28,7 @@ const MaxSize = 1 << 20
 // *SyntaxError with the field and its byte offset; a natively signed
 // certificate (type 2) an *UnsupportedError.
 func Decode(data []byte) ([]byte, error) {
-	items, offsets, err := splitItems(data)
+	items, offsets, err := splitItems(data, false)
 	if err != nil {
 		return nil, err
 	}
@@ -38,13 +38,18 @@ func Decode(data []byte) ([]byte, error) {
 		if errors.As(err, &ue) {
 			return nil, ue
 		}
+		if offsets == ([11]int{}) { // not located: the fast path
+			_, offsets, _ = splitItems(data, true)
+		}
 		return nil, &SyntaxError{Field: fieldNames[field], Offset: offsets[field], Msg: err.Error()}
 	}
 	return der, nil
 }
 
 // splitItems reads the eleven items of C509Certificate and their offsets.
-func splitItems(data []byte) ([11]any, [11]int, error) {
+// Unless locate is set, an array is decoded in one call, which is faster,
+// and the offsets are left zero if that succeeds.
+func splitItems(data []byte, locate bool) ([11]any, [11]int, error) {
 	var items [11]any
 	var offsets [11]int
 	if len(data) == 0 {
@@ -58,8 +63,22 @@ func splitItems(data []byte) ([11]any, [11]int, error) {
 		if data[0] != 0x8b {
 			return items, offsets, &SyntaxError{Field: "C509Certificate", Offset: 0, Msg: fmt.Sprintf("an array header 0x%02x, want 0x8b (11 elements)", data[0])}
 		}
+		if !locate {
+			if rest, err := decMode.UnmarshalFirst(data, &items); err == nil && len(rest) == 0 {
+				return items, offsets, nil
+			}
+			items = [11]any{}
+		}
 		pos = 1
 	}
+	return readItems(data, pos)
+}
+
+// readItems reads the eleven items from pos on, one by one, noting their
+// offsets.
+func readItems(data []byte, pos int) ([11]any, [11]int, error) {
+	var items [11]any
+	var offsets [11]int
 	for i := range items {
 		offsets[i] = pos
 		if pos >= len(data) {
