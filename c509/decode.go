@@ -28,7 +28,7 @@ const MaxSize = 1 << 20
 // *SyntaxError with the field and its byte offset; a natively signed
 // certificate (type 2) an *UnsupportedError.
 func Decode(data []byte) ([]byte, error) {
-	items, offsets, err := splitItems(data)
+	items, offsets, err := splitItems(data, false)
 	if err != nil {
 		return nil, err
 	}
@@ -38,13 +38,18 @@ func Decode(data []byte) ([]byte, error) {
 		if errors.As(err, &ue) {
 			return nil, ue
 		}
+		if offsets == ([11]int{}) { // not located: the fast path
+			_, offsets, _ = splitItems(data, true)
+		}
 		return nil, &SyntaxError{Field: fieldNames[field], Offset: offsets[field], Msg: err.Error()}
 	}
 	return der, nil
 }
 
 // splitItems reads the eleven items of C509Certificate and their offsets.
-func splitItems(data []byte) ([11]any, [11]int, error) {
+// Unless locate is set, an array is decoded in one call, which is faster,
+// and the offsets are left zero if that succeeds.
+func splitItems(data []byte, locate bool) ([11]any, [11]int, error) {
 	var items [11]any
 	var offsets [11]int
 	if len(data) == 0 {
@@ -58,8 +63,22 @@ func splitItems(data []byte) ([11]any, [11]int, error) {
 		if data[0] != 0x8b {
 			return items, offsets, &SyntaxError{Field: "C509Certificate", Offset: 0, Msg: fmt.Sprintf("an array header 0x%02x, want 0x8b (11 elements)", data[0])}
 		}
+		if !locate {
+			if rest, err := decMode.UnmarshalFirst(data, &items); err == nil && len(rest) == 0 {
+				return items, offsets, nil
+			}
+			items = [11]any{}
+		}
 		pos = 1
 	}
+	return readItems(data, pos)
+}
+
+// readItems reads the eleven items from pos on, one by one, noting their
+// offsets.
+func readItems(data []byte, pos int) ([11]any, [11]int, error) {
+	var items [11]any
+	var offsets [11]int
 	for i := range items {
 		offsets[i] = pos
 		if pos >= len(data) {
@@ -99,24 +118,34 @@ func decodeItems(items [11]any, keyHint []byte) ([]byte, int, error) {
 	if err != nil {
 		return nil, 2, err
 	}
-	subject, err := decodeName(items[6])
+	// Names and times are written into one scratch buffer, to save an
+	// allocation each; the spans are sliced out once it stops growing.
+	scratch := derBuilder{b: make([]byte, 0, 512)}
+	add := func(f func(*derBuilder)) ([2]int, error) {
+		start := len(scratch.b)
+		f(&scratch)
+		return [2]int{start, len(scratch.b)}, scratch.err
+	}
+	subjectSpan, err := add(func(b *derBuilder) { addName(b, items[6]) })
 	if err != nil {
 		return nil, 6, err
 	}
-	issuer := subject
+	issuerSpan := subjectSpan
 	if items[3] != nil {
-		if issuer, err = decodeName(items[3]); err != nil {
+		if issuerSpan, err = add(func(b *derBuilder) { addName(b, items[3]) }); err != nil {
 			return nil, 3, err
 		}
 	}
-	notBefore, err := decodeTime(items[4], false)
+	notBeforeSpan, err := add(func(b *derBuilder) { addTime(b, items[4], false) })
 	if err != nil {
 		return nil, 4, err
 	}
-	notAfter, err := decodeTime(items[5], true)
+	notAfterSpan, err := add(func(b *derBuilder) { addTime(b, items[5], true) })
 	if err != nil {
 		return nil, 5, err
 	}
+	span := func(s [2]int) []byte { return scratch.b[s[0]:s[1]] }
+	subject, issuer, notBefore, notAfter := span(subjectSpan), span(issuerSpan), span(notBeforeSpan), span(notAfterSpan)
 	pkAlg, err := decodeAlgorithm(items[7], pkAlgs)
 	if err != nil {
 		return nil, 7, err
@@ -193,33 +222,37 @@ func decodeAlgorithm(item any, reg registry) ([]byte, error) {
 
 // decodeName returns the DER Name of a C509 Name.
 func decodeName(item any) ([]byte, error) {
+	return build(func(b *derBuilder) { addName(b, item) })
+}
+
+// addName writes the DER Name of a C509 Name.
+func addName(b *derBuilder, item any) {
 	attrs, ok := asArray(item)
 	if !ok {
 		attrs = []any{int64(1), item}
 	}
 	if len(attrs)%2 != 0 {
-		return nil, fmt.Errorf("name: %d items, want (type, value) pairs", len(attrs))
+		b.SetError(fmt.Errorf("name: %d items, want (type, value) pairs", len(attrs)))
+		return
 	}
-	return build(func(b *derBuilder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-			for i := 0; i < len(attrs); i += 2 {
-				oid, tag, value, err := decodeAttr(attrs[i], attrs[i+1])
-				if err != nil {
-					b.SetError(err)
-					return
-				}
-				b.AddASN1(cbasn1.SET, func(b *derBuilder) {
-					b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-						addOID(b, oid)
-						if tag == 0 {
-							b.AddBytes(value)
-							return
-						}
-						b.AddASN1(tag, func(b *derBuilder) { b.AddBytes(value) })
-					})
-				})
+	b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+		for i := 0; i < len(attrs); i += 2 {
+			oid, tag, value, err := decodeAttr(attrs[i], attrs[i+1])
+			if err != nil {
+				b.SetError(err)
+				return
 			}
-		})
+			b.AddASN1(cbasn1.SET, func(b *derBuilder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+					addOID(b, oid)
+					if tag == 0 {
+						b.AddBytes(value)
+						return
+					}
+					b.AddASN1(tag, func(b *derBuilder) { b.AddBytes(value) })
+				})
+			})
+		}
 	})
 }
 
@@ -258,17 +291,17 @@ func decodeAttr(typ, val any) ([]byte, cbasn1.Tag, []byte, error) {
 	return oid, tag, []byte(s), nil
 }
 
-// decodeTime returns the DER Time of a POSIX time: UTCTime through 2049,
+// addTime writes the DER Time of a POSIX time: UTCTime through 2049,
 // GeneralizedTime from 2050 (RFC 5280 §4.1.2.5); null is 99991231235959Z.
-func decodeTime(item any, notAfter bool) ([]byte, error) {
+func addTime(b *derBuilder, item any, notAfter bool) {
 	if item == nil && notAfter {
-		return build(func(b *derBuilder) {
-			b.AddASN1(cbasn1.GeneralizedTime, func(b *derBuilder) { b.AddBytes([]byte(noExpiry)) })
-		})
+		b.AddASN1(cbasn1.GeneralizedTime, func(b *derBuilder) { b.AddBytes([]byte(noExpiry)) })
+		return
 	}
 	v, ok := asUint(item)
 	if !ok || v > 253402300799 { // 9999-12-31T23:59:59Z
-		return nil, badItem("time", item)
+		b.SetError(badItem("time", item))
+		return
 	}
 	t := time.Unix(int64(v), 0).UTC()
 	tag, layout := cbasn1.UTCTime, "060102150405Z"
@@ -276,12 +309,11 @@ func decodeTime(item any, notAfter bool) ([]byte, error) {
 		tag, layout = cbasn1.GeneralizedTime, "20060102150405Z"
 	}
 	if t.Year() < 1950 {
-		return nil, fmt.Errorf("time %d is before 1950", v)
+		b.SetError(fmt.Errorf("time %d is before 1950", v))
+		return
 	}
 	var text [15]byte
-	return build(func(b *derBuilder) {
-		b.AddASN1(tag, func(b *derBuilder) { b.AddBytes(t.AppendFormat(text[:0], layout)) })
-	})
+	b.AddASN1(tag, func(b *derBuilder) { b.AddBytes(t.AppendFormat(text[:0], layout)) })
 }
 
 // decodePublicKey returns the subjectPublicKey BIT STRING contents. hint,

@@ -139,7 +139,7 @@ func signTBS(tbs []byte, alg any, signer crypto.Signer) ([]byte, error) {
 // (the array or the unwrapped sequence) with the issuer's public key: an
 // ECDSA P-256/P-384/P-521 or an Ed25519 key.
 func VerifyNative(c []byte, pub crypto.PublicKey) error {
-	items, offsets, err := splitItems(c)
+	items, offsets, err := splitItems(c, true)
 	if err != nil {
 		return err
 	}
