@@ -111,6 +111,11 @@ func runBundle(t *testing.T, profileName string, opts bundle.Options, certs, tru
 // temporary file.
 func checkSpool(t *testing.T, p *profile.Profile, opts bundle.Options, certs, trust []cert, results []profile.Result, g *bundle.Graph) {
 	t.Helper()
+	if opts.Clock == nil {
+		// Judge at the instant Run judged at: details may name it.
+		at := g.At
+		opts.Clock = func() time.Time { return at }
+	}
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	var trustItems iter.Seq[certio.Item]

@@ -160,11 +160,14 @@ func chainView(results []profile.Result) []profile.Result {
 // fails the chain the peer is validated through. It returns the verdict
 // and the findings behind it.
 func limboVerdict(t testing.TB, p *profile.Profile, tc *limboCase) (fails bool, why []string) {
-	opts := bundle.Options{Profiles: []string{"pkix"}}
+	// One instant for both runs below: read twice, the clock could cross
+	// a second between them and the path details, which name the time,
+	// would differ.
+	at := time.Now()
 	if tc.ValidationTime != nil {
-		at := *tc.ValidationTime
-		opts.Clock = func() time.Time { return at }
+		at = *tc.ValidationTime
 	}
+	opts := bundle.Options{Profiles: []string{"pkix"}, Clock: func() time.Time { return at }}
 	input := append(slices.Clone(tc.UntrustedIntermediates), tc.PeerCertificate)
 	results, _, err := bundle.Run(p, pemItems(t, "bundle", input), pemItems(t, "trust", tc.TrustedCerts), opts)
 	if err != nil {
