@@ -42,14 +42,7 @@ func TestSkipPrivateKeys(t *testing.T) {
 		t.Skip("openssl not installed")
 	}
 	dir := t.TempDir()
-	write := func(name string, data []byte) string {
-		t.Helper()
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := fileWriter(t, dir)
 	openssl := func(name string, args ...string) {
 		t.Helper()
 		args = append(args, "-out", filepath.Join(dir, name))
@@ -110,14 +103,7 @@ func TestSkipDERPrivateKeys(t *testing.T) {
 		t.Skip("openssl not installed")
 	}
 	dir := t.TempDir()
-	write := func(name string, data []byte) string {
-		t.Helper()
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := fileWriter(t, dir)
 	openssl := func(args ...string) {
 		t.Helper()
 		if out, err := exec.Command("openssl", args...).CombinedOutput(); err != nil {
@@ -171,5 +157,18 @@ func TestSkipDERPrivateKeys(t *testing.T) {
 	}
 	if st1.PrivateKeys != 1 {
 		t.Errorf("stdin: %d private keys, want 1", st1.PrivateKeys)
+	}
+}
+
+// fileWriter returns a function that writes a file of mode 0600 in dir
+// and returns its path.
+func fileWriter(t *testing.T, dir string) func(name string, data []byte) string {
+	return func(name string, data []byte) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
 }
