@@ -137,17 +137,7 @@ func pemCerts(t *testing.T, files ...string) []*x509.Certificate {
 	t.Helper()
 	var certs []*x509.Certificate
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for b, rest := pem.Decode(data); b != nil; b, rest = pem.Decode(rest) {
-			cert, err := x509.ParseCertificate(b.Bytes)
-			if err != nil {
-				t.Fatal(err)
-			}
-			certs = append(certs, cert)
-		}
+		certs = append(certs, readPEMChain(t, f)...)
 	}
 	return certs
 }
