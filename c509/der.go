@@ -49,6 +49,29 @@ func (d *derBuilder) AddBytes(b []byte) {
 	}
 }
 
+// AddString writes s as it is.
+func (d *derBuilder) AddString(s string) {
+	if d.err == nil {
+		d.b = append(d.b, s...)
+	}
+}
+
+// AddASN1BigUint writes the INTEGER of an unsigned big-endian number
+// (leading zero bytes of b are not part of it).
+func (d *derBuilder) AddASN1BigUint(b []byte) {
+	d.AddASN1(cbasn1.INTEGER, func(d *derBuilder) { d.AddBigUint(b) })
+}
+
+// AddBigUint writes the contents of the DER INTEGER of an unsigned
+// big-endian number.
+func (d *derBuilder) AddBigUint(b []byte) {
+	b = biguint(b)
+	if len(b) == 0 || b[0]&0x80 != 0 {
+		d.AddBytes([]byte{0})
+	}
+	d.AddBytes(b)
+}
+
 // AddASN1OctetString writes an OCTET STRING.
 func (d *derBuilder) AddASN1OctetString(b []byte) {
 	d.AddASN1(cbasn1.OCTET_STRING, func(d *derBuilder) { d.AddBytes(b) })
