@@ -135,12 +135,12 @@ func decodeItems(items [11]any, sizeHint int, keyHint []byte) ([]byte, int, erro
 			addAlgorithm(b, items[2], sigAlgs)
 			// A null issuer is the subject: the subject is written in
 			// its place and copied there.
-			var subject []int
-			if items[3] == nil {
+			subject, copied := [2]int{}, items[3] == nil
+			if copied {
 				at(6)
-				start := len(b.b)
+				subject[0] = len(b.b)
 				addName(b, items[6])
-				subject = []int{start, len(b.b)}
+				subject[1] = len(b.b)
 			} else {
 				at(3)
 				addName(b, items[3])
@@ -152,7 +152,7 @@ func decodeItems(items [11]any, sizeHint int, keyHint []byte) ([]byte, int, erro
 				addTime(b, items[5], true)
 			})
 			at(6)
-			if subject != nil {
+			if copied {
 				b.AddBytes(b.b[subject[0]:subject[1]])
 			} else {
 				addName(b, items[6])

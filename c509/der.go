@@ -106,7 +106,21 @@ func (d *derBuilder) AddASN1Int64(v int64) {
 
 // AddASN1Uint64 writes an INTEGER.
 func (d *derBuilder) AddASN1Uint64(v uint64) {
-	d.AddASN1(cbasn1.INTEGER, func(d *derBuilder) { d.AddBytes(uintDER(v)) })
+	d.AddASN1(cbasn1.INTEGER, func(d *derBuilder) { d.AddUint(v) })
+}
+
+// AddUint writes the contents of the DER INTEGER v.
+func (d *derBuilder) AddUint(v uint64) {
+	var buf [9]byte
+	i := len(buf)
+	for ; v > 0; v >>= 8 {
+		i--
+		buf[i] = byte(v)
+	}
+	if i == len(buf) || buf[i]&0x80 != 0 {
+		i--
+	}
+	d.AddBytes(buf[i:])
 }
 
 // SetError records the first error; writing stops.

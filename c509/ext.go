@@ -167,17 +167,19 @@ func bitsValue(bits []byte) (any, bool) {
 	return v, true
 }
 
-// bitsDER returns the contents of the DER BIT STRING of a named bit list.
-func bitsDER(v uint64) []byte {
+// bitsDER returns the contents of the DER BIT STRING of a named bit list,
+// written into buf (a caller's array costs no allocation).
+func bitsDER(v uint64, buf *[9]byte) []byte {
+	*buf = [9]byte{}
 	if v == 0 {
-		return []byte{0}
+		return buf[:1]
 	}
 	hi := 63
 	for v&(1<<hi) == 0 {
 		hi--
 	}
 	n := hi/8 + 1
-	out := make([]byte, 1+n)
+	out := buf[:1+n]
 	out[0] = byte(7 - hi%8)
 	for i := 0; i <= hi; i++ {
 		if v&(1<<i) != 0 {
@@ -193,7 +195,8 @@ func decodeBits(c *derBuilder, item any) {
 		c.SetError(badItem("keyUsage", item))
 		return
 	}
-	c.AddASN1(cbasn1.BIT_STRING, func(c *derBuilder) { c.AddBytes(bitsDER(v)) })
+	var buf [9]byte
+	c.AddASN1(cbasn1.BIT_STRING, func(c *derBuilder) { c.AddBytes(bitsDER(v, &buf)) })
 }
 
 // --- basicConstraints
@@ -698,12 +701,13 @@ func addDistributionPoint(c *derBuilder, d any) error {
 		uris = []any{dp[0]}
 	}
 	var reasons []byte
+	var buf [9]byte
 	if dp[1] != nil {
 		v, ok := asUint(dp[1])
 		if !ok {
 			return badItem("reasons", dp[1])
 		}
-		reasons = bitsDER(v)
+		reasons = bitsDER(v, &buf)
 	}
 	for _, u := range uris {
 		if _, ok := asText(u); !ok {
@@ -964,23 +968,9 @@ func decodePolicyConstraints(c *derBuilder, item any) {
 				c.SetError(badItem("policyConstraints", a[i]))
 				return
 			}
-			c.AddASN1(tag, func(c *derBuilder) { c.AddBytes(uintDER(n)) })
+			c.AddASN1(tag, func(c *derBuilder) { c.AddUint(n) })
 		}
 	})
-}
-
-// uintDER returns the contents of the DER INTEGER n.
-func uintDER(n uint64) []byte {
-	var buf [9]byte
-	i := len(buf)
-	for ; n > 0; n >>= 8 {
-		i--
-		buf[i] = byte(n)
-	}
-	if i == len(buf) || buf[i]&0x80 != 0 {
-		i--
-	}
-	return buf[i:]
 }
 
 // --- inhibitAnyPolicy
