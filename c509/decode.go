@@ -64,13 +64,26 @@ func splitItems(data []byte, locate bool) ([11]any, [11]int, error) {
 		if data[0] != 0x8b {
 			return items, offsets, &SyntaxError{Field: "C509Certificate", Offset: 0, Msg: fmt.Sprintf("an array header 0x%02x, want 0x8b (11 elements)", data[0])}
 		}
-		if !locate {
+		pos = 1
+	}
+	if !locate {
+		r := fastReader{data: data, pos: pos}
+		ok := true
+		for i := range items {
+			if items[i], ok = r.item(1); !ok {
+				break
+			}
+		}
+		if ok && r.pos == len(data) {
+			return items, offsets, nil
+		}
+		if pos == 1 {
+			items = [11]any{}
 			if rest, err := decMode.UnmarshalFirst(data, &items); err == nil && len(rest) == 0 {
 				return items, offsets, nil
 			}
 			items = [11]any{}
 		}
-		pos = 1
 	}
 	return readItems(data, pos)
 }
