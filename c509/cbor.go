@@ -52,9 +52,10 @@ const (
 // It exists for speed: decMode copies every byte string, allocates every
 // array on its own and checks the input in a pass of its own before
 // reading it; fastReader's byte strings share the input, its arrays are
-// cut from one slab, and it reads in one pass. Reading the CBOR of the
-// test certificates took about a quarter of Decode's time with decMode
-// (docs/performance.md, C509 section).
+// cut from one slab, and it reads in one pass. Measured on the test
+// certificates (docs/performance.md, C509 section): reading their CBOR
+// took 27% of Decode's time with decMode and takes 12% with fastReader,
+// and Decode allocates 28 times a certificate instead of 49.
 type fastReader struct {
 	data []byte
 	pos  int
