@@ -146,8 +146,8 @@ func decodeItems(items [11]any, sizeHint int, keyHint []byte) ([]byte, int, erro
 			b.AddASN1BigUint(serial)
 			at(2)
 			addAlgorithm(b, items[2], sigAlgs)
-			// A null issuer is the subject: the subject is written in
-			// its place and copied there.
+			// A null issuer is the subject's name: it is written at the
+			// issuer's place, then copied to the subject's.
 			subject, copied := [2]int{}, items[3] == nil
 			if copied {
 				at(6)
