@@ -67,17 +67,17 @@ func encodeASIds(val cryptobyte.String) (any, bool) {
 	return out, true
 }
 
-func decodeASIds(item any) ([]byte, error) {
+func decodeASIds(b *derBuilder, item any) {
 	if item == nil {
-		return build(func(b *derBuilder) {
-			b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-				b.AddASN1(tagASNum, func(b *derBuilder) { b.AddBytes([]byte{5, 0}) })
-			})
+		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+			b.AddASN1(tagASNum, func(b *derBuilder) { b.AddBytes([]byte{5, 0}) })
 		})
+		return
 	}
 	list, ok := asArray(item)
 	if !ok || len(list) == 0 {
-		return nil, badItem("ASIdentifiers", item)
+		b.SetError(badItem("ASIdentifiers", item))
+		return
 	}
 	var prev uint64
 	first := true
@@ -93,25 +93,23 @@ func decodeASIds(item any) ([]byte, error) {
 		first, prev = false, d
 		b.AddASN1Uint64(d)
 	}
-	return build(func(b *derBuilder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-			b.AddASN1(tagASNum, func(b *derBuilder) {
-				b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-					for _, e := range list {
-						if r, ok := asArray(e); ok {
-							if len(r) != 2 {
-								b.SetError(badItem("ASRange", e))
-								return
-							}
-							b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-								next(b, r[0])
-								next(b, r[1])
-							})
-							continue
+	b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+		b.AddASN1(tagASNum, func(b *derBuilder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+				for _, e := range list {
+					if r, ok := asArray(e); ok {
+						if len(r) != 2 {
+							b.SetError(badItem("ASRange", e))
+							return
 						}
-						next(b, e)
+						b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+							next(b, r[0])
+							next(b, r[1])
+						})
+						continue
 					}
-				})
+					next(b, e)
+				}
 			})
 		})
 	})

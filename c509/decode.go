@@ -32,7 +32,8 @@ func Decode(data []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	der, field, err := decodeItems(items, nil)
+	// C509 is about half the size of the DER it stands for.
+	der, field, err := decodeItems(items, 2*len(data)+64, nil)
 	if err != nil {
 		var ue *UnsupportedError
 		if errors.As(err, &ue) {
@@ -63,13 +64,26 @@ func splitItems(data []byte, locate bool) ([11]any, [11]int, error) {
 		if data[0] != 0x8b {
 			return items, offsets, &SyntaxError{Field: "C509Certificate", Offset: 0, Msg: fmt.Sprintf("an array header 0x%02x, want 0x8b (11 elements)", data[0])}
 		}
-		if !locate {
+		pos = 1
+	}
+	if !locate {
+		r := fastReader{data: data, pos: pos}
+		ok := true
+		for i := range items {
+			if items[i], ok = r.item(1); !ok {
+				break
+			}
+		}
+		if ok && r.pos == len(data) {
+			return items, offsets, nil
+		}
+		if pos == 1 {
+			items = [11]any{}
 			if rest, err := decMode.UnmarshalFirst(data, &items); err == nil && len(rest) == 0 {
 				return items, offsets, nil
 			}
 			items = [11]any{}
 		}
-		pos = 1
 	}
 	return readItems(data, pos)
 }
@@ -97,9 +111,12 @@ func readItems(data []byte, pos int) ([11]any, [11]int, error) {
 }
 
 // decodeItems builds the DER certificate; on error it returns the index of
-// the field at fault. keyHint, when not nil, is the uncompressed point a
-// compressed subjectPublicKey was made from (Encode checking its work).
-func decodeItems(items [11]any, keyHint []byte) ([]byte, int, error) {
+// the field at fault. sizeHint is the capacity of the buffer the DER is
+// written into (its expected size: it is written in place, so that a good
+// guess costs one allocation). keyHint, when not nil, is the uncompressed
+// point a compressed subjectPublicKey was made from (Encode checking its
+// work).
+func decodeItems(items [11]any, sizeHint int, keyHint []byte) ([]byte, int, error) {
 	t, ok := asInt(items[0])
 	if !ok {
 		return nil, 0, fmt.Errorf("not an integer")
@@ -114,122 +131,101 @@ func decodeItems(items [11]any, keyHint []byte) ([]byte, int, error) {
 	if !ok {
 		return nil, 1, badItem("serial number", items[1])
 	}
-	sigAlg, err := decodeAlgorithm(items[2], sigAlgs)
-	if err != nil {
-		return nil, 2, err
-	}
-	// Names and times are written into one scratch buffer, to save an
-	// allocation each; the spans are sliced out once it stops growing.
-	scratch := derBuilder{b: make([]byte, 0, 512)}
-	add := func(f func(*derBuilder)) ([2]int, error) {
-		start := len(scratch.b)
-		f(&scratch)
-		return [2]int{start, len(scratch.b)}, scratch.err
-	}
-	subjectSpan, err := add(func(b *derBuilder) { addName(b, items[6]) })
-	if err != nil {
-		return nil, 6, err
-	}
-	issuerSpan := subjectSpan
-	if items[3] != nil {
-		if issuerSpan, err = add(func(b *derBuilder) { addName(b, items[3]) }); err != nil {
-			return nil, 3, err
+	d := derBuilder{b: make([]byte, 0, sizeHint)}
+	// field is the element being written: the first error stops writing,
+	// and at() stops counting with it.
+	field := 0
+	at := func(i int) {
+		if d.err == nil {
+			field = i
 		}
 	}
-	notBeforeSpan, err := add(func(b *derBuilder) { addTime(b, items[4], false) })
-	if err != nil {
-		return nil, 4, err
-	}
-	notAfterSpan, err := add(func(b *derBuilder) { addTime(b, items[5], true) })
-	if err != nil {
-		return nil, 5, err
-	}
-	span := func(s [2]int) []byte { return scratch.b[s[0]:s[1]] }
-	subject, issuer, notBefore, notAfter := span(subjectSpan), span(issuerSpan), span(notBeforeSpan), span(notAfterSpan)
-	pkAlg, err := decodeAlgorithm(items[7], pkAlgs)
-	if err != nil {
-		return nil, 7, err
-	}
-	pk, err := decodePublicKey(items[7], items[8], keyHint)
-	if err != nil {
-		return nil, 8, err
-	}
-	exts, err := decodeExtensions(items[9])
-	if err != nil {
-		return nil, 9, err
-	}
-	sig, err := decodeSignature(items[2], items[10])
-	if err != nil {
-		return nil, 10, err
-	}
-	d := derBuilder{b: make([]byte, 0, 64+len(serial)+2*len(sigAlg)+len(issuer)+len(subject)+len(pkAlg)+len(pk)+len(exts)+len(sig))}
 	d.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
 		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
 			b.AddASN1(tagVersion, func(b *derBuilder) { b.AddASN1Int64(2) })
-			b.AddASN1(cbasn1.INTEGER, func(b *derBuilder) { b.AddBytes(integerDER(serial)) })
-			b.AddBytes(sigAlg)
-			b.AddBytes(issuer)
-			b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-				b.AddBytes(notBefore)
-				b.AddBytes(notAfter)
-			})
-			b.AddBytes(subject)
-			b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-				b.AddBytes(pkAlg)
-				b.AddASN1BitString(pk)
-			})
-			if exts != nil {
-				b.AddASN1(tagExts, func(b *derBuilder) { b.AddBytes(exts) })
+			b.AddASN1BigUint(serial)
+			at(2)
+			addAlgorithm(b, items[2], sigAlgs)
+			// A null issuer is the subject's name: it is written at the
+			// issuer's place, then copied to the subject's.
+			subject, copied := [2]int{}, items[3] == nil
+			if copied {
+				at(6)
+				subject[0] = len(b.b)
+				addName(b, items[6])
+				subject[1] = len(b.b)
+			} else {
+				at(3)
+				addName(b, items[3])
 			}
+			at(4)
+			b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+				addTime(b, items[4], false)
+				at(5)
+				addTime(b, items[5], true)
+			})
+			at(6)
+			if copied {
+				b.AddBytes(b.b[subject[0]:subject[1]])
+			} else {
+				addName(b, items[6])
+			}
+			at(7)
+			b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+				addAlgorithm(b, items[7], pkAlgs)
+				at(8)
+				addPublicKey(b, items[7], items[8], keyHint)
+			})
+			at(9)
+			addExtensions(b, items[9])
 		})
-		b.AddBytes(sigAlg)
-		b.AddASN1BitString(sig)
+		at(2)
+		addAlgorithm(b, items[2], sigAlgs)
+		at(10)
+		addSignature(b, items[2], items[10])
 	})
 	der, err := d.Bytes()
 	if err != nil {
-		return nil, 10, err
+		return nil, field, err
 	}
 	return der, 0, nil
 }
 
-// decodeAlgorithm returns the DER AlgorithmIdentifier of an int, ~oid or
+// addAlgorithm writes the DER AlgorithmIdentifier of an int, ~oid or
 // [~oid, parameters] item.
-func decodeAlgorithm(item any, reg registry) ([]byte, error) {
+func addAlgorithm(b *derBuilder, item any, reg registry) {
 	if v, ok := asInt(item); ok {
-		b, ok := reg.value(v)
+		der, ok := reg.value(v)
 		if !ok {
-			return nil, fmt.Errorf("algorithm %d is not registered", v)
+			b.SetError(fmt.Errorf("algorithm %d is not registered", v))
+			return
 		}
-		return b, nil
+		b.AddBytes(der)
+		return
 	}
 	var oid, params []byte
-	if b, ok := asBytes(item); ok {
-		oid = b
+	if o, ok := asBytes(item); ok {
+		oid = o
 	} else if a, ok := asArray(item); ok && len(a) == 2 {
 		oid, _ = asBytes(a[0])
 		params, _ = asBytes(a[1])
 	}
 	if len(oid) == 0 {
-		return nil, badItem("AlgorithmIdentifier", item)
+		b.SetError(badItem("AlgorithmIdentifier", item))
+		return
 	}
-	return build(func(b *derBuilder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-			addOID(b, oid)
-			b.AddBytes(params)
-		})
+	b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+		addOID(b, oid)
+		b.AddBytes(params)
 	})
-}
-
-// decodeName returns the DER Name of a C509 Name.
-func decodeName(item any) ([]byte, error) {
-	return build(func(b *derBuilder) { addName(b, item) })
 }
 
 // addName writes the DER Name of a C509 Name.
 func addName(b *derBuilder, item any) {
 	attrs, ok := asArray(item)
-	if !ok {
-		attrs = []any{int64(1), item}
+	if !ok { // a text or bytes value alone: a common name
+		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) { addRDN(b, int64(1), item) })
+		return
 	}
 	if len(attrs)%2 != 0 {
 		b.SetError(fmt.Errorf("name: %d items, want (type, value) pairs", len(attrs)))
@@ -237,38 +233,55 @@ func addName(b *derBuilder, item any) {
 	}
 	b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
 		for i := 0; i < len(attrs); i += 2 {
-			oid, tag, value, err := decodeAttr(attrs[i], attrs[i+1])
-			if err != nil {
-				b.SetError(err)
-				return
-			}
-			b.AddASN1(cbasn1.SET, func(b *derBuilder) {
-				b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-					addOID(b, oid)
-					if tag == 0 {
-						b.AddBytes(value)
-						return
-					}
-					b.AddASN1(tag, func(b *derBuilder) { b.AddBytes(value) })
-				})
-			})
+			addRDN(b, attrs[i], attrs[i+1])
 		}
 	})
 }
 
-// decodeAttr returns the OID, the string tag and the value of an
-// attribute; tag 0 means value is a whole DER element.
-func decodeAttr(typ, val any) ([]byte, cbasn1.Tag, []byte, error) {
+// addRDN writes a RelativeDistinguishedName of one attribute.
+func addRDN(b *derBuilder, typ, val any) {
+	oid, value, err := decodeAttr(typ, val)
+	if err != nil {
+		b.SetError(err)
+		return
+	}
+	b.AddASN1(cbasn1.SET, func(b *derBuilder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+			addOID(b, oid)
+			value.add(b)
+		})
+	})
+}
+
+// attrValue is the value of an attribute: a whole DER element (tag 0) or
+// the text of a string of type tag.
+type attrValue struct {
+	tag  cbasn1.Tag
+	der  []byte
+	text string
+}
+
+// add writes the value.
+func (v attrValue) add(b *derBuilder) {
+	if v.tag == 0 {
+		b.AddBytes(v.der)
+		return
+	}
+	b.AddASN1(v.tag, func(b *derBuilder) { b.AddString(v.text) })
+}
+
+// decodeAttr returns the OID and the value of an attribute.
+func decodeAttr(typ, val any) ([]byte, attrValue, error) {
 	if oid, ok := asBytes(typ); ok {
 		v, ok := asBytes(val)
 		if !ok || len(oid) == 0 {
-			return nil, 0, nil, badItem("attribute", val)
+			return nil, attrValue{}, badItem("attribute", val)
 		}
-		return oid, 0, v, nil
+		return oid, attrValue{der: v}, nil
 	}
 	v, ok := asInt(typ)
 	if !ok {
-		return nil, 0, nil, badItem("attributeType", typ)
+		return nil, attrValue{}, badItem("attributeType", typ)
 	}
 	tag := cbasn1.UTF8String
 	if v < 0 {
@@ -276,26 +289,26 @@ func decodeAttr(typ, val any) ([]byte, cbasn1.Tag, []byte, error) {
 	}
 	oid, ok := rdnAttrOIDs[v]
 	if !ok {
-		return nil, 0, nil, fmt.Errorf("attribute type %d is not registered", v)
+		return nil, attrValue{}, fmt.Errorf("attribute type %d is not registered", v)
 	}
 	if rdnAttrs[string(oid)].ia5 {
 		if tag != cbasn1.UTF8String {
-			return nil, 0, nil, fmt.Errorf("attribute type %d is an IA5String and cannot be negative", v)
+			return nil, attrValue{}, fmt.Errorf("attribute type %d is an IA5String and cannot be negative", v)
 		}
 		tag = cbasn1.IA5String
 	}
 	s, ok := fromSpecialText(val)
 	if !ok {
-		return nil, 0, nil, badItem("attribute value", val)
+		return nil, attrValue{}, badItem("attribute value", val)
 	}
-	return oid, tag, []byte(s), nil
+	return oid, attrValue{tag: tag, text: s}, nil
 }
 
 // addTime writes the DER Time of a POSIX time: UTCTime through 2049,
 // GeneralizedTime from 2050 (RFC 5280 §4.1.2.5); null is 99991231235959Z.
 func addTime(b *derBuilder, item any, notAfter bool) {
 	if item == nil && notAfter {
-		b.AddASN1(cbasn1.GeneralizedTime, func(b *derBuilder) { b.AddBytes([]byte(noExpiry)) })
+		b.AddASN1(cbasn1.GeneralizedTime, func(b *derBuilder) { b.AddString(noExpiry) })
 		return
 	}
 	v, ok := asUint(item)
@@ -316,161 +329,197 @@ func addTime(b *derBuilder, item any, notAfter bool) {
 	b.AddASN1(tag, func(b *derBuilder) { b.AddBytes(t.AppendFormat(text[:0], layout)) })
 }
 
-// decodePublicKey returns the subjectPublicKey BIT STRING contents. hint,
-// if not nil, is the point a compressed key was made from: when its x and
-// the parity of its y match, it is the decompressed point (Encode only
-// compresses points on the curve).
-func decodePublicKey(alg, item any, hint []byte) ([]byte, error) {
+// addPublicKey writes the subjectPublicKey BIT STRING. hint, if not nil,
+// is the point a compressed key was made from: when its x and the parity
+// of its y match, it is the decompressed point (Encode only compresses
+// points on the curve).
+func addPublicKey(b *derBuilder, alg, item any, hint []byte) {
 	v, registered := asInt(alg)
 	if registered && v == 0 {
-		return decodeRSAKey(item)
+		b.AddASN1(cbasn1.BIT_STRING, func(b *derBuilder) {
+			b.AddBytes([]byte{0})
+			addRSAKey(b, item)
+		})
+		return
 	}
-	b, ok := asBytes(item)
+	k, ok := asBytes(item)
 	if !ok {
-		return nil, badItem("subjectPublicKey", item)
+		b.SetError(badItem("subjectPublicKey", item))
+		return
 	}
-	if registered && len(b) > 0 && (b[0] == 0xfe || b[0] == 0xfd) {
-		curve := curveOf(v)
-		size := ecKeySizes[v].size
-		if curve == nil || len(b) != 1+size {
-			return nil, fmt.Errorf("a compressed point for algorithm %d", v)
+	if !registered || len(k) == 0 || (k[0] != 0xfe && k[0] != 0xfd) {
+		b.AddASN1BitString(k)
+		return
+	}
+	curve := curveOf(v)
+	size := ecKeySizes[v].size
+	if curve == nil || len(k) != 1+size {
+		b.SetError(fmt.Errorf("a compressed point for algorithm %d", v))
+		return
+	}
+	odd := k[0] == 0xfd
+	var y []byte
+	if len(hint) == 1+2*size && hint[0] == 4 && bytes.Equal(hint[1:1+size], k[1:]) && (hint[2*size]&1 == 1) == odd {
+		y = hint[1+size:]
+	} else {
+		// The SEC 1 compressed form, and y back in the same buffer.
+		var buf [1 + 66]byte
+		buf[0] = 2
+		if odd {
+			buf[0] = 3
 		}
-		if len(hint) == 1+2*size && hint[0] == 4 && bytes.Equal(hint[1:1+size], b[1:]) && (hint[2*size]&1 == 1) == (b[0] == 0xfd) {
-			return hint, nil
-		}
-		c := append([]byte{2}, b[1:]...)
-		if b[0] == 0xfd {
-			c[0] = 3
-		}
-		x, y := elliptic.UnmarshalCompressed(curve, c)
+		copy(buf[1:], k[1:])
+		x, yy := elliptic.UnmarshalCompressed(curve, buf[:1+size])
 		if x == nil {
-			return nil, fmt.Errorf("the compressed point is not on the curve")
+			b.SetError(fmt.Errorf("the compressed point is not on the curve"))
+			return
 		}
-		out := make([]byte, 1+2*size)
-		out[0] = 4
-		x.FillBytes(out[1 : 1+size])
-		y.FillBytes(out[1+size:])
-		return out, nil
+		// x is k's (UnmarshalCompressed refuses x >= p, so it is k's
+		// bytes as they are).
+		y = yy.FillBytes(buf[1 : 1+size])
 	}
-	return b, nil
+	b.AddASN1(cbasn1.BIT_STRING, func(b *derBuilder) {
+		b.AddBytes([]byte{0, 4})
+		b.AddBytes(k[1:])
+		b.AddBytes(y)
+	})
 }
 
-func decodeRSAKey(item any) ([]byte, error) {
+// addRSAKey writes an RSAPublicKey.
+func addRSAKey(b *derBuilder, item any) {
 	n, ok := asBytes(item)
 	e := []byte{1, 0, 1}
 	if !ok {
 		a, isArray := asArray(item)
 		if !isArray || len(a) != 2 {
-			return nil, badItem("RSA public key", item)
+			b.SetError(badItem("RSA public key", item))
+			return
 		}
 		var ok1, ok2 bool
 		n, ok1 = asBytes(a[0])
 		e, ok2 = asBytes(a[1])
 		if !ok1 || !ok2 {
-			return nil, badItem("RSA public key", item)
+			b.SetError(badItem("RSA public key", item))
+			return
 		}
 	}
-	return build(func(b *derBuilder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-			b.AddASN1(cbasn1.INTEGER, func(b *derBuilder) { b.AddBytes(integerDER(n)) })
-			b.AddASN1(cbasn1.INTEGER, func(b *derBuilder) { b.AddBytes(integerDER(e)) })
-		})
+	b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+		b.AddASN1BigUint(n)
+		b.AddASN1BigUint(e)
 	})
 }
 
-// decodeExtensions returns the DER Extensions SEQUENCE, or nil for none.
-func decodeExtensions(item any) ([]byte, error) {
-	if v, ok := asInt(item); ok {
+// addExtensions writes the [3] EXPLICIT Extensions of the extensions
+// item, or nothing for none.
+func addExtensions(b *derBuilder, item any) {
+	if v, ok := asInt(item); ok { // keyUsage alone, its sign the criticality
 		id, ku := int64(2), v
 		if v < 0 {
 			id, ku = -2, -v
 		}
-		item = []any{id, uint64(ku)}
+		b.AddASN1(tagExts, func(b *derBuilder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) { addExtension(b, id, uint64(ku)) })
+		})
+		return
 	}
 	a, ok := asArray(item)
 	if !ok {
-		return nil, badItem("extensions", item)
+		b.SetError(badItem("extensions", item))
+		return
 	}
 	if len(a) == 0 {
-		return nil, nil
+		return
 	}
-	return build(func(b *derBuilder) {
+	b.AddASN1(tagExts, func(b *derBuilder) {
 		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
 			for i := 0; i < len(a); i += 2 {
 				if i+1 == len(a) {
 					b.SetError(fmt.Errorf("extension %d has no value", i/2))
 					return
 				}
-				oid, critical, val, err := decodeExtension(a[i], a[i+1])
-				if err != nil {
-					b.SetError(fmt.Errorf("extension %d: %w", i/2, err))
+				addExtension(b, a[i], a[i+1])
+				if b.err != nil {
+					b.err = fmt.Errorf("extension %d: %w", i/2, b.err)
 					return
 				}
-				b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-					addOID(b, oid)
-					if critical {
-						b.AddASN1Boolean(true)
-					}
-					b.AddASN1OctetString(val)
-				})
 			}
 		})
 	})
 }
 
-func decodeExtension(id, item any) (oid []byte, critical bool, val []byte, err error) {
+// addExtension writes the Extension of an (extensionID, value) pair.
+func addExtension(b *derBuilder, id, item any) {
 	if oid, ok := asBytes(id); ok {
 		if len(oid) == 0 {
-			return nil, false, nil, badItem("extensionID", id)
+			b.SetError(badItem("extensionID", id))
+			return
 		}
-		if a, ok := asArray(item); ok && len(a) == 1 {
-			v, ok := asBytes(a[0])
-			if !ok {
-				return nil, false, nil, badItem("extensionValue", item)
-			}
-			return oid, true, v, nil
-		}
+		critical := false
 		v, ok := asBytes(item)
-		if !ok {
-			return nil, false, nil, badItem("extensionValue", item)
+		if a, isArray := asArray(item); isArray && len(a) == 1 {
+			v, ok = asBytes(a[0])
+			critical = true
 		}
-		return oid, false, v, nil
+		if !ok {
+			b.SetError(badItem("extensionValue", item))
+			return
+		}
+		addExtensionDER(b, oid, critical, func(b *derBuilder) { b.AddBytes(v) })
+		return
 	}
 	n, ok := asInt(id)
 	if !ok {
-		return nil, false, nil, badItem("extensionID", id)
+		b.SetError(badItem("extensionID", id))
+		return
 	}
-	if n < 0 {
-		n, critical = -n, true
+	critical := n < 0
+	if critical {
+		n = -n
 	}
 	codec, ok := extCodecs[n]
 	if !ok {
-		return nil, false, nil, fmt.Errorf("extension %d is not registered", n)
+		b.SetError(fmt.Errorf("extension %d is not registered", n))
+		return
 	}
-	oidBytes, _ := extIDs.value(n)
-	val, err = codec.decode(item)
-	return oidBytes, critical, val, err
+	oid, _ := extIDs.value(n)
+	addExtensionDER(b, oid, critical, func(b *derBuilder) { codec.decode(b, item) })
 }
 
-// decodeSignature returns the signatureValue BIT STRING contents; an
-// ECDSA r || s becomes an ECDSA-Sig-Value again.
-func decodeSignature(alg, item any) ([]byte, error) {
-	b, ok := asBytes(item)
+// addExtensionDER writes an Extension whose extnValue contents value
+// writes.
+func addExtensionDER(b *derBuilder, oid []byte, critical bool, value func(*derBuilder)) {
+	b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+		addOID(b, oid)
+		if critical {
+			b.AddASN1Boolean(true)
+		}
+		b.AddASN1(cbasn1.OCTET_STRING, value)
+	})
+}
+
+// addSignature writes the signatureValue BIT STRING; an ECDSA r || s
+// becomes an ECDSA-Sig-Value again.
+func addSignature(b *derBuilder, alg, item any) {
+	sig, ok := asBytes(item)
 	if !ok {
-		return nil, badItem("signature", item)
+		b.SetError(badItem("signature", item))
+		return
 	}
 	v, ok := asInt(alg)
 	if !ok || !ecdsaSigAlgs[v] {
-		return b, nil
+		b.AddASN1BitString(sig)
+		return
 	}
-	if len(b) == 0 || len(b)%2 != 0 {
-		return nil, fmt.Errorf("an ECDSA signature of %d bytes, want r and s of equal length", len(b))
+	if len(sig) == 0 || len(sig)%2 != 0 {
+		b.SetError(fmt.Errorf("an ECDSA signature of %d bytes, want r and s of equal length", len(sig)))
+		return
 	}
-	h := len(b) / 2
-	return build(func(c *derBuilder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-			c.AddASN1(cbasn1.INTEGER, func(c *derBuilder) { c.AddBytes(integerDER(b[:h])) })
-			c.AddASN1(cbasn1.INTEGER, func(c *derBuilder) { c.AddBytes(integerDER(b[h:])) })
+	h := len(sig) / 2
+	b.AddASN1(cbasn1.BIT_STRING, func(b *derBuilder) {
+		b.AddBytes([]byte{0})
+		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+			b.AddASN1BigUint(sig[:h])
+			b.AddASN1BigUint(sig[h:])
 		})
 	})
 }

@@ -49,6 +49,29 @@ func (d *derBuilder) AddBytes(b []byte) {
 	}
 }
 
+// AddString writes s as it is.
+func (d *derBuilder) AddString(s string) {
+	if d.err == nil {
+		d.b = append(d.b, s...)
+	}
+}
+
+// AddASN1BigUint writes the INTEGER of an unsigned big-endian number
+// (leading zero bytes of b are not part of it).
+func (d *derBuilder) AddASN1BigUint(b []byte) {
+	d.AddASN1(cbasn1.INTEGER, func(d *derBuilder) { d.AddBigUint(b) })
+}
+
+// AddBigUint writes the contents of the DER INTEGER of an unsigned
+// big-endian number.
+func (d *derBuilder) AddBigUint(b []byte) {
+	b = biguint(b)
+	if len(b) == 0 || b[0]&0x80 != 0 {
+		d.AddBytes([]byte{0})
+	}
+	d.AddBytes(b)
+}
+
 // AddASN1OctetString writes an OCTET STRING.
 func (d *derBuilder) AddASN1OctetString(b []byte) {
 	d.AddASN1(cbasn1.OCTET_STRING, func(d *derBuilder) { d.AddBytes(b) })
@@ -83,7 +106,21 @@ func (d *derBuilder) AddASN1Int64(v int64) {
 
 // AddASN1Uint64 writes an INTEGER.
 func (d *derBuilder) AddASN1Uint64(v uint64) {
-	d.AddASN1(cbasn1.INTEGER, func(d *derBuilder) { d.AddBytes(uintDER(v)) })
+	d.AddASN1(cbasn1.INTEGER, func(d *derBuilder) { d.AddUint(v) })
+}
+
+// AddUint writes the contents of the DER INTEGER v.
+func (d *derBuilder) AddUint(v uint64) {
+	var buf [9]byte
+	i := len(buf)
+	for ; v > 0; v >>= 8 {
+		i--
+		buf[i] = byte(v)
+	}
+	if i == len(buf) || buf[i]&0x80 != 0 {
+		i--
+	}
+	d.AddBytes(buf[i:])
 }
 
 // SetError records the first error; writing stops.

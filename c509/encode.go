@@ -50,7 +50,7 @@ func Encode(der []byte) ([]byte, error) {
 	// the point encodeSPKI compressed.
 	var arr [11]any
 	copy(arr[:], items)
-	back, field, err := decodeItems(arr, spkiKey(der))
+	back, field, err := decodeItems(arr, len(der), spkiKey(der))
 	if err != nil {
 		return nil, unsupported("certificate", "its C509 encoding does not decode (%s: %v)", fieldNames[field], err)
 	}

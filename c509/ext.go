@@ -14,11 +14,12 @@ import (
 // extCodec is the specific C509 encoding of one registered extension
 // (section "Encoding of Extensions"): encode turns the DER extnValue into
 // the CBOR item and reports false when the specific encoding cannot carry
-// it; decode is its inverse.
+// it; decode is its inverse, writing the DER extnValue (its errors are set
+// on the builder).
 type extCodec struct {
 	name   string
 	encode func(val cryptobyte.String) (any, bool)
-	decode func(item any) ([]byte, error)
+	decode func(c *derBuilder, item any)
 }
 
 var extCodecs map[int64]*extCodec
@@ -113,7 +114,7 @@ func encodeExtValue(c *extCodec, val cryptobyte.String) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	back, err := c.decode(item)
+	back, err := build(func(b *derBuilder) { c.decode(b, item) })
 	return item, err == nil && bytes.Equal(back, val)
 }
 
@@ -130,12 +131,13 @@ func encodeSKI(val cryptobyte.String) (any, bool) {
 	return []byte(ki), val.ReadASN1(&ki, cbasn1.OCTET_STRING) && val.Empty()
 }
 
-func decodeSKI(item any) ([]byte, error) {
+func decodeSKI(c *derBuilder, item any) {
 	b, ok := asBytes(item)
 	if !ok {
-		return nil, badItem("subjectKeyIdentifier", item)
+		c.SetError(badItem("subjectKeyIdentifier", item))
+		return
 	}
-	return build(func(c *derBuilder) { c.AddASN1OctetString(b) })
+	c.AddASN1OctetString(b)
 }
 
 // --- keyUsage and other named bit lists: bit i counts 2^i.
@@ -165,17 +167,19 @@ func bitsValue(bits []byte) (any, bool) {
 	return v, true
 }
 
-// bitsDER returns the contents of the DER BIT STRING of a named bit list.
-func bitsDER(v uint64) []byte {
+// bitsDER returns the contents of the DER BIT STRING of a named bit list,
+// written into buf (a caller's array costs no allocation).
+func bitsDER(v uint64, buf *[9]byte) []byte {
+	*buf = [9]byte{}
 	if v == 0 {
-		return []byte{0}
+		return buf[:1]
 	}
 	hi := 63
 	for v&(1<<hi) == 0 {
 		hi--
 	}
 	n := hi/8 + 1
-	out := make([]byte, 1+n)
+	out := buf[:1+n]
 	out[0] = byte(7 - hi%8)
 	for i := 0; i <= hi; i++ {
 		if v&(1<<i) != 0 {
@@ -185,14 +189,14 @@ func bitsDER(v uint64) []byte {
 	return out
 }
 
-func decodeBits(item any) ([]byte, error) {
+func decodeBits(c *derBuilder, item any) {
 	v, ok := asUint(item)
 	if !ok {
-		return nil, badItem("keyUsage", item)
+		c.SetError(badItem("keyUsage", item))
+		return
 	}
-	return build(func(c *derBuilder) {
-		c.AddASN1(cbasn1.BIT_STRING, func(c *derBuilder) { c.AddBytes(bitsDER(v)) })
-	})
+	var buf [9]byte
+	c.AddASN1(cbasn1.BIT_STRING, func(c *derBuilder) { c.AddBytes(bitsDER(v, &buf)) })
 }
 
 // --- basicConstraints
@@ -216,21 +220,20 @@ func encodeBasicConstraints(val cryptobyte.String) (any, bool) {
 	return n, true
 }
 
-func decodeBasicConstraints(item any) ([]byte, error) {
+func decodeBasicConstraints(c *derBuilder, item any) {
 	n, ok := asInt(item)
 	if !ok || n < -2 {
-		return nil, badItem("basicConstraints", item)
+		c.SetError(badItem("basicConstraints", item))
+		return
 	}
-	return build(func(c *derBuilder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-			if n == -2 {
-				return
-			}
-			c.AddASN1Boolean(true)
-			if n >= 0 {
-				c.AddASN1Int64(n)
-			}
-		})
+	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+		if n == -2 {
+			return
+		}
+		c.AddASN1Boolean(true)
+		if n >= 0 {
+			c.AddASN1Int64(n)
+		}
 	})
 }
 
@@ -254,6 +257,16 @@ func itemOID(item any, reg registry, what string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %d is not registered", what, v)
 	}
 	return nil, badItem(what, item)
+}
+
+// addItemOID writes the OBJECT IDENTIFIER of an integer-or-OID item.
+func addItemOID(c *derBuilder, item any, reg registry, what string) {
+	oid, err := itemOID(item, reg, what)
+	if err != nil {
+		c.SetError(err)
+		return
+	}
+	addOID(c, oid)
 }
 
 func addOID(c *derBuilder, oid []byte) {
@@ -284,25 +297,16 @@ func encodeEKU(val cryptobyte.String) (any, bool) {
 	return out, true
 }
 
-func decodeEKU(item any) ([]byte, error) {
+func decodeEKU(c *derBuilder, item any) {
 	list, ok := asArray(item)
-	if !ok {
-		list = []any{item}
-	}
-	oids := make([][]byte, len(list))
-	for i, it := range list {
-		oid, err := itemOID(it, ekus, "extKeyUsage")
-		if err != nil {
-			return nil, err
+	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+		if !ok { // one purpose
+			addItemOID(c, item, ekus, "extKeyUsage")
+			return
 		}
-		oids[i] = oid
-	}
-	return build(func(c *derBuilder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-			for _, oid := range oids {
-				addOID(c, oid)
-			}
-		})
+		for _, it := range list {
+			addItemOID(c, it, ekus, "extKeyUsage")
+		}
 	})
 }
 
@@ -325,27 +329,31 @@ func encodeAltName(val cryptobyte.String) (any, bool) {
 	return names, true
 }
 
-func decodeAltName(item any) ([]byte, error) {
-	if s, ok := asText(item); ok {
-		item = []any{int64(2), s}
+func decodeAltName(c *derBuilder, item any) {
+	if s, ok := asText(item); ok { // one dNSName
+		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+			c.AddASN1(tagDNS, func(c *derBuilder) { c.AddString(s) })
+		})
+		return
 	}
 	names, ok := asArray(item)
 	if !ok {
-		return nil, badItem("subjectAltName", item)
+		c.SetError(badItem("subjectAltName", item))
+		return
 	}
-	return build(func(c *derBuilder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) { addGeneralNames(c, names) })
-	})
+	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) { addGeneralNames(c, names) })
 }
 
 var (
 	tagOtherName = cbasn1.Tag(0).Constructed().ContextSpecific()
-	tagRFC822    = cbasn1.Tag(1).ContextSpecific()
-	tagDNS       = cbasn1.Tag(2).ContextSpecific()
-	tagDirName   = cbasn1.Tag(4).Constructed().ContextSpecific()
-	tagURI       = cbasn1.Tag(6).ContextSpecific()
-	tagIP        = cbasn1.Tag(7).ContextSpecific()
-	tagRegID     = cbasn1.Tag(8).ContextSpecific()
+	// tagOtherNameValue is the [0] EXPLICIT of an otherName's value.
+	tagOtherNameValue = cbasn1.Tag(0).Constructed().ContextSpecific()
+	tagRFC822         = cbasn1.Tag(1).ContextSpecific()
+	tagDNS            = cbasn1.Tag(2).ContextSpecific()
+	tagDirName        = cbasn1.Tag(4).Constructed().ContextSpecific()
+	tagURI            = cbasn1.Tag(6).ContextSpecific()
+	tagIP             = cbasn1.Tag(7).ContextSpecific()
+	tagRegID          = cbasn1.Tag(8).ContextSpecific()
 )
 
 // encodeGeneralNames encodes the contents of a GeneralNames SEQUENCE as
@@ -453,7 +461,7 @@ func addGeneralName(c *derBuilder, t int64, v any) error {
 		if !ok {
 			return badItem("GeneralName", v)
 		}
-		c.AddASN1(cbasn1.Tag(t).ContextSpecific(), func(c *derBuilder) { c.AddBytes([]byte(s)) })
+		c.AddASN1(cbasn1.Tag(t).ContextSpecific(), func(c *derBuilder) { c.AddString(s) })
 	case 7, 8:
 		b, ok := asBytes(v)
 		if !ok {
@@ -461,76 +469,79 @@ func addGeneralName(c *derBuilder, t int64, v any) error {
 		}
 		c.AddASN1(cbasn1.Tag(t).ContextSpecific(), func(c *derBuilder) { c.AddBytes(b) })
 	case 4:
-		n, err := decodeName(v)
-		if err != nil {
-			return err
-		}
-		c.AddASN1(tagDirName, func(c *derBuilder) { c.AddBytes(n) })
+		c.AddASN1(tagDirName, func(c *derBuilder) { addName(c, v) })
 	case 0, -1, -2, -3:
-		oid, value, err := otherNameDER(t, v)
-		if err != nil {
-			return err
-		}
-		c.AddASN1(tagOtherName, func(c *derBuilder) {
-			addOID(c, oid)
-			c.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(c *derBuilder) { c.AddBytes(value) })
-		})
+		return addOtherName(c, t, v)
 	default:
 		return fmt.Errorf("GeneralNameType %d is not registered", t)
 	}
 	return nil
 }
 
-// otherNameDER returns the type-id and the DER value of an otherName.
-func otherNameDER(t int64, v any) ([]byte, []byte, error) {
-	if t == 0 {
+// addOtherName writes an otherName.
+func addOtherName(c *derBuilder, t int64, v any) error {
+	oid, _ := otherNames.value(t)
+	var value []byte // the DER value of an otherName by OID
+	switch t {
+	case 0:
 		a, ok := asArray(v)
 		if !ok || len(a) != 2 {
-			return nil, nil, badItem("otherName", v)
+			return badItem("otherName", v)
 		}
-		oid, ok1 := asBytes(a[0])
-		val, ok2 := asBytes(a[1])
+		var ok1, ok2 bool
+		oid, ok1 = asBytes(a[0])
+		value, ok2 = asBytes(a[1])
 		if !ok1 || !ok2 || len(oid) == 0 {
-			return nil, nil, badItem("otherName", v)
+			return badItem("otherName", v)
 		}
-		return oid, val, nil
-	}
-	oid, _ := otherNames.value(t)
-	val, err := build(func(c *derBuilder) {
-		switch t {
-		case -1:
-			a, ok := asArray(v)
-			if !ok || len(a) != 2 {
-				c.SetError(badItem("hardwareModuleName", v))
-				return
-			}
-			hwType, ok1 := asBytes(a[0])
-			serial, ok2 := asBytes(a[1])
-			if !ok1 || !ok2 || len(hwType) == 0 {
-				c.SetError(badItem("hardwareModuleName", v))
-				return
-			}
-			c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-				addOID(c, hwType)
-				c.AddASN1OctetString(serial)
+	case -1:
+		a, ok := asArray(v)
+		if !ok || len(a) != 2 {
+			return badItem("hardwareModuleName", v)
+		}
+		hwType, ok1 := asBytes(a[0])
+		serial, ok2 := asBytes(a[1])
+		if !ok1 || !ok2 || len(hwType) == 0 {
+			return badItem("hardwareModuleName", v)
+		}
+		c.AddASN1(tagOtherName, func(c *derBuilder) {
+			addOID(c, oid)
+			c.AddASN1(tagOtherNameValue, func(c *derBuilder) {
+				c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+					addOID(c, hwType)
+					c.AddASN1OctetString(serial)
+				})
 			})
-		case -2:
-			s, ok := asText(v)
-			if !ok {
-				c.SetError(badItem("SmtpUTF8Mailbox", v))
-				return
-			}
-			c.AddASN1(cbasn1.UTF8String, func(c *derBuilder) { c.AddBytes([]byte(s)) })
-		case -3:
-			b, ok := asBytes(v)
-			if !ok {
-				c.SetError(badItem("MACAddress", v))
-				return
-			}
-			c.AddASN1OctetString(b)
+		})
+		return nil
+	case -2:
+		s, ok := asText(v)
+		if !ok {
+			return badItem("SmtpUTF8Mailbox", v)
 		}
+		c.AddASN1(tagOtherName, func(c *derBuilder) {
+			addOID(c, oid)
+			c.AddASN1(tagOtherNameValue, func(c *derBuilder) {
+				c.AddASN1(cbasn1.UTF8String, func(c *derBuilder) { c.AddString(s) })
+			})
+		})
+		return nil
+	case -3:
+		b, ok := asBytes(v)
+		if !ok {
+			return badItem("MACAddress", v)
+		}
+		c.AddASN1(tagOtherName, func(c *derBuilder) {
+			addOID(c, oid)
+			c.AddASN1(tagOtherNameValue, func(c *derBuilder) { c.AddASN1OctetString(b) })
+		})
+		return nil
+	}
+	c.AddASN1(tagOtherName, func(c *derBuilder) {
+		addOID(c, oid)
+		c.AddASN1(tagOtherNameValue, func(c *derBuilder) { c.AddBytes(value) })
 	})
-	return oid, val, err
+	return nil
 }
 
 // --- authorityKeyIdentifier
@@ -563,40 +574,30 @@ func encodeAKI(val cryptobyte.String) (any, bool) {
 	return []any{[]byte(kid), names, biguint(serial)}, true
 }
 
-func decodeAKI(item any) ([]byte, error) {
+func decodeAKI(c *derBuilder, item any) {
 	if kid, ok := asBytes(item); ok {
-		return build(func(c *derBuilder) {
-			c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-				c.AddASN1(tagAKIKeyID, func(c *derBuilder) { c.AddBytes(kid) })
-			})
+		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+			c.AddASN1(tagAKIKeyID, func(c *derBuilder) { c.AddBytes(kid) })
 		})
+		return
 	}
 	a, ok := asArray(item)
 	if !ok || len(a) != 3 {
-		return nil, badItem("authorityKeyIdentifier", item)
+		c.SetError(badItem("authorityKeyIdentifier", item))
+		return
 	}
 	kid, ok1 := asBytes(a[0])
 	names, ok2 := asArray(a[1])
 	serial, ok3 := asBytes(a[2])
 	if !ok1 || !ok2 || !ok3 {
-		return nil, badItem("authorityKeyIdentifier", item)
+		c.SetError(badItem("authorityKeyIdentifier", item))
+		return
 	}
-	return build(func(c *derBuilder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-			c.AddASN1(tagAKIKeyID, func(c *derBuilder) { c.AddBytes(kid) })
-			c.AddASN1(tagAKIIssuer, func(c *derBuilder) { addGeneralNames(c, names) })
-			c.AddASN1(tagAKISerial, func(c *derBuilder) { c.AddBytes(integerDER(serial)) })
-		})
+	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+		c.AddASN1(tagAKIKeyID, func(c *derBuilder) { c.AddBytes(kid) })
+		c.AddASN1(tagAKIIssuer, func(c *derBuilder) { addGeneralNames(c, names) })
+		c.AddASN1(tagAKISerial, func(c *derBuilder) { c.AddBigUint(serial) })
 	})
-}
-
-// integerDER returns the contents of the DER INTEGER of an unsigned bignum.
-func integerDER(b []byte) []byte {
-	b = biguint(b)
-	if len(b) == 0 || b[0]&0x80 != 0 {
-		return append([]byte{0}, b...)
-	}
-	return b
 }
 
 // --- cRLDistributionPoints and freshestCRL
@@ -671,23 +672,22 @@ func encodeCRLDP(val cryptobyte.String) (any, bool) {
 	return out, true
 }
 
-func decodeCRLDP(item any) ([]byte, error) {
+func decodeCRLDP(c *derBuilder, item any) {
 	if s, ok := asText(item); ok {
 		item = []any{[]any{s, nil, nil}}
 	}
 	dps, ok := asArray(item)
 	if !ok || len(dps) == 0 {
-		return nil, badItem("cRLDistributionPoints", item)
+		c.SetError(badItem("cRLDistributionPoints", item))
+		return
 	}
-	return build(func(c *derBuilder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-			for _, d := range dps {
-				if err := addDistributionPoint(c, d); err != nil {
-					c.SetError(err)
-					return
-				}
+	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+		for _, d := range dps {
+			if err := addDistributionPoint(c, d); err != nil {
+				c.SetError(err)
+				return
 			}
-		})
+		}
 	})
 }
 
@@ -700,21 +700,14 @@ func addDistributionPoint(c *derBuilder, d any) error {
 	if !ok {
 		uris = []any{dp[0]}
 	}
-	var issuer []byte
-	if dp[2] != nil {
-		n, err := decodeName(dp[2])
-		if err != nil {
-			return err
-		}
-		issuer = n
-	}
 	var reasons []byte
+	var buf [9]byte
 	if dp[1] != nil {
 		v, ok := asUint(dp[1])
 		if !ok {
 			return badItem("reasons", dp[1])
 		}
-		reasons = bitsDER(v)
+		reasons = bitsDER(v, &buf)
 	}
 	for _, u := range uris {
 		if _, ok := asText(u); !ok {
@@ -725,16 +718,16 @@ func addDistributionPoint(c *derBuilder, d any) error {
 		c.AddASN1(tagDPName, func(c *derBuilder) {
 			c.AddASN1(tagFullName, func(c *derBuilder) {
 				for _, u := range uris {
-					c.AddASN1(tagURI, func(c *derBuilder) { c.AddBytes([]byte(u.(string))) })
+					c.AddASN1(tagURI, func(c *derBuilder) { c.AddString(u.(string)) })
 				}
 			})
 		})
 		if reasons != nil {
 			c.AddASN1(tagReasons, func(c *derBuilder) { c.AddBytes(reasons) })
 		}
-		if issuer != nil {
+		if dp[2] != nil {
 			c.AddASN1(tagCRLIssuer, func(c *derBuilder) {
-				c.AddASN1(tagDirName, func(c *derBuilder) { c.AddBytes(issuer) })
+				c.AddASN1(tagDirName, func(c *derBuilder) { addName(c, dp[2]) })
 			})
 		}
 	})
@@ -791,39 +784,38 @@ func encodePolicies(val cryptobyte.String) (any, bool) {
 	return out, true
 }
 
-func decodePolicies(item any) ([]byte, error) {
+func decodePolicies(c *derBuilder, item any) {
 	a, ok := asArray(item)
 	if !ok || len(a) == 0 || len(a)%2 != 0 {
-		return nil, badItem("certificatePolicies", item)
+		c.SetError(badItem("certificatePolicies", item))
+		return
 	}
-	return build(func(c *derBuilder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-			for i := 0; i < len(a); i += 2 {
-				oid, err := itemOID(a[i], policies, "policyIdentifier")
-				qs, ok := asArray(a[i+1])
-				if err == nil && (!ok || len(qs)%2 != 0) {
-					err = badItem("policyQualifiers", a[i+1])
-				}
-				if err != nil {
-					c.SetError(err)
+	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+		for i := 0; i < len(a); i += 2 {
+			oid, err := itemOID(a[i], policies, "policyIdentifier")
+			qs, ok := asArray(a[i+1])
+			if err == nil && (!ok || len(qs)%2 != 0) {
+				err = badItem("policyQualifiers", a[i+1])
+			}
+			if err != nil {
+				c.SetError(err)
+				return
+			}
+			c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+				addOID(c, oid)
+				if len(qs) == 0 {
 					return
 				}
 				c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-					addOID(c, oid)
-					if len(qs) == 0 {
-						return
-					}
-					c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-						for j := 0; j < len(qs); j += 2 {
-							if err := addQualifier(c, qs[j], qs[j+1]); err != nil {
-								c.SetError(err)
-								return
-							}
+					for j := 0; j < len(qs); j += 2 {
+						if err := addQualifier(c, qs[j], qs[j+1]); err != nil {
+							c.SetError(err)
+							return
 						}
-					})
+					}
 				})
-			}
-		})
+			})
+		}
 	})
 }
 
@@ -840,10 +832,10 @@ func addQualifier(c *derBuilder, id, text any) error {
 		addOID(c, qid)
 		switch {
 		case bytes.Equal(qid, oidCPS):
-			c.AddASN1(cbasn1.IA5String, func(c *derBuilder) { c.AddBytes([]byte(s)) })
+			c.AddASN1(cbasn1.IA5String, func(c *derBuilder) { c.AddString(s) })
 		case bytes.Equal(qid, oidUNotice):
 			c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-				c.AddASN1(cbasn1.UTF8String, func(c *derBuilder) { c.AddBytes([]byte(s)) })
+				c.AddASN1(cbasn1.UTF8String, func(c *derBuilder) { c.AddString(s) })
 			})
 		default:
 			c.SetError(fmt.Errorf("policyQualifierId %s has no C509 encoding", hex.EncodeToString(qid)))
@@ -871,29 +863,28 @@ func encodeAccess(val cryptobyte.String) (any, bool) {
 	return out, true
 }
 
-func decodeAccess(item any) ([]byte, error) {
+func decodeAccess(c *derBuilder, item any) {
 	a, ok := asArray(item)
 	if !ok || len(a) == 0 || len(a)%2 != 0 {
-		return nil, badItem("authorityInfoAccess", item)
+		c.SetError(badItem("authorityInfoAccess", item))
+		return
 	}
-	return build(func(c *derBuilder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-			for i := 0; i < len(a); i += 2 {
-				oid, err := itemOID(a[i], accessMethods, "accessMethod")
-				uri, ok := asText(a[i+1])
-				if err == nil && !ok {
-					err = badItem("accessLocation", a[i+1])
-				}
-				if err != nil {
-					c.SetError(err)
-					return
-				}
-				c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-					addOID(c, oid)
-					c.AddASN1(tagURI, func(c *derBuilder) { c.AddBytes([]byte(uri)) })
-				})
+	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+		for i := 0; i < len(a); i += 2 {
+			oid, err := itemOID(a[i], accessMethods, "accessMethod")
+			uri, ok := asText(a[i+1])
+			if err == nil && !ok {
+				err = badItem("accessLocation", a[i+1])
 			}
-		})
+			if err != nil {
+				c.SetError(err)
+				return
+			}
+			c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+				addOID(c, oid)
+				c.AddASN1(tagURI, func(c *derBuilder) { c.AddString(uri) })
+			})
+		}
 	})
 }
 
@@ -916,28 +907,19 @@ func encodePolicyMappings(val cryptobyte.String) (any, bool) {
 	return out, true
 }
 
-func decodePolicyMappings(item any) ([]byte, error) {
+func decodePolicyMappings(c *derBuilder, item any) {
 	a, ok := asArray(item)
 	if !ok || len(a) == 0 || len(a)%2 != 0 {
-		return nil, badItem("policyMappings", item)
+		c.SetError(badItem("policyMappings", item))
+		return
 	}
-	oids := make([][]byte, len(a))
-	for i, it := range a {
-		oid, err := itemOID(it, policies, "policyMappings")
-		if err != nil {
-			return nil, err
+	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+		for i := 0; i < len(a); i += 2 {
+			c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+				addItemOID(c, a[i], policies, "policyMappings")
+				addItemOID(c, a[i+1], policies, "policyMappings")
+			})
 		}
-		oids[i] = oid
-	}
-	return build(func(c *derBuilder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-			for i := 0; i < len(oids); i += 2 {
-				c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-					addOID(c, oids[i])
-					addOID(c, oids[i+1])
-				})
-			}
-		})
 	})
 }
 
@@ -970,40 +952,25 @@ func encodePolicyConstraints(val cryptobyte.String) (any, bool) {
 	return out, seq.Empty()
 }
 
-func decodePolicyConstraints(item any) ([]byte, error) {
+func decodePolicyConstraints(c *derBuilder, item any) {
 	a, ok := asArray(item)
 	if !ok || len(a) != 2 {
-		return nil, badItem("policyConstraints", item)
+		c.SetError(badItem("policyConstraints", item))
+		return
 	}
-	return build(func(c *derBuilder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-			for i, tag := range []cbasn1.Tag{tagRequireExplicit, tagInhibitMapping} {
-				if a[i] == nil {
-					continue
-				}
-				n, ok := asUint(a[i])
-				if !ok {
-					c.SetError(badItem("policyConstraints", a[i]))
-					return
-				}
-				c.AddASN1(tag, func(c *derBuilder) { c.AddBytes(uintDER(n)) })
+	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+		for i, tag := range []cbasn1.Tag{tagRequireExplicit, tagInhibitMapping} {
+			if a[i] == nil {
+				continue
 			}
-		})
+			n, ok := asUint(a[i])
+			if !ok {
+				c.SetError(badItem("policyConstraints", a[i]))
+				return
+			}
+			c.AddASN1(tag, func(c *derBuilder) { c.AddUint(n) })
+		}
 	})
-}
-
-// uintDER returns the contents of the DER INTEGER n.
-func uintDER(n uint64) []byte {
-	var buf [9]byte
-	i := len(buf)
-	for ; n > 0; n >>= 8 {
-		i--
-		buf[i] = byte(n)
-	}
-	if i == len(buf) || buf[i]&0x80 != 0 {
-		i--
-	}
-	return buf[i:]
 }
 
 // --- inhibitAnyPolicy
@@ -1013,12 +980,13 @@ func encodeUintExt(val cryptobyte.String) (any, bool) {
 	return n, val.ReadASN1Integer(&n) && val.Empty()
 }
 
-func decodeUintExt(item any) ([]byte, error) {
+func decodeUintExt(c *derBuilder, item any) {
 	n, ok := asUint(item)
 	if !ok {
-		return nil, badItem("inhibitAnyPolicy", item)
+		c.SetError(badItem("inhibitAnyPolicy", item))
+		return
 	}
-	return build(func(c *derBuilder) { c.AddASN1Uint64(n) })
+	c.AddASN1Uint64(n)
 }
 
 // --- OCSP no check and the precertificate poison: NULL
@@ -1027,11 +995,12 @@ func encodeNull(val cryptobyte.String) (any, bool) {
 	return nil, bytes.Equal(val, []byte{5, 0})
 }
 
-func decodeNull(item any) ([]byte, error) {
+func decodeNull(c *derBuilder, item any) {
 	if item != nil {
-		return nil, badItem("extension value", item)
+		c.SetError(badItem("extension value", item))
+		return
 	}
-	return []byte{5, 0}, nil
+	c.AddBytes([]byte{5, 0})
 }
 
 // --- TLS features
@@ -1052,22 +1021,21 @@ func encodeTLSFeatures(val cryptobyte.String) (any, bool) {
 	return out, true
 }
 
-func decodeTLSFeatures(item any) ([]byte, error) {
+func decodeTLSFeatures(c *derBuilder, item any) {
 	a, ok := asArray(item)
 	if !ok {
-		return nil, badItem("tlsFeature", item)
+		c.SetError(badItem("tlsFeature", item))
+		return
 	}
-	return build(func(c *derBuilder) {
-		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-			for _, it := range a {
-				n, ok := asUint(it)
-				if !ok {
-					c.SetError(badItem("tlsFeature", it))
-					return
-				}
-				c.AddASN1Uint64(n)
+	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
+		for _, it := range a {
+			n, ok := asUint(it)
+			if !ok {
+				c.SetError(badItem("tlsFeature", it))
+				return
 			}
-		})
+			c.AddASN1Uint64(n)
+		}
 	})
 }
 

@@ -107,38 +107,37 @@ func ipChoice(addrs []ipAddr, long bool) []any {
 	return out
 }
 
-func decodeIPAddrBlocks(item any) ([]byte, error) {
+func decodeIPAddrBlocks(b *derBuilder, item any) {
 	a, ok := asArray(item)
 	if !ok || len(a) == 0 || len(a)%3 != 0 {
-		return nil, badItem("IPAddrBlocks", item)
+		b.SetError(badItem("IPAddrBlocks", item))
+		return
 	}
-	return build(func(b *derBuilder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-			for i := 0; i < len(a); i += 3 {
-				afi, ok := asUint(a[i])
-				if !ok || afi > 0xffff {
-					b.SetError(badItem("AFI", a[i]))
+	b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+		for i := 0; i < len(a); i += 3 {
+			afi, ok := asUint(a[i])
+			if !ok || afi > 0xffff {
+				b.SetError(badItem("AFI", a[i]))
+				return
+			}
+			af := []byte{byte(afi >> 8), byte(afi)}
+			if a[i+1] != nil {
+				safi, ok := asUint(a[i+1])
+				if !ok || safi > 0xff {
+					b.SetError(badItem("SAFI", a[i+1]))
 					return
 				}
-				af := []byte{byte(afi >> 8), byte(afi)}
-				if a[i+1] != nil {
-					safi, ok := asUint(a[i+1])
-					if !ok || safi > 0xff {
-						b.SetError(badItem("SAFI", a[i+1]))
-						return
-					}
-					af = append(af, byte(safi))
-				}
-				b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-					b.AddASN1OctetString(af)
-					if a[i+2] == nil {
-						b.AddBytes([]byte{5, 0})
-						return
-					}
-					addIPChoice(b, a[i+2])
-				})
+				af = append(af, byte(safi))
 			}
-		})
+			b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+				b.AddASN1OctetString(af)
+				if a[i+2] == nil {
+					b.AddBytes([]byte{5, 0})
+					return
+				}
+				addIPChoice(b, a[i+2])
+			})
+		}
 	})
 }
 

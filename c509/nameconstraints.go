@@ -97,29 +97,28 @@ func ipPrefix(b []byte) ([]byte, bool) {
 	return append(append([]byte(nil), addr...), byte(ones)), true
 }
 
-func decodeNameConstraints(item any) ([]byte, error) {
+func decodeNameConstraints(b *derBuilder, item any) {
 	a, ok := asArray(item)
 	if !ok || len(a) != 2 {
-		return nil, badItem("nameConstraints", item)
+		b.SetError(badItem("nameConstraints", item))
+		return
 	}
-	return build(func(b *derBuilder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-			for i, tag := range []cbasn1.Tag{tagPermitted, tagExcluded} {
-				if a[i] == nil {
-					continue
-				}
-				names, ok := asArray(a[i])
-				if !ok || len(names) == 0 || len(names)%2 != 0 {
-					b.SetError(badItem("GeneralSubtrees", a[i]))
-					return
-				}
-				b.AddASN1(tag, func(b *derBuilder) {
-					for j := 0; j < len(names); j += 2 {
-						b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) { addSubtreeBase(b, names[j], names[j+1]) })
-					}
-				})
+	b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+		for i, tag := range []cbasn1.Tag{tagPermitted, tagExcluded} {
+			if a[i] == nil {
+				continue
 			}
-		})
+			names, ok := asArray(a[i])
+			if !ok || len(names) == 0 || len(names)%2 != 0 {
+				b.SetError(badItem("GeneralSubtrees", a[i]))
+				return
+			}
+			b.AddASN1(tag, func(b *derBuilder) {
+				for j := 0; j < len(names); j += 2 {
+					b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) { addSubtreeBase(b, names[j], names[j+1]) })
+				}
+			})
+		}
 	})
 }
 

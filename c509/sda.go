@@ -58,47 +58,37 @@ func encodeSDA(val cryptobyte.String) (any, bool) {
 	return out, true
 }
 
-func decodeSDA(item any) ([]byte, error) {
+func decodeSDA(b *derBuilder, item any) {
 	a, ok := asArray(item)
 	if !ok || len(a) == 0 || len(a)%2 != 0 {
-		return nil, badItem("subjectDirectoryAttributes", item)
+		b.SetError(badItem("subjectDirectoryAttributes", item))
+		return
 	}
-	type attrValue struct {
-		tag   cbasn1.Tag
-		value []byte
-	}
-	oids := make([][]byte, len(a)/2)
-	values := make([][]attrValue, len(a)/2)
-	for i := 0; i < len(a); i += 2 {
-		vs, ok := asArray(a[i+1])
-		if !ok || len(vs) == 0 {
-			return nil, badItem("attribute values", a[i+1])
-		}
-		for _, v := range vs {
-			oid, tag, value, err := decodeAttr(a[i], v)
+	b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+		for i := 0; i < len(a); i += 2 {
+			vs, ok := asArray(a[i+1])
+			if !ok || len(vs) == 0 {
+				b.SetError(badItem("attribute values", a[i+1]))
+				return
+			}
+			oid, _, err := decodeAttr(a[i], vs[0])
 			if err != nil {
-				return nil, err
+				b.SetError(err)
+				return
 			}
-			oids[i/2] = oid
-			values[i/2] = append(values[i/2], attrValue{tag, value})
-		}
-	}
-	return build(func(b *derBuilder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-			for i, oid := range oids {
-				b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-					addOID(b, oid)
-					b.AddASN1(cbasn1.SET, func(b *derBuilder) {
-						for _, v := range values[i] {
-							if v.tag == 0 {
-								b.AddBytes(v.value)
-								continue
-							}
-							b.AddASN1(v.tag, func(b *derBuilder) { b.AddBytes(v.value) })
+			b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
+				addOID(b, oid)
+				b.AddASN1(cbasn1.SET, func(b *derBuilder) {
+					for _, v := range vs {
+						_, value, err := decodeAttr(a[i], v)
+						if err != nil {
+							b.SetError(err)
+							return
 						}
-					})
+						value.add(b)
+					}
 				})
-			}
-		})
+			})
+		}
 	})
 }
