@@ -10,6 +10,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/iotcert/iotcert/batch"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/store"
@@ -94,7 +95,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	}
 
 	bar := newProgressBar(stderr, *progress, "devices")
-	opts := ldevid.BatchOptions{
+	opts := batch.BatchOptions{
 		Source:   *from,
 		Workers:  *workers,
 		Progress: bar.update,
@@ -102,13 +103,13 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 		Stop:     interrupt.ch,
 		FailOn:   level,
 		Command:  commandLine("gen devices", args),
-		Refused: func(row ldevid.Row, err *ldevid.RefusedError) {
+		Refused: func(row batch.Row, err *ldevid.RefusedError) {
 			bar.clear()
 			fmt.Fprintf(stderr, "iotcert gen devices: %s: line %d: %v\n", *from, row.Line, err)
 		},
 	}
 	restoreGC := batchGC()
-	sum, err := h.IssueBatch(*out, d.Name, rows, opts)
+	sum, err := batch.IssueBatch(h, *out, d.Name, rows, opts)
 	restoreGC()
 	bar.finish()
 	if sum != nil {
@@ -125,7 +126,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout)
 		printBatchReport(stderr, *from, sum)
 	}
-	if errors.Is(err, ldevid.ErrInterrupted) {
+	if errors.Is(err, batch.ErrInterrupted) {
 		left := sum.Devices - sum.Done - sum.Issued - sum.Refused
 		fmt.Fprintf(stderr, "iotcert gen devices: interrupted by %s: %d devices not issued yet; every device issued is published and journaled, no temporary file is left. Run the same command again to finish: devices issued already are not issued again\n", interrupt.name(), left)
 		return interrupt.exitCode()
@@ -150,7 +151,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 
 // printBatchReport prints the findings the batch signed through, by lint,
 // and the rows of devices issued before whose fields changed.
-func printBatchReport(w io.Writer, source string, sum *ldevid.BatchSummary) {
+func printBatchReport(w io.Writer, source string, sum *batch.BatchSummary) {
 	for _, f := range sum.Findings {
 		more := ""
 		if f.Count > len(f.IDs) {
@@ -188,16 +189,16 @@ func pickBatchDevice(spec *ldevid.Spec, ca, device string) (*ldevid.DeviceSpec, 
 	return nil, fmt.Errorf("%s has several device profiles (%s): name one with --device", spec.Name, strings.Join(names, ", "))
 }
 
-func readDevices(path string) ([]ldevid.Row, error) {
+func readDevices(path string) ([]batch.Row, error) {
 	if path == "-" {
-		return ldevid.ReadDevices("stdin", os.Stdin)
+		return batch.ReadDevices("stdin", os.Stdin)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return ldevid.ReadDevices(path, f)
+	return batch.ReadDevices(path, f)
 }
 
 // interruptSignals are the signals that stop a batch cleanly: Ctrl-C,

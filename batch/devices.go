@@ -1,4 +1,4 @@
-package ldevid
+package batch
 
 import (
 	"encoding/csv"
@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
 )
 
@@ -24,8 +25,8 @@ type Row struct {
 
 // request returns the issuance request of the row for the device profile
 // called device.
-func (r Row) request(device string) Request {
-	return Request{Device: device, ID: r.id, Fields: r.fields}
+func (r Row) request(device string) ldevid.Request {
+	return ldevid.Request{Device: device, ID: r.id, Fields: r.fields}
 }
 
 // maxRowErrors is how many row errors ReadDevices lists before it gives up.

@@ -1,6 +1,6 @@
 //go:build unix
 
-package ldevid
+package batch
 
 import (
 	"crypto"
@@ -23,21 +23,22 @@ import (
 
 	"github.com/iotcert/iotcert/internal/softhsm"
 	"github.com/iotcert/iotcert/keys"
+	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
 )
 
 // tokenHierarchy is the hierarchy of spec with its CA keys made in a
 // fresh SoftHSM2 token and device keys in files, as "gen devices --kms"
 // issues: the token signs, the batch makes everything else.
-func tokenHierarchy(tb testing.TB, label string, spec []byte) (*Hierarchy, *softhsm.Token, *keys.PKCS11) {
+func tokenHierarchy(tb testing.TB, label string, spec []byte) (*ldevid.Hierarchy, *softhsm.Token, *keys.PKCS11) {
 	tb.Helper()
 	tok := softhsm.New(tb, label)
 	token := openToken(tb, tok.URIWithPINSource())
-	s, err := LoadSpec("spec.yaml", spec)
+	s, err := ldevid.LoadSpec("spec.yaml", spec)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h, err := New(s, WithKeys(token))
+	h, err := ldevid.New(s, ldevid.WithKeys(token))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func tokenHierarchy(tb testing.TB, label string, spec []byte) (*Hierarchy, *soft
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h.keys = files
+	ldevid.WithKeys(files)(h) // device keys in files
 	return h, tok, token
 }
 
@@ -103,7 +104,7 @@ func parallelSignRate(tb testing.TB, signer crypto.Signer, n, workers int) float
 // IOTCERT_BENCH_WORKERS sets BatchOptions.Workers (default 0: the
 // batch's own choice).
 func BenchmarkPKCS11Batch(b *testing.B) {
-	h, _, _ := tokenHierarchy(b, "iotcert-batch", ExampleSpec())
+	h, _, _ := tokenHierarchy(b, "iotcert-batch", ldevid.ExampleSpec())
 	ca := h.CA("device-ca")
 	workers, _ := strconv.Atoi(os.Getenv("IOTCERT_BENCH_WORKERS"))
 	rows := exampleRows(b.N)
@@ -115,7 +116,7 @@ func BenchmarkPKCS11Batch(b *testing.B) {
 	rawCPU := cpuTime(b) - cpu0
 	cpu0 = cpuTime(b)
 	start := time.Now()
-	sum, err := h.IssueBatch(out, "bacnet-controller", rows, BatchOptions{Layout: store.LayoutJSONL, Workers: workers})
+	sum, err := IssueBatch(h, out, "bacnet-controller", rows, BatchOptions{Layout: store.LayoutJSONL, Workers: workers})
 	elapsed := time.Since(start)
 	if err != nil {
 		b.Fatal(err)
@@ -140,11 +141,11 @@ func BenchmarkPKCS11Batch(b *testing.B) {
 func fileBatchCPU(b *testing.B, rows []Row) time.Duration {
 	b.StopTimer()
 	defer b.StartTimer()
-	s, err := LoadSpec("example.yaml", ExampleSpec())
+	s, err := ldevid.LoadSpec("example.yaml", ldevid.ExampleSpec())
 	if err != nil {
 		b.Fatal(err)
 	}
-	h, err := New(s)
+	h, err := ldevid.New(s)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func fileBatchCPU(b *testing.B, rows []Row) time.Duration {
 		b.Fatal(err)
 	}
 	cpu0 := cpuTime(b)
-	if _, err := h.IssueBatch(b.TempDir(), "bacnet-controller", rows, BatchOptions{Layout: store.LayoutJSONL}); err != nil {
+	if _, err := IssueBatch(h, b.TempDir(), "bacnet-controller", rows, BatchOptions{Layout: store.LayoutJSONL}); err != nil {
 		b.Fatal(err)
 	}
 	return cpuTime(b) - cpu0
@@ -226,7 +227,7 @@ func TestPKCS11BatchTokenFailure(t *testing.T) {
 				}
 				rows := batchRows(n, nil)
 				out := t.TempDir()
-				sum, err := h.IssueBatch(out, "sensor", rows, BatchOptions{Layout: layout, Workers: 4})
+				sum, err := IssueBatch(h, out, "sensor", rows, BatchOptions{Layout: layout, Workers: 4})
 				if err == nil || !regexp.MustCompile(`^device "dev-\d{3}": .*`+want).MatchString(err.Error()) {
 					t.Fatalf("token %s after %d signatures: error %v, want one naming a device and matching %s", fault, after, err, want)
 				}
@@ -245,7 +246,7 @@ func TestPKCS11BatchTokenFailure(t *testing.T) {
 					}
 				}
 				issued := sum.Issued
-				sum, err = h.IssueBatch(out, "sensor", rows, BatchOptions{Layout: layout, Workers: 4})
+				sum, err = IssueBatch(h, out, "sensor", rows, BatchOptions{Layout: layout, Workers: 4})
 				if err != nil || sum.Done != issued || sum.Issued != n-issued {
 					t.Fatalf("run again after the fault: %+v, %v", sum, err)
 				}
