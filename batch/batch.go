@@ -21,8 +21,8 @@ import (
 	"github.com/iotcert/iotcert/store"
 )
 
-// BatchOptions configure IssueBatch.
-type BatchOptions struct {
+// Options configure Issue.
+type Options struct {
 	// Source names the devices CSV in errors ("devices.csv: line 7: ...").
 	Source string
 	// Workers is how many devices are issued at once; 0 means GOMAXPROCS.
@@ -47,13 +47,13 @@ type BatchOptions struct {
 	Command string
 	// Stop, when closed, interrupts the batch (Ctrl-C): no device is
 	// issued after it, the devices already signed are published and
-	// journaled, no temporary directory is left, and IssueBatch returns
+	// journaled, no temporary directory is left, and Issue returns
 	// ErrInterrupted with the summary. The same batch run again finishes
 	// the job.
 	Stop <-chan struct{}
 }
 
-// ErrInterrupted is the error of a batch that BatchOptions.Stop stopped
+// ErrInterrupted is the error of a batch that Options.Stop stopped
 // before it was done.
 var ErrInterrupted = errors.New("interrupted")
 
@@ -67,8 +67,8 @@ func stopped(ch <-chan struct{}) bool {
 	}
 }
 
-// BatchSummary counts what IssueBatch did.
-type BatchSummary struct {
+// Summary counts what Issue did.
+type Summary struct {
 	// Devices is the number of rows.
 	Devices int
 	// Done is the number of devices published by earlier runs, which this
@@ -127,15 +127,15 @@ type ChangedRow struct {
 // maxGroup bounds how many devices one commit makes durable at once.
 const maxGroup = 256
 
-// IssueBatch issues a certificate and a new key to every device of rows
-// under the device profile called device, publishing each as
-// opts.Layout says and recording it in out/journal.jsonl. Its CAs must be
-// loaded. In the dirs layout each device is a directory out/devices/<id>/
+// Issue issues with h a certificate and a new key to every device of
+// rows under the device profile called device, publishing each as
+// opts.Layout says and recording it in out/journal.jsonl. The issuing CA
+// and its key must be loaded in h. In the dirs layout each device is a directory out/devices/<id>/
 // (key.pem or key.ref, cert.pem, chain.pem); in the jsonl layout it is a
-// line of out/devices.jsonl (a DeviceRecord) and the CA chain is written
+// line of out/devices.jsonl (a store.DeviceRecord) and the CA chain is written
 // once as out/devices.chain.pem.
 //
-// Every row is checked first, as IssueDevice would; a bad row stops the batch
+// Every row is checked first, as h.IssueDevice would; a bad row stops the batch
 // before anything is issued, with every bad row's line. A device with a
 // directory or a record in devices.jsonl (in either layout) was issued
 // by an earlier run and is left alone, so that a stopped batch run again
@@ -147,7 +147,7 @@ const maxGroup = 256
 // (and opts.Refused is called); the batch goes on. Any other error stops
 // it: devices already published stay published and journaled, and the
 // error is returned with the summary so far.
-func IssueBatch(h *ldevid.Hierarchy, out, device string, rows []Row, opts BatchOptions) (*BatchSummary, error) {
+func Issue(h *ldevid.Hierarchy, out, device string, rows []Row, opts Options) (*Summary, error) {
 	layout, err := store.ParseLayout(string(opts.Layout))
 	if err != nil {
 		return nil, err
@@ -167,14 +167,14 @@ func IssueBatch(h *ldevid.Hierarchy, out, device string, rows []Row, opts BatchO
 		return nil, errors.Join(errs...)
 	}
 	if stopped(opts.Stop) {
-		return &BatchSummary{Devices: len(rows)}, ErrInterrupted
+		return &Summary{Devices: len(rows)}, ErrInterrupted
 	}
 	b, err := store.OpenBatch(out, opts.Layout, device)
 	if err != nil {
 		return nil, err
 	}
 	defer b.Close()
-	sum := &BatchSummary{Devices: len(rows), Removed: b.Removed, Truncated: b.Truncated}
+	sum := &Summary{Devices: len(rows), Removed: b.Removed, Truncated: b.Truncated}
 	pending, recovered, err := resume(h, b, device, ca, rows, source, opts, sum)
 	if err != nil {
 		return nil, err
@@ -199,7 +199,7 @@ func IssueBatch(h *ldevid.Hierarchy, out, device string, rows []Row, opts BatchO
 // devices an earlier run published without them, each checked to be what
 // this batch would have issued. In the jsonl layout it also publishes
 // the CA chain.
-func resume(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevid.CA, rows []Row, source string, opts BatchOptions, sum *BatchSummary) (pending []Row, recovered []store.JournalEntry, err error) {
+func resume(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevid.CA, rows []Row, source string, opts Options, sum *Summary) (pending []Row, recovered []store.JournalEntry, err error) {
 	rowOf := make(map[string]Row, len(rows))
 	for _, r := range rows {
 		rowOf[r.id] = r
@@ -337,7 +337,7 @@ func issue(h *ldevid.Hierarchy, device string, r Row, failOn profile.Level) outc
 }
 
 // entry is the journal line of the committed outcome o.
-func entry(h *ldevid.Hierarchy, now time.Time, device string, o outcome, opts BatchOptions) store.JournalEntry {
+func entry(h *ldevid.Hierarchy, now time.Time, device string, o outcome, opts Options) store.JournalEntry {
 	if o.refused == nil {
 		e := h.Entry(device, o.dev, o.row.fields)
 		e.Time, e.Command = now, opts.Command
@@ -348,7 +348,7 @@ func entry(h *ldevid.Hierarchy, now time.Time, device string, o outcome, opts Ba
 }
 
 // recoveredEntry completes the recovered journal line e of row r.
-func recoveredEntry(h *ldevid.Hierarchy, e store.JournalEntry, device string, r Row, opts BatchOptions) store.JournalEntry {
+func recoveredEntry(h *ldevid.Hierarchy, e store.JournalEntry, device string, r Row, opts Options) store.JournalEntry {
 	e.Profile, e.Fields, e.Command = device, maps.Clone(r.fields), opts.Command
 	if d := h.Spec().Device(device); d != nil {
 		e.CA = d.CA
@@ -378,7 +378,7 @@ func changedFields(was, now map[string]string) []string {
 
 // counted counts the committed outcomes of group in sum (the findings of
 // the issued ones by lint) and reports the refusals.
-func counted(group []outcome, opts BatchOptions, sum *BatchSummary) {
+func counted(group []outcome, opts Options, sum *Summary) {
 	for _, o := range group {
 		if o.refused != nil {
 			sum.Refused++
@@ -396,7 +396,7 @@ func counted(group []outcome, opts BatchOptions, sum *BatchSummary) {
 
 // countFinding counts the finding f of the device of row r, keeping the
 // ids of the first rows.
-func (sum *BatchSummary) countFinding(f profile.Finding, r Row) {
+func (sum *Summary) countFinding(f profile.Finding, r Row) {
 	if sum.findings == nil {
 		sum.findings = map[string]*FindingCount{}
 	}
@@ -420,7 +420,7 @@ func (sum *BatchSummary) countFinding(f profile.Finding, r Row) {
 
 // sortFindings sets Findings from the counts: most frequent first, then
 // by level (worst first) and lint.
-func (sum *BatchSummary) sortFindings() {
+func (sum *Summary) sortFindings() {
 	sum.Findings = sum.Findings[:0]
 	for _, c := range sum.findings {
 		sum.Findings = append(sum.Findings, *c)

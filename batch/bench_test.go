@@ -20,7 +20,7 @@ import (
 // BenchmarkIssueLDevIDJSONL is the same batch in the jsonl layout.
 
 // BenchmarkIssueLDevID issues b.N devices of the example spec with
-// IssueBatch: for each, a P-256 key generated with file keys, the
+// Issue: for each, a P-256 key generated with file keys, the
 // certificate encoded, linted with its profile before signing and signed,
 // the key, certificate and chain written to a temporary directory and
 // published, and the journal line written and synced.
@@ -29,7 +29,7 @@ func BenchmarkIssueLDevID(b *testing.B) {
 }
 
 func benchmarkIssueBatch(b *testing.B, layout store.Layout) {
-	s, err := ldevid.LoadSpec("example.yaml", ldevid.ExampleSpec())
+	s, err := ldevid.LoadSpec("example.yaml", ldevid.ExampleSpec(""))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func benchmarkIssueBatch(b *testing.B, layout store.Layout) {
 	}
 	out := b.TempDir()
 	b.ResetTimer()
-	sum, err := IssueBatch(h, out, "bacnet-controller", rows, BatchOptions{Layout: layout})
+	sum, err := Issue(h, out, "bacnet-controller", rows, Options{Layout: layout})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func BenchmarkIssueLDevIDJSONL(b *testing.B) {
 // core: IssueDevice (key, encoding, pre-issuance lint, signature and its
 // verification), nothing written.
 func BenchmarkIssueDevice(b *testing.B) {
-	s, err := ldevid.LoadSpec("example.yaml", ldevid.ExampleSpec())
+	s, err := ldevid.LoadSpec("example.yaml", ldevid.ExampleSpec(""))
 	if err != nil {
 		b.Fatal(err)
 	}

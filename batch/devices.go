@@ -38,7 +38,7 @@ const maxRowErrors = 20
 // batch with a bad row does not start: every error is listed (up to 20),
 // each as "name: line N: ...". Errors are a header without an id column,
 // an empty or repeated column name, a row with another number of fields
-// than the header, an id that cannot name a directory (see CheckID), and
+// than the header, an id that cannot name a directory (see store.CheckID), and
 // an id given twice.
 func ReadDevices(name string, r io.Reader) ([]Row, error) {
 	cr := csv.NewReader(r)

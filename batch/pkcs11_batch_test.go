@@ -91,7 +91,7 @@ func parallelSignRate(tb testing.TB, signer crypto.Signer, n, workers int) float
 // sign rate of the issuing CA's key in a SoftHSM2 token (GOMAXPROCS
 // goroutines calling Sign, before and after the batch: the better rate
 // counts) and the rate of a jsonl batch of b.N devices under that CA
-// (IssueBatch as "gen devices --kms ... --layout jsonl" runs it: device
+// (Issue as "gen devices --kms ... --layout jsonl" runs it: device
 // key in a file, gate, the token's signature, record and journal), and
 // reports both and their ratio, with the process's CPU time (user and
 // system, the token's threads included) per signature and per
@@ -101,10 +101,10 @@ func parallelSignRate(tb testing.TB, signer crypto.Signer, n, workers int) float
 //
 //	go test ./ldevid -run '^$' -bench PKCS11Batch -benchtime 4000x
 //
-// IOTCERT_BENCH_WORKERS sets BatchOptions.Workers (default 0: the
+// IOTCERT_BENCH_WORKERS sets Options.Workers (default 0: the
 // batch's own choice).
 func BenchmarkPKCS11Batch(b *testing.B) {
-	h, _, _ := tokenHierarchy(b, "iotcert-batch", ldevid.ExampleSpec())
+	h, _, _ := tokenHierarchy(b, "iotcert-batch", ldevid.ExampleSpec(""))
 	ca := h.CA("device-ca")
 	workers, _ := strconv.Atoi(os.Getenv("IOTCERT_BENCH_WORKERS"))
 	rows := exampleRows(b.N)
@@ -116,7 +116,7 @@ func BenchmarkPKCS11Batch(b *testing.B) {
 	rawCPU := cpuTime(b) - cpu0
 	cpu0 = cpuTime(b)
 	start := time.Now()
-	sum, err := IssueBatch(h, out, "bacnet-controller", rows, BatchOptions{Layout: store.LayoutJSONL, Workers: workers})
+	sum, err := Issue(h, out, "bacnet-controller", rows, Options{Layout: store.LayoutJSONL, Workers: workers})
 	elapsed := time.Since(start)
 	if err != nil {
 		b.Fatal(err)
@@ -141,7 +141,7 @@ func BenchmarkPKCS11Batch(b *testing.B) {
 func fileBatchCPU(b *testing.B, rows []Row) time.Duration {
 	b.StopTimer()
 	defer b.StartTimer()
-	s, err := ldevid.LoadSpec("example.yaml", ldevid.ExampleSpec())
+	s, err := ldevid.LoadSpec("example.yaml", ldevid.ExampleSpec(""))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func fileBatchCPU(b *testing.B, rows []Row) time.Duration {
 		b.Fatal(err)
 	}
 	cpu0 := cpuTime(b)
-	if _, err := IssueBatch(h, b.TempDir(), "bacnet-controller", rows, BatchOptions{Layout: store.LayoutJSONL}); err != nil {
+	if _, err := Issue(h, b.TempDir(), "bacnet-controller", rows, Options{Layout: store.LayoutJSONL}); err != nil {
 		b.Fatal(err)
 	}
 	return cpuTime(b) - cpu0
@@ -227,7 +227,7 @@ func TestPKCS11BatchTokenFailure(t *testing.T) {
 				}
 				rows := batchRows(n, nil)
 				out := t.TempDir()
-				sum, err := IssueBatch(h, out, "sensor", rows, BatchOptions{Layout: layout, Workers: 4})
+				sum, err := Issue(h, out, "sensor", rows, Options{Layout: layout, Workers: 4})
 				if err == nil || !regexp.MustCompile(`^device "dev-\d{3}": .*`+want).MatchString(err.Error()) {
 					t.Fatalf("token %s after %d signatures: error %v, want one naming a device and matching %s", fault, after, err, want)
 				}
@@ -246,7 +246,7 @@ func TestPKCS11BatchTokenFailure(t *testing.T) {
 					}
 				}
 				issued := sum.Issued
-				sum, err = IssueBatch(h, out, "sensor", rows, BatchOptions{Layout: layout, Workers: 4})
+				sum, err = Issue(h, out, "sensor", rows, Options{Layout: layout, Workers: 4})
 				if err != nil || sum.Done != issued || sum.Issued != n-issued {
 					t.Fatalf("run again after the fault: %+v, %v", sum, err)
 				}

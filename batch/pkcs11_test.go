@@ -48,7 +48,7 @@ func TestPKCS11BatchJSONL(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	sum, err := IssueBatch(h, out, "sensor", batchRows(3, nil), BatchOptions{Layout: store.LayoutJSONL})
+	sum, err := Issue(h, out, "sensor", batchRows(3, nil), Options{Layout: store.LayoutJSONL})
 	if err != nil || sum.Issued != 3 {
 		t.Fatalf("summary %+v, %v", sum, err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/iotcert/iotcert/store"
 )
 
-// A batch run issues the pending devices of IssueBatch in three stages,
+// A batch run issues the pending devices of Issue in three stages,
 // each in goroutines of its own, joined by channels:
 //
 //  1. workers take the next row, make its key and certificate (linted,
@@ -27,7 +27,7 @@ import (
 //     (commitAll, commit).
 //
 // An error stops the workers and discards what is not published; a
-// closed BatchOptions.Stop stops the workers and lets the committer
+// closed Options.Stop stops the workers and lets the committer
 // publish what was issued.
 
 // outcome is what a worker made of a row.
@@ -50,8 +50,8 @@ type batchRun struct {
 	b       *store.Batch
 	device  string
 	pending []Row
-	opts    BatchOptions
-	sum     *BatchSummary
+	opts    Options
+	sum     *Summary
 
 	// stop: no more devices are issued (an error, or an interrupt);
 	// failed: none of those issued is published.
@@ -61,7 +61,7 @@ type batchRun struct {
 
 // runBatch issues pending with a pool of workers, stages and publishes
 // them through b and journals them.
-func runBatch(h *ldevid.Hierarchy, b *store.Batch, device string, pending []Row, opts BatchOptions, sum *BatchSummary) error {
+func runBatch(h *ldevid.Hierarchy, b *store.Batch, device string, pending []Row, opts Options, sum *Summary) error {
 	r := &batchRun{h: h, b: b, device: device, pending: pending, opts: opts, sum: sum}
 	workers := opts.Workers
 	if workers <= 0 {

@@ -11,7 +11,8 @@
 // not signed: the error is a *RefusedError listing the findings. A
 // Hierarchy is safe for concurrent use once its CAs are created or added,
 // so that batch issuance is a loop (or a pool of goroutines) over
-// IssueDevice; IssueBatch is that pool, publishing through package store.
+// IssueDevice; package batch is that pool, publishing through package
+// store.
 // Keys are made and opened by a keys.Backend (WithKeys; PEM files by
 // default).
 package ldevid

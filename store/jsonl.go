@@ -16,7 +16,7 @@ import (
 	"github.com/iotcert/iotcert/keys"
 )
 
-// Layout is how a Batch (ldevid.Hierarchy.IssueBatch) publishes devices.
+// Layout is how a Batch (batch.Issue) publishes devices.
 type Layout string
 
 const (

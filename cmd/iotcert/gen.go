@@ -38,18 +38,16 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "example":
-		switch {
-		case len(args) == 2 && args[1] == "matter":
-			stdout.Write(ldevid.ExampleMatterSpec())
-			return exitOK
-		case len(args) == 2 && args[1] == "est":
-			stdout.Write(ldevid.ExampleESTSpec())
-			return exitOK
-		case len(args) > 1 && args[1] != "-h" && args[1] != "--help" && args[1] != "-help":
-			fmt.Fprintf(stderr, "iotcert gen example: unknown example %q (want none, matter or est)\n", strings.Join(args[1:], " "))
+		var name string
+		if len(args) > 1 && args[1] != "-h" && args[1] != "--help" && args[1] != "-help" {
+			name = strings.Join(args[1:], " ")
+		}
+		spec := ldevid.ExampleSpec(name)
+		if spec == nil {
+			fmt.Fprintf(stderr, "iotcert gen example: unknown example %q (want none, matter or est)\n", name)
 			return exitUsage
 		}
-		stdout.Write(ldevid.ExampleSpec())
+		stdout.Write(spec)
 		return exitOK
 	case "hierarchy":
 		return runGenHierarchy(args[1:], stdout, stderr)

@@ -95,7 +95,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	}
 
 	bar := newProgressBar(stderr, *progress, "devices")
-	opts := batch.BatchOptions{
+	opts := batch.Options{
 		Source:   *from,
 		Workers:  *workers,
 		Progress: bar.update,
@@ -109,7 +109,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 		},
 	}
 	restoreGC := batchGC()
-	sum, err := batch.IssueBatch(h, *out, d.Name, rows, opts)
+	sum, err := batch.Issue(h, *out, d.Name, rows, opts)
 	restoreGC()
 	bar.finish()
 	if sum != nil {
@@ -151,7 +151,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 
 // printBatchReport prints the findings the batch signed through, by lint,
 // and the rows of devices issued before whose fields changed.
-func printBatchReport(w io.Writer, source string, sum *batch.BatchSummary) {
+func printBatchReport(w io.Writer, source string, sum *batch.Summary) {
 	for _, f := range sum.Findings {
 		more := ""
 		if f.Count > len(f.IDs) {
