@@ -45,6 +45,13 @@ type Options struct {
 	// Command is the command line the journal records for each device
 	// (secrets redacted by the caller).
 	Command string
+	// Reissue, when set, is the reason to issue again every device of the
+	// rows, each a new key and certificate replacing the one the journal
+	// records (its serial and the reason go in the new journal line); a
+	// row never issued is an error. A device whose last journal line is a
+	// reissue for the same reason is done: the same batch run again
+	// finishes the job.
+	Reissue string
 	// Stop, when closed, interrupts the batch (Ctrl-C): no device is
 	// issued after it, the devices already signed are published and
 	// journaled, no temporary directory is left, and Issue returns
@@ -204,6 +211,7 @@ func resume(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevid.CA, r
 	for _, r := range rows {
 		rowOf[r.id] = r
 	}
+	reissued := map[string]bool{} // recovered reissues
 	for _, u := range b.Unjournaled() {
 		err := u.Err
 		if err == nil {
@@ -212,7 +220,13 @@ func resume(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevid.CA, r
 		if err != nil {
 			return nil, nil, err
 		}
-		recovered = append(recovered, recoveredEntry(h, u.Entry, device, rowOf[u.Entry.ID], opts))
+		r := rowOf[u.Entry.ID]
+		if prev, ok := b.Issued(u.Entry.ID); ok {
+			// A reissue a stopped run published but did not journal.
+			r.replaces = prev.Serial
+			reissued[u.Entry.ID] = true
+		}
+		recovered = append(recovered, recoveredEntry(h, u.Entry, device, r, opts))
 	}
 	if opts.Layout == store.LayoutJSONL {
 		chain, err := h.ChainPEM(ca.Spec.Name)
@@ -225,6 +239,21 @@ func resume(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevid.CA, r
 	}
 	var errs []error
 	for _, r := range rows {
+		if opts.Reissue != "" {
+			again, e, err := reissueRow(h, b, device, ca, r, source, opts)
+			switch {
+			case err != nil:
+				errs = append(errs, err)
+			case e != nil:
+				recovered = append(recovered, *e)
+				sum.Done++
+			case again == nil || reissued[r.id]:
+				sum.Done++
+			default:
+				pending = append(pending, *again)
+			}
+			continue
+		}
 		prev, journaled := b.Issued(r.id)
 		if journaled {
 			if changed := changedFields(prev.Fields, r.fields); len(changed) > 0 && prev.Fields != nil {
@@ -263,6 +292,34 @@ func resume(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevid.CA, r
 		return nil, nil, errors.Join(errs...)
 	}
 	return pending, recovered, nil
+}
+
+// reissueRow sorts the row r of a batch with opts.Reissue: it returns r
+// to issue again, replacing the certificate the journal records; nil
+// when an earlier run reissued it for the same reason; or the journal
+// line of its reissue that an earlier run published in its directory but
+// did not journal (checked as recoverDevice checks). An id never issued
+// is an error.
+func reissueRow(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevid.CA, r Row, source string, opts Options) (*Row, *store.JournalEntry, error) {
+	prev, journaled := b.Issued(r.id)
+	switch {
+	case !journaled:
+		return nil, nil, fmt.Errorf("%s: line %d: --reissue: device %q (profile %s) was never issued (a device a stopped run published without its journal line is recorded by the batch run without --reissue)", source, r.Line, r.id, device)
+	case prev.Previous != "" && prev.ReissueReason == opts.Reissue:
+		return nil, nil, nil
+	}
+	r.replaces = prev.Serial
+	if opts.Layout != store.LayoutJSONL {
+		if e, err := b.RecoverDir(r.id); err == nil && e.SHA256 != prev.SHA256 {
+			e, err := recoverDevice(h, b, device, ca, r)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: line %d: %w", source, r.Line, err)
+			}
+			e = recoveredEntry(h, e, device, r, opts)
+			return nil, &e, nil
+		}
+	}
+	return &r, nil, nil
 }
 
 // checkRows checks every row with CheckRequest, on workers goroutines
@@ -341,7 +398,7 @@ func entry(h *ldevid.Hierarchy, now time.Time, device string, o outcome, opts Op
 	if o.refused == nil {
 		e := h.Entry(device, o.dev, o.row.fields)
 		e.Time, e.Command = now, opts.Command
-		return e
+		return o.row.reissue(e, opts)
 	}
 	e := store.JournalEntry{Time: now, ID: o.row.id, Status: store.StatusRefused, Reason: refusalReason(o.refused)}
 	return recoveredEntry(h, e, device, o.row, opts)
@@ -353,7 +410,7 @@ func recoveredEntry(h *ldevid.Hierarchy, e store.JournalEntry, device string, r 
 	if d := h.Spec().Device(device); d != nil {
 		e.CA = d.CA
 	}
-	return e
+	return r.reissue(e, opts)
 }
 
 // changedFields lists the fields whose values differ between was (the

@@ -21,6 +21,18 @@ type Row struct {
 	// the device ({{.serial}}, {{.mac}}, ...). An empty cell is an empty
 	// string, not a missing field.
 	fields map[string]string
+	// replaces is the serial of the certificate a reissue of the row
+	// replaces ("": none).
+	replaces string
+}
+
+// reissue returns the journal line e of the row's device, marked as the
+// reissue for opts.Reissue of the certificate it replaces, if any.
+func (r Row) reissue(e store.JournalEntry, opts Options) store.JournalEntry {
+	if r.replaces != "" {
+		e.Previous, e.ReissueReason = r.replaces, opts.Reissue
+	}
+	return e
 }
 
 // request returns the issuance request of the row for the device profile

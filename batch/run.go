@@ -142,6 +142,7 @@ func (r *batchRun) stageAll(toStage <-chan outcome, results chan<- outcome) {
 // staged files or record hold it now.
 func (r *batchRun) stageOne(o *outcome) {
 	o.staged, o.err = r.b.Stage(o.dev.Stored())
+	o.staged.Replace = o.row.replaces != ""
 	o.dev = &ldevid.Issued{ID: o.dev.ID, Cert: o.dev.Cert, Result: o.dev.Result}
 }
 

@@ -16,7 +16,7 @@ import (
 	"github.com/iotcert/iotcert/store"
 )
 
-const genDevicesSynopsis = "gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--device PROFILE] [--workers N] [--layout dirs|jsonl] [--fail-on error|warn|notice] [--db FILE]"
+const genDevicesSynopsis = "gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--device PROFILE] [--workers N] [--layout dirs|jsonl] [--fail-on error|warn|notice] [--reissue REASON] [--db FILE]"
 
 func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("gen devices", genDevicesSynopsis, stderr)
@@ -27,6 +27,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", 0, "devices issued at once (default: the number of CPUs)")
 	layout := fs.String("layout", "dirs", "how devices are published: `dirs` (DIR/devices/<id>/key.pem, cert.pem, chain.pem) or jsonl (one JSON line per device in DIR/devices.jsonl, mode 0600: it holds the keys; the CA chain once in DIR/devices.chain.pem)")
 	failOn := fs.String("fail-on", "error", "refuse a certificate whose pre-issuance lint has a finding at `LEVEL` or above: error, warn or notice (the findings signed through are summarised)")
+	reissue := fs.String("reissue", "", "issue every device of the CSV again, for `REASON`: each was issued before (journaled with the serial it replaces); run again after a stop, the batch reissues only the devices not reissued for REASON yet")
 	progress := fs.Bool("progress", true, "draw a progress bar with rate and ETA when standard error is a terminal (--progress=false: never)")
 	var kf keyFlags
 	kf.register(fs, true)
@@ -103,6 +104,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 		Stop:     interrupt.ch,
 		FailOn:   level,
 		Command:  commandLine("gen devices", args),
+		Reissue:  *reissue,
 		Refused: func(row batch.Row, err *ldevid.RefusedError) {
 			bar.clear()
 			fmt.Fprintf(stderr, "iotcert gen devices: %s: line %d: %v\n", *from, row.Line, err)
@@ -160,7 +162,7 @@ func printBatchReport(w io.Writer, source string, sum *batch.Summary) {
 		fmt.Fprintf(w, "iotcert gen devices: %s %s: %d devices issued with it (%s%s)\n", f.Level, f.Lint, f.Count, strings.Join(f.IDs, ", "), more)
 	}
 	for _, c := range sum.Changed {
-		fmt.Fprintf(w, "iotcert gen devices: %s: line %d: device %q was issued with other fields (%s): not issued again (gen device --reissue REASON issues it again)\n", source, c.Line, c.ID, strings.Join(c.Fields, "; "))
+		fmt.Fprintf(w, "iotcert gen devices: %s: line %d: device %q was issued with other fields (%s): not issued again (gen devices --reissue REASON, or gen device --reissue REASON for this id, issues it again)\n", source, c.Line, c.ID, strings.Join(c.Fields, "; "))
 	}
 }
 
