@@ -571,7 +571,7 @@ func checkReissue(jl *store.Journal, device, id, reason string) (prev store.Jour
 	case found && reason == "":
 		return prev, true, fmt.Errorf("device %q (profile %s) is issued already (serial %s, in %s): an id is issued once; --reissue REASON issues it again", id, device, prev.Serial, where)
 	case found && where == filepath.Join(filepath.Dir(jl.Path()), store.DevicesFile):
-		return prev, true, fmt.Errorf("device %q (profile %s) is a record of %s: reissue it with gen devices into another directory", id, device, where)
+		return prev, true, fmt.Errorf("device %q (profile %s) is a record of %s: reissue it with gen devices --layout jsonl --reissue REASON", id, device, where)
 	case !found && reason != "":
 		return prev, false, fmt.Errorf("--reissue: device %q (profile %s) was never issued", id, device)
 	}
