@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/internal/softhsm"
+	"github.com/iotcert/iotcert/internal/tokentest"
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
@@ -33,7 +34,7 @@ import (
 func tokenHierarchy(tb testing.TB, label string, spec []byte) (*ldevid.Hierarchy, *softhsm.Token, *keys.PKCS11) {
 	tb.Helper()
 	tok := softhsm.New(tb, label)
-	token := openToken(tb, tok.URIWithPINSource())
+	token := tokentest.Open(tb, tok.URIWithPINSource())
 	s, err := ldevid.LoadSpec("spec.yaml", spec)
 	if err != nil {
 		tb.Fatal(err)

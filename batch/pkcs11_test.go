@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/iotcert/iotcert/internal/softhsm"
+	"github.com/iotcert/iotcert/internal/tokentest"
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
@@ -18,24 +19,12 @@ import (
 // host column).
 var pkcs11Spec = strings.NewReplacer("validity: 20y}", "validity: 20y, curve: P-384}", "{{.host}}", "sensor-{{.id}}").Replace(batchSpec)
 
-// openToken opens a session of the token of uri, closed when the test
-// ends.
-func openToken(t testing.TB, uri string, opts ...keys.PKCS11Option) *keys.PKCS11 {
-	t.Helper()
-	p, err := keys.NewPKCS11(uri, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	return p
-}
-
 // TestPKCS11BatchJSONL issues a jsonl batch whose device keys are made in
 // a SoftHSM2 token: each record has the key's reference as key_ref (no
 // key), which opens the key whose public half the certificate holds.
 func TestPKCS11BatchJSONL(t *testing.T) {
 	tok := softhsm.New(t, "iotcert-jsonl")
-	token := openToken(t, tok.URIWithPINSource())
+	token := tokentest.Open(t, tok.URIWithPINSource())
 	s, err := ldevid.LoadSpec("spec.yaml", []byte(pkcs11Spec))
 	if err != nil {
 		t.Fatal(err)

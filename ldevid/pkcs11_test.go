@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/iotcert/iotcert/internal/softhsm"
+	"github.com/iotcert/iotcert/internal/tokentest"
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/store"
@@ -27,16 +28,6 @@ import (
 var pkcs11Spec = strings.Replace(strings.Replace(minimalSpec,
 	"    validity: 20y", "    validity: 20y\n    curve: P-384", 1),
 	"profile: ldevid-8021ar", "profile: tls13-iot", 1)
-
-func openToken(t testing.TB, uri string, opts ...keys.PKCS11Option) *keys.PKCS11 {
-	t.Helper()
-	p, err := keys.NewPKCS11(uri, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	return p
-}
 
 // TestPKCS11Hierarchy makes the CA keys of a hierarchy in a fresh SoftHSM2
 // token, publishes them as key.ref files, loads the CAs back through a new
@@ -49,7 +40,7 @@ func TestPKCS11Hierarchy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token := openToken(t, tok.URIWithPINSource())
+	token := tokentest.Open(t, tok.URIWithPINSource())
 	h, err := New(s, WithKeys(token))
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +86,7 @@ func TestPKCS11Hierarchy(t *testing.T) {
 
 	// Load the CAs back: the keys are opened in the token, device keys are
 	// files.
-	token = openToken(t, tok.URI(), keys.WithPIN([]byte(tok.PIN)))
+	token = tokentest.Open(t, tok.URI(), keys.WithPIN([]byte(tok.PIN)))
 	files, err := keys.NewFileKeys()
 	if err != nil {
 		t.Fatal(err)
@@ -208,7 +199,7 @@ func opensslVerify(t *testing.T, root, intermediate, leaf string) {
 // pre-issuance lint, the token's signature.
 func BenchmarkPKCS11IssueDevice(b *testing.B) {
 	tok := softhsm.New(b, "iotcert-bench")
-	token := openToken(b, tok.URIWithPINSource())
+	token := tokentest.Open(b, tok.URIWithPINSource())
 	s, err := LoadSpec("spec.yaml", []byte(pkcs11Spec))
 	if err != nil {
 		b.Fatal(err)
