@@ -16,8 +16,10 @@
 //   - idevid encodes IEEE 802.1AR device identity fields;
 //   - matter reads the vendor and product IDs a Matter certificate's DN
 //     carries, for the lints and the chain checks alike;
-//   - ldevid turns a hierarchy spec into certificates: CAs, devices, batches
-//     and CSR signing, each linted before it is signed;
+//   - ldevid turns a hierarchy spec into certificates: CAs, devices and
+//     CSR signing, each linted before it is signed;
+//   - batch issues the devices of a CSV with an ldevid hierarchy on every
+//     core, crash-safe and journaled;
 //   - keys makes, keeps and opens private keys: PEM files (with a
 //     passphrase), any go.step.sm/crypto/kms key manager, PKCS#11 tokens;
 //   - store is the on-disk layout of an output directory: CA and device

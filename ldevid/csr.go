@@ -40,7 +40,7 @@ type CSROptions struct {
 // certificate is then linted like any other before it is signed. A
 // refusal is a *RefusedError whose Reasons say what is wrong.
 func (h *Hierarchy) SignCSR(req Request, csr *x509.CertificateRequest, opts CSROptions) (*Issued, error) {
-	d, ca, err := h.device(req.Device)
+	d, ca, err := h.Device(req.Device)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,8 @@
 // not signed: the error is a *RefusedError listing the findings. A
 // Hierarchy is safe for concurrent use once its CAs are created or added,
 // so that batch issuance is a loop (or a pool of goroutines) over
-// IssueDevice; IssueBatch is that pool, publishing through package store.
+// IssueDevice; package batch is that pool, publishing through package
+// store.
 // Keys are made and opened by a keys.Backend (WithKeys; PEM files by
 // default).
 package ldevid
@@ -133,6 +134,12 @@ func New(spec *Spec, opts ...Option) (*Hierarchy, error) {
 
 // Spec returns the hierarchy's spec.
 func (h *Hierarchy) Spec() *Spec { return h.spec }
+
+// Keys returns the keys.Backend that makes and opens the hierarchy's keys.
+func (h *Hierarchy) Keys() keys.Backend { return h.keys }
+
+// Now returns the hierarchy's time (WithClock; time.Now by default).
+func (h *Hierarchy) Now() time.Time { return h.now() }
 
 // Profile returns the compiled lint profile called name (one the spec
 // names, or any of the rules).
@@ -369,7 +376,7 @@ type Issued struct {
 	// Result is the pre-issuance verdict (warnings and notices only).
 	Result profile.Result
 	// c509 is the natively signed C509 certificate (type 2), when the
-	// device profile asks for one (DeviceSpec.c509); nil otherwise.
+	// device profile asks for one (DeviceSpec.C509); nil otherwise.
 	c509 []byte
 
 	chainPEM []byte // chain as PEM, shared by the devices of a CA
@@ -399,6 +406,15 @@ func (i *Issued) Stored() store.Device {
 	return store.Device{ID: i.ID, Cert: i.Cert, Key: i.key, Chain: i.caChainPEM(), C509: i.c509}
 }
 
+// ChainPEM returns Chain(name) as PEM.
+func (h *Hierarchy) ChainPEM(name string) ([]byte, error) {
+	chain, err := h.Chain(name)
+	if err != nil {
+		return nil, err
+	}
+	return h.chainPEM(name, chain), nil
+}
+
 // chainPEM returns Chain(name) as PEM, encoded once per CA.
 func (h *Hierarchy) chainPEM(name string, chain []*x509.Certificate) []byte {
 	h.mu.RLock()
@@ -425,11 +441,16 @@ func (h *Hierarchy) IssueDevice(req Request) (*Issued, error) {
 	return h.issueDevice(req, true)
 }
 
-// issueDevice is IssueDevice. Without parse, the Issued's Cert holds only
-// Raw, RawTBSCertificate and SerialNumber, which is all a batch reads:
-// the batch saves a crypto/x509 parse per device.
+// IssueRaw is IssueDevice for a batch: the Issued's Cert may hold only
+// Raw, RawTBSCertificate and SerialNumber, which is all a batch reads,
+// saving a crypto/x509 parse per device.
+func (h *Hierarchy) IssueRaw(req Request) (*Issued, error) {
+	return h.issueDevice(req, false)
+}
+
+// issueDevice is IssueDevice, or IssueRaw without parse.
 func (h *Hierarchy) issueDevice(req Request, parse bool) (*Issued, error) {
-	d, ca, err := h.device(req.Device)
+	d, ca, err := h.Device(req.Device)
 	if err != nil {
 		return nil, err
 	}
@@ -484,7 +505,10 @@ func (s *Spec) DeviceForCA(ca string) (*DeviceSpec, error) {
 	return nil, fmt.Errorf("CA %q issues several device profiles (%s): name one", ca, strings.Join(n, ", "))
 }
 
-func (h *Hierarchy) device(name string) (*DeviceSpec, *CA, error) {
+// Device returns the device profile called name and its issuing CA, or
+// an error when the profile is not in the spec or its CA or the CA's key
+// is not loaded.
+func (h *Hierarchy) Device(name string) (*DeviceSpec, *CA, error) {
 	d := h.spec.Device(name)
 	if d == nil {
 		return nil, nil, fmt.Errorf("device profile %q is not in the spec", name)
@@ -513,13 +537,13 @@ func (req Request) fields() map[string]string {
 	return f
 }
 
-// checkRequest reports the errors IssueDevice would find in req before
+// CheckRequest reports the errors IssueDevice would find in req before
 // it makes a key: an unknown device profile, a bad id, a subject or
 // subjectAltName template that fails for req's fields (a missing field, a
 // value outside an attribute's character set, an empty name, an address
 // that does not parse). Batch issuance checks every row with it before it
 // issues anything. The pre-issuance lint is not run.
-func (h *Hierarchy) checkRequest(req Request) error {
+func (h *Hierarchy) CheckRequest(req Request) error {
 	d := h.spec.Device(req.Device)
 	if d == nil {
 		return fmt.Errorf("device profile %q is not in the spec", req.Device)
@@ -529,6 +553,33 @@ func (h *Hierarchy) checkRequest(req Request) error {
 	}
 	_, _, err := h.renderNames(d, req)
 	return err
+}
+
+// CheckNames checks that c carries the subject and subjectAltName the
+// device profile of req renders for it.
+func (h *Hierarchy) CheckNames(req Request, c *x509.Certificate) error {
+	d := h.spec.Device(req.Device)
+	if d == nil {
+		return fmt.Errorf("device profile %q is not in the spec", req.Device)
+	}
+	rawSubject, san, err := h.renderNames(d, req)
+	if err != nil {
+		return err
+	}
+	var certSAN []byte
+	for _, ext := range c.Extensions {
+		if ext.Id.Equal(idevid.OIDSubjectAltName) {
+			certSAN = ext.Value
+		}
+	}
+	var wantSAN []byte
+	if san != nil {
+		wantSAN = san.Value
+	}
+	if !bytes.Equal(c.RawSubject, rawSubject) || !bytes.Equal(certSAN, wantSAN) {
+		return fmt.Errorf("its names (%s) are not those of device %q", subjectString(c.RawSubject), req.ID)
+	}
+	return nil
 }
 
 // renderNames renders the subject and the subjectAltName extension (nil

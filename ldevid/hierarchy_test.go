@@ -28,7 +28,7 @@ import (
 // exampleHierarchy creates the CAs of the example spec.
 func exampleHierarchy(t *testing.T, opts ...Option) *Hierarchy {
 	t.Helper()
-	s, err := LoadSpec("example.yaml", ExampleSpec())
+	s, err := LoadSpec("example.yaml", ExampleSpec(""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,7 +419,7 @@ func TestFileKeys(t *testing.T) {
 // that time: a Matter DAC issued "in 2100" is current in 2100 (no
 // n_matter_dac_current notice, which the wall clock would give).
 func TestWithClockLints(t *testing.T) {
-	s, err := LoadSpec("example_matter.yaml", ExampleMatterSpec())
+	s, err := LoadSpec("example_matter.yaml", ExampleSpec("matter"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,8 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
@@ -19,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/iotcert/iotcert/internal/softhsm"
+	"github.com/iotcert/iotcert/internal/tokentest"
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/store"
@@ -29,16 +28,6 @@ import (
 var pkcs11Spec = strings.Replace(strings.Replace(minimalSpec,
 	"    validity: 20y", "    validity: 20y\n    curve: P-384", 1),
 	"profile: ldevid-8021ar", "profile: tls13-iot", 1)
-
-func openToken(t testing.TB, uri string, opts ...keys.PKCS11Option) *keys.PKCS11 {
-	t.Helper()
-	p, err := keys.NewPKCS11(uri, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	return p
-}
 
 // TestPKCS11Hierarchy makes the CA keys of a hierarchy in a fresh SoftHSM2
 // token, publishes them as key.ref files, loads the CAs back through a new
@@ -51,7 +40,7 @@ func TestPKCS11Hierarchy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token := openToken(t, tok.URIWithPINSource())
+	token := tokentest.Open(t, tok.URIWithPINSource())
 	h, err := New(s, WithKeys(token))
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +86,7 @@ func TestPKCS11Hierarchy(t *testing.T) {
 
 	// Load the CAs back: the keys are opened in the token, device keys are
 	// files.
-	token = openToken(t, tok.URI(), keys.WithPIN([]byte(tok.PIN)))
+	token = tokentest.Open(t, tok.URI(), keys.WithPIN([]byte(tok.PIN)))
 	files, err := keys.NewFileKeys()
 	if err != nil {
 		t.Fatal(err)
@@ -210,7 +199,7 @@ func opensslVerify(t *testing.T, root, intermediate, leaf string) {
 // pre-issuance lint, the token's signature.
 func BenchmarkPKCS11IssueDevice(b *testing.B) {
 	tok := softhsm.New(b, "iotcert-bench")
-	token := openToken(b, tok.URIWithPINSource())
+	token := tokentest.Open(b, tok.URIWithPINSource())
 	s, err := LoadSpec("spec.yaml", []byte(pkcs11Spec))
 	if err != nil {
 		b.Fatal(err)
@@ -261,55 +250,6 @@ func TestWriteCAKeyKind(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(out, "root", tc.gone)); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s after writing %s: %v", tc.gone, tc.want, err)
-		}
-	}
-}
-
-// TestPKCS11BatchJSONL issues a jsonl batch whose device keys are made in
-// a SoftHSM2 token: each record has the key's reference as key_ref (no
-// key), which opens the key whose public half the certificate holds.
-func TestPKCS11BatchJSONL(t *testing.T) {
-	tok := softhsm.New(t, "iotcert-jsonl")
-	token := openToken(t, tok.URIWithPINSource())
-	s, err := LoadSpec("spec.yaml", []byte(pkcs11Spec))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := New(s, WithKeys(token))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.CreateCAs(); err != nil {
-		t.Fatal(err)
-	}
-	out := t.TempDir()
-	sum, err := h.IssueBatch(out, "sensor", batchRows(3, nil), BatchOptions{Layout: store.LayoutJSONL})
-	if err != nil || sum.Issued != 3 {
-		t.Fatalf("summary %+v, %v", sum, err)
-	}
-	lines := jsonlLines(t, out)
-	if len(lines) != 3 {
-		t.Fatalf("%d lines", len(lines))
-	}
-	for _, l := range lines {
-		if !strings.HasPrefix(l, `{"id":"dev-00`) || !strings.Contains(l, `","key_ref":"pkcs11:`) || strings.Contains(l, `"key":`) || strings.Contains(l, "PRIVATE KEY") {
-			t.Errorf("record %.120s...", l)
-		}
-		var rec store.DeviceRecord
-		if err := json.Unmarshal([]byte(l), &rec); err != nil {
-			t.Fatal(err)
-		}
-		block, _ := pem.Decode([]byte(rec.Cert))
-		c, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		signer, err := token.Open(rec.KeyRef)
-		if err != nil {
-			t.Fatalf("%s: key_ref %q: %v", rec.ID, rec.KeyRef, err)
-		}
-		if !keys.SamePublicKey(c.PublicKey, signer.Public()) {
-			t.Errorf("%s: key_ref does not name the certificate's key", rec.ID)
 		}
 	}
 }

@@ -114,9 +114,9 @@ type DeviceSpec struct {
 	// basicConstraints puts a critical basicConstraints cA=FALSE in the
 	// certificates, as Matter requires in a DAC.
 	basicConstraints bool
-	// c509 makes a natively signed C509 certificate (type 2) of every
+	// C509 makes a natively signed C509 certificate (type 2) of every
 	// device beside its X.509 certificate (store.C509File).
-	c509 bool
+	C509 bool
 	// IDFrom is the rule an enrollment server (iotcert est) reads the
 	// device id with from the IDevID that authenticates the device: one
 	// of the IDFrom* values; "" when the profile is not enrolled.
@@ -393,7 +393,7 @@ func loadDevice(s *Spec, k, v *yaml.Node, cas map[string]*CASpec) (*DeviceSpec, 
 	if err := strictyaml.Decode(v, &df); err != nil {
 		return nil, fmt.Errorf("device profile %q: %w", k.Value, err)
 	}
-	d := &DeviceSpec{Name: k.Value, kind: deviceKind(df.Kind), CA: df.CA, Profile: df.Profile, subjectKeyID: df.SubjectKeyID, basicConstraints: df.BasicConstraints, c509: df.C509, IDFrom: df.IDFrom, line: k.Line}
+	d := &DeviceSpec{Name: k.Value, kind: deviceKind(df.Kind), CA: df.CA, Profile: df.Profile, subjectKeyID: df.SubjectKeyID, basicConstraints: df.BasicConstraints, C509: df.C509, IDFrom: df.IDFrom, line: k.Line}
 	var err error
 	switch d.kind {
 	case kindIDevID, kindLDevID:

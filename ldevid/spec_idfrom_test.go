@@ -8,7 +8,7 @@ import (
 // TestSpecIDFrom loads the EST example (id_from: serialNumber on the
 // ldevid profile) and the id_from values a spec must refuse.
 func TestSpecIDFrom(t *testing.T) {
-	s, err := LoadSpec("est.yaml", ExampleESTSpec())
+	s, err := LoadSpec("est.yaml", ExampleSpec("est"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -19,7 +19,7 @@ func TestSpecIDFrom(t *testing.T) {
 		{"id_from: serialNumber", "id_from: uuid", `id_from "uuid": want serialNumber, commonName or hardwareModuleName`},
 		{"    kind: idevid\n", "    kind: idevid\n    id_from: commonName\n", "id_from: only an ldevid profile is enrolled with an IDevID"},
 	} {
-		data := strings.Replace(string(ExampleESTSpec()), tc.from, tc.to, 1)
+		data := strings.Replace(string(ExampleSpec("est")), tc.from, tc.to, 1)
 		if _, err := LoadSpec("est.yaml", []byte(data)); err == nil || !strings.Contains(err.Error(), tc.err) {
 			t.Errorf("%s: %v, want %q", tc.to, err, tc.err)
 		}

@@ -68,7 +68,7 @@ func OpenBatch(out string, l Layout, profile string) (_ *Batch, err error) {
 			return nil, err
 		}
 	}
-	if b.records, b.scan, err = openRecordFile(b.root, l == LayoutJSONL, b.issued); err != nil {
+	if b.records, b.scan, err = openRecordFile(b.root, l == LayoutJSONL, b.issued, replacedDigests(b.journal.entries, b.issued, profile)); err != nil {
 		return nil, err
 	}
 	b.Truncated = b.scan.torn
@@ -109,6 +109,20 @@ func (b *Batch) RecordsPath() string {
 		return ""
 	}
 	return b.records.path
+}
+
+// replacedDigests returns the SHA-256s of the issued journal lines of the
+// device profile called profile that a later line of their id replaced
+// (a reissue): lines of entries other than the last of each id in
+// issued.
+func replacedDigests(entries []JournalEntry, issued map[string]JournalEntry, profile string) map[string]bool {
+	replaced := map[string]bool{}
+	for _, e := range entries {
+		if e.Status == StatusIssued && e.sameDevice(profile, e.ID) && issued[e.ID].SHA256 != e.SHA256 {
+			replaced[e.SHA256] = true
+		}
+	}
+	return replaced
 }
 
 // Issued returns the last issued journal line of the device id under the
@@ -187,6 +201,10 @@ type Staged struct {
 	ID string
 	// Serial and SHA256 name the certificate as the journal does.
 	Serial, SHA256 string
+	// Replace publishes the device over its directory, when it has one
+	// (a reissue: the old directory is removed); the jsonl layout appends
+	// the device's new record either way.
+	Replace bool
 
 	dir    string // dirs: the temporary directory in <out>/devices
 	record []byte // jsonl: the line of devices.jsonl
@@ -269,7 +287,13 @@ func (l *dirsLayout) publish(staged []Staged) (int, error, error) {
 	for i, s := range staged {
 		// 2. ... before each is renamed into place, so that a device
 		// directory is complete or absent ...
-		if err := l.devices.Rename(s.dir, l.devices, s.ID); err != nil {
+		var err error
+		if s.Replace {
+			err = replaceDir(l.devices, s.dir, s.ID)
+		} else {
+			err = l.devices.Rename(s.dir, l.devices, s.ID)
+		}
+		if err != nil {
 			stopped = fmt.Errorf("device %q: publishing: %w", s.ID, err)
 			l.discard(staged[i:])
 			break

@@ -138,17 +138,36 @@ func ReplaceDevice(out string, dev Device) error {
 	if err != nil {
 		return err
 	}
-	old, err := devices.MkdirTemp(stagedPrefix+dev.ID+".old", 0o700)
+	if err := replaceDir(devices, tmp, dev.ID); err != nil {
+		return err
+	}
+	return devices.Sync()
+}
+
+// replaceDir renames the directory tmp of devices to id, replacing the
+// directory id when there is one: the old one is moved aside to a
+// temporary name, the new one renamed into place, then the old one is
+// removed. A stop in between leaves the old directory under a temporary
+// name that the next batch removes.
+func replaceDir(devices *safefile.Dir, tmp, id string) error {
+	exists, err := devices.Exists(id)
+	if err != nil {
+		return fmt.Errorf("device %q: %w", id, err)
+	}
+	if !exists {
+		return devices.Rename(tmp, devices, id)
+	}
+	old, err := devices.MkdirTemp(stagedPrefix+id+".old", 0o700)
 	if err != nil {
 		return err
 	}
 	defer devices.RemoveAll(old)
 	// rename(2) of a directory onto an empty directory replaces it.
-	if err := devices.Rename(dev.ID, devices, old); err != nil {
-		return fmt.Errorf("device %q: moving the old directory aside: %w", dev.ID, err)
+	if err := devices.Rename(id, devices, old); err != nil {
+		return fmt.Errorf("device %q: moving the old directory aside: %w", id, err)
 	}
-	if err := devices.Rename(tmp, devices, dev.ID); err != nil {
-		return fmt.Errorf("device %q: %w", dev.ID, err)
+	if err := devices.Rename(tmp, devices, id); err != nil {
+		return fmt.Errorf("device %q: %w", id, err)
 	}
-	return devices.Sync()
+	return nil
 }

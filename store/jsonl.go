@@ -16,7 +16,7 @@ import (
 	"github.com/iotcert/iotcert/keys"
 )
 
-// Layout is how a Batch (ldevid.Hierarchy.IssueBatch) publishes devices.
+// Layout is how a Batch (batch.Issue) publishes devices.
 type Layout string
 
 const (
@@ -169,9 +169,11 @@ type deviceScan struct {
 // create is set; else a missing file gives a nil recordFile), refuses it
 // when group or others have any permission on it, reads every record,
 // removes a torn tail and returns what it found. The batch lock must be
-// held. issued are the journal's issued lines: a record whose hash is
-// not its line's is an error.
-func openRecordFile(out *safefile.Dir, create bool, issued map[string]JournalEntry) (*recordFile, *deviceScan, error) {
+// held. issued are the journal's last issued lines, replaced the hashes
+// of the certificates a reissue replaced: a record whose hash is neither
+// is an error, unless it follows the current record of its id (a reissue
+// a stopped run published but did not journal).
+func openRecordFile(out *safefile.Dir, create bool, issued map[string]JournalEntry, replaced map[string]bool) (*recordFile, *deviceScan, error) {
 	path := out.Join(DevicesFile)
 	flags := os.O_RDWR
 	if create {
@@ -186,7 +188,7 @@ func openRecordFile(out *safefile.Dir, create bool, issued map[string]JournalEnt
 		return nil, nil, err
 	}
 	d := &recordFile{path: path, f: f}
-	scan, err := d.scan(issued)
+	scan, err := d.scan(issued, replaced)
 	if err != nil {
 		f.Close()
 		return nil, nil, err
@@ -205,7 +207,7 @@ func openRecordFile(out *safefile.Dir, create bool, issued map[string]JournalEnt
 
 // scan checks the file's mode, reads its records, removes a torn tail
 // and leaves the file's offset at its end.
-func (d *recordFile) scan(issued map[string]JournalEntry) (*deviceScan, error) {
+func (d *recordFile) scan(issued map[string]JournalEntry, replaced map[string]bool) (*deviceScan, error) {
 	st, err := d.f.Stat()
 	if err != nil {
 		return nil, err
@@ -217,6 +219,7 @@ func (d *recordFile) scan(issued map[string]JournalEntry) (*deviceScan, error) {
 		return nil, fmt.Errorf("%s: mode %04o lets group or others at the private keys it holds: make it 0600 (chmod 600 %s) and check who has read it", d.path, perm, d.path)
 	}
 	scan := &deviceScan{records: map[string]int{}}
+	digests := map[string]string{} // the hash of each id's last record
 	r := bufio.NewReaderSize(d.f, 1<<20)
 	var (
 		off       int64 // where the current line starts
@@ -255,16 +258,22 @@ func (d *recordFile) scan(issued map[string]JournalEntry) (*deviceScan, error) {
 		case reason != "":
 			bad, badOff, badReason = n, off, reason
 		default:
-			if first, dup := scan.records[rec.ID]; dup {
-				return nil, fmt.Errorf("%s: line %d: device %q again (first on line %d): it was issued twice; keep one and remove the other, or restore the file", d.path, n, rec.ID, first)
+			e, journaled := issued[rec.ID]
+			before, dup := digests[rec.ID]
+			// A reissue appends the device's new record: the one before
+			// is one a reissue replaced, or the journal's current one.
+			reissue := replaced[before] && before != rec.SHA256 || journaled && before == e.SHA256 && rec.SHA256 != e.SHA256
+			if dup && !reissue {
+				return nil, fmt.Errorf("%s: line %d: device %q again (first on line %d): it was issued twice; keep one and remove the other, or restore the file", d.path, n, rec.ID, scan.records[rec.ID])
 			}
-			scan.records[rec.ID] = n
-			if e, ok := issued[rec.ID]; !ok {
+			scan.records[rec.ID], digests[rec.ID] = n, rec.SHA256
+			switch {
+			case !journaled || dup && before == e.SHA256 && rec.SHA256 != e.SHA256 && !replaced[rec.SHA256]:
 				// Kept for recovery, which checks that the key is the
 				// certificate's; only the records of a stopped run's
 				// last groups are unjournaled.
 				scan.unjournaled = append(scan.unjournaled, lineRecord{n, rec})
-			} else if e.SHA256 != rec.SHA256 {
+			case e.SHA256 != rec.SHA256 && !replaced[rec.SHA256]:
 				return nil, fmt.Errorf("%s: line %d: device %q has sha256 %s, its journal line %s: restore the file", d.path, n, rec.ID, rec.SHA256, e.SHA256)
 			}
 		}

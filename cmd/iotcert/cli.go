@@ -90,7 +90,8 @@ var commands = []command{
 	{path: "gen devices", short: "issue a batch of devices from a CSV (resumable, journaled)", run: noStdin(runGenDevices),
 		example: `  iotcert gen devices spec.yaml --out pki --from devices.csv
   iotcert gen devices spec.yaml --out pki --from devices.csv --layout jsonl --workers 8
-  iotcert gen devices spec.yaml --out pki --from devices.csv --progress=false`,
+  iotcert gen devices spec.yaml --out pki --from devices.csv --progress=false
+  iotcert gen devices spec.yaml --out pki --from recalled.csv --reissue "key compromise 2026-12"`,
 		values: map[string][]string{"layout": {"dirs", "jsonl"}, "fail-on": {"error", "warn", "notice"}}},
 	{path: "sign", short: "sign a device's CSR", run: runSign,
 		example: `  iotcert sign spec.yaml --dir pki --ca device-ca --csr device.csr --id 1234 --out device.pem

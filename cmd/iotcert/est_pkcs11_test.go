@@ -16,7 +16,7 @@ func TestESTPKCS11(t *testing.T) {
 	tok := softhsm.New(t, "iotcert-est")
 	dir := t.TempDir()
 	e := &estEnv{bin: estBinary(t), dir: dir, spec: filepath.Join(dir, "est.yaml"), pki: filepath.Join(dir, "pki"), db: filepath.Join(dir, "inventory.db")}
-	os.WriteFile(e.spec, ldevid.ExampleESTSpec(), 0o644)
+	os.WriteFile(e.spec, ldevid.ExampleSpec("est"), 0o644)
 	kms := tok.URIWithPINSource()
 	e.mustRun(t, "gen", "hierarchy", e.spec, "--out", e.pki, "--kms", kms)
 	os.WriteFile(filepath.Join(dir, "ids.csv"), []byte("id,serial\nd000,SN0000\n"), 0o644)

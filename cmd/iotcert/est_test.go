@@ -72,7 +72,7 @@ func setupEST(t *testing.T, n int) *estEnv {
 	t.Helper()
 	dir := t.TempDir()
 	e := &estEnv{bin: estBinary(t), dir: dir, spec: filepath.Join(dir, "est.yaml"), pki: filepath.Join(dir, "pki"), db: filepath.Join(dir, "inventory.db")}
-	if err := os.WriteFile(e.spec, ldevid.ExampleESTSpec(), 0o644); err != nil {
+	if err := os.WriteFile(e.spec, ldevid.ExampleSpec("est"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	e.mustRun(t, "gen", "hierarchy", e.spec, "--out", e.pki)

@@ -38,18 +38,16 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "example":
-		switch {
-		case len(args) == 2 && args[1] == "matter":
-			stdout.Write(ldevid.ExampleMatterSpec())
-			return exitOK
-		case len(args) == 2 && args[1] == "est":
-			stdout.Write(ldevid.ExampleESTSpec())
-			return exitOK
-		case len(args) > 1 && args[1] != "-h" && args[1] != "--help" && args[1] != "-help":
-			fmt.Fprintf(stderr, "iotcert gen example: unknown example %q (want none, matter or est)\n", strings.Join(args[1:], " "))
+		var name string
+		if len(args) > 1 && args[1] != "-h" && args[1] != "--help" && args[1] != "-help" {
+			name = strings.Join(args[1:], " ")
+		}
+		spec := ldevid.ExampleSpec(name)
+		if spec == nil {
+			fmt.Fprintf(stderr, "iotcert gen example: unknown example %q (want none, matter or est)\n", name)
 			return exitUsage
 		}
-		stdout.Write(ldevid.ExampleSpec())
+		stdout.Write(spec)
 		return exitOK
 	case "hierarchy":
 		return runGenHierarchy(args[1:], stdout, stderr)
@@ -573,7 +571,7 @@ func checkReissue(jl *store.Journal, device, id, reason string) (prev store.Jour
 	case found && reason == "":
 		return prev, true, fmt.Errorf("device %q (profile %s) is issued already (serial %s, in %s): an id is issued once; --reissue REASON issues it again", id, device, prev.Serial, where)
 	case found && where == filepath.Join(filepath.Dir(jl.Path()), store.DevicesFile):
-		return prev, true, fmt.Errorf("device %q (profile %s) is a record of %s: reissue it with gen devices into another directory", id, device, where)
+		return prev, true, fmt.Errorf("device %q (profile %s) is a record of %s: reissue it with gen devices --layout jsonl --reissue REASON", id, device, where)
 	case !found && reason != "":
 		return prev, false, fmt.Errorf("--reissue: device %q (profile %s) was never issued", id, device)
 	}

@@ -10,12 +10,13 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/iotcert/iotcert/batch"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/store"
 )
 
-const genDevicesSynopsis = "gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--device PROFILE] [--workers N] [--layout dirs|jsonl] [--fail-on error|warn|notice] [--db FILE]"
+const genDevicesSynopsis = "gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--device PROFILE] [--workers N] [--layout dirs|jsonl] [--fail-on error|warn|notice] [--reissue REASON] [--db FILE]"
 
 func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("gen devices", genDevicesSynopsis, stderr)
@@ -26,6 +27,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", 0, "devices issued at once (default: the number of CPUs)")
 	layout := fs.String("layout", "dirs", "how devices are published: `dirs` (DIR/devices/<id>/key.pem, cert.pem, chain.pem) or jsonl (one JSON line per device in DIR/devices.jsonl, mode 0600: it holds the keys; the CA chain once in DIR/devices.chain.pem)")
 	failOn := fs.String("fail-on", "error", "refuse a certificate whose pre-issuance lint has a finding at `LEVEL` or above: error, warn or notice (the findings signed through are summarised)")
+	reissue := fs.String("reissue", "", "issue every device of the CSV again, for `REASON`: each was issued before (journaled with the serial it replaces); run again after a stop, the batch reissues only the devices not reissued for REASON yet")
 	progress := fs.Bool("progress", true, "draw a progress bar with rate and ETA when standard error is a terminal (--progress=false: never)")
 	var kf keyFlags
 	kf.register(fs, true)
@@ -94,7 +96,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	}
 
 	bar := newProgressBar(stderr, *progress, "devices")
-	opts := ldevid.BatchOptions{
+	opts := batch.Options{
 		Source:   *from,
 		Workers:  *workers,
 		Progress: bar.update,
@@ -102,13 +104,14 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 		Stop:     interrupt.ch,
 		FailOn:   level,
 		Command:  commandLine("gen devices", args),
-		Refused: func(row ldevid.Row, err *ldevid.RefusedError) {
+		Reissue:  *reissue,
+		Refused: func(row batch.Row, err *ldevid.RefusedError) {
 			bar.clear()
 			fmt.Fprintf(stderr, "iotcert gen devices: %s: line %d: %v\n", *from, row.Line, err)
 		},
 	}
 	restoreGC := batchGC()
-	sum, err := h.IssueBatch(*out, d.Name, rows, opts)
+	sum, err := batch.Issue(h, *out, d.Name, rows, opts)
 	restoreGC()
 	bar.finish()
 	if sum != nil {
@@ -125,7 +128,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout)
 		printBatchReport(stderr, *from, sum)
 	}
-	if errors.Is(err, ldevid.ErrInterrupted) {
+	if errors.Is(err, batch.ErrInterrupted) {
 		left := sum.Devices - sum.Done - sum.Issued - sum.Refused
 		fmt.Fprintf(stderr, "iotcert gen devices: interrupted by %s: %d devices not issued yet; every device issued is published and journaled, no temporary file is left. Run the same command again to finish: devices issued already are not issued again\n", interrupt.name(), left)
 		return interrupt.exitCode()
@@ -150,7 +153,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 
 // printBatchReport prints the findings the batch signed through, by lint,
 // and the rows of devices issued before whose fields changed.
-func printBatchReport(w io.Writer, source string, sum *ldevid.BatchSummary) {
+func printBatchReport(w io.Writer, source string, sum *batch.Summary) {
 	for _, f := range sum.Findings {
 		more := ""
 		if f.Count > len(f.IDs) {
@@ -159,7 +162,7 @@ func printBatchReport(w io.Writer, source string, sum *ldevid.BatchSummary) {
 		fmt.Fprintf(w, "iotcert gen devices: %s %s: %d devices issued with it (%s%s)\n", f.Level, f.Lint, f.Count, strings.Join(f.IDs, ", "), more)
 	}
 	for _, c := range sum.Changed {
-		fmt.Fprintf(w, "iotcert gen devices: %s: line %d: device %q was issued with other fields (%s): not issued again (gen device --reissue REASON issues it again)\n", source, c.Line, c.ID, strings.Join(c.Fields, "; "))
+		fmt.Fprintf(w, "iotcert gen devices: %s: line %d: device %q was issued with other fields (%s): not issued again (gen devices --reissue REASON, or gen device --reissue REASON for this id, issues it again)\n", source, c.Line, c.ID, strings.Join(c.Fields, "; "))
 	}
 }
 
@@ -188,16 +191,16 @@ func pickBatchDevice(spec *ldevid.Spec, ca, device string) (*ldevid.DeviceSpec, 
 	return nil, fmt.Errorf("%s has several device profiles (%s): name one with --device", spec.Name, strings.Join(names, ", "))
 }
 
-func readDevices(path string) ([]ldevid.Row, error) {
+func readDevices(path string) ([]batch.Row, error) {
 	if path == "-" {
-		return ldevid.ReadDevices("stdin", os.Stdin)
+		return batch.ReadDevices("stdin", os.Stdin)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return ldevid.ReadDevices(path, f)
+	return batch.ReadDevices(path, f)
 }
 
 // interruptSignals are the signals that stop a batch cleanly: Ctrl-C,

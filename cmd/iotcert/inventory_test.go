@@ -24,7 +24,7 @@ func runCmd(t *testing.T, args ...string) (int, string, string) {
 func TestInventoryCLI(t *testing.T) {
 	dir := t.TempDir()
 	spec := filepath.Join(dir, "est.yaml")
-	os.WriteFile(spec, ldevid.ExampleESTSpec(), 0o644)
+	os.WriteFile(spec, ldevid.ExampleSpec("est"), 0o644)
 	db := filepath.Join(dir, "inv.db")
 	for _, pki := range []string{"pki", "pki2"} {
 		if code, _, errOut := runCmd(t, "gen", "hierarchy", spec, "--out", filepath.Join(dir, pki)); code != 0 {
@@ -109,7 +109,7 @@ func TestInventoryCLI(t *testing.T) {
 // the EST tests run as it is.
 func TestGenExampleEST(t *testing.T) {
 	code, out, errOut := runCmd(t, "gen", "example", "est")
-	if code != 0 || out != string(ldevid.ExampleESTSpec()) || !strings.Contains(out, "id_from: serialNumber") {
+	if code != 0 || out != string(ldevid.ExampleSpec("est")) || !strings.Contains(out, "id_from: serialNumber") {
 		t.Fatalf("gen example est: exit %d, %s", code, errOut)
 	}
 }

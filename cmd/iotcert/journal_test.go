@@ -67,7 +67,7 @@ func TestOneJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, stdout, errOut := iotcert(t, "", "gen", "devices", spec, "--out", out, "--from", csv)
-	want := "iotcert gen devices: " + csv + `: line 4: device "0002" was issued with other fields (host: "s0002" -> "moved"): not issued again (gen device --reissue REASON issues it again)` + "\n"
+	want := "iotcert gen devices: " + csv + `: line 4: device "0002" was issued with other fields (host: "s0002" -> "moved"): not issued again (gen devices --reissue REASON, or gen device --reissue REASON for this id, issues it again)` + "\n"
 	if code != exitOK || stdout != "3 devices: 0 issued, 0 refused, 3 done before\n" || errOut != want {
 		t.Errorf("changed row: exit %d\n%s%s\nwant %s", code, stdout, errOut, want)
 	}
@@ -315,4 +315,97 @@ func TestRecoveryChecksJSONL(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGenDevicesReissue reissues a batch with gen devices --reissue in
+// both layouts: every device gets a new key and serial, journaled with
+// the serial it replaces and the reason; the inventory (--db) marks the
+// old certificates superseded; the same command run again reissues
+// nothing; a plain run counts the devices done; an id never issued is
+// refused before anything is issued.
+func TestGenDevicesReissue(t *testing.T) {
+	for _, layout := range []string{"dirs", "jsonl"} {
+		t.Run(layout, func(t *testing.T) {
+			spec, out, csv := batchSetup(t, 3, nil)
+			db := filepath.Join(t.TempDir(), "inv.db")
+			gen := func(extra ...string) (int, string, string) {
+				return iotcert(t, "", append([]string{"gen", "devices", spec, "--out", out, "--from", csv, "--layout", layout, "--db", db}, extra...)...)
+			}
+			if code, _, errOut := gen(); code != exitOK {
+				t.Fatalf("gen devices: exit %d\n%s", code, errOut)
+			}
+			before := currentCerts(t, out, layout)
+			code, stdout, errOut := gen("--reissue", "key compromise")
+			if code != exitOK || !strings.HasPrefix(stdout, "3 devices: 3 issued, 0 refused, 0 done before\n") {
+				t.Fatalf("gen devices --reissue: exit %d\n%s%s", code, stdout, errOut)
+			}
+			entries, err := store.ReadJournal(filepath.Join(out, store.JournalFile))
+			if err != nil || len(entries) != 6 {
+				t.Fatalf("journal %v: %d lines, want 6", err, len(entries))
+			}
+			after := currentCerts(t, out, layout)
+			for _, e := range entries[3:] {
+				old := before[e.ID]
+				if e.Status != store.StatusIssued || e.Previous != old || e.ReissueReason != "key compromise" || e.Serial == old || after[e.ID] != e.Serial {
+					t.Errorf("reissue line %+v: replaces %s, published %s", e, old, after[e.ID])
+				}
+			}
+			_, list, _ := runCmd(t, "inventory", "list", "--db", db)
+			if n := strings.Count(list, " superseded "); n != 3 {
+				t.Errorf("%d superseded records, want 3:\n%s", n, list)
+			}
+			// Run again, the same reissue has nothing left to do, nor has
+			// a plain run.
+			for _, extra := range [][]string{{"--reissue", "key compromise"}, nil} {
+				if code, stdout, errOut := gen(extra...); code != exitOK || !strings.HasPrefix(stdout, "3 devices: 0 issued, 0 refused, 3 done before\n") {
+					t.Errorf("gen devices %v again: exit %d\n%s%s", extra, code, stdout, errOut)
+				}
+			}
+			// An id never issued is refused, and nothing is issued.
+			data, _ := os.ReadFile(csv)
+			if err := os.WriteFile(csv, append(data, "0200,SN0200,s0200\n"...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, _, errOut = gen("--reissue", "other")
+			if code != exitUsage || !strings.Contains(errOut, `line 5: --reissue: device "0200" (profile sensor) was never issued`) {
+				t.Errorf("--reissue of a new id: exit %d\n%s", code, errOut)
+			}
+			if entries, _ := store.ReadJournal(filepath.Join(out, store.JournalFile)); len(entries) != 6 {
+				t.Errorf("%d journal lines after a refused reissue, want 6", len(entries))
+			}
+		})
+	}
+}
+
+// currentCerts returns the serial of the certificate published for each
+// device of out: its cert.pem, or its last record in devices.jsonl.
+func currentCerts(t *testing.T, out, layout string) map[string]string {
+	t.Helper()
+	serials := map[string]string{}
+	if layout == "jsonl" {
+		data, err := os.ReadFile(filepath.Join(out, store.DevicesFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			var rec store.DeviceRecord
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatal(err)
+			}
+			serials[rec.ID] = rec.Serial
+		}
+		return serials
+	}
+	dirs, err := os.ReadDir(filepath.Join(out, store.DevicesDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		c, err := store.ReadCertFile(filepath.Join(out, store.DevicesDir, d.Name(), store.CertFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		serials[d.Name()] = c.SerialNumber.Text(16)
+	}
+	return serials
 }

@@ -186,7 +186,7 @@ func TestLintSpecTwoDeviceProfiles(t *testing.T) {
 	spec := filepath.Join(dir, "two.yaml")
 	out := filepath.Join(dir, "pki")
 	files := map[string]string{
-		spec:                             string(ldevid.ExampleSpec()) + gatewayProfile,
+		spec:                             string(ldevid.ExampleSpec("")) + gatewayProfile,
 		filepath.Join(dir, "bacnet.csv"): "id\n1001\n1002\n",
 		filepath.Join(dir, "gw.csv"):     "id\ng1\n",
 	}

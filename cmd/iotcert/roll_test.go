@@ -20,7 +20,7 @@ import (
 func genPKI(t *testing.T, dir string, kms ...string) (spec, pki string) {
 	t.Helper()
 	spec = filepath.Join(dir, "hierarchy.yaml")
-	if err := os.WriteFile(spec, ldevid.ExampleSpec(), 0o644); err != nil {
+	if err := os.WriteFile(spec, ldevid.ExampleSpec(""), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	pki = filepath.Join(dir, "pki")

@@ -1,6 +1,6 @@
 //go:build unix
 
-package ldevid
+package batch
 
 import (
 	"crypto"
@@ -22,22 +22,24 @@ import (
 	"time"
 
 	"github.com/iotcert/iotcert/internal/softhsm"
+	"github.com/iotcert/iotcert/internal/tokentest"
 	"github.com/iotcert/iotcert/keys"
+	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
 )
 
 // tokenHierarchy is the hierarchy of spec with its CA keys made in a
 // fresh SoftHSM2 token and device keys in files, as "gen devices --kms"
 // issues: the token signs, the batch makes everything else.
-func tokenHierarchy(tb testing.TB, label string, spec []byte) (*Hierarchy, *softhsm.Token, *keys.PKCS11) {
+func tokenHierarchy(tb testing.TB, label string, spec []byte) (*ldevid.Hierarchy, *softhsm.Token, *keys.PKCS11) {
 	tb.Helper()
 	tok := softhsm.New(tb, label)
-	token := openToken(tb, tok.URIWithPINSource())
-	s, err := LoadSpec("spec.yaml", spec)
+	token := tokentest.Open(tb, tok.URIWithPINSource())
+	s, err := ldevid.LoadSpec("spec.yaml", spec)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h, err := New(s, WithKeys(token))
+	h, err := ldevid.New(s, ldevid.WithKeys(token))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -48,7 +50,7 @@ func tokenHierarchy(tb testing.TB, label string, spec []byte) (*Hierarchy, *soft
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h.keys = files
+	ldevid.WithKeys(files)(h) // device keys in files
 	return h, tok, token
 }
 
@@ -90,7 +92,7 @@ func parallelSignRate(tb testing.TB, signer crypto.Signer, n, workers int) float
 // sign rate of the issuing CA's key in a SoftHSM2 token (GOMAXPROCS
 // goroutines calling Sign, before and after the batch: the better rate
 // counts) and the rate of a jsonl batch of b.N devices under that CA
-// (IssueBatch as "gen devices --kms ... --layout jsonl" runs it: device
+// (Issue as "gen devices --kms ... --layout jsonl" runs it: device
 // key in a file, gate, the token's signature, record and journal), and
 // reports both and their ratio, with the process's CPU time (user and
 // system, the token's threads included) per signature and per
@@ -100,10 +102,10 @@ func parallelSignRate(tb testing.TB, signer crypto.Signer, n, workers int) float
 //
 //	go test ./ldevid -run '^$' -bench PKCS11Batch -benchtime 4000x
 //
-// IOTCERT_BENCH_WORKERS sets BatchOptions.Workers (default 0: the
+// IOTCERT_BENCH_WORKERS sets Options.Workers (default 0: the
 // batch's own choice).
 func BenchmarkPKCS11Batch(b *testing.B) {
-	h, _, _ := tokenHierarchy(b, "iotcert-batch", ExampleSpec())
+	h, _, _ := tokenHierarchy(b, "iotcert-batch", ldevid.ExampleSpec(""))
 	ca := h.CA("device-ca")
 	workers, _ := strconv.Atoi(os.Getenv("IOTCERT_BENCH_WORKERS"))
 	rows := exampleRows(b.N)
@@ -115,7 +117,7 @@ func BenchmarkPKCS11Batch(b *testing.B) {
 	rawCPU := cpuTime(b) - cpu0
 	cpu0 = cpuTime(b)
 	start := time.Now()
-	sum, err := h.IssueBatch(out, "bacnet-controller", rows, BatchOptions{Layout: store.LayoutJSONL, Workers: workers})
+	sum, err := Issue(h, out, "bacnet-controller", rows, Options{Layout: store.LayoutJSONL, Workers: workers})
 	elapsed := time.Since(start)
 	if err != nil {
 		b.Fatal(err)
@@ -140,11 +142,11 @@ func BenchmarkPKCS11Batch(b *testing.B) {
 func fileBatchCPU(b *testing.B, rows []Row) time.Duration {
 	b.StopTimer()
 	defer b.StartTimer()
-	s, err := LoadSpec("example.yaml", ExampleSpec())
+	s, err := ldevid.LoadSpec("example.yaml", ldevid.ExampleSpec(""))
 	if err != nil {
 		b.Fatal(err)
 	}
-	h, err := New(s)
+	h, err := ldevid.New(s)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -152,7 +154,7 @@ func fileBatchCPU(b *testing.B, rows []Row) time.Duration {
 		b.Fatal(err)
 	}
 	cpu0 := cpuTime(b)
-	if _, err := h.IssueBatch(b.TempDir(), "bacnet-controller", rows, BatchOptions{Layout: store.LayoutJSONL}); err != nil {
+	if _, err := Issue(h, b.TempDir(), "bacnet-controller", rows, Options{Layout: store.LayoutJSONL}); err != nil {
 		b.Fatal(err)
 	}
 	return cpuTime(b) - cpu0
@@ -226,7 +228,7 @@ func TestPKCS11BatchTokenFailure(t *testing.T) {
 				}
 				rows := batchRows(n, nil)
 				out := t.TempDir()
-				sum, err := h.IssueBatch(out, "sensor", rows, BatchOptions{Layout: layout, Workers: 4})
+				sum, err := Issue(h, out, "sensor", rows, Options{Layout: layout, Workers: 4})
 				if err == nil || !regexp.MustCompile(`^device "dev-\d{3}": .*`+want).MatchString(err.Error()) {
 					t.Fatalf("token %s after %d signatures: error %v, want one naming a device and matching %s", fault, after, err, want)
 				}
@@ -245,7 +247,7 @@ func TestPKCS11BatchTokenFailure(t *testing.T) {
 					}
 				}
 				issued := sum.Issued
-				sum, err = h.IssueBatch(out, "sensor", rows, BatchOptions{Layout: layout, Workers: 4})
+				sum, err = Issue(h, out, "sensor", rows, Options{Layout: layout, Workers: 4})
 				if err != nil || sum.Done != issued || sum.Issued != n-issued {
 					t.Fatalf("run again after the fault: %+v, %v", sum, err)
 				}

@@ -1,4 +1,4 @@
-package ldevid
+package batch
 
 import (
 	"bufio"
@@ -18,10 +18,11 @@ import (
 	"testing"
 
 	"github.com/iotcert/iotcert/keys"
+	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
 )
 
-var jsonlOpts = BatchOptions{Source: "devices.csv", Workers: 3, Layout: store.LayoutJSONL}
+var jsonlOpts = Options{Source: "devices.csv", Workers: 3, Layout: store.LayoutJSONL}
 
 // TestIssueBatchJSONL issues a batch in the jsonl layout with one device
 // the gate refuses, checks every record, the chain file, the mode and the
@@ -36,8 +37,8 @@ func TestIssueBatchJSONL(t *testing.T) {
 	})
 	var refused []string
 	opts := jsonlOpts
-	opts.Refused = func(r Row, err *RefusedError) { refused = append(refused, r.id) }
-	sum, err := h.IssueBatch(out, "sensor", rows, opts)
+	opts.Refused = func(r Row, err *ldevid.RefusedError) { refused = append(refused, r.id) }
+	sum, err := Issue(h, out, "sensor", rows, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func TestIssueBatchJSONL(t *testing.T) {
 	before, _ := os.ReadFile(filepath.Join(out, store.DevicesFile))
 
 	refused = nil
-	sum, err = h.IssueBatch(out, "sensor", rows, opts)
+	sum, err = Issue(h, out, "sensor", rows, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func TestIssueBatchJSONL(t *testing.T) {
 // the certificate's, whose serial and hash are the certificate's and the
 // journal's; serials are distinct; the journal has one issued line per
 // record.
-func checkJSONL(t *testing.T, h *Hierarchy, out string, rows []Row, refused map[string]bool) map[string]store.DeviceRecord {
+func checkJSONL(t *testing.T, h *ldevid.Hierarchy, out string, rows []Row, refused map[string]bool) map[string]store.DeviceRecord {
 	t.Helper()
 	path := filepath.Join(out, store.DevicesFile)
 	st, err := os.Stat(path)
@@ -242,7 +243,7 @@ func TestIssueBatchJSONLRecovers(t *testing.T) {
 	h := batchHierarchy(t)
 	out := t.TempDir()
 	rows := batchRows(10, nil)
-	if _, err := h.IssueBatch(out, "sensor", rows[:6], jsonlOpts); err != nil {
+	if _, err := Issue(h, out, "sensor", rows[:6], jsonlOpts); err != nil {
 		t.Fatal(err)
 	}
 	// (b) The journal lines of the last two records are lost.
@@ -262,14 +263,14 @@ func TestIssueBatchJSONLRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	serial, digest := store.CertIdentity(dev.Cert)
-	torn, err := json.Marshal(store.DeviceRecord{ID: dev.ID, Serial: serial, SHA256: digest, Cert: string(store.CertPEM(dev.Cert)), Key: string(dev.key.PEM)})
+	torn, err := json.Marshal(store.DeviceRecord{ID: dev.ID, Serial: serial, SHA256: digest, Cert: string(store.CertPEM(dev.Cert)), Key: string(dev.Stored().Key.PEM)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	torn = append(torn, '\n')
 	writeJSONL(t, out, strings.Join(lines, "")+string(torn[:len(torn)-200]))
 
-	sum, err := h.IssueBatch(out, "sensor", rows, jsonlOpts)
+	sum, err := Issue(h, out, "sensor", rows, jsonlOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +300,7 @@ func TestIssueBatchJSONLRecovers(t *testing.T) {
 	lines = jsonlLines(t, out)
 	for _, bad := range []string{`{"id":"dev-009","serial":"ab","sha256":"` + strings.Repeat("0", 64) + `","cert":""}` + "\n", "\x00\x00\x00\n"} {
 		writeJSONL(t, out, strings.Join(lines, "")+bad)
-		sum, err = h.IssueBatch(out, "sensor", rows, jsonlOpts)
+		sum, err = Issue(h, out, "sensor", rows, jsonlOpts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -321,7 +322,7 @@ func TestIssueBatchJSONLErrors(t *testing.T) {
 	h := batchHierarchy(t)
 	out := t.TempDir()
 	rows := batchRows(6, nil)
-	if _, err := h.IssueBatch(out, "sensor", rows[:4], jsonlOpts); err != nil {
+	if _, err := Issue(h, out, "sensor", rows[:4], jsonlOpts); err != nil {
 		t.Fatal(err)
 	}
 	lines := jsonlLines(t, out)
@@ -358,7 +359,7 @@ func TestIssueBatchJSONLErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			journal, _ := os.ReadFile(filepath.Join(out, store.JournalFile))
-			_, err := h.IssueBatch(out, "sensor", rows, jsonlOpts)
+			_, err := Issue(h, out, "sensor", rows, jsonlOpts)
 			if err == nil || err.Error() != tc.err {
 				t.Errorf("error\n%v\nwant\n%s", err, tc.err)
 			}
@@ -388,10 +389,10 @@ func TestIssueBatchLayoutsMix(t *testing.T) {
 	h := batchHierarchy(t)
 	out := t.TempDir()
 	rows := batchRows(8, nil)
-	if _, err := h.IssueBatch(out, "sensor", rows[:3], BatchOptions{}); err != nil {
+	if _, err := Issue(h, out, "sensor", rows[:3], Options{}); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := h.IssueBatch(out, "sensor", rows[:6], jsonlOpts)
+	sum, err := Issue(h, out, "sensor", rows[:6], jsonlOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,7 +404,7 @@ func TestIssueBatchLayoutsMix(t *testing.T) {
 			t.Errorf("%s issued again in devices.jsonl", id)
 		}
 	}
-	sum, err = h.IssueBatch(out, "sensor", rows, BatchOptions{})
+	sum, err = Issue(h, out, "sensor", rows, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,7 +420,7 @@ func TestIssueBatchLayoutsMix(t *testing.T) {
 
 	// A chain file of another hierarchy's CA.
 	other := batchHierarchy(t)
-	_, err = other.IssueBatch(out, "sensor", rows, jsonlOpts)
+	_, err = Issue(other, out, "sensor", rows, jsonlOpts)
 	want := filepath.Join(out, store.DevicesChainFile) + ` holds another chain than that of CA "sub"`
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("another CA: %v, want %s...", err, want)

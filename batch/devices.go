@@ -1,4 +1,4 @@
-package ldevid
+package batch
 
 import (
 	"encoding/csv"
@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
 )
 
@@ -20,12 +21,24 @@ type Row struct {
 	// the device ({{.serial}}, {{.mac}}, ...). An empty cell is an empty
 	// string, not a missing field.
 	fields map[string]string
+	// replaces is the serial of the certificate a reissue of the row
+	// replaces ("": none).
+	replaces string
+}
+
+// reissue returns the journal line e of the row's device, marked as the
+// reissue for opts.Reissue of the certificate it replaces, if any.
+func (r Row) reissue(e store.JournalEntry, opts Options) store.JournalEntry {
+	if r.replaces != "" {
+		e.Previous, e.ReissueReason = r.replaces, opts.Reissue
+	}
+	return e
 }
 
 // request returns the issuance request of the row for the device profile
 // called device.
-func (r Row) request(device string) Request {
-	return Request{Device: device, ID: r.id, Fields: r.fields}
+func (r Row) request(device string) ldevid.Request {
+	return ldevid.Request{Device: device, ID: r.id, Fields: r.fields}
 }
 
 // maxRowErrors is how many row errors ReadDevices lists before it gives up.
@@ -37,7 +50,7 @@ const maxRowErrors = 20
 // batch with a bad row does not start: every error is listed (up to 20),
 // each as "name: line N: ...". Errors are a header without an id column,
 // an empty or repeated column name, a row with another number of fields
-// than the header, an id that cannot name a directory (see CheckID), and
+// than the header, an id that cannot name a directory (see store.CheckID), and
 // an id given twice.
 func ReadDevices(name string, r io.Reader) ([]Row, error) {
 	cr := csv.NewReader(r)

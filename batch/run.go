@@ -1,4 +1,4 @@
-package ldevid
+package batch
 
 import (
 	"errors"
@@ -8,10 +8,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
 )
 
-// A batch run issues the pending devices of IssueBatch in three stages,
+// A batch run issues the pending devices of Issue in three stages,
 // each in goroutines of its own, joined by channels:
 //
 //  1. workers take the next row, make its key and certificate (linted,
@@ -26,16 +27,16 @@ import (
 //     (commitAll, commit).
 //
 // An error stops the workers and discards what is not published; a
-// closed BatchOptions.Stop stops the workers and lets the committer
+// closed Options.Stop stops the workers and lets the committer
 // publish what was issued.
 
 // outcome is what a worker made of a row.
 type outcome struct {
 	row     Row
 	device  string // the device profile
-	dev     *Issued
+	dev     *ldevid.Issued
 	staged  store.Staged // the device ready to publish
-	refused *RefusedError
+	refused *ldevid.RefusedError
 	err     error
 }
 
@@ -45,12 +46,12 @@ var errStopped = errors.New("not published: the batch stopped")
 
 // batchRun is one run of runBatch.
 type batchRun struct {
-	h       *Hierarchy
+	h       *ldevid.Hierarchy
 	b       *store.Batch
 	device  string
 	pending []Row
-	opts    BatchOptions
-	sum     *BatchSummary
+	opts    Options
+	sum     *Summary
 
 	// stop: no more devices are issued (an error, or an interrupt);
 	// failed: none of those issued is published.
@@ -60,7 +61,7 @@ type batchRun struct {
 
 // runBatch issues pending with a pool of workers, stages and publishes
 // them through b and journals them.
-func (h *Hierarchy) runBatch(b *store.Batch, device string, pending []Row, opts BatchOptions, sum *BatchSummary) error {
+func runBatch(h *ldevid.Hierarchy, b *store.Batch, device string, pending []Row, opts Options, sum *Summary) error {
 	r := &batchRun{h: h, b: b, device: device, pending: pending, opts: opts, sum: sum}
 	workers := opts.Workers
 	if workers <= 0 {
@@ -111,7 +112,7 @@ func (r *batchRun) watchStop(finished <-chan struct{}) {
 // here with stageHere; a refusal or an error goes to results.
 func (r *batchRun) issueAll(toStage, results chan<- outcome, stageHere bool) {
 	for i := r.next.Add(1) - 1; i < int64(len(r.pending)) && !r.stop.Load(); i = r.next.Add(1) - 1 {
-		o := r.h.issue(r.device, r.pending[i], r.opts.FailOn)
+		o := issue(r.h, r.device, r.pending[i], r.opts.FailOn)
 		switch {
 		case o.dev == nil:
 			results <- o
@@ -141,7 +142,8 @@ func (r *batchRun) stageAll(toStage <-chan outcome, results chan<- outcome) {
 // staged files or record hold it now.
 func (r *batchRun) stageOne(o *outcome) {
 	o.staged, o.err = r.b.Stage(o.dev.Stored())
-	o.dev.key = nil
+	o.staged.Replace = o.row.replaces != ""
+	o.dev = &ldevid.Issued{ID: o.dev.ID, Cert: o.dev.Cert, Result: o.dev.Result}
 }
 
 // commitAll is the committer: it takes the outcomes of results in
@@ -249,16 +251,16 @@ func (r *batchRun) commit(group []outcome) (int, error) {
 		group = group[:indexOfStaged(group, published)]
 	}
 	entries := make([]store.JournalEntry, 0, len(group))
-	now := r.h.now().UTC()
+	now := r.h.Now().UTC()
 	for _, o := range group {
-		entries = append(entries, r.h.entry(now, o.device, o, r.opts))
+		entries = append(entries, entry(r.h, now, o.device, o, r.opts))
 	}
 	// 2. ... and only then are the journal lines written: a line never
 	// names a device that is not published.
 	if err := r.b.Journal(entries); err != nil {
 		return 0, err
 	}
-	r.h.counted(group, r.opts, r.sum)
+	counted(group, r.opts, r.sum)
 	return len(entries), firstErr
 }
 

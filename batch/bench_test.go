@@ -1,4 +1,4 @@
-package ldevid
+package batch
 
 import (
 	"strconv"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/iotcert/iotcert/internal/bareloop"
+	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
 )
 
@@ -19,7 +20,7 @@ import (
 // BenchmarkIssueLDevIDJSONL is the same batch in the jsonl layout.
 
 // BenchmarkIssueLDevID issues b.N devices of the example spec with
-// IssueBatch: for each, a P-256 key generated with file keys, the
+// Issue: for each, a P-256 key generated with file keys, the
 // certificate encoded, linted with its profile before signing and signed,
 // the key, certificate and chain written to a temporary directory and
 // published, and the journal line written and synced.
@@ -28,11 +29,11 @@ func BenchmarkIssueLDevID(b *testing.B) {
 }
 
 func benchmarkIssueBatch(b *testing.B, layout store.Layout) {
-	s, err := LoadSpec("example.yaml", ExampleSpec())
+	s, err := ldevid.LoadSpec("example.yaml", ldevid.ExampleSpec(""))
 	if err != nil {
 		b.Fatal(err)
 	}
-	h, err := New(s)
+	h, err := ldevid.New(s)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func benchmarkIssueBatch(b *testing.B, layout store.Layout) {
 	}
 	out := b.TempDir()
 	b.ResetTimer()
-	sum, err := h.IssueBatch(out, "bacnet-controller", rows, BatchOptions{Layout: layout})
+	sum, err := Issue(h, out, "bacnet-controller", rows, Options{Layout: layout})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -68,11 +69,11 @@ func BenchmarkIssueLDevIDJSONL(b *testing.B) {
 // core: IssueDevice (key, encoding, pre-issuance lint, signature and its
 // verification), nothing written.
 func BenchmarkIssueDevice(b *testing.B) {
-	s, err := LoadSpec("example.yaml", ExampleSpec())
+	s, err := ldevid.LoadSpec("example.yaml", ldevid.ExampleSpec(""))
 	if err != nil {
 		b.Fatal(err)
 	}
-	h, err := New(s)
+	h, err := ldevid.New(s)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func BenchmarkIssueDevice(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := h.IssueDevice(Request{Device: "bacnet-controller", ID: "4194302"}); err != nil {
+			if _, err := h.IssueDevice(ldevid.Request{Device: "bacnet-controller", ID: "4194302"}); err != nil {
 				b.Error(err)
 				return
 			}

@@ -1,4 +1,4 @@
-package ldevid
+package batch
 
 import (
 	"crypto"
@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/iotcert/iotcert/keys"
+	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
 )
 
@@ -80,13 +81,13 @@ devices:
     eku: [clientAuth]
 `
 
-func batchHierarchy(t *testing.T) *Hierarchy {
+func batchHierarchy(t *testing.T) *ldevid.Hierarchy {
 	t.Helper()
-	s, err := LoadSpec("batch.yaml", []byte(batchSpec))
+	s, err := ldevid.LoadSpec("batch.yaml", []byte(batchSpec))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(s)
+	h, err := ldevid.New(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,13 +123,13 @@ func TestIssueBatch(t *testing.T) {
 	})
 	var refused []string
 	var progress [][2]int
-	opts := BatchOptions{
+	opts := Options{
 		Source:   "devices.csv",
 		Workers:  3,
-		Refused:  func(r Row, err *RefusedError) { refused = append(refused, r.id+": "+err.Error()) },
+		Refused:  func(r Row, err *ldevid.RefusedError) { refused = append(refused, r.id+": "+err.Error()) },
 		Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) },
 	}
-	sum, err := h.IssueBatch(out, "sensor", rows, opts)
+	sum, err := Issue(h, out, "sensor", rows, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +152,7 @@ func TestIssueBatch(t *testing.T) {
 	// A second run finds every device done and issues nothing; the
 	// refused device is tried again and refused again.
 	refused = nil
-	sum, err = h.IssueBatch(out, "sensor", rows, opts)
+	sum, err = Issue(h, out, "sensor", rows, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +172,7 @@ func TestIssueBatch(t *testing.T) {
 // one published certificate, chained to the CAs, with its key (0600),
 // journaled once as issued with its serial and hash; serials are distinct
 // and have at least 64 bits; no temporary directory is left.
-func checkBatch(t *testing.T, h *Hierarchy, out string, rows []Row, entries []store.JournalEntry, refused map[string]bool) {
+func checkBatch(t *testing.T, h *ldevid.Hierarchy, out string, rows []Row, entries []store.JournalEntry, refused map[string]bool) {
 	t.Helper()
 	issued := map[string]store.JournalEntry{}
 	for _, e := range entries {
@@ -270,7 +271,7 @@ func TestIssueBatchRecovers(t *testing.T) {
 	h := batchHierarchy(t)
 	out := t.TempDir()
 	rows := batchRows(10, nil)
-	if _, err := h.IssueBatch(out, "sensor", rows[:6], BatchOptions{}); err != nil {
+	if _, err := Issue(h, out, "sensor", rows[:6], Options{}); err != nil {
 		t.Fatal(err)
 	}
 	jpath := filepath.Join(out, store.JournalFile)
@@ -296,7 +297,7 @@ func TestIssueBatchRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	sum, err := h.IssueBatch(out, "sensor", rows, BatchOptions{})
+	sum, err := Issue(h, out, "sensor", rows, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +326,7 @@ func TestIssueBatchRecovers(t *testing.T) {
 	if err := os.RemoveAll(store.DeviceDir(out, "dev-002")); err != nil {
 		t.Fatal(err)
 	}
-	_, err = h.IssueBatch(out, "sensor", rows, BatchOptions{Source: "devices.csv"})
+	_, err = Issue(h, out, "sensor", rows, Options{Source: "devices.csv"})
 	if err == nil || !strings.Contains(err.Error(), `devices.csv: line 4: device "dev-002" is issued (`) || !strings.HasSuffix(err.Error(), "devices/dev-002 is missing: restore it; it is not issued again") {
 		t.Errorf("missing directory: %v", err)
 	}
@@ -344,7 +345,7 @@ func TestIssueBatchChecksRowsFirst(t *testing.T) {
 			r.fields["serial"] = "SN_3" // '_' is not PrintableString
 		}
 	})
-	_, err := h.IssueBatch(out, "sensor", rows, BatchOptions{Source: "devices.csv"})
+	_, err := Issue(h, out, "sensor", rows, Options{Source: "devices.csv"})
 	want := `devices.csv: line 3: device "dev-001" (sensor): san dns: template "{{.host}}.example.com": dns:1:2: executing "dns" at <.host>: map has no entry for key "host"` + "\n" +
 		`devices.csv: line 5: device "dev-003" (sensor): subject serialNumber: subject serialNumber: "SN_3" is not a PrintableString: '_' at 2 is not allowed (allowed: A-Z a-z 0-9 space ' ( ) + , - . / : = ?)`
 	if err == nil || err.Error() != want {
@@ -368,7 +369,7 @@ func TestIssueBatchListsFirstBadRows(t *testing.T) {
 		}
 	})
 	for _, workers := range []int{1, 3, 7} {
-		_, err := h.IssueBatch(t.TempDir(), "sensor", rows, BatchOptions{Source: "devices.csv", Workers: workers})
+		_, err := Issue(h, t.TempDir(), "sensor", rows, Options{Source: "devices.csv", Workers: workers})
 		if err == nil {
 			t.Fatalf("%d workers: no error", workers)
 		}
@@ -394,13 +395,13 @@ func TestIssueBatchLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer j.Close()
-	_, err = h.IssueBatch(out, "sensor", batchRows(1, nil), BatchOptions{})
+	_, err = Issue(h, out, "sensor", batchRows(1, nil), Options{})
 	if !errors.Is(err, store.ErrLocked) {
 		t.Errorf("second batch: %v", err)
 	}
 }
 
-// TestIssueBatchStop interrupts batches through BatchOptions.Stop: closed
+// TestIssueBatchStop interrupts batches through Options.Stop: closed
 // before the start, nothing is issued; closed after the first commit, the
 // batch stops with ErrInterrupted, every device it signed published and
 // journaled, no temporary directory left; run again, it completes.
@@ -419,7 +420,7 @@ func TestIssueBatchStop(t *testing.T) {
 			out := t.TempDir()
 			closed := make(chan struct{})
 			close(closed)
-			sum, err := h.IssueBatch(out, "sensor", rows, BatchOptions{Layout: layout, Stop: closed})
+			sum, err := Issue(h, out, "sensor", rows, Options{Layout: layout, Stop: closed})
 			if !errors.Is(err, ErrInterrupted) || counts(sum) != (batchCounts{Devices: n}) {
 				t.Fatalf("stopped before the start: %+v, %v", sum, err)
 			}
@@ -429,12 +430,12 @@ func TestIssueBatchStop(t *testing.T) {
 
 			stop := make(chan struct{})
 			var once sync.Once
-			opts := BatchOptions{Layout: layout, Workers: 2, Stop: stop, Progress: func(done, total int) {
+			opts := Options{Layout: layout, Workers: 2, Stop: stop, Progress: func(done, total int) {
 				if done > 0 {
 					once.Do(func() { close(stop) })
 				}
 			}}
-			sum, err = h.IssueBatch(out, "sensor", rows, opts)
+			sum, err = Issue(h, out, "sensor", rows, opts)
 			if !errors.Is(err, ErrInterrupted) || sum.Issued == 0 || sum.Issued >= n {
 				t.Fatalf("stopped after the first commit: %+v, %v", sum, err)
 			}
@@ -449,7 +450,7 @@ func TestIssueBatchStop(t *testing.T) {
 				return nil
 			})
 			issued := sum.Issued
-			sum, err = h.IssueBatch(out, "sensor", rows, BatchOptions{Layout: layout})
+			sum, err = Issue(h, out, "sensor", rows, Options{Layout: layout})
 			if err != nil || sum.Done != issued || sum.Issued != n-issued {
 				t.Fatalf("run again: %+v, %v", sum, err)
 			}
@@ -463,13 +464,13 @@ func TestIssueBatchStop(t *testing.T) {
 	}
 }
 
-// batchCounts are the counts of a BatchSummary, comparable.
+// batchCounts are the counts of a Summary, comparable.
 type batchCounts struct {
 	Devices, Done, Recovered, Removed, Truncated, Issued, Refused int
 }
 
 // counts returns the counts of sum.
-func counts(sum *BatchSummary) batchCounts {
+func counts(sum *Summary) batchCounts {
 	return batchCounts{sum.Devices, sum.Done, sum.Recovered, sum.Removed, sum.Truncated, sum.Issued, sum.Refused}
 }
 

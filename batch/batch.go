@@ -1,12 +1,12 @@
-package ldevid
+package batch
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -15,14 +15,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/iotcert/iotcert/idevid"
 	"github.com/iotcert/iotcert/keys"
+	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/profile"
 	"github.com/iotcert/iotcert/store"
 )
 
-// BatchOptions configure IssueBatch.
-type BatchOptions struct {
+// Options configure Issue.
+type Options struct {
 	// Source names the devices CSV in errors ("devices.csv: line 7: ...").
 	Source string
 	// Workers is how many devices are issued at once; 0 means GOMAXPROCS.
@@ -34,7 +34,7 @@ type BatchOptions struct {
 	Progress func(done, total int)
 	// Refused, when set, is called for each device the pre-issuance gate
 	// refuses, after its journal line is written, from one goroutine.
-	Refused func(row Row, err *RefusedError)
+	Refused func(row Row, err *ldevid.RefusedError)
 	// Layout is how devices are published: LayoutDirs (the default, also
 	// for "") or LayoutJSONL.
 	Layout store.Layout
@@ -45,15 +45,22 @@ type BatchOptions struct {
 	// Command is the command line the journal records for each device
 	// (secrets redacted by the caller).
 	Command string
+	// Reissue, when set, is the reason to issue again every device of the
+	// rows, each a new key and certificate replacing the one the journal
+	// records (its serial and the reason go in the new journal line); a
+	// row never issued is an error. A device whose last journal line is a
+	// reissue for the same reason is done: the same batch run again
+	// finishes the job.
+	Reissue string
 	// Stop, when closed, interrupts the batch (Ctrl-C): no device is
 	// issued after it, the devices already signed are published and
-	// journaled, no temporary directory is left, and IssueBatch returns
+	// journaled, no temporary directory is left, and Issue returns
 	// ErrInterrupted with the summary. The same batch run again finishes
 	// the job.
 	Stop <-chan struct{}
 }
 
-// ErrInterrupted is the error of a batch that BatchOptions.Stop stopped
+// ErrInterrupted is the error of a batch that Options.Stop stopped
 // before it was done.
 var ErrInterrupted = errors.New("interrupted")
 
@@ -67,8 +74,8 @@ func stopped(ch <-chan struct{}) bool {
 	}
 }
 
-// BatchSummary counts what IssueBatch did.
-type BatchSummary struct {
+// Summary counts what Issue did.
+type Summary struct {
 	// Devices is the number of rows.
 	Devices int
 	// Done is the number of devices published by earlier runs, which this
@@ -127,15 +134,15 @@ type ChangedRow struct {
 // maxGroup bounds how many devices one commit makes durable at once.
 const maxGroup = 256
 
-// IssueBatch issues a certificate and a new key to every device of rows
-// under the device profile called device, publishing each as
-// opts.Layout says and recording it in out/journal.jsonl. Its CAs must be
-// loaded. In the dirs layout each device is a directory out/devices/<id>/
+// Issue issues with h a certificate and a new key to every device of
+// rows under the device profile called device, publishing each as
+// opts.Layout says and recording it in out/journal.jsonl. The issuing CA
+// and its key must be loaded in h. In the dirs layout each device is a directory out/devices/<id>/
 // (key.pem or key.ref, cert.pem, chain.pem); in the jsonl layout it is a
-// line of out/devices.jsonl (a DeviceRecord) and the CA chain is written
+// line of out/devices.jsonl (a store.DeviceRecord) and the CA chain is written
 // once as out/devices.chain.pem.
 //
-// Every row is checked first, as IssueDevice would; a bad row stops the batch
+// Every row is checked first, as h.IssueDevice would; a bad row stops the batch
 // before anything is issued, with every bad row's line. A device with a
 // directory or a record in devices.jsonl (in either layout) was issued
 // by an earlier run and is left alone, so that a stopped batch run again
@@ -147,12 +154,12 @@ const maxGroup = 256
 // (and opts.Refused is called); the batch goes on. Any other error stops
 // it: devices already published stay published and journaled, and the
 // error is returned with the summary so far.
-func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions) (*BatchSummary, error) {
+func Issue(h *ldevid.Hierarchy, out, device string, rows []Row, opts Options) (*Summary, error) {
 	layout, err := store.ParseLayout(string(opts.Layout))
 	if err != nil {
 		return nil, err
 	}
-	d, ca, err := h.device(device)
+	d, ca, err := h.Device(device)
 	if err != nil {
 		return nil, err
 	}
@@ -163,19 +170,19 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 	if source == "" {
 		source = "devices"
 	}
-	if errs := h.checkRows(rows, device, source, opts.Workers); len(errs) > 0 {
+	if errs := checkRows(h, rows, device, source, opts.Workers); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	if stopped(opts.Stop) {
-		return &BatchSummary{Devices: len(rows)}, ErrInterrupted
+		return &Summary{Devices: len(rows)}, ErrInterrupted
 	}
 	b, err := store.OpenBatch(out, opts.Layout, device)
 	if err != nil {
 		return nil, err
 	}
 	defer b.Close()
-	sum := &BatchSummary{Devices: len(rows), Removed: b.Removed, Truncated: b.Truncated}
-	pending, recovered, err := h.resume(b, device, ca, rows, source, opts, sum)
+	sum := &Summary{Devices: len(rows), Removed: b.Removed, Truncated: b.Truncated}
+	pending, recovered, err := resume(h, b, device, ca, rows, source, opts, sum)
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +196,7 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 		}
 		return sum, nil
 	}
-	err = h.runBatch(b, device, pending, opts, sum)
+	err = runBatch(h, b, device, pending, opts, sum)
 	sum.sortFindings()
 	return sum, err
 }
@@ -199,32 +206,54 @@ func (h *Hierarchy) IssueBatch(out, device string, rows []Row, opts BatchOptions
 // devices an earlier run published without them, each checked to be what
 // this batch would have issued. In the jsonl layout it also publishes
 // the CA chain.
-func (h *Hierarchy) resume(b *store.Batch, device string, ca *CA, rows []Row, source string, opts BatchOptions, sum *BatchSummary) (pending []Row, recovered []store.JournalEntry, err error) {
+func resume(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevid.CA, rows []Row, source string, opts Options, sum *Summary) (pending []Row, recovered []store.JournalEntry, err error) {
 	rowOf := make(map[string]Row, len(rows))
 	for _, r := range rows {
 		rowOf[r.id] = r
 	}
+	reissued := map[string]bool{} // recovered reissues
 	for _, u := range b.Unjournaled() {
 		err := u.Err
 		if err == nil {
-			err = h.checkRecovered(device, ca, rowOf, u.Record, u.Where)
+			err = checkRecovered(h, device, ca, rowOf, u.Record, u.Where)
 		}
 		if err != nil {
 			return nil, nil, err
 		}
-		recovered = append(recovered, h.recoveredEntry(u.Entry, device, rowOf[u.Entry.ID], opts))
+		r := rowOf[u.Entry.ID]
+		if prev, ok := b.Issued(u.Entry.ID); ok {
+			// A reissue a stopped run published but did not journal.
+			r.replaces = prev.Serial
+			reissued[u.Entry.ID] = true
+		}
+		recovered = append(recovered, recoveredEntry(h, u.Entry, device, r, opts))
 	}
 	if opts.Layout == store.LayoutJSONL {
-		chain, err := h.Chain(ca.Spec.Name)
+		chain, err := h.ChainPEM(ca.Spec.Name)
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := b.WriteChain(ca.Spec.Name, h.chainPEM(ca.Spec.Name, chain)); err != nil {
+		if err := b.WriteChain(ca.Spec.Name, chain); err != nil {
 			return nil, nil, err
 		}
 	}
 	var errs []error
 	for _, r := range rows {
+		if opts.Reissue != "" {
+			again, e, err := reissueRow(h, b, device, ca, r, source, opts)
+			switch {
+			case err != nil:
+				errs = append(errs, err)
+			case e != nil:
+				recovered = append(recovered, *e)
+				sum.Done++
+			case again == nil || reissued[r.id]:
+				sum.Done++
+			default:
+				pending = append(pending, *again)
+			}
+			continue
+		}
 		prev, journaled := b.Issued(r.id)
 		if journaled {
 			if changed := changedFields(prev.Fields, r.fields); len(changed) > 0 && prev.Fields != nil {
@@ -244,12 +273,12 @@ func (h *Hierarchy) resume(b *store.Batch, device string, ca *CA, rows []Row, so
 		case exists && journaled:
 			sum.Done++
 		case exists:
-			e, err := h.recoverDevice(b, device, ca, r)
+			e, err := recoverDevice(h, b, device, ca, r)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s: line %d: %w", source, r.Line, err))
 				continue
 			}
-			recovered = append(recovered, h.recoveredEntry(e, device, r, opts))
+			recovered = append(recovered, recoveredEntry(h, e, device, r, opts))
 			sum.Done++
 		case journaled && b.RecordsPath() != "":
 			errs = append(errs, fmt.Errorf("%s: line %d: device %q is issued (%s) but neither %s nor a record in %s is there: restore it; it is not issued again", source, r.Line, r.id, b.JournalPath(), dir, b.RecordsPath()))
@@ -265,10 +294,38 @@ func (h *Hierarchy) resume(b *store.Batch, device string, ca *CA, rows []Row, so
 	return pending, recovered, nil
 }
 
-// checkRows checks every row with checkRequest, on workers goroutines
+// reissueRow sorts the row r of a batch with opts.Reissue: it returns r
+// to issue again, replacing the certificate the journal records; nil
+// when an earlier run reissued it for the same reason; or the journal
+// line of its reissue that an earlier run published in its directory but
+// did not journal (checked as recoverDevice checks). An id never issued
+// is an error.
+func reissueRow(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevid.CA, r Row, source string, opts Options) (*Row, *store.JournalEntry, error) {
+	prev, journaled := b.Issued(r.id)
+	switch {
+	case !journaled:
+		return nil, nil, fmt.Errorf("%s: line %d: --reissue: device %q (profile %s) was never issued (a device a stopped run published without its journal line is recorded by the batch run without --reissue)", source, r.Line, r.id, device)
+	case prev.Previous != "" && prev.ReissueReason == opts.Reissue:
+		return nil, nil, nil
+	}
+	r.replaces = prev.Serial
+	if opts.Layout != store.LayoutJSONL {
+		if e, err := b.RecoverDir(r.id); err == nil && e.SHA256 != prev.SHA256 {
+			e, err := recoverDevice(h, b, device, ca, r)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: line %d: %w", source, r.Line, err)
+			}
+			e = recoveredEntry(h, e, device, r, opts)
+			return nil, &e, nil
+		}
+	}
+	return &r, nil, nil
+}
+
+// checkRows checks every row with CheckRequest, on workers goroutines
 // (0: GOMAXPROCS), and returns the errors of the first maxRowErrors bad
 // rows in row order, and a last one when there are more.
-func (h *Hierarchy) checkRows(rows []Row, device, source string, workers int) []error {
+func checkRows(h *ldevid.Hierarchy, rows []Row, device, source string, workers int) []error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -287,7 +344,7 @@ func (h *Hierarchy) checkRows(rows []Row, device, source string, workers int) []
 		lo, hi := w*size, min((w+1)*size, len(rows))
 		wg.Go(func() {
 			for i := lo; i < hi; i++ {
-				if err := h.checkRequest(rows[i].request(device)); err != nil {
+				if err := h.CheckRequest(rows[i].request(device)); err != nil {
 					found[w] = append(found[w], bad{i, err})
 					if len(found[w]) > maxRowErrors {
 						return // enough to fill the list from this part
@@ -312,9 +369,9 @@ func (h *Hierarchy) checkRows(rows []Row, device, source string, workers int) []
 // issue issues the device of r: its outcome has the device, a refusal
 // or an error. With failOn set, a certificate with a finding at failOn or
 // above is refused (and its key dropped) as one with an error is.
-func (h *Hierarchy) issue(device string, r Row, failOn profile.Level) outcome {
+func issue(h *ldevid.Hierarchy, device string, r Row, failOn profile.Level) outcome {
 	o := outcome{row: r, device: device}
-	dev, err := h.issueDevice(r.request(device), false)
+	dev, err := h.IssueRaw(r.request(device))
 	if err != nil {
 		if !errors.As(err, &o.refused) {
 			o.err = err
@@ -322,14 +379,14 @@ func (h *Hierarchy) issue(device string, r Row, failOn profile.Level) outcome {
 		return o
 	}
 	if failOn > 0 && dev.Result.Worst() >= failOn {
-		d := h.spec.Device(device)
+		d := h.Spec().Device(device)
 		var found []profile.Finding
 		for _, f := range dev.Result.Findings {
 			if f.Level >= failOn {
 				found = append(found, f)
 			}
 		}
-		o.refused = &RefusedError{What: fmt.Sprintf("device %q", r.id), Profile: d.Profile, Reasons: []string{fmt.Sprintf("--fail-on %s", failOn)}, Findings: found}
+		o.refused = &ldevid.RefusedError{What: fmt.Sprintf("device %q", r.id), Profile: d.Profile, Reasons: []string{fmt.Sprintf("--fail-on %s", failOn)}, Findings: found}
 		return o
 	}
 	o.dev = dev
@@ -337,27 +394,23 @@ func (h *Hierarchy) issue(device string, r Row, failOn profile.Level) outcome {
 }
 
 // entry is the journal line of the committed outcome o.
-func (h *Hierarchy) entry(now time.Time, device string, o outcome, opts BatchOptions) store.JournalEntry {
-	e := store.JournalEntry{Time: now, ID: o.row.id, Profile: device, Fields: fieldsOf(o.row.fields), Command: opts.Command}
-	if d := h.spec.Device(device); d != nil {
-		e.CA = d.CA
+func entry(h *ldevid.Hierarchy, now time.Time, device string, o outcome, opts Options) store.JournalEntry {
+	if o.refused == nil {
+		e := h.Entry(device, o.dev, o.row.fields)
+		e.Time, e.Command = now, opts.Command
+		return o.row.reissue(e, opts)
 	}
-	if o.refused != nil {
-		e.Status, e.Reason = store.StatusRefused, refusalReason(o.refused)
-		return e
-	}
-	e.Status, e.Findings = store.StatusIssued, findingStrings(o.dev.Result)
-	e.Serial, e.SHA256 = o.staged.Serial, o.staged.SHA256
-	return e
+	e := store.JournalEntry{Time: now, ID: o.row.id, Status: store.StatusRefused, Reason: refusalReason(o.refused)}
+	return recoveredEntry(h, e, device, o.row, opts)
 }
 
 // recoveredEntry completes the recovered journal line e of row r.
-func (h *Hierarchy) recoveredEntry(e store.JournalEntry, device string, r Row, opts BatchOptions) store.JournalEntry {
-	e.Profile, e.Fields, e.Command = device, fieldsOf(r.fields), opts.Command
-	if d := h.spec.Device(device); d != nil {
+func recoveredEntry(h *ldevid.Hierarchy, e store.JournalEntry, device string, r Row, opts Options) store.JournalEntry {
+	e.Profile, e.Fields, e.Command = device, maps.Clone(r.fields), opts.Command
+	if d := h.Spec().Device(device); d != nil {
 		e.CA = d.CA
 	}
-	return e
+	return r.reissue(e, opts)
 }
 
 // changedFields lists the fields whose values differ between was (the
@@ -382,7 +435,7 @@ func changedFields(was, now map[string]string) []string {
 
 // counted counts the committed outcomes of group in sum (the findings of
 // the issued ones by lint) and reports the refusals.
-func (h *Hierarchy) counted(group []outcome, opts BatchOptions, sum *BatchSummary) {
+func counted(group []outcome, opts Options, sum *Summary) {
 	for _, o := range group {
 		if o.refused != nil {
 			sum.Refused++
@@ -400,7 +453,7 @@ func (h *Hierarchy) counted(group []outcome, opts BatchOptions, sum *BatchSummar
 
 // countFinding counts the finding f of the device of row r, keeping the
 // ids of the first rows.
-func (sum *BatchSummary) countFinding(f profile.Finding, r Row) {
+func (sum *Summary) countFinding(f profile.Finding, r Row) {
 	if sum.findings == nil {
 		sum.findings = map[string]*FindingCount{}
 	}
@@ -424,7 +477,7 @@ func (sum *BatchSummary) countFinding(f profile.Finding, r Row) {
 
 // sortFindings sets Findings from the counts: most frequent first, then
 // by level (worst first) and lint.
-func (sum *BatchSummary) sortFindings() {
+func (sum *Summary) sortFindings() {
 	sum.Findings = sum.Findings[:0]
 	for _, c := range sum.findings {
 		sum.Findings = append(sum.Findings, *c)
@@ -442,7 +495,7 @@ func (sum *BatchSummary) sortFindings() {
 }
 
 // refusalReason is the journal's one-line reason for a refusal.
-func refusalReason(e *RefusedError) string {
+func refusalReason(e *ldevid.RefusedError) string {
 	var parts []string
 	parts = append(parts, e.Reasons...)
 	for _, f := range e.Findings {
@@ -458,7 +511,7 @@ func refusalReason(e *RefusedError) string {
 // and its key (key.pem or key.ref beside it, opened with the hierarchy's
 // keys.Backend) is the certificate's. Anything else is an error naming
 // what differs: the directory was not made by this batch.
-func (h *Hierarchy) recoverDevice(b *store.Batch, device string, ca *CA, r Row) (store.JournalEntry, error) {
+func recoverDevice(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevid.CA, r Row) (store.JournalEntry, error) {
 	dir := b.DeviceDir(r.id)
 	e, err := b.RecoverDir(r.id)
 	if err != nil {
@@ -469,14 +522,14 @@ func (h *Hierarchy) recoverDevice(b *store.Batch, device string, ca *CA, r Row) 
 	if err != nil {
 		return e, err
 	}
-	if err := h.checkIssued(device, ca, r, c, path); err != nil {
+	if err := checkIssued(h, device, ca, r, c, path); err != nil {
 		return e, err
 	}
 	ref, err := keys.ReadRef(dir)
 	if err != nil {
 		return e, fmt.Errorf("device %q: %s: not recovered: %w", r.id, path, err)
 	}
-	signer, err := h.keys.Open(ref)
+	signer, err := h.Keys().Open(ref)
 	if err != nil {
 		return e, fmt.Errorf("device %q: %s: not recovered: its key: %w", r.id, path, err)
 	}
@@ -490,7 +543,7 @@ func (h *Hierarchy) recoverDevice(b *store.Batch, device string, ca *CA, r Row) 
 // where) as recoverDevice checks a directory: its certificate is the
 // issuing CA's, for the names of its row (a record of an id no row has is
 // not checked against names).
-func (h *Hierarchy) checkRecovered(device string, ca *CA, rows map[string]Row, rec store.DeviceRecord, where string) error {
+func checkRecovered(h *ldevid.Hierarchy, device string, ca *ldevid.CA, rows map[string]Row, rec store.DeviceRecord, where string) error {
 	block, _ := pem.Decode([]byte(rec.Cert))
 	if block == nil {
 		return fmt.Errorf("%s: device %q: cert holds no PEM certificate", where, rec.ID)
@@ -504,10 +557,10 @@ func (h *Hierarchy) checkRecovered(device string, ca *CA, rows map[string]Row, r
 		if err := c.CheckSignatureFrom(ca.Cert); err != nil {
 			return fmt.Errorf("%s: device %q: not recovered: not signed by CA %q: %v", where, rec.ID, ca.Spec.Name, err)
 		}
-	} else if err := h.checkIssued(device, ca, r, c, where); err != nil {
+	} else if err := checkIssued(h, device, ca, r, c, where); err != nil {
 		return err
 	}
-	pemKeys, ok := h.keys.(interface {
+	pemKeys, ok := h.Keys().(interface {
 		OpenPEM([]byte) (crypto.Signer, error)
 	})
 	if rec.Key == "" || !ok {
@@ -525,27 +578,21 @@ func (h *Hierarchy) checkRecovered(device string, ca *CA, rows map[string]Row, r
 
 // checkIssued checks that c is signed by ca and names the device of row
 // r as the device profile renders it.
-func (h *Hierarchy) checkIssued(device string, ca *CA, r Row, c *x509.Certificate, where string) error {
+func checkIssued(h *ldevid.Hierarchy, device string, ca *ldevid.CA, r Row, c *x509.Certificate, where string) error {
 	if err := c.CheckSignatureFrom(ca.Cert); err != nil {
 		return fmt.Errorf("device %q: %s: not recovered: not signed by CA %q (%v); move it away", r.id, where, ca.Spec.Name, err)
 	}
-	d := h.spec.Device(device)
-	rawSubject, san, err := h.renderNames(d, r.request(device))
-	if err != nil {
-		return err
+	if err := h.CheckNames(r.request(device), c); err != nil {
+		return fmt.Errorf("device %q: %s: not recovered: %w; move it away", r.id, where, err)
 	}
-	var certSAN []byte
-	for _, ext := range c.Extensions {
-		if ext.Id.Equal(idevid.OIDSubjectAltName) {
-			certSAN = ext.Value
-		}
-	}
-	var wantSAN []byte
-	if san != nil {
-		wantSAN = san.Value
-	}
-	if !bytes.Equal(c.RawSubject, rawSubject) || !bytes.Equal(certSAN, wantSAN) {
-		return fmt.Errorf("device %q: %s: not recovered: its names (%s) are not those of device %q; move it away", r.id, where, subjectString(c.RawSubject), r.id)
+	return nil
+}
+
+// checkC509Layout refuses the jsonl layout for a device profile that
+// asks for C509 certificates: devices.jsonl has no place for them.
+func checkC509Layout(d *ldevid.DeviceSpec, layout store.Layout) error {
+	if d.C509 && layout == store.LayoutJSONL {
+		return fmt.Errorf("device profile %q sets c509: true, which the jsonl layout cannot hold (it has no place for a cert.c509): use the dirs layout", d.Name)
 	}
 	return nil
 }
