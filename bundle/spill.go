@@ -169,7 +169,12 @@ func (sp *spill) add(b *Bundle, n *Node) bool {
 
 // append appends the record of the next result.
 func (sp *spill) append(r certRec) {
-	if len(sp.recs) == 0 || len(sp.recs[len(sp.recs)-1]) == recChunk {
+	switch {
+	case len(sp.recs) == 0:
+		// The first chunk grows with the input, so that a run over a
+		// few certificates does not allocate a whole chunk.
+		sp.recs = append(sp.recs, nil)
+	case len(sp.recs[len(sp.recs)-1]) == recChunk:
 		sp.recs = append(sp.recs, make([]certRec, 0, recChunk))
 	}
 	last := &sp.recs[len(sp.recs)-1]

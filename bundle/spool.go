@@ -116,7 +116,7 @@ func (s *Spooled) Results() iter.Seq2[profile.Result, error] {
 		dec := gob.NewDecoder(bufio.NewReaderSize(s.file, 1<<16))
 		a := s.Graph.applier()
 		next := s.spill.nodes.scan()
-		results := make([]profile.Result, 0, replayBatch)
+		results := make([]profile.Result, 0, min(replayBatch, s.n))
 		var states []*state // of the spilled end entities, by position in results
 		for start := 0; start < s.n; start += replayBatch {
 			results, states = results[:0], states[:0]
