@@ -474,6 +474,13 @@ type nodeSpool struct {
 
 // newNodeSpool returns a node spool in a new temporary file in dir
 // (os.TempDir when empty).
+// readBufferSize is the size of the buffer to read a spool file of size
+// bytes through: 64 KiB, or the file's size when it is smaller (a run over
+// a few certificates then allocates a few kilobytes, not 64).
+func readBufferSize(size int64) int {
+	return int(max(16, min(size, 1<<16)))
+}
+
 func newNodeSpool(dir string) (*nodeSpool, error) {
 	f, err := createTemp(dir, "iotcert-nodes-*.bin")
 	if err != nil {
@@ -529,7 +536,7 @@ func (s *nodeSpool) scan() func() (*Node, error) {
 	if err != nil {
 		return func() (*Node, error) { return nil, err }
 	}
-	br := bufio.NewReaderSize(io.NewSectionReader(r, 0, s.size), 1<<16)
+	br := bufio.NewReaderSize(io.NewSectionReader(r, 0, s.size), readBufferSize(s.size))
 	var b []byte
 	return func() (*Node, error) {
 		var l [4]byte

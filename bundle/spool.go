@@ -109,11 +109,15 @@ func (s *Spooled) Len() int { return s.n }
 // Results can be ranged over once.
 func (s *Spooled) Results() iter.Seq2[profile.Result, error] {
 	return func(yield func(profile.Result, error) bool) {
-		if _, err := s.file.Seek(0, io.SeekStart); err != nil {
+		size, err := s.file.Seek(0, io.SeekEnd)
+		if err == nil {
+			_, err = s.file.Seek(0, io.SeekStart)
+		}
+		if err != nil {
 			yield(profile.Result{}, fmt.Errorf("reading spooled results: %w", err))
 			return
 		}
-		dec := gob.NewDecoder(bufio.NewReaderSize(s.file, 1<<16))
+		dec := gob.NewDecoder(bufio.NewReaderSize(s.file, readBufferSize(size)))
 		a := s.Graph.applier()
 		next := s.spill.nodes.scan()
 		results := make([]profile.Result, 0, min(replayBatch, s.n))
