@@ -114,7 +114,7 @@ func decodeItems(items [11]any, keyHint []byte) ([]byte, int, error) {
 	if !ok {
 		return nil, 1, badItem("serial number", items[1])
 	}
-	sigAlg, err := decodeAlgorithm(items[2], sigAlgs)
+	sigAlg, err := decodeAlgorithm(items[2], sigAlgs())
 	if err != nil {
 		return nil, 2, err
 	}
@@ -146,7 +146,7 @@ func decodeItems(items [11]any, keyHint []byte) ([]byte, int, error) {
 	}
 	span := func(s [2]int) []byte { return scratch.b[s[0]:s[1]] }
 	subject, issuer, notBefore, notAfter := span(subjectSpan), span(issuerSpan), span(notBeforeSpan), span(notAfterSpan)
-	pkAlg, err := decodeAlgorithm(items[7], pkAlgs)
+	pkAlg, err := decodeAlgorithm(items[7], pkAlgs())
 	if err != nil {
 		return nil, 7, err
 	}
@@ -274,11 +274,11 @@ func decodeAttr(typ, val any) ([]byte, cbasn1.Tag, []byte, error) {
 	if v < 0 {
 		v, tag = -v, tagPrintableString
 	}
-	oid, ok := rdnAttrOIDs[v]
+	oid, ok := rdnAttrOIDs()[v]
 	if !ok {
 		return nil, 0, nil, fmt.Errorf("attribute type %d is not registered", v)
 	}
-	if rdnAttrs[string(oid)].ia5 {
+	if rdnAttrs()[string(oid)].ia5 {
 		if tag != cbasn1.UTF8String {
 			return nil, 0, nil, fmt.Errorf("attribute type %d is an IA5String and cannot be negative", v)
 		}
@@ -447,7 +447,7 @@ func decodeExtension(id, item any) (oid []byte, critical bool, val []byte, err e
 	if !ok {
 		return nil, false, nil, fmt.Errorf("extension %d is not registered", n)
 	}
-	oidBytes, _ := extIDs.value(n)
+	oidBytes, _ := extIDs().value(n)
 	val, err = codec.decode(item)
 	return oidBytes, critical, val, err
 }

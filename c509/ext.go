@@ -77,7 +77,7 @@ func encodeExtensions(exts cryptobyte.String, present bool) (any, error) {
 			!ext.ReadASN1(&val, cbasn1.OCTET_STRING) || !ext.Empty() {
 			return nil, malformed("extensions", "not an Extension")
 		}
-		if id, ok := extIDs.lookup(oid); ok {
+		if id, ok := extIDs().lookup(oid); ok {
 			if item, ok := encodeExtValue(extCodecs[id], val); ok {
 				if critical {
 					id = -id
@@ -273,7 +273,7 @@ func encodeEKU(val cryptobyte.String) (any, bool) {
 		if !seq.ReadASN1(&oid, cbasn1.OBJECT_IDENTIFIER) {
 			return nil, false
 		}
-		out = append(out, oidItem(oid, ekus))
+		out = append(out, oidItem(oid, ekus()))
 	}
 	switch len(out) {
 	case 0:
@@ -291,7 +291,7 @@ func decodeEKU(item any) ([]byte, error) {
 	}
 	oids := make([][]byte, len(list))
 	for i, it := range list {
-		oid, err := itemOID(it, ekus, "extKeyUsage")
+		oid, err := itemOID(it, ekus(), "extKeyUsage")
 		if err != nil {
 			return nil, err
 		}
@@ -410,7 +410,7 @@ func encodeOtherName(content cryptobyte.String) (int64, any, bool) {
 	if !expl.ReadAnyASN1(&value, &tag) || !expl.Empty() {
 		return 0, nil, false
 	}
-	if t, ok := otherNames.lookup(oid); ok {
+	if t, ok := otherNames().lookup(oid); ok {
 		switch {
 		case t == -1 && tag == cbasn1.SEQUENCE:
 			var hwType, serial cryptobyte.String
@@ -495,7 +495,7 @@ func otherNameDER(t int64, v any) ([]byte, []byte, error) {
 		}
 		return oid, val, nil
 	}
-	oid, _ := otherNames.value(t)
+	oid, _ := otherNames().value(t)
 	val, err := build(func(c *derBuilder) {
 		switch t {
 		case -1:
@@ -784,9 +784,9 @@ func encodePolicies(val cryptobyte.String) (any, bool) {
 			if !pqi.Empty() {
 				return nil, false
 			}
-			qs = append(qs, oidItem(qid, qualifiers), string(text))
+			qs = append(qs, oidItem(qid, qualifiers()), string(text))
 		}
-		out = append(out, oidItem(oid, policies), qs)
+		out = append(out, oidItem(oid, policies()), qs)
 	}
 	return out, true
 }
@@ -799,7 +799,7 @@ func decodePolicies(item any) ([]byte, error) {
 	return build(func(c *derBuilder) {
 		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 			for i := 0; i < len(a); i += 2 {
-				oid, err := itemOID(a[i], policies, "policyIdentifier")
+				oid, err := itemOID(a[i], policies(), "policyIdentifier")
 				qs, ok := asArray(a[i+1])
 				if err == nil && (!ok || len(qs)%2 != 0) {
 					err = badItem("policyQualifiers", a[i+1])
@@ -828,7 +828,7 @@ func decodePolicies(item any) ([]byte, error) {
 }
 
 func addQualifier(c *derBuilder, id, text any) error {
-	qid, err := itemOID(id, qualifiers, "policyQualifierId")
+	qid, err := itemOID(id, qualifiers(), "policyQualifierId")
 	if err != nil {
 		return err
 	}
@@ -866,7 +866,7 @@ func encodeAccess(val cryptobyte.String) (any, bool) {
 			!ad.ReadASN1(&uri, tagURI) || !ad.Empty() || !validText(uri) {
 			return nil, false
 		}
-		out = append(out, oidItem(oid, accessMethods), string(uri))
+		out = append(out, oidItem(oid, accessMethods()), string(uri))
 	}
 	return out, true
 }
@@ -879,7 +879,7 @@ func decodeAccess(item any) ([]byte, error) {
 	return build(func(c *derBuilder) {
 		c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 			for i := 0; i < len(a); i += 2 {
-				oid, err := itemOID(a[i], accessMethods, "accessMethod")
+				oid, err := itemOID(a[i], accessMethods(), "accessMethod")
 				uri, ok := asText(a[i+1])
 				if err == nil && !ok {
 					err = badItem("accessLocation", a[i+1])
@@ -911,7 +911,7 @@ func encodePolicyMappings(val cryptobyte.String) (any, bool) {
 			!m.ReadASN1(&b, cbasn1.OBJECT_IDENTIFIER) || !m.Empty() {
 			return nil, false
 		}
-		out = append(out, oidItem(a, policies), oidItem(b, policies))
+		out = append(out, oidItem(a, policies()), oidItem(b, policies()))
 	}
 	return out, true
 }
@@ -923,7 +923,7 @@ func decodePolicyMappings(item any) ([]byte, error) {
 	}
 	oids := make([][]byte, len(a))
 	for i, it := range a {
-		oid, err := itemOID(it, policies, "policyMappings")
+		oid, err := itemOID(it, policies(), "policyMappings")
 		if err != nil {
 			return nil, err
 		}
