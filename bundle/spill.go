@@ -472,8 +472,6 @@ type nodeSpool struct {
 	buf  []byte
 }
 
-// newNodeSpool returns a node spool in a new temporary file in dir
-// (os.TempDir when empty).
 // readBufferSize is the size of the buffer to read a spool file of size
 // bytes through: 64 KiB, or the file's size when it is smaller (a run over
 // a few certificates then allocates a few kilobytes, not 64).
@@ -481,6 +479,8 @@ func readBufferSize(size int64) int {
 	return int(max(16, min(size, 1<<16)))
 }
 
+// newNodeSpool returns a node spool in a new temporary file in dir
+// (os.TempDir when empty).
 func newNodeSpool(dir string) (*nodeSpool, error) {
 	f, err := createTemp(dir, "iotcert-nodes-*.bin")
 	if err != nil {
