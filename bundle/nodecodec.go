@@ -99,11 +99,7 @@ func appendNode(b []byte, n *Node) []byte {
 	b = appendString(b, n.subjectSN)
 	b = appendString(b, n.display)
 	b = append(b, n.sha256[:]...)
-	b = appendString(b, n.origin.File)
-	b = binary.AppendVarint(b, int64(n.origin.Index))
-	b = binary.AppendVarint(b, n.origin.Offset)
-	b = binary.AppendVarint(b, int64(n.origin.Line))
-	b = appendString(b, n.origin.ID)
+	b = appendOrigin(b, n.origin)
 	b = binary.AppendVarint(b, int64(n.index))
 	if n.matter != nil {
 		var mf byte
@@ -123,7 +119,8 @@ func appendNode(b []byte, n *Node) []byte {
 // decode: the spool file was changed while iotcert ran.
 var errNodeRecord = errors.New("malformed record in the node spool")
 
-// nodeReader decodes one record.
+// nodeReader decodes one record of the node spool or of the result spool
+// (resultcodec.go).
 type nodeReader struct {
 	b   []byte
 	err error
@@ -235,11 +232,7 @@ func decodeNode(b []byte) (*Node, error) {
 	}
 	copy(n.sha256[:], r.b)
 	r.b = r.b[len(n.sha256):]
-	n.origin.File = r.string()
-	n.origin.Index = int(r.varint())
-	n.origin.Offset = r.varint()
-	n.origin.Line = int(r.varint())
-	n.origin.ID = r.string()
+	n.origin = r.origin()
 	n.index = int(r.varint())
 	if flags&nfMatter != 0 {
 		mf := r.byte()

@@ -169,7 +169,12 @@ func (sp *spill) add(b *Bundle, n *Node) bool {
 
 // append appends the record of the next result.
 func (sp *spill) append(r certRec) {
-	if len(sp.recs) == 0 || len(sp.recs[len(sp.recs)-1]) == recChunk {
+	switch {
+	case len(sp.recs) == 0:
+		// The first chunk grows with the input, so that a run over a
+		// few certificates does not allocate a whole chunk.
+		sp.recs = append(sp.recs, nil)
+	case len(sp.recs[len(sp.recs)-1]) == recChunk:
 		sp.recs = append(sp.recs, make([]certRec, 0, recChunk))
 	}
 	last := &sp.recs[len(sp.recs)-1]
@@ -467,6 +472,13 @@ type nodeSpool struct {
 	buf  []byte
 }
 
+// readBufferSize is the size of the buffer to read a spool file of size
+// bytes through: 64 KiB, or the file's size when it is smaller (a run over
+// a few certificates then allocates a few kilobytes, not 64).
+func readBufferSize(size int64) int {
+	return int(max(16, min(size, 1<<16)))
+}
+
 // newNodeSpool returns a node spool in a new temporary file in dir
 // (os.TempDir when empty).
 func newNodeSpool(dir string) (*nodeSpool, error) {
@@ -524,7 +536,7 @@ func (s *nodeSpool) scan() func() (*Node, error) {
 	if err != nil {
 		return func() (*Node, error) { return nil, err }
 	}
-	br := bufio.NewReaderSize(io.NewSectionReader(r, 0, s.size), 1<<16)
+	br := bufio.NewReaderSize(io.NewSectionReader(r, 0, s.size), readBufferSize(s.size))
 	var b []byte
 	return func() (*Node, error) {
 		var l [4]byte

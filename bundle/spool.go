@@ -2,7 +2,7 @@ package bundle
 
 import (
 	"bufio"
-	"encoding/gob"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"iter"
@@ -27,13 +27,6 @@ type Spooled struct {
 	file  *os.File
 	f     *finisher
 	spill *spill
-}
-
-// spooled is one result in the spool file. Empty tells an empty
-// Findings slice from a nil one, which gob does not.
-type spooled struct {
-	Result profile.Result
-	Empty  bool
 }
 
 // Spool is Run for bundles of any size: it lints every certificate of
@@ -63,17 +56,24 @@ func Spool(p *profile.Profile, items iter.Seq[certio.Item], trust iter.Seq[certi
 		return nil, err
 	}
 	b.spill = newSpill(nodes)
-	f, err := createTemp(opts.TempDir, "iotcert-results-*.gob")
+	f, err := createTemp(opts.TempDir, "iotcert-results-*.bin")
 	if err != nil {
 		nodes.close()
 		return nil, fmt.Errorf("spooling results: %w", err)
 	}
 	s := &Spooled{file: f, spill: b.spill}
 	w := bufio.NewWriterSize(f, 1<<16)
-	enc := gob.NewEncoder(w)
+	var rec, length []byte
 	err = b.lintEach(p, items, func(res profile.Result) error {
 		s.n++
-		return enc.Encode(spooled{res, res.Findings != nil && len(res.Findings) == 0})
+		// Each record is its length (a uvarint) and appendResult's bytes.
+		rec = appendResult(rec[:0], &res)
+		length = binary.AppendUvarint(length[:0], uint64(len(rec)))
+		if _, err := w.Write(length); err != nil {
+			return err
+		}
+		_, err := w.Write(rec)
+		return err
 	})
 	if err == nil {
 		err = w.Flush()
@@ -109,27 +109,29 @@ func (s *Spooled) Len() int { return s.n }
 // Results can be ranged over once.
 func (s *Spooled) Results() iter.Seq2[profile.Result, error] {
 	return func(yield func(profile.Result, error) bool) {
-		if _, err := s.file.Seek(0, io.SeekStart); err != nil {
+		size, err := s.file.Seek(0, io.SeekEnd)
+		if err == nil {
+			_, err = s.file.Seek(0, io.SeekStart)
+		}
+		if err != nil {
 			yield(profile.Result{}, fmt.Errorf("reading spooled results: %w", err))
 			return
 		}
-		dec := gob.NewDecoder(bufio.NewReaderSize(s.file, 1<<16))
+		br := bufio.NewReaderSize(s.file, readBufferSize(size))
+		var rec []byte
 		a := s.Graph.applier()
 		next := s.spill.nodes.scan()
-		results := make([]profile.Result, 0, replayBatch)
+		results := make([]profile.Result, 0, min(replayBatch, s.n))
 		var states []*state // of the spilled end entities, by position in results
 		for start := 0; start < s.n; start += replayBatch {
 			results, states = results[:0], states[:0]
 			for i := start; i < min(start+replayBatch, s.n); i++ {
-				var sp spooled
-				if err := dec.Decode(&sp); err != nil {
+				res, err := readResult(br, &rec, size)
+				if err != nil {
 					yield(profile.Result{}, fmt.Errorf("reading spooled result %d of %s: %w", i, s.file.Name(), err))
 					return
 				}
-				if sp.Empty {
-					sp.Result.Findings = []profile.Finding{}
-				}
-				results = append(results, sp.Result)
+				results = append(results, res)
 				var st *state
 				if s.spill.isSpilled(i) {
 					n, err := nextSpilled(next, s.spill, i)
@@ -214,4 +216,24 @@ func (s *Spooled) Close() error {
 		s.file = nil
 	}
 	return err
+}
+
+// readResult reads the next record of the result spool (size bytes in
+// all) from br into *buf and decodes it.
+func readResult(br *bufio.Reader, buf *[]byte, size int64) (profile.Result, error) {
+	n, err := binary.ReadUvarint(br)
+	if err != nil {
+		return profile.Result{}, err
+	}
+	if n > uint64(size) {
+		return profile.Result{}, errResultRecord
+	}
+	if uint64(cap(*buf)) < n {
+		*buf = make([]byte, n)
+	}
+	*buf = (*buf)[:n]
+	if _, err := io.ReadFull(br, *buf); err != nil {
+		return profile.Result{}, err
+	}
+	return decodeResult(*buf)
 }

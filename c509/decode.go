@@ -145,7 +145,7 @@ func decodeItems(items [11]any, sizeHint int, keyHint []byte) ([]byte, int, erro
 			b.AddASN1(tagVersion, func(b *derBuilder) { b.AddASN1Int64(2) })
 			b.AddASN1BigUint(serial)
 			at(2)
-			addAlgorithm(b, items[2], sigAlgs)
+			addAlgorithm(b, items[2], sigAlgs())
 			// A null issuer is the subject's name: it is written at the
 			// issuer's place, then copied to the subject's.
 			subject, copied := [2]int{}, items[3] == nil
@@ -172,7 +172,7 @@ func decodeItems(items [11]any, sizeHint int, keyHint []byte) ([]byte, int, erro
 			}
 			at(7)
 			b.AddASN1(cbasn1.SEQUENCE, func(b *derBuilder) {
-				addAlgorithm(b, items[7], pkAlgs)
+				addAlgorithm(b, items[7], pkAlgs())
 				at(8)
 				addPublicKey(b, items[7], items[8], keyHint)
 			})
@@ -180,7 +180,7 @@ func decodeItems(items [11]any, sizeHint int, keyHint []byte) ([]byte, int, erro
 			addExtensions(b, items[9])
 		})
 		at(2)
-		addAlgorithm(b, items[2], sigAlgs)
+		addAlgorithm(b, items[2], sigAlgs())
 		at(10)
 		addSignature(b, items[2], items[10])
 	})
@@ -287,11 +287,11 @@ func decodeAttr(typ, val any) ([]byte, attrValue, error) {
 	if v < 0 {
 		v, tag = -v, tagPrintableString
 	}
-	oid, ok := rdnAttrOIDs[v]
+	oid, ok := rdnAttrOIDs()[v]
 	if !ok {
 		return nil, attrValue{}, fmt.Errorf("attribute type %d is not registered", v)
 	}
-	if rdnAttrs[string(oid)].ia5 {
+	if rdnAttrs()[string(oid)].ia5 {
 		if tag != cbasn1.UTF8String {
 			return nil, attrValue{}, fmt.Errorf("attribute type %d is an IA5String and cannot be negative", v)
 		}
@@ -481,7 +481,7 @@ func addExtension(b *derBuilder, id, item any) {
 		b.SetError(fmt.Errorf("extension %d is not registered", n))
 		return
 	}
-	oid, _ := extIDs.value(n)
+	oid, _ := extIDs().value(n)
 	addExtensionDER(b, oid, critical, func(b *derBuilder) { codec.decode(b, item) })
 }
 

@@ -169,7 +169,7 @@ func encodeItems(der []byte) ([]any, error) {
 
 	items := make([]any, 0, 11)
 	items = append(items, int64(TypeReencoded), biguint(serial))
-	sa, err := encodeAlgorithm(sigAlg, sigAlgs, "signature")
+	sa, err := encodeAlgorithm(sigAlg, sigAlgs(), "signature")
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +318,7 @@ func encodeSPKI(spki cryptobyte.String) (any, any, error) {
 		return nil, nil, unsupported("subjectPublicKey", "a BIT STRING with %d unused bits", key[0])
 	}
 	key = key[1:]
-	alg, err := encodeAlgorithm(algElem, pkAlgs, "subjectPublicKeyInfo.algorithm")
+	alg, err := encodeAlgorithm(algElem, pkAlgs(), "subjectPublicKeyInfo.algorithm")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -454,7 +454,7 @@ func encodeName(elem []byte, field string) (any, error) {
 		}
 		switch tag {
 		case tagTeletexString, tagBMPString, tagUniversalString:
-			if _, reg := rdnAttrs[string(oid)]; reg {
+			if _, reg := rdnAttrs()[string(oid)]; reg {
 				return nil, unsupported(field, "an attribute in a %s, which C509 does not support", stringTypeName(tag))
 			}
 		}
@@ -482,7 +482,7 @@ func stringTypeName(tag cbasn1.Tag) string {
 // sign says utf8String (+) or printableString (-); attributes that are
 // always IA5String are positive.
 func encodeAttr(oid, full cryptobyte.String, tag cbasn1.Tag) ([]any, bool) {
-	attr, ok := rdnAttrs[string(oid)]
+	attr, ok := rdnAttrs()[string(oid)]
 	if !ok {
 		return nil, false
 	}

@@ -78,7 +78,7 @@ func encodeExtensions(exts cryptobyte.String, present bool) (any, error) {
 			!ext.ReadASN1(&val, cbasn1.OCTET_STRING) || !ext.Empty() {
 			return nil, malformed("extensions", "not an Extension")
 		}
-		if id, ok := extIDs.lookup(oid); ok {
+		if id, ok := extIDs().lookup(oid); ok {
 			if item, ok := encodeExtValue(extCodecs[id], val); ok {
 				if critical {
 					id = -id
@@ -286,7 +286,7 @@ func encodeEKU(val cryptobyte.String) (any, bool) {
 		if !seq.ReadASN1(&oid, cbasn1.OBJECT_IDENTIFIER) {
 			return nil, false
 		}
-		out = append(out, oidItem(oid, ekus))
+		out = append(out, oidItem(oid, ekus()))
 	}
 	switch len(out) {
 	case 0:
@@ -301,11 +301,11 @@ func decodeEKU(c *derBuilder, item any) {
 	list, ok := asArray(item)
 	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 		if !ok { // one purpose
-			addItemOID(c, item, ekus, "extKeyUsage")
+			addItemOID(c, item, ekus(), "extKeyUsage")
 			return
 		}
 		for _, it := range list {
-			addItemOID(c, it, ekus, "extKeyUsage")
+			addItemOID(c, it, ekus(), "extKeyUsage")
 		}
 	})
 }
@@ -418,7 +418,7 @@ func encodeOtherName(content cryptobyte.String) (int64, any, bool) {
 	if !expl.ReadAnyASN1(&value, &tag) || !expl.Empty() {
 		return 0, nil, false
 	}
-	if t, ok := otherNames.lookup(oid); ok {
+	if t, ok := otherNames().lookup(oid); ok {
 		switch {
 		case t == -1 && tag == cbasn1.SEQUENCE:
 			var hwType, serial cryptobyte.String
@@ -480,7 +480,7 @@ func addGeneralName(c *derBuilder, t int64, v any) error {
 
 // addOtherName writes an otherName.
 func addOtherName(c *derBuilder, t int64, v any) error {
-	oid, _ := otherNames.value(t)
+	oid, _ := otherNames().value(t)
 	var value []byte // the DER value of an otherName by OID
 	switch t {
 	case 0:
@@ -777,9 +777,9 @@ func encodePolicies(val cryptobyte.String) (any, bool) {
 			if !pqi.Empty() {
 				return nil, false
 			}
-			qs = append(qs, oidItem(qid, qualifiers), string(text))
+			qs = append(qs, oidItem(qid, qualifiers()), string(text))
 		}
-		out = append(out, oidItem(oid, policies), qs)
+		out = append(out, oidItem(oid, policies()), qs)
 	}
 	return out, true
 }
@@ -792,7 +792,7 @@ func decodePolicies(c *derBuilder, item any) {
 	}
 	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 		for i := 0; i < len(a); i += 2 {
-			oid, err := itemOID(a[i], policies, "policyIdentifier")
+			oid, err := itemOID(a[i], policies(), "policyIdentifier")
 			qs, ok := asArray(a[i+1])
 			if err == nil && (!ok || len(qs)%2 != 0) {
 				err = badItem("policyQualifiers", a[i+1])
@@ -820,7 +820,7 @@ func decodePolicies(c *derBuilder, item any) {
 }
 
 func addQualifier(c *derBuilder, id, text any) error {
-	qid, err := itemOID(id, qualifiers, "policyQualifierId")
+	qid, err := itemOID(id, qualifiers(), "policyQualifierId")
 	if err != nil {
 		return err
 	}
@@ -858,7 +858,7 @@ func encodeAccess(val cryptobyte.String) (any, bool) {
 			!ad.ReadASN1(&uri, tagURI) || !ad.Empty() || !validText(uri) {
 			return nil, false
 		}
-		out = append(out, oidItem(oid, accessMethods), string(uri))
+		out = append(out, oidItem(oid, accessMethods()), string(uri))
 	}
 	return out, true
 }
@@ -871,7 +871,7 @@ func decodeAccess(c *derBuilder, item any) {
 	}
 	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 		for i := 0; i < len(a); i += 2 {
-			oid, err := itemOID(a[i], accessMethods, "accessMethod")
+			oid, err := itemOID(a[i], accessMethods(), "accessMethod")
 			uri, ok := asText(a[i+1])
 			if err == nil && !ok {
 				err = badItem("accessLocation", a[i+1])
@@ -902,7 +902,7 @@ func encodePolicyMappings(val cryptobyte.String) (any, bool) {
 			!m.ReadASN1(&b, cbasn1.OBJECT_IDENTIFIER) || !m.Empty() {
 			return nil, false
 		}
-		out = append(out, oidItem(a, policies), oidItem(b, policies))
+		out = append(out, oidItem(a, policies()), oidItem(b, policies()))
 	}
 	return out, true
 }
@@ -916,8 +916,8 @@ func decodePolicyMappings(c *derBuilder, item any) {
 	c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
 		for i := 0; i < len(a); i += 2 {
 			c.AddASN1(cbasn1.SEQUENCE, func(c *derBuilder) {
-				addItemOID(c, a[i], policies, "policyMappings")
-				addItemOID(c, a[i+1], policies, "policyMappings")
+				addItemOID(c, a[i], policies(), "policyMappings")
+				addItemOID(c, a[i+1], policies(), "policyMappings")
 			})
 		}
 	})

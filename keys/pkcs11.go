@@ -84,12 +84,12 @@ var (
 	pkcs11Attrs      = map[string]bool{"module-path": true, "token": true, "serial": true, "slot-id": true, "max-sessions": true, "pin-source": true, "pin-value": true}
 )
 
-var pinValueRE = regexp.MustCompile(`(?i)(pin-value=)[^;?&#]*`)
+var pinValueRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)(pin-value=)[^;?&#]*`) })
 
 // RedactURI returns s with the value of every pin-value attribute
 // replaced by "***", for messages. It works on strings that do not parse.
 func RedactURI(s string) string {
-	return pinValueRE.ReplaceAllString(s, "${1}***")
+	return pinValueRE().ReplaceAllString(s, "${1}***")
 }
 
 // IsPKCS11URI reports whether s is a pkcs11: URI (a key reference of a

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/zmap/zcrypto/encoding/asn1"
 	"github.com/zmap/zcrypto/x509"
@@ -98,7 +99,7 @@ func r7925Server(c *x509.Certificate) (server bool, why string, err error) {
 	for _, n := range names {
 		// A dNSName holding an EUI-64 is a client identifier written as
 		// the early drafts restated RFC 7925 §4.4.2, not a server name.
-		if n.Tag == tagDNSName && !r7925EUI64Loose.Match(n.Bytes) {
+		if n.Tag == tagDNSName && !r7925EUI64Loose().Match(n.Bytes) {
 			return true, fmt.Sprintf("subjectAltName holds dNSName %q", n.Bytes), nil
 		}
 	}
@@ -108,13 +109,15 @@ func r7925Server(c *x509.Certificate) (server bool, why string, err error) {
 	return false, "", nil
 }
 
+// The regular expressions are compiled when first used, not at every
+// process start.
 var (
 	// r7925EUI64Loose matches what looks like an EUI-64 written as text: eight
 	// hex octets, with or without "-" or ":" separators, in either case.
-	r7925EUI64Loose = regexp.MustCompile(`^[0-9A-Fa-f]{2}(?:[-:]?[0-9A-Fa-f]{2}){7}$`)
+	r7925EUI64Loose = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Fa-f]{2}(?:[-:]?[0-9A-Fa-f]{2}){7}$`) })
 	// r7925EUI64Strict is the RFC 7925 §4.4.2 form HH-HH-HH-HH-HH-HH-HH-HH with
 	// H one of 0-9, A-F.
-	r7925EUI64Strict = regexp.MustCompile(`^[0-9A-F]{2}(?:-[0-9A-F]{2}){7}$`)
+	r7925EUI64Strict = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-F]{2}(?:-[0-9A-F]{2}){7}$`) })
 )
 
 // r7925EUI64Candidate is a client identifier that looks like an EUI-64, and
@@ -128,7 +131,7 @@ type r7925EUI64Candidate struct {
 // subjectAltName whose whole value does.
 func r7925EUI64Candidates(c *x509.Certificate) ([]r7925EUI64Candidate, error) {
 	var found []r7925EUI64Candidate
-	if cn, ok := r7925LeftmostCN(c); ok && r7925EUI64Loose.MatchString(cn) {
+	if cn, ok := r7925LeftmostCN(c); ok && r7925EUI64Loose().MatchString(cn) {
 		found = append(found, r7925EUI64Candidate{"subject CN", cn})
 	}
 	names, err := subjectAltNames(c)
@@ -138,7 +141,7 @@ func r7925EUI64Candidates(c *x509.Certificate) ([]r7925EUI64Candidate, error) {
 	for _, n := range names {
 		switch n.Tag {
 		case tagDNSName, tagRFC822Name, tagURI:
-			if r7925EUI64Loose.Match(n.Bytes) {
+			if r7925EUI64Loose().Match(n.Bytes) {
 				found = append(found, r7925EUI64Candidate{"subjectAltName " + generalNameType(n.Tag), string(n.Bytes)})
 			}
 		}
@@ -149,7 +152,7 @@ func r7925EUI64Candidates(c *x509.Certificate) ([]r7925EUI64Candidate, error) {
 // r7925EUI64FormatProblem says how s, which looks like an EUI-64, departs from
 // HH-HH-HH-HH-HH-HH-HH-HH with upper-case hex, or "" when it does not.
 func r7925EUI64FormatProblem(s string) string {
-	if r7925EUI64Strict.MatchString(s) {
+	if r7925EUI64Strict().MatchString(s) {
 		return ""
 	}
 	var problems []string

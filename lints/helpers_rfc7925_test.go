@@ -14,7 +14,7 @@ func TestR7925EUI64FormatProblem(t *testing.T) {
 		"0123456789ABCDEF":        false,
 		"01-23-45-6789-AB-CD-EF":  false,
 	} {
-		if s != "0123456789ABCDEF" && !r7925EUI64Loose.MatchString(s) {
+		if s != "0123456789ABCDEF" && !r7925EUI64Loose().MatchString(s) {
 			t.Errorf("%q does not look like an EUI-64", s)
 		}
 		if got := r7925EUI64FormatProblem(s); (got == "") != ok {
@@ -22,7 +22,7 @@ func TestR7925EUI64FormatProblem(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"01-23-45-67-89-AB-CD", "01-23-45-67-89-AB-CD-EF-01", "Example sensor", "0G-23-45-67-89-AB-CD-EF"} {
-		if r7925EUI64Loose.MatchString(s) {
+		if r7925EUI64Loose().MatchString(s) {
 			t.Errorf("%q looks like an EUI-64", s)
 		}
 	}

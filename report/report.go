@@ -27,6 +27,12 @@ type Writer interface {
 // Formats lists the names New accepts.
 var Formats = []string{"text", "json", "sarif", "junit"}
 
+// DescribesRules reports whether reports of the named format describe the
+// lints of Options.Rules (SARIF's rules); a writer of any other format
+// needs no Rules, which a program that reports one certificate then need
+// not make.
+func DescribesRules(format string) bool { return format == "sarif" }
+
 // Options set what a writer shows.
 type Options struct {
 	// Profile is the name of the profile the results come from.
@@ -37,8 +43,8 @@ type Options struct {
 	FailOn profile.Level
 	// Rules describes the lints whose findings may be reported, e.g.
 	// Profile.Lints() plus the chain checks; SARIF describes each rule
-	// that a result names from it. A lint missing from Rules is described
-	// from its first finding.
+	// that a result names from it (see DescribesRules). A lint missing
+	// from Rules is described from its first finding.
 	Rules []profile.LintInfo
 	// ToolVersion is the iotcert version SARIF reports; when empty, the
 	// version of the iotcert module in the running binary, if known.

@@ -385,3 +385,17 @@ func TestSARIFLintedCertificates(t *testing.T) {
 		t.Error("no result has a startLine")
 	}
 }
+
+// TestDescribesRules checks that the reports of exactly the formats
+// DescribesRules names change when Options.Rules is given.
+func TestDescribesRules(t *testing.T) {
+	dir := t.TempDir()
+	writeFixtureFiles(t, dir)
+	for _, format := range Formats {
+		without := writeReport(t, format, Options{Profile: "tls13-iot", ToolVersion: "v1"}, fixture(dir))
+		with := writeReport(t, format, Options{Profile: "tls13-iot", ToolVersion: "v1", Rules: fixtureRules}, fixture(dir))
+		if changed := !bytes.Equal(with, without); changed != DescribesRules(format) {
+			t.Errorf("%s: report changed with Rules: %v, DescribesRules: %v", format, changed, DescribesRules(format))
+		}
+	}
+}

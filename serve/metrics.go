@@ -1,76 +1,108 @@
 package serve
 
 import (
+	"bytes"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+	vm "github.com/VictoriaMetrics/metrics"
 
 	"github.com/iotcert/iotcert/profile"
 )
 
-// metrics are the server's Prometheus metrics.
+// Metric names. A labelled metric is one series per label value, named as
+// in the Prometheus text format (labels in the order of their names, as
+// the Prometheus client writes them).
+const (
+	requestsMetric     = "iotcert_http_requests_total"           // {code,method,route}: HTTP requests by route, method and status code
+	latencyMetric      = "iotcert_http_request_duration_seconds" // {route}: time to answer an HTTP request, by route
+	findingsMetric     = "iotcert_findings_total"                // {level}: findings reported by lint requests, by level
+	certificatesMetric = "iotcert_certificates_linted_total"     // certificates (and unreadable inputs) reported by lint requests
+	rejectedMetric     = "iotcert_requests_rejected_total"       // lint requests refused because the concurrency limit was reached
+	timeoutsMetric     = "iotcert_requests_timed_out_total"      // lint requests that took longer than the request timeout
+)
+
+// latencyBuckets are the upper bounds of the latency histogram, in seconds.
+var latencyBuckets = []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 2, 5, 10, 30}
+
+// metrics are the server's metrics, kept in a metrics set
+// (github.com/VictoriaMetrics/metrics) and served in the Prometheus text
+// format.
 type metrics struct {
-	requests     *prometheus.CounterVec
-	latency      *prometheus.HistogramVec
-	findings     *prometheus.CounterVec
-	certificates prometheus.Counter
-	rejected     prometheus.Counter
-	timeouts     prometheus.Counter
+	set          *vm.Set
+	findings     map[profile.Level]*vm.Counter
+	certificates *vm.Counter
+	rejected     *vm.Counter
+	timeouts     *vm.Counter
 }
 
-func newMetrics(reg prometheus.Registerer) (*metrics, error) {
-	m := &metrics{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "iotcert_http_requests_total", Help: "HTTP requests by route, method and status code.",
-		}, []string{"route", "method", "code"}),
-		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "iotcert_http_request_duration_seconds", Help: "Time to answer an HTTP request, by route.",
-			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 2, 5, 10, 30},
-		}, []string{"route"}),
-		findings: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "iotcert_findings_total", Help: "Findings reported by lint requests, by level.",
-		}, []string{"level"}),
-		certificates: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "iotcert_certificates_linted_total", Help: "Certificates (and unreadable inputs) reported by lint requests.",
-		}),
-		rejected: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "iotcert_requests_rejected_total", Help: "Lint requests refused because the concurrency limit was reached.",
-		}),
-		timeouts: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "iotcert_requests_timed_out_total", Help: "Lint requests that took longer than the request timeout.",
-		}),
-	}
-	for _, c := range []prometheus.Collector{m.requests, m.latency, m.findings, m.certificates, m.rejected, m.timeouts} {
-		if err := reg.Register(c); err != nil {
-			return nil, err
+// newMetrics registers the server's metrics in set, which must hold no
+// iotcert metric yet.
+func newMetrics(set *vm.Set) (*metrics, error) {
+	for _, name := range set.ListMetricNames() {
+		if strings.HasPrefix(name, "iotcert_") {
+			return nil, fmt.Errorf("the set already holds %s (a set serves one server)", name)
 		}
 	}
+	m := &metrics{
+		set:          set,
+		findings:     map[profile.Level]*vm.Counter{},
+		certificates: set.NewCounter(certificatesMetric),
+		rejected:     set.NewCounter(rejectedMetric),
+		timeouts:     set.NewCounter(timeoutsMetric),
+	}
 	for _, l := range []profile.Level{profile.Notice, profile.Warn, profile.Error, profile.Fatal} {
-		m.findings.WithLabelValues(l.String())
+		m.findings[l] = set.NewCounter(findingsMetric + labels("level", l.String()))
 	}
 	return m, nil
 }
 
 // count adds the certificates and findings of a lint.
 func (m *metrics) count(results []profile.Result) {
-	m.certificates.Add(float64(len(results)))
+	m.certificates.Add(len(results))
 	for _, res := range results {
 		for _, f := range res.Findings {
-			m.findings.WithLabelValues(f.Level.String()).Inc()
+			m.findings[f.Level].Inc()
 		}
 	}
 }
 
-// metricsHandler serves the metrics of gath in Prometheus text format.
-func metricsHandler(gath prometheus.Gatherer) http.HandlerFunc {
-	if gath == nil {
-		return nil
+// request counts and times one answered request.
+func (m *metrics) request(route, method string, code int, d time.Duration) {
+	m.set.GetOrCreateCounter(requestsMetric + labels("code", strconv.Itoa(code), "method", method, "route", route)).Inc()
+	m.set.GetOrCreatePrometheusHistogramExt(latencyMetric+labels("route", route), latencyBuckets).Update(d.Seconds())
+}
+
+// labels returns the label set {name="value",...} of the name, value
+// pairs kv, with the values escaped as the Prometheus text format wants.
+func labels(kv ...string) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i := 0; i+1 < len(kv); i += 2 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(kv[i])
+		b.WriteString(`="`)
+		b.WriteString(labelEscaper.Replace(kv[i+1]))
+		b.WriteByte('"')
 	}
-	return promhttp.HandlerFor(gath, promhttp.HandlerOpts{}).ServeHTTP
+	b.WriteByte('}')
+	return b.String()
+}
+
+var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+
+// handler serves the metrics in the Prometheus text format.
+func (m *metrics) handler(w http.ResponseWriter, _ *http.Request) {
+	var b bytes.Buffer
+	m.set.WritePrometheus(&b)
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	w.Write(b.Bytes())
 }
 
 // statusWriter records the status code and size of a response.
@@ -110,8 +142,7 @@ func (s *Server) instrument(route string, h http.Handler) http.Handler {
 		if code == 0 {
 			code = http.StatusOK
 		}
-		s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(code)).Inc()
-		s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
+		s.metrics.request(route, r.Method, code, d)
 		level := slog.LevelInfo
 		if code >= 500 {
 			level = slog.LevelWarn

@@ -48,7 +48,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 	}
 	s := newTestServer(t, Config{})
 	var routed, documented []string
-	for _, r := range s.endpoints(nil) {
+	for _, r := range s.endpoints() {
 		routed = append(routed, r.method+" "+r.path)
 	}
 	for path, ops := range doc.Paths {

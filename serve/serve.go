@@ -26,7 +26,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
+	vm "github.com/VictoriaMetrics/metrics"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
@@ -62,11 +62,11 @@ type Config struct {
 	// Logger receives one structured line per request (never its body);
 	// nil discards them.
 	Logger *slog.Logger
-	// Registerer receives the server's metrics; nil makes a registry of
-	// the server's own, served at /metrics.
-	Registerer prometheus.Registerer
-	// Gatherer is what /metrics serves; it is set when Registerer is.
-	Gatherer prometheus.Gatherer
+	// Metrics is the set (github.com/VictoriaMetrics/metrics) that
+	// receives the server's metrics and that /metrics serves in the
+	// Prometheus text format; nil makes a set of the server's own. A set
+	// holds the metrics of one server.
+	Metrics *vm.Set
 }
 
 // Server is the HTTP handler of the service. It is safe for concurrent
@@ -121,15 +121,11 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	reg, gath := cfg.Registerer, cfg.Gatherer
-	if (reg == nil) != (gath == nil) {
-		return nil, fmt.Errorf("serve: give both Registerer and Gatherer, or neither")
+	set := cfg.Metrics
+	if set == nil {
+		set = vm.NewSet()
 	}
-	if reg == nil {
-		r := prometheus.NewRegistry()
-		reg, gath = r, r
-	}
-	m, err := newMetrics(reg)
+	m, err := newMetrics(set)
 	if err != nil {
 		return nil, fmt.Errorf("serve: metrics: %w", err)
 	}
@@ -145,7 +141,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.infos[name] = bundle.LintInfos(p)
 	}
-	s.routes(gath)
+	s.routes()
 	return s, nil
 }
 
@@ -157,7 +153,7 @@ type route struct {
 
 // endpoints lists the API's routes; the OpenAPI document describes
 // exactly these (TestOpenAPIRoutes).
-func (s *Server) endpoints(gath prometheus.Gatherer) []route {
+func (s *Server) endpoints() []route {
 	return []route{
 		{"POST", "/v1/lint", s.limited(s.handleLint)},
 		{"POST", "/v1/lint/tbs", s.limited(s.handleLintTBS)},
@@ -166,13 +162,13 @@ func (s *Server) endpoints(gath prometheus.Gatherer) []route {
 		{"GET", "/v1/healthz", s.handleHealthz},
 		{"GET", "/v1/version", s.handleVersion},
 		{"GET", "/v1/openapi.json", s.handleOpenAPI},
-		{"GET", "/metrics", metricsHandler(gath)},
+		{"GET", "/metrics", s.metrics.handler},
 	}
 }
 
-func (s *Server) routes(gath prometheus.Gatherer) {
+func (s *Server) routes() {
 	s.mux = http.NewServeMux()
-	s.api = s.endpoints(gath)
+	s.api = s.endpoints()
 	for _, r := range s.api {
 		s.mux.Handle(r.method+" "+r.path, s.instrument(r.path, r.handler))
 	}

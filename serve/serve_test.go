@@ -16,13 +16,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
+	vm "github.com/VictoriaMetrics/metrics"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
@@ -824,6 +825,10 @@ func TestDefaultProfile(t *testing.T) {
 func TestNewErrors(t *testing.T) {
 	rules, _ := profile.LoadDefault()
 	bad := certio.Item{Origin: certio.Origin{File: "t.pem"}, Err: &certio.InputError{Origin: certio.Origin{File: "t.pem"}, Msg: "truncated"}}
+	used := vm.NewSet()
+	if _, err := New(Config{Rules: rules, Metrics: used}); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		cfg Config
 		msg string
@@ -831,19 +836,41 @@ func TestNewErrors(t *testing.T) {
 		{Config{}, "serve: no rules"},
 		{Config{Rules: rules, Trust: map[string][]certio.Item{"lab": {bad}}}, "serve: trust store lab: "},
 		{Config{Rules: rules, Timeout: -time.Second}, "serve: negative limit"},
-		{Config{Rules: rules, Registerer: prometheus.NewRegistry()}, "serve: give both Registerer and Gatherer, or neither"},
+		{Config{Rules: rules, Metrics: used}, "serve: metrics: the set already holds iotcert_"},
 	} {
 		if _, err := New(tc.cfg); err == nil || !strings.HasPrefix(err.Error(), tc.msg) {
 			t.Errorf("%+v: %v, want %s", tc.cfg, err, tc.msg)
 		}
 	}
-	reg := prometheus.NewRegistry()
-	s, err := New(Config{Rules: rules, Registerer: reg, Gatherer: reg})
+	set := vm.NewSet()
+	s, err := New(Config{Rules: rules, Metrics: set})
 	if err != nil {
 		t.Fatal(err)
 	}
 	do(t, s, "POST", "/v1/lint", "", readFile(t, filepath.Join(certs, "tls13-iot/ee.pem")))
 	if got := metricValue(t, s, "iotcert_certificates_linted_total"); got != "1" {
-		t.Errorf("metrics on the given registry: %q", got)
+		t.Errorf("metrics on the given set: %q", got)
+	}
+	var b bytes.Buffer
+	set.WritePrometheus(&b)
+	if !strings.Contains(b.String(), "iotcert_certificates_linted_total 1\n") {
+		t.Errorf("the given set does not hold the server's metrics:\n%s", b.String())
+	}
+}
+
+// TestMetricLabels checks the escaping of label values, which the
+// Prometheus text format (exposition formats, "label_value") gives as
+// backslash, double quote and line feed, and that a request with a method
+// of its own gets its series.
+func TestMetricLabels(t *testing.T) {
+	if got, want := labels("a", "x\"y\\z\nw", "b", "c"), `{a="x\"y\\z\nw",b="c"}`; got != want {
+		t.Errorf("labels = %s, want %s", got, want)
+	}
+	s := newTestServer(t, Config{})
+	s.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("PURGE", "/v1/healthz", nil))
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if !regexp.MustCompile(`(?m)^iotcert_http_requests_total\{code="[0-9]+",method="PURGE",route="[^"]+"\} 1$`).MatchString(rec.Body.String()) {
+		t.Errorf("the PURGE request is not counted:\n%s", rec.Body)
 	}
 }

@@ -172,14 +172,14 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iotcert lint: %v\n", err)
 		return exitUsage
 	}
-	name, infos := p.Name, bundle.LintInfos(p)
+	name, infos := p.Name, func() []profile.LintInfo { return bundle.LintInfos(p) }
 	if *specPath != "" {
 		sp, err := lintSpec(fs, *specPath, &opts)
 		if err != nil {
 			fmt.Fprintf(stderr, "iotcert lint: %v\n", err)
 			return exitUsage
 		}
-		p, name, infos = sp.fallback, sp.name(), sp.lintInfos()
+		p, name, infos = sp.fallback, sp.name(), sp.lintInfos
 	}
 	inOpts, err := cf.input.options()
 	if err != nil {
@@ -208,7 +208,11 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		read.finish("lint", stderr)
 		return exitUsage
 	}
-	w, err := report.New(*format, stdout, report.Options{Profile: name, FailOn: threshold, Graph: spool.Graph, Rules: infos, TempDir: *tmpDir})
+	var rules []profile.LintInfo
+	if report.DescribesRules(*format) {
+		rules = infos()
+	}
+	w, err := report.New(*format, stdout, report.Options{Profile: name, FailOn: threshold, Graph: spool.Graph, Rules: rules, TempDir: *tmpDir})
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert lint: --format: %v\n", err)
 		return exitUsage

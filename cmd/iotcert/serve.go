@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"time"
 
+	vm "github.com/VictoriaMetrics/metrics"
+
 	"github.com/iotcert/iotcert/certio"
 	"github.com/iotcert/iotcert/serve"
 )
@@ -94,6 +96,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	// live heap: the same collector target keeps the collector's share low.
 	defer batchGC()()
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	// # TYPE lines on /metrics (a process-wide setting of the metrics
+	// library, which the command owns).
+	vm.ExposeMetadata(true)
 	h, err := serve.New(serve.Config{Rules: rules, Trust: stores, MaxBodyBytes: *maxBody, Timeout: *timeout, MaxConcurrent: *maxConc, Logger: log})
 	if err != nil {
 		return fail("%v", err)

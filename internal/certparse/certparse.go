@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
+	"sync"
 
 	"github.com/zmap/zcrypto/encoding/asn1"
 	"github.com/zmap/zcrypto/x509"
@@ -171,10 +172,10 @@ func markUndecodedKey(der []byte) ([]byte, originalParts, bool) {
 
 // fieldOptions matches the Go struct dump that zcrypto's ASN.1 structure
 // errors carry, which says nothing to a user.
-var fieldOptions = regexp.MustCompile(` ?\{optional:[^}]*\}`)
+var fieldOptions = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(` ?\{optional:[^}]*\}`) })
 
 // DescribeError returns the message of a Parse error without the
 // parser's internal detail.
 func DescribeError(err error) string {
-	return fieldOptions.ReplaceAllString(err.Error(), "")
+	return fieldOptions().ReplaceAllString(err.Error(), "")
 }
