@@ -472,11 +472,7 @@ func (h *Hierarchy) recoverDevice(b *store.Batch, device string, ca *CA, r Row) 
 	if err := h.checkIssued(device, ca, r, c, path); err != nil {
 		return e, err
 	}
-	ref, err := keys.ReadRef(dir)
-	if err != nil {
-		return e, fmt.Errorf("device %q: %s: not recovered: %w", r.id, path, err)
-	}
-	signer, err := h.keys.Open(ref)
+	signer, _, err := keys.OpenIn(dir, h.keys) // key.pem opened once, not through a link
 	if err != nil {
 		return e, fmt.Errorf("device %q: %s: not recovered: its key: %w", r.id, path, err)
 	}
