@@ -525,11 +525,7 @@ func recoverDevice(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevi
 	if err := checkIssued(h, device, ca, r, c, path); err != nil {
 		return e, err
 	}
-	ref, err := keys.ReadRef(dir)
-	if err != nil {
-		return e, fmt.Errorf("device %q: %s: not recovered: %w", r.id, path, err)
-	}
-	signer, err := h.Keys().Open(ref)
+	signer, _, err := keys.OpenIn(dir, h.Keys()) // key.pem opened once, not through a link
 	if err != nil {
 		return e, fmt.Errorf("device %q: %s: not recovered: its key: %w", r.id, path, err)
 	}

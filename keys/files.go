@@ -71,42 +71,98 @@ func WriteSafe(d *safefile.Dir, key *Key, exclusive bool) error {
 // an error that names it, as writes refuse it. (A key.ref may name a key
 // file anywhere: that is its purpose.)
 func ReadRef(dir string) (string, error) {
-	path := filepath.Join(dir, RefFile)
-	b, err := safefile.ReadFile(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		key := filepath.Join(dir, File)
-		if err := safefile.Check(key); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return "", err
-		}
-		return key, nil
-	case err != nil:
+	d, err := safefile.OpenRoot(dir, false)
+	if err != nil {
 		return "", err
 	}
-	ref := string(trimNewline(b))
+	defer d.Close()
+	ref, _, err := readRefDir(d)
+	return ref, err
+}
+
+// readRefDir is ReadRef in the open directory d; for a key.pem it also
+// returns the file's content, read through the descriptor that was
+// checked (one open: nothing can swap the file in between).
+func readRefDir(d *safefile.Dir) (ref string, pemData []byte, err error) {
+	path := d.Join(RefFile)
+	b, err := d.ReadFile(RefFile)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		key := d.Join(File)
+		data, err := d.ReadFile(File)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return "", nil, err
+		}
+		return key, data, nil
+	case err != nil:
+		return "", nil, err
+	}
+	ref = string(trimNewline(b))
 	switch {
 	case ref == "":
-		return "", fmt.Errorf("%s: empty (want a pkcs11: URI or the path of a key file)", path)
+		return "", nil, fmt.Errorf("%s: empty (want a pkcs11: URI or the path of a key file)", path)
 	case strings.ContainsAny(ref, "\r\n"):
-		return "", fmt.Errorf("%s: more than one line (want a pkcs11: URI or the path of a key file)", path)
+		return "", nil, fmt.Errorf("%s: more than one line (want a pkcs11: URI or the path of a key file)", path)
 	case isURI(ref) || filepath.IsAbs(ref):
-		return ref, nil
+		return ref, nil, nil
 	}
-	return filepath.Join(dir, ref), nil
+	return filepath.Join(d.Path(), ref), nil, nil
+}
+
+// PEMOpener is a Backend that opens a key from the PEM its caller read
+// (KMS over key files). OpenIn and OpenBelow give it the content of a
+// key.pem they read themselves, link-safe, rather than its path.
+type PEMOpener interface {
+	OpenPEM(data []byte) (crypto.Signer, error)
 }
 
 // OpenIn opens the key of the CA in dir (ReadRef) with kb and
 // returns its signer and reference. An error opening a key that key.ref
-// names names key.ref.
+// names names key.ref. A key.pem is read once, never through a link
+// (internal/safefile), and handed to kb as PEM when kb is a PEMOpener.
 func OpenIn(dir string, kb Backend) (crypto.Signer, string, error) {
-	ref, err := ReadRef(dir)
+	d, err := safefile.OpenRoot(dir, false)
 	if err != nil {
 		return nil, "", err
 	}
+	defer d.Close()
+	return openInDir(d, kb)
+}
+
+// OpenBelow is OpenIn for the CA directory rel below the output
+// directory out: every directory from out down is opened without
+// following a symbolic link (safefile.OpenBelow), so that OUT/<ca> made a
+// link to another directory is refused, not read.
+func OpenBelow(out, rel string, kb Backend) (crypto.Signer, string, error) {
+	d, err := safefile.OpenBelow(out, rel)
+	if err != nil {
+		return nil, "", err
+	}
+	defer d.Close()
+	return openInDir(d, kb)
+}
+
+// openInDir is OpenIn in the open directory d.
+func openInDir(d *safefile.Dir, kb Backend) (crypto.Signer, string, error) {
+	ref, data, err := readRefDir(d)
+	if err != nil {
+		return nil, "", err
+	}
+	if data != nil {
+		if po, ok := kb.(PEMOpener); ok {
+			signer, err := po.OpenPEM(data)
+			clear(data)
+			if err != nil {
+				return nil, "", fmt.Errorf("opening key %s: %w", ref, err)
+			}
+			return signer, ref, nil
+		}
+		clear(data)
+	}
 	signer, err := kb.Open(ref)
 	if err != nil {
-		if _, serr := os.Lstat(filepath.Join(dir, RefFile)); serr == nil {
-			return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, RefFile), err)
+		if data == nil && ref != d.Join(File) {
+			return nil, "", fmt.Errorf("%s: %w", d.Join(RefFile), err)
 		}
 		return nil, "", err
 	}

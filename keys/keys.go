@@ -165,11 +165,12 @@ func (k *KMS) Open(ref string) (crypto.Signer, error) {
 }
 
 // OpenPEM returns a signer for the key whose PEM (as Generate returned
-// it) is data: the key of a devices.jsonl record.
+// it) is data: the key of a devices.jsonl record, or a key.pem read by
+// OpenIn. Its error does not name the key: the caller does.
 func (k *KMS) OpenPEM(data []byte) (crypto.Signer, error) {
 	s, err := k.km.CreateSigner(&apiv1.CreateSignerRequest{SigningKeyPEM: data, Password: k.passphrase})
 	if err != nil {
-		return nil, fmt.Errorf("opening the key: %w", err)
+		return nil, err
 	}
 	return s, nil
 }

@@ -53,8 +53,7 @@ func (h *Hierarchy) LoadCA(out, name string, withKey bool, caKeys keys.Backend) 
 	if h.spec.CA(name) == nil {
 		return fmt.Errorf("CA %q is not in the spec", name)
 	}
-	dir := store.CADir(out, name)
-	cert, err := store.ReadCertFile(filepath.Join(dir, store.CertFile))
+	cert, err := store.ReadCertBelow(out, filepath.Join(name, store.CertFile))
 	if err != nil {
 		return fmt.Errorf("CA %q: %w (run \"iotcert gen hierarchy\" first)", name, err)
 	}
@@ -64,7 +63,7 @@ func (h *Hierarchy) LoadCA(out, name string, withKey bool, caKeys keys.Backend) 
 	if ck, ok := caKeys.(keys.PerCA); ok {
 		caKeys = ck.ForCA(name)
 	}
-	signer, _, err := keys.OpenIn(dir, caKeys)
+	signer, _, err := keys.OpenBelow(out, name, caKeys)
 	if err != nil {
 		return fmt.Errorf("CA %q: %w", name, err)
 	}

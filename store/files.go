@@ -159,6 +159,25 @@ func ReadCertFile(path string) (*x509.Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseCertFile(path, data)
+}
+
+// ReadCertBelow reads the one PEM certificate of the file rel below the
+// output directory out (a CA's "<name>/cert.pem"), as ReadCertFile reads
+// it, with every directory from out down opened without following a
+// symbolic link (safefile.ReadFileBelow): OUT/<name> planted as a link to
+// another directory is refused with an error that names it.
+func ReadCertBelow(out, rel string) (*x509.Certificate, error) {
+	data, err := safefile.ReadFileBelow(out, rel)
+	if err != nil {
+		return nil, err
+	}
+	return parseCertFile(filepath.Join(out, rel), data)
+}
+
+// parseCertFile parses data, read from the file at path, as one PEM
+// certificate.
+func parseCertFile(path string, data []byte) (*x509.Certificate, error) {
 	block, _ := pem.Decode(data)
 	if block == nil || block.Type != "CERTIFICATE" {
 		return nil, fmt.Errorf("%s holds no PEM certificate", path)

@@ -427,7 +427,7 @@ func (s caStep) run(h *ldevid.Hierarchy, out string, caKeys keys.Backend) (*ldev
 		if ck, ok := caKeys.(keys.PerCA); ok {
 			caKeys = ck.ForCA(s.name)
 		}
-		signer, _, err := keys.OpenIn(store.CADir(out, s.name), caKeys)
+		signer, _, err := keys.OpenBelow(out, s.name, caKeys)
 		if err != nil {
 			return nil, fmt.Errorf("CA %q: %w", s.name, err)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -157,6 +158,21 @@ func (s *caKeyStore) Generate(label string, curve keys.Curve) (*keys.Key, error)
 	s.made = append(s.made, key.Ref)
 	s.mu.Unlock()
 	return key, nil
+}
+
+// OpenPEM opens a CA key file's content (keys.PEMOpener: keys.OpenIn
+// reads key.pem itself, link-safe, and hands over what it read).
+func (s *caKeyStore) OpenPEM(data []byte) (crypto.Signer, error) {
+	return openPEM(s.files, data)
+}
+
+// openPEM opens the key whose PEM is data with kb, a keys.PEMOpener.
+func openPEM(kb keys.Backend, data []byte) (crypto.Signer, error) {
+	po, ok := kb.(keys.PEMOpener)
+	if !ok {
+		return nil, errors.New("this key backend opens no key file content")
+	}
+	return po.OpenPEM(data)
 }
 
 // Open opens a kept CA key.

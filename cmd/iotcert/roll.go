@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto"
 	"errors"
 	"fmt"
 	"io"
@@ -229,6 +230,11 @@ func rollKeys(file, env string, kms *kmsFlags) (keys.Backend, error) {
 type rollCAKeys struct {
 	keys.Backend
 	kms *kmsFlags
+}
+
+// OpenPEM opens a CA key file's content (keys.PEMOpener).
+func (k rollCAKeys) OpenPEM(data []byte) (crypto.Signer, error) {
+	return openPEM(k.Backend, data)
 }
 
 // CheckLabel refuses a label a key in the token has (nothing without

@@ -363,3 +363,52 @@ func TestReadsRefuseLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestCADirLinksRefused: a CA directory of the output directory planted
+// as a link to a copy of itself elsewhere (which a read that followed it
+// would accept whole: certificate, key and all) is refused by every
+// command that reads a CA back, with exit 2 and an error naming the link;
+// every directory from --out down is opened without following a link.
+func TestCADirLinksRefused(t *testing.T) {
+	template := t.TempDir()
+	writeSpec(t, template)
+	withCSV(withCSR(func(*testing.T, string) {}))(t, template)
+	pki := filepath.Join(template, "pki")
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", filepath.Join(template, "spec.yaml"), "--out", pki); code != exitOK {
+		t.Fatalf("gen hierarchy: exit %d\n%s", code, errOut)
+	}
+	spec := func(dir string) string { return filepath.Join(dir, "spec.yaml") }
+	commands := []struct {
+		name string
+		args func(dir string) []string
+	}{
+		{"gen device", func(dir string) []string {
+			return []string{"gen", "device", spec(dir), "--out", filepath.Join(dir, "pki"), "--ca", "sub", "--id", "0001", "--set", "serial=SN1", "--set", "host=h1"}
+		}},
+		{"gen devices", func(dir string) []string {
+			return []string{"gen", "devices", spec(dir), "--out", filepath.Join(dir, "pki"), "--from", filepath.Join(dir, "devices.csv"), "--layout", "jsonl"}
+		}},
+		{"sign", func(dir string) []string {
+			return []string{"sign", spec(dir), "--ca", "sub", "--dir", filepath.Join(dir, "pki"), "--csr", filepath.Join(dir, "device.csr"), "--id", "9", "--set", "serial=SN9", "--set", "host=h9", "--out", filepath.Join(dir, "signed", "cert.pem")}
+		}},
+	}
+	for _, c := range commands {
+		for _, ca := range []string{"root", "sub"} {
+			t.Run(c.name+"/"+ca, func(t *testing.T) {
+				dir := copyTree(t, template)
+				link := filepath.Join(dir, "pki", ca)
+				target := filepath.Join(t.TempDir(), ca)
+				if err := os.Rename(link, target); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Symlink(target, link); err != nil {
+					t.Fatal(err)
+				}
+				code, stdout, errOut := iotcert(t, "", c.args(dir)...)
+				if want := link + " is a symlink: refusing to read through it (remove it, or choose another directory)"; code != exitUsage || !strings.Contains(errOut, want) {
+					t.Errorf("exit %d (want %d), want an error saying %q\n%s%s", code, exitUsage, want, stdout, errOut)
+				}
+			})
+		}
+	}
+}

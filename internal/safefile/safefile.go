@@ -76,21 +76,65 @@ func ReadFile(path string) ([]byte, error) {
 	return d.ReadFile(filepath.Base(path))
 }
 
-// Check reports, as ReadFile would, why the file at path cannot be read
-// safely: for a file another library opens by its path (a key file given
-// to a key manager). Between Check and that open the name can change: the
-// check is as good as the directory is private.
-func Check(path string) error {
-	d, err := OpenRoot(filepath.Dir(path), false)
+// OpenBelow opens the directory rel below the directory root: root as
+// OpenRoot opens it (the directory the user named), then each component
+// of rel as Dir.OpenDir opens it, relative to the one before, never
+// through a symbolic link, each a directory owned by the user, checked on
+// its open descriptor. rel is relative and stays below root ("" and "."
+// are root itself). It is for a directory iotcert reads back from an
+// output directory (a CA's, OUT/device-ca), so that OUT/device-ca planted
+// as a link to another directory is refused, not followed.
+func OpenBelow(root, rel string) (*Dir, error) {
+	d, err := OpenRoot(root, false)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	sub, err := d.OpenDirPath(rel)
+	if sub != d {
+		d.Close()
+	}
+	return sub, err
+}
+
+// OpenDirPath opens the directory rel below d as OpenBelow opens it: each
+// component in turn with OpenDir, never through a link. It returns d
+// itself for "" and ".". An error naming a component that is a link or
+// not a directory is an UnsafeError for reading.
+func (d *Dir) OpenDirPath(rel string) (*Dir, error) {
+	clean := filepath.Clean(rel)
+	if rel == "" || clean == "." {
+		return d, nil
+	}
+	if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("%s: %q is not a path below it", d.path, rel)
+	}
+	cur := d
+	for _, name := range strings.Split(clean, string(filepath.Separator)) {
+		next, err := cur.OpenDir(name, false)
+		if cur != d {
+			cur.Close()
+		}
+		if err != nil {
+			return nil, reading(err)
+		}
+		cur = next
+	}
+	return cur, nil
+}
+
+// ReadFileBelow reads the file rel below the directory root: its
+// directories opened as OpenBelow opens them, the file as Dir.ReadFile
+// reads it (O_NOFOLLOW, then a regular file owned by the user with no
+// other hard link, checked on the descriptor that is read). Every name is
+// opened once, and what is read is what was checked: no name can be
+// swapped between the check and the read.
+func ReadFileBelow(root, rel string) ([]byte, error) {
+	d, err := OpenBelow(root, filepath.Dir(rel))
+	if err != nil {
+		return nil, err
 	}
 	defer d.Close()
-	f, err := d.OpenFile(filepath.Base(path), os.O_RDONLY, 0)
-	if err != nil {
-		return reading(err)
-	}
-	return f.Close()
+	return d.ReadFile(filepath.Base(rel))
 }
 
 // Unwrap returns ErrUnsafe.

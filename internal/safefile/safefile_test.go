@@ -75,7 +75,8 @@ func TestRefused(t *testing.T) {
 		"ReadFile":      func(d *Dir, n string) error { _, err := d.ReadFile(n); return err },
 		"OpenDir exist": func(d *Dir, n string) error { return closed(d.OpenDir(n, false)) },
 		"ReadFile path": func(d *Dir, n string) error { _, err := ReadFile(d.Join(n)); return err },
-		"Check":         func(d *Dir, n string) error { return Check(d.Join(n)) },
+		"ReadFileBelow": func(d *Dir, n string) error { _, err := ReadFileBelow(d.Path(), n); return err },
+		"OpenDirPath":   func(d *Dir, n string) error { return closed(d.OpenDirPath(n)) },
 	}
 	for pname, pl := range plants {
 		for oname, op := range ops {
@@ -91,11 +92,11 @@ func TestRefused(t *testing.T) {
 				err = op(root, "f")
 				want := pl.found
 				switch {
-				case pname == "directory" && (oname == "OpenDir" || oname == "OpenDir exist" || oname == "Exists"):
+				case pname == "directory" && (oname == "OpenDir" || oname == "OpenDir exist" || oname == "OpenDirPath" || oname == "Exists"):
 					want = "" // a directory is what these want
 				case pname == "directory" && (oname == "Mkdir" || oname == "Write excl" || oname == "WriteNew"):
 					want = "file already exists"
-				case pname == "hard link" && oname != "OpenFile" && oname != "ReadFile" && oname != "ReadFile path" && oname != "Check" && oname != "Exists" && oname != "Write":
+				case pname == "hard link" && oname != "OpenFile" && oname != "ReadFile" && oname != "ReadFile path" && oname != "ReadFileBelow" && oname != "Exists" && oname != "Write":
 					want = map[string]string{"Write excl": "file already exists", "WriteNew": "file already exists", "Mkdir": "file already exists"}[oname]
 					if want == "" {
 						want = "is not a directory"
@@ -120,8 +121,8 @@ func TestRefused(t *testing.T) {
 	}
 }
 
-// TestRead: ReadFile and Check read a regular file, and refuse a link
-// at the final component with an error that says it is a read.
+// TestRead: ReadFile reads a regular file, and refuses a link at the
+// final component with an error that says it is a read.
 func TestRead(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "cert.pem")
@@ -131,9 +132,6 @@ func TestRead(t *testing.T) {
 	if b, err := ReadFile(good); err != nil || string(b) != "cert" {
 		t.Errorf("ReadFile = %q, %v", b, err)
 	}
-	if err := Check(good); err != nil {
-		t.Errorf("Check: %v", err)
-	}
 	link := filepath.Join(dir, "key.pem")
 	if err := os.Symlink(good, link); err != nil {
 		t.Fatal(err)
@@ -141,9 +139,6 @@ func TestRead(t *testing.T) {
 	want := link + " is a symlink: refusing to read through it (remove it, or choose another directory)"
 	if _, err := ReadFile(link); err == nil || err.Error() != want || !errors.Is(err, ErrUnsafe) {
 		t.Errorf("ReadFile: %v, want %s", err, want)
-	}
-	if err := Check(link); err == nil || err.Error() != want {
-		t.Errorf("Check: %v, want %s", err, want)
 	}
 	if _, err := ReadFile(filepath.Join(dir, "none")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("ReadFile of a missing file: %v, want fs.ErrNotExist", err)
@@ -216,5 +211,85 @@ func TestOtherOwner(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(root.Join("f")); string(b) != "theirs" {
 		t.Errorf("their file holds %q", b)
+	}
+}
+
+// TestReadBelow: ReadFileBelow and OpenBelow open every directory below
+// the root without following a link: a directory planted as a link
+// anywhere on the path (to a directory holding the same file, which a
+// read that followed it would accept) is refused with an error naming
+// it, and a path leaving the root is refused.
+func TestReadBelow(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	for _, d := range []string{filepath.Join(root, "pki", "ca"), filepath.Join(outside, "ca")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "cert.pem"), []byte("cert"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b, err := ReadFileBelow(root, filepath.Join("pki", "ca", "cert.pem")); err != nil || string(b) != "cert" {
+		t.Fatalf("ReadFileBelow = %q, %v", b, err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "ca"), filepath.Join(root, "pki", "linked")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(root, "out2")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ rel, want string }{
+		{"pki/linked/cert.pem", filepath.Join(root, "pki", "linked") + " is a symlink: refusing to read through it (remove it, or choose another directory)"},
+		{"out2/ca/cert.pem", filepath.Join(root, "out2") + " is a symlink: refusing to read through it (remove it, or choose another directory)"},
+		{"pki/ca/cert.pem/x", filepath.Join(root, "pki", "ca", "cert.pem") + " is not a directory: refusing to read through it (remove it, or choose another directory)"},
+		{"../x/cert.pem", root + `: "../x" is not a path below it`},
+		{"/etc/passwd", root + `: "/etc" is not a path below it`},
+	} {
+		_, err := ReadFileBelow(root, filepath.FromSlash(tc.rel))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("ReadFileBelow(%s): %v, want %s", tc.rel, err, tc.want)
+		}
+	}
+	d, err := OpenBelow(root, filepath.Join("pki", "linked"))
+	if err == nil {
+		d.Close()
+		t.Error("OpenBelow opened a link")
+	}
+}
+
+// TestReadSwapped: what is read is what was opened and checked. A
+// directory opened with OpenBelow keeps reading the directory it opened
+// when its name is swapped for a link to another one afterwards, and a
+// file read with Dir.ReadFile is the one its descriptor was checked on.
+func TestReadSwapped(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	ca := filepath.Join(root, "ca")
+	if err := os.Mkdir(ca, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ca, "key.pem"), []byte("checked"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(outside, "key.pem"), []byte("attacker"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, err := OpenBelow(root, "ca")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := os.Rename(ca, filepath.Join(root, "old")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, ca); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := d.ReadFile("key.pem"); err != nil || string(b) != "checked" {
+		t.Errorf("ReadFile after the swap = %q, %v; want the opened directory's file", b, err)
+	}
+	if _, err := ReadFileBelow(root, filepath.Join("ca", "key.pem")); err == nil || !strings.Contains(err.Error(), ca+" is a symlink: refusing to read") {
+		t.Errorf("ReadFileBelow after the swap: %v, want the link refused", err)
 	}
 }
