@@ -43,7 +43,14 @@ func TestMatterSDKVectors(t *testing.T) {
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no vectors under %s: %v", root, err)
 	}
+	// The PAAs a commissioner trusts: the development roots, and the test
+	// roots the SDK's DefaultDACVerifier also consults
+	// (src/credentials/attestation_verifier/TestPAAStore.cpp: the
+	// credentials/test/attestation PAAs; the different-origin vector chains
+	// to Chip-Test-PAA-NoVID).
 	paas, _ := filepath.Glob(filepath.Join(root, "credentials/development/paa-root-certs/*.pem"))
+	testPAAs, _ := filepath.Glob(filepath.Join(root, "credentials/test/attestation/Chip-Test-PAA-*-Cert.pem"))
+	paas = append(paas, testPAAs...)
 	cdSigner := filepath.Join(root, "credentials/test/certification-declaration/Chip-Test-CD-Signing-Cert.pem")
 	agree := 0
 	var misses, skipped []string
