@@ -307,10 +307,12 @@ func DecodeCD(content []byte) (*CD, error) {
 	if r.off != len(content) {
 		return bad(fmt.Errorf("%d byte(s) after the structure", len(content)-r.off))
 	}
-	// version_number (tag 7) may be left out: the SDK accepts a CD without
-	// it (its test vector struct_cd_version_number_missing succeeds).
+	// Every field up to certification_type is required, version_number
+	// too: DecodeCertificationElements (src/credentials/CertificationDeclaration.cpp)
+	// reads each with ReturnErrorOnFailure(reader.Next(ContextTag(...))),
+	// and the SDK's current struct_cd_version_number_missing vector fails.
 	for tag, name := range []string{"format_version", "vendor_id", "product_id_array", "device_type_id", "certificate_id", "security_level", "security_information", "version_number", "certification_type"} {
-		if tag != 7 && !seen[tag] {
+		if !seen[tag] {
 			return bad(fmt.Errorf("%s (tag %d) is missing", name, tag))
 		}
 	}

@@ -183,7 +183,8 @@ func TestCDCheckProductAndContent(t *testing.T) {
 
 // TestParseSignedCDAsTheSDK checks what the SDK's own test CDs need: a
 // signed integer where the CD has an unsigned one (TLVReader::Get takes
-// both), no version_number (struct_cd_version_number_missing succeeds),
+// both), version_number required (DecodeCertificationElements reads it;
+// struct_cd_version_number_missing fails),
 // and a signer naming another digest or signature algorithm refused
 // (struct_cd_signer_info_digest_algo_sha1, struct_cd_cms_sig_algo_ecdsa_with_sha1).
 func TestParseSignedCDAsTheSDK(t *testing.T) {
@@ -212,8 +213,8 @@ func TestParseSignedCDAsTheSDK(t *testing.T) {
 		t.Fatal("no version_number in the template's CD")
 	}
 	noVersion := append(append([]byte{}, good[:i]...), good[i+3:]...)
-	if s, err := matter.ParseSignedCD(cms(noVersion)); err != nil || s.CD.VersionNumber != 0 {
-		t.Errorf("no version_number: %+v, %v", s, err)
+	if _, err := matter.ParseSignedCD(cms(noVersion)); err == nil || err.Error() != "certification declaration content: version_number (tag 7) is missing" {
+		t.Errorf("no version_number: %v", err)
 	}
 	sha256OID := []byte{0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01}
 	ecdsaSHA256OID := []byte{0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02}
