@@ -20,6 +20,8 @@ const (
 	MatterCDContent        = "e_matter_cd_content"
 	MatterCDChain          = "e_matter_cd_chain"
 	MatterCDProduct        = "e_matter_cd_product"
+	MatterCDTestKey        = "e_matter_cd_test_key"
+	MatterCDTestKeyProv    = "w_matter_cd_test_key_provisional"
 	matterSDKVerifier      = "connectedhomeip src/credentials/attestation_verifier/DefaultDeviceAttestationVerifier.cpp"
 	matterSDKCryptoOpenSSL = "connectedhomeip src/crypto/CHIPCryptoPALOpenSSL.cpp"
 )
@@ -54,6 +56,12 @@ var matterChecks = []CheckInfo{
 	{Name: MatterCDProduct, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
 		Citation:    "CSA Matter Core Specification §6.3.1, §11.1 (Basic Information cluster); " + matterSDKVerifier + " ValidateCertificateDeclarationPayload (kCertificationDeclarationInvalidVendorId, kCertificationDeclarationInvalidProductId)",
 		Description: "With --matter-cd and --matter-product VID:PID: the device's Basic Information vendor ID is not the Certification Declaration's vendor_id, or its product ID is not in product_id_array."},
+	{Name: MatterCDTestKey, Level: profile.Error, Roles: "end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.3.1 (certification_type); " + matterSDKVerifier + " ValidateCertificationDeclarationSignature, CsaCdKeysTrustStore::IsCdTestKey (gTestCdPubkeyKid; kCertificationDeclarationNoCertificateFound)",
+		Description: "With --matter-cd: an official (or reserved) Certification Declaration is signed with the SDK's test CD signing key (subject key ID 62FA823359ACFAA9963E1CFA140ADDF504F37160, credentials/test/certification-declaration/Chip-Test-CD-Signing-Cert.pem): the SDK accepts that key only for development_and_test and provisional CDs."},
+	{Name: MatterCDTestKeyProv, Level: profile.Warn, Roles: "end-entity", Profiles: matterProfiles,
+		Citation:    "CSA Matter Core Specification §6.3.1 (certification_type); " + matterSDKVerifier + " ValidateCertificationDeclarationSignature (kEnableCdTestKeysForProvisionalCds); connectedhomeip issue 42460",
+		Description: "With --matter-cd: a provisional Certification Declaration is signed with the SDK's test CD signing key. The SDK accepts it only while kEnableCdTestKeysForProvisionalCds is set (the default today) and means to refuse it after a notice period."},
 }
 
 // MatterCD is a Certification Declaration to check the DACs of a matter
@@ -210,6 +218,12 @@ func (f *finisher) checkMatterCD(s, p *state) {
 		f.add(s, MatterCDUnverified, "the Certification Declaration's signature was not verified (no CD signing certificate was given to verify it with)")
 	} else if err := mcd.CD.Verify(mcd.Signers); err != nil {
 		f.add(s, MatterCDSignature, "%v", err)
+	}
+	for _, m := range mcd.CD.CheckTestKey() {
+		f.add(s, MatterCDTestKey, "%s", m)
+	}
+	for _, m := range mcd.CD.CheckTestKeyProvisional() {
+		f.add(s, MatterCDTestKeyProv, "%s", m)
 	}
 	cd := &mcd.CD.CD
 	for _, m := range cd.CheckContent() {

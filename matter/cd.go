@@ -94,6 +94,16 @@ func ParseSignedCD(der []byte) (*SignedCD, error) {
 	if _, err := asn1.Unmarshal(ci.Content.Bytes, &sd); err != nil {
 		return nil, fmt.Errorf("certification declaration: SignedData does not decode: %w", err)
 	}
+	// CMS_Verify (src/credentials/CertificationDeclaration.cpp) takes
+	// version 3 only and reads the first digestAlgorithms entry, which must
+	// be SHA-256 (struct_cd_cms_v2, struct_cd_cms_digest_algo_sha1).
+	if sd.Version != 3 {
+		return nil, fmt.Errorf("certification declaration: SignedData version %d, want 3", sd.Version)
+	}
+	var digests []asn1.RawValue
+	if rest, err := asn1.UnmarshalWithParams(sd.DigestAlgorithms.FullBytes, &digests, "set"); err != nil || len(rest) != 0 || len(digests) == 0 || !algorithmIs(digests[0], oidSHA256) {
+		return nil, errors.New("certification declaration: the SignedData's digestAlgorithms is not SHA-256")
+	}
 	if !sd.EncapContent.EContentType.Equal(oidData) {
 		return nil, fmt.Errorf("certification declaration: encapsulated content type %s, want data", sd.EncapContent.EContentType)
 	}
@@ -105,6 +115,9 @@ func ParseSignedCD(der []byte) (*SignedCD, error) {
 		return nil, err
 	}
 	si := sd.SignerInfos[0]
+	if si.Version != 3 {
+		return nil, fmt.Errorf("certification declaration: SignerInfo version %d, want 3", si.Version)
+	}
 	// The SDK signs and verifies CDs with ECDSA and SHA-256 only
 	// (CMS_Sign, CMS_Verify); a signer naming another digest or signature
 	// algorithm (SHA-1, say) is refused, as its test vectors expect.
@@ -258,6 +271,10 @@ func (r *tlvReader) next() (tlvElement, error) {
 	return e, err
 }
 
+// certificateIDLength is the SDK's kCertificateIdLength: a certificate_id
+// such as "ZIG20141ZB330001-24".
+const certificateIDLength = 19
+
 // DecodeCD decodes the TLV content of a Certification Declaration.
 func DecodeCD(content []byte) (*CD, error) {
 	r := &tlvReader{b: content}
@@ -290,10 +307,12 @@ func DecodeCD(content []byte) (*CD, error) {
 	if r.off != len(content) {
 		return bad(fmt.Errorf("%d byte(s) after the structure", len(content)-r.off))
 	}
-	// version_number (tag 7) may be left out: the SDK accepts a CD without
-	// it (its test vector struct_cd_version_number_missing succeeds).
+	// Every field up to certification_type is required, version_number
+	// too: DecodeCertificationElements (src/credentials/CertificationDeclaration.cpp)
+	// reads each with ReturnErrorOnFailure(reader.Next(ContextTag(...))),
+	// and the SDK's current struct_cd_version_number_missing vector fails.
 	for tag, name := range []string{"format_version", "vendor_id", "product_id_array", "device_type_id", "certificate_id", "security_level", "security_information", "version_number", "certification_type"} {
-		if tag != 7 && !seen[tag] {
+		if !seen[tag] {
 			return bad(fmt.Errorf("%s (tag %d) is missing", name, tag))
 		}
 	}
@@ -325,6 +344,11 @@ func (cd *CD) set(r *tlvReader, e tlvElement) error {
 	case 4:
 		if e.typ < tlvUTF8_1 || e.typ > tlvUTF8_8 {
 			return errors.New("certificate_id: want a UTF-8 string")
+		}
+		// DecodeCertificationElements takes kCertificateIdLength (19)
+		// characters only (struct_cd_cert_id_len_wrong).
+		if len(e.data) != certificateIDLength {
+			return fmt.Errorf("certificate_id %q: %d characters, want %d", e.data, len(e.data), certificateIDLength)
 		}
 		cd.CertificateID = string(e.data)
 		return nil

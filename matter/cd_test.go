@@ -183,7 +183,8 @@ func TestCDCheckProductAndContent(t *testing.T) {
 
 // TestParseSignedCDAsTheSDK checks what the SDK's own test CDs need: a
 // signed integer where the CD has an unsigned one (TLVReader::Get takes
-// both), no version_number (struct_cd_version_number_missing succeeds),
+// both), version_number required (DecodeCertificationElements reads it;
+// struct_cd_version_number_missing fails),
 // and a signer naming another digest or signature algorithm refused
 // (struct_cd_signer_info_digest_algo_sha1, struct_cd_cms_sig_algo_ecdsa_with_sha1).
 func TestParseSignedCDAsTheSDK(t *testing.T) {
@@ -212,8 +213,8 @@ func TestParseSignedCDAsTheSDK(t *testing.T) {
 		t.Fatal("no version_number in the template's CD")
 	}
 	noVersion := append(append([]byte{}, good[:i]...), good[i+3:]...)
-	if s, err := matter.ParseSignedCD(cms(noVersion)); err != nil || s.CD.VersionNumber != 0 {
-		t.Errorf("no version_number: %+v, %v", s, err)
+	if _, err := matter.ParseSignedCD(cms(noVersion)); err == nil || err.Error() != "certification declaration content: version_number (tag 7) is missing" {
+		t.Errorf("no version_number: %v", err)
 	}
 	sha256OID := []byte{0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01}
 	ecdsaSHA256OID := []byte{0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02}
@@ -224,6 +225,9 @@ func TestParseSignedCDAsTheSDK(t *testing.T) {
 	}{
 		{"SHA-512 digest", sha256OID, append(bytes.Clone(sha256OID[:10]), 0x03), "certification declaration: the signer's digest algorithm is not SHA-256"},
 		{"ecdsa-with-SHA384", ecdsaSHA256OID, append(bytes.Clone(ecdsaSHA256OID[:9]), 0x03), "certification declaration: the signer's signature algorithm is not ecdsa-with-SHA256"},
+		// The SignerInfo's version is the last "INTEGER 3" (the SignedData's
+		// is the first).
+		{"SignerInfo v2", []byte{0x02, 0x01, 0x03}, []byte{0x02, 0x01, 0x02}, "certification declaration: SignerInfo version 2, want 3"},
 	} {
 		der := cms(good)
 		j := bytes.LastIndex(der, tc.old)
@@ -232,6 +236,53 @@ func TestParseSignedCDAsTheSDK(t *testing.T) {
 		}
 		copy(der[j:], tc.new_)
 		if _, err := matter.ParseSignedCD(der); err == nil || err.Error() != tc.want {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestParseSignedCDEnvelopeAsTheSDK: CMS_Verify takes SignedData version 3
+// only and a first digestAlgorithms entry of SHA-256 only
+// (struct_cd_cms_v2, struct_cd_cms_digest_algo_sha1), and
+// DecodeCertificationElements a 19-character certificate_id only
+// (struct_cd_cert_id_len_wrong); the template's CD passes all three.
+func TestParseSignedCDEnvelopeAsTheSDK(t *testing.T) {
+	key := certgen.NewKey("P-256")
+	cms := func(cd *certgen.MatterCD) []byte {
+		der, err := certgen.SignMatterCD(cd.TLV(), key, make([]byte, 20))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der
+	}
+	good := cms(certgen.MatterCDTemplate())
+	if _, err := matter.ParseSignedCD(good); err != nil {
+		t.Fatalf("the template's CD: %v", err)
+	}
+	edit := func(old, new_ []byte, first bool) []byte {
+		der := bytes.Clone(good)
+		j := bytes.Index(der, old)
+		if !first {
+			j = bytes.LastIndex(der, old)
+		}
+		if j < 0 {
+			t.Fatalf("% x not found in the CMS", old)
+		}
+		copy(der[j:], new_)
+		return der
+	}
+	longID := certgen.MatterCDTemplate()
+	longID.CertificateID = "ZIG20141ZB330001-241234"
+	for _, tc := range []struct {
+		name string
+		der  []byte
+		want string
+	}{
+		{"SignedData v2", edit([]byte{0x02, 0x01, 0x03}, []byte{0x02, 0x01, 0x02}, true), "certification declaration: SignedData version 2, want 3"},
+		{"SHA-512 in digestAlgorithms", edit([]byte{0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01}, []byte{0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03}, true), "certification declaration: the SignedData's digestAlgorithms is not SHA-256"},
+		{"certificate_id of 23 characters", cms(longID), `certification declaration content: certificate_id "ZIG20141ZB330001-241234": 23 characters, want 19`},
+	} {
+		if _, err := matter.ParseSignedCD(tc.der); err == nil || err.Error() != tc.want {
 			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
 		}
 	}

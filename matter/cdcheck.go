@@ -138,6 +138,68 @@ func (cd *CD) CheckProduct(p Product) []string {
 	return out
 }
 
+// SDKTestCDSigningKeyID is the subject key ID of the SDK's test CD signing
+// certificate (credentials/test/certification-declaration/Chip-Test-CD-Signing-Cert.pem
+// in connectedhomeip; gTestCdPubkeyKid in
+// src/credentials/attestation_verifier/DefaultDeviceAttestationVerifier.cpp),
+// the one key CsaCdKeysTrustStore::IsCdTestKey calls a test key.
+var SDKTestCDSigningKeyID = []byte{
+	0x62, 0xfa, 0x82, 0x33, 0x59, 0xac, 0xfa, 0xa9, 0x96, 0x3e,
+	0x1c, 0xfa, 0x14, 0x0a, 0xdd, 0xf5, 0x04, 0xf3, 0x71, 0x60,
+}
+
+// Values of certification_type (Matter Core Specification §6.3.1).
+const (
+	CertificationDevelopmentAndTest = 0
+	CertificationProvisional        = 1
+	CertificationOfficial           = 2
+)
+
+// SignedByTestKey reports whether s is signed with the SDK's test CD
+// signing key: its signer's key ID is SDKTestCDSigningKeyID.
+func (s *SignedCD) SignedByTestKey() bool {
+	return bytes.Equal(s.SignerKeyID, SDKTestCDSigningKeyID)
+}
+
+// CheckTestKey returns what the SDK's ValidateCertificationDeclarationSignature
+// refuses about a CD signed with its test key (SignedByTestKey): any
+// certification_type other than development_and_test (0) and provisional
+// (1) is refused with kCertificationDeclarationNoCertificateFound, so an
+// official CD (2) must be signed with a CSA CD signing key. Provisional CDs
+// signed with the test key are allowed while the SDK's
+// kEnableCdTestKeysForProvisionalCds is set (as it is by default); see
+// CheckTestKeyProvisional.
+func (s *SignedCD) CheckTestKey() []string {
+	if !s.SignedByTestKey() || s.CD.CertificationType == CertificationDevelopmentAndTest || s.CD.CertificationType == CertificationProvisional {
+		return nil
+	}
+	return []string{fmt.Sprintf("certification_type %d (%s) but signed with the SDK's test CD signing key %X: only development_and_test CDs may be (kCertificationDeclarationNoCertificateFound)",
+		s.CD.CertificationType, certificationTypeName(s.CD.CertificationType), s.SignerKeyID)}
+}
+
+// CheckTestKeyProvisional returns a message when s is a provisional CD
+// signed with the SDK's test key: the SDK accepts it today
+// (kEnableCdTestKeysForProvisionalCds) and means to refuse it after a
+// notice period (connectedhomeip issue 42460).
+func (s *SignedCD) CheckTestKeyProvisional() []string {
+	if !s.SignedByTestKey() || s.CD.CertificationType != CertificationProvisional {
+		return nil
+	}
+	return []string{fmt.Sprintf("a provisional CD signed with the SDK's test CD signing key %X: accepted by the SDK only while kEnableCdTestKeysForProvisionalCds is set", s.SignerKeyID)}
+}
+
+func certificationTypeName(t uint8) string {
+	switch t {
+	case CertificationDevelopmentAndTest:
+		return "development_and_test"
+	case CertificationProvisional:
+		return "provisional"
+	case CertificationOfficial:
+		return "official"
+	}
+	return "reserved"
+}
+
 func hexList(ids []uint16) string {
 	s := make([]string, len(ids))
 	for i, v := range ids {

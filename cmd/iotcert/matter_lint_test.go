@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/iotcert/iotcert/internal/certgen"
+	"github.com/iotcert/iotcert/matter"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -148,18 +149,31 @@ func TestLintMatterCD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	trust := writeFile(t, "cd-signer.pem", pemOf(signer.DER()))
-	cdFile := func(edit func(cd *certgen.MatterCD), by *certgen.Issued) string {
+	// testKey stands for the SDK's test CD signing certificate: its key
+	// ID is the one the SDK's IsCdTestKey knows.
+	testKeyT := certgen.MatterCDSignerTemplate()
+	testKeyT.SubjectKeyId = matter.SDKTestCDSigningKeyID
+	testKey, err := certgen.Issue(testKeyT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := writeFile(t, "cd-signer.pem", pemOf(signer.DER(), testKey.DER()))
+	cdFileBy := func(edit func(cd *certgen.MatterCD), by *certgen.Issued, keyID []byte) string {
 		cd := certgen.MatterCDTemplate()
 		if edit != nil {
 			edit(cd)
 		}
-		der, err := certgen.SignMatterCD(cd.TLV(), by.Key, signer.Cert.SubjectKeyId)
+		der, err := certgen.SignMatterCD(cd.TLV(), by.Key, keyID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return writeFile(t, "cd.der", der)
 	}
+	cdFile := func(edit func(cd *certgen.MatterCD), by *certgen.Issued) string {
+		return cdFileBy(edit, by, signer.Cert.SubjectKeyId)
+	}
+	official := func(cd *certgen.MatterCD) { cd.CertificationType = matter.CertificationOfficial }
+	provisional := func(cd *certgen.MatterCD) { cd.CertificationType = matter.CertificationProvisional }
 	for _, tc := range []struct {
 		name  string
 		args  []string
@@ -178,6 +192,10 @@ func TestLintMatterCD(t *testing.T) {
 		{name: "authorized_paa_list names the PAA", args: []string{"--matter-cd", cdFile(func(cd *certgen.MatterCD) { cd.AuthorizedPAAs = [][]byte{make([]byte, 20), paa.Cert.SubjectKeyId} }, signer)}, want: ""},
 		{name: "format_version", args: []string{"--matter-cd", cdFile(func(cd *certgen.MatterCD) { cd.FormatVersion = 2 }, signer)}, code: 1, want: "e_matter_cd_content"},
 		{name: "Basic Information PID", args: []string{"--matter-cd", cdFile(nil, signer), "--matter-product", "0xFFF1:0x8001"}, code: 1, want: "e_matter_cd_product"},
+		{name: "official, signed with the test key", args: []string{"--matter-cd", cdFileBy(official, testKey, testKey.Cert.SubjectKeyId)}, code: 1, want: "e_matter_cd_test_key"},
+		{name: "official, signed with another key", args: []string{"--matter-cd", cdFile(official, signer)}, want: ""},
+		{name: "development, signed with the test key", args: []string{"--matter-cd", cdFileBy(nil, testKey, testKey.Cert.SubjectKeyId)}, want: ""},
+		{name: "provisional, signed with the test key", args: []string{"--matter-cd", cdFileBy(provisional, testKey, testKey.Cert.SubjectKeyId)}, want: "w_matter_cd_test_key_provisional"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := []string{"lint", "--profile", "matter", "--format", "json", "--at", "2026-01-01T00:00:00Z"}
