@@ -402,13 +402,13 @@ func defaultParsed() *parsedFile {
 				},
 				name: "bacnet-sc",
 				file: iotcert.DefaultRulesName,
-				line: 265,
+				line: 274,
 				rules: []*ruleSpec{
 					{
 						Disabled: new(true),
 						lint:     "e_ext_san_uri_host_not_fqdn_or_ip",
 						file:     iotcert.DefaultRulesName,
-						line:     280,
+						line:     289,
 					},
 				},
 			},
