@@ -4,24 +4,14 @@
 // iotcert serve's /v1/lint/tbs).
 package certder
 
-import (
-	"golang.org/x/crypto/cryptobyte"
-	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
-)
-
 // Assemble returns the Certificate SEQUENCE { tbs, algDER, BIT STRING {
 // 0 unused bits, sig } }, as asn1.Marshal encodes it: tbs is the DER
 // TBSCertificate, algDER the DER signature AlgorithmIdentifier and sig the
 // signature value.
 func Assemble(tbs, algDER, sig []byte) ([]byte, error) {
-	b := cryptobyte.NewBuilder(make([]byte, 0, len(tbs)+len(algDER)+len(sig)+16))
-	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddBytes(tbs)
-		b.AddBytes(algDER)
-		b.AddASN1(cbasn1.BIT_STRING, func(b *cryptobyte.Builder) {
-			b.AddUint8(0)
-			b.AddBytes(sig)
-		})
-	})
-	return b.Bytes()
+	b, seq := Begin(make([]byte, 0, len(tbs)+len(algDER)+len(sig)+16), TagSequence)
+	b = append(b, tbs...)
+	b = append(b, algDER...)
+	b = AppendTLV(b, TagBitString, []byte{0}, sig) // no unused bits
+	return End(b, seq), nil
 }
