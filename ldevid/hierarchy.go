@@ -380,6 +380,19 @@ type Issued struct {
 	c509 []byte
 
 	chainPEM []byte // chain as PEM, shared by the devices of a CA
+
+	// serial and sha256 name Cert as store.CertIdentity does, once
+	// computed (identity).
+	serial, sha256 string
+}
+
+// identity returns the certificate's serial and SHA-256 as
+// store.CertIdentity gives them, computed once.
+func (i *Issued) identity() (serial, digest string) {
+	if i.sha256 == "" {
+		i.serial, i.sha256 = store.CertIdentity(i.Cert)
+	}
+	return i.serial, i.sha256
 }
 
 // ChainPEM returns the device certificate followed by the issuing CA's
@@ -400,10 +413,17 @@ func (i *Issued) caChainPEM() []byte {
 	return b.Bytes()
 }
 
+// WithoutKey returns i without its private key, its chain and its C509
+// certificate: what a batch keeps of a device once its key is staged.
+func (i *Issued) WithoutKey() *Issued {
+	return &Issued{ID: i.ID, Cert: i.Cert, Result: i.Result, serial: i.serial, sha256: i.sha256}
+}
+
 // Stored returns what the output directory keeps of the device (see
 // store.WriteDevice).
 func (i *Issued) Stored() store.Device {
-	return store.Device{ID: i.ID, Cert: i.Cert, Key: i.key, Chain: i.caChainPEM(), C509: i.c509}
+	serial, digest := i.identity()
+	return store.Device{ID: i.ID, Cert: i.Cert, Key: i.key, Chain: i.caChainPEM(), C509: i.c509, Serial: serial, SHA256: digest}
 }
 
 // ChainPEM returns Chain(name) as PEM.
@@ -442,8 +462,8 @@ func (h *Hierarchy) IssueDevice(req Request) (*Issued, error) {
 }
 
 // IssueRaw is IssueDevice for a batch: the Issued's Cert may hold only
-// Raw, RawTBSCertificate and SerialNumber, which is all a batch reads,
-// saving a crypto/x509 parse per device.
+// Raw, RawTBSCertificate, SerialNumber, NotBefore and NotAfter, which is
+// all a batch reads, saving a crypto/x509 parse per device.
 func (h *Hierarchy) IssueRaw(req Request) (*Issued, error) {
 	return h.issueDevice(req, false)
 }
@@ -743,8 +763,8 @@ func (h *Hierarchy) sign(what, profileName string, tmpl, issuer *x509.Certificat
 }
 
 // signParsed is sign; without parse, a certificate signed on the device
-// path (signTBS) is returned with only Raw, RawTBSCertificate and
-// SerialNumber set.
+// path (signTBS) is returned with only Raw, RawTBSCertificate,
+// SerialNumber, NotBefore and NotAfter set.
 func (h *Hierarchy) signParsed(what, profileName string, tmpl, issuer *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer, parse bool) (*x509.Certificate, profile.Result, error) {
 	p, err := h.Profile(profileName)
 	if err != nil {
@@ -813,7 +833,9 @@ func (h *Hierarchy) signTBS(what string, p *profile.Profile, tmpl, issuer *x509.
 	if !parse {
 		// der is pre.RawTBSCertificate, the algorithm and the checked
 		// signature, by construction (signTBS).
-		return &x509.Certificate{Raw: der, RawTBSCertificate: pre.RawTBSCertificate, SerialNumber: tmpl.SerialNumber}, pre.Result, nil
+		// deviceTBS wrote the template's serial and validity, in UTC.
+		return &x509.Certificate{Raw: der, RawTBSCertificate: pre.RawTBSCertificate, SerialNumber: tmpl.SerialNumber,
+			NotBefore: tmpl.NotBefore.UTC(), NotAfter: tmpl.NotAfter.UTC()}, pre.Result, nil
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {

@@ -44,6 +44,17 @@ type Device struct {
 	// C509 is the natively signed C509 certificate (type 2) written as
 	// C509File, or nil for none.
 	C509 []byte
+	// Serial and SHA256 are CertIdentity(Cert), when the caller has
+	// them already; empty, they are computed.
+	Serial, SHA256 string
+}
+
+// identity returns CertIdentity(dev.Cert), computed unless given.
+func (dev Device) identity() (serial, digest string) {
+	if dev.SHA256 == "" {
+		return CertIdentity(dev.Cert)
+	}
+	return dev.Serial, dev.SHA256
 }
 
 // chainPEM is the content of the device's chain.pem.
