@@ -101,7 +101,7 @@ func fastPathTemplate(tmpl *x509.Certificate) bool {
 	rest.NotBefore, rest.NotAfter = time.Time{}, time.Time{}
 	rest.KeyUsage, rest.ExtKeyUsage, rest.UnknownExtKeyUsage = 0, nil, nil
 	rest.BasicConstraintsValid, rest.SubjectKeyId, rest.ExtraExtensions = false, nil, nil
-	return reflect.ValueOf(rest).IsZero()
+	return reflect.ValueOf(&rest).Elem().IsZero()
 }
 
 // deviceTBS encodes the TBSCertificate that crypto/x509.CreateCertificate
