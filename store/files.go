@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/iotcert/iotcert/internal/pemenc"
 	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/keys"
 )
@@ -62,7 +63,7 @@ func (dev Device) chainPEM() []byte { return append(CertPEM(dev.Cert), dev.Chain
 
 // CertPEM returns c as a PEM CERTIFICATE block.
 func CertPEM(c *x509.Certificate) []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+	return pemenc.Encode("CERTIFICATE", c.Raw)
 }
 
 // CADir is the directory of the CA called name under out.
