@@ -1,7 +1,10 @@
-// Package certder assembles the DER of an X.509 certificate from its
-// parts, for the places that sign or placeholder-sign a TBSCertificate
-// themselves (pre-issuance linting in profile, the chain checks of
-// iotcert serve's /v1/lint/tbs).
+// Package certder writes the DER of X.509 certificates and their parts
+// where iotcert encodes them itself: a certificate assembled from its
+// parts for the places that sign or placeholder-sign a TBSCertificate
+// (pre-issuance linting in profile, the chain checks of iotcert serve's
+// /v1/lint/tbs), elements appended to one slice with their lengths fixed
+// up in place (Begin, End: the device issuance path, C509 decoding), and
+// random serial numbers.
 package certder
 
 // Assemble returns the Certificate SEQUENCE { tbs, algDER, BIT STRING {
