@@ -170,6 +170,7 @@ func Issue(h *ldevid.Hierarchy, out, device string, rows []Row, opts Options) (*
 	if source == "" {
 		source = "devices"
 	}
+	rows = slices.Clone(rows) // checkRows keeps each row's names in it
 	if errs := checkRows(h, rows, device, source, opts.Workers); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -323,8 +324,9 @@ func reissueRow(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevid.C
 }
 
 // checkRows checks every row with CheckRequest, on workers goroutines
-// (0: GOMAXPROCS), and returns the errors of the first maxRowErrors bad
-// rows in row order, and a last one when there are more.
+// (0: GOMAXPROCS), keeps the names it rendered in the row, and returns
+// the errors of the first maxRowErrors bad rows in row order, and a last
+// one when there are more.
 func checkRows(h *ldevid.Hierarchy, rows []Row, device, source string, workers int) []error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -344,7 +346,9 @@ func checkRows(h *ldevid.Hierarchy, rows []Row, device, source string, workers i
 		lo, hi := w*size, min((w+1)*size, len(rows))
 		wg.Go(func() {
 			for i := lo; i < hi; i++ {
-				if err := h.CheckRequest(rows[i].request(device)); err != nil {
+				names, err := h.CheckRequest(rows[i].request(device))
+				rows[i].names = names
+				if err != nil {
 					found[w] = append(found[w], bad{i, err})
 					if len(found[w]) > maxRowErrors {
 						return // enough to fill the list from this part
@@ -371,7 +375,7 @@ func checkRows(h *ldevid.Hierarchy, rows []Row, device, source string, workers i
 // above is refused (and its key dropped) as one with an error is.
 func issue(h *ldevid.Hierarchy, device string, r Row, failOn profile.Level) outcome {
 	o := outcome{row: r, device: device}
-	dev, err := h.IssueRaw(r.request(device))
+	dev, err := h.IssueRaw(r.request(device), r.names)
 	if err != nil {
 		if !errors.As(err, &o.refused) {
 			o.err = err

@@ -216,7 +216,7 @@ func checkBatch(t *testing.T, h *ldevid.Hierarchy, out string, rows []Row, entri
 		}
 		serials[serial] = r.id
 		sum := sha256.Sum256(c.Raw)
-		if e, ok := issued[r.id]; !ok || e.Serial != serial || e.SHA256 != hex.EncodeToString(sum[:]) {
+		if e, ok := issued[r.id]; !ok || e.Serial != serial || e.SHA256 != hex.EncodeToString(sum[:]) || !e.NotAfter.Equal(c.NotAfter) {
 			t.Errorf("%s: journal %+v, certificate serial %s", r.id, e, serial)
 		}
 		st, err := os.Stat(filepath.Join(dir, keys.File))

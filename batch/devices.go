@@ -24,6 +24,10 @@ type Row struct {
 	// replaces is the serial of the certificate a reissue of the row
 	// replaces ("": none).
 	replaces string
+	// names are the device's names as the check of every row before
+	// issuance rendered them (checkRows), issued without rendering them
+	// again: a few hundred octets a row.
+	names *ldevid.Names
 }
 
 // reissue returns the journal line e of the row's device, marked as the

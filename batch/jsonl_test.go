@@ -176,8 +176,8 @@ func checkJSONL(t *testing.T, h *ldevid.Hierarchy, out string, rows []Row, refus
 		if rec.Serial != serial || rec.SHA256 != hex.EncodeToString(sum[:]) {
 			t.Errorf("%s: record serial %s sha256 %s, certificate %s %x", rec.ID, rec.Serial, rec.SHA256, serial, sum)
 		}
-		if e := issued[rec.ID]; e.Serial != serial || e.SHA256 != rec.SHA256 {
-			t.Errorf("%s: journal %+v, certificate serial %s", rec.ID, e, serial)
+		if e := issued[rec.ID]; e.Serial != serial || e.SHA256 != rec.SHA256 || !e.NotAfter.Equal(c.NotAfter) {
+			t.Errorf("%s: journal %+v, certificate serial %s notAfter %v", rec.ID, e, serial, c.NotAfter)
 		}
 		if other, dup := serials[serial]; dup {
 			t.Errorf("%s and %s share serial %s", rec.ID, other, serial)

@@ -143,7 +143,7 @@ func (r *batchRun) stageAll(toStage <-chan outcome, results chan<- outcome) {
 func (r *batchRun) stageOne(o *outcome) {
 	o.staged, o.err = r.b.Stage(o.dev.Stored())
 	o.staged.Replace = o.row.replaces != ""
-	o.dev = &ldevid.Issued{ID: o.dev.ID, Cert: o.dev.Cert, Result: o.dev.Result}
+	o.dev = o.dev.WithoutKey()
 }
 
 // commitAll is the committer: it takes the outcomes of results in

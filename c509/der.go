@@ -2,11 +2,14 @@ package c509
 
 import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/iotcert/iotcert/internal/certder"
 )
 
 // derBuilder writes DER the way cryptobyte.Builder does, with the same
 // method names, but into one buffer: a nested element's length is fixed up
-// in place when the element is closed, so that nesting costs no allocation.
+// in place when the element is closed (certder.Begin and End), so that
+// nesting costs no allocation.
 // Only low tag numbers (below 31) are supported, which is all X.509 needs.
 type derBuilder struct {
 	b   []byte
@@ -18,28 +21,13 @@ func (d *derBuilder) AddASN1(tag cbasn1.Tag, f func(*derBuilder)) {
 	if d.err != nil {
 		return
 	}
-	d.b = append(d.b, byte(tag), 0)
-	start := len(d.b)
+	var start int
+	d.b, start = certder.Begin(d.b, byte(tag))
 	f(d)
 	if d.err != nil {
 		return
 	}
-	n := len(d.b) - start
-	if n < 0x80 {
-		d.b[start-1] = byte(n)
-		return
-	}
-	k := 1
-	for x := n >> 8; x > 0; x >>= 8 {
-		k++
-	}
-	d.b = append(d.b, make([]byte, k)...)
-	copy(d.b[start+k:], d.b[start:start+n])
-	d.b[start-1] = 0x80 | byte(k)
-	for i := k - 1; i >= 0; i-- {
-		d.b[start+i] = byte(n)
-		n >>= 8
-	}
+	d.b = certder.End(d.b, start)
 }
 
 // AddBytes writes b as it is.

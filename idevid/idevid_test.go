@@ -72,6 +72,47 @@ func TestSubjectAltNameRoundTrip(t *testing.T) {
 	}
 }
 
+// TestMarshalSubjectAltNameMatchesASN1 checks that MarshalSubjectAltName
+// writes what encoding/asn1 writes for the same GeneralNames: every name
+// type, a RawName with a multi-octet tag, and a value of more than 127
+// octets (a length of two octets).
+func TestMarshalSubjectAltNameMatchesASN1(t *testing.T) {
+	names := []idevid.Name{
+		idevid.DNSName("sensor-1.example.com"),
+		idevid.URI("bacnet://4194302"),
+		idevid.URI("urn:dev:" + strings.Repeat("x", 300)),
+		idevid.IPAddress(net.ParseIP("192.0.2.7")),
+		idevid.IPAddress(net.ParseIP("2001:db8::7")),
+		idevid.RFC822Name("ops@example.com"),
+		idevid.HardwareModuleName{Type: testHWType, SerialNumber: []byte("SN0001")},
+		idevid.MACAddress{OID: testMACOID, Address: []byte{0, 0x1b, 0x63, 0x84, 0x45, 0xe6}},
+		idevid.OtherName{TypeID: asn1.ObjectIdentifier{1, 2, 3}, Value: []byte{0x0c, 0x01, 'x'}},
+		idevid.RawName{Tag: 4, Compound: true, Bytes: []byte{0x30, 0x00}},
+		idevid.RawName{Tag: 40, Bytes: []byte{1, 2, 3}},
+	}
+	for i := range names {
+		got, err := idevid.MarshalSubjectAltName(names[i:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var raw []asn1.RawValue
+		for _, n := range names[i:] {
+			gn, err := n.GeneralName()
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw = append(raw, gn)
+		}
+		want, err := asn1.Marshal(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hex.EncodeToString(got) != hex.EncodeToString(want) {
+			t.Errorf("names %d..: got %x\nwant %x", i, got, want)
+		}
+	}
+}
+
 // TestSubjectAltNameInCertificate checks the encoding against crypto/x509:
 // Go reads the names it knows back from the certificate, and the
 // HardwareModuleName survives byte for byte.

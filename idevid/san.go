@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"github.com/iotcert/iotcert/internal/certder"
 )
 
 // OIDSubjectAltName is the subjectAltName extension (2.5.29.17).
@@ -208,7 +210,9 @@ func MarshalSubjectAltName(names []Name) ([]byte, error) {
 	if len(names) == 0 {
 		return nil, errors.New("idevid: subjectAltName without names")
 	}
-	raw := make([]asn1.RawValue, len(names))
+	// What asn1.Marshal makes of the []asn1.RawValue, without
+	// reflection.
+	b, seq := certder.Begin(make([]byte, 0, 64*len(names)), certder.TagSequence)
 	for i, n := range names {
 		if n == nil {
 			return nil, fmt.Errorf("idevid: subjectAltName name %d is nil", i)
@@ -217,9 +221,28 @@ func MarshalSubjectAltName(names []Name) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("subjectAltName name %d: %w", i, err)
 		}
-		raw[i] = gn
+		if b, err = appendRawValue(b, gn); err != nil {
+			return nil, fmt.Errorf("subjectAltName name %d: %w", i, err)
+		}
 	}
-	return asn1.Marshal(raw)
+	return certder.End(b, seq), nil
+}
+
+// appendRawValue appends v to b as asn1.Marshal encodes it: its
+// FullBytes when set, else its identifier, length and Bytes.
+func appendRawValue(b []byte, v asn1.RawValue) ([]byte, error) {
+	switch {
+	case len(v.FullBytes) > 0:
+		return append(b, v.FullBytes...), nil
+	case v.Tag < 31 && v.Class >= 0 && v.Class < 4:
+		id := byte(v.Class<<6) | byte(v.Tag)
+		if v.IsCompound {
+			id |= 0x20
+		}
+		return certder.AppendTLV(b, id, v.Bytes), nil
+	}
+	der, err := asn1.Marshal(v) // a multi-octet tag
+	return append(b, der...), err
 }
 
 // SubjectAltName returns the subjectAltName extension holding names. Put

@@ -13,6 +13,8 @@ import (
 	"go.step.sm/crypto/kms/apiv1"
 	"go.step.sm/crypto/kms/softkms"
 	"go.step.sm/crypto/pemutil"
+
+	"github.com/iotcert/iotcert/internal/pemenc"
 )
 
 // Backend creates and opens the private keys of a hierarchy. It is the
@@ -134,7 +136,7 @@ func (k *KMS) Generate(label string, curve Curve) (*Key, error) {
 		}
 		if ec, ok := signer.(*ecdsa.PrivateKey); ok && k.passphrase == nil {
 			if der, ok := marshalPKCS8EC(ec); ok {
-				return &Key{Signer: signer, PEM: pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})}, nil
+				return &Key{Signer: signer, PEM: pemenc.Encode("PRIVATE KEY", der)}, nil
 			}
 		}
 		opts := []pemutil.Options{pemutil.WithPKCS8(true)}

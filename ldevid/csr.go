@@ -47,7 +47,11 @@ func (h *Hierarchy) SignCSR(req Request, csr *x509.CertificateRequest, opts CSRO
 	if err := store.CheckID(req.ID); err != nil {
 		return nil, err
 	}
-	tmpl, err := h.deviceTemplate(d, req)
+	names, err := h.renderNames(d, req)
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := h.deviceTemplate(d, req, names)
 	if err != nil {
 		return nil, err
 	}

@@ -380,6 +380,19 @@ type Issued struct {
 	c509 []byte
 
 	chainPEM []byte // chain as PEM, shared by the devices of a CA
+
+	// serial and sha256 name Cert as store.CertIdentity does, once
+	// computed (identity).
+	serial, sha256 string
+}
+
+// identity returns the certificate's serial and SHA-256 as
+// store.CertIdentity gives them, computed once.
+func (i *Issued) identity() (serial, digest string) {
+	if i.sha256 == "" {
+		i.serial, i.sha256 = store.CertIdentity(i.Cert)
+	}
+	return i.serial, i.sha256
 }
 
 // ChainPEM returns the device certificate followed by the issuing CA's
@@ -400,10 +413,17 @@ func (i *Issued) caChainPEM() []byte {
 	return b.Bytes()
 }
 
+// WithoutKey returns i without its private key, its chain and its C509
+// certificate: what a batch keeps of a device once its key is staged.
+func (i *Issued) WithoutKey() *Issued {
+	return &Issued{ID: i.ID, Cert: i.Cert, Result: i.Result, serial: i.serial, sha256: i.sha256}
+}
+
 // Stored returns what the output directory keeps of the device (see
 // store.WriteDevice).
 func (i *Issued) Stored() store.Device {
-	return store.Device{ID: i.ID, Cert: i.Cert, Key: i.key, Chain: i.caChainPEM(), C509: i.c509}
+	serial, digest := i.identity()
+	return store.Device{ID: i.ID, Cert: i.Cert, Key: i.key, Chain: i.caChainPEM(), C509: i.c509, Serial: serial, SHA256: digest}
 }
 
 // ChainPEM returns Chain(name) as PEM.
@@ -438,18 +458,22 @@ func (h *Hierarchy) chainPEM(name string, chain []*x509.Certificate) []byte {
 
 // IssueDevice issues the certificate of one device with a new key.
 func (h *Hierarchy) IssueDevice(req Request) (*Issued, error) {
-	return h.issueDevice(req, true)
+	return h.issueDevice(req, nil, true)
 }
 
 // IssueRaw is IssueDevice for a batch: the Issued's Cert may hold only
-// Raw, RawTBSCertificate and SerialNumber, which is all a batch reads,
-// saving a crypto/x509 parse per device.
-func (h *Hierarchy) IssueRaw(req Request) (*Issued, error) {
-	return h.issueDevice(req, false)
+// Raw, RawTBSCertificate, SerialNumber, NotBefore and NotAfter, which is
+// all a batch reads, saving a crypto/x509 parse per device. names, when
+// not nil, are the names CheckRequest rendered for the same req (not
+// changed since), which are not rendered again; names of another device
+// profile or id are an error.
+func (h *Hierarchy) IssueRaw(req Request, names *Names) (*Issued, error) {
+	return h.issueDevice(req, names, false)
 }
 
-// issueDevice is IssueDevice, or IssueRaw without parse.
-func (h *Hierarchy) issueDevice(req Request, parse bool) (*Issued, error) {
+// issueDevice is IssueDevice, or IssueRaw without parse; names are
+// req's rendered names, or nil to render them.
+func (h *Hierarchy) issueDevice(req Request, names *Names, parse bool) (*Issued, error) {
 	d, ca, err := h.Device(req.Device)
 	if err != nil {
 		return nil, err
@@ -457,7 +481,14 @@ func (h *Hierarchy) issueDevice(req Request, parse bool) (*Issued, error) {
 	if err := store.CheckID(req.ID); err != nil {
 		return nil, err
 	}
-	tmpl, err := h.deviceTemplate(d, req)
+	if names == nil {
+		if names, err = h.renderNames(d, req); err != nil {
+			return nil, err
+		}
+	} else if names.device != d || names.id != req.ID {
+		return nil, fmt.Errorf("device %q (%s): the names given were rendered for device %q (%s)", req.ID, d.Name, names.id, names.device.Name)
+	}
+	tmpl, err := h.deviceTemplate(d, req, names)
 	if err != nil {
 		return nil, err
 	}
@@ -537,22 +568,31 @@ func (req Request) fields() map[string]string {
 	return f
 }
 
+// Names are the subject and subjectAltName of a device certificate
+// rendered for a Request (CheckRequest), to issue it with (IssueRaw).
+type Names struct {
+	device     *DeviceSpec
+	id         string
+	rawSubject []byte
+	san        *pkix.Extension // nil: no subjectAltName
+}
+
 // CheckRequest reports the errors IssueDevice would find in req before
 // it makes a key: an unknown device profile, a bad id, a subject or
 // subjectAltName template that fails for req's fields (a missing field, a
 // value outside an attribute's character set, an empty name, an address
 // that does not parse). Batch issuance checks every row with it before it
-// issues anything. The pre-issuance lint is not run.
-func (h *Hierarchy) CheckRequest(req Request) error {
+// issues anything. The pre-issuance lint is not run. It returns the names
+// it rendered, which IssueRaw takes so as not to render them again.
+func (h *Hierarchy) CheckRequest(req Request) (*Names, error) {
 	d := h.spec.Device(req.Device)
 	if d == nil {
-		return fmt.Errorf("device profile %q is not in the spec", req.Device)
+		return nil, fmt.Errorf("device profile %q is not in the spec", req.Device)
 	}
 	if err := store.CheckID(req.ID); err != nil {
-		return err
+		return nil, err
 	}
-	_, _, err := h.renderNames(d, req)
-	return err
+	return h.renderNames(d, req)
 }
 
 // CheckNames checks that c carries the subject and subjectAltName the
@@ -562,10 +602,11 @@ func (h *Hierarchy) CheckNames(req Request, c *x509.Certificate) error {
 	if d == nil {
 		return fmt.Errorf("device profile %q is not in the spec", req.Device)
 	}
-	rawSubject, san, err := h.renderNames(d, req)
+	names, err := h.renderNames(d, req)
 	if err != nil {
 		return err
 	}
+	rawSubject, san := names.rawSubject, names.san
 	var certSAN []byte
 	for _, ext := range c.Extensions {
 		if ext.Id.Equal(idevid.OIDSubjectAltName) {
@@ -582,45 +623,44 @@ func (h *Hierarchy) CheckNames(req Request, c *x509.Certificate) error {
 	return nil
 }
 
-// renderNames renders the subject and the subjectAltName extension (nil
-// without names) of the device profile d for req.
-func (h *Hierarchy) renderNames(d *DeviceSpec, req Request) ([]byte, *pkix.Extension, error) {
+// renderNames renders the subject and the subjectAltName extension of
+// the device profile d for req.
+func (h *Hierarchy) renderNames(d *DeviceSpec, req Request) (*Names, error) {
 	fields := req.fields()
 	fail := func(err error) error { return fmt.Errorf("device %q (%s): %w", req.ID, d.Name, err) }
 	rawSubject, err := d.Subject.Render(fields)
 	if err != nil {
-		return nil, nil, fail(err)
+		return nil, fail(err)
 	}
+	out := &Names{device: d, id: req.ID, rawSubject: rawSubject}
 	var names []idevid.Name
 	for _, s := range d.sans {
 		n, err := h.renderSAN(s, fields)
 		if err != nil {
-			return nil, nil, fail(err)
+			return nil, fail(err)
 		}
 		names = append(names, n)
 	}
 	if len(names) == 0 {
-		return rawSubject, nil, nil
+		return out, nil
 	}
 	ext, err := idevid.SubjectAltName(d.Subject.Empty(), names...)
 	if err != nil {
-		return nil, nil, fail(err)
+		return nil, fail(err)
 	}
-	return rawSubject, &ext, nil
+	out.san = &ext
+	return out, nil
 }
 
-// deviceTemplate renders the device profile d for req.
-func (h *Hierarchy) deviceTemplate(d *DeviceSpec, req Request) (*x509.Certificate, error) {
-	rawSubject, san, err := h.renderNames(d, req)
-	if err != nil {
-		return nil, err
-	}
-	tmpl, err := h.eeTemplate(d, rawSubject)
+// deviceTemplate is the template of the device profile d for req, with
+// its rendered names.
+func (h *Hierarchy) deviceTemplate(d *DeviceSpec, req Request, names *Names) (*x509.Certificate, error) {
+	tmpl, err := h.eeTemplate(d, names.rawSubject)
 	if err != nil {
 		return nil, fmt.Errorf("device %q (%s): %w", req.ID, d.Name, err)
 	}
-	if san != nil {
-		tmpl.ExtraExtensions = append(tmpl.ExtraExtensions, *san)
+	if names.san != nil {
+		tmpl.ExtraExtensions = append(tmpl.ExtraExtensions, *names.san)
 	}
 	return tmpl, nil
 }
@@ -743,8 +783,8 @@ func (h *Hierarchy) sign(what, profileName string, tmpl, issuer *x509.Certificat
 }
 
 // signParsed is sign; without parse, a certificate signed on the device
-// path (signTBS) is returned with only Raw, RawTBSCertificate and
-// SerialNumber set.
+// path (signTBS) is returned with only Raw, RawTBSCertificate,
+// SerialNumber, NotBefore and NotAfter set.
 func (h *Hierarchy) signParsed(what, profileName string, tmpl, issuer *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer, parse bool) (*x509.Certificate, profile.Result, error) {
 	p, err := h.Profile(profileName)
 	if err != nil {
@@ -813,7 +853,9 @@ func (h *Hierarchy) signTBS(what string, p *profile.Profile, tmpl, issuer *x509.
 	if !parse {
 		// der is pre.RawTBSCertificate, the algorithm and the checked
 		// signature, by construction (signTBS).
-		return &x509.Certificate{Raw: der, RawTBSCertificate: pre.RawTBSCertificate, SerialNumber: tmpl.SerialNumber}, pre.Result, nil
+		// deviceTBS wrote the template's serial and validity, in UTC.
+		return &x509.Certificate{Raw: der, RawTBSCertificate: pre.RawTBSCertificate, SerialNumber: tmpl.SerialNumber,
+			NotBefore: tmpl.NotBefore.UTC(), NotAfter: tmpl.NotAfter.UTC()}, pre.Result, nil
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {

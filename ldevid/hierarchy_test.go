@@ -26,7 +26,7 @@ import (
 )
 
 // exampleHierarchy creates the CAs of the example spec.
-func exampleHierarchy(t *testing.T, opts ...Option) *Hierarchy {
+func exampleHierarchy(t testing.TB, opts ...Option) *Hierarchy {
 	t.Helper()
 	s, err := LoadSpec("example.yaml", ExampleSpec(""))
 	if err != nil {

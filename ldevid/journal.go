@@ -11,7 +11,7 @@ import (
 // called device with the template fields fields: its serial, hash,
 // issuing CA, profile, fields and findings, at the hierarchy's time.
 func (h *Hierarchy) Entry(device string, dev *Issued, fields map[string]string) store.JournalEntry {
-	serial, digest := store.CertIdentity(dev.Cert)
+	serial, digest := dev.identity()
 	e := store.JournalEntry{Time: h.now().UTC(), ID: dev.ID, Status: store.StatusIssued, Serial: serial, SHA256: digest,
 		Profile: device, Fields: fieldsOf(fields), Findings: findingStrings(dev.Result), NotAfter: dev.Cert.NotAfter.UTC()}
 	if d := h.spec.Device(device); d != nil {

@@ -2,6 +2,7 @@ package ldevid
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/asn1"
 	"testing"
 )
@@ -84,4 +85,44 @@ func TestSubjectRenderEncoding(t *testing.T) {
 type rawRDNSET []struct {
 	Type  asn1.ObjectIdentifier
 	Value asn1.RawValue
+}
+
+// BenchmarkCheckRequest is the check of one batch row before any is
+// issued: the example device's subject and subjectAltName rendered.
+func BenchmarkCheckRequest(b *testing.B) {
+	h := exampleHierarchy(b)
+	req := Request{Device: "bacnet-controller", ID: "4194302", Fields: map[string]string{"serial": "SN-4194302"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := h.CheckRequest(req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestIssueRawNames checks that IssueRaw issues with the names
+// CheckRequest rendered for the request, and refuses names rendered for
+// another id.
+func TestIssueRawNames(t *testing.T) {
+	h := exampleHierarchy(t)
+	req := Request{Device: "bacnet-controller", ID: "7", Fields: map[string]string{"serial": "SN-7"}}
+	names, err := h.CheckRequest(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := h.IssueRaw(req, names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(dev.Cert.Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.CheckNames(req, c); err != nil {
+		t.Error(err)
+	}
+	other := Request{Device: "bacnet-controller", ID: "8"}
+	if _, err := h.IssueRaw(other, names); err == nil || err.Error() != `device "8" (bacnet-controller): the names given were rendered for device "7" (bacnet-controller)` {
+		t.Errorf("names of another id: %v", err)
+	}
 }

@@ -8,10 +8,8 @@ import (
 	"text/template"
 	"unicode/utf8"
 
-	"golang.org/x/crypto/cryptobyte"
-	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
-
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/internal/certder"
 )
 
 // Subject is a subject template: attributes written in RFC 4514 order
@@ -28,6 +26,8 @@ type subjectAttr struct {
 	value *template.Template
 	plan  []templatePart // value's simplePlan
 	text  string
+	// oidDER is the DER OBJECT IDENTIFIER of oid.
+	oidDER []byte
 }
 
 // subjectKeys are the attributes a subject template can hold, with the
@@ -93,7 +93,11 @@ func ParseSubject(s string) (*Subject, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", key, err)
 		}
-		out.attrs = append(out.attrs, subjectAttr{key: key, oid: oid, value: t, plan: simplePlan(t), text: v})
+		oidDER, err := asn1.Marshal(oid)
+		if err != nil {
+			return nil, fmt.Errorf("attribute %s: %v", k, err)
+		}
+		out.attrs = append(out.attrs, subjectAttr{key: key, oid: oid, value: t, plan: simplePlan(t), text: v, oidDER: oidDER})
 	}
 	return out, nil
 }
@@ -154,7 +158,11 @@ func (s *Subject) keys() []string {
 // DC an IA5String, the others (OID attributes included) UTF8Strings; a value that does not fit its
 // type, or an empty one, is an error.
 func (s *Subject) Render(fields map[string]string) ([]byte, error) {
-	atvs := make([]pkix.AttributeTypeAndValue, 0, len(s.attrs))
+	// What asn1.Marshal makes of the pkix.RDNSequence of one attribute
+	// per RDN, written without reflection and without a builder per
+	// element: attribute values are universal string types (attribute
+	// makes them).
+	b, seq := certder.Begin(make([]byte, 0, 64*len(s.attrs)+8), certder.TagSequence)
 	for i := len(s.attrs) - 1; i >= 0; i-- {
 		a := s.attrs[i]
 		v, err := render(a.value, a.plan, fields)
@@ -165,28 +173,19 @@ func (s *Subject) Render(fields map[string]string) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("subject %s: %w", a.key, err)
 		}
-		atvs = append(atvs, atv)
-	}
-	// What asn1.Marshal makes of the pkix.RDNSequence of one attribute
-	// per RDN, without reflection: attribute values are universal string
-	// types (attribute makes them).
-	var b cryptobyte.Builder
-	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		for _, atv := range atvs {
-			v, ok := atv.Value.(asn1.RawValue)
-			if !ok || v.Class != asn1.ClassUniversal || v.IsCompound || v.Tag >= 31 {
-				b.SetError(fmt.Errorf("subject: attribute %v: not a universal string value", atv.Type))
-				return
-			}
-			b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-					b.AddASN1ObjectIdentifier(atv.Type)
-					b.AddASN1(cbasn1.Tag(v.Tag), func(b *cryptobyte.Builder) { b.AddBytes(v.Bytes) })
-				})
-			})
+		rv, ok := atv.Value.(asn1.RawValue)
+		if !ok || rv.Class != asn1.ClassUniversal || rv.IsCompound || rv.Tag >= 31 {
+			return nil, fmt.Errorf("subject: attribute %v: not a universal string value", atv.Type)
 		}
-	})
-	return b.Bytes()
+		var set, attr int
+		b, set = certder.Begin(b, certder.TagSet)
+		b, attr = certder.Begin(b, certder.TagSequence)
+		b = append(b, a.oidDER...)
+		b = certder.AppendTLV(b, byte(rv.Tag), rv.Bytes)
+		b = certder.End(b, attr)
+		b = certder.End(b, set)
+	}
+	return certder.End(b, seq), nil
 }
 
 func attribute(key string, oid asn1.ObjectIdentifier, v string) (pkix.AttributeTypeAndValue, error) {

@@ -11,11 +11,11 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"math/big"
 	"reflect"
 	"time"
 
-	"golang.org/x/crypto/cryptobyte"
-	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+	"github.com/iotcert/iotcert/internal/certder"
 )
 
 // The device hot path encodes the TBSCertificate itself, lints it
@@ -101,7 +101,7 @@ func fastPathTemplate(tmpl *x509.Certificate) bool {
 	rest.NotBefore, rest.NotAfter = time.Time{}, time.Time{}
 	rest.KeyUsage, rest.ExtKeyUsage, rest.UnknownExtKeyUsage = 0, nil, nil
 	rest.BasicConstraintsValid, rest.SubjectKeyId, rest.ExtraExtensions = false, nil, nil
-	return reflect.ValueOf(rest).IsZero()
+	return reflect.ValueOf(&rest).Elem().IsZero()
 }
 
 // deviceTBS encodes the TBSCertificate that crypto/x509.CreateCertificate
@@ -114,7 +114,7 @@ func fastPathTemplate(tmpl *x509.Certificate) bool {
 // authorityKeyIdentifier (the issuer's subjectKeyIdentifier), then
 // tmpl.ExtraExtensions.
 func deviceTBS(tmpl, issuer *x509.Certificate, pub crypto.PublicKey, alg signingAlgorithm) ([]byte, error) {
-	spki, err := x509.MarshalPKIXPublicKey(pub)
+	spki, err := marshalSPKI(pub)
 	if err != nil {
 		return nil, err
 	}
@@ -145,103 +145,183 @@ func deviceTBS(tmpl, issuer *x509.Certificate, pub crypto.PublicKey, alg signing
 	ekus = append(ekus, tmpl.UnknownExtKeyUsage...)
 
 	// The encoding of encoding/asn1.Marshal over crypto/x509's structures,
-	// written out with cryptobyte (no reflection on the hot path).
-	var b cryptobyte.Builder
-	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-			b.AddASN1Int64(2) // v3
-		})
-		b.AddASN1BigInt(tmpl.SerialNumber)
-		b.AddBytes(alg.der)
-		b.AddBytes(issuerName)
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			addTime(b, tmpl.NotBefore.UTC())
-			addTime(b, tmpl.NotAfter.UTC())
-		})
-		b.AddBytes(subject)
-		b.AddBytes(spki)
-		exts := 0
-		addExt := func(b *cryptobyte.Builder, oid asn1.ObjectIdentifier, critical bool, value func(*cryptobyte.Builder)) {
-			exts++
-			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-				b.AddASN1ObjectIdentifier(oid)
-				if critical {
-					b.AddASN1Boolean(true)
-				}
-				b.AddASN1(cbasn1.OCTET_STRING, value)
-			})
+	// written out without reflection and without a builder per element
+	// (certder.Begin and End).
+	b, tbsSeq := certder.Begin(make([]byte, 0, 512+len(subject)+len(issuerName)), certder.TagSequence)
+	b = append(b, 0xa0, 3, certder.TagInteger, 1, 2) // [0] EXPLICIT version v3
+	b = appendPositiveInt(b, tmpl.SerialNumber)
+	b = append(b, alg.der...)
+	b = append(b, issuerName...)
+	b, validity := certder.Begin(b, certder.TagSequence)
+	for _, t := range []time.Time{tmpl.NotBefore, tmpl.NotAfter} {
+		if b, err = appendTime(b, t.UTC()); err != nil {
+			return nil, err
 		}
-		var list cryptobyte.Builder
-		if tmpl.KeyUsage != 0 && !has(oidExtKeyUsage) {
-			var a [2]byte
-			a[0] = reverseBits(byte(tmpl.KeyUsage))
-			a[1] = reverseBits(byte(tmpl.KeyUsage >> 8))
-			bits := a[:1]
-			if a[1] != 0 {
-				bits = a[:2]
-			}
-			addExt(&list, oidExtKeyUsage, true, func(b *cryptobyte.Builder) {
-				b.AddASN1(cbasn1.BIT_STRING, func(b *cryptobyte.Builder) {
-					b.AddUint8(uint8(len(bits)*8 - bitLength(bits)))
-					b.AddBytes(bits)
-				})
-			})
+	}
+	b = certder.End(b, validity)
+	b = append(b, subject...)
+	b = append(b, spki...)
+	b, exts := certder.Begin(b, 0xa3) // [3] EXPLICIT extensions
+	b, list := certder.Begin(b, certder.TagSequence)
+	beginExt := func(b []byte, oidDER []byte, critical bool) ([]byte, int, int) {
+		b, ext := certder.Begin(b, certder.TagSequence)
+		b = append(b, oidDER...)
+		if critical {
+			b = append(b, certder.TagBoolean, 1, 0xff)
 		}
-		if len(ekus) > 0 && !has(oidExtExtKeyUsage) {
-			addExt(&list, oidExtExtKeyUsage, false, func(b *cryptobyte.Builder) {
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-					for _, oid := range ekus {
-						b.AddASN1ObjectIdentifier(oid)
-					}
-				})
-			})
+		b, value := certder.Begin(b, certder.TagOctetString)
+		return b, ext, value
+	}
+	endExt := func(b []byte, ext, value int) []byte {
+		return certder.End(certder.End(b, value), ext)
+	}
+	var ext, value int
+	if tmpl.KeyUsage != 0 && !has(oidExtKeyUsage) {
+		var a [2]byte
+		a[0] = reverseBits(byte(tmpl.KeyUsage))
+		a[1] = reverseBits(byte(tmpl.KeyUsage >> 8))
+		bits := a[:1]
+		if a[1] != 0 {
+			bits = a[:2]
 		}
-		if tmpl.BasicConstraintsValid && !has(oidExtBasicConstraint) {
-			// cA=FALSE without pathLen: an empty SEQUENCE, both fields at
-			// their DEFAULT, as crypto/x509 writes it.
-			addExt(&list, oidExtBasicConstraint, true, func(b *cryptobyte.Builder) {
-				b.AddASN1(cbasn1.SEQUENCE, func(*cryptobyte.Builder) {})
-			})
-		}
-		if len(tmpl.SubjectKeyId) > 0 && !has(oidExtSubjectKeyID) {
-			addExt(&list, oidExtSubjectKeyID, false, func(b *cryptobyte.Builder) {
-				b.AddASN1OctetString(tmpl.SubjectKeyId)
-			})
-		}
-		if len(issuer.SubjectKeyId) > 0 && !has(oidExtAuthorityKeyID) {
-			addExt(&list, oidExtAuthorityKeyID, false, func(b *cryptobyte.Builder) {
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-					b.AddASN1(cbasn1.Tag(0).ContextSpecific(), func(b *cryptobyte.Builder) {
-						b.AddBytes(issuer.SubjectKeyId)
-					})
-				})
-			})
-		}
-		for _, e := range tmpl.ExtraExtensions {
-			addExt(&list, e.Id, e.Critical, func(b *cryptobyte.Builder) { b.AddBytes(e.Value) })
-		}
-		if exts > 0 {
-			raw, err := list.Bytes()
+		b, ext, value = beginExt(b, derExtKeyUsage, true)
+		b = certder.AppendTLV(b, certder.TagBitString, []byte{uint8(len(bits)*8 - bitLength(bits))}, bits)
+		b = endExt(b, ext, value)
+	}
+	if len(ekus) > 0 && !has(oidExtExtKeyUsage) {
+		b, ext, value = beginExt(b, derExtExtKeyUsage, false)
+		var seq int
+		b, seq = certder.Begin(b, certder.TagSequence)
+		for _, oid := range ekus {
+			der, err := asn1.Marshal(oid)
 			if err != nil {
-				b.SetError(err)
-				return
+				return nil, fmt.Errorf("extended key usage %v: %w", oid, err)
 			}
-			b.AddASN1(cbasn1.Tag(3).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddBytes(raw) })
-			})
+			b = append(b, der...)
 		}
-	})
-	return b.Bytes()
+		b = certder.End(b, seq)
+		b = endExt(b, ext, value)
+	}
+	if tmpl.BasicConstraintsValid && !has(oidExtBasicConstraint) {
+		// cA=FALSE without pathLen: an empty SEQUENCE, both fields at
+		// their DEFAULT, as crypto/x509 writes it.
+		b, ext, value = beginExt(b, derExtBasicConstraint, true)
+		b = append(b, certder.TagSequence, 0)
+		b = endExt(b, ext, value)
+	}
+	if len(tmpl.SubjectKeyId) > 0 && !has(oidExtSubjectKeyID) {
+		b, ext, value = beginExt(b, derExtSubjectKeyID, false)
+		b = certder.AppendTLV(b, certder.TagOctetString, tmpl.SubjectKeyId)
+		b = endExt(b, ext, value)
+	}
+	if len(issuer.SubjectKeyId) > 0 && !has(oidExtAuthorityKeyID) {
+		b, ext, value = beginExt(b, derExtAuthorityKeyID, false)
+		var seq int
+		b, seq = certder.Begin(b, certder.TagSequence)
+		b = certder.AppendTLV(b, 0x80, issuer.SubjectKeyId) // [0] keyIdentifier
+		b = certder.End(b, seq)
+		b = endExt(b, ext, value)
+	}
+	for _, e := range tmpl.ExtraExtensions {
+		oidDER, err := asn1.Marshal(e.Id)
+		if err != nil {
+			return nil, fmt.Errorf("extension %v: %w", e.Id, err)
+		}
+		b, ext, value = beginExt(b, oidDER, e.Critical)
+		b = append(b, e.Value...)
+		b = endExt(b, ext, value)
+	}
+	if len(b) == list {
+		b = b[:exts-2] // no extension: no [3] at all
+	} else {
+		b = certder.End(certder.End(b, list), exts)
+	}
+	return certder.End(b, tbsSeq), nil
 }
 
-// addTime adds t as encoding/asn1 marshals a time.Time, which is what
-// RFC 5280 §4.1.2.5 asks: UTCTime through 2049, GeneralizedTime from 2050.
-func addTime(b *cryptobyte.Builder, t time.Time) {
-	if t.Year() < 1950 || t.Year() >= 2050 {
-		b.AddASN1GeneralizedTime(t)
-		return
+// The DER OBJECT IDENTIFIERs of the extensions deviceTBS writes itself.
+var (
+	derExtKeyUsage        = mustMarshal(oidExtKeyUsage)
+	derExtExtKeyUsage     = mustMarshal(oidExtExtKeyUsage)
+	derExtBasicConstraint = mustMarshal(oidExtBasicConstraint)
+	derExtSubjectKeyID    = mustMarshal(oidExtSubjectKeyID)
+	derExtAuthorityKeyID  = mustMarshal(oidExtAuthorityKeyID)
+)
+
+// mustMarshal is the DER of a constant OID.
+func mustMarshal(oid asn1.ObjectIdentifier) []byte {
+	der, err := asn1.Marshal(oid)
+	if err != nil {
+		panic(err) // a constant OID always encodes
 	}
-	b.AddASN1UTCTime(t)
+	return der
+}
+
+// appendPositiveInt appends the DER INTEGER n > 0, as
+// cryptobyte.Builder.AddASN1BigInt writes it.
+func appendPositiveInt(b []byte, n *big.Int) []byte {
+	b, start := certder.Begin(b, certder.TagInteger)
+	if n.Bit(n.BitLen()-1) == 1 && n.BitLen()%8 == 0 {
+		b = append(b, 0) // the top bit set: a leading zero keeps it positive
+	}
+	k := (n.BitLen() + 7) / 8
+	b = append(b, make([]byte, k)...)
+	n.FillBytes(b[len(b)-k:])
+	return certder.End(b, start)
+}
+
+// ecPublicKeyAlgorithms are the DER AlgorithmIdentifiers of
+// id-ecPublicKey on each named curve (RFC 5480), as crypto/x509 writes
+// them in a subjectPublicKeyInfo.
+var ecPublicKeyAlgorithms = func() map[elliptic.Curve][]byte {
+	oidECPublicKey := asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
+	out := map[elliptic.Curve][]byte{}
+	for curve, oid := range map[elliptic.Curve]asn1.ObjectIdentifier{
+		elliptic.P256(): {1, 2, 840, 10045, 3, 1, 7},
+		elliptic.P384(): {1, 3, 132, 0, 34},
+		elliptic.P521(): {1, 3, 132, 0, 35},
+	} {
+		der, err := asn1.Marshal(pkix.AlgorithmIdentifier{Algorithm: oidECPublicKey, Parameters: asn1.RawValue{FullBytes: mustMarshal(oid)}})
+		if err != nil {
+			panic(err) // constant OIDs always encode
+		}
+		out[curve] = der
+	}
+	return out
+}()
+
+// marshalSPKI is x509.MarshalPKIXPublicKey, written without reflection
+// for an ECDSA key on a named curve.
+func marshalSPKI(pub crypto.PublicKey) ([]byte, error) {
+	if k, ok := pub.(*ecdsa.PublicKey); ok {
+		if alg, ok := ecPublicKeyAlgorithms[k.Curve]; ok {
+			point, err := k.Bytes()
+			if err != nil {
+				return nil, err
+			}
+			b, seq := certder.Begin(make([]byte, 0, len(alg)+len(point)+8), certder.TagSequence)
+			b = append(b, alg...)
+			b = certder.AppendTLV(b, certder.TagBitString, []byte{0}, point) // no unused bits
+			return certder.End(b, seq), nil
+		}
+	}
+	return x509.MarshalPKIXPublicKey(pub)
+}
+
+// appendTime appends t (in UTC) as encoding/asn1 marshals a time.Time,
+// which is what RFC 5280 §4.1.2.5 asks: UTCTime through 2049,
+// GeneralizedTime from 2050.
+func appendTime(b []byte, t time.Time) ([]byte, error) {
+	tag, layout := byte(asn1.TagUTCTime), "060102150405Z0700"
+	if t.Year() < 1950 || t.Year() >= 2050 {
+		if t.Year() < 0 || t.Year() > 9999 {
+			return nil, fmt.Errorf("cannot represent %v as a GeneralizedTime", t)
+		}
+		tag, layout = asn1.TagGeneralizedTime, "20060102150405Z0700"
+	}
+	b, start := certder.Begin(b, tag)
+	b = t.AppendFormat(b, layout)
+	return certder.End(b, start), nil
 }
 
 // extKeyUsageOID are the object identifiers of the extended key usages
@@ -296,11 +376,5 @@ func signTBS(tbs []byte, alg signingAlgorithm, check signatureCheck, signer cryp
 	if !check(msg, sig) {
 		return nil, errors.New("the signer's signature does not verify with the issuer's key")
 	}
-	var b cryptobyte.Builder
-	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddBytes(tbs)
-		b.AddBytes(alg.der)
-		b.AddASN1BitString(sig)
-	})
-	return b.Bytes()
+	return certder.Assemble(tbs, alg.der, sig)
 }

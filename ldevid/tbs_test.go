@@ -103,6 +103,11 @@ func TestDeviceTBSMatchesCryptoX509(t *testing.T) {
 			KeyUsage: x509.KeyUsageDigitalSignature, BasicConstraintsValid: true,
 			SubjectKeyId: bytes.Repeat([]byte{0xab}, 20),
 		},
+		"serial with its top bit set, notBefore before 1950": {
+			SerialNumber: new(big.Int).Lsh(big.NewInt(0xff), 120), RawSubject: subject,
+			NotBefore: time.Date(1949, 12, 31, 23, 59, 59, 0, time.UTC), NotAfter: nb,
+			KeyUsage: x509.KeyUsageDigitalSignature,
+		},
 		"extra keyUsage replaces the template's": {
 			SerialNumber: big.NewInt(301), RawSubject: subject, NotBefore: nb, NotAfter: nb.Add(time.Hour),
 			KeyUsage:        x509.KeyUsageDigitalSignature,
@@ -233,3 +238,25 @@ func TestSignTBSVerifies(t *testing.T) {
 
 // opaqueSigner hides the type of its signer, as a PKCS#11 key does.
 type opaqueSigner struct{ crypto.Signer }
+
+// TestMarshalSPKIMatchesCryptoX509 checks marshalSPKI against
+// x509.MarshalPKIXPublicKey on every curve a key can have.
+func TestMarshalSPKIMatchesCryptoX509(t *testing.T) {
+	var pubs []crypto.PublicKey
+	for _, c := range []keys.Curve{keys.P256, keys.P384, keys.Ed25519} {
+		pubs = append(pubs, newKey(t, c).Public())
+	}
+	p521, err := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pub := range append(pubs, p521.Public()) {
+		want, err := x509.MarshalPKIXPublicKey(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := marshalSPKI(pub); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%T: got %x (%v), want %x", pub, got, err, want)
+		}
+	}
+}

@@ -259,7 +259,7 @@ type dirsLayout struct{ devices *safefile.Dir }
 
 func (l *dirsLayout) stage(dev Device) (Staged, error) {
 	s := Staged{ID: dev.ID}
-	s.Serial, s.SHA256 = CertIdentity(dev.Cert)
+	s.Serial, s.SHA256 = dev.identity()
 	var err error
 	s.dir, err = stageDevice(l.devices, dev)
 	return s, err

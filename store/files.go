@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/iotcert/iotcert/internal/pemenc"
 	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/keys"
 )
@@ -44,6 +45,17 @@ type Device struct {
 	// C509 is the natively signed C509 certificate (type 2) written as
 	// C509File, or nil for none.
 	C509 []byte
+	// Serial and SHA256 are CertIdentity(Cert), when the caller has
+	// them already; empty, they are computed.
+	Serial, SHA256 string
+}
+
+// identity returns CertIdentity(dev.Cert), computed unless given.
+func (dev Device) identity() (serial, digest string) {
+	if dev.SHA256 == "" {
+		return CertIdentity(dev.Cert)
+	}
+	return dev.Serial, dev.SHA256
 }
 
 // chainPEM is the content of the device's chain.pem.
@@ -51,7 +63,7 @@ func (dev Device) chainPEM() []byte { return append(CertPEM(dev.Cert), dev.Chain
 
 // CertPEM returns c as a PEM CERTIFICATE block.
 func CertPEM(c *x509.Certificate) []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+	return pemenc.Encode("CERTIFICATE", c.Raw)
 }
 
 // CADir is the directory of the CA called name under out.

@@ -65,7 +65,7 @@ type JournalEntry struct {
 	// ReissueReason says why the device was issued again.
 	ReissueReason string `json:"reissue_reason,omitempty"`
 	// NotAfter is the certificate's notAfter (issued; absent from lines
-	// written before it was recorded, and from recovered lines).
+	// written before it was recorded).
 	NotAfter time.Time `json:"not_after,omitzero"`
 	// Auth says who was authenticated to obtain the certificate, as the
 	// inventory records it ("est:idevid:<serial>", ...); absent for the

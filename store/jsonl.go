@@ -82,7 +82,7 @@ func appendRecord(b []byte, dev Device) (_ []byte, serial, digest string, err er
 	if dev.Key == nil || (dev.Key.PEM == nil && dev.Key.Ref == "") {
 		return b, "", "", keys.ErrNoKeyMaterial
 	}
-	serial, digest = CertIdentity(dev.Cert)
+	serial, digest = dev.identity()
 	b = append(b, `{"id":`...)
 	b = appendJSONString(b, dev.ID)
 	b = append(b, `,"serial":"`...)
@@ -369,7 +369,7 @@ func recoverRecord(path string, line int, rec DeviceRecord) (JournalEntry, error
 	if s, ok := new(big.Int).SetString(rec.Serial, 16); !ok || s.Cmp(c.SerialNumber) != 0 {
 		return JournalEntry{}, fmt.Errorf("%s: serial %s is not the certificate's (%s)", where, rec.Serial, serial)
 	}
-	return JournalEntry{Time: c.NotBefore.UTC(), ID: rec.ID, Status: StatusIssued, Serial: serial, SHA256: digest, Recovered: true}, nil
+	return JournalEntry{Time: c.NotBefore.UTC(), ID: rec.ID, Status: StatusIssued, Serial: serial, SHA256: digest, Recovered: true, NotAfter: c.NotAfter.UTC()}, nil
 }
 
 // append writes the records in b (complete lines) in one write and makes

@@ -88,5 +88,5 @@ func recoverEntry(dir, id string) (JournalEntry, error) {
 		return JournalEntry{}, fmt.Errorf("device %q: %w", id, err)
 	}
 	serial, digest := CertIdentity(c)
-	return JournalEntry{Time: c.NotBefore.UTC(), ID: id, Status: StatusIssued, Serial: serial, SHA256: digest, Recovered: true}, nil
+	return JournalEntry{Time: c.NotBefore.UTC(), ID: id, Status: StatusIssued, Serial: serial, SHA256: digest, Recovered: true, NotAfter: c.NotAfter.UTC()}, nil
 }

@@ -279,9 +279,9 @@ func importBatchJournal(st inventory.Store, dir string) (int, error) {
 	for i := range entries {
 		e := &entries[i]
 		if e.Status == store.StatusIssued && e.NotAfter.IsZero() {
-			// A batch does not parse what it signs: the notAfter comes
-			// from the published certificate (dirs layout) when it is
-			// still the journal's.
+			// A line of a batch from before batches recorded notAfter:
+			// it comes from the published certificate (dirs layout)
+			// when it is still the journal's.
 			if c, err := store.ReadCertFile(filepath.Join(store.DeviceDir(dir, e.ID), store.CertFile)); err == nil && strings.EqualFold(c.SerialNumber.Text(16), e.Serial) {
 				e.NotAfter = c.NotAfter.UTC()
 			}

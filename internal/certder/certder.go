@@ -1,27 +1,20 @@
-// Package certder assembles the DER of an X.509 certificate from its
-// parts, for the places that sign or placeholder-sign a TBSCertificate
-// themselves (pre-issuance linting in profile, the chain checks of
-// iotcert serve's /v1/lint/tbs).
+// Package certder writes the DER of X.509 certificates and their parts
+// where iotcert encodes them itself: a certificate assembled from its
+// parts for the places that sign or placeholder-sign a TBSCertificate
+// (pre-issuance linting in profile, the chain checks of iotcert serve's
+// /v1/lint/tbs), elements appended to one slice with their lengths fixed
+// up in place (Begin, End: the device issuance path, C509 decoding), and
+// random serial numbers.
 package certder
-
-import (
-	"golang.org/x/crypto/cryptobyte"
-	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
-)
 
 // Assemble returns the Certificate SEQUENCE { tbs, algDER, BIT STRING {
 // 0 unused bits, sig } }, as asn1.Marshal encodes it: tbs is the DER
 // TBSCertificate, algDER the DER signature AlgorithmIdentifier and sig the
 // signature value.
 func Assemble(tbs, algDER, sig []byte) ([]byte, error) {
-	b := cryptobyte.NewBuilder(make([]byte, 0, len(tbs)+len(algDER)+len(sig)+16))
-	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddBytes(tbs)
-		b.AddBytes(algDER)
-		b.AddASN1(cbasn1.BIT_STRING, func(b *cryptobyte.Builder) {
-			b.AddUint8(0)
-			b.AddBytes(sig)
-		})
-	})
-	return b.Bytes()
+	b, seq := Begin(make([]byte, 0, len(tbs)+len(algDER)+len(sig)+16), TagSequence)
+	b = append(b, tbs...)
+	b = append(b, algDER...)
+	b = AppendTLV(b, TagBitString, []byte{0}, sig) // no unused bits
+	return End(b, seq), nil
 }

@@ -1,4 +1,4 @@
-package certder
+package certder_test
 
 import (
 	"bytes"
@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/internal/certder"
 )
 
 func TestRandomSerial(t *testing.T) {
 	seen := map[string]bool{}
 	var or big.Int
 	for range 1000 {
-		n, err := RandomSerial(rand.Reader)
+		n, err := certder.RandomSerial(rand.Reader)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -32,13 +33,13 @@ func TestRandomSerial(t *testing.T) {
 		t.Errorf("bits used: %x", &or)
 	}
 	ones := bytes.NewReader(bytes.Repeat([]byte{0xff}, 16))
-	if n, err := RandomSerial(ones); err != nil || n.Text(16) != "7"+strings.Repeat("f", 31) {
+	if n, err := certder.RandomSerial(ones); err != nil || n.Text(16) != "7"+strings.Repeat("f", 31) {
 		t.Errorf("all ones: %x, %v", n, err)
 	}
-	if _, err := RandomSerial(bytes.NewReader(make([]byte, 64))); err == nil || err.Error() != "serial number: the random source gives only zeros" {
+	if _, err := certder.RandomSerial(bytes.NewReader(make([]byte, 64))); err == nil || err.Error() != "serial number: the random source gives only zeros" {
 		t.Errorf("zeros: %v", err)
 	}
-	if _, err := RandomSerial(bytes.NewReader(nil)); err == nil || err.Error() != "serial number: EOF" {
+	if _, err := certder.RandomSerial(bytes.NewReader(nil)); err == nil || err.Error() != "serial number: EOF" {
 		t.Errorf("empty source: %v", err)
 	}
 }
