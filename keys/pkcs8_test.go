@@ -38,8 +38,8 @@ func TestMarshalPKCS8EC(t *testing.T) {
 	}
 }
 
-// TestGenerateKeyPEM checks that a file key's PEM is what pemutil writes
-// for it, curve by curve.
+// TestGenerateKeyPEM checks that a file key is on the curve asked for and
+// that its PEM is what pemutil writes for it, curve by curve.
 func TestGenerateKeyPEM(t *testing.T) {
 	kms, err := NewFileKeys()
 	if err != nil {
@@ -49,6 +49,9 @@ func TestGenerateKeyPEM(t *testing.T) {
 		key, err := kms.Generate("device 1", c)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if got := Describe(key.Signer.Public()); got != string(c) {
+			t.Errorf("Generate(%s): a %s key", c, got)
 		}
 		block, err := pemutil.Serialize(key.Signer, pemutil.WithPKCS8(true))
 		if err != nil {
