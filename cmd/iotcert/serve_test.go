@@ -179,8 +179,17 @@ func startServe(t *testing.T, args ...string) string {
 	}
 	t.Cleanup(func() {
 		cmd.Process.Signal(syscall.SIGTERM)
+		// Read the log to its end before Wait, which closes the pipe once
+		// the process has exited: called first, it can drop the last
+		// lines ("stopped") that the reader has not read yet.
+		select {
+		case <-logDone:
+		case <-time.After(60 * time.Second):
+			cmd.Process.Kill()
+			<-logDone
+			t.Errorf("iotcert serve did not stop within 60 s of SIGTERM")
+		}
 		err := cmd.Wait()
-		<-logDone
 		if err != nil {
 			t.Errorf("iotcert serve after SIGTERM: %v\n%s", err, logs.String())
 		}
