@@ -61,15 +61,11 @@ func runEst(args []string, stdout, stderr io.Writer) int {
 	rate := fs.Int("rate", 10, "enrollments a device may make per minute, as a burst (`N`; 0: no limit)")
 	var kf keyFlags
 	kf.register(fs, false)
+	fail := usageFailure(stderr, "est")
 	if rest, err := parseInterleaved(fs, args); err != nil {
 		return flagExit(err)
 	} else if len(rest) > 0 {
-		fmt.Fprintf(stderr, "iotcert est: unexpected argument %q\n", rest[0])
-		return exitUsage
-	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "iotcert est: "+format+"\n", a...)
-		return exitUsage
+		return fail("unexpected argument %q", rest[0])
 	}
 	switch {
 	case *specFile == "" || *dir == "" || *tlsCert == "" || *tlsKey == "" || *trustFile == "" || *db == "":

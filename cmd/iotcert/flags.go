@@ -49,6 +49,16 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// usageFailure returns the usage error of command cmd: a function that
+// writes "iotcert CMD: " and the formatted message to stderr and returns
+// exitUsage.
+func usageFailure(stderr io.Writer, cmd string) func(format string, a ...any) int {
+	return func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "iotcert %s: %s\n", cmd, fmt.Sprintf(format, a...))
+		return exitUsage
+	}
+}
+
 // flagExit maps a flag parsing error to an exit status.
 func flagExit(err error) int {
 	if errors.Is(err, flag.ErrHelp) {

@@ -69,10 +69,7 @@ func runInventoryCmd(sub string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return flagExit(err)
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "iotcert %s: "+format+"\n", append([]any{name}, a...)...)
-		return exitUsage
-	}
+	fail := usageFailure(stderr, name)
 	if *db == "" {
 		return fail("want --db FILE")
 	}

@@ -29,8 +29,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	if rest, err := parseInterleaved(fs, args); err != nil {
 		return flagExit(err)
 	} else if len(rest) > 0 {
-		fmt.Fprintf(stderr, "iotcert rules: unexpected argument %q\n", rest[0])
-		return exitUsage
+		return usageFailure(stderr, "rules")("unexpected argument %q", rest[0])
 	}
 	if *catalogue {
 		if err := writeCatalogue(stdout, *format); err != nil {
@@ -134,8 +133,7 @@ func runProfiles(args []string, stdout, stderr io.Writer) int {
 	if rest, err := parseInterleaved(fs, args); err != nil {
 		return flagExit(err)
 	} else if len(rest) > 0 {
-		fmt.Fprintf(stderr, "iotcert profiles: unexpected argument %q\n", rest[0])
-		return exitUsage
+		return usageFailure(stderr, "profiles")("unexpected argument %q", rest[0])
 	}
 	rules, err := rf.load()
 	if err != nil {

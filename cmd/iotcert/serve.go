@@ -61,15 +61,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	maxBody := fs.Int64("max-body", serve.DefaultMaxBodyBytes, "largest request body, in `BYTES` (larger: 413)")
 	timeout := fs.Duration("timeout", serve.DefaultTimeout, "longest time a lint request may take (longer: 503)")
 	maxConc := fs.Int("max-concurrent", 0, "lint requests run at a time; one more gets 503 (default 4 × the number of CPUs)")
+	fail := usageFailure(stderr, "serve")
 	if rest, err := parseInterleaved(fs, args); err != nil {
 		return flagExit(err)
 	} else if len(rest) > 0 {
-		fmt.Fprintf(stderr, "iotcert serve: unexpected argument %q\n", rest[0])
-		return exitUsage
-	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "iotcert serve: "+format+"\n", a...)
-		return exitUsage
+		return fail("unexpected argument %q", rest[0])
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return fail("--tls-cert and --tls-key: give both or neither")
