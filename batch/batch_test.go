@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/iotcert/iotcert/internal/testspec"
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
@@ -65,21 +66,7 @@ func TestReadDevices(t *testing.T) {
 }
 
 // batchSpec issues sensors named by a DNS name made from a CSV column.
-const batchSpec = `
-cas:
-  root: {subject: "CN=Root, O=Example, C=DE", validity: 20y}
-  sub: {parent: root, subject: "CN=Sub, O=Example, C=DE", validity: 10y}
-devices:
-  sensor:
-    kind: ldevid
-    ca: sub
-    profile: tls13-iot
-    validity: 365d
-    subject: "CN=sensor {{.id}}, O=Example, serialNumber={{.serial}}"
-    san:
-      - dns: "{{.host}}.example.com"
-    eku: [clientAuth]
-`
+const batchSpec = testspec.Sensors
 
 func batchHierarchy(t *testing.T) *ldevid.Hierarchy {
 	t.Helper()

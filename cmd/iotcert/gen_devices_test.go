@@ -15,25 +15,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/iotcert/iotcert/internal/testspec"
 )
 
 // batchSpec issues sensors whose DNS name comes from the CSV's host
 // column.
-const batchSpec = `
-cas:
-  root: {subject: "CN=Root, O=Example, C=DE", validity: 20y}
-  sub: {parent: root, subject: "CN=Sub, O=Example, C=DE", validity: 10y}
-devices:
-  sensor:
-    kind: ldevid
-    ca: sub
-    profile: tls13-iot
-    validity: 365d
-    subject: "CN=sensor {{.id}}, O=Example, serialNumber={{.serial}}"
-    san:
-      - dns: "{{.host}}.example.com"
-    eku: [clientAuth]
-`
+const batchSpec = testspec.Sensors
 
 // batchSetup writes the spec, creates its CAs, and writes a devices CSV
 // of n devices (edit changes a row's host); it returns the spec, the
