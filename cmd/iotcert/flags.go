@@ -59,6 +59,22 @@ func usageFailure(stderr io.Writer, cmd string) func(format string, a ...any) in
 	}
 }
 
+// emptyReissue reports whether --reissue was given an empty REASON. A
+// reissue is journaled with its reason, so an empty one (an unset shell
+// variable, say) is refused rather than read as no reissue at all.
+func emptyReissue(fs *flag.FlagSet) bool {
+	empty := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "reissue" && f.Value.String() == "" {
+			empty = true
+		}
+	})
+	return empty
+}
+
+// reissueReasonMsg is the usage error of an empty --reissue REASON.
+const reissueReasonMsg = "--reissue needs a REASON: it is journaled with the serial it replaces"
+
 // flagExit maps a flag parsing error to an exit status.
 func flagExit(err error) int {
 	if errors.Is(err, flag.ErrHelp) {

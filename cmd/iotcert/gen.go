@@ -484,6 +484,10 @@ func runGenDevice(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "iotcert gen device: want one SPEC, --out DIR, --ca NAME and --id ID")
 		return exitUsage
 	}
+	if emptyReissue(fs) {
+		fmt.Fprintln(stderr, "iotcert gen device: "+reissueReasonMsg)
+		return exitUsage
+	}
 	caKeys, devKeys, err := kf.backends()
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert gen device: %v\n", err)

@@ -41,6 +41,10 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "iotcert gen devices: want one SPEC, --out DIR and --from CSV")
 		return exitUsage
 	}
+	if emptyReissue(fs) {
+		fmt.Fprintln(stderr, "iotcert gen devices: "+reissueReasonMsg)
+		return exitUsage
+	}
 	if *workers < 0 {
 		fmt.Fprintln(stderr, "iotcert gen devices: --workers must be positive")
 		return exitUsage

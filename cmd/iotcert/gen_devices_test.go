@@ -417,3 +417,21 @@ func readPEMCert(t *testing.T, path string) *x509.Certificate {
 	}
 	return c
 }
+
+// TestReissueEmptyReason: an empty --reissue REASON is a usage error in
+// every command that takes it, not a run without --reissue.
+func TestReissueEmptyReason(t *testing.T) {
+	for _, tc := range []struct {
+		cmd  string
+		args []string
+	}{
+		{"gen device", []string{"gen", "device", "spec.yaml", "--out", "pki", "--ca", "sub", "--id", "1", "--reissue", ""}},
+		{"gen devices", []string{"gen", "devices", "spec.yaml", "--out", "pki", "--from", "d.csv", "--reissue="}},
+		{"sign", []string{"sign", "spec.yaml", "--ca", "sub", "--csr", "d.csr", "--id", "1", "--reissue", ""}},
+	} {
+		code, _, errOut := iotcert(t, "", tc.args...)
+		if want := "iotcert " + tc.cmd + ": --reissue needs a REASON: it is journaled with the serial it replaces\n"; code != exitUsage || errOut != want {
+			t.Errorf("%v: exit %d, %q; want %d, %q", tc.args, code, errOut, exitUsage, want)
+		}
+	}
+}

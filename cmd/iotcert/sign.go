@@ -55,6 +55,10 @@ func runSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "iotcert sign: want one SPEC, --ca NAME, --csr FILE and --id ID (the device the certificate is for)")
 		return exitUsage
 	}
+	if emptyReissue(fs) {
+		fmt.Fprintln(stderr, "iotcert sign: "+reissueReasonMsg)
+		return exitUsage
+	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "iotcert sign: %v\n", err)
 		return exitUsage
