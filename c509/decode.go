@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/iotcert/iotcert/internal/p256"
+
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
@@ -358,31 +360,44 @@ func addPublicKey(b *derBuilder, alg, item any, hint []byte) {
 		return
 	}
 	odd := k[0] == 0xfd
-	var y []byte
+	var buf [66]byte
+	y := buf[:size]
 	if len(hint) == 1+2*size && hint[0] == 4 && bytes.Equal(hint[1:1+size], k[1:]) && (hint[2*size]&1 == 1) == odd {
 		y = hint[1+size:]
-	} else {
-		// The SEC 1 compressed form, and y back in the same buffer.
-		var buf [1 + 66]byte
-		buf[0] = 2
-		if odd {
-			buf[0] = 3
-		}
-		copy(buf[1:], k[1:])
-		x, yy := elliptic.UnmarshalCompressed(curve, buf[:1+size])
-		if x == nil {
-			b.SetError(fmt.Errorf("the compressed point is not on the curve"))
-			return
-		}
-		// x is k's (UnmarshalCompressed refuses x >= p, so it is k's
-		// bytes as they are).
-		y = yy.FillBytes(buf[1 : 1+size])
+	} else if !decompressY(y, curve, k[1:], odd) {
+		b.SetError(fmt.Errorf("the compressed point is not on the curve"))
+		return
 	}
 	b.AddASN1(cbasn1.BIT_STRING, func(b *derBuilder) {
 		b.AddBytes([]byte{0, 4})
 		b.AddBytes(k[1:])
 		b.AddBytes(y)
 	})
+}
+
+// decompressY writes to y the y coordinate of the point of curve whose x
+// coordinate is x and whose y is odd when odd is set (y and x as long as
+// the curve's field elements); it reports false if there is no such point
+// or x is not below the field's prime. P-256, the curve of nearly every
+// IoT key, goes to package p256 (it avoids an inversion that
+// crypto/elliptic pays, a third of decoding; see there); the others to
+// crypto/elliptic.
+func decompressY(y []byte, curve elliptic.Curve, x []byte, odd bool) bool {
+	if curve == elliptic.P256() {
+		return p256.DecompressY(y, x, odd)
+	}
+	var in [1 + 66]byte
+	in[0] = 2
+	if odd {
+		in[0] = 3
+	}
+	n := copy(in[1:], x)
+	px, py := elliptic.UnmarshalCompressed(curve, in[:1+n])
+	if px == nil {
+		return false
+	}
+	py.FillBytes(y)
+	return true
 }
 
 // addRSAKey writes an RSAPublicKey.

@@ -1,0 +1,36 @@
+package p256
+
+import (
+	"bytes"
+	"crypto/elliptic"
+	"testing"
+)
+
+// FuzzDecompressY holds DecompressY to crypto/elliptic.UnmarshalCompressed
+// on any 32-byte x and either parity: the same refusals, the same y.
+// Run it longer with: go test ./internal/p256 -run '^$' -fuzz FuzzDecompressY -fuzztime 1m
+func FuzzDecompressY(f *testing.F) {
+	params := elliptic.P256().Params()
+	f.Add(params.Gx.FillBytes(make([]byte, 32)), true)
+	f.Add(params.P.FillBytes(make([]byte, 32)), false)
+	f.Add(make([]byte, 32), false)
+	f.Add(bytes.Repeat([]byte{0xff}, 32), true)
+	f.Fuzz(func(t *testing.T, x []byte, odd bool) {
+		if len(x) != 32 {
+			return
+		}
+		in := append([]byte{2}, x...)
+		if odd {
+			in[0] = 3
+		}
+		wx, wy := elliptic.UnmarshalCompressed(elliptic.P256(), in)
+		y := make([]byte, 32)
+		ok := DecompressY(y, x, odd)
+		if ok != (wx != nil) {
+			t.Fatalf("x %x odd %v: DecompressY says %v, crypto/elliptic %v", x, odd, ok, wx != nil)
+		}
+		if ok && !bytes.Equal(y, wy.FillBytes(make([]byte, 32))) {
+			t.Fatalf("x %x odd %v: y %x, want %x", x, odd, y, wy)
+		}
+	})
+}
