@@ -250,6 +250,7 @@ func (s *SQLite) List(ctx context.Context, f Filter) ([]Record, error) {
 		// parameters of a statement); the ids are looked up in the index
 		// on (profile, id).
 		for _, id := range f.IDs {
+			// JSON carries UTF-8 only: such an id would be changed.
 			if !utf8.ValidString(id) {
 				return nil, fmt.Errorf("inventory %s: device id %q is not UTF-8", s.path, id)
 			}
