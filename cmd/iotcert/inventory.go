@@ -216,12 +216,13 @@ func notAfterString(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// dbFlag is the --db flag of the issuing commands: record what they issue
-// in an inventory.
+// dbFlag is the --db flag of the issuing commands: refuse a device the
+// inventory has a current certificate of (checkFree, inventoryCheck) and
+// record what they issue in it.
 type dbFlag struct{ path string }
 
 func (d *dbFlag) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.path, "db", "", "also record what is issued in the inventory database `FILE` (SQLite; see iotcert inventory)")
+	fs.StringVar(&d.path, "db", "", "also record what is issued in the inventory database `FILE` (SQLite; see iotcert inventory), and refuse before signing a device that has a current certificate there (other than the one --reissue replaces)")
 }
 
 // open opens the inventory, or returns nil without --db.
