@@ -39,14 +39,14 @@ type Options struct {
 	// Check, when set, is called once before any device is signed, with
 	// the rows of the devices this run is to issue, in row order: the
 	// devices done before are not among them (Row.ID names each, and
-	// Row.Replaces the certificate a reissue replaces). It returns why
-	// each row it refuses is refused, by index in rows. A refused device
-	// is neither signed nor journaled: it is counted in Summary.Refused
-	// and Refused is called with a RefusedError whose reason is the
-	// error's text; the batch goes on with the others. An error stops the
-	// batch before anything is signed. "iotcert gen devices --db" checks
-	// here that no other certificate of a device is current in the
-	// inventory.
+	// Row.Replaces the certificate a reissue replaces). Check must not
+	// keep rows. It returns why each row it refuses is refused, by index
+	// in rows. A refused device is neither signed nor journaled: it is
+	// counted in Summary.Refused and Refused is called with a
+	// RefusedError whose reason is the error's text; the batch goes on
+	// with the others. An error stops the batch before anything is
+	// signed. "iotcert gen devices --db" checks here that no other
+	// certificate of a device is current in the inventory.
 	Check func(rows []Row) (map[int]error, error)
 	// Layout is how devices are published: LayoutDirs (the default, also
 	// for "") or LayoutJSONL.
