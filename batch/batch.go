@@ -33,8 +33,21 @@ type Options struct {
 	// from one goroutine.
 	Progress func(done, total int)
 	// Refused, when set, is called for each device the pre-issuance gate
-	// refuses, after its journal line is written, from one goroutine.
+	// refuses, after its journal line is written, and for each device
+	// Check refuses, from one goroutine.
 	Refused func(row Row, err *ldevid.RefusedError)
+	// Check, when set, is called once before any device is signed, with
+	// the rows of the devices this run is to issue, in row order: the
+	// devices done before are not among them (Row.ID names each, and
+	// Row.Replaces the certificate a reissue replaces). Check must not
+	// keep rows. It returns why each row it refuses is refused, by index
+	// in rows. A refused device is neither signed nor journaled: it is
+	// counted in Summary.Refused and Refused is called with a
+	// RefusedError whose reason is the error's text; the batch goes on
+	// with the others. An error stops the batch before anything is
+	// signed. "iotcert gen devices --db" checks here that no other
+	// certificate of a device is current in the inventory.
+	Check func(rows []Row) (map[int]error, error)
 	// Layout is how devices are published: LayoutDirs (the default, also
 	// for "") or LayoutJSONL.
 	Layout store.Layout
@@ -92,8 +105,8 @@ type Summary struct {
 	Truncated int
 	// Issued is the number of devices this run issued.
 	Issued int
-	// Refused is the number of devices this run's pre-issuance gate
-	// refused.
+	// Refused is the number of devices this run's pre-issuance gate, or
+	// Options.Check, refused.
 	Refused int
 	// Findings are the warnings and notices of the certificates this run
 	// issued, by lint (most frequent first).
@@ -151,7 +164,9 @@ const maxGroup = 256
 // point the run stopped at.
 //
 // A device the pre-issuance gate refuses gets a "refused" journal line
-// (and opts.Refused is called); the batch goes on. Any other error stops
+// (and opts.Refused is called); one opts.Check refuses before anything
+// is signed gets none (opts.Refused is called); the batch goes on with
+// the others. Any other error stops
 // it: devices already published stay published and journaled, and the
 // error is returned with the summary so far.
 func Issue(h *ldevid.Hierarchy, out, device string, rows []Row, opts Options) (*Summary, error) {
@@ -191,6 +206,9 @@ func Issue(h *ldevid.Hierarchy, out, device string, rows []Row, opts Options) (*
 		return nil, err
 	}
 	sum.Recovered = len(recovered)
+	if pending, err = checkPending(pending, d, opts, sum); err != nil {
+		return nil, err
+	}
 	if len(pending) == 0 {
 		if opts.Progress != nil {
 			opts.Progress(0, 0)
@@ -293,6 +311,34 @@ func resume(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevid.CA, r
 		return nil, nil, errors.Join(errs...)
 	}
 	return pending, recovered, nil
+}
+
+// checkPending returns the rows of pending that opts.Check does not
+// refuse, and counts and reports the refused ones in sum.
+func checkPending(pending []Row, d *ldevid.DeviceSpec, opts Options, sum *Summary) ([]Row, error) {
+	if opts.Check == nil || len(pending) == 0 {
+		return pending, nil
+	}
+	refused, err := opts.Check(pending)
+	if err != nil {
+		return nil, err
+	}
+	if len(refused) == 0 {
+		return pending, nil
+	}
+	kept := pending[:0] // pending is this run's own
+	for i, r := range pending {
+		err, ok := refused[i]
+		if !ok || err == nil {
+			kept = append(kept, r)
+			continue
+		}
+		sum.Refused++
+		if opts.Refused != nil {
+			opts.Refused(r, &ldevid.RefusedError{What: fmt.Sprintf("device %q", r.id), Profile: d.Profile, Reasons: []string{err.Error()}})
+		}
+	}
+	return kept, nil
 }
 
 // reissueRow sorts the row r of a batch with opts.Reissue: it returns r

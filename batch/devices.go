@@ -30,6 +30,13 @@ type Row struct {
 	names *ldevid.Names
 }
 
+// ID returns the row's device id (its id column).
+func (r Row) ID() string { return r.id }
+
+// Replaces returns the serial of the certificate the row's reissue
+// replaces, in a row Options.Check is given; "" for a first issuance.
+func (r Row) Replaces() string { return r.replaces }
+
 // reissue returns the journal line e of the row's device, marked as the
 // reissue for opts.Reissue of the certificate it replaces, if any.
 func (r Row) reissue(e store.JournalEntry, opts Options) store.JournalEntry {

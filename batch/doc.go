@@ -8,6 +8,8 @@
 //	sum, err := batch.Issue(h, "pki", "sensor", rows, batch.Options{Layout: store.LayoutJSONL})
 //
 // A row whose certificate the pre-issuance gate refuses is journaled as
-// refused and the batch goes on; Options.Stop interrupts it cleanly
+// refused and the batch goes on; Options.Check refuses devices before
+// any is signed (an inventory's current certificates, without a
+// dependency on it); Options.Stop interrupts it cleanly
 // (ErrInterrupted).
 package batch

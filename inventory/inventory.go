@@ -114,6 +114,10 @@ type Filter struct {
 	// Profile, ID and Status, when set, must match.
 	Profile, ID string
 	Status      Status
+	// IDs, when not nil, selects the records of these device ids only
+	// (an empty, non-nil IDs selects none): one query for many devices,
+	// as a batch checks its rows.
+	IDs []string
 	// Limit caps the number of records (0: no cap).
 	Limit int
 }

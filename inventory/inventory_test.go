@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -137,6 +138,58 @@ func TestSupersede(t *testing.T) {
 	}
 	if _, err := st.Current(ctx, "ldevid", "d1"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("current after revocation: %v", err)
+	}
+}
+
+// TestListIDs selects the records of many ids in one List: only those
+// ids, with the other conditions; an empty non-nil IDs selects none, nil
+// every id; more ids than SQLite takes parameters in a statement.
+func TestListIDs(t *testing.T) {
+	st := open(t)
+	ctx := context.Background()
+	for _, r := range []Record{rec("d1", "01"), rec("d2", "02"), rec("d3", "03"), rec("<&>", "04")} {
+		if err := st.Insert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := rec("d1", "05")
+	other.Profile, other.SHA256 = "idevid", "sha-05"
+	if err := st.Insert(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetStatus(ctx, Key{"ldevid-ca", "03"}, Revoked); err != nil {
+		t.Fatal(err)
+	}
+	many := make([]string, 40000)
+	for i := range many {
+		many[i] = fmt.Sprintf("x%d", i)
+	}
+	many[39999] = "d2"
+	for i, tc := range []struct {
+		f    Filter
+		want string
+	}{
+		{Filter{Profile: "ldevid", IDs: []string{"d1", "d3", "<&>", "d9"}}, "[01 03 04]"},
+		{Filter{Profile: "ldevid", IDs: []string{"d1", "d3"}, Status: Issued}, "[01]"},
+		{Filter{IDs: []string{"d1"}}, "[01 05]"},
+		{Filter{Profile: "ldevid", IDs: []string{}}, "[]"},
+		{Filter{Profile: "ldevid"}, "[01 02 03 04]"},
+		{Filter{Profile: "ldevid", IDs: many}, "[02]"},
+	} {
+		recs, err := st.List(ctx, tc.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range recs {
+			got = append(got, r.Serial)
+		}
+		if fmt.Sprint(got) != tc.want {
+			t.Errorf("case %d: List = %v, want %s", i, got, tc.want)
+		}
+	}
+	if _, err := st.List(ctx, Filter{IDs: []string{"d1", "\xff"}}); err == nil || !strings.Contains(err.Error(), `device id "\xff" is not UTF-8`) {
+		t.Errorf("an id that is not UTF-8: %v", err)
 	}
 }
 

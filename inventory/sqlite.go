@@ -3,6 +3,7 @@ package inventory
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -242,6 +244,23 @@ func (s *SQLite) List(ctx context.Context, f Filter) ([]Record, error) {
 			where = append(where, c.col+" = ?")
 			args = append(args, c.v)
 		}
+	}
+	if f.IDs != nil {
+		// One parameter whatever the number of ids (SQLite caps the
+		// parameters of a statement); the ids are looked up in the index
+		// on (profile, id).
+		for _, id := range f.IDs {
+			// JSON carries UTF-8 only: such an id would be changed.
+			if !utf8.ValidString(id) {
+				return nil, fmt.Errorf("inventory %s: device id %q is not UTF-8", s.path, id)
+			}
+		}
+		ids, err := json.Marshal(f.IDs)
+		if err != nil {
+			return nil, fmt.Errorf("inventory %s: %w", s.path, err)
+		}
+		where = append(where, "id IN (SELECT value FROM json_each(?))")
+		args = append(args, string(ids))
 	}
 	clause := ""
 	if len(where) > 0 {

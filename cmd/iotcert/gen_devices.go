@@ -114,6 +114,12 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "iotcert gen devices: %s: line %d: %v\n", *from, row.Line, err)
 		},
 	}
+	if inv != nil {
+		// Before anything is signed: a device current in the inventory
+		// (issued into another directory, by sign, gen device or EST) is
+		// refused, as gen device refuses it.
+		opts.Check = inventoryCheck(inv, d.Name)
+	}
 	restoreGC := batchGC()
 	sum, err := batch.Issue(h, *out, d.Name, rows, opts)
 	restoreGC()

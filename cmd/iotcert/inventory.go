@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/iotcert/iotcert/batch"
 	"github.com/iotcert/iotcert/inventory"
 	"github.com/iotcert/iotcert/store"
 )
@@ -215,12 +216,13 @@ func notAfterString(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// dbFlag is the --db flag of the issuing commands: record what they issue
-// in an inventory.
+// dbFlag is the --db flag of the issuing commands: refuse a device the
+// inventory has a current certificate of (checkFree, inventoryCheck) and
+// record what they issue in it.
 type dbFlag struct{ path string }
 
 func (d *dbFlag) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.path, "db", "", "also record what is issued in the inventory database `FILE` (SQLite; see iotcert inventory)")
+	fs.StringVar(&d.path, "db", "", "also record what is issued in the inventory database `FILE` (SQLite; see iotcert inventory), and refuse before signing a device that has a current certificate there (other than the one --reissue replaces)")
 }
 
 // open opens the inventory, or returns nil without --db.
@@ -249,10 +251,62 @@ func checkFree(st inventory.Store, device, id string, prev store.JournalEntry, r
 	if err != nil {
 		return err
 	}
-	if reissue && strings.EqualFold(cur.Serial, prev.Serial) {
+	replaces := ""
+	if reissue {
+		replaces = prev.Serial
+	}
+	return notFree(cur, replaces)
+}
+
+// notFree is the refusal to issue the device of cur, its current
+// certificate in the inventory, unless cur is the certificate that a
+// reissue replaces (serial replaces; "" for a first issuance): nil then.
+func notFree(cur inventory.Record, replaces string) error {
+	if replaces != "" && strings.EqualFold(cur.Serial, replaces) {
 		return nil
 	}
-	return fmt.Errorf("device %q (profile %s) has a current certificate in the inventory (serial %s of %s, %s): an id is issued once", id, device, cur.Serial, cur.Issuer, cur.Auth)
+	return fmt.Errorf("device %q (profile %s) has a current certificate in the inventory (serial %s of %s, %s): an id is issued once", cur.ID, cur.Profile, cur.Serial, cur.Issuer, cur.Auth)
+}
+
+// idsPerQuery is how many devices of a batch one inventory query checks.
+const idsPerQuery = 1000
+
+// inventoryCheck is the batch.Options.Check of "gen devices --db": as
+// checkFree does for gen device, it refuses each device of the device
+// profile called device that has a current certificate in st other than
+// the one its reissue replaces. It reads st with one query per
+// idsPerQuery devices, not one per device, and keeps only the refusals.
+// A certificate another process records during the batch is not seen
+// here; the inventory's constraint refuses it when the batch's journal
+// is recorded.
+func inventoryCheck(st inventory.Store, device string) func([]batch.Row) (map[int]error, error) {
+	return func(rows []batch.Row) (map[int]error, error) {
+		refused := map[int]error{}
+		at := make(map[string]int, min(len(rows), idsPerQuery)) // id -> index in rows
+		ids := make([]string, 0, idsPerQuery)
+		for lo := 0; lo < len(rows); lo += idsPerQuery {
+			clear(at)
+			ids = ids[:0]
+			for i, r := range rows[lo:min(lo+idsPerQuery, len(rows))] {
+				at[r.ID()] = lo + i
+				ids = append(ids, r.ID())
+			}
+			current, err := st.List(context.Background(), inventory.Filter{Profile: device, Status: inventory.Issued, IDs: ids})
+			if err != nil {
+				return nil, fmt.Errorf("inventory: %w", err)
+			}
+			for _, cur := range current {
+				i, ok := at[cur.ID]
+				if !ok {
+					continue
+				}
+				if err := notFree(cur, rows[i].Replaces()); err != nil {
+					refused[i] = err
+				}
+			}
+		}
+		return refused, nil
+	}
 }
 
 // recordEntry records the journal line e in st (nil: no --db).

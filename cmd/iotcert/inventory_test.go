@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/iotcert/iotcert/inventory"
 	"github.com/iotcert/iotcert/ldevid"
+	"github.com/iotcert/iotcert/store"
 )
 
 func runCmd(t *testing.T, args ...string) (int, string, string) {
@@ -111,5 +115,115 @@ func TestGenExampleEST(t *testing.T) {
 	code, out, errOut := runCmd(t, "gen", "example", "est")
 	if code != 0 || out != string(ldevid.ExampleSpec("est")) || !strings.Contains(out, "id_from: serialNumber") {
 		t.Fatalf("gen example est: exit %d, %s", code, errOut)
+	}
+}
+
+// TestGenDevicesDBRefusesCurrent: gen devices --db refuses, before
+// signing, each device that has a current certificate in the inventory
+// from elsewhere (here gen device into another directory): a located
+// message per device, counted refused, nothing published or journaled
+// for it, the other devices issued, exit 1. The same batch run again
+// leaves its devices done before alone without a word, though the
+// inventory has them as current; --reissue passes for a device whose
+// current certificate is the one it replaces, and is refused for one
+// whose current certificate is another (an EST re-enrollment).
+func TestGenDevicesDBRefusesCurrent(t *testing.T) {
+	for _, layout := range []string{"dirs", "jsonl"} {
+		t.Run(layout, func(t *testing.T) {
+			spec, out, csv := batchSetup(t, 5, nil)
+			dir := filepath.Dir(out)
+			db := filepath.Join(dir, "inv.db")
+			other := filepath.Join(dir, "other")
+			if code, _, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", other); code != exitOK {
+				t.Fatal(errOut)
+			}
+			elsewhere := map[string]string{} // id -> serial issued into other
+			for _, id := range []string{"0001", "0003"} {
+				code, stdout, errOut := iotcert(t, "", "gen", "device", spec, "--out", other, "--ca", "sub", "--id", id, "--set", "serial=SN"+id, "--set", "host=s"+id, "--db", db)
+				if code != exitOK {
+					t.Fatalf("gen device %s: exit %d\n%s", id, code, errOut)
+				}
+				elsewhere[id] = strings.Fields(stdout)[2]
+			}
+			gen := func(extra ...string) (int, string, string) {
+				return iotcert(t, "", append([]string{"gen", "devices", spec, "--out", out, "--from", csv, "--layout", layout, "--db", db}, extra...)...)
+			}
+			refusal := func(line int, id, serial, auth string) string {
+				return fmt.Sprintf("iotcert gen devices: %s: line %d: refused to sign device %q (profile tls13-iot):\n  device %q (profile sensor) has a current certificate in the inventory (serial %s of sub, %s): an id is issued once\n", csv, line, id, id, serial, auth)
+			}
+			wantErr := refusal(3, "0001", elsewhere["0001"], "cli:gen device") + refusal(5, "0003", elsewhere["0003"], "cli:gen device")
+			code, stdout, errOut := gen()
+			if code != exitFindings || stdout != "5 devices: 3 issued, 2 refused, 0 done before\n3 certificates recorded in "+db+"\n" || errOut != wantErr {
+				t.Fatalf("gen devices: exit %d\n%s%s\nwant stderr\n%s", code, stdout, errOut, wantErr)
+			}
+			published := currentCerts(t, out, layout)
+			entries, err := store.ReadJournal(filepath.Join(out, store.JournalFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var journaled []string
+			for _, e := range entries {
+				journaled = append(journaled, e.ID+" "+e.Status)
+			}
+			slices.Sort(journaled) // the journal's order is the workers'
+			if len(published) != 3 || published["0001"] != "" || published["0003"] != "" || fmt.Sprint(journaled) != "[0000 issued 0002 issued 0004 issued]" {
+				t.Errorf("published %v, journal %v: want 0000, 0002 and 0004 only", published, journaled)
+			}
+			st, err := inventory.Open(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			ctx := context.Background()
+			for id, serial := range elsewhere {
+				if cur, err := st.Current(ctx, "sensor", id); err != nil || cur.Serial != serial {
+					t.Errorf("current certificate of %s: %+v, %v; want serial %s", id, cur, err, serial)
+				}
+			}
+
+			// Run again: the devices this batch issued are done before, not
+			// refused; the others are refused again.
+			code, stdout, errOut = gen()
+			if code != exitFindings || stdout != "5 devices: 0 issued, 2 refused, 3 done before\n0 certificates recorded in "+db+"\n" || errOut != wantErr {
+				t.Errorf("gen devices again: exit %d\n%s%s\nwant stderr\n%s", code, stdout, errOut, wantErr)
+			}
+			// Without the devices issued elsewhere, the batch is done
+			// and says nothing.
+			data, _ := os.ReadFile(csv)
+			lines := strings.SplitAfter(string(data), "\n")
+			if err := os.WriteFile(csv, []byte(lines[0]+lines[1]+lines[3]+lines[5]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if code, stdout, errOut = gen(); code != exitOK || stdout != "3 devices: 0 issued, 0 refused, 3 done before\n0 certificates recorded in "+db+"\n" || errOut != "" {
+				t.Errorf("gen devices of the devices done: exit %d\n%s%s", code, stdout, errOut)
+			}
+
+			// 0000 re-enrolled over EST: its current certificate is not the
+			// journal's, and a reissue of it is refused; that of 0002,
+			// current as the journal has it, passes.
+			old, err := st.Current(ctx, "sensor", "0000")
+			if err != nil {
+				t.Fatal(err)
+			}
+			est := old
+			est.Serial, est.SHA256, est.Previous, est.Auth = "e57", "sha-e57", old.Serial, "est:ldevid:"+old.Serial
+			if err := st.Supersede(ctx, old.Key(), est); err != nil {
+				t.Fatal(err)
+			}
+			wantErr = fmt.Sprintf("iotcert gen devices: %s: line 2: refused to sign device \"0000\" (profile tls13-iot):\n  device \"0000\" (profile sensor) has a current certificate in the inventory (serial e57 of sub, est:ldevid:%s): an id is issued once\n", csv, old.Serial)
+			code, stdout, errOut = gen("--reissue", "key lost")
+			if code != exitFindings || !strings.HasPrefix(stdout, "3 devices: 2 issued, 1 refused, 0 done before\n") || errOut != wantErr {
+				t.Fatalf("gen devices --reissue: exit %d\n%s%s\nwant stderr\n%s", code, stdout, errOut, wantErr)
+			}
+			for id, prev := range map[string]string{"0002": published["0002"], "0004": published["0004"]} {
+				cur, err := st.Current(ctx, "sensor", id)
+				if err != nil || cur.Previous != prev || cur.Serial == prev || cur.Serial != currentCerts(t, out, layout)[id] {
+					t.Errorf("%s after its reissue: %+v, %v; want the reissue of %s", id, cur, err, prev)
+				}
+			}
+			if cur, err := st.Current(ctx, "sensor", "0000"); err != nil || cur.Serial != "e57" || currentCerts(t, out, layout)["0000"] != published["0000"] {
+				t.Errorf("0000 after its refused reissue: %+v, %v", cur, err)
+			}
+		})
 	}
 }
