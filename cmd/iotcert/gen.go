@@ -17,7 +17,7 @@ import (
 	"github.com/iotcert/iotcert/store"
 )
 
-const genSynopsis = `gen example [matter|est] | gen hierarchy SPEC --out DIR [--force] [--kms URI] | gen device SPEC --out DIR --ca NAME --id ID [--set col=value ...] [--kms URI] | ` + genDevicesSynopsis + `
+const genSynopsis = `gen example [matter|est] | gen hierarchy SPEC --out DIR [--force] [--kms URI] | gen device SPEC --out DIR --ca NAME --id ID [--device PROFILE] [--set NAME=VALUE ...] [--reissue REASON] [--kms URI] [--db FILE] | ` + genDevicesSynopsis + `
 
   example     print a commented example spec that works as it is (root, device
               CA, BACnet LDevIDs); "example matter": a Matter PAA/PAI/DAC one;
