@@ -369,6 +369,9 @@ func TestReadsRefuseLinks(t *testing.T) {
 // would accept whole: certificate, key and all) is refused by every
 // command that reads a CA back, with exit 2 and an error naming the link;
 // every directory from --out down is opened without following a link.
+// roll's --old and --resign name a CA's directory itself (DIR/<ca>): DIR
+// is taken as named, <ca> is opened as gen opens OUT/<ca>, so a link
+// there is refused too.
 func TestCADirLinksRefused(t *testing.T) {
 	template := t.TempDir()
 	writeSpec(t, template)
@@ -390,6 +393,12 @@ func TestCADirLinksRefused(t *testing.T) {
 		}},
 		{"sign", func(dir string) []string {
 			return []string{"sign", spec(dir), "--ca", "sub", "--dir", filepath.Join(dir, "pki"), "--csr", filepath.Join(dir, "device.csr"), "--id", "9", "--set", "serial=SN9", "--set", "host=h9", "--out", filepath.Join(dir, "signed", "cert.pem")}
+		}},
+		{"roll plan", func(dir string) []string {
+			return []string{"roll", "plan", "--old", filepath.Join(dir, "pki", "root"), "--resign", filepath.Join(dir, "pki", "sub")}
+		}},
+		{"roll execute", func(dir string) []string {
+			return []string{"roll", "execute", "--old", filepath.Join(dir, "pki", "root"), "--out", filepath.Join(dir, "pki-2"), "--resign", filepath.Join(dir, "pki", "sub")}
 		}},
 	}
 	for _, c := range commands {
