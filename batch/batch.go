@@ -357,7 +357,7 @@ func reissueRow(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevid.C
 	}
 	r.replaces = prev.Serial
 	if opts.Layout != store.LayoutJSONL {
-		if e, err := b.RecoverDir(r.id); err == nil && e.SHA256 != prev.SHA256 {
+		if e, _, err := b.RecoverDir(r.id); err == nil && e.SHA256 != prev.SHA256 {
 			e, err := recoverDevice(h, b, device, ca, r)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: line %d: %w", source, r.Line, err)
@@ -562,20 +562,18 @@ func refusalReason(e *ldevid.RefusedError) string {
 // keys.Backend) is the certificate's. Anything else is an error naming
 // what differs: the directory was not made by this batch.
 func recoverDevice(h *ldevid.Hierarchy, b *store.Batch, device string, ca *ldevid.CA, r Row) (store.JournalEntry, error) {
-	dir := b.DeviceDir(r.id)
-	e, err := b.RecoverDir(r.id)
+	// The directory, its cert.pem and its key are opened below the
+	// batch's open devices directory, never through a link; the
+	// certificate checked is the one the line is recovered from.
+	e, c, err := b.RecoverDir(r.id)
 	if err != nil {
 		return e, err
 	}
-	path := filepath.Join(dir, store.CertFile)
-	c, err := store.ReadCertFile(path)
-	if err != nil {
-		return e, err
-	}
+	path := filepath.Join(b.DeviceDir(r.id), store.CertFile)
 	if err := checkIssued(h, device, ca, r, c, path); err != nil {
 		return e, err
 	}
-	signer, _, err := keys.OpenIn(dir, h.Keys()) // key.pem opened once, not through a link
+	signer, err := b.OpenDeviceKey(r.id, h.Keys()) // key.pem read once
 	if err != nil {
 		return e, fmt.Errorf("device %q: %s: not recovered: its key: %w", r.id, path, err)
 	}

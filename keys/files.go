@@ -126,7 +126,7 @@ func OpenIn(dir string, kb Backend) (crypto.Signer, string, error) {
 		return nil, "", err
 	}
 	defer d.Close()
-	return openInDir(d, kb)
+	return OpenInDir(d, kb)
 }
 
 // OpenBelow is OpenIn for the CA directory rel below the output
@@ -139,11 +139,15 @@ func OpenBelow(out, rel string, kb Backend) (crypto.Signer, string, error) {
 		return nil, "", err
 	}
 	defer d.Close()
-	return openInDir(d, kb)
+	return OpenInDir(d, kb)
 }
 
-// openInDir is OpenIn in the open directory d.
-func openInDir(d *safefile.Dir, kb Backend) (crypto.Signer, string, error) {
+// OpenInDir is OpenIn in the directory d, opened with internal/safefile
+// (for a caller that reads more files there, such as a CA's cert.pem, so
+// that the certificate and the key come from the one directory it opened
+// and checked): key.ref and key.pem are opened relative to d, never
+// through a link.
+func OpenInDir(d *safefile.Dir, kb Backend) (crypto.Signer, string, error) {
 	ref, data, err := readRefDir(d)
 	if err != nil {
 		return nil, "", err

@@ -28,6 +28,41 @@ const (
 	DOTFile        = "rollover.dot"
 )
 
+// openCADir opens the directory of a CA that the user names on the
+// command line ("roll --old pki/root", "--resign pki/device-ca"): DIR/<ca>
+// as "iotcert gen hierarchy" wrote it. It is opened as "iotcert gen
+// device --out DIR --ca <ca>" opens it (safefile.OpenBelow): DIR, the
+// directory holding it, as named, links in its path followed; <ca> itself
+// with O_DIRECTORY|O_NOFOLLOW relative to it, and then checked on its
+// descriptor (a directory owned by the user). A CA directory that is a
+// symbolic link is refused, whoever made it, because iotcert cannot tell
+// a link the user made from one planted in a directory others can write;
+// name the directory it points to instead. The caller reads the CA's
+// files relative to the directory returned, so that they all come from
+// the one directory that was checked. It returns the CA's name too: the
+// directory's base name ("." named by its own).
+func openCADir(dir string) (*safefile.Dir, string, error) {
+	parent, name, err := splitCADir(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	d, err := safefile.OpenBelow(parent, name)
+	return d, name, err
+}
+
+// splitCADir splits the CA directory dir into the directory holding it
+// and its name ("." and ".." are made absolute first, so that the name
+// is a name).
+func splitCADir(dir string) (parent, name string, err error) {
+	clean := filepath.Clean(dir)
+	if base := filepath.Base(clean); base == "." || base == ".." || base == string(filepath.Separator) {
+		if clean, err = filepath.Abs(clean); err != nil {
+			return "", "", err
+		}
+	}
+	return filepath.Dir(clean), filepath.Base(clean), nil
+}
+
 // CACerts returns the certificates of the EST /cacerts response during
 // the rollover: NewWithOld, OldWithNew, NewWithNew and OldWithOld. RFC
 // 7030 §4.1.3 asks for the three "Root CA Key Update" certificates

@@ -80,13 +80,24 @@ type CA struct {
 // LoadCA reads DIR/cert.pem and opens the key of DIR/key.pem, or the one
 // DIR/key.ref names, with kb. A key that does not belong to the
 // certificate is an error wrapping ErrKeyMismatch.
+//
+// DIR is read as "iotcert gen device" reads a CA's directory below
+// --out (openCADir): the directory holding it is taken as named, DIR
+// itself must not be a symbolic link, and it is opened once; cert.pem,
+// key.ref and key.pem are opened relative to it, never through a link,
+// and read through the descriptors that were checked. A link is refused
+// with an error that names it.
 func LoadCA(dir string, kb keys.Backend) (*CA, error) {
-	certPath := filepath.Join(dir, store.CertFile)
-	cert, err := store.ReadCertFile(certPath)
+	d, name, err := openCADir(dir)
 	if err != nil {
 		return nil, err
 	}
-	signer, ref, err := keys.OpenIn(dir, kb)
+	defer d.Close()
+	cert, err := store.ReadCertIn(d, store.CertFile)
+	if err != nil {
+		return nil, err
+	}
+	signer, ref, err := keys.OpenInDir(d, kb)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
@@ -95,7 +106,7 @@ func LoadCA(dir string, kb keys.Backend) (*CA, error) {
 			return nil, err
 		}
 	}
-	ca := &CA{Name: filepath.Base(filepath.Clean(dir)), Cert: cert, Signer: signer, KeyRef: ref}
+	ca := &CA{Name: name, Cert: cert, Signer: signer, KeyRef: ref}
 	if err := ca.checkKey(); err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}

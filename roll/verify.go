@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/store"
 )
 
@@ -38,11 +39,25 @@ func (ro *Rollover) Set() *Set {
 
 // LoadSet reads a rollover from disk: the old root's directory (as
 // "iotcert gen hierarchy" wrote it; the other CA directories beside it
-// are the old hierarchy's CAs) and the directory Write made.
+// are the old hierarchy's CAs) and the directory Write made. No
+// certificate is read through a symbolic link: the old root's directory
+// is opened as LoadCA opens it, each CA directory beside it, or in
+// newDir, below the directory holding it, and each file with O_NOFOLLOW
+// (a CA directory that is a link is skipped as it always was; one
+// swapped for a link after it was listed is refused).
 func LoadSet(oldRootDir, newDir string) (*Set, error) {
 	s := &Set{}
-	var err error
-	if s.OldWithOld, err = store.ReadCertFile(filepath.Join(oldRootDir, store.CertFile)); err != nil {
+	parent, _, err := splitCADir(oldRootDir)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := openCADir(oldRootDir)
+	if err != nil {
+		return nil, fmt.Errorf("old root: %w", err)
+	}
+	s.OldWithOld, err = store.ReadCertIn(d, store.CertFile)
+	d.Close()
+	if err != nil {
 		return nil, fmt.Errorf("old root: %w", err)
 	}
 	for _, f := range []struct {
@@ -53,7 +68,7 @@ func LoadSet(oldRootDir, newDir string) (*Set, error) {
 			return nil, err
 		}
 	}
-	if s.OldCAs, err = caDirs(filepath.Dir(filepath.Clean(oldRootDir))); err != nil {
+	if s.OldCAs, err = caDirs(parent); err != nil {
 		return nil, err
 	}
 	if s.NewCAs, err = caDirs(newDir); err != nil {
@@ -78,7 +93,8 @@ func isSelfSigned(c *x509.Certificate) bool {
 }
 
 // caDirs reads DIR/*/cert.pem of every subdirectory that holds a CA
-// certificate.
+// certificate, each below DIR without following a link
+// (store.ReadCertBelow).
 func caDirs(dir string) ([]*x509.Certificate, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -89,7 +105,7 @@ func caDirs(dir string) ([]*x509.Certificate, error) {
 		if !e.IsDir() || e.Name() == store.DevicesDir || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		c, err := store.ReadCertFile(filepath.Join(dir, e.Name(), store.CertFile))
+		c, err := store.ReadCertBelow(dir, filepath.Join(e.Name(), store.CertFile))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -116,6 +132,11 @@ type EndEntity struct {
 
 // LoadEndEntities reads every end-entity cert.pem under dir (as "iotcert
 // gen device" writes them: devices/<id>/cert.pem with chain.pem beside).
+// dir is taken as named; below it no symbolic link is followed (the walk
+// does not descend into one, and each directory holding a cert.pem is
+// opened again below dir with O_NOFOLLOW, its cert.pem and chain.pem
+// relative to it): a cert.pem or chain.pem that is a link is refused with
+// an error that names it.
 func LoadEndEntities(dir string) ([]EndEntity, error) {
 	var out []EndEntity
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -125,7 +146,16 @@ func LoadEndEntities(dir string) ([]EndEntity, error) {
 		if d.IsDir() || d.Name() != store.CertFile {
 			return nil
 		}
-		c, err := store.ReadCertFile(path)
+		rel, err := filepath.Rel(dir, filepath.Dir(path))
+		if err != nil {
+			return err
+		}
+		sub, err := safefile.OpenBelow(dir, rel)
+		if err != nil {
+			return err
+		}
+		defer sub.Close()
+		c, err := store.ReadCertIn(sub, store.CertFile)
 		if err != nil {
 			return err
 		}
@@ -133,7 +163,11 @@ func LoadEndEntities(dir string) ([]EndEntity, error) {
 			return nil
 		}
 		ee := EndEntity{Name: path, Cert: c}
-		if data, err := os.ReadFile(filepath.Join(filepath.Dir(path), store.ChainFile)); err == nil {
+		data, err := sub.ReadFile(store.ChainFile)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		if err == nil {
 			for rest := data; ; {
 				var b *pem.Block
 				if b, rest = pem.Decode(rest); b == nil {

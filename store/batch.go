@@ -1,10 +1,14 @@
 package store
 
 import (
+	"crypto"
+	"crypto/x509"
 	"fmt"
+	"io/fs"
 	"time"
 
 	"github.com/iotcert/iotcert/internal/safefile"
+	"github.com/iotcert/iotcert/keys"
 )
 
 // Batch is an output directory opened for one batch of devices: its
@@ -176,10 +180,46 @@ func (b *Batch) Unjournaled() []Unjournaled {
 }
 
 // RecoverDir returns the journal line of the device id whose directory
-// a stopped run published without its line, from its certificate (the
-// caller checks the certificate and the key beside it).
-func (b *Batch) RecoverDir(id string) (JournalEntry, error) {
-	return recoverEntry(b.DeviceDir(id), id)
+// a stopped run published without its line, from its certificate, and
+// that certificate, for the caller to check (with the key beside it:
+// OpenDeviceKey). <out>/devices/<id> is opened relative to the devices
+// directory the batch opened, and its cert.pem relative to it, each with
+// O_NOFOLLOW, checked on its open descriptor and read through it: a
+// device directory that is a link, or was swapped for one after HasDir
+// looked, is refused with an error naming it, never followed.
+func (b *Batch) RecoverDir(id string) (JournalEntry, *x509.Certificate, error) {
+	d, err := b.openDeviceDir(id)
+	if err != nil {
+		return JournalEntry{}, nil, fmt.Errorf("device %q: %w", id, err)
+	}
+	defer d.Close()
+	return recoverEntry(d, id)
+}
+
+// OpenDeviceKey opens the key of the device id published in
+// <out>/devices/<id> (key.pem, or the key key.ref names) with kb, the
+// directory and the file opened as RecoverDir opens them (a link is
+// refused) and key.pem read once (keys.OpenInDir).
+func (b *Batch) OpenDeviceKey(id string, kb keys.Backend) (crypto.Signer, error) {
+	d, err := b.openDeviceDir(id)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	signer, _, err := keys.OpenInDir(d, kb)
+	return signer, err
+}
+
+// openDeviceDir opens the directory of the device id below the batch's
+// open devices directory, never through a link.
+func (b *Batch) openDeviceDir(id string) (*safefile.Dir, error) {
+	if err := CheckID(id); err != nil {
+		return nil, err
+	}
+	if b.devices == nil {
+		return nil, &fs.PathError{Op: "open", Path: b.DeviceDir(id), Err: fs.ErrNotExist}
+	}
+	return b.devices.OpenDirPath(id)
 }
 
 // WriteChain publishes chainPEM, the chain of the CA called ca, as

@@ -8,9 +8,9 @@
 //	<out>/devices.jsonl, devices.chain.pem      one DeviceRecord per device (the jsonl layout)
 //	<out>/journal.jsonl                         one JournalEntry per device issued or refused
 //
-// Keys are written mode 0600, atomically, and nothing is written through
-// a symbolic link (internal/safefile); a device directory is renamed into
-// place complete. A Batch publishes many devices in either layout: it
+// Keys are written mode 0600, atomically, and nothing below out is
+// written, or read back, through a symbolic link (internal/safefile); a
+// device directory is renamed into place complete. A Batch publishes many devices in either layout: it
 // takes the journal's lock, removes what a stopped run left, stages
 // devices concurrently and publishes them in groups, each made durable
 // before its journal lines are written (docs/generate.md, "Crash

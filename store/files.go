@@ -187,6 +187,19 @@ func ReadCertBelow(out, rel string) (*x509.Certificate, error) {
 	return parseCertFile(filepath.Join(out, rel), data)
 }
 
+// ReadCertIn reads the one PEM certificate of the file name in the
+// directory d, opened with internal/safefile: opened relative to d with
+// O_NOFOLLOW and read through the descriptor that was checked (a regular
+// file owned by the user, with no other hard link), so that a link
+// planted there, or swapped in after a check, is refused, not followed.
+func ReadCertIn(d *safefile.Dir, name string) (*x509.Certificate, error) {
+	data, err := d.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return parseCertFile(d.Join(name), data)
+}
+
 // parseCertFile parses data, read from the file at path, as one PEM
 // certificate.
 func parseCertFile(path string, data []byte) (*x509.Certificate, error) {

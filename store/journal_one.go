@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -59,12 +60,29 @@ func (jl *Journal) Previous(profile, id string) (prev JournalEntry, where string
 	if e, ok, err := jl.recorded(id); err != nil || ok {
 		return e, jl.root.Join(DevicesFile), ok, err
 	}
-	dir := DeviceDir(jl.root.Path(), id)
-	if _, err := os.Lstat(filepath.Join(dir, CertFile)); err == nil {
-		e, err := recoverEntry(dir, id)
-		return e, dir, err == nil, err
+	if CheckID(id) != nil {
+		return JournalEntry{}, "", false, nil // no directory can hold it
 	}
-	return JournalEntry{}, "", false, nil
+	// devices/<id> is opened below the open output directory, never
+	// through a link, and cert.pem is read on the descriptor that was
+	// checked: no separate look first that a swap could outrun.
+	rel := filepath.Join(DevicesDir, id)
+	d, err := jl.root.OpenDirPath(rel)
+	if errors.Is(err, fs.ErrNotExist) {
+		return JournalEntry{}, "", false, nil
+	}
+	if err != nil {
+		return JournalEntry{}, "", false, fmt.Errorf("device %q: %w", id, err)
+	}
+	defer d.Close()
+	e, _, err := recoverEntry(d, id)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return JournalEntry{}, "", false, nil
+	case err != nil:
+		return JournalEntry{}, "", false, err
+	}
+	return e, d.Path(), true, nil
 }
 
 // recorded returns the journal line of id's record in devices.jsonl.

@@ -1,8 +1,8 @@
 package store
 
 import (
+	"crypto/x509"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/iotcert/iotcert/internal/safefile"
@@ -80,13 +80,16 @@ func removeStaged(devices *safefile.Dir) (int, error) {
 	return n, nil
 }
 
-// recoverEntry is the journal line of the device published in dir whose
-// line a stopped run did not write, from its certificate.
-func recoverEntry(dir, id string) (JournalEntry, error) {
-	c, err := ReadCertFile(filepath.Join(dir, CertFile))
+// recoverEntry is the journal line of the device id published in the
+// directory d (its devices/<id>, opened with internal/safefile) whose
+// line a stopped run did not write, from its certificate, and that
+// certificate: cert.pem is opened relative to d, never through a link,
+// and read once.
+func recoverEntry(d *safefile.Dir, id string) (JournalEntry, *x509.Certificate, error) {
+	c, err := ReadCertIn(d, CertFile)
 	if err != nil {
-		return JournalEntry{}, fmt.Errorf("device %q: %w", id, err)
+		return JournalEntry{}, nil, fmt.Errorf("device %q: %w", id, err)
 	}
 	serial, digest := CertIdentity(c)
-	return JournalEntry{Time: c.NotBefore.UTC(), ID: id, Status: StatusIssued, Serial: serial, SHA256: digest, Recovered: true, NotAfter: c.NotAfter.UTC()}, nil
+	return JournalEntry{Time: c.NotBefore.UTC(), ID: id, Status: StatusIssued, Serial: serial, SHA256: digest, Recovered: true, NotAfter: c.NotAfter.UTC()}, c, nil
 }

@@ -369,6 +369,9 @@ func TestReadsRefuseLinks(t *testing.T) {
 // would accept whole: certificate, key and all) is refused by every
 // command that reads a CA back, with exit 2 and an error naming the link;
 // every directory from --out down is opened without following a link.
+// roll's --old and --resign name a CA's directory itself (DIR/<ca>): DIR
+// is taken as named, <ca> is opened as gen opens OUT/<ca>, so a link
+// there is refused too.
 func TestCADirLinksRefused(t *testing.T) {
 	template := t.TempDir()
 	writeSpec(t, template)
@@ -391,6 +394,12 @@ func TestCADirLinksRefused(t *testing.T) {
 		{"sign", func(dir string) []string {
 			return []string{"sign", spec(dir), "--ca", "sub", "--dir", filepath.Join(dir, "pki"), "--csr", filepath.Join(dir, "device.csr"), "--id", "9", "--set", "serial=SN9", "--set", "host=h9", "--out", filepath.Join(dir, "signed", "cert.pem")}
 		}},
+		{"roll plan", func(dir string) []string {
+			return []string{"roll", "plan", "--old", filepath.Join(dir, "pki", "root"), "--resign", filepath.Join(dir, "pki", "sub")}
+		}},
+		{"roll execute", func(dir string) []string {
+			return []string{"roll", "execute", "--old", filepath.Join(dir, "pki", "root"), "--out", filepath.Join(dir, "pki-2"), "--resign", filepath.Join(dir, "pki", "sub")}
+		}},
 	}
 	for _, c := range commands {
 		for _, ca := range []string{"root", "sub"} {
@@ -410,5 +419,60 @@ func TestCADirLinksRefused(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestDeviceDirLinksRefused: gen device and sign look for a device
+// published without its journal line (a stopped run) by its
+// devices/<id>/cert.pem. devices/<id> planted as a link to a copy of
+// itself elsewhere (which a read that followed it would take as the
+// device issued before) is refused with exit 2 and an error naming the
+// link: the directory is opened below --out without following a link,
+// and its cert.pem read on the descriptor that was checked.
+func TestDeviceDirLinksRefused(t *testing.T) {
+	template := t.TempDir()
+	writeSpec(t, template)
+	withCSR(func(*testing.T, string) {})(t, template)
+	pki := filepath.Join(template, "pki")
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", filepath.Join(template, "spec.yaml"), "--out", pki); code != exitOK {
+		t.Fatalf("gen hierarchy: exit %d\n%s", code, errOut)
+	}
+	for _, id := range []string{"0001", "9"} {
+		if code, _, errOut := iotcert(t, "", "gen", "device", filepath.Join(template, "spec.yaml"), "--out", pki, "--ca", "sub", "--id", id, "--set", "serial=SN"+id, "--set", "host=h"+id); code != exitOK {
+			t.Fatalf("gen device %s: exit %d\n%s", id, code, errOut)
+		}
+	}
+	// Published, not journaled: as a run stopped before the line.
+	if err := os.WriteFile(filepath.Join(pki, "journal.jsonl"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec := func(dir string) string { return filepath.Join(dir, "spec.yaml") }
+	commands := []struct {
+		name, id string
+		args     func(dir string) []string
+	}{
+		{"gen device", "0001", func(dir string) []string {
+			return []string{"gen", "device", spec(dir), "--out", filepath.Join(dir, "pki"), "--ca", "sub", "--id", "0001", "--set", "serial=SN1", "--set", "host=h1", "--reissue", "lost"}
+		}},
+		{"sign", "9", func(dir string) []string {
+			return []string{"sign", spec(dir), "--ca", "sub", "--dir", filepath.Join(dir, "pki"), "--csr", filepath.Join(dir, "device.csr"), "--id", "9", "--set", "serial=SN9", "--set", "host=h9", "--out", filepath.Join(dir, "signed", "cert.pem"), "--reissue", "lost"}
+		}},
+	}
+	for _, c := range commands {
+		t.Run(c.name, func(t *testing.T) {
+			dir := copyTree(t, template)
+			link := filepath.Join(dir, "pki", "devices", c.id)
+			target := filepath.Join(t.TempDir(), c.id)
+			if err := os.Rename(link, target); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(target, link); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, errOut := iotcert(t, "", c.args(dir)...)
+			if want := `device "` + c.id + `": ` + link + " is a symlink: refusing to read through it (remove it, or choose another directory)"; code != exitUsage || !strings.Contains(errOut, want) {
+				t.Errorf("exit %d (want %d), want an error saying %q\n%s%s", code, exitUsage, want, stdout, errOut)
+			}
+		})
 	}
 }
