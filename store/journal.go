@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/iotcert/iotcert/internal/safefile"
@@ -94,6 +95,20 @@ func ReadJournal(path string) ([]JournalEntry, error) {
 		return nil, err
 	}
 	entries, _, err := parseJournal(path, data)
+	return entries, err
+}
+
+// ReadJournalIn reads the journal of the output directory out
+// (OUT/journal.jsonl) as ReadJournal reads it, without following a
+// symbolic link planted at it (internal/safefile): it is for reading back
+// the journal a batch wrote, where ReadJournal is for a file the user
+// names.
+func ReadJournalIn(out string) ([]JournalEntry, error) {
+	data, err := safefile.ReadFile(filepath.Join(out, JournalFile))
+	if err != nil {
+		return nil, err
+	}
+	entries, _, err := parseJournal(filepath.Join(out, JournalFile), data)
 	return entries, err
 }
 

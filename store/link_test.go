@@ -136,3 +136,29 @@ func TestPreviousRefusesLinks(t *testing.T) {
 		t.Errorf("Previous with devices a link = %+v, %v, %v; want %s", e, ok, err, `device "dev-1": `+devices+refuseRead)
 	}
 }
+
+// TestReadJournalInRefusesLink reads a batch's journal back: a journal
+// planted as a link to another directory's journal is refused, where
+// ReadJournal (a file the user names) follows it.
+func TestReadJournalInRefusesLink(t *testing.T) {
+	out, outside := t.TempDir(), t.TempDir()
+	line := []byte(`{"id":"dev-1","status":"issued","serial":"01"}` + "\n")
+	if err := os.WriteFile(filepath.Join(outside, JournalFile), line, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, JournalFile), line, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := ReadJournalIn(out); err != nil || len(e) != 1 || e[0].ID != "dev-1" {
+		t.Fatalf("ReadJournalIn of a plain journal: %+v, %v", e, err)
+	}
+	path := filepath.Join(out, JournalFile)
+	swapForLink(t, path, filepath.Join(outside, JournalFile))
+	_, err := ReadJournalIn(out)
+	if err == nil || err.Error() != path+refuseRead {
+		t.Errorf("ReadJournalIn through a link: %v, want %q", err, path+refuseRead)
+	}
+	if e, err := ReadJournal(path); err != nil || len(e) != 1 {
+		t.Errorf("ReadJournal of a link the user names: %+v, %v", e, err)
+	}
+}

@@ -323,7 +323,7 @@ func recordEntry(st inventory.Store, e store.JournalEntry) error {
 // importBatchJournal records the issued lines of DIR/journal.jsonl in st
 // after a batch (lines recorded before are skipped).
 func importBatchJournal(st inventory.Store, dir string) (int, error) {
-	entries, err := store.ReadJournal(filepath.Join(dir, store.JournalFile))
+	entries, err := store.ReadJournalIn(dir)
 	if err != nil {
 		return 0, fmt.Errorf("inventory: %w", err)
 	}
@@ -333,7 +333,7 @@ func importBatchJournal(st inventory.Store, dir string) (int, error) {
 			// A line of a batch from before batches recorded notAfter:
 			// it comes from the published certificate (dirs layout)
 			// when it is still the journal's.
-			if c, err := store.ReadCertFile(filepath.Join(store.DeviceDir(dir, e.ID), store.CertFile)); err == nil && strings.EqualFold(c.SerialNumber.Text(16), e.Serial) {
+			if c, err := store.ReadCertBelow(dir, filepath.Join(store.DevicesDir, e.ID, store.CertFile)); err == nil && strings.EqualFold(c.SerialNumber.Text(16), e.Serial) {
 				e.NotAfter = c.NotAfter.UTC()
 			}
 		}
