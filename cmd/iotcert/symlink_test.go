@@ -302,6 +302,21 @@ func copyTree(t *testing.T, src string) string {
 	return dst
 }
 
+// linkTestPKI writes the test spec and a CSR into a new directory and
+// makes the spec's hierarchy in its pki/: the template the link tests
+// copy.
+func linkTestPKI(t *testing.T) (template, pki string) {
+	t.Helper()
+	template = t.TempDir()
+	writeSpec(t, template)
+	withCSR(func(*testing.T, string) {})(t, template)
+	pki = filepath.Join(template, "pki")
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", filepath.Join(template, "spec.yaml"), "--out", pki); code != exitOK {
+		t.Fatalf("gen hierarchy: exit %d\n%s", code, errOut)
+	}
+	return template, pki
+}
+
 // TestReadsRefuseLinks: the CA files iotcert reads back from an output
 // directory (cert.pem, key.pem, key.ref) are never read through a
 // symbolic link. Each is replaced by a link to a copy of itself outside
@@ -309,13 +324,7 @@ func copyTree(t *testing.T, src string) string {
 // a read that followed it would accept: the command must fail with exit
 // 2 and an error naming the link.
 func TestReadsRefuseLinks(t *testing.T) {
-	template := t.TempDir()
-	writeSpec(t, template)
-	withCSR(func(*testing.T, string) {})(t, template)
-	pki := filepath.Join(template, "pki")
-	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", filepath.Join(template, "spec.yaml"), "--out", pki); code != exitOK {
-		t.Fatalf("gen hierarchy: exit %d\n%s", code, errOut)
-	}
+	template, _ := linkTestPKI(t)
 	spec := func(dir string) string { return filepath.Join(dir, "spec.yaml") }
 	commands := []struct {
 		name  string
@@ -430,13 +439,7 @@ func TestCADirLinksRefused(t *testing.T) {
 // link: the directory is opened below --out without following a link,
 // and its cert.pem read on the descriptor that was checked.
 func TestDeviceDirLinksRefused(t *testing.T) {
-	template := t.TempDir()
-	writeSpec(t, template)
-	withCSR(func(*testing.T, string) {})(t, template)
-	pki := filepath.Join(template, "pki")
-	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", filepath.Join(template, "spec.yaml"), "--out", pki); code != exitOK {
-		t.Fatalf("gen hierarchy: exit %d\n%s", code, errOut)
-	}
+	template, pki := linkTestPKI(t)
 	for _, id := range []string{"0001", "9"} {
 		if code, _, errOut := iotcert(t, "", "gen", "device", filepath.Join(template, "spec.yaml"), "--out", pki, "--ca", "sub", "--id", id, "--set", "serial=SN"+id, "--set", "host=h"+id); code != exitOK {
 			t.Fatalf("gen device %s: exit %d\n%s", id, code, errOut)

@@ -84,6 +84,12 @@ func reduce(t0, t1, t2, t3, t4, t5, t6, t7 uint64) (r0, r1, r2, r3 uint64) {
 	t1, c = bits.Add64(t1, t5, c)
 	t2, c = bits.Add64(t2, t6, c)
 	t3, c = bits.Add64(t3, t7, c)
+	return subtractP(c, t0, t1, t2, t3)
+}
+
+// subtractP returns t − p when t, given as a carry and four limbs (low
+// first) and below 2p, is at least p; t otherwise.
+func subtractP(c, t0, t1, t2, t3 uint64) (r0, r1, r2, r3 uint64) {
 	s0, b := bits.Sub64(t0, p[0], 0)
 	s1, b := bits.Sub64(t1, p[1], b)
 	s2, b := bits.Sub64(t2, p[2], b)
@@ -187,15 +193,7 @@ func add(z, x, y *element) {
 	s1, c := bits.Add64(x[1], y[1], c)
 	s2, c := bits.Add64(x[2], y[2], c)
 	s3, c := bits.Add64(x[3], y[3], c)
-	r0, b := bits.Sub64(s0, p[0], 0)
-	r1, b := bits.Sub64(s1, p[1], b)
-	r2, b := bits.Sub64(s2, p[2], b)
-	r3, b := bits.Sub64(s3, p[3], b)
-	_, b = bits.Sub64(c, 0, b)
-	if b == 0 {
-		s0, s1, s2, s3 = r0, r1, r2, r3
-	}
-	*z = element{s0, s1, s2, s3}
+	z[0], z[1], z[2], z[3] = subtractP(c, s0, s1, s2, s3)
 }
 
 // sqrtCandidate sets z = x^((p+1)/4), the square root of x when x is a
