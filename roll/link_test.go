@@ -5,6 +5,7 @@ package roll
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/iotcert/iotcert/keys"
@@ -86,5 +87,29 @@ func TestLoadRefusesLinks(t *testing.T) {
 		if ees, err := LoadEndEntities(devices); err == nil || err.Error() != "devices: "+link+refuseRead {
 			t.Errorf("LoadEndEntities with %s a link = %v, %v; want devices: %s", f, ees, err, link+refuseRead)
 		}
+	}
+}
+
+// TestDevicesDirs finds the devices directories beside the old root and
+// in the new directory, with the old root named as a path and as "." (the
+// devices directory is then in its parent, not in it).
+func TestDevicesDirs(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"pki/root", "pki/devices", "new/devices"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := DevicesDirs(filepath.Join(dir, "pki", "root"), filepath.Join(dir, "new"))
+	want := []string{filepath.Join(dir, "pki", "devices"), filepath.Join(dir, "new", "devices")}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("DevicesDirs = %q, %v; want %q", got, err, want)
+	}
+	if got, err := DevicesDirs(filepath.Join(dir, "pki", "root"), filepath.Join(dir, "none")); err != nil || !slices.Equal(got, want[:1]) {
+		t.Errorf("DevicesDirs without new/devices = %q, %v; want %q", got, err, want[:1])
+	}
+	t.Chdir(filepath.Join(dir, "pki", "root"))
+	if got, err := DevicesDirs(".", filepath.Join(dir, "new")); err != nil || !slices.Equal(got, want) {
+		t.Errorf(`DevicesDirs(".") = %q, %v; want %q`, got, err, want)
 	}
 }

@@ -37,6 +37,25 @@ func (ro *Rollover) Set() *Set {
 	return s
 }
 
+// DevicesDirs returns the devices directories "iotcert roll verify" reads
+// when none is named: DEVICES beside the old root's directory and in
+// newDir (store.DevicesDir), those of them that are directories. The old
+// root's directory may be "." or "..": beside it is beside the directory
+// it names.
+func DevicesDirs(oldRootDir, newDir string) ([]string, error) {
+	parent, _, err := splitCADir(oldRootDir)
+	if err != nil {
+		return nil, err
+	}
+	var dirs []string
+	for _, d := range []string{filepath.Join(parent, store.DevicesDir), filepath.Join(newDir, store.DevicesDir)} {
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs, nil
+}
+
 // LoadSet reads a rollover from disk: the old root's directory (as
 // "iotcert gen hierarchy" wrote it; the other CA directories beside it
 // are the old hierarchy's CAs) and the directory Write made. No

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -287,10 +286,9 @@ func runRollVerify(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if len(devices) == 0 {
-		for _, d := range []string{filepath.Join(filepath.Dir(filepath.Clean(*oldDir)), store.DevicesDir), filepath.Join(*newDir, store.DevicesDir)} {
-			if fi, err := os.Stat(d); err == nil && fi.IsDir() {
-				devices = append(devices, d)
-			}
+		if devices, err = roll.DevicesDirs(*oldDir, *newDir); err != nil {
+			fmt.Fprintf(stderr, "iotcert roll verify: %v\n", err)
+			return exitUsage
 		}
 		if len(devices) == 0 {
 			fmt.Fprintln(stderr, "iotcert roll verify: no devices directory beside the old root or in NEWDIR: give --devices DIR")
