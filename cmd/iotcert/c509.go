@@ -61,7 +61,7 @@ func runC509(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *out == "" {
 		_, err = stdout.Write(result)
 	} else {
-		err = os.WriteFile(*out, result, 0o644)
+		err = writeOutFile(*out, result)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert c509 %s: %v\n", verb, err)

@@ -58,6 +58,11 @@ func TestLintFailsClosed(t *testing.T) {
 		{"graph, empty directory", "", []string{"graph", empty}, exitUsage, "",
 			"iotcert graph: no certificate found in " + empty + ": 0 inputs read (0 bytes)" + hint},
 		{"graph, empty directory, allowed", "", []string{"graph", "--allow-empty", empty}, exitOK, "flowchart TD\n", ""},
+		{"size, empty directory", "", []string{"size", "--budget", "dtls13-record", empty}, exitUsage, "",
+			"iotcert size: no certificate found in " + empty + ": 0 inputs read (0 bytes)" + hint},
+		{"size, empty directory, allowed", "", []string{"size", "--allow-empty", "--format", "json", empty}, exitOK, "{\n  \"certificates\": [],\n  \"chains\": []\n}\n", ""},
+		{"size, include matches nothing", "", []string{"size", "--include", "*.crt", tree}, exitUsage, "",
+			"iotcert size: no certificate found in " + tree + ": 0 inputs read (0 bytes); 3 files excluded by the include patterns (see --include)" + hint},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -141,22 +141,29 @@ func runSize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		budget = p.SizeBudget.Chain
 	}
 	status := exitOK
-	read := func(paths []string) []certio.Item {
-		var items []certio.Item
-		for it := range readWith(paths, stdin, inOpts) {
+	collect := func(items iter.Seq[certio.Item]) []certio.Item {
+		var kept []certio.Item
+		for it := range items {
 			if it.Err != nil {
 				fmt.Fprintf(stderr, "iotcert size: %v\n", it.Err)
 				status = exitUsage
 				continue
 			}
-			items = append(items, it)
+			kept = append(kept, it)
 		}
-		return items
+		return kept
 	}
-	items := read(paths)
+	all, read := input.read(paths, stdin, inOpts)
+	items := collect(all)
+	read.skipped("size", stderr)
+	if read.empty() && read.stats.Errors == 0 {
+		// Nothing was measured: no table, which would say it fits.
+		read.finish("size", stderr)
+		return exitUsage
+	}
 	var anchors []certio.Item
 	if len(trust) > 0 {
-		anchors = read(trust)
+		anchors = collect(readWith(trust, stdin, inOpts))
 	}
 	rep, err := measure(rs, p, items, anchors, budget)
 	if err != nil {
@@ -182,6 +189,9 @@ func runSize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "iotcert size: %v\n", err)
+		return exitUsage
+	}
+	if read.finish("size", stderr) {
 		return exitUsage
 	}
 	return status

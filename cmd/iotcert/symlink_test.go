@@ -71,6 +71,12 @@ func TestWritesRefuseLinks(t *testing.T) {
 		{"sign", withCSR(hierarchy), func(dir string) []string {
 			return []string{"sign", spec(dir), "--ca", "sub", "--dir", pki(dir), "--csr", filepath.Join(dir, "device.csr"), "--id", "9", "--set", "serial=SN9", "--set", "host=h9", "--out", filepath.Join(dir, "signed", "cert.pem")}
 		}, "signed"},
+		{"c509 encode", hierarchy, func(dir string) []string {
+			return []string{"c509", "encode", filepath.Join(pki(dir), "root", "cert.pem"), "--out", filepath.Join(dir, "root.c509")}
+		}, ""},
+		{"c509 decode", withC509(hierarchy), func(dir string) []string {
+			return []string{"c509", "decode", filepath.Join(dir, "root.c509"), "--out", filepath.Join(dir, "root.pem")}
+		}, ""},
 		{"roll execute", hierarchy, func(dir string) []string {
 			return []string{"roll", "execute", "--old", filepath.Join(pki(dir), "root"), "--out", filepath.Join(dir, "pki-2"), "--resign", filepath.Join(pki(dir), "sub")}
 		}, ""},
@@ -98,6 +104,17 @@ func TestWritesRefuseLinks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// withC509 adds to setup the C509 encoding of the root of dir's pki, as
+// dir/root.c509.
+func withC509(setup func(*testing.T, string)) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		setup(t, dir)
+		if code, _, errOut := iotcert(t, "", "c509", "encode", filepath.Join(dir, "pki", "root", "cert.pem"), "--out", filepath.Join(dir, "root.c509")); code != exitOK {
+			t.Fatalf("c509 encode: exit %d\n%s", code, errOut)
+		}
 	}
 }
 
