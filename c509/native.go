@@ -1,6 +1,7 @@
 package c509
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -30,9 +31,25 @@ const TypeNative = 2
 // P-521 ECDSA key or an Ed25519 key that matches the certificate's
 // signature algorithm.
 func SignNative(der []byte, signer crypto.Signer) ([]byte, error) {
-	items, err := encodeItems(der)
+	items, tbs, err := nativeTBS(der)
 	if err != nil {
 		return nil, err
+	}
+	sig, err := signTBS(tbs, items[2], signer)
+	if err != nil {
+		return nil, err
+	}
+	items[10] = sig
+	return encMode.Marshal(items)
+}
+
+// nativeTBS returns the items of the natively signed certificate with
+// the content of the X.509 certificate der (the signature not yet
+// there) and the CBOR sequence TBSCertificate its issuer signs.
+func nativeTBS(der []byte) ([]any, []byte, error) {
+	items, err := encodeItems(der)
+	if err != nil {
+		return nil, nil, err
 	}
 	items[0] = int64(TypeNative)
 	items[3] = nativeName(items[3])
@@ -46,14 +63,61 @@ func SignNative(der []byte, signer crypto.Signer) ([]byte, error) {
 	}
 	tbs, err := tbsBytes(items[:10])
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	sig, err := signTBS(tbs, items[2], signer)
+	return items, tbs, nil
+}
+
+// Type returns the c509CertificateType of the C509 certificate c (the
+// array or the unwrapped sequence): TypeNative (2) or 3, the type Encode
+// writes; input that is not a C509 certificate of either type is a
+// *SyntaxError.
+func Type(c []byte) (int64, error) {
+	items, offsets, err := splitItems(c, true)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	items[10] = sig
-	return encMode.Marshal(items)
+	t, ok := asInt(items[0])
+	if !ok || (t != TypeNative && t != TypeReencoded) {
+		return 0, &SyntaxError{Field: fieldNames[0], Offset: offsets[0], Msg: fmt.Sprintf("%v, want %d or %d", items[0], TypeNative, TypeReencoded)}
+	}
+	return t, nil
+}
+
+// MatchesX509 reports, as a nil error, that the natively signed C509
+// certificate c (the array or the unwrapped sequence) has the content of
+// the X.509 certificate der: its TBSCertificate is the one SignNative
+// makes from der, byte for byte (serial number, issuer, validity,
+// subject, key and extensions; the signatures differ, being over
+// different bytes). "iotcert gen" writes such a pair, cert.pem and
+// cert.c509; this checks that one was not replaced without the other.
+// The error names the first field that differs.
+func MatchesX509(c, der []byte) error {
+	items, offsets, err := splitItems(c, true)
+	if err != nil {
+		return err
+	}
+	if t, _ := asInt(items[0]); t != TypeNative {
+		return fmt.Errorf("c509: not a natively signed certificate (type %v)", items[0])
+	}
+	want, tbs, err := nativeTBS(der)
+	if err != nil {
+		return err
+	}
+	if bytes.Equal(c[offsets[0]:offsets[10]], tbs) {
+		return nil
+	}
+	for i := range 10 {
+		b, err := encMode.Marshal(want[i])
+		if err != nil {
+			return err
+		}
+		end := offsets[i+1]
+		if !bytes.Equal(c[offsets[i]:end], b) {
+			return fmt.Errorf("c509: %s differs from the X.509 certificate's", fieldNames[i])
+		}
+	}
+	return errors.New("c509: TBSCertificate differs from the X.509 certificate's")
 }
 
 // nativeName makes every attribute type of a Name non-negative: natively

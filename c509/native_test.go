@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"encoding/hex"
+	"errors"
 	"regexp"
 	"testing"
 )
@@ -74,5 +75,46 @@ func TestNativeDraftExample(t *testing.T) {
 	}
 	if VerifyNative(append([]byte{0x8b}, v.c509...), &priv.PublicKey) == nil {
 		t.Error("a type 3 certificate verifies as native")
+	}
+}
+
+// TestMatchesX509AndType: the draft's natively signed example has the
+// content of the draft's X.509 example (its TBSCertificate is the one
+// SignNative makes from it), not that of another example; Type tells the
+// two kinds apart and refuses other input.
+func TestMatchesX509AndType(t *testing.T) {
+	vs := readVectors(t)
+	v := vs[0]
+	if err := MatchesX509(v.native, v.der); err != nil {
+		t.Errorf("the draft's natively signed example against its X.509 example: %v", err)
+	}
+	if err := MatchesX509(v.native, vs[1].der); err == nil || err.Error() != "c509: certificateSerialNumber differs from the X.509 certificate's" {
+		t.Errorf("against another example: %v", err)
+	}
+	bad := bytes.Clone(v.native)
+	_, offsets, err := splitItems(bad, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad[offsets[10]-1] ^= 1 // the last byte of the extensions
+	if err := MatchesX509(bad, v.der); err == nil || err.Error() != "c509: extensions differs from the X.509 certificate's" {
+		t.Errorf("a changed extension: %v", err)
+	}
+	if err := MatchesX509(append([]byte{0x8b}, v.c509...), v.der); err == nil || err.Error() != "c509: not a natively signed certificate (type 3)" {
+		t.Errorf("a type 3 certificate: %v", err)
+	}
+	for _, tc := range []struct {
+		in   []byte
+		want int64
+	}{{v.native, TypeNative}, {append([]byte{0x8b}, v.native...), TypeNative}, {append([]byte{0x8b}, v.c509...), TypeReencoded}} {
+		if got, err := Type(tc.in); err != nil || got != tc.want {
+			t.Errorf("Type(% x...) = %d, %v; want %d", tc.in[:4], got, err, tc.want)
+		}
+	}
+	wrongType := bytes.Clone(v.native)
+	wrongType[0] = 0x01
+	var se *SyntaxError
+	if _, err := Type(wrongType); !errors.As(err, &se) || err.Error() != "c509: malformed c509CertificateType at byte 0: 1, want 2 or 3" {
+		t.Errorf("type 1: %v", err)
 	}
 }

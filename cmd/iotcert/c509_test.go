@@ -59,6 +59,42 @@ func TestC509EncodeDecode(t *testing.T) {
 	}
 }
 
+// TestC509VerifyReencoded verifies a type 3 certificate: the device
+// certificate of testdata's tls13-iot chain, encoded, verifies with its
+// CA and says what its X.509 form says; with the root as issuer, or
+// against another certificate, it does not.
+func TestC509VerifyReencoded(t *testing.T) {
+	dir := filepath.Join(certs, "tls13-iot")
+	ee, sub, root := filepath.Join(dir, "ee.pem"), filepath.Join(dir, "sub.pem"), filepath.Join(dir, "root.pem")
+	enc, err := c509.Encode(readDER(t, ee)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writeFile(t, "ee.c509", enc)
+	subCert, err := x509.ParseCertificate(readDER(t, sub)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rootCert, err := x509.ParseCertificate(readDER(t, root)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []struct {
+		args         []string
+		code         int
+		stdout, errs string
+	}{
+		{[]string{"--issuer", sub, "--x509", ee}, exitOK, path + ": C509 certificate of type 3 (re-encoded X.509): signed by " + subCert.Subject.String() + "; says what " + ee + " says\n", ""},
+		{[]string{"--issuer", root}, exitFindings, "", "iotcert c509 verify: " + path + ": the signature does not verify with " + root + " (" + rootCert.Subject.String() + "): x509: ECDSA verification failure\n"},
+		{[]string{"--issuer", sub, "--x509", sub}, exitFindings, "", "iotcert c509 verify: " + path + ": not the content of " + sub + ": it decodes to another certificate\n"},
+	} {
+		code, out, errOut := iotcert(t, "", append([]string{"c509", "verify", path}, v.args...)...)
+		if code != v.code || out != v.stdout || errOut != v.errs {
+			t.Errorf("c509 verify %q: exit %d\n%s%s\nwant exit %d\n%s%s", v.args, code, out, errOut, v.code, v.stdout, v.errs)
+		}
+	}
+}
+
 // TestC509Refused: a certificate C509 cannot represent exits 1 with the
 // reason; garbage exits 2 with a located error; so do usage errors.
 func TestC509Refused(t *testing.T) {
@@ -82,7 +118,7 @@ func TestC509Refused(t *testing.T) {
 		t.Errorf("encode junk: exit %d %q", code, errOut)
 	}
 	chain := filepath.Join(certs, "tls13-iot", "chain.pem")
-	if code, _, errOut = iotcert(t, "", "c509", "encode", chain); code != exitUsage || !strings.Contains(errOut, "holds 3 certificates: encode takes exactly one") {
+	if code, _, errOut = iotcert(t, "", "c509", "encode", chain); code != exitUsage || !strings.Contains(errOut, "holds 3 certificates: want exactly one") {
 		t.Errorf("encode chain: exit %d %q", code, errOut)
 	}
 	if code, out, _ := iotcert(t, "", "help", "c509"); code != exitOK || !strings.Contains(out, "iotcert c509 decode FILE [--der] [--out F]") {
@@ -196,6 +232,29 @@ func TestC509GenNative(t *testing.T) {
 		code, out, errOut := iotcert(t, "", "c509", "decode", path)
 		if want := "c509: cannot represent c509CertificateType: a natively signed C509 certificate (type 2) has no DER form"; code != exitFindings || out != "" || !strings.Contains(errOut, want) {
 			t.Errorf("c509 decode %s: exit %d, %q, stderr %q; want exit 1 and %q", path, code, out, errOut, want)
+		}
+		// iotcert c509 verify reads it back: the issuing CA's signature,
+		// and the content of its cert.pem; not the root's, not another
+		// device's certificate.
+		subPEM, rootPEM := filepath.Join(pki, "sub", "cert.pem"), filepath.Join(pki, "root", "cert.pem")
+		certPEM := filepath.Join(pki, "devices", id, "cert.pem")
+		verify := []struct {
+			args         []string
+			code         int
+			stdout, errs string
+		}{
+			{[]string{"--issuer", subPEM}, exitOK, path + ": C509 certificate of type 2 (natively signed): signed by " + sub.Subject.String() + "\n", ""},
+			{[]string{"--issuer", subPEM, "--x509", certPEM}, exitOK, path + ": C509 certificate of type 2 (natively signed): signed by " + sub.Subject.String() + "; says what " + certPEM + " says\n", ""},
+			{[]string{"--issuer", rootPEM}, exitFindings, "", "iotcert c509 verify: " + path + ": the signature does not verify with the key of " + rootPEM + " (" + root.Subject.String() + "): c509: ECDSA signature does not verify\n"},
+			{[]string{"--issuer", subPEM, "--x509", subPEM}, exitFindings, "", "iotcert c509 verify: " + path + ": not the content of " + subPEM + ": c509: certificateSerialNumber differs from the X.509 certificate's\n"},
+			{[]string{"--issuer", filepath.Join(pki, "devices", id, "chain.pem")}, exitUsage, "", "iotcert c509 verify: --issuer: " + filepath.Join(pki, "devices", id, "chain.pem") + " holds 3 certificates: want exactly one\n"},
+			{nil, exitUsage, "", "iotcert c509 verify: --issuer CA is required: the certificate of the CA that signed FILE\n"},
+		}
+		for _, v := range verify {
+			code, out, errOut := iotcert(t, "", append([]string{"c509", "verify", path}, v.args...)...)
+			if code != v.code || out != v.stdout || errOut != v.errs {
+				t.Errorf("c509 verify %s %q: exit %d\n%s%s\nwant exit %d\n%s%s", path, v.args, code, out, errOut, v.code, v.stdout, v.errs)
+			}
 		}
 	}
 	if code, _, errOut := iotcert(t, "", "gen", "device", spec, "--out", pki, "--ca", "sub", "--id", "one", "--set", "host=one"); code != exitOK {

@@ -123,6 +123,9 @@ var commands = []command{
 	{path: "c509 decode", short: "decode a C509 certificate to X.509", run: c509Verb("decode"),
 		example: `  iotcert c509 decode device.c509
   iotcert c509 decode --der --out device.der device.c509`},
+	{path: "c509 verify", short: "check a C509 certificate's signature (and its X.509 twin)", run: c509Verb("verify"),
+		example: `  iotcert c509 verify pki/devices/1234/cert.c509 --issuer pki/device-ca/cert.pem
+  iotcert c509 verify pki/devices/1234/cert.c509 --issuer pki/device-ca/cert.pem --x509 pki/devices/1234/cert.pem`},
 	{path: "size", short: "chain sizes: DER, C509, RFC 8879 compression", run: runSize,
 		example: `  iotcert size chain.pem
   iotcert size --budget dtls13-record --trust root.pem certs/

@@ -241,6 +241,7 @@ func TestGoStyleFlags(t *testing.T) {
 		{"size", "--format=json", "--budget", "dtls13-record", "--trust", rootDER, eePEM},
 		{"c509", "encode", "--out", "/nonexistent/dir/x.c509", eePEM},
 		{"c509", "decode", "--der", eePEM},
+		{"c509", "verify", "--issuer", rootDER, "--x509", eePEM, eePEM},
 	}
 	for _, gnu := range tests {
 		goStyle := make([]string, len(gnu))
