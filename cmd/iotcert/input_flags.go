@@ -172,3 +172,30 @@ func (r *inputRead) finish(cmd string, stderr io.Writer) bool {
 	fmt.Fprintf(stderr, "iotcert %s: %s\n", cmd, msg)
 	return true
 }
+
+// readAnchors returns the certificates of paths, the files or directories
+// of a flag that names trust anchors (--trust, --matter-cd-trust), read
+// with opts but never with AllowEmpty: a path that yields no certificate
+// (an empty file, a directory without certificates, one whose files
+// --include excludes) is an error Item wrapping certio.ErrNoCertificate,
+// so that a trust store that is not there never passes for one that was
+// given.
+func readAnchors(paths []string, stdin io.Reader, opts certio.Options) iter.Seq[certio.Item] {
+	opts.AllowEmpty = false
+	return func(yield func(certio.Item) bool) {
+		for _, p := range paths {
+			var stats certio.Stats
+			opts.Stats = &stats
+			for it := range readWith([]string{p}, stdin, opts) {
+				if !yield(it) {
+					return
+				}
+			}
+			if err := stats.NoCertificate(); err != nil && stats.Errors == 0 {
+				if !yield(certio.Item{Origin: certio.Origin{File: p}, Err: err}) {
+					return
+				}
+			}
+		}
+	}
+}

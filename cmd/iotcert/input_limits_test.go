@@ -33,7 +33,13 @@ func TestLintFailsClosed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	emptyFile := filepath.Join(dir, "empty.pem")
+	if err := os.WriteFile(emptyFile, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	chainFile := filepath.Join(tree, "certs", "chain.pem")
 	const hint = "; --allow-empty accepts an input without certificates\n"
+	const jsonStart = `{"schema":"iotcert.lint.v1","profile":"tls13-iot","certificates":[`
 	tests := []struct {
 		name   string
 		stdin  string
@@ -45,12 +51,12 @@ func TestLintFailsClosed(t *testing.T) {
 		{"empty directory", "", []string{"lint", empty}, exitUsage, "",
 			"iotcert lint: no certificate found in " + empty + ": 0 inputs read (0 bytes)" + hint},
 		{"empty directory, allowed", "", []string{"lint", "--allow-empty", "--format", "json", empty}, exitOK,
-			`{"schema":"iotcert.lint.v1","profile":"tls13-iot","certificates":[` + "\n" + `],"summary":{"certificates":0,`, ""},
+			jsonStart + "\n" + `],"summary":{"certificates":0,`, ""},
 		{"empty standard input", "", []string{"lint", "-"}, exitUsage, "FATAL  -[0] byte 0",
 			"iotcert lint: - (certificate 0, byte 0): empty input: no certificate found\n" +
 				"iotcert lint: no certificate found in standard input: 1 input read (0 bytes); 1 input error\n"},
 		{"empty standard input, allowed", "\n", []string{"lint", "--allow-empty", "--format", "json", "-"}, exitOK,
-			`{"schema":"iotcert.lint.v1","profile":"tls13-iot","certificates":[` + "\n" + `],"summary":{"certificates":0,`, ""},
+			jsonStart + "\n" + `],"summary":{"certificates":0,`, ""},
 		{"include matches nothing", "", []string{"lint", "--include", "*.crt", tree}, exitUsage, "",
 			"iotcert lint: no certificate found in " + tree + ": 0 inputs read (0 bytes); 3 files excluded by the include patterns (see --include)" + hint},
 		{"include relative to the walked directory", "", []string{"lint", "--include", "certs/*.pem", "--format", "json", tree}, exitOK,
@@ -63,6 +69,24 @@ func TestLintFailsClosed(t *testing.T) {
 		{"size, empty directory, allowed", "", []string{"size", "--allow-empty", "--format", "json", empty}, exitOK, "{\n  \"certificates\": [],\n  \"chains\": []\n}\n", ""},
 		{"size, include matches nothing", "", []string{"size", "--include", "*.crt", tree}, exitUsage, "",
 			"iotcert size: no certificate found in " + tree + ": 0 inputs read (0 bytes); 3 files excluded by the include patterns (see --include)" + hint},
+		// A --trust store without a certificate is an error, also with
+		// --allow-empty (which is about the input): no verdict, no table.
+		{"lint, --trust an empty directory", "", []string{"lint", "--trust", empty, chainFile}, exitUsage, "",
+			"iotcert lint: trust store: no certificate found in " + empty + ": 0 inputs read (0 bytes)\n"},
+		{"lint, --trust an empty file, --allow-empty", "", []string{"lint", "--allow-empty", "--trust", emptyFile, chainFile}, exitUsage, "",
+			"iotcert lint: trust store: " + emptyFile + " (certificate 0, byte 0): empty input: no certificate found\n"},
+		{"lint, --trust a directory the include patterns exclude", "", []string{"lint", "--include", "*.crt", "--trust", tree, chainFile}, exitUsage, "",
+			"iotcert lint: trust store: no certificate found in " + tree + ": 0 inputs read (0 bytes); 3 files excluded by the include patterns\n"},
+		{"lint, --trust one store of two empty", "", []string{"lint", "--trust", chainFile, "--trust", empty, chainFile}, exitUsage, "",
+			"iotcert lint: trust store: no certificate found in " + empty + ": 0 inputs read (0 bytes)\n"},
+		{"lint, --trust a directory", "", []string{"lint", "--fail-on", "none", "--format", "json", "--trust", filepath.Join(tree, "certs"), chainFile}, exitOK, jsonStart, ""},
+		{"graph, --trust an empty directory", "", []string{"graph", "--trust", empty, chainFile}, exitUsage, "",
+			"iotcert graph: trust store: no certificate found in " + empty + ": 0 inputs read (0 bytes)\n"},
+		{"size, --trust an empty directory", "", []string{"size", "--trust", empty, chainFile}, exitUsage, "",
+			"iotcert size: trust store: no certificate found in " + empty + ": 0 inputs read (0 bytes)\n"},
+		{"size, --trust an empty file, --allow-empty", "", []string{"size", "--allow-empty", "--trust", emptyFile, chainFile}, exitUsage, "",
+			"iotcert size: trust store: " + emptyFile + " (certificate 0, byte 0): empty input: no certificate found\n"},
+		{"size, --trust a file", "", []string{"size", "--format", "json", "--trust", chainFile, chainFile}, exitOK, "{\n  \"certificates\": [", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

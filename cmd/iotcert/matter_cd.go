@@ -42,7 +42,7 @@ func (c *chainFlags) matterCD(lineage []string) (*bundle.MatterCD, error) {
 	out := &bundle.MatterCD{CD: cd}
 	if len(c.matterCDTrust) > 0 {
 		out.Signers = []*x509.Certificate{}
-		for it := range certio.Read(c.matterCDTrust, nil) {
+		for it := range readAnchors(c.matterCDTrust, nil, certio.Options{}) {
 			if it.Err != nil {
 				return nil, fmt.Errorf("--matter-cd-trust: %w", it.Err)
 			}
