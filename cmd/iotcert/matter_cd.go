@@ -70,7 +70,14 @@ func readBounded(name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	return readAtMost(f, name, limit)
+}
+
+// readAtMost reads r, the input called name, to its end, refusing one
+// larger than limit bytes: a wrong path (/dev/zero, a pipe that never
+// ends) costs limit bytes, not all the memory.
+func readAtMost(r io.Reader, name string, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
