@@ -91,7 +91,12 @@ func ReadDevices(name string, r io.Reader) ([]Row, error) {
 			idCol = i
 		}
 	}
-	if idCol < 0 {
+	switch {
+	case idCol < 0 && len(header) == 1:
+		// One field: as likely a passphrase or a key given as --from by
+		// mistake as a header, so its size is given, not its content.
+		return nil, fmt.Errorf("%s: line 1: no id column in the header (one field of %d bytes, not shown: it may be a key or a password)", name, len(header[0]))
+	case idCol < 0:
 		return nil, fmt.Errorf("%s: line 1: no id column in the header %q", name, strings.Join(header, ","))
 	}
 	var rows []Row
