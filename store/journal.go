@@ -90,12 +90,23 @@ func (e *JournalEntry) sameDevice(profile, id string) bool {
 // published device). Any other line that is not a journal entry is an
 // error with its line number.
 func ReadJournal(path string) ([]JournalEntry, error) {
+	entries, _, err := ReadJournalTail(path)
+	return entries, err
+}
+
+// ReadJournalTail is ReadJournal that also returns the size, in bytes, of
+// the last line without its line end that ReadJournal leaves out (0:
+// none), so that a command can say that it was not read.
+func ReadJournalTail(path string) ([]JournalEntry, int, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	entries, _, err := parseJournal(path, data)
-	return entries, err
+	entries, complete, err := parseJournal(path, data)
+	if err != nil {
+		return nil, 0, err
+	}
+	return entries, len(data) - complete, nil
 }
 
 // ReadJournalIn reads the journal of the output directory out

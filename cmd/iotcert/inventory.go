@@ -88,6 +88,28 @@ func runInventoryCmd(sub string, args []string, stdout, stderr io.Writer) int {
 	case *format != "text" && *format != "json":
 		return fail("--format %q: want text or json", *format)
 	}
+	// Every journal is read before the database is opened: one that
+	// cannot be read creates no database and imports nothing, and each
+	// bad one is reported.
+	var journals [][]store.JournalEntry
+	if sub == "import" {
+		failed := false
+		for _, path := range pos {
+			entries, tail, err := store.ReadJournalTail(path)
+			if err != nil {
+				fmt.Fprintf(stderr, "iotcert %s: %v\n", name, err)
+				failed = true
+				continue
+			}
+			if tail > 0 {
+				fmt.Fprintf(stderr, "iotcert %s: %s: not imported: the last %d bytes, a line without its line end (a batch still writing it, or a cut file)\n", name, path, tail)
+			}
+			journals = append(journals, entries)
+		}
+		if failed {
+			return exitUsage
+		}
+	}
 	if sub != "import" {
 		// Reading commands never create a database.
 		if _, err := os.Stat(*db); err != nil {
@@ -166,15 +188,11 @@ func runInventoryCmd(sub string, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	total := 0
-	for _, path := range pos {
-		entries, err := store.ReadJournal(path)
-		if err != nil {
-			return fail("%v", err)
-		}
+	for i, entries := range journals {
 		n, err := inventory.Import(ctx, st, entries)
 		total += n
 		if err != nil {
-			return fail("%s: %v", path, err)
+			return fail("%s: %v", pos[i], err)
 		}
 	}
 	fmt.Fprintf(stdout, "%d records added to %s\n", total, *db)
