@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/boundedread"
 )
 
 // defaultPasswordEnv is the environment variable that holds the PKCS#12
@@ -76,7 +77,7 @@ func (f *inputFlags) options() (certio.Options, error) {
 	case f.passwordFile != "" && f.envGiven:
 		return opts, errors.New("--p12-password-file and --p12-password-env: give only one")
 	case f.passwordFile != "":
-		data, err := os.ReadFile(f.passwordFile)
+		data, err := boundedread.ReadFile(f.passwordFile, boundedread.Secret)
 		if err != nil {
 			return opts, fmt.Errorf("--p12-password-file: %w", err)
 		}

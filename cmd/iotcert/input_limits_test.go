@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/iotcert/iotcert/internal/boundedread"
+	"github.com/iotcert/iotcert/ldevid"
 )
 
 // TestLintFailsClosed checks that lint and graph fail (exit 2, nothing on
@@ -211,6 +214,58 @@ func TestLintDERPrivateKeys(t *testing.T) {
 	for _, s := range []string{out, errOut} {
 		if strings.Contains(s, fmt.Sprintf("%x", key[8:24])) || strings.Contains(s, string(key[8:24])) {
 			t.Error("key material in the output")
+		}
+	}
+}
+
+// TestConfigFilesBounded gives each file read whole that is not a
+// certificate input (specs, rules, passphrase and password files) one
+// byte more than its limit: each stops with exit 2 and names the file and
+// the limit, having read no more than that (a sparse file stands for
+// /dev/zero).
+func TestConfigFilesBounded(t *testing.T) {
+	dir := t.TempDir()
+	sparse := func(name string, size int64) string {
+		p := filepath.Join(dir, name)
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Truncate(size); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		return p
+	}
+	big := sparse("big.yaml", boundedread.Config+1)
+	pass := sparse("big.pass", boundedread.Secret+1)
+	chain := filepath.Join(certs, "tls13-iot", "chain.pem")
+	spec := filepath.Join(dir, "spec.yaml")
+	if err := os.WriteFile(spec, ldevid.ExampleSpec(""), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", filepath.Join(dir, "pki")); code != exitOK {
+		t.Fatalf("gen hierarchy: exit %d\n%s", code, errOut)
+	}
+	root := filepath.Join(dir, "pki", "root")
+	config := ": larger than 16777216 bytes\n"
+	secret := ": larger than 65536 bytes\n"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lint", "--rules", big, chain}, "iotcert lint: rules file: " + big + config},
+		{[]string{"rules", "--rules", big}, "iotcert rules: rules file: " + big + config},
+		{[]string{"lint", "--spec", big, chain}, "iotcert lint: --spec: hierarchy spec: " + big + config},
+		{[]string{"lint", "--p12-password-file", pass, chain}, "iotcert lint: --p12-password-file: " + pass + secret},
+		{[]string{"gen", "hierarchy", big, "--out", filepath.Join(dir, "pki2")}, "iotcert gen hierarchy: hierarchy spec: " + big + config},
+		{[]string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "pki2"), "--passphrase-file", pass}, "iotcert gen hierarchy: passphrase file: " + pass + secret},
+		{[]string{"roll", "plan", "--old", root, "--spec", big}, "iotcert roll plan: rollover spec: " + big + config},
+		{[]string{"roll", "plan", "--old", root, "--passphrase-file", pass}, "iotcert roll plan: passphrase file: " + pass + secret},
+	} {
+		code, out, errOut := iotcert(t, "", tc.args...)
+		if code != exitUsage || out != "" || errOut != tc.want {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d, stderr %q", tc.args, code, out, errOut, exitUsage, tc.want)
 		}
 	}
 }

@@ -3,14 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 
 	"github.com/zmap/zcrypto/x509"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/boundedread"
 	"github.com/iotcert/iotcert/internal/certparse"
 	"github.com/iotcert/iotcert/matter"
 )
@@ -31,7 +30,7 @@ func (c *chainFlags) matterCD(lineage []string) (*bundle.MatterCD, error) {
 	if !slices.Contains(lineage, "matter") {
 		return nil, fmt.Errorf("--matter-cd: profile %q is not matter", c.profile)
 	}
-	der, err := readBounded(c.matterCDFile, maxCDSize)
+	der, err := boundedread.ReadFile(c.matterCDFile, maxCDSize)
 	if err != nil {
 		return nil, fmt.Errorf("--matter-cd: %w", err)
 	}
@@ -61,28 +60,4 @@ func (c *chainFlags) matterCD(lineage []string) (*bundle.MatterCD, error) {
 		out.Product = &p
 	}
 	return out, nil
-}
-
-// readBounded reads the file name, refusing one larger than limit bytes.
-func readBounded(name string, limit int64) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return readAtMost(f, name, limit)
-}
-
-// readAtMost reads r, the input called name, to its end, refusing one
-// larger than limit bytes: a wrong path (/dev/zero, a pipe that never
-// ends) costs limit bytes, not all the memory.
-func readAtMost(r io.Reader, name string, limit int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", name, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", name, limit)
-	}
-	return data, nil
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/iotcert/iotcert/internal/boundedread"
 	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
@@ -163,9 +164,9 @@ func readCSR(path string, stdin io.Reader) (*x509.CertificateRequest, error) {
 	var data []byte
 	var err error
 	if path == "-" {
-		data, err = readAtMost(stdin, path, maxCSRSize)
+		data, err = boundedread.Read(stdin, path, maxCSRSize)
 	} else {
-		data, err = readBounded(path, maxCSRSize)
+		data, err = boundedread.ReadFile(path, maxCSRSize)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("CSR: %w", err)
