@@ -37,6 +37,7 @@ func TestReadDevices(t *testing.T) {
 		{"empty", "", nil, "devices.csv: empty: want a header row with an id column"},
 		{"header only", "id\n", nil, "devices.csv: no devices after the header"},
 		{"no id column", "serial,mac\nSN1,x\n", nil, `devices.csv: line 1: no id column in the header "serial,mac"`},
+		{"a line past the limit", "id\n" + strings.Repeat("1", 1<<20+1) + "\n", nil, "devices.csv: line 2: longer than 1048576 bytes"},
 		{"one field, not id", "correct horse battery staple\n", nil, "devices.csv: line 1: no id column in the header (one field of 28 bytes, not shown: it may be a key or a password)"},
 		{"column twice", "id,serial,serial\n", nil, `devices.csv: line 1: column "serial" appears twice (columns 2 and 3)`},
 		{"unnamed column", "id,,x\n", nil, "devices.csv: line 1: column 2 has no name"},

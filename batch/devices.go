@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/iotcert/iotcert/internal/boundedread"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
 )
@@ -55,6 +56,10 @@ func (r Row) request(device string) ldevid.Request {
 // maxRowErrors is how many row errors ReadDevices lists before it gives up.
 const maxRowErrors = 20
 
+// maxCSVLine bounds a line of the devices CSV: a row is an id and a few
+// template fields, and a file without line ends (/dev/zero) stops there.
+const maxCSVLine = 1 << 20
+
 // ReadDevices reads a devices CSV: a header row that names the columns,
 // one of them "id", then one row per device. name is the file's name in
 // errors. The whole file is checked before any row is returned, so that a
@@ -64,7 +69,7 @@ const maxRowErrors = 20
 // than the header, an id that cannot name a directory (see store.CheckID), and
 // an id given twice.
 func ReadDevices(name string, r io.Reader) ([]Row, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(boundedread.Lines(r, maxCSVLine))
 	cr.FieldsPerRecord = -1 // counted here, to report every bad row
 	cr.ReuseRecord = false
 	header, err := cr.Read()

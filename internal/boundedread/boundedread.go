@@ -5,6 +5,7 @@
 package boundedread
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -42,4 +43,47 @@ func Read(r io.Reader, name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than %d bytes", name, limit)
 	}
 	return data, nil
+}
+
+// Lines returns a reader of r that fails, once a line goes on past max
+// bytes without a line end, with the error "line N: longer than MAX
+// bytes": for line-based inputs (CSV, JSON lines) that are read as a
+// stream of any length, so that a wrong path such as /dev/zero, which has
+// no line end, stops there.
+func Lines(r io.Reader, max int) io.Reader {
+	return &linesReader{r: r, max: max, line: 1}
+}
+
+type linesReader struct {
+	r    io.Reader
+	max  int
+	cur  int // bytes of the current line read so far
+	line int // the current line's number
+	err  error
+}
+
+func (l *linesReader) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	n, err := l.r.Read(p)
+	for rest := p[:n]; ; {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			l.cur += len(rest)
+			break
+		}
+		if l.cur+i > l.max {
+			l.cur += i
+			break
+		}
+		l.cur = 0
+		l.line++
+		rest = rest[i+1:]
+	}
+	if l.cur > l.max {
+		l.err = fmt.Errorf("line %d: longer than %d bytes", l.line, l.max)
+		return 0, l.err
+	}
+	return n, err
 }

@@ -1,6 +1,7 @@
 package boundedread
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,4 +43,23 @@ type endless struct{}
 func (endless) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// TestLines passes lines of up to the limit, however many, and stops at
+// the first longer one with its number; a stream without line ends stops
+// after the limit.
+func TestLines(t *testing.T) {
+	in := "1234\n\n12345\nabc"
+	if data, err := io.ReadAll(Lines(strings.NewReader(in), 5)); err != nil || string(data) != in {
+		t.Errorf("lines of at most 5 bytes: %q, %v", data, err)
+	}
+	if _, err := io.ReadAll(Lines(strings.NewReader("1234\n\n123456\nabc"), 5)); err == nil || err.Error() != "line 3: longer than 5 bytes" {
+		t.Errorf("a line of 6 bytes: %v", err)
+	}
+	if _, err := io.ReadAll(Lines(strings.NewReader("ok\n123456"), 5)); err == nil || err.Error() != "line 2: longer than 5 bytes" {
+		t.Errorf("a last line of 6 bytes: %v", err)
+	}
+	if _, err := io.ReadAll(Lines(endless{}, 1<<20)); err == nil || err.Error() != "line 1: longer than 1048576 bytes" {
+		t.Errorf("endless: %v", err)
+	}
 }
