@@ -38,6 +38,7 @@ func TestReadDevices(t *testing.T) {
 		{"header only", "id\n", nil, "devices.csv: no devices after the header"},
 		{"no id column", "serial,mac\nSN1,x\n", nil, `devices.csv: line 1: no id column in the header "serial,mac"`},
 		{"a line past the limit", "id\n" + strings.Repeat("1", 1<<20+1) + "\n", nil, "devices.csv: line 2: longer than 1048576 bytes"},
+		{"binary header", "0w\x02\x01\x01\x04 \x7f\xfe\x94',\tSE\xbau\n", nil, "devices.csv: line 1: column 1 of the header is not text (not shown: it may be a key); want a CSV file with a header row"},
 		{"one field, not id", "correct horse battery staple\n", nil, "devices.csv: line 1: no id column in the header (one field of 28 bytes, not shown: it may be a key or a password)"},
 		{"column twice", "id,serial,serial\n", nil, `devices.csv: line 1: column "serial" appears twice (columns 2 and 3)`},
 		{"unnamed column", "id,,x\n", nil, "devices.csv: line 1: column 2 has no name"},

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/iotcert/iotcert/internal/boundedread"
 	"github.com/iotcert/iotcert/ldevid"
@@ -81,6 +84,11 @@ func ReadDevices(name string, r io.Reader) ([]Row, error) {
 	}
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff") // a spreadsheet's byte order mark
+	}
+	if i := slices.IndexFunc(header, notText); i >= 0 {
+		// Binary data (a DER key or certificate given as the CSV): no
+		// error below may quote it.
+		return nil, fmt.Errorf("%s: line 1: column %d of the header is not text (not shown: it may be a key); want a CSV file with a header row", name, i+1)
 	}
 	idCol := -1
 	seen := map[string]int{}
@@ -162,6 +170,12 @@ func ReadDevices(name string, r io.Reader) ([]Row, error) {
 }
 
 // csvError locates an encoding/csv error as "name: line N: ...".
+// notText reports whether s is not valid UTF-8 or holds a control
+// character other than a tab.
+func notText(s string) bool {
+	return !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' })
+}
+
 func csvError(name string, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
