@@ -37,7 +37,12 @@ const inventorySynopsis = `inventory list|show|export|import|revoke --db FILE ..
 The inventory is the SQLite database that "iotcert est", and sign, gen
 device and gen devices given --db, record every certificate in: device
 profile, id, issuing CA, serial, SHA-256, notAfter, status, who was
-authenticated and when. See docs/est.md.`
+authenticated and when. See docs/est.md.
+
+Exit status: 0 done, 1 show: the device is not in the inventory, revoke:
+no such certificate, 2 usage error, a database or a journal that cannot
+be read (import reads every journal first, and imports nothing if one
+fails).`
 
 func runInventory(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
