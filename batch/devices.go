@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/iotcert/iotcert/internal/boundedread"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
 )
@@ -55,6 +59,10 @@ func (r Row) request(device string) ldevid.Request {
 // maxRowErrors is how many row errors ReadDevices lists before it gives up.
 const maxRowErrors = 20
 
+// maxCSVLine bounds a line of the devices CSV: a row is an id and a few
+// template fields, and a file without line ends (/dev/zero) stops there.
+const maxCSVLine = 1 << 20
+
 // ReadDevices reads a devices CSV: a header row that names the columns,
 // one of them "id", then one row per device. name is the file's name in
 // errors. The whole file is checked before any row is returned, so that a
@@ -64,7 +72,7 @@ const maxRowErrors = 20
 // than the header, an id that cannot name a directory (see store.CheckID), and
 // an id given twice.
 func ReadDevices(name string, r io.Reader) ([]Row, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(boundedread.Lines(r, maxCSVLine))
 	cr.FieldsPerRecord = -1 // counted here, to report every bad row
 	cr.ReuseRecord = false
 	header, err := cr.Read()
@@ -76,6 +84,11 @@ func ReadDevices(name string, r io.Reader) ([]Row, error) {
 	}
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff") // a spreadsheet's byte order mark
+	}
+	if i := slices.IndexFunc(header, notText); i >= 0 {
+		// Binary data (a DER key or certificate given as the CSV): no
+		// error below may quote it.
+		return nil, fmt.Errorf("%s: line 1: column %d of the header is not text (not shown: it may be a key); want a CSV file with a header row", name, i+1)
 	}
 	idCol := -1
 	seen := map[string]int{}
@@ -91,7 +104,12 @@ func ReadDevices(name string, r io.Reader) ([]Row, error) {
 			idCol = i
 		}
 	}
-	if idCol < 0 {
+	switch {
+	case idCol < 0 && len(header) == 1:
+		// One field: as likely a passphrase or a key given as --from by
+		// mistake as a header, so its size is given, not its content.
+		return nil, fmt.Errorf("%s: line 1: no id column in the header (one field of %d bytes, not shown: it may be a key or a password)", name, len(header[0]))
+	case idCol < 0:
 		return nil, fmt.Errorf("%s: line 1: no id column in the header %q", name, strings.Join(header, ","))
 	}
 	var rows []Row
@@ -152,6 +170,12 @@ func ReadDevices(name string, r io.Reader) ([]Row, error) {
 }
 
 // csvError locates an encoding/csv error as "name: line N: ...".
+// notText reports whether s is not valid UTF-8 or holds a control
+// character other than a tab.
+func notText(s string) bool {
+	return !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' })
+}
+
 func csvError(name string, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/store"
 )
 
@@ -256,8 +257,9 @@ func TestOpenRefusesSymlink(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "real.db"), nil, 0o644)
 	link := filepath.Join(dir, "inv.db")
 	os.Symlink("real.db", link)
-	if _, err := Open(link); err == nil {
-		t.Fatal("a symbolic link was opened")
+	_, err := Open(link)
+	if want := "inventory: " + link + " is a symlink: refusing to write through it (remove it, or choose another directory)"; err == nil || err.Error() != want || !errors.Is(err, safefile.ErrUnsafe) {
+		t.Fatalf("Open(link): %v, want %s (safefile.ErrUnsafe)", err, want)
 	}
 }
 

@@ -15,6 +15,8 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/iotcert/iotcert/internal/safefile"
 )
 
 // schema is the SQLite schema. The primary key makes a serial unique per
@@ -84,9 +86,9 @@ func Open(path string) (*SQLite, error) { return OpenWith(path, Options{}) }
 func OpenWith(path string, opts Options) (*SQLite, error) {
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		if fi, err := os.Lstat(p); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-			return nil, fmt.Errorf("inventory %s: is a symbolic link", p)
+			return nil, fmt.Errorf("inventory: %w", &safefile.UnsafeError{Path: p, Found: "is a symlink"})
 		} else if err == nil && !fi.Mode().IsRegular() {
-			return nil, fmt.Errorf("inventory %s: not a regular file", p)
+			return nil, fmt.Errorf("inventory: %w", &safefile.UnsafeError{Path: p, Found: "is not a regular file"})
 		}
 	}
 	q := url.Values{}

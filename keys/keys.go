@@ -16,6 +16,7 @@ import (
 	"go.step.sm/crypto/kms/softkms"
 	"go.step.sm/crypto/pemutil"
 
+	"github.com/iotcert/iotcert/internal/boundedread"
 	"github.com/iotcert/iotcert/internal/pemenc"
 )
 
@@ -217,7 +218,7 @@ func (k *KMS) Close() error { return k.km.Close() }
 // ReadPassphrase reads a passphrase from the file path (the first line,
 // without its line ending).
 func ReadPassphrase(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	b, err := boundedread.ReadFile(path, boundedread.Secret)
 	if err != nil {
 		return nil, fmt.Errorf("passphrase file: %w", err)
 	}

@@ -19,6 +19,8 @@ import (
 
 	"go.step.sm/crypto/kms/apiv1"
 	"go.step.sm/crypto/kms/pkcs11"
+
+	"github.com/iotcert/iotcert/internal/boundedread"
 )
 
 // PKCS11Scheme is the scheme of PKCS#11 URIs (RFC 7512).
@@ -230,7 +232,7 @@ func readPIN(path string) (string, error) {
 	if strings.HasPrefix(path, "file:") {
 		path = strings.TrimPrefix(strings.TrimPrefix(path, "file:"), "//")
 	}
-	b, err := os.ReadFile(path)
+	b, err := boundedread.ReadFile(path, boundedread.Secret)
 	if err != nil {
 		return "", fmt.Errorf("pin-source: %w", err)
 	}

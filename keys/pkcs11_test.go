@@ -108,6 +108,10 @@ func TestNewPKCS11Errors(t *testing.T) {
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	big := filepath.Join(t.TempDir(), "big")
+	if err := os.WriteFile(big, make([]byte, 64<<10+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name, uri string
 		opts      []PKCS11Option
@@ -119,6 +123,7 @@ func TestNewPKCS11Errors(t *testing.T) {
 		{"missing module", "pkcs11:module-path=/nonexistent/libp11.so;token=iotcert-open?pin-value=" + tok.PIN, nil, "PKCS#11 pkcs11:module-path=/nonexistent/libp11.so;token=iotcert-open?pin-value=***: cannot load the module (error initializing PKCS#11: failed to create module context: failed to open module)"},
 		{"missing pin-source", base + "?pin-source=/nonexistent/pin", nil, "PKCS#11 " + base + "?pin-source=/nonexistent/pin: pin-source: open /nonexistent/pin: no such file or directory"},
 		{"empty pin-source", base + "?pin-source=" + empty, nil, "PKCS#11 " + base + "?pin-source=" + empty + ": pin-source " + empty + ": empty"},
+		{"pin-source past the size limit", base + "?pin-source=" + big, nil, "PKCS#11 " + base + "?pin-source=" + big + ": pin-source: " + big + ": larger than 65536 bytes"},
 		{"PIN twice", base + "?pin-value=" + tok.PIN, []PKCS11Option{WithPIN([]byte(tok.PIN))}, "PKCS#11 " + base + "?pin-value=***: give the PIN once: pin-source, pin-value or an environment variable"},
 		{"not pkcs11", "file:/etc/key.pem", nil, "PKCS#11 file:/etc/key.pem: not a pkcs11: URI (want pkcs11:module-path=...;token=...)"},
 		{"no token", "pkcs11:module-path=" + tok.Module + "?pin-value=" + tok.PIN, nil, "PKCS#11 pkcs11:module-path=" + tok.Module + "?pin-value=***: give exactly one of token, serial and slot-id"},

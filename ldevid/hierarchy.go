@@ -26,12 +26,12 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/internal/boundedread"
 	"github.com/iotcert/iotcert/internal/certder"
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/profile"
@@ -82,7 +82,7 @@ func New(spec *Spec, opts ...Option) (*Hierarchy, error) {
 	if h.rules == nil {
 		var files []profile.RulesFile
 		if p := spec.rulesPath(); p != "" {
-			data, err := os.ReadFile(p)
+			data, err := boundedread.ReadFile(p, boundedread.Config)
 			if err != nil {
 				return nil, fmt.Errorf("%s: rules: %w", spec.Name, err)
 			}

@@ -5,7 +5,6 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/iotcert/iotcert/idevid"
+	"github.com/iotcert/iotcert/internal/boundedread"
 	"github.com/iotcert/iotcert/internal/duration"
 	"github.com/iotcert/iotcert/internal/strictyaml"
 	"github.com/iotcert/iotcert/keys"
@@ -263,7 +263,7 @@ type hwFile struct {
 // ReadSpec reads and loads the spec file path; relative paths in it
 // resolve against its directory.
 func ReadSpec(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := boundedread.ReadFile(path, boundedread.Config)
 	if err != nil {
 		return nil, fmt.Errorf("hierarchy spec: %w", err)
 	}

@@ -1,10 +1,8 @@
 package profile
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"sort"
 	"strings"
@@ -170,26 +168,19 @@ type parsedFile struct {
 
 func parseRulesFile(f RulesFile) (*parsedFile, error) {
 	located := func(err error) error { return fmt.Errorf("%s: %w", f.Name, err) }
-	var root yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(f.Data)).Decode(&root); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, located(errors.New("empty rules file"))
-		}
-		return nil, located(strictyaml.CleanError(err))
-	}
-	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
+	top, err := strictyaml.ParseDocument(f.Data)
+	if errors.Is(err, strictyaml.ErrEmpty) {
 		return nil, located(errors.New("empty rules file"))
-	}
-	if err := strictyaml.CheckDuplicateKeys(&root); err != nil {
+	} else if err != nil {
 		return nil, located(err)
 	}
 	var doc fileSpec
-	if err := strictyaml.Decode(root.Content[0], &doc); err != nil {
+	if err := strictyaml.Decode(top, &doc); err != nil {
 		return nil, located(err)
 	}
 	out := &parsedFile{ReplaceDefault: doc.ReplaceDefault}
 	if doc.Profiles.Kind == 0 {
-		return nil, located(fmt.Errorf("line %d: no \"profiles\" mapping", root.Content[0].Line))
+		return nil, located(fmt.Errorf("line %d: no \"profiles\" mapping", top.Line))
 	}
 	if doc.Profiles.Kind != yaml.MappingNode {
 		return nil, located(fmt.Errorf("line %d: \"profiles\" must be a mapping of profile names to profiles", doc.Profiles.Line))

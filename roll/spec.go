@@ -3,10 +3,10 @@ package roll
 import (
 	"crypto/x509"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
+	"github.com/iotcert/iotcert/internal/boundedread"
 	"github.com/iotcert/iotcert/internal/strictyaml"
 	"github.com/iotcert/iotcert/keys"
 	"github.com/iotcert/iotcert/ldevid"
@@ -60,7 +60,7 @@ type specFile struct {
 
 // ReadSpec reads the rollover spec file path (see LoadSpec).
 func ReadSpec(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := boundedread.ReadFile(path, boundedread.Config)
 	if err != nil {
 		return nil, fmt.Errorf("rollover spec: %w", err)
 	}

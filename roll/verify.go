@@ -155,9 +155,12 @@ type EndEntity struct {
 // does not descend into one, and each directory holding a cert.pem is
 // opened again below dir with O_NOFOLLOW, its cert.pem and chain.pem
 // relative to it): a cert.pem or chain.pem that is a link is refused with
-// an error that names it.
+// an error that names it. A device whose files cannot be read does not
+// stop the others: LoadEndEntities returns the end entities it read with
+// the errors of the others, joined (errors.Join), each "devices: ...".
 func LoadEndEntities(dir string) ([]EndEntity, error) {
 	var out []EndEntity
+	var errs []error
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -165,48 +168,59 @@ func LoadEndEntities(dir string) ([]EndEntity, error) {
 		if d.IsDir() || d.Name() != store.CertFile {
 			return nil
 		}
-		rel, err := filepath.Rel(dir, filepath.Dir(path))
+		ee, ok, err := loadEndEntity(dir, path)
 		if err != nil {
-			return err
+			errs = append(errs, fmt.Errorf("devices: %w", err))
+		} else if ok {
+			out = append(out, ee)
 		}
-		sub, err := safefile.OpenBelow(dir, rel)
-		if err != nil {
-			return err
-		}
-		defer sub.Close()
-		c, err := store.ReadCertIn(sub, store.CertFile)
-		if err != nil {
-			return err
-		}
-		if c.IsCA {
-			return nil
-		}
-		ee := EndEntity{Name: path, Cert: c}
-		data, err := sub.ReadFile(store.ChainFile)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-		if err == nil {
-			for rest := data; ; {
-				var b *pem.Block
-				if b, rest = pem.Decode(rest); b == nil {
-					break
-				}
-				if cc, err := x509.ParseCertificate(b.Bytes); err == nil && cc.IsCA {
-					ee.Chain = append(ee.Chain, cc)
-				}
-			}
-		}
-		out = append(out, ee)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("devices: %w", err)
 	}
-	if len(out) == 0 {
+	if len(out) == 0 && len(errs) == 0 {
 		return nil, fmt.Errorf("devices: no end-entity cert.pem under %s", dir)
 	}
-	return out, nil
+	return out, errors.Join(errs...)
+}
+
+// loadEndEntity reads the device of the cert.pem at path, below dir (see
+// LoadEndEntities); it reports false for a CA certificate.
+func loadEndEntity(dir, path string) (EndEntity, bool, error) {
+	rel, err := filepath.Rel(dir, filepath.Dir(path))
+	if err != nil {
+		return EndEntity{}, false, err
+	}
+	sub, err := safefile.OpenBelow(dir, rel)
+	if err != nil {
+		return EndEntity{}, false, err
+	}
+	defer sub.Close()
+	c, err := store.ReadCertIn(sub, store.CertFile)
+	if err != nil {
+		return EndEntity{}, false, err
+	}
+	if c.IsCA {
+		return EndEntity{}, false, nil
+	}
+	ee := EndEntity{Name: path, Cert: c}
+	data, err := sub.ReadFile(store.ChainFile)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return EndEntity{}, false, err
+	}
+	if err == nil {
+		for rest := data; ; {
+			var b *pem.Block
+			if b, rest = pem.Decode(rest); b == nil {
+				break
+			}
+			if cc, err := x509.ParseCertificate(b.Bytes); err == nil && cc.IsCA {
+				ee.Chain = append(ee.Chain, cc)
+			}
+		}
+	}
+	return ee, true, nil
 }
 
 // Trust is what a device generation trusts.

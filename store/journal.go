@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"crypto/x509"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/iotcert/iotcert/internal/boundedread"
 	"github.com/iotcert/iotcert/internal/safefile"
 )
 
@@ -90,13 +92,44 @@ func (e *JournalEntry) sameDevice(profile, id string) bool {
 // published device). Any other line that is not a journal entry is an
 // error with its line number.
 func ReadJournal(path string) ([]JournalEntry, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	entries, _, err := parseJournal(path, data)
+	entries, _, err := ReadJournalTail(path)
 	return entries, err
 }
+
+// ReadJournalTail is ReadJournal that also returns the size, in bytes, of
+// the last line without its line end that ReadJournal leaves out (0:
+// none), so that a command can say that it was not read. The file is
+// read as a stream and parsed line by line: reading stops at the first
+// line that is not a journal entry, or that goes on past maxJournalLine
+// bytes, so that a wrong path (/dev/zero, /dev/urandom) stops at once.
+func ReadJournalTail(path string) ([]JournalEntry, int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	br := bufio.NewReader(boundedread.Lines(f, maxJournalLine))
+	var entries []JournalEntry
+	for n := 1; ; n++ {
+		line, err := br.ReadBytes('\n')
+		if errors.Is(err, io.EOF) {
+			return entries, len(line), nil
+		} else if err != nil {
+			return nil, 0, fmt.Errorf("%s: %w", path, err)
+		}
+		e, ok, err := parseJournalLine(path, n, line)
+		if err != nil {
+			return nil, 0, err
+		}
+		if ok {
+			entries = append(entries, e)
+		}
+	}
+}
+
+// maxJournalLine bounds a journal line read by ReadJournalTail: a line is
+// a few hundred bytes (more with many template fields and findings).
+const maxJournalLine = 1 << 20
 
 // ReadJournalIn reads the journal of the output directory out
 // (OUT/journal.jsonl) as ReadJournal reads it, without following a
@@ -119,23 +152,33 @@ func parseJournal(path string, data []byte) ([]JournalEntry, int, error) {
 	complete := bytes.LastIndexByte(data, '\n') + 1
 	for n, line := 1, data[:complete]; len(line) > 0; n++ {
 		i := bytes.IndexByte(line, '\n')
-		text := line[:i]
+		e, ok, err := parseJournalLine(path, n, line[:i])
+		if err != nil {
+			return nil, 0, err
+		}
 		line = line[i+1:]
-		if len(bytes.TrimSpace(text)) == 0 {
-			continue
+		if ok {
+			entries = append(entries, e)
 		}
-		var e JournalEntry
-		dec := json.NewDecoder(bytes.NewReader(text))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&e); err != nil {
-			return nil, 0, fmt.Errorf("%s: line %d: %v", path, n, err)
-		}
-		if e.ID == "" || (e.Status != StatusIssued && e.Status != StatusRefused) {
-			return nil, 0, fmt.Errorf("%s: line %d: not a journal entry (want an id and status issued or refused)", path, n)
-		}
-		entries = append(entries, e)
 	}
 	return entries, complete, nil
+}
+
+// parseJournalLine parses line n of the journal at path; ok is false for
+// a blank line.
+func parseJournalLine(path string, n int, text []byte) (e JournalEntry, ok bool, err error) {
+	if len(bytes.TrimSpace(text)) == 0 {
+		return e, false, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return e, false, fmt.Errorf("%s: line %d: %v", path, n, err)
+	}
+	if e.ID == "" || (e.Status != StatusIssued && e.Status != StatusRefused) {
+		return e, false, fmt.Errorf("%s: line %d: not a journal entry (want an id and status issued or refused)", path, n)
+	}
+	return e, true, nil
 }
 
 // journal is the open journal of a running batch. Only the batch's

@@ -181,7 +181,8 @@ weeks, days and hours: 20y, 90d, 1y30d, 12h; "m" is refused (months or
 minutes?). Flags may be written --flag or -flag.
 
 Exit status: 0 ok, 1 findings at or above --fail-on (gen, sign: refused to
-sign, roll: refused), 2 usage, rules, spec or input error, 130 interrupted.`
+sign, roll: refused, inventory show and revoke: not in the inventory), 2
+usage, rules, spec or input error, 130 interrupted.`
 
 // flagRecorder is the stderr of a command run with -h to learn its flags:
 // newFlagSet records the flag set and synopsis in it. Output is discarded.

@@ -145,9 +145,9 @@ func runEst(args []string, stdout, stderr io.Writer) int {
 			ro = append(ro, c)
 		}
 	}
-	cert, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+	cert, err := loadKeyPair(*tlsCert, *tlsKey)
 	if err != nil {
-		return fail("--tls-cert, --tls-key: %v", err)
+		return fail("%v", err)
 	}
 	// The journal is synced at each (group) commit and recorded in the
 	// inventory again at start: the inventory need not wait for the disk.

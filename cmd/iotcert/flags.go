@@ -5,8 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
+	"github.com/iotcert/iotcert/internal/boundedread"
 	"github.com/iotcert/iotcert/profile"
 )
 
@@ -97,7 +97,7 @@ func (r *rulesFlags) load() (*profile.Rules, error) {
 	if r.rulesFile == "" {
 		return profile.LoadDefault()
 	}
-	data, err := os.ReadFile(r.rulesFile)
+	data, err := boundedread.ReadFile(r.rulesFile, boundedread.Config)
 	if err != nil {
 		return nil, fmt.Errorf("rules file: %w", err)
 	}

@@ -119,6 +119,8 @@ func TestSign(t *testing.T) {
 		}
 		return writeFile(t, name, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
 	}
+	emptyCSR := writeFile(t, "empty.csr", []byte("\n"))
+	hugeCSR := writeFile(t, "huge.csr", make([]byte, 64<<10+1))
 	for _, tc := range []struct {
 		name, csr, want string
 		code            int
@@ -129,6 +131,8 @@ func TestSign(t *testing.T) {
 		{"another device's name", csr("other.csr", p256, false, "sensor-8.example.com"), "the CSR's subjectAltName differs from the device's (CSR only: dNSName sensor-8.example.com; device only: dNSName sensor-9.example.com)", exitFindings},
 		{"missing CSR", filepath.Join(dir, "none.csr"), "iotcert sign: CSR: open ", exitUsage},
 		{"not a CSR", writeFile(t, "junk.csr", []byte("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n")), "iotcert sign: CSR ", exitUsage},
+		{"empty CSR", emptyCSR, "iotcert sign: CSR " + emptyCSR + ": empty: want a certificate request (PEM or DER)\n", exitUsage},
+		{"CSR past the size limit", hugeCSR, "iotcert sign: CSR: " + hugeCSR + ": larger than 65536 bytes\n", exitUsage},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, errOut := iotcert(t, "", "sign", spec, "--ca", "sub", "--dir", dir, "--csr", tc.csr, "--id", "9", "--set", "serial=SN9")
@@ -168,6 +172,16 @@ func TestSign(t *testing.T) {
 	code, _, errOut = iotcert(t, "", "sign", spec, "--ca", "nope", "--dir", dir, "--csr", csr("any.csr", p256, false, "sensor-9.example.com"), "--id", "9")
 	if code != exitUsage || !strings.Contains(errOut, `--ca "nope" is not a CA of `) {
 		t.Errorf("unknown CA: exit %d\n%s", code, errOut)
+	}
+	// Standard input: empty, and past the size limit.
+	for stdin, want := range map[string]string{
+		"":                            "iotcert sign: CSR -: empty: want a certificate request (PEM or DER)\n",
+		strings.Repeat("A", 64<<10+1): "iotcert sign: CSR: -: larger than 65536 bytes\n",
+	} {
+		code, out, errOut := iotcert(t, stdin, "sign", spec, "--ca", "sub", "--dir", dir, "--csr", "-", "--id", "10", "--set", "serial=SN10")
+		if code != exitUsage || out != "" || errOut != want {
+			t.Errorf("--csr - with %d bytes: exit %d, stdout %q, stderr %q; want exit %d, %q", len(stdin), code, out, errOut, exitUsage, want)
+		}
 	}
 }
 

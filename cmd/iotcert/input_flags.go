@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/boundedread"
 )
 
 // defaultPasswordEnv is the environment variable that holds the PKCS#12
@@ -76,7 +77,7 @@ func (f *inputFlags) options() (certio.Options, error) {
 	case f.passwordFile != "" && f.envGiven:
 		return opts, errors.New("--p12-password-file and --p12-password-env: give only one")
 	case f.passwordFile != "":
-		data, err := os.ReadFile(f.passwordFile)
+		data, err := boundedread.ReadFile(f.passwordFile, boundedread.Secret)
 		if err != nil {
 			return opts, fmt.Errorf("--p12-password-file: %w", err)
 		}
@@ -171,4 +172,31 @@ func (r *inputRead) finish(cmd string, stderr io.Writer) bool {
 	}
 	fmt.Fprintf(stderr, "iotcert %s: %s\n", cmd, msg)
 	return true
+}
+
+// readAnchors returns the certificates of paths, the files or directories
+// of a flag that names trust anchors (--trust, --matter-cd-trust), read
+// with opts but never with AllowEmpty: a path that yields no certificate
+// (an empty file, a directory without certificates, one whose files
+// --include excludes) is an error Item wrapping certio.ErrNoCertificate,
+// so that a trust store that is not there never passes for one that was
+// given.
+func readAnchors(paths []string, stdin io.Reader, opts certio.Options) iter.Seq[certio.Item] {
+	opts.AllowEmpty = false
+	return func(yield func(certio.Item) bool) {
+		for _, p := range paths {
+			var stats certio.Stats
+			opts.Stats = &stats
+			for it := range readWith([]string{p}, stdin, opts) {
+				if !yield(it) {
+					return
+				}
+			}
+			if err := stats.NoCertificate(); err != nil && stats.Errors == 0 {
+				if !yield(certio.Item{Origin: certio.Origin{File: p}, Err: err}) {
+					return
+				}
+			}
+		}
+	}
 }

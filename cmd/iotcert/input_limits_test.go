@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/iotcert/iotcert/internal/boundedread"
+	"github.com/iotcert/iotcert/ldevid"
 )
 
 // TestLintFailsClosed checks that lint and graph fail (exit 2, nothing on
@@ -33,7 +36,13 @@ func TestLintFailsClosed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	emptyFile := filepath.Join(dir, "empty.pem")
+	if err := os.WriteFile(emptyFile, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	chainFile := filepath.Join(tree, "certs", "chain.pem")
 	const hint = "; --allow-empty accepts an input without certificates\n"
+	const jsonStart = `{"schema":"iotcert.lint.v1","profile":"tls13-iot","certificates":[`
 	tests := []struct {
 		name   string
 		stdin  string
@@ -45,12 +54,12 @@ func TestLintFailsClosed(t *testing.T) {
 		{"empty directory", "", []string{"lint", empty}, exitUsage, "",
 			"iotcert lint: no certificate found in " + empty + ": 0 inputs read (0 bytes)" + hint},
 		{"empty directory, allowed", "", []string{"lint", "--allow-empty", "--format", "json", empty}, exitOK,
-			`{"schema":"iotcert.lint.v1","profile":"tls13-iot","certificates":[` + "\n" + `],"summary":{"certificates":0,`, ""},
+			jsonStart + "\n" + `],"summary":{"certificates":0,`, ""},
 		{"empty standard input", "", []string{"lint", "-"}, exitUsage, "FATAL  -[0] byte 0",
 			"iotcert lint: - (certificate 0, byte 0): empty input: no certificate found\n" +
 				"iotcert lint: no certificate found in standard input: 1 input read (0 bytes); 1 input error\n"},
 		{"empty standard input, allowed", "\n", []string{"lint", "--allow-empty", "--format", "json", "-"}, exitOK,
-			`{"schema":"iotcert.lint.v1","profile":"tls13-iot","certificates":[` + "\n" + `],"summary":{"certificates":0,`, ""},
+			jsonStart + "\n" + `],"summary":{"certificates":0,`, ""},
 		{"include matches nothing", "", []string{"lint", "--include", "*.crt", tree}, exitUsage, "",
 			"iotcert lint: no certificate found in " + tree + ": 0 inputs read (0 bytes); 3 files excluded by the include patterns (see --include)" + hint},
 		{"include relative to the walked directory", "", []string{"lint", "--include", "certs/*.pem", "--format", "json", tree}, exitOK,
@@ -63,6 +72,24 @@ func TestLintFailsClosed(t *testing.T) {
 		{"size, empty directory, allowed", "", []string{"size", "--allow-empty", "--format", "json", empty}, exitOK, "{\n  \"certificates\": [],\n  \"chains\": []\n}\n", ""},
 		{"size, include matches nothing", "", []string{"size", "--include", "*.crt", tree}, exitUsage, "",
 			"iotcert size: no certificate found in " + tree + ": 0 inputs read (0 bytes); 3 files excluded by the include patterns (see --include)" + hint},
+		// A --trust store without a certificate is an error, also with
+		// --allow-empty (which is about the input): no verdict, no table.
+		{"lint, --trust an empty directory", "", []string{"lint", "--trust", empty, chainFile}, exitUsage, "",
+			"iotcert lint: trust store: no certificate found in " + empty + ": 0 inputs read (0 bytes)\n"},
+		{"lint, --trust an empty file, --allow-empty", "", []string{"lint", "--allow-empty", "--trust", emptyFile, chainFile}, exitUsage, "",
+			"iotcert lint: trust store: " + emptyFile + " (certificate 0, byte 0): empty input: no certificate found\n"},
+		{"lint, --trust a directory the include patterns exclude", "", []string{"lint", "--include", "*.crt", "--trust", tree, chainFile}, exitUsage, "",
+			"iotcert lint: trust store: no certificate found in " + tree + ": 0 inputs read (0 bytes); 3 files excluded by the include patterns\n"},
+		{"lint, --trust one store of two empty", "", []string{"lint", "--trust", chainFile, "--trust", empty, chainFile}, exitUsage, "",
+			"iotcert lint: trust store: no certificate found in " + empty + ": 0 inputs read (0 bytes)\n"},
+		{"lint, --trust a directory", "", []string{"lint", "--fail-on", "none", "--format", "json", "--trust", filepath.Join(tree, "certs"), chainFile}, exitOK, jsonStart, ""},
+		{"graph, --trust an empty directory", "", []string{"graph", "--trust", empty, chainFile}, exitUsage, "",
+			"iotcert graph: trust store: no certificate found in " + empty + ": 0 inputs read (0 bytes)\n"},
+		{"size, --trust an empty directory", "", []string{"size", "--trust", empty, chainFile}, exitUsage, "",
+			"iotcert size: trust store: no certificate found in " + empty + ": 0 inputs read (0 bytes)\n"},
+		{"size, --trust an empty file, --allow-empty", "", []string{"size", "--allow-empty", "--trust", emptyFile, chainFile}, exitUsage, "",
+			"iotcert size: trust store: " + emptyFile + " (certificate 0, byte 0): empty input: no certificate found\n"},
+		{"size, --trust a file", "", []string{"size", "--format", "json", "--trust", chainFile, chainFile}, exitOK, "{\n  \"certificates\": [", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -187,6 +214,58 @@ func TestLintDERPrivateKeys(t *testing.T) {
 	for _, s := range []string{out, errOut} {
 		if strings.Contains(s, fmt.Sprintf("%x", key[8:24])) || strings.Contains(s, string(key[8:24])) {
 			t.Error("key material in the output")
+		}
+	}
+}
+
+// TestConfigFilesBounded gives each file read whole that is not a
+// certificate input (specs, rules, passphrase and password files) one
+// byte more than its limit: each stops with exit 2 and names the file and
+// the limit, having read no more than that (a sparse file stands for
+// /dev/zero).
+func TestConfigFilesBounded(t *testing.T) {
+	dir := t.TempDir()
+	sparse := func(name string, size int64) string {
+		p := filepath.Join(dir, name)
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Truncate(size); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		return p
+	}
+	big := sparse("big.yaml", boundedread.Config+1)
+	pass := sparse("big.pass", boundedread.Secret+1)
+	chain := filepath.Join(certs, "tls13-iot", "chain.pem")
+	spec := filepath.Join(dir, "spec.yaml")
+	if err := os.WriteFile(spec, ldevid.ExampleSpec(""), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := iotcert(t, "", "gen", "hierarchy", spec, "--out", filepath.Join(dir, "pki")); code != exitOK {
+		t.Fatalf("gen hierarchy: exit %d\n%s", code, errOut)
+	}
+	root := filepath.Join(dir, "pki", "root")
+	config := ": larger than 16777216 bytes\n"
+	secret := ": larger than 65536 bytes\n"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lint", "--rules", big, chain}, "iotcert lint: rules file: " + big + config},
+		{[]string{"rules", "--rules", big}, "iotcert rules: rules file: " + big + config},
+		{[]string{"lint", "--spec", big, chain}, "iotcert lint: --spec: hierarchy spec: " + big + config},
+		{[]string{"lint", "--p12-password-file", pass, chain}, "iotcert lint: --p12-password-file: " + pass + secret},
+		{[]string{"gen", "hierarchy", big, "--out", filepath.Join(dir, "pki2")}, "iotcert gen hierarchy: hierarchy spec: " + big + config},
+		{[]string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "pki2"), "--passphrase-file", pass}, "iotcert gen hierarchy: passphrase file: " + pass + secret},
+		{[]string{"roll", "plan", "--old", root, "--spec", big}, "iotcert roll plan: rollover spec: " + big + config},
+		{[]string{"roll", "plan", "--old", root, "--passphrase-file", pass}, "iotcert roll plan: passphrase file: " + pass + secret},
+	} {
+		code, out, errOut := iotcert(t, "", tc.args...)
+		if code != exitUsage || out != "" || errOut != tc.want {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d, stderr %q", tc.args, code, out, errOut, exitUsage, tc.want)
 		}
 	}
 }

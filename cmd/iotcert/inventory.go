@@ -37,7 +37,12 @@ const inventorySynopsis = `inventory list|show|export|import|revoke --db FILE ..
 The inventory is the SQLite database that "iotcert est", and sign, gen
 device and gen devices given --db, record every certificate in: device
 profile, id, issuing CA, serial, SHA-256, notAfter, status, who was
-authenticated and when. See docs/est.md.`
+authenticated and when. See docs/est.md.
+
+Exit status: 0 done, 1 show: the device is not in the inventory, revoke:
+no such certificate, 2 usage error, a database or a journal that cannot
+be read (import reads every journal first, and imports nothing if one
+fails).`
 
 func runInventory(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -87,6 +92,28 @@ func runInventoryCmd(sub string, args []string, stdout, stderr io.Writer) int {
 		return fail("--status %q: want issued, superseded or revoked", *status)
 	case *format != "text" && *format != "json":
 		return fail("--format %q: want text or json", *format)
+	}
+	// Every journal is read before the database is opened: one that
+	// cannot be read creates no database and imports nothing, and each
+	// bad one is reported.
+	var journals [][]store.JournalEntry
+	if sub == "import" {
+		failed := false
+		for _, path := range pos {
+			entries, tail, err := store.ReadJournalTail(path)
+			if err != nil {
+				fmt.Fprintf(stderr, "iotcert %s: %v\n", name, err)
+				failed = true
+				continue
+			}
+			if tail > 0 {
+				fmt.Fprintf(stderr, "iotcert %s: %s: not imported: the last %d bytes, a line without its line end (a batch still writing it, or a cut file)\n", name, path, tail)
+			}
+			journals = append(journals, entries)
+		}
+		if failed {
+			return exitUsage
+		}
 	}
 	if sub != "import" {
 		// Reading commands never create a database.
@@ -166,15 +193,11 @@ func runInventoryCmd(sub string, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	total := 0
-	for _, path := range pos {
-		entries, err := store.ReadJournal(path)
-		if err != nil {
-			return fail("%v", err)
-		}
+	for i, entries := range journals {
 		n, err := inventory.Import(ctx, st, entries)
 		total += n
 		if err != nil {
-			return fail("%s: %v", path, err)
+			return fail("%s: %v", pos[i], err)
 		}
 	}
 	fmt.Fprintf(stdout, "%d records added to %s\n", total, *db)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -225,5 +226,42 @@ func TestGenDevicesDBRefusesCurrent(t *testing.T) {
 				t.Errorf("0000 after its refused reissue: %+v, %v", cur, err)
 			}
 		})
+	}
+}
+
+// TestInventoryImportReadsAllFirst: import reads every journal before it
+// opens the database, so a missing or bad journal creates no database
+// and imports nothing, and each bad one is reported; a last line without
+// its line end is said not to be imported.
+func TestInventoryImportReadsAllFirst(t *testing.T) {
+	dir := t.TempDir()
+	line := `{"time":"2026-12-04T14:55:25Z","id":"1234","status":"issued","serial":"48eb","sha256":"3729d07cfb34121fd364938916d0b0da3d0b0438a0541393193a09073d229bd1","ca":"device-ca","profile":"p","not_after":"2027-12-04T14:55:25Z"}`
+	good := filepath.Join(dir, "good.jsonl")
+	bad := filepath.Join(dir, "bad.jsonl")
+	cut := filepath.Join(dir, "cut.jsonl")
+	missing := filepath.Join(dir, "missing.jsonl")
+	for name, data := range map[string]string{good: line + "\n", bad: "{}\n", cut: line} {
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(dir, "inv.db")
+	code, out, errOut := runCmd(t, "inventory", "import", "--db", db, good, missing, bad)
+	wantErr := "iotcert inventory import: open " + missing + ": no such file or directory\n" +
+		"iotcert inventory import: " + bad + ": line 1: not a journal entry (want an id and status issued or refused)\n"
+	if code != exitUsage || out != "" || errOut != wantErr {
+		t.Errorf("bad journals: exit %d, stdout %q, stderr %q; want exit %d, stderr %q", code, out, errOut, exitUsage, wantErr)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a failed import created the database")
+	}
+	code, out, errOut = runCmd(t, "inventory", "import", "--db", db, cut)
+	wantErr = "iotcert inventory import: " + cut + ": not imported: the last " + strconv.Itoa(len(line)) + " bytes, a line without its line end (a batch still writing it, or a cut file)\n"
+	if code != exitOK || out != "0 records added to "+db+"\n" || errOut != wantErr {
+		t.Errorf("cut journal: exit %d, stdout %q, stderr %q; want exit 0, stderr %q", code, out, errOut, wantErr)
+	}
+	code, out, errOut = runCmd(t, "inventory", "import", "--db", db, good)
+	if code != exitOK || out != "1 records added to "+db+"\n" || errOut != "" {
+		t.Errorf("good journal: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }

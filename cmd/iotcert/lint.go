@@ -136,7 +136,7 @@ func (c *chainFlags) trustItems(stdin io.Reader, opts certio.Options) iter.Seq[c
 	if len(c.trust) == 0 {
 		return nil
 	}
-	return readWith(c.trust, stdin, opts)
+	return readAnchors(c.trust, stdin, opts)
 }
 
 func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

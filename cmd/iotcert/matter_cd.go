@@ -3,14 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 
 	"github.com/zmap/zcrypto/x509"
 
 	"github.com/iotcert/iotcert/bundle"
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/boundedread"
 	"github.com/iotcert/iotcert/internal/certparse"
 	"github.com/iotcert/iotcert/matter"
 )
@@ -31,7 +30,7 @@ func (c *chainFlags) matterCD(lineage []string) (*bundle.MatterCD, error) {
 	if !slices.Contains(lineage, "matter") {
 		return nil, fmt.Errorf("--matter-cd: profile %q is not matter", c.profile)
 	}
-	der, err := readBounded(c.matterCDFile, maxCDSize)
+	der, err := boundedread.ReadFile(c.matterCDFile, maxCDSize)
 	if err != nil {
 		return nil, fmt.Errorf("--matter-cd: %w", err)
 	}
@@ -42,7 +41,7 @@ func (c *chainFlags) matterCD(lineage []string) (*bundle.MatterCD, error) {
 	out := &bundle.MatterCD{CD: cd}
 	if len(c.matterCDTrust) > 0 {
 		out.Signers = []*x509.Certificate{}
-		for it := range certio.Read(c.matterCDTrust, nil) {
+		for it := range readAnchors(c.matterCDTrust, nil, certio.Options{}) {
 			if it.Err != nil {
 				return nil, fmt.Errorf("--matter-cd-trust: %w", it.Err)
 			}
@@ -61,21 +60,4 @@ func (c *chainFlags) matterCD(lineage []string) (*bundle.MatterCD, error) {
 		out.Product = &p
 	}
 	return out, nil
-}
-
-// readBounded reads the file name, refusing one larger than limit bytes.
-func readBounded(name string, limit int64) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", name, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", name, limit)
-	}
-	return data, nil
 }

@@ -220,6 +220,13 @@ func TestLintMatterCD(t *testing.T) {
 			}
 		})
 	}
+	// --matter-cd-trust without a certificate is a usage error, not a
+	// signature that verifies with no key.
+	empty := t.TempDir()
+	code, out, errOut := iotcert(t, "", "lint", "--profile", "matter", "--matter-cd", cdFile(nil, signer), "--matter-cd-trust", empty, chain)
+	if want := "iotcert lint: --matter-cd-trust: no certificate found in " + empty + ": 0 inputs read (0 bytes)\n"; code != exitUsage || out != "" || errOut != want {
+		t.Errorf("--matter-cd-trust %s: exit %d, stdout %q, stderr %q; want exit %d, stderr %q", empty, code, out, errOut, exitUsage, want)
+	}
 }
 
 // TestLintMatterCDUsage: the CD flags are refused outside matter, and a

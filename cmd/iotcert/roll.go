@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/iotcert/iotcert/internal/safefile"
@@ -295,14 +296,22 @@ func runRollVerify(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	// A device that cannot be read is reported and fails the run (exit
+	// 2), after the others have been verified.
 	var ees []roll.EndEntity
+	loadFailed := false
 	for _, d := range devices {
 		e, err := roll.LoadEndEntities(d)
 		if err != nil {
-			fmt.Fprintf(stderr, "iotcert roll verify: %v\n", err)
-			return exitUsage
+			for _, line := range strings.Split(err.Error(), "\n") {
+				fmt.Fprintf(stderr, "iotcert roll verify: %s\n", line)
+			}
+			loadFailed = true
 		}
 		ees = append(ees, e...)
+	}
+	if len(ees) == 0 {
+		return exitUsage
 	}
 	now := time.Now().UTC().Truncate(time.Second)
 	moments := []roll.Moment{{Label: "now", Time: now}}
@@ -321,7 +330,7 @@ func runRollVerify(args []string, stdout, stderr io.Writer) int {
 	} else {
 		err = writeMatrixText(stdout, m)
 	}
-	if err != nil {
+	if err != nil || loadFailed {
 		return exitUsage
 	}
 	if m.Errors > 0 {

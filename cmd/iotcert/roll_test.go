@@ -98,6 +98,20 @@ func checkRollVerify(t *testing.T, pki, newDir string) {
 		t.Errorf("matrix: %d rows, %d errors, %d valid; want 18, 0, 12\n%s", len(m.Rows), m.Errors, valid, out)
 	}
 
+	// A device that cannot be read fails the run (exit 2) and does not
+	// hide the others' verdicts.
+	junk := filepath.Join(pki, "devices", "junk", "cert.pem")
+	if err := os.MkdirAll(filepath.Dir(junk), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(junk, []byte("junk\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(filepath.Dir(junk))
+	code, out2, errOut := iotcert(t, "", "roll", "verify", "--old", filepath.Join(pki, "root"), "--new", newDir, "--at", "before-old-expiry", "--format", "json")
+	if want := "iotcert roll verify: devices: " + junk + " holds no PEM certificate\n"; code != exitUsage || errOut != want || out2 != out {
+		t.Errorf("with an unreadable device: exit %d, stderr %q, same matrix %v; want exit 2, %q and the same matrix", code, errOut, out2 == out, want)
+	}
 }
 
 // checkServedBundle checks with openssl, as the issue does, that the

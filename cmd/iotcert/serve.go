@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	vm "github.com/VictoriaMetrics/metrics"
 
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/boundedread"
 	"github.com/iotcert/iotcert/serve"
 )
 
@@ -88,6 +90,15 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
+	var tlsConfig *tls.Config
+	if *tlsCert != "" {
+		// Checked before anything listens or is logged as listening.
+		cert, err := loadKeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			return fail("%v", err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
+	}
 	// A lint request allocates as a device issuance does, over a small
 	// live heap: the same collector target keeps the collector's share low.
 	defer batchGC()()
@@ -111,6 +122,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		TLSConfig:         tlsConfig,
 	}
 	scheme := "http"
 	if *tlsCert != "" {
@@ -121,7 +133,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	errc := make(chan error, 1)
 	go func() {
 		if *tlsCert != "" {
-			errc <- srv.ServeTLS(ln, *tlsCert, *tlsKey)
+			errc <- srv.ServeTLS(ln, "", "")
 		} else {
 			errc <- srv.Serve(ln)
 		}
@@ -140,6 +152,29 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	log.Info("stopped")
 	return exitOK
+}
+
+// maxTLSFile bounds a --tls-cert or --tls-key file: a chain or a key in
+// PEM is a few KiB.
+const maxTLSFile = 1 << 20
+
+// loadKeyPair reads the --tls-cert chain and the --tls-key key, each at
+// most maxTLSFile bytes, and checks that they make a key pair; the error
+// names the flags and files, never the key.
+func loadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
+	certPEM, err := boundedread.ReadFile(certFile, maxTLSFile)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("--tls-cert: %w", err)
+	}
+	keyPEM, err := boundedread.ReadFile(keyFile, maxTLSFile)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("--tls-key: %w", err)
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("--tls-cert %s, --tls-key %s: %w", certFile, keyFile, err)
+	}
+	return cert, nil
 }
 
 // loadTrust reads the trust stores; every item must be a certificate.

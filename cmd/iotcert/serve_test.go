@@ -128,6 +128,56 @@ func TestServeUsageErrors(t *testing.T) {
 	}
 }
 
+// TestServeTLSFilesFirst: --tls-cert and --tls-key are read and checked
+// before anything listens, so a wrong file stops serve with exit 2, a
+// message that names the flags and files, and no "listening" log line.
+func TestServeTLSFilesFirst(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.pem")
+	huge := filepath.Join(dir, "huge.pem")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(huge, make([]byte, 1<<20+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pair := func(name string) (string, string) {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name}, NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, k := filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key")
+		os.WriteFile(c, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+		os.WriteFile(k, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600)
+		return c, k
+	}
+	aCert, aKey := pair("a")
+	_, bKey := pair("b")
+	for _, tc := range []struct {
+		cert, key, want string
+	}{
+		{empty, aKey, "iotcert serve: --tls-cert " + empty + ", --tls-key " + aKey + ": tls: failed to find any PEM data in certificate input\n"},
+		{aCert, bKey, "iotcert serve: --tls-cert " + aCert + ", --tls-key " + bKey + ": tls: private key does not match public key\n"},
+		{huge, aKey, "iotcert serve: --tls-cert: " + huge + ": larger than 1048576 bytes\n"},
+		{aCert, huge, "iotcert serve: --tls-key: " + huge + ": larger than 1048576 bytes\n"},
+		{aCert, filepath.Join(dir, "none.key"), "iotcert serve: --tls-key: open " + filepath.Join(dir, "none.key") + ": no such file or directory\n"},
+	} {
+		code, out, errOut := iotcert(t, "", "serve", "--listen", "127.0.0.1:0", "--tls-cert", tc.cert, "--tls-key", tc.key)
+		if code != exitUsage || out != "" || errOut != tc.want {
+			t.Errorf("--tls-cert %s --tls-key %s: exit %d, stdout %q, stderr %q; want exit 2, stderr %q", tc.cert, tc.key, code, out, errOut, tc.want)
+		}
+	}
+}
+
 // startServe builds the iotcert binary, starts "iotcert serve" on a free
 // loopback port with args and returns its base URL. At cleanup it sends
 // SIGTERM and checks that the server stops cleanly (exit 0, "stopped"

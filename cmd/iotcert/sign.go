@@ -6,9 +6,9 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
+	"github.com/iotcert/iotcert/internal/boundedread"
 	"github.com/iotcert/iotcert/internal/safefile"
 	"github.com/iotcert/iotcert/ldevid"
 	"github.com/iotcert/iotcert/store"
@@ -154,17 +154,25 @@ func writeOutFile(path string, data []byte) error {
 	return dir.Write(filepath.Base(path), data, 0o644, false)
 }
 
-// readCSR reads a PEM or DER certificate request.
+// maxCSRSize bounds a --csr input: a CSR of a P-384 key with a few
+// names is well under 2 KiB as PEM.
+const maxCSRSize = 64 << 10
+
+// readCSR reads a PEM or DER certificate request, at most maxCSRSize
+// bytes of it.
 func readCSR(path string, stdin io.Reader) (*x509.CertificateRequest, error) {
 	var data []byte
 	var err error
 	if path == "-" {
-		data, err = io.ReadAll(stdin)
+		data, err = boundedread.Read(stdin, path, maxCSRSize)
 	} else {
-		data, err = os.ReadFile(path)
+		data, err = boundedread.ReadFile(path, maxCSRSize)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("CSR: %w", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("CSR %s: empty: want a certificate request (PEM or DER)", path)
 	}
 	der := data
 	if b, _ := pem.Decode(data); b != nil {

@@ -162,8 +162,14 @@ func runSize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	var anchors []certio.Item
-	if len(trust) > 0 {
-		anchors = collect(readWith(trust, stdin, inOpts))
+	for it := range readAnchors(trust, stdin, inOpts) {
+		if it.Err != nil {
+			// As lint and graph do: no sizes "with trust anchor" without
+			// the anchors that were asked for.
+			fmt.Fprintf(stderr, "iotcert size: trust store: %v\n", it.Err)
+			return exitUsage
+		}
+		anchors = append(anchors, it)
 	}
 	rep, err := measure(rs, p, items, anchors, budget)
 	if err != nil {

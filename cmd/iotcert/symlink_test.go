@@ -80,6 +80,12 @@ func TestWritesRefuseLinks(t *testing.T) {
 		{"roll execute", hierarchy, func(dir string) []string {
 			return []string{"roll", "execute", "--old", filepath.Join(pki(dir), "root"), "--out", filepath.Join(dir, "pki-2"), "--resign", filepath.Join(pki(dir), "sub")}
 		}, ""},
+		{"inventory import", withDevice(hierarchy), func(dir string) []string {
+			return []string{"inventory", "import", "--db", filepath.Join(dir, "inv.db"), filepath.Join(pki(dir), "journal.jsonl")}
+		}, ""},
+		{"inventory export", withInventory(withDevice(hierarchy)), func(dir string) []string {
+			return []string{"inventory", "export", "--db", filepath.Join(dir, "inv.db"), "--out", filepath.Join(dir, "export.jsonl")}
+		}, ""},
 	}
 	for _, c := range commands {
 		t.Run(c.name, func(t *testing.T) {
@@ -104,6 +110,27 @@ func TestWritesRefuseLinks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// withDevice adds to setup a device issued into dir's pki (a journal
+// line).
+func withDevice(setup func(*testing.T, string)) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		setup(t, dir)
+		if code, _, errOut := iotcert(t, "", "gen", "device", filepath.Join(dir, "spec.yaml"), "--out", filepath.Join(dir, "pki"), "--ca", "sub", "--id", "0001", "--set", "serial=SN1", "--set", "host=h1"); code != exitOK {
+			t.Fatalf("gen device: exit %d\n%s", code, errOut)
+		}
+	}
+}
+
+// withInventory adds to setup the inventory dir/inv.db of dir's journal.
+func withInventory(setup func(*testing.T, string)) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		setup(t, dir)
+		if code, _, errOut := iotcert(t, "", "inventory", "import", "--db", filepath.Join(dir, "inv.db"), filepath.Join(dir, "pki", "journal.jsonl")); code != exitOK {
+			t.Fatalf("inventory import: exit %d\n%s", code, errOut)
+		}
 	}
 }
 

@@ -158,7 +158,8 @@ func CheckDuplicateKeys(node *yaml.Node) error {
 var ErrEmpty = errors.New("empty document")
 
 // ParseDocument parses data as one YAML document and returns its top node,
-// after checking that no mapping defines a key twice.
+// after checking that no mapping defines a key twice and that the
+// document is not one value (see TopValueError).
 func ParseDocument(data []byte) (*yaml.Node, error) {
 	var root yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
@@ -173,5 +174,22 @@ func ParseDocument(data []byte) (*yaml.Node, error) {
 	if err := CheckDuplicateKeys(&root); err != nil {
 		return nil, err
 	}
-	return root.Content[0], nil
+	top := root.Content[0]
+	if err := TopValueError(top); err != nil {
+		return nil, err
+	}
+	return top, nil
+}
+
+// TopValueError returns an error when top, the top node of a
+// configuration document, is one scalar value rather than a mapping: a
+// file given in the wrong place, such as a private key (a PEM file is
+// one YAML scalar) or a passphrase file. The error gives the value's
+// size, never the value, so that a secret never reaches a terminal or a
+// CI log. A null document is not an error here.
+func TopValueError(top *yaml.Node) error {
+	if top.Kind != yaml.ScalarNode || top.Tag == "!!null" {
+		return nil
+	}
+	return fmt.Errorf("line %d: expected a mapping, found a single value of %d bytes (not shown: it may be a key or a password)", top.Line, len(top.Value))
 }
