@@ -94,6 +94,13 @@ func RedactURI(s string) string {
 	return pinValueRE().ReplaceAllString(s, "${1}***")
 }
 
+// HasPINValue reports whether the URI s carries a PIN itself (a
+// pin-value attribute), which a command must not take from its command
+// line: every user of the machine can read it there.
+func HasPINValue(s string) bool {
+	return pinValueRE().MatchString(s)
+}
+
 // IsPKCS11URI reports whether s is a pkcs11: URI (a key reference of a
 // PKCS11 backend rather than a file name).
 func IsPKCS11URI(s string) bool {

@@ -161,6 +161,9 @@ func TestRedactURI(t *testing.T) {
 		if got := RedactURI(in); got != want {
 			t.Errorf("RedactURI(%q) = %q, want %q", in, got, want)
 		}
+		if has := HasPINValue(in); has != (got != in) {
+			t.Errorf("HasPINValue(%q) = %v", in, has)
+		}
 	}
 }
 

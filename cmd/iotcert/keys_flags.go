@@ -43,6 +43,11 @@ func (k *kmsFlags) caKeys(files keys.Backend, perCA map[string]keys.Backend) (ke
 		}
 		return k.store, nil
 	}
+	if keys.HasPINValue(k.uri) {
+		// A command line is visible to every user of the machine (ps,
+		// /proc/PID/cmdline, shell history).
+		return nil, fmt.Errorf("--kms %s: a PIN on the command line (pin-value) is visible to every user of the machine: give it with pin-source=FILE in the URI or --kms-pin-env NAME", keys.RedactURI(k.uri))
+	}
 	var opts []keys.PKCS11Option
 	if k.pinEnv != "" {
 		pin, ok := os.LookupEnv(k.pinEnv)

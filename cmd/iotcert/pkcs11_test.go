@@ -103,6 +103,8 @@ func TestPKCS11(t *testing.T) {
 		}
 	}
 	hsm := "pkcs11:module-path=" + tok.Module + ";token="
+	wrongPIN := writeFile(t, "wrong-pin", []byte("wrong-pin-31337\n"))
+	rightPIN := writeFile(t, "pin", []byte(tok.PIN+"\n"))
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -110,14 +112,16 @@ func TestPKCS11(t *testing.T) {
 	}{
 		{"existing labels", []string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "again"), "--kms", kms},
 			`iotcert gen hierarchy: CA "root": PKCS#11 ` + kms + `: the token holds a key labelled "root" already (a CA key is made once: delete it from the token, or use another token): file already exists; --force makes a new key beside it`},
-		{"wrong PIN", []string{"gen", "device", spec, "--out", pki, "--ca", "sub", "--id", "2", "--kms", hsm + "iotcert-cli?pin-value=wrong-pin-31337"},
-			"iotcert gen device: PKCS#11 " + hsm + "iotcert-cli?pin-value=***: wrong PIN (error initializing PKCS#11: failed to log into long term session: pkcs11: 0xA0: CKR_PIN_INCORRECT)"},
-		{"missing token", []string{"sign", spec, "--ca", "sub", "--dir", pki, "--csr", csr, "--id", "9", "--kms", hsm + "nope?pin-value=" + tok.PIN},
-			"iotcert sign: PKCS#11 " + hsm + "nope?pin-value=***: no such token in the module (error initializing PKCS#11: could not find PKCS#11 token)"},
+		{"wrong PIN", []string{"gen", "device", spec, "--out", pki, "--ca", "sub", "--id", "2", "--kms", hsm + "iotcert-cli?pin-source=" + wrongPIN},
+			"iotcert gen device: PKCS#11 " + hsm + "iotcert-cli?pin-source=" + wrongPIN + ": wrong PIN (error initializing PKCS#11: failed to log into long term session: pkcs11: 0xA0: CKR_PIN_INCORRECT)"},
+		{"missing token", []string{"sign", spec, "--ca", "sub", "--dir", pki, "--csr", csr, "--id", "9", "--kms", hsm + "nope?pin-source=" + rightPIN},
+			"iotcert sign: PKCS#11 " + hsm + "nope?pin-source=" + rightPIN + ": no such token in the module (error initializing PKCS#11: could not find PKCS#11 token)"},
+		{"PIN on the command line", []string{"gen", "device", spec, "--out", pki, "--ca", "sub", "--id", "2", "--kms", hsm + "iotcert-cli?pin-value=" + tok.PIN},
+			"iotcert gen device: --kms " + hsm + "iotcert-cli?pin-value=***: a PIN on the command line (pin-value) is visible to every user of the machine: give it with pin-source=FILE in the URI or --kms-pin-env NAME\n"},
 		{"key.ref to a missing key", []string{"gen", "device", spec, "--out", badRef, "--ca", "sub", "--id", "3", "--kms", kms},
 			`iotcert gen device: CA "sub": ` + filepath.Join(badRef, "sub", "key.ref") + ": key " + strings.TrimSuffix(mustRead(t, filepath.Join(badRef, "sub", "key.ref")), "\n") + ": no such key pair in the token of " + kms + "\n"},
-		{"bad URI", []string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "x"), "--kms", "pkcs11:token;pin-value=" + tok.PIN},
-			`iotcert gen hierarchy: PKCS#11 pkcs11:token;pin-value=***: malformed URI: path attribute "token" is not name=value`},
+		{"bad URI", []string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "x"), "--kms", "pkcs11:token;pin-source=" + rightPIN},
+			`iotcert gen hierarchy: PKCS#11 pkcs11:token;pin-source=` + rightPIN + `: malformed URI: path attribute "token" is not name=value`},
 		{"not pkcs11", []string{"gen", "hierarchy", spec, "--out", filepath.Join(dir, "x"), "--kms", "/usr/lib/softhsm/libsofthsm2.so"},
 			"iotcert gen hierarchy: PKCS#11 /usr/lib/softhsm/libsofthsm2.so: not a pkcs11: URI (want pkcs11:module-path=...;token=...)"},
 		{"PIN variable unset", []string{"sign", spec, "--ca", "sub", "--dir", pki, "--csr", csr, "--id", "9", "--kms", tok.URI(), "--kms-pin-env", "IOTCERT_NO_SUCH_PIN"},
