@@ -158,7 +158,8 @@ func TestRedactURI(t *testing.T) {
 		"pkcs11:token=a?pin-source=/p":                "pkcs11:token=a?pin-source=/p",
 		"pin-value=a b c;token=t":                     "pin-value=***;token=t", // to the end of the attribute
 	} {
-		if got := RedactURI(in); got != want {
+		got := RedactURI(in)
+		if got != want {
 			t.Errorf("RedactURI(%q) = %q, want %q", in, got, want)
 		}
 		if has := HasPINValue(in); has != (got != in) {
