@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -270,4 +271,72 @@ func mustJSON(t *testing.T, e store.JournalEntry) []byte {
 		t.Fatal(err)
 	}
 	return append(b, '\n')
+}
+
+// TestOpenOnlyInventories: Open never writes into a file that is not an
+// inventory (another application's SQLite database, a file that is not a
+// database) and leaves it byte for byte as it was; with Existing it also
+// refuses a missing or empty file and a database without tables, and
+// opens an inventory.
+func TestOpenOnlyInventories(t *testing.T) {
+	dir := t.TempDir()
+	foreign := filepath.Join(dir, "app.db")
+	db, err := sql.Open("sqlite", foreign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE users (name TEXT); CREATE TABLE orders (id INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	garbage := filepath.Join(dir, "garbage.db")
+	empty := filepath.Join(dir, "empty.db")
+	for path, data := range map[string]string{garbage: "not a database, but long enough to have a header\n", empty: ""} {
+		if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inv := filepath.Join(dir, "inv.db")
+	st, err := Open(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	for _, tc := range []struct {
+		path     string
+		existing bool
+		want     string // "" opens
+	}{
+		{foreign, false, "inventory " + foreign + ": an SQLite database of something else (tables orders, users), not an iotcert inventory: nothing written to it"},
+		{foreign, true, "inventory " + foreign + ": an SQLite database of something else (tables orders, users), not an iotcert inventory: nothing written to it"},
+		{garbage, false, "inventory " + garbage + ": not an SQLite database: file is not a database (26)"},
+		{empty, true, "inventory " + empty + ": an empty file, not an inventory (gen, sign and est make one with --db)"},
+		{filepath.Join(dir, "missing.db"), true, "inventory: stat " + filepath.Join(dir, "missing.db") + ": no such file or directory"},
+		{inv, true, ""},
+		{inv, false, ""},
+	} {
+		before, _ := os.ReadFile(tc.path)
+		st, err := OpenWith(tc.path, Options{Existing: tc.existing})
+		if st != nil {
+			st.Close()
+		}
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("%s (existing %v): %v", tc.path, tc.existing, err)
+			}
+			continue
+		}
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s (existing %v): %v, want %q", tc.path, tc.existing, err, tc.want)
+		}
+		if after, _ := os.ReadFile(tc.path); string(after) != string(before) {
+			t.Errorf("%s (existing %v): the file changed", tc.path, tc.existing)
+		}
+	}
+	// An empty file is a new inventory for a writing command.
+	st, err = Open(empty)
+	if err != nil {
+		t.Fatalf("Open of an empty file: %v", err)
+	}
+	st.Close()
 }

@@ -73,6 +73,11 @@ type Options struct {
 	// synced to disk, from which they are recorded again at start
 	// (iotcert est).
 	NoSync bool
+	// Existing opens only an inventory that is there already: a missing
+	// or empty file, or an SQLite database without iotcert's tables, is
+	// an error and nothing is written to it (the reading commands of
+	// "iotcert inventory").
+	Existing bool
 }
 
 // Open opens (or creates) the SQLite inventory at path, in WAL mode with
@@ -90,6 +95,9 @@ func OpenWith(path string, opts Options) (*SQLite, error) {
 		} else if err == nil && !fi.Mode().IsRegular() {
 			return nil, fmt.Errorf("inventory: %w", &safefile.UnsafeError{Path: p, Found: "is not a regular file"})
 		}
+	}
+	if err := checkInventory(path, opts.Existing); err != nil {
+		return nil, err
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -123,6 +131,60 @@ func OpenWith(path string, opts Options) (*SQLite, error) {
 		}
 	}
 	return s, nil
+}
+
+// checkInventory refuses, before anything is written to it, a file at
+// path that is an SQLite database of something else (tables, none of
+// them iotcert's) or not an SQLite database at all; with existing, also
+// a missing or empty file or a database without tables. It reads with a
+// query-only connection, which changes nothing (not even the journal
+// mode).
+func checkInventory(path string, existing bool) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !existing:
+		return nil
+	case err != nil:
+		return fmt.Errorf("inventory: %w", err)
+	case fi.Size() == 0 && !existing:
+		return nil
+	case fi.Size() == 0:
+		return fmt.Errorf("inventory %s: an empty file, not an inventory (gen, sign and est make one with --db)", path)
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "query_only(1)")
+	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Opaque: url.PathEscape(path), RawQuery: q.Encode()}).String())
+	if err != nil {
+		return fmt.Errorf("inventory %s: %w", path, err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	if err != nil {
+		return fmt.Errorf("inventory %s: not an SQLite database: %w", path, err)
+	}
+	defer rows.Close()
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("inventory %s: %w", path, err)
+		}
+		if name == "certificates" {
+			return nil
+		}
+		tables = append(tables, name)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("inventory %s: not an SQLite database: %w", path, err)
+	}
+	if len(tables) > 0 {
+		return fmt.Errorf("inventory %s: an SQLite database of something else (tables %s), not an iotcert inventory: nothing written to it", path, strings.Join(tables, ", "))
+	}
+	if existing {
+		return fmt.Errorf("inventory %s: an SQLite database without an inventory in it (gen, sign and est make one with --db)", path)
+	}
+	return nil
 }
 
 // Path returns the database file's path.

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -115,13 +114,9 @@ func runInventoryCmd(sub string, args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	if sub != "import" {
-		// Reading commands never create a database.
-		if _, err := os.Stat(*db); err != nil {
-			return fail("inventory: %v", err)
-		}
-	}
-	st, err := inventory.Open(*db)
+	// Only import may create a database; the others never write to a file
+	// that is not an inventory already.
+	st, err := inventory.OpenWith(*db, inventory.Options{Existing: sub != "import"})
 	if err != nil {
 		return fail("%v", err)
 	}
