@@ -84,7 +84,8 @@ func RecordEntry(ctx context.Context, st Store, e store.JournalEntry) (added boo
 
 // Import records the issued lines of a journal in order (RecordEntry);
 // refused lines are skipped. It returns the number of records added; an
-// error names the line (counting from 1 over entries).
+// error names the entry (counting from 1 over entries, which is the line
+// of a journal without blank lines).
 func Import(ctx context.Context, st Store, entries []store.JournalEntry) (int, error) {
 	n := 0
 	for i, e := range entries {
@@ -93,7 +94,7 @@ func Import(ctx context.Context, st Store, entries []store.JournalEntry) (int, e
 		}
 		added, err := RecordEntry(ctx, st, e)
 		if err != nil {
-			return n, fmt.Errorf("journal line %d: %w", i+1, err)
+			return n, fmt.Errorf("journal entry %d: %w", i+1, err)
 		}
 		if added {
 			n++

@@ -234,8 +234,11 @@ func ReadPassphrase(path string) ([]byte, error) {
 // name.
 func PassphraseFromEnv(name string) ([]byte, error) {
 	v, ok := os.LookupEnv(name)
-	if !ok || v == "" {
+	if !ok {
 		return nil, fmt.Errorf("passphrase: environment variable %s is not set", name)
+	}
+	if v == "" {
+		return nil, fmt.Errorf("passphrase: environment variable %s is empty", name)
 	}
 	return []byte(v), nil
 }

@@ -51,8 +51,11 @@ func (k *kmsFlags) caKeys(files keys.Backend, perCA map[string]keys.Backend) (ke
 	var opts []keys.PKCS11Option
 	if k.pinEnv != "" {
 		pin, ok := os.LookupEnv(k.pinEnv)
-		if !ok || pin == "" {
+		if !ok {
 			return nil, fmt.Errorf("--kms-pin-env: environment variable %s is not set", k.pinEnv)
+		}
+		if pin == "" {
+			return nil, fmt.Errorf("--kms-pin-env: environment variable %s is empty", k.pinEnv)
 		}
 		opts = append(opts, keys.WithPIN([]byte(pin)))
 	}
