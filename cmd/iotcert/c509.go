@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/iotcert/iotcert/c509"
 	"github.com/iotcert/iotcert/certio"
+	"github.com/iotcert/iotcert/internal/boundedread"
 )
 
 const c509Synopsis = `c509 encode FILE [--out F]
@@ -120,23 +120,13 @@ func readOneCert(path string, stdin io.Reader) ([]byte, error) {
 	return certs[0].DER, nil
 }
 
-// readC509 reads the C509 certificate of path (- for stdin), up to one
-// byte more than c509.MaxSize (which Decode and the others refuse).
+// readC509 reads the C509 certificate of path (- for stdin), refusing
+// one larger than c509.MaxSize.
 func readC509(path string, stdin io.Reader) ([]byte, error) {
-	var r io.Reader = stdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
+	if path == "-" {
+		return boundedread.Read(stdin, "standard input", c509.MaxSize)
 	}
-	data, err := io.ReadAll(io.LimitReader(r, c509.MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return data, nil
+	return boundedread.ReadFile(path, c509.MaxSize)
 }
 
 // c509Verify checks the issuer's signature on the C509 certificate of

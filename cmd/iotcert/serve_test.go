@@ -142,22 +142,7 @@ func TestServeTLSFilesFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	pair := func(name string) (string, string) {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name}, NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, k := filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key")
-		os.WriteFile(c, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
-		os.WriteFile(k, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600)
+		c, k, _ := writeTLSPair(t, dir, name)
 		return c, k
 	}
 	aCert, aKey := pair("a")
@@ -250,23 +235,21 @@ func startServe(t *testing.T, args ...string) string {
 	return base
 }
 
-// TestServeTLS runs the real binary with HTTPS, with a certificate made
-// here: a client that trusts it lints the sample bundle over a loopback
-// port; SIGTERM then stops the server cleanly (checked at cleanup).
-func TestServeTLS(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
+// writeTLSPair writes a self-signed P-256 server certificate for
+// 127.0.0.1, valid for the hour around now, and its key into dir as
+// NAME.pem and NAME.key; it returns both paths and the certificate.
+func writeTLSPair(t *testing.T, dir, name string) (certFile, keyFile string, der []byte) {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "iotcert serve test"},
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "iotcert serve test " + name},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
 		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	der, err = x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,14 +257,24 @@ func TestServeTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	certFile, keyFile := filepath.Join(dir, "tls.pem"), filepath.Join(dir, "tls.key")
+	certFile, keyFile = filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key")
 	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return certFile, keyFile, der
+}
+
+// TestServeTLS runs the real binary with HTTPS, with a certificate made
+// here: a client that trusts it lints the sample bundle over a loopback
+// port; SIGTERM then stops the server cleanly (checked at cleanup).
+func TestServeTLS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	certFile, keyFile, der := writeTLSPair(t, t.TempDir(), "tls")
 	base := startServe(t, "--tls-cert", certFile, "--tls-key", keyFile)
 	if !strings.HasPrefix(base, "https://") {
 		t.Fatalf("serving %s, want https", base)
