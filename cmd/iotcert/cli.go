@@ -66,14 +66,14 @@ var commands = []command{
 	{path: "profiles", short: "list the profiles of the rules", run: noStdin(runProfiles),
 		example: `  iotcert profiles
   iotcert profiles --rules my-rules.yaml`},
-	{path: "gen", short: "generate IDevID/LDevID hierarchies and devices", synopsis: genSynopsis, run: noStdin(runGen),
+	{path: "gen", short: "generate IDevID/LDevID hierarchies and devices", synopsis: genSynopsis, run: runGen,
 		example: `  iotcert gen example > spec.yaml
   iotcert gen hierarchy spec.yaml --out pki
   iotcert gen devices spec.yaml --out pki --from devices.csv`},
 	{path: "gen example", short: "print a commented example hierarchy spec",
 		synopsis: "gen example [matter|est]\n\nPrints a commented example spec that works as it is (root, device CA,\nBACnet LDevIDs); \"example matter\": a Matter PAA/PAI/DAC one; \"example est\":\na manufacturer and an operator hierarchy for \"iotcert est\".",
-		run: func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-			return runGen(append([]string{"example"}, args...), stdout, stderr)
+		run: func(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+			return runGen(append([]string{"example"}, args...), stdin, stdout, stderr)
 		},
 		example: `  iotcert gen example > spec.yaml
   iotcert gen example matter > matter.yaml
@@ -87,7 +87,7 @@ var commands = []command{
 		example: `  iotcert gen device spec.yaml --out pki --ca device-ca --id 1234
   iotcert gen device spec.yaml --out pki --ca device-ca --id 1234 --set mac=00:11:22:33:44:55
   iotcert gen device spec.yaml --out pki --ca device-ca --id 1234 --reissue "key compromise"`},
-	{path: "gen devices", short: "issue a batch of devices from a CSV (resumable, journaled)", run: noStdin(runGenDevices),
+	{path: "gen devices", short: "issue a batch of devices from a CSV (resumable, journaled)", run: runGenDevices,
 		example: `  iotcert gen devices spec.yaml --out pki --from devices.csv
   iotcert gen devices spec.yaml --out pki --from devices.csv --layout jsonl --workers 8
   iotcert gen devices spec.yaml --out pki --from devices.csv --progress=false

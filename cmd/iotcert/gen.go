@@ -31,7 +31,7 @@ const genSynopsis = `gen example [matter|est] | gen hierarchy SPEC --out DIR [--
 Every certificate is linted with its profile before it is signed; one with
 an error finding is refused (exit 1) with the findings. See docs/generate.md.`
 
-func runGen(args []string, stdout, stderr io.Writer) int {
+func runGen(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintf(stderr, "Usage: iotcert %s\n", genSynopsis)
 		return exitUsage
@@ -54,7 +54,7 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	case "device":
 		return runGenDevice(args[1:], stdout, stderr)
 	case "devices":
-		return runGenDevices(args[1:], stdout, stderr)
+		return runGenDevices(args[1:], stdin, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintf(stdout, "Usage: iotcert %s\n", genSynopsis)
 		return exitOK

@@ -18,7 +18,7 @@ import (
 
 const genDevicesSynopsis = "gen devices SPEC --out DIR --from devices.csv [--ca NAME] [--device PROFILE] [--workers N] [--layout dirs|jsonl] [--fail-on error|warn|notice] [--reissue REASON] [--db FILE]"
 
-func runGenDevices(args []string, stdout, stderr io.Writer) int {
+func runGenDevices(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("gen devices", genDevicesSynopsis, stderr)
 	out := fs.String("out", "", "the `DIR` of \"gen hierarchy\": CAs are read from DIR/<ca>/, devices go to DIR/devices/<id>/ (or DIR/devices.jsonl), the journal to DIR/journal.jsonl")
 	from := fs.String("from", "", "devices `CSV`: a header row with an id column and the template fields, one row per device (- for stdin)")
@@ -84,7 +84,7 @@ func runGenDevices(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	rows, err := readDevices(*from)
+	rows, err := readDevices(*from, stdin)
 	if err != nil {
 		return fail(err)
 	}
@@ -201,9 +201,10 @@ func pickBatchDevice(spec *ldevid.Spec, ca, device string) (*ldevid.DeviceSpec, 
 	return nil, fmt.Errorf("%s has several device profiles (%s): name one with --device", spec.Name, strings.Join(names, ", "))
 }
 
-func readDevices(path string) ([]batch.Row, error) {
+// readDevices reads the devices CSV at path, or stdin for "-".
+func readDevices(path string, stdin io.Reader) ([]batch.Row, error) {
 	if path == "-" {
-		return batch.ReadDevices("stdin", os.Stdin)
+		return batch.ReadDevices("stdin", stdin)
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -82,6 +82,21 @@ func TestGenDevices(t *testing.T) {
 		t.Errorf("second run: exit %d\n%s%s", code, stdout, stderr)
 	}
 	checkBatchDir(t, out, 30, map[string]bool{"0011": true})
+
+	// The same CSV on standard input (--from -): the same devices, done
+	// before; a line error names stdin.
+	data, err := os.ReadFile(csv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = iotcert(t, string(data), "gen", "devices", spec, "--out", out, "--from", "-")
+	if code != exitFindings || stdout != "30 devices: 0 issued, 1 refused, 29 done before\n" {
+		t.Errorf("--from -: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, _, stderr = iotcert(t, "id,serial,host\n0001,SN1\n", "gen", "devices", spec, "--out", out, "--from", "-")
+	if code != exitUsage || !strings.Contains(stderr, "stdin") {
+		t.Errorf("--from - with a bad line: exit %d\n%s", code, stderr)
+	}
 }
 
 // TestGenDevicesErrors checks usage and CSV errors: exit 2, with the CSV
