@@ -1,0 +1,140 @@
+package main
+
+import (
+	"crypto/x509/pkix"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// shBlock returns the command lines of the first ```sh block after the
+// line heading in the Markdown file doc (comments dropped, lines ending in
+// a backslash joined with the next one) and its lines that are comments
+// alone, without their "# ".
+func shBlock(t *testing.T, doc, heading string) (lines, comments []string) {
+	t.Helper()
+	data, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(data), "\n"+heading+"\n")
+	if !ok {
+		t.Fatalf("%s: no heading %q", doc, heading)
+	}
+	_, after, ok = strings.Cut(after, "```sh\n")
+	if !ok {
+		t.Fatalf("%s: no sh block after %q", doc, heading)
+	}
+	block, _, _ := strings.Cut(after, "```")
+	cont := ""
+	for _, l := range strings.Split(block, "\n") {
+		if c, ok := strings.CutPrefix(l, "# "); ok {
+			comments = append(comments, c)
+			continue
+		}
+		l, _, _ = strings.Cut(l, "#")
+		l = strings.TrimSpace(l)
+		if more, ok := strings.CutSuffix(l, `\`); ok {
+			cont += more + " "
+			continue
+		}
+		if l = strings.TrimSpace(cont + l); l != "" {
+			lines = append(lines, l)
+		}
+		cont = ""
+	}
+	return lines, comments
+}
+
+// runDocLine runs one "iotcert ..." line of the documentation in the
+// current directory, as a shell would: words split at spaces, "> FILE"
+// writes standard output to FILE. It fails the test on a line it cannot
+// run as written (quotes, pipes, another program).
+func runDocLine(t *testing.T, line string) (int, string, string) {
+	t.Helper()
+	if strings.ContainsAny(line, `'"|<$`) {
+		t.Fatalf("%q: quotes, pipes and variables are not handled here", line)
+	}
+	cmd, redirect, _ := strings.Cut(line, ">")
+	args := strings.Fields(cmd)
+	if len(args) == 0 || args[0] != "iotcert" {
+		t.Fatalf("%q: not an iotcert command", line)
+	}
+	code, out, errOut := iotcert(t, "", args[1:]...)
+	if file := strings.TrimSpace(redirect); file != "" {
+		if err := os.WriteFile(file, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return code, out, errOut
+}
+
+// TestReadmeGenerating runs the README's "Generating device identities"
+// block as written, in order, with the devices.csv of docs/generate.md
+// and a device's CSR, and checks the files its comments name: the
+// README's examples must not rot.
+func TestReadmeGenerating(t *testing.T) {
+	lines, _ := shBlock(t, "../../README.md", "## Generating device identities")
+	t.Chdir(t.TempDir())
+	// What the block takes as given: a CSV as docs/generate.md shows
+	// ("Batch issuance") and a CSR made by a device (empty subject: it
+	// asks for no names).
+	if err := os.WriteFile("devices.csv", []byte("id,serial,mac\n4194301,SN-4194301,00:1b:63:84:45:e6\n4194302,SN-4194302,00:1b:63:84:45:e7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	newCSRFiles(t, ".", "device", pkix.Name{})
+	for _, l := range lines {
+		if code, out, errOut := runDocLine(t, l); code != exitOK {
+			t.Fatalf("%s: exit %d\n%s%s", l, code, out, errOut)
+		}
+	}
+	// Keys are written 0600; the mode of the other files is the umask's.
+	for name, mode := range map[string]os.FileMode{
+		"hierarchy.yaml": 0o644, "matter.yaml": 0o644, "est.yaml": 0o644,
+		"pki/root/cert.pem": 0o644, "pki/root/key.pem": 0o600,
+		"pki/device-ca/cert.pem": 0o644, "pki/device-ca/key.pem": 0o600,
+		"pki/devices/1234/cert.pem": 0o644, "pki/devices/1234/key.pem": 0o600, "pki/devices/1234/chain.pem": 0o644,
+		"pki/devices/4194301/cert.pem": 0o644, "pki/journal.jsonl": 0o644,
+		"pki/devices.jsonl": 0o600, "pki/devices.chain.pem": 0o644,
+		"device.pem": 0o644,
+	} {
+		fi, err := os.Stat(filepath.FromSlash(name))
+		if err != nil {
+			t.Errorf("the README says the block writes %s: %v", name, err)
+			continue
+		}
+		if mode == 0o600 && fi.Mode().Perm() != mode {
+			t.Errorf("%s: mode %v, want %v", name, fi.Mode().Perm(), mode)
+		}
+	}
+}
+
+// TestGenerateCheckingTheOutput runs docs/generate.md's "Checking the
+// output" block and checks what its comments say lint prints.
+func TestGenerateCheckingTheOutput(t *testing.T) {
+	lines, comments := shBlock(t, "../../docs/generate.md", "## Checking the output")
+	if len(comments) != 2 || !strings.HasPrefix(comments[0], "iotcert lint: skipped") || !strings.HasSuffix(comments[1], "verdict: PASS") {
+		t.Fatalf("the block's comments are not the expected output of lint (stderr, then the verdict): %q", comments)
+	}
+	t.Chdir(t.TempDir())
+	if err := os.WriteFile("devices.csv", []byte("id,serial,mac\n4194301,SN-4194301,00:1b:63:84:45:e6\n4194302,SN-4194302,00:1b:63:84:45:e7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range lines {
+		// lint --spec judges certificates issued a moment ago: now.
+		if strings.HasPrefix(l, "iotcert lint ") {
+			l = strings.Replace(l, "iotcert lint ", "iotcert lint --at "+atNow()+" ", 1)
+		}
+		code, out, errOut := runDocLine(t, l)
+		if i < len(lines)-1 {
+			if code != exitOK {
+				t.Fatalf("%s: exit %d\n%s%s", l, code, out, errOut)
+			}
+			continue
+		}
+		if want := comments[0] + "\n"; code != exitOK || errOut != want || !strings.Contains(out, "verdict: PASS") {
+			t.Errorf("%s: exit %d, want 0, stderr %q and a PASS, as the doc's comments say\n%s%s", l, code, want, out, errOut)
+		}
+	}
+}
