@@ -48,22 +48,66 @@ func shBlock(t *testing.T, doc, heading string) (lines, comments []string) {
 }
 
 // runDocLine runs one "iotcert ..." line of the documentation in the
-// current directory, as a shell would: words split at spaces, "> FILE"
-// writes standard output to FILE. It fails the test on a line it cannot
-// run as written (quotes, pipes, another program).
+// current directory, as a shell would: words split at spaces, quotes
+// ('...', "...") removed, "> FILE" writes standard output to FILE and
+// "< FILE" reads standard input from it. It fails the test on a line it
+// cannot run as written (pipes, variables, another program).
 func runDocLine(t *testing.T, line string) (int, string, string) {
 	t.Helper()
-	if strings.ContainsAny(line, `'"|<$`) {
-		t.Fatalf("%q: quotes, pipes and variables are not handled here", line)
+	if strings.ContainsAny(line, "|$`") {
+		t.Fatalf("%q: pipes and variables are not handled here", line)
 	}
-	cmd, redirect, _ := strings.Cut(line, ">")
-	args := strings.Fields(cmd)
+	var words []string
+	var word strings.Builder
+	inWord := false
+	var quote rune
+	for _, r := range line + " " {
+		switch {
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			word.WriteRune(r)
+		case r == '\'' || r == '"':
+			quote, inWord = r, true
+		case r == ' ' || r == '\t':
+			if inWord {
+				words = append(words, word.String())
+				word.Reset()
+				inWord = false
+			}
+		default:
+			word.WriteRune(r)
+			inWord = true
+		}
+	}
+	if quote != 0 {
+		t.Fatalf("%q: unterminated quote", line)
+	}
+	var args []string
+	stdout, stdin := "", ""
+	for i := 0; i < len(words); i++ {
+		switch w := words[i]; {
+		case (w == ">" || w == "<") && i+1 < len(words):
+			if w == ">" {
+				stdout = words[i+1]
+			} else {
+				data, err := os.ReadFile(words[i+1])
+				if err != nil {
+					t.Fatalf("%q: %v", line, err)
+				}
+				stdin = string(data)
+			}
+			i++
+		default:
+			args = append(args, w)
+		}
+	}
 	if len(args) == 0 || args[0] != "iotcert" {
 		t.Fatalf("%q: not an iotcert command", line)
 	}
-	code, out, errOut := iotcert(t, "", args[1:]...)
-	if file := strings.TrimSpace(redirect); file != "" {
-		if err := os.WriteFile(file, []byte(out), 0o644); err != nil {
+	code, out, errOut := iotcert(t, stdin, args[1:]...)
+	if stdout != "" {
+		if err := os.WriteFile(stdout, []byte(out), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -137,4 +181,45 @@ func TestGenerateCheckingTheOutput(t *testing.T) {
 			t.Errorf("%s: exit %d, want 0, stderr %q and a PASS, as the doc's comments say\n%s%s", l, code, want, out, errOut)
 		}
 	}
+}
+
+// TestHelpExamplesRun runs the examples of the help of gen, sign and
+// inventory in one directory, in the order help shows them, as a user
+// trying them one after the other would: each must exit 0 (the examples
+// of one command must not refuse each other, say by issuing one id twice).
+// Examples with --kms need a token and are left out.
+func TestHelpExamplesRun(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv("IOTCERT_CA_PASS", "example passphrase")
+	if err := os.WriteFile("devices.csv", []byte("id,serial\n4194301,SN-4194301\n4194302,SN-4194302\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("recalled.csv", []byte("id\n4194302\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	newCSRFiles(t, ".", "device", pkix.Name{})
+	for _, path := range []string{"gen example", "gen", "gen hierarchy", "gen device", "gen devices", "sign", "inventory"} {
+		c := findCommand(t, path)
+		for _, l := range strings.Split(c.example, "\n") {
+			l, _, _ = strings.Cut(l, "#")
+			if l = strings.TrimSpace(l); l == "" || strings.Contains(l, "--kms") {
+				continue
+			}
+			if code, out, errOut := runDocLine(t, l); code != exitOK {
+				t.Errorf("iotcert %s --help: %s: exit %d\n%s%s", path, l, code, out, errOut)
+			}
+		}
+	}
+}
+
+// findCommand returns the entry of the command table for path.
+func findCommand(t *testing.T, path string) command {
+	t.Helper()
+	for _, c := range commands {
+		if c.path == path {
+			return c
+		}
+	}
+	t.Fatalf("no command %q", path)
+	return command{}
 }
