@@ -105,7 +105,7 @@ var commands = []command{
   iotcert roll plan --old pki/root --spec newroot.yaml --resign pki/device-ca`},
 	{path: "roll execute", short: "make the new root, link certificates and re-signed CAs", run: noStdin(rollPlan(true)),
 		example: `  iotcert roll execute --old pki/root --out pki-new
-  iotcert roll execute --old pki/root --out pki-new --spec newroot.yaml --passphrase-env CA_PASS`},
+  iotcert roll execute --old pki/root --out pki-2 --spec newroot.yaml --passphrase-env CA_PASS`},
 	{path: "roll verify", short: "prove which device generations validate after a rollover", run: noStdin(runRollVerify),
 		example: `  iotcert roll verify --old pki/root --new pki-new --devices pki/devices
   iotcert roll verify --old pki/root --new pki-new --at 2030-01-01 --format json`,
