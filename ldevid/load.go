@@ -1,7 +1,9 @@
 package ldevid
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 
 	"github.com/iotcert/iotcert/keys"
@@ -54,8 +56,14 @@ func (h *Hierarchy) LoadCA(out, name string, withKey bool, caKeys keys.Backend) 
 		return fmt.Errorf("CA %q is not in the spec", name)
 	}
 	cert, err := store.ReadCertBelow(out, filepath.Join(name, store.CertFile))
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("CA %q: %w (run \"iotcert gen hierarchy\" first)", name, err)
+	}
+	if err != nil {
+		// There is something there, but not what gen hierarchy writes (a
+		// link, not a regular file): making the hierarchy again is not
+		// the remedy.
+		return fmt.Errorf("CA %q: %w", name, err)
 	}
 	if !withKey {
 		return h.addCA(name, cert, nil)

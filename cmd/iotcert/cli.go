@@ -85,7 +85,7 @@ var commands = []command{
   iotcert gen hierarchy spec.yaml --out pki --ca device-ca --kms 'pkcs11:token=ca' --kms-pin-env PIN`},
 	{path: "gen device", short: "issue one device certificate and key", run: noStdin(runGenDevice),
 		example: `  iotcert gen device spec.yaml --out pki --ca device-ca --id 1234
-  iotcert gen device spec.yaml --out pki --ca device-ca --id 1234 --set mac=00:11:22:33:44:55
+  iotcert gen device spec.yaml --out pki --ca device-ca --id 1235 --set serial=SN1235
   iotcert gen device spec.yaml --out pki --ca device-ca --id 1234 --reissue "key compromise"`},
 	{path: "gen devices", short: "issue a batch of devices from a CSV (resumable, journaled)", run: runGenDevices,
 		example: `  iotcert gen devices spec.yaml --out pki --from devices.csv
@@ -94,8 +94,8 @@ var commands = []command{
   iotcert gen devices spec.yaml --out pki --from recalled.csv --reissue "key compromise 2026-12"`,
 		values: map[string][]string{"layout": {"dirs", "jsonl"}, "fail-on": {"error", "warn", "notice"}}},
 	{path: "sign", short: "sign a device's CSR", run: runSign,
-		example: `  iotcert sign spec.yaml --dir pki --ca device-ca --csr device.csr --id 1234 --out device.pem
-  iotcert sign spec.yaml --dir pki --ca device-ca --csr - --id 1234 --chain < device.csr`},
+		example: `  iotcert sign spec.yaml --dir pki --ca device-ca --csr device.csr --id 5678 --out device.pem
+  iotcert sign spec.yaml --dir pki --ca device-ca --csr - --id 5679 --chain < device.csr > chain.pem`},
 	{path: "roll", short: "root CA key rollover", synopsis: rollSynopsis, run: noStdin(runRoll),
 		example: `  iotcert roll plan --old pki/root
   iotcert roll execute --old pki/root --out pki-new
@@ -105,7 +105,7 @@ var commands = []command{
   iotcert roll plan --old pki/root --spec newroot.yaml --resign pki/device-ca`},
 	{path: "roll execute", short: "make the new root, link certificates and re-signed CAs", run: noStdin(rollPlan(true)),
 		example: `  iotcert roll execute --old pki/root --out pki-new
-  iotcert roll execute --old pki/root --out pki-new --spec newroot.yaml --passphrase-env CA_PASS`},
+  iotcert roll execute --old pki/root --out pki-2 --spec newroot.yaml --passphrase-env CA_PASS`},
 	{path: "roll verify", short: "prove which device generations validate after a rollover", run: noStdin(runRollVerify),
 		example: `  iotcert roll verify --old pki/root --new pki-new --devices pki/devices
   iotcert roll verify --old pki/root --new pki-new --at 2030-01-01 --format json`,
@@ -137,8 +137,8 @@ var commands = []command{
   iotcert est --spec est.yaml --dir pki --listen :8443 --tls-cert server.pem --tls-key server.key \\
       --idevid-trust mfr-root.pem --db inventory.db --rollover pki-new --device ldevid`},
 	{path: "inventory", short: "the inventory of issued certificates (SQLite)", synopsis: inventorySynopsis, run: runInventory,
-		example: `  iotcert inventory list --db pki/inventory.db
-  iotcert inventory import --db pki/inventory.db pki/journal.jsonl`},
+		example: `  iotcert inventory import --db pki/inventory.db pki/journal.jsonl
+  iotcert inventory list --db pki/inventory.db`},
 	{path: "inventory list", short: "list the recorded certificates", run: inventoryVerb("list"),
 		example: `  iotcert inventory list --db inventory.db --status issued --format json`},
 	{path: "inventory show", short: "show every certificate of a device", run: inventoryVerb("show"),

@@ -470,6 +470,10 @@ func TestCADirLinksRefused(t *testing.T) {
 				if want := link + " is a symlink: refusing to read through it (remove it, or choose another directory)"; code != exitUsage || !strings.Contains(errOut, want) {
 					t.Errorf("exit %d (want %d), want an error saying %q\n%s%s", code, exitUsage, want, stdout, errOut)
 				}
+				// The CA is there: making the hierarchy is not the remedy.
+				if hint := `run "iotcert gen hierarchy" first`; strings.Contains(errOut, hint) {
+					t.Errorf("the error says %q of a CA directory that is a link\n%s", hint, errOut)
+				}
 			})
 		}
 	}
