@@ -349,7 +349,10 @@ func addPublicKey(b *derBuilder, alg, item any, hint []byte) {
 		b.SetError(badItem("subjectPublicKey", item))
 		return
 	}
-	if !registered || len(k) == 0 || (k[0] != 0xfe && k[0] != 0xfd) {
+	// Only an EC key of an algorithm whose points C509 compresses is
+	// marked 0xfe/0xfd; any other key (Ed25519, a key of an unregistered
+	// algorithm) is its bytes, whatever its first byte.
+	if !registered || !ecKeySizes[v].compressed || len(k) == 0 || (k[0] != 0xfe && k[0] != 0xfd) {
 		b.AddASN1BitString(k)
 		return
 	}

@@ -1,6 +1,7 @@
 package c509
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -8,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"fmt"
 	"math/big"
 	"net"
 	"net/url"
@@ -305,5 +307,52 @@ func TestEncodeSubjectDirectoryAttributes(t *testing.T) {
 	}
 	if back, err := Decode(c); err != nil || string(back) != string(der) {
 		t.Errorf("Decode: %v", err)
+	}
+}
+
+// TestEd25519KeyLikeACompressedMarker: an Ed25519 key is its 32 bytes in
+// C509 whatever its first byte; 0xfe and 0xfd mark compressed points only
+// for EC algorithms. A key starting with either (1 key in 128) was taken
+// for a compressed point and the certificate refused. Keys with each first
+// byte are searched for, so the test does not depend on chance; the
+// certificate round-trips, and its natively signed form keeps the key and
+// verifies.
+func TestEd25519KeyLikeACompressedMarker(t *testing.T) {
+	for _, first := range []byte{0xfe, 0xfd, 0x02, 0x04} {
+		var pub ed25519.PublicKey
+		for pub == nil || pub[0] != first {
+			var err error
+			if pub, _, err = ed25519.GenerateKey(rand.Reader); err != nil {
+				t.Fatal(err)
+			}
+		}
+		der := makeCert(t, baseTemplate(), pub)
+		c, err := Encode(der)
+		if err != nil {
+			t.Fatalf("key starting 0x%02x: %v", first, err)
+		}
+		if got := items(t, c)[8]; got != fmt.Sprintf("h'%x'", []byte(pub)) {
+			t.Errorf("key starting 0x%02x: subjectPublicKey %s", first, got)
+		}
+		if back, err := Decode(c); err != nil || !bytes.Equal(back, der) {
+			t.Errorf("key starting 0x%02x: Decode: %v", first, err)
+		}
+		issuerKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		native, err := SignNative(der, issuerKey)
+		if err != nil {
+			t.Fatalf("key starting 0x%02x: SignNative: %v", first, err)
+		}
+		if got := items(t, native)[8]; got != fmt.Sprintf("h'%x'", []byte(pub)) {
+			t.Errorf("key starting 0x%02x: native subjectPublicKey %s", first, got)
+		}
+		if err := VerifyNative(native, &issuerKey.PublicKey); err != nil {
+			t.Errorf("key starting 0x%02x: VerifyNative: %v", first, err)
+		}
+		if err := MatchesX509(native, der); err != nil {
+			t.Errorf("key starting 0x%02x: MatchesX509: %v", first, err)
+		}
 	}
 }

@@ -54,7 +54,8 @@ func nativeTBS(der []byte) ([]any, []byte, error) {
 	items[0] = int64(TypeNative)
 	items[3] = nativeName(items[3])
 	items[6] = nativeName(items[6])
-	if k, ok := items[8].([]byte); ok && len(k) > 0 && (k[0] == 0xfe || k[0] == 0xfd) {
+	alg, registered := asInt(items[7])
+	if k, ok := items[8].([]byte); ok && registered && ecKeySizes[alg].compressed && len(k) > 0 && (k[0] == 0xfe || k[0] == 0xfd) {
 		native := append([]byte{2}, k[1:]...) // 0xfe: even y
 		if k[0] == 0xfd {
 			native[0] = 3 // odd y
