@@ -4,12 +4,13 @@
 // initialisation (zlint's lint registry, the public suffix list that
 // zcrypto's parser imports, zcrypto's tables), close to the 4 MB heap goal
 // the collector starts with: without this package, a process that lints
-// one certificate runs a garbage collection cycle that costs more CPU time
-// than the lint (GODEBUG=gctrace=1 shows it; bench/coldstart.sh times it). Go initialises packages in the order of their import
-// paths once their own imports are initialised (the Go specification,
-// "Package initialization"), and this package imports only the runtime,
-// so it is initialised before those dependencies, whose paths sort after
-// it (github.com/weppos, github.com/zmap, github.com/prometheus).
+// one certificate runs a garbage collection cycle that costs more CPU
+// time than the lint (GODEBUG=gctrace=1 shows it; bench/coldstart.sh
+// times it). Go initialises packages in the order of their import paths
+// once their own imports are initialised (the Go specification, "Package
+// initialization"), and this package imports only the runtime, so it is
+// initialised before those dependencies, whose paths sort after it
+// (github.com/weppos, github.com/zmap).
 //
 // A program imports it for its side effect and calls Done at the start
 // of main. A GOGC in the environment is the user's choice and is left
