@@ -29,17 +29,7 @@ func BenchmarkIssueLDevID(b *testing.B) {
 }
 
 func benchmarkIssueBatch(b *testing.B, layout store.Layout) {
-	s, err := ldevid.LoadSpec("example.yaml", ldevid.ExampleSpec(""))
-	if err != nil {
-		b.Fatal(err)
-	}
-	h, err := ldevid.New(s)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := h.CreateCAs(); err != nil {
-		b.Fatal(err)
-	}
+	h := exampleHierarchy(b)
 	rows := make([]Row, b.N)
 	for i := range rows {
 		id := strconv.Itoa(i + 1)
@@ -69,17 +59,7 @@ func BenchmarkIssueLDevIDJSONL(b *testing.B) {
 // core: IssueDevice (key, encoding, pre-issuance lint, signature and its
 // verification), nothing written.
 func BenchmarkIssueDevice(b *testing.B) {
-	s, err := ldevid.LoadSpec("example.yaml", ldevid.ExampleSpec(""))
-	if err != nil {
-		b.Fatal(err)
-	}
-	h, err := ldevid.New(s)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := h.CreateCAs(); err != nil {
-		b.Fatal(err)
-	}
+	h := exampleHierarchy(b)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -111,4 +91,22 @@ func BenchmarkBareGoLoop(b *testing.B) {
 			}
 		}
 	})
+}
+
+// exampleHierarchy returns the hierarchy of "iotcert gen example" with its
+// CAs made, keys in files.
+func exampleHierarchy(b *testing.B) *ldevid.Hierarchy {
+	b.Helper()
+	s, err := ldevid.LoadSpec("example.yaml", ldevid.ExampleSpec(""))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := ldevid.New(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := h.CreateCAs(); err != nil {
+		b.Fatal(err)
+	}
+	return h
 }

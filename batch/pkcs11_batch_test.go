@@ -142,17 +142,7 @@ func BenchmarkPKCS11Batch(b *testing.B) {
 func fileBatchCPU(b *testing.B, rows []Row) time.Duration {
 	b.StopTimer()
 	defer b.StartTimer()
-	s, err := ldevid.LoadSpec("example.yaml", ldevid.ExampleSpec(""))
-	if err != nil {
-		b.Fatal(err)
-	}
-	h, err := ldevid.New(s)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := h.CreateCAs(); err != nil {
-		b.Fatal(err)
-	}
+	h := exampleHierarchy(b)
 	cpu0 := cpuTime(b)
 	if _, err := Issue(h, b.TempDir(), "bacnet-controller", rows, Options{Layout: store.LayoutJSONL}); err != nil {
 		b.Fatal(err)

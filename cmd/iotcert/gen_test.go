@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iotcert/iotcert/internal/testspec"
+
 	"github.com/iotcert/iotcert/store"
 )
 
@@ -77,21 +79,9 @@ func TestGenExample(t *testing.T) {
 	}
 }
 
-const signSpec = `
-cas:
-  root: {subject: "CN=Root, O=Example, C=DE", validity: 20y}
-  sub: {parent: root, subject: "CN=Sub, O=Example, C=DE", validity: 10y}
-devices:
-  sensor:
-    kind: ldevid
-    ca: sub
-    profile: tls13-iot
-    validity: 365d
-    subject: "CN=sensor {{.id}}, O=Example, serialNumber={{.serial}}"
-    san:
-      - dns: "sensor-{{.id}}.example.com"
-    eku: [clientAuth]
-`
+// signSpec is the sensors spec with a DNS name made from the id, so that
+// sign and gen device need no host field.
+var signSpec = strings.Replace(testspec.Sensors, `"{{.host}}.example.com"`, `"sensor-{{.id}}.example.com"`, 1)
 
 // TestSign signs a good CSR and refuses a bad signature, an RSA key and
 // two dNSNames with exit 1 and the reason; input errors exit 2.
